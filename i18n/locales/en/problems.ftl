@@ -1,0 +1,33 @@
+problem-required = This is required.
+problem-invalid-id-number = This identity document number is not valid for its type.
+problem-invalid-country = Use the three-letter country code as on the document (e.g. CHN, PRT, MAC).
+problem-invalid-phone = A phone number has 6 to 15 digits.
+problem-invalid-email = This e-mail address is not complete (name@domain).
+problem-date-order = The end date must come after the start date.
+problem-invalid-uscc = This Unified Social Credit Code is not valid: check the 18 characters.
+problem-title-not-organisation = The invoice title must be exactly the organisation's registered name.
+problem-invalid-taxpayer-id = A taxpayer ID has 15, 18 or 20 letters and digits.
+problem-validity-years = Certificates are valid for 1 to 5 years.
+problem-invalid-serial = A certificate serial is hexadecimal (0-9, A-F), at most 40 digits.
+problem-invalid-username = User names are up to 32 letters, digits, dots or underscores.
+problem-cloud-sign-not-at-counter = Cloud-sign certificates are activated online only, not at the counter.
+problem-no-certificates = Choose the certificates this application concerns.
+problem-organisation-required = Choose the organisation this certificate belongs to.
+
+transition-not-allowed = An application that is "{ $state }" cannot be { $action }.
+transition-finished = This application is { $state } and can no longer change.
+transition-incomplete = The application is not complete yet: { $problems }
+transition-supervisor-required = Only a supervisor can do this.
+transition-same-approver = A second person must approve: supervisors cannot approve their own submission.
+transition-wrong-amount = The payment of { $paid } does not match the fee of { $expected }.
+transition-reason-required = Give the reason for the rejection.
+
+lifecycle-already-revoked = This certificate is already revoked. Revocation cannot be undone.
+lifecycle-not-issued = This certificate has not been issued yet.
+lifecycle-token-lost = This token was reported lost. It is never unlocked or reissued: issue a replacement.
+lifecycle-token-not-in-use = This token is not in use.
+lifecycle-token-transition = This token cannot change to that status.
+
+fee-validity-years = Certificates are issued for 1 to 5 years.
+fee-not-at-counter = Cloud-sign certificates are not handled at the counter.
+fee-no-price = This office has no price for that certificate type.

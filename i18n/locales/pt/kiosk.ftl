@@ -1,0 +1,75 @@
+app-title = Balcão de registo
+home-title = Início
+home-placeholder = Os ecrãs de atendimento (visitas, identificação, formulários, emissão) estão a caminho. Este ecrã mostra um resumo do posto.
+home-renewals-due = Certificados a renovar nos próximos 30 dias: { $count }
+home-appointments-today = Marcações de hoje: { $count }
+home-store = Base de dados local: { $records } registos, { $events } alterações · balcão { $kiosk }
+key-quit = sair
+key-language = idioma
+
+error-config = Não foi possível ler a configuração: { $detail }. Corrija o ficheiro ou apague-o para usar os valores predefinidos.
+error-failed = O balcão não conseguiu concluir: { $detail }
+error-not-a-terminal = O ecrã do balcão precisa de um terminal. Execute-o numa janela de terminal ou use um subcomando (kiosk --help).
+
+id-kind-cn-resident = Bilhete de identidade de residente do Interior da China
+id-kind-uscc = Código Unificado de Crédito Social
+id-kind-hk = Bilhete de identidade de Hong Kong
+id-kind-mo = Bilhete de identidade de residente de Macau
+id-check-invalid = Não é um { $kind } válido: { $reason }
+
+mrz-not-an-mrz = Isto não é uma zona de leitura óptica (MRZ): { $detail }
+mrz-input-too-long = o texto é muito mais longo do que qualquer MRZ
+mrz-input-not-text = o conteúdo não é texto
+mrz-check-failed = A MRZ foi lida, mas os dígitos de controlo não coincidem: { $fields }. Leia-a de novo ou verifique o documento.
+
+record-kind-person = pessoa
+record-kind-organisation = entidade
+record-kind-membership = membro da entidade
+record-kind-authorisation = autorização
+record-kind-certificate = certificado
+record-kind-token = dispositivo USB
+record-kind-seal = carimbo
+record-kind-application = pedido
+record-kind-appointment = marcação
+record-kind-walk_in_ticket = senha de atendimento
+record-kind-clerk = funcionário
+record-kind-audit_event = evento de auditoria
+
+search-no-hits = Ninguém encontrado. Experimente parte do nome, o número do documento, o telefone ou o número de série de um certificado.
+
+store-verified = A base de dados está íntegra: { $records } registos coincidem com as suas { $events } alterações.
+store-inconsistent = { $count } registos não coincidem com o seu histórico. Execute "kiosk store rebuild" e contacte o apoio técnico.
+store-rebuilt = Reconstruídos { $records } registos a partir de { $events } alterações.
+
+demo-store-not-empty = A base de dados já tem registos. Use --force para acrescentar o posto de demonstração, ou outro --data-dir.
+demo-provisioned = Posto de demonstração pronto: { $records } registos em { $dir }.
+demo-credentials-header = Credenciais de acesso (mostradas uma só vez; tome nota):
+
+role-clerk = funcionário de balcão
+role-supervisor = supervisor
+
+service-new_issuance = Novo certificado
+service-renewal = Renovação
+service-change = Alteração de dados
+service-replacement = Substituição
+service-pin_unlock = Desbloqueio do PIN
+service-revocation = Revogação
+service-redispatch = Alteração do envio
+
+application-state-draft = Rascunho
+application-state-under_review = Documentos em análise
+application-state-awaiting_approval = A aguardar aprovação do supervisor
+application-state-awaiting_payment = A aguardar pagamento
+application-state-awaiting_fulfilment = A aguardar instalação ou envio
+application-state-completed = Concluído
+application-state-rejected = Recusado
+application-state-cancelled = Cancelado
+
+message-consent = Concordo e aceito o acordo e a declaração de recolha de dados pessoais
+message-agreement = Concordo e aceito o acordo e a declaração do requerente / titular
+message-renewal-submitted = O pedido de renovação do certificado foi confirmado e submetido com sucesso.
+message-activated = Activado com sucesso.
+message-unsupported-document = Tipo de documento de identificação não suportado.
+message-document-data-differs = Dados pessoais do documento de identificação inválidos.
+message-photo-rejected = A fotografia não cumpre os requisitos. Tire-a de novo, por favor.
+message-revoke-first = É necessário revogar primeiro o certificado original.

@@ -1,0 +1,75 @@
+app-title = 注册柜台
+home-title = 主页
+home-placeholder = 柜台办理界面（到访、身份核验、表格、证书签发）即将推出。本页概览本网点的情况。
+home-renewals-due = 未来 30 天内到期需续期的证书：{ $count }
+home-appointments-today = 今日预约：{ $count }
+home-store = 本机数据库：{ $records } 条记录，{ $events } 次变更 · 柜台 { $kiosk }
+key-quit = 退出
+key-language = 语言
+
+error-config = 无法读取配置：{ $detail }。请修正配置文件，或删除它以使用默认值。
+error-failed = 操作未能完成：{ $detail }
+error-not-a-terminal = 柜台界面须在终端中运行。请在终端窗口中运行，或使用子命令（kiosk --help）。
+
+id-kind-cn-resident = 居民身份证
+id-kind-uscc = 统一社会信用代码
+id-kind-hk = 香港身份证
+id-kind-mo = 澳门居民身份证
+id-check-invalid = 不是有效的{ $kind }：{ $reason }
+
+mrz-not-an-mrz = 这不是机读区（MRZ）：{ $detail }
+mrz-input-too-long = 输入内容远长于任何机读区
+mrz-input-not-text = 输入内容不是文本
+mrz-check-failed = 已读取机读区，但校验位不符：{ $fields }。请重新扫描或检查证件。
+
+record-kind-person = 个人
+record-kind-organisation = 单位
+record-kind-membership = 单位成员
+record-kind-authorisation = 授权
+record-kind-certificate = 证书
+record-kind-token = 数字证书 USB Key
+record-kind-seal = 印章
+record-kind-application = 申请
+record-kind-appointment = 预约
+record-kind-walk_in_ticket = 现场排队号
+record-kind-clerk = 工作人员
+record-kind-audit_event = 审计事件
+
+search-no-hits = 未找到相符的人员。请尝试姓名的一部分、证件号码、电话号码或证书序列号。
+
+store-verified = 数据库完好：{ $records } 条记录与其 { $events } 次变更一致。
+store-inconsistent = 有 { $count } 条记录与其变更历史不一致。请运行“kiosk store rebuild”并联系技术支持。
+store-rebuilt = 已根据 { $events } 次变更重建 { $records } 条记录。
+
+demo-store-not-empty = 数据库已有记录。如仍要加入演示网点，请使用 --force，或另选 --data-dir。
+demo-provisioned = 演示网点已就绪：{ $dir } 中共 { $records } 条记录。
+demo-credentials-header = 登录信息（只显示一次，请记下）：
+
+role-clerk = 柜台人员
+role-supervisor = 主管
+
+service-new_issuance = 新办
+service-renewal = 续期
+service-change = 变更
+service-replacement = 补办
+service-pin_unlock = 解锁
+service-revocation = 注销
+service-redispatch = 改派
+
+application-state-draft = 草稿
+application-state-under_review = 资料待审核
+application-state-awaiting_approval = 待主管审批
+application-state-awaiting_payment = 待付款
+application-state-awaiting_fulfilment = 待安装或待发货
+application-state-completed = 完成
+application-state-rejected = 已驳回
+application-state-cancelled = 已取消
+
+message-consent = 同意并接受个人资料收集协议及声明
+message-agreement = 同意并接受申请人／登记人协议及声明
+message-renewal-submitted = 已确认并成功提交证书续期申请
+message-activated = 成功激活
+message-unsupported-document = 不支持的身份证明文件类别
+message-document-data-differs = 无效的身份证明文件个人资料
+message-photo-rejected = 照片未达检测要求，请重新上传。
+message-revoke-first = 需先撤销原有证书

@@ -1,0 +1,75 @@
+app-title = 註冊櫃檯
+home-title = 主頁
+home-placeholder = 櫃檯辦理畫面（到訪、身份核實、表格、證書簽發）即將推出。本頁概覽本辦事處的情況。
+home-renewals-due = 未來 30 日內到期須續期的證書：{ $count }
+home-appointments-today = 今日預約：{ $count }
+home-store = 本機資料庫：{ $records } 項記錄，{ $events } 次變更 · 櫃檯 { $kiosk }
+key-quit = 退出
+key-language = 語言
+
+error-config = 無法讀取設定：{ $detail }。請修正設定檔，或刪除它以使用預設值。
+error-failed = 操作未能完成：{ $detail }
+error-not-a-terminal = 櫃檯畫面須在終端機中執行。請在終端機視窗中執行，或使用子指令（kiosk --help）。
+
+id-kind-cn-resident = 內地居民身份證
+id-kind-uscc = 統一社會信用代碼
+id-kind-hk = 香港身份證
+id-kind-mo = 澳門居民身份證
+id-check-invalid = 不是有效的{ $kind }：{ $reason }
+
+mrz-not-an-mrz = 這不是機讀區（MRZ）：{ $detail }
+mrz-input-too-long = 輸入內容遠長於任何機讀區
+mrz-input-not-text = 輸入內容不是文字
+mrz-check-failed = 已讀取機讀區，但校驗碼不符：{ $fields }。請重新掃描或檢查證件。
+
+record-kind-person = 個人
+record-kind-organisation = 機構
+record-kind-membership = 機構成員
+record-kind-authorisation = 授權
+record-kind-certificate = 證書
+record-kind-token = 數字證書盤
+record-kind-seal = 印章
+record-kind-application = 申請
+record-kind-appointment = 預約
+record-kind-walk_in_ticket = 即場籌號
+record-kind-clerk = 職員
+record-kind-audit_event = 稽核事件
+
+search-no-hits = 找不到相符的人士。請試用姓名的一部分、證件號碼、電話號碼或證書序號。
+
+store-verified = 資料庫完好：{ $records } 項記錄與其 { $events } 次變更相符。
+store-inconsistent = 有 { $count } 項記錄與其變更紀錄不符。請執行「kiosk store rebuild」並通知技術支援。
+store-rebuilt = 已從 { $events } 次變更重建 { $records } 項記錄。
+
+demo-store-not-empty = 資料庫已有記錄。如仍要加入示範辦事處，請用 --force，或另選 --data-dir。
+demo-provisioned = 示範辦事處已就緒：{ $dir } 中共 { $records } 項記錄。
+demo-credentials-header = 登入資料（只顯示一次，請記下）：
+
+role-clerk = 櫃檯職員
+role-supervisor = 主管
+
+service-new_issuance = 新辦證書
+service-renewal = 證書續期
+service-change = 資料變更
+service-replacement = 補辦
+service-pin_unlock = 密碼解鎖
+service-revocation = 證書註銷
+service-redispatch = 改派
+
+application-state-draft = 草稿
+application-state-under_review = 資料待審核
+application-state-awaiting_approval = 待主管批核
+application-state-awaiting_payment = 待付款
+application-state-awaiting_fulfilment = 待安裝或發貨
+application-state-completed = 已完成
+application-state-rejected = 已拒絕
+application-state-cancelled = 已取消
+
+message-consent = 同意並接受個人資料收集協定及聲明
+message-agreement = 同意並接受申請人／登記人協定及聲明
+message-renewal-submitted = 已確認並成功提交證書續期申請
+message-activated = 成功激活
+message-unsupported-document = 不支援之身份證明文件類別
+message-document-data-differs = 無效之身份證明文件個人資料
+message-photo-rejected = 照片未達檢測要求，請重新上傳。
+message-revoke-first = 需先撤銷原有證書

@@ -1,0 +1,157 @@
+//! The script-facing subcommands: identity checks, MRZ parsing, export, search, store upkeep.
+
+use std::io::{BufWriter, Read, Write};
+use std::process::ExitCode;
+
+use registry::ids::IdKind;
+use time::OffsetDateTime;
+
+use crate::{Context, KioskError};
+
+/// Longer than any MRZ with generous whitespace: more is not an MRZ, and is not read whole.
+const MRZ_INPUT_LIMIT: u64 = 4096;
+
+fn args_of(pairs: Vec<(&'static str, String)>) -> Vec<(&'static str, i18n::FluentValue<'static>)> {
+    pairs.into_iter().map(|(k, v)| (k, i18n::FluentValue::from(v))).collect()
+}
+
+pub fn id_check(ctx: &Context, kind: IdKind, value: &str) -> ExitCode {
+    match registry::ids::check(kind, value) {
+        Ok(normalised) => {
+            println!("{normalised}");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            let reason = ctx.t_with(err.message_id(), &args_of(err.message_args()));
+            let kind_name = ctx.t(&format!("id-kind-{}", kind.as_str()));
+            eprintln!(
+                "{}",
+                ctx.t_with(
+                    "id-check-invalid",
+                    &[("kind", kind_name.into()), ("reason", reason.into())]
+                )
+            );
+            ExitCode::from(1)
+        }
+    }
+}
+
+pub fn mrz_parse(ctx: &Context) -> Result<ExitCode, KioskError> {
+    let mut bytes = Vec::new();
+    std::io::stdin().take(MRZ_INPUT_LIMIT + 1).read_to_end(&mut bytes)?;
+    let not_mrz = |detail: String| {
+        eprintln!("{}", ctx.t_with("mrz-not-an-mrz", &[("detail", detail.into())]));
+        Ok(ExitCode::from(2))
+    };
+    if bytes.len() as u64 > MRZ_INPUT_LIMIT {
+        return not_mrz(ctx.t("mrz-input-too-long"));
+    }
+    let Ok(text) = String::from_utf8(bytes) else {
+        return not_mrz(ctx.t("mrz-input-not-text"));
+    };
+    let today = OffsetDateTime::now_utc().date();
+    match registry::mrz::parse(&text, today) {
+        Ok(mrz) => {
+            println!(
+                "{}",
+                serde_json::to_string(&mrz).map_err(|e| KioskError::Message(e.to_string()))?
+            );
+            if mrz.valid {
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!(
+                    "{}",
+                    ctx.t_with("mrz-check-failed", &[("fields", mrz.errors.join(", ").into())])
+                );
+                Ok(ExitCode::from(1))
+            }
+        }
+        Err(err) => not_mrz(ctx.t_with(err.message_id(), &args_of(err.message_args()))),
+    }
+}
+
+pub fn export(ctx: &Context) -> Result<ExitCode, KioskError> {
+    let store = ctx.open_store()?;
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let count = store.export_jsonl(&mut out)?;
+    out.flush()?;
+    tracing::info!(records = count, "store exported");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn search(ctx: &Context, text: &str, json: bool, limit: usize) -> Result<ExitCode, KioskError> {
+    let store = ctx.open_store()?;
+    let hits = store.search(text, limit)?;
+    let mut out = std::io::stdout().lock();
+    for hit in &hits {
+        if json {
+            let line =
+                serde_json::to_string(hit).map_err(|e| KioskError::Message(e.to_string()))?;
+            writeln!(out, "{line}")?;
+        } else {
+            writeln!(
+                out,
+                "{}  {:<12}  {}  {}",
+                hit.id,
+                ctx.t(&format!("record-kind-{}", hit.kind.as_str())),
+                hit.name_zh.as_deref().unwrap_or("-"),
+                hit.name_latin.as_deref().unwrap_or("-"),
+            )?;
+        }
+    }
+    if hits.is_empty() {
+        eprintln!("{}", ctx.t("search-no-hits"));
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn store_verify(ctx: &Context) -> Result<ExitCode, KioskError> {
+    let store = ctx.open_store()?;
+    let bad = store.verify()?;
+    let stats = store.stats()?;
+    if bad.is_empty() {
+        println!(
+            "{}",
+            ctx.t_with(
+                "store-verified",
+                &[("records", stats.records.into()), ("events", stats.events.into())]
+            )
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for (kind, id) in &bad {
+            eprintln!("{kind} {id}");
+        }
+        eprintln!("{}", ctx.t_with("store-inconsistent", &[("count", bad.len().into())]));
+        Ok(ExitCode::from(1))
+    }
+}
+
+pub fn store_rebuild(ctx: &Context) -> Result<ExitCode, KioskError> {
+    let mut store = ctx.open_store()?;
+    store.rebuild()?;
+    let stats = store.stats()?;
+    println!(
+        "{}",
+        ctx.t_with(
+            "store-rebuilt",
+            &[("records", stats.records.into()), ("events", stats.events.into())]
+        )
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn store_stats(ctx: &Context) -> Result<ExitCode, KioskError> {
+    let store = ctx.open_store()?;
+    let stats = store.stats()?;
+    let line = serde_json::json!({
+        "kiosk_id": store.kiosk_id(),
+        "events": stats.events,
+        "records": stats.records,
+        "path": ctx.store_path(),
+    });
+    println!("{line}");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,123 @@
+//! The registry counter kiosk.
+#![forbid(unsafe_code)]
+
+mod auth;
+mod cli;
+mod commands;
+mod config;
+mod demo;
+mod logging;
+mod tui;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use i18n::{FluentValue, Language};
+
+use crate::cli::{Cli, Command};
+use crate::config::Config;
+
+/// What every command needs: where the data lives, the configuration, and the language to speak.
+#[derive(Debug)]
+pub struct Context {
+    pub data_dir: PathBuf,
+    pub config: Config,
+    pub lang: Language,
+}
+
+impl Context {
+    pub fn store_path(&self) -> PathBuf {
+        self.data_dir.join("kiosk.db")
+    }
+
+    /// Opens the store, creating the data directory on first use.
+    pub fn open_store(&self) -> Result<store::Store, KioskError> {
+        std::fs::create_dir_all(&self.data_dir)
+            .map_err(|e| KioskError::DataDir { dir: self.data_dir.clone(), source: e })?;
+        let options =
+            store::StoreOptions { kiosk_id: self.config.kiosk_id.clone(), ..Default::default() };
+        Ok(store::Store::open(&self.store_path(), options)?)
+    }
+
+    pub fn t(&self, id: &str) -> String {
+        i18n::text(self.lang, id)
+    }
+
+    pub fn t_with(&self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        i18n::text_with(self.lang, id, args)
+    }
+}
+
+/// Failures a command reports to the person at the keyboard.
+#[derive(Debug, thiserror::Error)]
+pub enum KioskError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error("cannot use the data directory {dir}: {source}")]
+    DataDir { dir: PathBuf, source: std::io::Error },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Message(String),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let data_dir = cli.data_dir.clone().unwrap_or_else(config::default_data_dir);
+    let config = match Config::load(&data_dir) {
+        Ok(config) => config,
+        Err(err) => {
+            let lang = cli.lang.unwrap_or_default();
+            eprintln!(
+                "{}",
+                i18n::text_with(lang, "error-config", &[("detail", err.to_string().into())])
+            );
+            return ExitCode::from(2);
+        }
+    };
+    let lang = config.language(cli.lang);
+    let _log_guard = logging::init(&data_dir, &config.log);
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), command = ?cli.command.as_ref().map(command_name), "kiosk started");
+    let ctx = Context { data_dir, config, lang };
+    match run(&ctx, cli.command) {
+        Ok(code) => code,
+        Err(err) => {
+            tracing::error!(error = %err, "command failed");
+            eprintln!("{}", ctx.t_with("error-failed", &[("detail", err.to_string().into())]));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn command_name(command: &Command) -> &'static str {
+    match command {
+        Command::Id { .. } => "id",
+        Command::Mrz { .. } => "mrz",
+        Command::Demo { .. } => "demo",
+        Command::Export { .. } => "export",
+        Command::Search { .. } => "search",
+        Command::Store { .. } => "store",
+    }
+}
+
+fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, KioskError> {
+    use cli::{DemoCommand, IdCommand, MrzCommand, StoreCommand};
+    match command {
+        None => tui::run(ctx),
+        Some(Command::Id { command: IdCommand::Check { kind, value } }) => {
+            Ok(commands::id_check(ctx, kind, &value))
+        }
+        Some(Command::Mrz { command: MrzCommand::Parse }) => commands::mrz_parse(ctx),
+        Some(Command::Demo { command: DemoCommand::Init { force } }) => demo::init(ctx, force),
+        Some(Command::Export { format: cli::ExportFormat::Jsonl }) => commands::export(ctx),
+        Some(Command::Search { text, json, limit }) => commands::search(ctx, &text, json, limit),
+        Some(Command::Store { command }) => match command {
+            StoreCommand::Verify => commands::store_verify(ctx),
+            StoreCommand::Rebuild => commands::store_rebuild(ctx),
+            StoreCommand::Stats => commands::store_stats(ctx),
+        },
+    }
+}

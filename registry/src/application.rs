@@ -1,0 +1,398 @@
+//! Applications — the unit of counter work — and the state machine that moves them along.
+//!
+//! Draft → under review → (awaiting supervisor approval) → (awaiting payment) → awaiting
+//! fulfilment (installation on the token, or dispatch) → completed; rejected and cancelled end
+//! early. `Application::apply` is the only way a state changes, and it says why when it refuses.
+
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+use crate::model::{
+    CertificateClass, HolderKind, InvoiceDetails, Money, Record, RecordId, RecordKind, Service,
+    StaffRole, VALIDITY_YEARS,
+};
+use crate::problem::codes;
+use crate::{Problem, Problems};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationState {
+    /// Data and documents being collected at the counter.
+    Draft,
+    /// 資料待審核: identity and documents being vetted.
+    UnderReview,
+    /// Needs a supervisor: revocation without the phrase, PIN unlock, identity-check override.
+    AwaitingApproval,
+    /// 待付款
+    AwaitingPayment,
+    /// 待發貨 / 待安裝: the certificate is to be installed on the token, or the token dispatched.
+    AwaitingFulfilment,
+    /// 完成
+    Completed,
+    Rejected,
+    Cancelled,
+}
+
+impl ApplicationState {
+    pub const ALL: [ApplicationState; 8] = [
+        ApplicationState::Draft,
+        ApplicationState::UnderReview,
+        ApplicationState::AwaitingApproval,
+        ApplicationState::AwaitingPayment,
+        ApplicationState::AwaitingFulfilment,
+        ApplicationState::Completed,
+        ApplicationState::Rejected,
+        ApplicationState::Cancelled,
+    ];
+
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            ApplicationState::Completed | ApplicationState::Rejected | ApplicationState::Cancelled
+        )
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicationState::Draft => "draft",
+            ApplicationState::UnderReview => "under_review",
+            ApplicationState::AwaitingApproval => "awaiting_approval",
+            ApplicationState::AwaitingPayment => "awaiting_payment",
+            ApplicationState::AwaitingFulfilment => "awaiting_fulfilment",
+            ApplicationState::Completed => "completed",
+            ApplicationState::Rejected => "rejected",
+            ApplicationState::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// Papers collected at the counter (seed 002's attachments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    /// The printed application form, signed and stamped, scanned back.
+    SignedApplicationForm,
+    SealSampleForm,
+    BusinessLicence,
+    LegalRepresentativeId,
+    AgentId,
+    ApplicantId,
+}
+
+impl DocumentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::SignedApplicationForm => "signed_application_form",
+            DocumentKind::SealSampleForm => "seal_sample_form",
+            DocumentKind::BusinessLicence => "business_licence",
+            DocumentKind::LegalRepresentativeId => "legal_representative_id",
+            DocumentKind::AgentId => "agent_id",
+            DocumentKind::ApplicantId => "applicant_id",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Payment {
+    pub amount: Money,
+    /// Receipt or payment-terminal reference.
+    pub reference: String,
+    pub at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Application {
+    pub id: RecordId,
+    /// The reference printed on forms and receipts.
+    pub reference: String,
+    pub service: Service,
+    pub state: ApplicationState,
+    /// The person the certificate is for (or who asks for the unlock, revocation…).
+    pub applicant: RecordId,
+    pub organisation: Option<RecordId>,
+    /// 經辦人: the person at the counter acting for the organisation.
+    pub agent: Option<RecordId>,
+    pub holder_kind: HolderKind,
+    pub certificate_class: CertificateClass,
+    pub validity_years: u8,
+    /// The certificates concerned: renewed, changed, replaced, revoked, or the new one.
+    pub certificates: Vec<RecordId>,
+    pub documents: Vec<DocumentKind>,
+    /// 同意並接受個人資料收集協定及聲明
+    pub consent_given: bool,
+    /// 同意並接受申請人／登記人協定及聲明
+    pub agreement_accepted: bool,
+    /// A supervisor must approve because the identity check failed and the clerk overrode it.
+    pub identity_override: bool,
+    /// The revocation phrase set at issuance was given, so no supervisor is needed.
+    pub revocation_phrase_verified: bool,
+    pub fee: Option<Money>,
+    pub payment: Option<Payment>,
+    pub invoice: Option<InvoiceDetails>,
+    /// New mailing address, for redispatch.
+    pub mailing_address: Option<String>,
+    pub appointment: Option<RecordId>,
+    pub walk_in_ticket: Option<RecordId>,
+    pub created_at: OffsetDateTime,
+    pub submitted_by: Option<RecordId>,
+    pub approved_by: Option<RecordId>,
+    pub rejection_reason: Option<String>,
+}
+
+/// Who is acting, for the rules that need a second person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub clerk: RecordId,
+    pub role: StaffRole,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApplicationAction {
+    /// Vetting starts: everything collected, consent given.
+    Submit,
+    /// Back to the counter for something to be fixed.
+    ReturnForCorrection,
+    /// Identity and documents are in order; `fee` is what the fee schedule asks.
+    PassVetting {
+        fee: Money,
+    },
+    /// A supervisor (not the clerk who submitted) approves.
+    Approve,
+    RecordPayment(Payment),
+    /// The certificate is installed, the token dispatched, the unlock or revocation done.
+    Complete,
+    Reject {
+        reason: String,
+    },
+    Cancel,
+}
+
+impl ApplicationAction {
+    pub fn name(&self) -> &'static str {
+        match self {
+            ApplicationAction::Submit => "submit",
+            ApplicationAction::ReturnForCorrection => "return_for_correction",
+            ApplicationAction::PassVetting { .. } => "pass_vetting",
+            ApplicationAction::Approve => "approve",
+            ApplicationAction::RecordPayment(_) => "record_payment",
+            ApplicationAction::Complete => "complete",
+            ApplicationAction::Reject { .. } => "reject",
+            ApplicationAction::Cancel => "cancel",
+        }
+    }
+}
+
+/// Why an application cannot take the step asked of it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("cannot {action} an application that is {}", from.as_str())]
+    NotAllowed { from: ApplicationState, action: &'static str },
+    #[error("the application is {} and can no longer change", .0.as_str())]
+    Finished(ApplicationState),
+    #[error("the application is incomplete: {}", problem_list(.0))]
+    Incomplete(Vec<Problem>),
+    #[error("only a supervisor can do this")]
+    SupervisorRequired,
+    #[error("a second person must approve: the supervisor cannot approve their own submission")]
+    SameApprover,
+    #[error("the payment of {paid} does not match the fee of {expected}")]
+    WrongAmount { expected: Money, paid: Money },
+    #[error("give the reason for the rejection")]
+    ReasonRequired,
+}
+
+fn problem_list(problems: &[Problem]) -> String {
+    problems.iter().map(|p| format!("{} ({})", p.field, p.code)).collect::<Vec<_>>().join(", ")
+}
+
+impl TransitionError {
+    pub const ALL_MESSAGE_IDS: &[&str] = &[
+        "transition-not-allowed",
+        "transition-finished",
+        "transition-incomplete",
+        "transition-supervisor-required",
+        "transition-same-approver",
+        "transition-wrong-amount",
+        "transition-reason-required",
+    ];
+
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            TransitionError::NotAllowed { .. } => "transition-not-allowed",
+            TransitionError::Finished(_) => "transition-finished",
+            TransitionError::Incomplete(_) => "transition-incomplete",
+            TransitionError::SupervisorRequired => "transition-supervisor-required",
+            TransitionError::SameApprover => "transition-same-approver",
+            TransitionError::WrongAmount { .. } => "transition-wrong-amount",
+            TransitionError::ReasonRequired => "transition-reason-required",
+        }
+    }
+}
+
+impl Application {
+    /// The documents a service needs before vetting can start.
+    pub fn required_documents(&self) -> Vec<DocumentKind> {
+        use DocumentKind::*;
+        let mut docs = vec![SignedApplicationForm];
+        let for_organisation = self.holder_kind.belongs_to_organisation();
+        match (self.service.issues_certificate(), for_organisation) {
+            (true, true) => docs.extend([BusinessLicence, LegalRepresentativeId, AgentId]),
+            (true, false) => docs.push(ApplicantId),
+            (false, true) => docs.push(AgentId),
+            (false, false) => docs.push(ApplicantId),
+        }
+        docs
+    }
+
+    /// Whether a supervisor has to approve before the work can go on.
+    pub fn needs_supervisor(&self) -> bool {
+        self.identity_override
+            || self.service == Service::PinUnlock
+            || (self.service == Service::Revocation && !self.revocation_phrase_verified)
+    }
+
+    /// What must hold before vetting can start, every missing thing at once.
+    pub fn submission_problems(&self) -> Vec<Problem> {
+        let mut p = Problems::new();
+        p.extend_nested("application", self.validate());
+        p.check(!self.consent_given, "consent_given", codes::REQUIRED);
+        p.check(
+            self.service.issues_certificate() && !self.agreement_accepted,
+            "agreement_accepted",
+            codes::REQUIRED,
+        );
+        for doc in self.required_documents() {
+            if !self.documents.contains(&doc) {
+                p.push(format!("documents.{}", doc.as_str()), codes::REQUIRED);
+            }
+        }
+        p.finish().err().unwrap_or_default()
+    }
+
+    /// Takes one step of the state machine, returning the changed application.
+    pub fn apply(
+        &self,
+        action: ApplicationAction,
+        actor: Actor,
+    ) -> Result<Application, TransitionError> {
+        use ApplicationAction as A;
+        use ApplicationState as S;
+        if self.state.is_final() {
+            return Err(TransitionError::Finished(self.state));
+        }
+        let not_allowed = TransitionError::NotAllowed { from: self.state, action: action.name() };
+        let mut next = self.clone();
+        match (self.state, action) {
+            (S::Draft, A::Submit) => {
+                let problems = self.submission_problems();
+                if !problems.is_empty() {
+                    return Err(TransitionError::Incomplete(problems));
+                }
+                next.state = S::UnderReview;
+                next.submitted_by = Some(actor.clerk);
+            }
+            (S::UnderReview, A::ReturnForCorrection) => next.state = S::Draft,
+            (S::UnderReview, A::PassVetting { fee }) => {
+                next.fee = Some(fee);
+                next.state =
+                    if self.needs_supervisor() { S::AwaitingApproval } else { after_approval(fee) };
+            }
+            (S::AwaitingApproval, A::Approve) => {
+                if actor.role != StaffRole::Supervisor {
+                    return Err(TransitionError::SupervisorRequired);
+                }
+                if self.submitted_by == Some(actor.clerk) {
+                    return Err(TransitionError::SameApprover);
+                }
+                next.approved_by = Some(actor.clerk);
+                next.state = after_approval(self.fee.unwrap_or(Money::zero(default_currency())));
+            }
+            (S::AwaitingPayment, A::RecordPayment(payment)) => {
+                let expected = self.fee.unwrap_or(Money::zero(payment.amount.currency));
+                if payment.amount != expected {
+                    return Err(TransitionError::WrongAmount { expected, paid: payment.amount });
+                }
+                next.payment = Some(payment);
+                next.state = S::AwaitingFulfilment;
+            }
+            (S::AwaitingFulfilment, A::Complete) => next.state = S::Completed,
+            (S::UnderReview | S::AwaitingApproval, A::Reject { reason }) => {
+                if reason.trim().is_empty() {
+                    return Err(TransitionError::ReasonRequired);
+                }
+                next.rejection_reason = Some(reason);
+                next.state = S::Rejected;
+            }
+            (S::AwaitingFulfilment, A::Cancel) => {
+                // Money has changed hands: a refund needs a supervisor.
+                if actor.role != StaffRole::Supervisor {
+                    return Err(TransitionError::SupervisorRequired);
+                }
+                next.state = S::Cancelled;
+            }
+            (_, A::Cancel) => next.state = S::Cancelled,
+            _ => return Err(not_allowed),
+        }
+        Ok(next)
+    }
+}
+
+fn default_currency() -> crate::model::Currency {
+    crate::model::Currency::Mop
+}
+
+fn after_approval(fee: Money) -> ApplicationState {
+    if fee.minor > 0 {
+        ApplicationState::AwaitingPayment
+    } else {
+        ApplicationState::AwaitingFulfilment
+    }
+}
+
+/// A reference a person can read out over the phone, unique without coordinating offices: the
+/// day and the random tail of the application's ULID (30 bits).
+pub fn reference_for(id: RecordId, day: Date) -> String {
+    let ulid = id.to_string();
+    let tail = &ulid[ulid.len() - 6..];
+    format!("A{:04}{:02}{:02}-{tail}", day.year(), u8::from(day.month()), day.day())
+}
+
+impl Record for Application {
+    const KIND: RecordKind = RecordKind::Application;
+
+    fn id(&self) -> RecordId {
+        self.id
+    }
+
+    fn validate(&self) -> Result<(), Vec<Problem>> {
+        let mut p = Problems::new();
+        p.check(self.reference.trim().is_empty(), "reference", codes::REQUIRED);
+        p.check(
+            !self.certificate_class.issued_at_counter(),
+            "certificate_class",
+            codes::CLOUD_SIGN_NOT_AT_COUNTER,
+        );
+        p.check(
+            self.service.issues_certificate() && !VALIDITY_YEARS.contains(&self.validity_years),
+            "validity_years",
+            codes::VALIDITY_YEARS,
+        );
+        p.check(
+            self.holder_kind.belongs_to_organisation() && self.organisation.is_none(),
+            "organisation",
+            codes::ORGANISATION_REQUIRED,
+        );
+        p.check(
+            self.service != Service::NewIssuance && self.certificates.is_empty(),
+            "certificates",
+            codes::NO_CERTIFICATES,
+        );
+        p.check(
+            self.service == Service::Redispatch
+                && self.mailing_address.as_deref().is_none_or(|a| a.trim().is_empty()),
+            "mailing_address",
+            codes::REQUIRED,
+        );
+        p.finish()
+    }
+}

@@ -1,0 +1,38 @@
+//! Audit events: who did what at which counter, kept as records that replicate like any other.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::model::{Record, RecordId, RecordKind};
+
+/// What happened. Never carries personal data or secrets: subjects are named by record id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum AuditAction {
+    RecordCreated,
+    RecordUpdated { fields: Vec<String> },
+    ApplicationTransition { action: String, from: String, to: String },
+    ClerkSignedIn,
+    ClerkSignInFailed,
+    DemoProvisioned,
+    StoreExported,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub id: RecordId,
+    pub at: OffsetDateTime,
+    pub kiosk: String,
+    pub clerk: Option<RecordId>,
+    pub action: AuditAction,
+    pub subject_kind: Option<RecordKind>,
+    pub subject: Option<RecordId>,
+}
+
+impl Record for AuditEvent {
+    const KIND: RecordKind = RecordKind::AuditEvent;
+
+    fn id(&self) -> RecordId {
+        self.id
+    }
+}

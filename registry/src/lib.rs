@@ -1,0 +1,15 @@
+//! The registry domain of a certificate authority's counter: subjects, certificates, tokens, seals,
+//! applications and their rules. Pure: no IO, no clock, no randomness — callers pass them in.
+
+pub mod application;
+pub mod audit;
+pub mod credentials;
+pub mod fees;
+pub mod hlc;
+pub mod ids;
+pub mod model;
+pub mod mrz;
+pub mod problem;
+pub mod renewal;
+
+pub use problem::{Problem, Problems};

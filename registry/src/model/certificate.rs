@@ -1,0 +1,335 @@
+//! Certificates, the USB tokens that carry them, and the seals tied to them.
+
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+
+use super::{Record, RecordId, RecordKind};
+use crate::problem::codes;
+use crate::{Problem, Problems};
+
+/// The assurance class of a certificate (合格證書, 標準證書, 加密證書, 雲簽).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertificateClass {
+    Qualified,
+    Standard,
+    Encryption,
+    /// Cloud signing: keys held by the CA and activated online only, never at the counter.
+    CloudSign,
+}
+
+impl CertificateClass {
+    pub const ALL: [CertificateClass; 4] = [
+        CertificateClass::Qualified,
+        CertificateClass::Standard,
+        CertificateClass::Encryption,
+        CertificateClass::CloudSign,
+    ];
+
+    pub fn issued_at_counter(self) -> bool {
+        self != CertificateClass::CloudSign
+    }
+}
+
+/// Whom a certificate names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HolderKind {
+    Organisation,
+    Person,
+    PersonInOrganisation,
+    LegalRepresentative,
+}
+
+impl HolderKind {
+    pub const ALL: [HolderKind; 4] = [
+        HolderKind::Organisation,
+        HolderKind::Person,
+        HolderKind::PersonInOrganisation,
+        HolderKind::LegalRepresentative,
+    ];
+
+    pub fn belongs_to_organisation(self) -> bool {
+        self != HolderKind::Person
+    }
+}
+
+/// The subject distinguished name. The DN is a map: one value per attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SubjectDn {
+    pub cn: String,
+    pub ou: Option<String>,
+    pub o: Option<String>,
+    pub l: Option<String>,
+    pub st: Option<String>,
+    /// ISO 3166-1 alpha-2 (MO, CN).
+    pub c: Option<String>,
+    pub serial_number: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertificateStatus {
+    /// Requested, not yet issued: no serial, no validity yet.
+    Pending,
+    Valid,
+    Suspended,
+    Revoked,
+    Expired,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Certificate {
+    pub id: RecordId,
+    pub class: CertificateClass,
+    pub holder_kind: HolderKind,
+    pub subject: SubjectDn,
+    /// Hex, lower case, as the CA assigned it.
+    pub serial: Option<String>,
+    pub not_before: Option<OffsetDateTime>,
+    pub not_after: Option<OffsetDateTime>,
+    pub validity_years: u8,
+    pub status: CertificateStatus,
+    pub holder_person: Option<RecordId>,
+    pub holder_organisation: Option<RecordId>,
+    pub token: Option<RecordId>,
+    /// The organisation confirmed this certificate for renewal (renewal-due list, seed 000).
+    pub renewal_confirmed: bool,
+    pub revocation: Option<Revocation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Revocation {
+    pub at: OffsetDateTime,
+    pub reason: RevocationReason,
+}
+
+/// RFC 5280 reason codes the counter uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RevocationReason {
+    Unspecified,
+    KeyCompromise,
+    AffiliationChanged,
+    Superseded,
+    CessationOfOperation,
+}
+
+/// The first and last year counts a certificate can be issued for.
+pub const VALIDITY_YEARS: std::ops::RangeInclusive<u8> = 1..=5;
+
+impl Certificate {
+    /// Revocation is final, and takes the certificate's seals with it (seed 003).
+    pub fn revoke(
+        &mut self,
+        at: OffsetDateTime,
+        reason: RevocationReason,
+        seals: &mut [Seal],
+    ) -> Result<(), LifecycleError> {
+        match self.status {
+            CertificateStatus::Revoked => return Err(LifecycleError::AlreadyRevoked),
+            CertificateStatus::Pending => return Err(LifecycleError::NotIssued),
+            _ => {}
+        }
+        self.status = CertificateStatus::Revoked;
+        self.revocation = Some(Revocation { at, reason });
+        for seal in seals.iter_mut().filter(|s| s.certificate == Some(self.id)) {
+            seal.status = SealStatus::Revoked;
+        }
+        Ok(())
+    }
+
+    /// Days left until expiry on `today` (negative once expired); `None` before issuance.
+    pub fn days_left(&self, today: Date) -> Option<i64> {
+        self.not_after.map(|end| (end.date() - today).whole_days())
+    }
+}
+
+impl Record for Certificate {
+    const KIND: RecordKind = RecordKind::Certificate;
+
+    fn id(&self) -> RecordId {
+        self.id
+    }
+
+    fn validate(&self) -> Result<(), Vec<Problem>> {
+        let mut p = Problems::new();
+        p.check(self.subject.cn.trim().is_empty(), "subject.cn", codes::REQUIRED);
+        p.check(
+            !VALIDITY_YEARS.contains(&self.validity_years),
+            "validity_years",
+            codes::VALIDITY_YEARS,
+        );
+        if let Some(c) = &self.subject.c {
+            let ok = c.len() == 2 && c.chars().all(|ch| ch.is_ascii_uppercase());
+            p.check(!ok, "subject.c", codes::INVALID_COUNTRY);
+        }
+        let issued = self.status != CertificateStatus::Pending;
+        if issued {
+            p.check(self.serial.is_none(), "serial", codes::REQUIRED);
+            p.check(self.not_after.is_none(), "not_after", codes::REQUIRED);
+        }
+        if let Some(serial) = &self.serial {
+            let ok = !serial.is_empty()
+                && serial.len() <= 40
+                && serial.chars().all(|c| c.is_ascii_hexdigit());
+            p.check(!ok, "serial", codes::INVALID_SERIAL);
+        }
+        if let (Some(start), Some(end)) = (self.not_before, self.not_after) {
+            p.check(end <= start, "not_after", codes::DATE_ORDER);
+        }
+        if self.holder_kind.belongs_to_organisation() {
+            p.check(self.holder_organisation.is_none(), "holder_organisation", codes::REQUIRED);
+        }
+        if self.holder_kind != HolderKind::Organisation {
+            p.check(self.holder_person.is_none(), "holder_person", codes::REQUIRED);
+        }
+        p.check(
+            self.status == CertificateStatus::Revoked && self.revocation.is_none(),
+            "revocation",
+            codes::REQUIRED,
+        );
+        p.finish()
+    }
+}
+
+/// A token's place in its life. A lost token is never unlocked or reissued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenStatus {
+    Blank,
+    Issued,
+    Lost,
+    Damaged,
+    Retired,
+}
+
+impl TokenStatus {
+    /// Whether a token may go from `self` to `next`, and why not.
+    pub fn transition(self, next: TokenStatus) -> Result<TokenStatus, LifecycleError> {
+        use TokenStatus::*;
+        let allowed = matches!(
+            (self, next),
+            (Blank, Issued)
+                | (Blank, Damaged)
+                | (Blank, Retired)
+                | (Blank, Lost)
+                | (Issued, Lost)
+                | (Issued, Damaged)
+                | (Issued, Retired)
+                // A token is wiped and goes back to stock after its certificate is revoked.
+                | (Issued, Blank)
+                | (Damaged, Retired)
+        );
+        if allowed {
+            Ok(next)
+        } else if self == Lost {
+            Err(LifecycleError::TokenLost)
+        } else {
+            Err(LifecycleError::TokenTransition { from: self, to: next })
+        }
+    }
+
+    pub fn can_be_unlocked(self) -> Result<(), LifecycleError> {
+        match self {
+            TokenStatus::Issued => Ok(()),
+            TokenStatus::Lost => Err(LifecycleError::TokenLost),
+            other => Err(LifecycleError::TokenNotInUse(other)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Token {
+    pub id: RecordId,
+    /// The serial (chip number) printed on the key; the unlock route depends on its prefix.
+    pub serial: String,
+    pub model: Option<String>,
+    pub status: TokenStatus,
+    pub holder_person: Option<RecordId>,
+    pub holder_organisation: Option<RecordId>,
+}
+
+impl Record for Token {
+    const KIND: RecordKind = RecordKind::Token;
+
+    fn id(&self) -> RecordId {
+        self.id
+    }
+
+    fn validate(&self) -> Result<(), Vec<Problem>> {
+        let mut p = Problems::new();
+        p.check(self.serial.trim().is_empty(), "serial", codes::REQUIRED);
+        p.finish()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SealKind {
+    /// 機構印章
+    Organisation,
+    /// 法定代表人印章
+    LegalRepresentative,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SealStatus {
+    Active,
+    Revoked,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Seal {
+    pub id: RecordId,
+    pub organisation: RecordId,
+    pub kind: SealKind,
+    pub name: String,
+    /// The certificate the seal signs with; revoking it revokes the seal.
+    pub certificate: Option<RecordId>,
+    pub status: SealStatus,
+}
+
+impl Record for Seal {
+    const KIND: RecordKind = RecordKind::Seal;
+
+    fn id(&self) -> RecordId {
+        self.id
+    }
+}
+
+/// Why a certificate or token cannot make the change asked of it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LifecycleError {
+    #[error("the certificate is already revoked; revocation cannot be undone")]
+    AlreadyRevoked,
+    #[error("the certificate has not been issued yet")]
+    NotIssued,
+    #[error("the token was reported lost: it is never unlocked or reissued")]
+    TokenLost,
+    #[error("a token that is {0:?} is not in use")]
+    TokenNotInUse(TokenStatus),
+    #[error("a token cannot go from {from:?} to {to:?}")]
+    TokenTransition { from: TokenStatus, to: TokenStatus },
+}
+
+impl LifecycleError {
+    pub const ALL_MESSAGE_IDS: &[&str] = &[
+        "lifecycle-already-revoked",
+        "lifecycle-not-issued",
+        "lifecycle-token-lost",
+        "lifecycle-token-not-in-use",
+        "lifecycle-token-transition",
+    ];
+
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            LifecycleError::AlreadyRevoked => "lifecycle-already-revoked",
+            LifecycleError::NotIssued => "lifecycle-not-issued",
+            LifecycleError::TokenLost => "lifecycle-token-lost",
+            LifecycleError::TokenNotInUse(_) => "lifecycle-token-not-in-use",
+            LifecycleError::TokenTransition { .. } => "lifecycle-token-transition",
+        }
+    }
+}

@@ -1,0 +1,520 @@
+//! The kiosk's local store: an append-only event log on SQLite, with each record's current state
+//! and the search indexes kept in step with it in the same transaction.
+//!
+//! Every write goes through [`Writer::put`]: it diffs the record against its current state,
+//! appends the changed fields as one [`Event`] (kiosk, clerk, hybrid logical clock), and folds the
+//! event into the state with per-field last-writer-wins. Remote events (replication) go through
+//! the same fold in [`Writer::apply_event`], so the store never assumes it is the only writer.
+#![forbid(unsafe_code)]
+
+mod events;
+mod schema;
+mod search;
+
+use std::io::Write;
+use std::path::Path;
+
+use registry::Problem;
+use registry::hlc::{Hlc, HlcClock, valid_node};
+use registry::model::{Record, RecordId, RecordKind};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+
+pub use events::{Event, RecordState, diff, fold};
+pub use schema::SCHEMA_VERSION;
+pub use search::{MatchedBy, SubscriberHit, id_number_key, phone_key, serial_key, short_grams};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the local database failed: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("a record could not be encoded or decoded: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("the {kind} record is not valid: {}", problem_fields(.problems))]
+    Invalid { kind: RecordKind, problems: Vec<Problem> },
+    #[error("the store was written by a newer kiosk (schema {found}, this build knows {known})")]
+    NewerSchema { found: i64, known: i64 },
+    #[error("the store holds data it cannot read: {0}")]
+    Corrupt(String),
+    #[error("kiosk id {0:?} must be 1-64 letters, digits or underscores")]
+    BadKioskId(String),
+    #[error("could not write the export: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+fn problem_fields(problems: &[Problem]) -> String {
+    problems.iter().map(|p| format!("{}: {}", p.field, p.code)).collect::<Vec<_>>().join("; ")
+}
+
+/// What time it is. Injected so tests decide, and so nothing in the store reads the clock itself.
+pub type WallClock = Box<dyn Fn() -> OffsetDateTime + Send>;
+
+pub struct StoreOptions {
+    /// This kiosk's replica id; generated and remembered on first open when not given.
+    pub kiosk_id: Option<String>,
+    pub now: WallClock,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self { kiosk_id: None, now: Box::new(OffsetDateTime::now_utc) }
+    }
+}
+
+impl std::fmt::Debug for StoreOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreOptions").field("kiosk_id", &self.kiosk_id).finish_non_exhaustive()
+    }
+}
+
+pub struct Store {
+    conn: Connection,
+    clock: HlcClock,
+    now: WallClock,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("kiosk", &self.clock.node()).finish_non_exhaustive()
+    }
+}
+
+/// Counts of what the store holds, for status lines and tests.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StoreStats {
+    pub events: u64,
+    pub records: u64,
+}
+
+impl Store {
+    /// Opens (creating and migrating as needed) the store at `path`.
+    pub fn open(path: &Path, options: StoreOptions) -> Result<Self, StoreError> {
+        let conn = Connection::open(path)?;
+        Self::setup(conn, options)
+    }
+
+    /// A store that lives in memory, for tests and benchmarks of the logic around it.
+    pub fn open_in_memory(options: StoreOptions) -> Result<Self, StoreError> {
+        Self::setup(Connection::open_in_memory()?, options)
+    }
+
+    fn setup(mut conn: Connection, options: StoreOptions) -> Result<Self, StoreError> {
+        // WAL lets the UI read while a write commits; FULL sync makes a committed counter
+        // operation survive a power cut, not only a crash.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        schema::migrate(&mut conn)?;
+        let kiosk = match options.kiosk_id {
+            Some(id) => id,
+            None => Self::remembered_kiosk_id(&conn)?,
+        };
+        if !valid_node(&kiosk) {
+            return Err(StoreError::BadKioskId(kiosk));
+        }
+        let last: Option<String> =
+            conn.query_row("SELECT max(hlc) FROM events", [], |r| r.get(0))?;
+        let last = match last {
+            Some(text) => {
+                Some(text.parse::<Hlc>().map_err(|e| StoreError::Corrupt(e.to_string()))?)
+            }
+            None => None,
+        };
+        Ok(Self { conn, clock: HlcClock::new(&kiosk, last), now: options.now })
+    }
+
+    fn remembered_kiosk_id(conn: &Connection) -> Result<String, StoreError> {
+        let existing: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'kiosk_id'", [], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = existing {
+            return Ok(id);
+        }
+        let id = format!("K{}", ulid::Ulid::new());
+        conn.execute("INSERT INTO meta (key, value) VALUES ('kiosk_id', ?1)", [&id])?;
+        Ok(id)
+    }
+
+    pub fn kiosk_id(&self) -> &str {
+        self.clock.node()
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        (self.now)()
+    }
+
+    /// Runs `work` in one transaction: all its writes land together or not at all.
+    pub fn write<T>(
+        &mut self,
+        clerk: Option<RecordId>,
+        work: impl FnOnce(&mut Writer<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let now_ms = unix_ms((self.now)());
+        let tx = self.conn.transaction()?;
+        let mut clock = self.clock.clone();
+        let result = {
+            let mut writer = Writer { tx, clock: &mut clock, clerk, now_ms };
+            let result = work(&mut writer)?;
+            writer.tx.commit()?;
+            result
+        };
+        // Only a committed transaction advances the clock, so a rolled-back write leaves no gap.
+        self.clock = clock;
+        Ok(result)
+    }
+
+    /// Writes one record (see [`Writer::put`]).
+    pub fn put<R: Record>(
+        &mut self,
+        clerk: Option<RecordId>,
+        record: &R,
+    ) -> Result<Option<Event>, StoreError> {
+        self.write(clerk, |w| w.put(record))
+    }
+
+    pub fn get<R: Record>(&self, id: RecordId) -> Result<Option<R>, StoreError> {
+        let state: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT state FROM records WHERE kind = ?1 AND id = ?2",
+                params![R::KIND.as_str(), id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match state {
+            Some(json) => Ok(Some(serde_json::from_str(&json)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every record of one kind, oldest id first.
+    pub fn list<R: Record>(&self) -> Result<Vec<R>, StoreError> {
+        let mut stmt =
+            self.conn.prepare_cached("SELECT state FROM records WHERE kind = ?1 ORDER BY id")?;
+        let rows = stmt.query_map([R::KIND.as_str()], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for json in rows {
+            out.push(serde_json::from_str(&json?)?);
+        }
+        Ok(out)
+    }
+
+    /// The events of one record, in clock order.
+    pub fn events_of(&self, kind: RecordKind, id: RecordId) -> Result<Vec<Event>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT event_id, hlc, kiosk, clerk, record_kind, record_id, changes FROM events
+             WHERE record_kind = ?1 AND record_id = ?2 ORDER BY hlc",
+        )?;
+        let rows = stmt.query_map(params![kind.as_str(), id.to_string()], row_to_raw_event)?;
+        rows.map(|r| r?.decode()).collect()
+    }
+
+    /// Every event, in clock order (what replication sends and rebuild replays).
+    pub fn all_events(&self) -> Result<Vec<Event>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT event_id, hlc, kiosk, clerk, record_kind, record_id, changes FROM events
+             ORDER BY hlc",
+        )?;
+        let rows = stmt.query_map([], row_to_raw_event)?;
+        rows.map(|r| r?.decode()).collect()
+    }
+
+    pub fn stats(&self) -> Result<StoreStats, StoreError> {
+        let count = |sql: &str| self.conn.query_row(sql, [], |r| r.get::<_, i64>(0));
+        Ok(StoreStats {
+            events: count("SELECT count(*) FROM events")? as u64,
+            records: count("SELECT count(*) FROM records")? as u64,
+        })
+    }
+
+    /// Throws away every derived table and replays the event log: the state is a function of
+    /// the events alone.
+    pub fn rebuild(&mut self) -> Result<(), StoreError> {
+        let events = self.all_events()?;
+        let tx = self.conn.transaction()?;
+        tx.execute_batch(
+            "DELETE FROM records; DELETE FROM subscriber_grams; DELETE FROM subscriber_names;
+             DELETE FROM subscribers; DELETE FROM certificate_serials;",
+        )?;
+        let mut states: std::collections::BTreeMap<(RecordKind, RecordId), RecordState> =
+            Default::default();
+        for event in &events {
+            states.entry((event.record_kind, event.record_id)).or_default().apply(event);
+        }
+        for ((kind, id), state) in states {
+            save_state(&tx, kind, id, &state)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Checks that every record's stored state is exactly the fold of its events, and that
+    /// SQLite finds the file sound. Returns the ids of records that disagree.
+    pub fn verify(&self) -> Result<Vec<(RecordKind, RecordId)>, StoreError> {
+        let integrity: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if integrity != "ok" {
+            return Err(StoreError::Corrupt(integrity));
+        }
+        let mut folded: std::collections::BTreeMap<(RecordKind, RecordId), RecordState> =
+            Default::default();
+        for event in self.all_events()? {
+            folded.entry((event.record_kind, event.record_id)).or_default().apply(&event);
+        }
+        let mut bad = Vec::new();
+        let mut stmt = self.conn.prepare("SELECT kind, id, state FROM records")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })?;
+        let mut stored = 0usize;
+        for row in rows {
+            let (kind, id, state) = row?;
+            let kind = RecordKind::parse(&kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown kind {kind:?}")))?;
+            let id: RecordId =
+                id.parse().map_err(|_| StoreError::Corrupt(format!("bad record id {id:?}")))?;
+            let state: Map<String, Value> = serde_json::from_str(&state)?;
+            stored += 1;
+            if folded.get(&(kind, id)).map(|s| &s.state) != Some(&state) {
+                bad.push((kind, id));
+            }
+        }
+        if stored != folded.len() {
+            for key in folded.keys() {
+                let present: bool = self.conn.query_row(
+                    "SELECT count(*) FROM records WHERE kind = ?1 AND id = ?2",
+                    params![key.0.as_str(), key.1.to_string()],
+                    |r| r.get::<_, i64>(0),
+                )? > 0;
+                if !present {
+                    bad.push(*key);
+                }
+            }
+        }
+        Ok(bad)
+    }
+
+    /// Writes every record as one JSON object a line, `kind` and `id` first.
+    pub fn export_jsonl(&self, out: &mut impl Write) -> Result<u64, StoreError> {
+        let mut stmt =
+            self.conn.prepare("SELECT kind, id, state FROM records ORDER BY kind, id")?;
+        let mut rows = stmt.query([])?;
+        let mut count = 0;
+        while let Some(row) = rows.next()? {
+            let kind: String = row.get(0)?;
+            let id: String = row.get(1)?;
+            let mut state: Map<String, Value> = serde_json::from_str(&row.get::<_, String>(2)?)?;
+            state.remove("id");
+            state.remove("kind");
+            let line = ExportLine { kind: &kind, id: &id, state };
+            serde_json::to_writer(&mut *out, &line)?;
+            out.write_all(b"\n")?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    // --- search -------------------------------------------------------------------------
+
+    fn searcher(&self) -> search::Searcher<'_> {
+        search::Searcher { conn: &self.conn }
+    }
+
+    pub fn search(&self, text: &str, limit: usize) -> Result<Vec<SubscriberHit>, StoreError> {
+        self.searcher().search(text, limit)
+    }
+
+    pub fn find_by_id_number(
+        &self,
+        number: &str,
+        limit: usize,
+    ) -> Result<Vec<SubscriberHit>, StoreError> {
+        self.searcher().by_id_number(number, limit)
+    }
+
+    pub fn find_by_serial(
+        &self,
+        serial: &str,
+        limit: usize,
+    ) -> Result<Vec<SubscriberHit>, StoreError> {
+        self.searcher().by_serial(serial, limit)
+    }
+
+    pub fn find_by_phone(
+        &self,
+        phone: &str,
+        limit: usize,
+    ) -> Result<Vec<SubscriberHit>, StoreError> {
+        self.searcher().by_phone(phone, limit)
+    }
+
+    pub fn find_by_name(&self, name: &str, limit: usize) -> Result<Vec<SubscriberHit>, StoreError> {
+        self.searcher().by_name(name, limit)
+    }
+}
+
+#[derive(serde::Serialize)]
+struct ExportLine<'a> {
+    kind: &'a str,
+    id: &'a str,
+    #[serde(flatten)]
+    state: Map<String, Value>,
+}
+
+/// One transaction's worth of writes. Every change to the store goes through here.
+pub struct Writer<'a> {
+    tx: Transaction<'a>,
+    clock: &'a mut HlcClock,
+    clerk: Option<RecordId>,
+    now_ms: u64,
+}
+
+impl std::fmt::Debug for Writer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writer").field("kiosk", &self.clock.node()).finish_non_exhaustive()
+    }
+}
+
+impl Writer<'_> {
+    /// Validates `record`, appends the fields that changed as one event, and folds it into the
+    /// state and indexes. Returns the event, or `None` when nothing changed.
+    pub fn put<R: Record>(&mut self, record: &R) -> Result<Option<Event>, StoreError> {
+        record.validate().map_err(|problems| StoreError::Invalid { kind: R::KIND, problems })?;
+        let Value::Object(new) = serde_json::to_value(record)? else {
+            return Err(StoreError::Corrupt(format!("{} does not encode as an object", R::KIND)));
+        };
+        let id = record.id();
+        let current = load_state(&self.tx, R::KIND, id)?;
+        let changes = diff(&current.state, &new);
+        if changes.is_empty() {
+            return Ok(None);
+        }
+        let event = Event {
+            event_id: ulid::Ulid::new(),
+            hlc: self.clock.tick(self.now_ms),
+            kiosk: self.clock.node().to_owned(),
+            clerk: self.clerk,
+            record_kind: R::KIND,
+            record_id: id,
+            changes,
+        };
+        self.record_event(&event, current)?;
+        Ok(Some(event))
+    }
+
+    /// Takes in an event written elsewhere (replication). Applying one twice changes nothing.
+    pub fn apply_event(&mut self, event: &Event) -> Result<bool, StoreError> {
+        let known: bool = self.tx.query_row(
+            "SELECT count(*) FROM events WHERE event_id = ?1",
+            [event.event_id.to_string()],
+            |r| r.get::<_, i64>(0),
+        )? > 0;
+        if known {
+            return Ok(false);
+        }
+        self.clock.observe(&event.hlc, self.now_ms);
+        let current = load_state(&self.tx, event.record_kind, event.record_id)?;
+        self.record_event(event, current)?;
+        Ok(true)
+    }
+
+    fn record_event(&mut self, event: &Event, mut state: RecordState) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO events (event_id, hlc, kiosk, clerk, record_kind, record_id, changes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                event.event_id.to_string(),
+                event.hlc.to_string(),
+                event.kiosk,
+                event.clerk.map(|c| c.to_string()),
+                event.record_kind.as_str(),
+                event.record_id.to_string(),
+                serde_json::to_string(&event.changes)?,
+            ])?;
+        if state.apply(event) {
+            save_state(&self.tx, event.record_kind, event.record_id, &state)?;
+        }
+        Ok(())
+    }
+}
+
+fn load_state(tx: &Connection, kind: RecordKind, id: RecordId) -> Result<RecordState, StoreError> {
+    let row: Option<(String, String)> = tx
+        .prepare_cached("SELECT state, clocks FROM records WHERE kind = ?1 AND id = ?2")?
+        .query_row(params![kind.as_str(), id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((state, clocks)) = row else {
+        return Ok(RecordState::default());
+    };
+    Ok(RecordState { state: serde_json::from_str(&state)?, clocks: serde_json::from_str(&clocks)? })
+}
+
+fn save_state(
+    tx: &Transaction<'_>,
+    kind: RecordKind,
+    id: RecordId,
+    state: &RecordState,
+) -> Result<(), StoreError> {
+    let updated = state.updated().map(|h| h.to_string()).unwrap_or_default();
+    tx.prepare_cached(
+        "INSERT INTO records (kind, id, state, clocks, updated_hlc) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (kind, id) DO UPDATE SET state = ?3, clocks = ?4, updated_hlc = ?5",
+    )?
+    .execute(params![
+        kind.as_str(),
+        id.to_string(),
+        serde_json::to_string(&state.state)?,
+        serde_json::to_string(&state.clocks)?,
+        updated,
+    ])?;
+    search::project(tx, kind, id, &state.state)
+}
+
+struct RawEvent {
+    event_id: String,
+    hlc: String,
+    kiosk: String,
+    clerk: Option<String>,
+    kind: String,
+    record_id: String,
+    changes: String,
+}
+
+fn row_to_raw_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawEvent> {
+    Ok(RawEvent {
+        event_id: r.get(0)?,
+        hlc: r.get(1)?,
+        kiosk: r.get(2)?,
+        clerk: r.get(3)?,
+        kind: r.get(4)?,
+        record_id: r.get(5)?,
+        changes: r.get(6)?,
+    })
+}
+
+impl RawEvent {
+    fn decode(self) -> Result<Event, StoreError> {
+        let corrupt =
+            |what: &str, value: &str| StoreError::Corrupt(format!("event {what} {value:?}"));
+        Ok(Event {
+            event_id: self.event_id.parse().map_err(|_| corrupt("id", &self.event_id))?,
+            hlc: self.hlc.parse().map_err(|_| corrupt("clock", &self.hlc))?,
+            kiosk: self.kiosk,
+            clerk: match self.clerk {
+                Some(c) => Some(c.parse().map_err(|_| corrupt("clerk", &c))?),
+                None => None,
+            },
+            record_kind: RecordKind::parse(&self.kind)
+                .ok_or_else(|| corrupt("kind", &self.kind))?,
+            record_id: self.record_id.parse().map_err(|_| corrupt("record", &self.record_id))?,
+            changes: serde_json::from_str(&self.changes)?,
+        })
+    }
+}
+
+fn unix_ms(at: OffsetDateTime) -> u64 {
+    u64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(0)
+}

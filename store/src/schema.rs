@@ -1,0 +1,97 @@
+//! The SQLite schema and its versioned migrations, applied in order on open.
+//!
+//! `PRAGMA user_version` holds how many migrations have run. A migration is never edited once it
+//! has shipped: a change is a new migration, so every counter's store reaches the same schema.
+
+use rusqlite::Connection;
+
+use crate::StoreError;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the event log, current state with per-field clocks, and the search projections.
+    r#"
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+
+    -- The log every change goes through. `seq` is only this replica's arrival order; identity is
+    -- the event's ULID, and order across replicas is the hybrid logical clock.
+    CREATE TABLE events (
+        seq         INTEGER PRIMARY KEY,
+        event_id    TEXT NOT NULL UNIQUE,
+        hlc         TEXT NOT NULL,
+        kiosk       TEXT NOT NULL,
+        clerk       TEXT,
+        record_kind TEXT NOT NULL,
+        record_id   TEXT NOT NULL,
+        changes     TEXT NOT NULL
+    );
+    CREATE INDEX events_by_record ON events (record_kind, record_id, hlc);
+    CREATE INDEX events_by_hlc ON events (hlc);
+
+    -- Current state, derived from the events: the record's JSON and, per field, the clock of the
+    -- event that last set it (what last-writer-wins merges compare).
+    CREATE TABLE records (
+        kind        TEXT NOT NULL,
+        id          TEXT NOT NULL,
+        state       TEXT NOT NULL,
+        clocks      TEXT NOT NULL,
+        updated_hlc TEXT NOT NULL,
+        PRIMARY KEY (kind, id)
+    ) WITHOUT ROWID;
+
+    -- Search projection over persons and organisations. `rid` is a local row handle for the
+    -- full-text index, never an identity: `id` (the ULID) is.
+    CREATE TABLE subscribers (
+        rid        INTEGER PRIMARY KEY,
+        id         TEXT NOT NULL UNIQUE,
+        kind       TEXT NOT NULL,
+        name_zh    TEXT,
+        name_latin TEXT,
+        id_number  TEXT,
+        phone      TEXT
+    );
+    CREATE INDEX subscribers_by_id_number ON subscribers (id_number) WHERE id_number IS NOT NULL;
+    CREATE INDEX subscribers_by_phone ON subscribers (phone) WHERE phone IS NOT NULL;
+
+    -- Substrings of three characters or more: FTS5 trigrams.
+    CREATE VIRTUAL TABLE subscriber_names USING fts5 (
+        names, content = '', contentless_delete = 1, tokenize = 'trigram'
+    );
+
+    -- Shorter queries, which trigrams cannot answer: every 1- and 2-character run of a CJK name,
+    -- and the first 1 and 2 letters of each Latin word.
+    CREATE TABLE subscriber_grams (
+        gram TEXT NOT NULL,
+        rid  INTEGER NOT NULL REFERENCES subscribers (rid) ON DELETE CASCADE,
+        PRIMARY KEY (gram, rid)
+    ) WITHOUT ROWID;
+    CREATE INDEX subscriber_grams_by_rid ON subscriber_grams (rid);
+
+    CREATE TABLE certificate_serials (
+        id     TEXT PRIMARY KEY,
+        serial TEXT NOT NULL,
+        holder TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX certificate_serials_by_serial ON certificate_serials (serial);
+    "#,
+];
+
+/// How many migrations this build knows; a store from a newer build is refused, not damaged.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if current > SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema { found: current, known: SCHEMA_VERSION });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+        tracing::info!(version = index + 1, "store schema migrated");
+    }
+    Ok(())
+}

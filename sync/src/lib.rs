@@ -1,0 +1,10 @@
+//! Replication of the store's event log between counters and the central registry.
+//!
+//! The store already records every change as an event stamped with a hybrid logical clock and
+//! merges fields last-writer-wins by that clock, so replication only has to move events. The
+//! automerge transport and the hub come with the sync issue; until then this crate only names the
+//! boundary, so the workspace already has the shape the product is known by.
+#![forbid(unsafe_code)]
+
+/// What a replica must offer to take part in replication: the events it has that a peer lacks.
+pub use registry::hlc::Hlc;
