@@ -118,10 +118,10 @@ pub fn run(ctx: &Context) -> Result<ExitCode, KioskError> {
     let result = (|| -> Result<(), KioskError> {
         loop {
             terminal.draw(|frame| view(&home, frame))?;
-            if let Event::Key(key) = event::read()? {
-                if update(&mut home, key) == Flow::Quit {
-                    return Ok(());
-                }
+            if let Event::Key(key) = event::read()?
+                && update(&mut home, key) == Flow::Quit
+            {
+                return Ok(());
             }
         }
     })();

@@ -97,6 +97,7 @@ pub struct Payment {
     pub amount: Money,
     /// Receipt or payment-terminal reference.
     pub reference: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
 }
 
@@ -133,6 +134,7 @@ pub struct Application {
     pub mailing_address: Option<String>,
     pub appointment: Option<RecordId>,
     pub walk_in_ticket: Option<RecordId>,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     pub submitted_by: Option<RecordId>,
     pub approved_by: Option<RecordId>,

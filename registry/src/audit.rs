@@ -21,6 +21,7 @@ pub enum AuditAction {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEvent {
     pub id: RecordId,
+    #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
     pub kiosk: String,
     pub clerk: Option<RecordId>,

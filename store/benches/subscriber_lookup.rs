@@ -31,6 +31,9 @@ const SYLLABLES: &[&str] = &[
     "PUI",
 ];
 
+/// Bump when the synthetic data changes.
+const GENERATOR_VERSION: u32 = 2;
+
 struct Generated {
     id_numbers: Vec<String>,
     serials: Vec<String>,
@@ -84,7 +87,7 @@ fn synthetic_person(rng: &mut StdRng, i: usize) -> Person {
         },
         nationality: Some("CHN".into()),
         birth_date: None,
-        sex: Some(if i % 2 == 0 { Sex::F } else { Sex::M }),
+        sex: Some(if i.is_multiple_of(2) { Sex::F } else { Sex::M }),
         phone: Some(Sensitive::new(format!("+853 6{:07}", i % 10_000_000))),
         email: None,
         photo: None,
@@ -118,8 +121,10 @@ fn synthetic_certificate(rng: &mut StdRng, holder: &Person) -> Certificate {
 fn open_or_build(n: usize) -> (Store, Generated) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench-data");
     std::fs::create_dir_all(&dir).expect("bench data dir");
-    let path = dir.join(format!("subscribers-{n}.db"));
-    let ready = dir.join(format!("subscribers-{n}.ready"));
+    // The schema and the generator are in the name, so a changed layout never reuses old data.
+    let stem = format!("subscribers-{n}-schema{}-gen{GENERATOR_VERSION}", store::SCHEMA_VERSION);
+    let path = dir.join(format!("{stem}.db"));
+    let ready = dir.join(format!("{stem}.ready"));
     if !ready.exists() {
         let _ = std::fs::remove_file(&path);
         let started = Instant::now();

@@ -11,6 +11,7 @@ mod events;
 mod schema;
 mod search;
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -449,7 +450,31 @@ fn load_state(tx: &Connection, kind: RecordKind, id: RecordId) -> Result<RecordS
     let Some((state, clocks)) = row else {
         return Ok(RecordState::default());
     };
-    Ok(RecordState { state: serde_json::from_str(&state)?, clocks: serde_json::from_str(&clocks)? })
+    Ok(RecordState { state: serde_json::from_str(&state)?, clocks: decode_clocks(&clocks)? })
+}
+
+/// Field clocks are stored grouped by clock (`{"<hlc>": ["field", …]}`): most records have all
+/// their fields set by one or two events, so this is a fraction of one clock per field.
+fn encode_clocks(clocks: &BTreeMap<String, Hlc>) -> Result<String, StoreError> {
+    let mut grouped: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for (field, hlc) in clocks {
+        grouped.entry(hlc.to_string()).or_default().push(field);
+    }
+    Ok(serde_json::to_string(&grouped)?)
+}
+
+fn decode_clocks(text: &str) -> Result<BTreeMap<String, Hlc>, StoreError> {
+    let grouped: BTreeMap<String, Vec<String>> = serde_json::from_str(text)?;
+    let mut clocks = BTreeMap::new();
+    for (hlc, fields) in grouped {
+        let hlc: Hlc = hlc
+            .parse()
+            .map_err(|e: registry::hlc::HlcParseError| StoreError::Corrupt(e.to_string()))?;
+        for field in fields {
+            clocks.insert(field, hlc.clone());
+        }
+    }
+    Ok(clocks)
 }
 
 fn save_state(
@@ -467,7 +492,7 @@ fn save_state(
         kind.as_str(),
         id.to_string(),
         serde_json::to_string(&state.state)?,
-        serde_json::to_string(&state.clocks)?,
+        encode_clocks(&state.clocks)?,
         updated,
     ])?;
     search::project(tx, kind, id, &state.state)

@@ -31,7 +31,8 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX events_by_hlc ON events (hlc);
 
     -- Current state, derived from the events: the record's JSON and, per field, the clock of the
-    -- event that last set it (what last-writer-wins merges compare).
+    -- event that last set it (what last-writer-wins merges compare). A rowid table: its rows are
+    -- too large for WITHOUT ROWID to store well.
     CREATE TABLE records (
         kind        TEXT NOT NULL,
         id          TEXT NOT NULL,
@@ -39,7 +40,7 @@ const MIGRATIONS: &[&str] = &[
         clocks      TEXT NOT NULL,
         updated_hlc TEXT NOT NULL,
         PRIMARY KEY (kind, id)
-    ) WITHOUT ROWID;
+    );
 
     -- Search projection over persons and organisations. `rid` is a local row handle for the
     -- full-text index, never an identity: `id` (the ULID) is.

@@ -1,1 +1,59 @@
-//! End-to-end tests live in tests/tests/.
+//! Helpers for the end-to-end tests: the built `kiosk` binary, run as a user would run it.
+#![forbid(unsafe_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+/// The workspace's target directory, as cargo was told it.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+}
+
+/// Builds a binary of the workspace once per test process and returns its path.
+pub fn binary(package: &str, name: &str) -> PathBuf {
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "-p", package, "--bin", name])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "building {name} failed");
+    target_dir().join("debug").join(name)
+}
+
+pub fn kiosk_bin() -> PathBuf {
+    static KIOSK: OnceLock<PathBuf> = OnceLock::new();
+    KIOSK.get_or_init(|| binary("kiosk", "kiosk")).clone()
+}
+
+/// A kiosk command with its own data directory and no language from the environment.
+pub fn kiosk(data_dir: &Path) -> Command {
+    let mut cmd = Command::new(kiosk_bin());
+    cmd.arg("--data-dir").arg(data_dir);
+    for var in ["LANG", "LC_ALL", "LC_MESSAGES", "KIOSK_LANGUAGE", "KIOSK_DATA_DIR"] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// Runs `cmd` with `input` on stdin.
+pub fn run_with_stdin(mut cmd: Command, input: &[u8]) -> Output {
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("kiosk starts");
+    if let Some(mut stdin) = child.stdin.take() {
+        // A command may exit before reading everything; a broken pipe is its answer, not ours.
+        let _ = stdin.write_all(input);
+    }
+    child.wait_with_output().expect("kiosk finishes")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}

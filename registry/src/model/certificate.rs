@@ -86,7 +86,9 @@ pub struct Certificate {
     pub subject: SubjectDn,
     /// Hex, lower case, as the CA assigned it.
     pub serial: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub not_before: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub not_after: Option<OffsetDateTime>,
     pub validity_years: u8,
     pub status: CertificateStatus,
@@ -100,6 +102,7 @@ pub struct Certificate {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Revocation {
+    #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
     pub reason: RevocationReason,
 }

@@ -80,6 +80,7 @@ pub struct Appointment {
     /// The name given when booking, shown on the day's list before the person is identified.
     pub booked_name: String,
     pub service: Service,
+    #[serde(with = "time::serde::rfc3339")]
     pub slot: OffsetDateTime,
     pub status: AppointmentStatus,
 }
@@ -115,6 +116,7 @@ pub struct WalkInTicket {
     pub id: RecordId,
     pub number: String,
     pub service: Service,
+    #[serde(with = "time::serde::rfc3339")]
     pub issued_at: OffsetDateTime,
     pub status: TicketStatus,
 }

@@ -1,0 +1,446 @@
+//! The domain's rules: the application state machine, fees, the renewal-due rule, invoices,
+//! token and certificate lifecycles.
+
+use registry::application::{
+    Actor, Application, ApplicationAction as A, ApplicationState as S, DocumentKind, Payment,
+    TransitionError, reference_for,
+};
+use registry::fees::{FeeError, FeeItem, FeeSchedule};
+use registry::model::*;
+use registry::renewal::{RENEWAL_WINDOW_DAYS, is_renewal_due, renewal_due_within};
+use rstest::rstest;
+use time::macros::{date, datetime};
+use time::{Duration, OffsetDateTime};
+use ulid::Ulid;
+
+const NOW: OffsetDateTime = datetime!(2026-11-21 10:00 +8);
+
+fn clerk() -> Actor {
+    Actor { clerk: Ulid::from_parts(1, 1), role: StaffRole::Clerk }
+}
+
+fn supervisor() -> Actor {
+    Actor { clerk: Ulid::from_parts(1, 2), role: StaffRole::Supervisor }
+}
+
+fn application(service: Service) -> Application {
+    let id = Ulid::new();
+    Application {
+        id,
+        reference: reference_for(id, NOW.date()),
+        service,
+        state: S::Draft,
+        applicant: Ulid::new(),
+        organisation: Some(Ulid::new()),
+        agent: Some(Ulid::new()),
+        holder_kind: HolderKind::Organisation,
+        certificate_class: CertificateClass::Qualified,
+        validity_years: 2,
+        certificates: vec![Ulid::new()],
+        documents: vec![
+            DocumentKind::SignedApplicationForm,
+            DocumentKind::BusinessLicence,
+            DocumentKind::LegalRepresentativeId,
+            DocumentKind::AgentId,
+        ],
+        consent_given: true,
+        agreement_accepted: true,
+        identity_override: false,
+        revocation_phrase_verified: false,
+        fee: None,
+        payment: None,
+        invoice: None,
+        mailing_address: None,
+        appointment: None,
+        walk_in_ticket: None,
+        created_at: NOW,
+        submitted_by: None,
+        approved_by: None,
+        rejection_reason: None,
+    }
+}
+
+fn mop(major: i64) -> Money {
+    Money::new(major, Currency::Mop)
+}
+
+fn pay(amount: Money) -> A {
+    A::RecordPayment(Payment { amount, reference: "POS-1".into(), at: NOW })
+}
+
+#[test]
+fn a_renewal_goes_from_draft_to_completed() {
+    let app = application(Service::Renewal);
+    let app = app.apply(A::Submit, clerk()).expect("submit");
+    assert_eq!(app.state, S::UnderReview);
+    assert_eq!(app.submitted_by, Some(clerk().clerk));
+    let app = app.apply(A::PassVetting { fee: mop(800) }, clerk()).expect("vet");
+    assert_eq!(app.state, S::AwaitingPayment);
+    let app = app.apply(pay(mop(800)), clerk()).expect("pay");
+    assert_eq!(app.state, S::AwaitingFulfilment);
+    let app = app.apply(A::Complete, clerk()).expect("complete");
+    assert_eq!(app.state, S::Completed);
+    let err = app.apply(A::Cancel, supervisor()).expect_err("final");
+    assert_eq!(err, TransitionError::Finished(S::Completed));
+}
+
+#[test]
+fn submission_lists_everything_missing_at_once() {
+    let mut app = application(Service::NewIssuance);
+    app.consent_given = false;
+    app.agreement_accepted = false;
+    app.documents = vec![DocumentKind::SignedApplicationForm];
+    app.validity_years = 9;
+    let Err(TransitionError::Incomplete(problems)) = app.apply(A::Submit, clerk()) else {
+        panic!("must be incomplete")
+    };
+    let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "application.validity_years",
+            "consent_given",
+            "agreement_accepted",
+            "documents.business_licence",
+            "documents.legal_representative_id",
+            "documents.agent_id",
+        ]
+    );
+}
+
+#[rstest]
+#[case::pay_before_vetting(S::Draft, pay(mop(1)))]
+#[case::complete_a_draft(S::Draft, A::Complete)]
+#[case::approve_without_need(S::UnderReview, A::Approve)]
+#[case::vet_twice(S::AwaitingPayment, A::PassVetting { fee: mop(1) })]
+#[case::reject_after_payment(S::AwaitingFulfilment, A::Reject { reason: "late".into() })]
+#[case::resubmit(S::UnderReview, A::Submit)]
+fn illegal_steps_are_refused_and_say_which(#[case] state: S, #[case] action: A) {
+    let mut app = application(Service::Renewal);
+    app.state = state;
+    let name = action.name();
+    let err = app.apply(action, supervisor()).expect_err("illegal");
+    assert_eq!(err, TransitionError::NotAllowed { from: state, action: name });
+    assert!(err.to_string().contains(name) && err.to_string().contains(state.as_str()), "{err}");
+}
+
+#[test]
+fn revocation_without_the_phrase_needs_a_second_person() {
+    let app = application(Service::Revocation);
+    let app = app.apply(A::Submit, supervisor()).expect("submit");
+    let app = app.apply(A::PassVetting { fee: mop(0) }, clerk()).expect("vet");
+    assert_eq!(app.state, S::AwaitingApproval);
+    assert_eq!(app.apply(A::Approve, clerk()), Err(TransitionError::SupervisorRequired));
+    // The supervisor who submitted cannot also approve.
+    assert_eq!(app.apply(A::Approve, supervisor()), Err(TransitionError::SameApprover));
+    let other = Actor { clerk: Ulid::from_parts(9, 9), role: StaffRole::Supervisor };
+    let app = app.apply(A::Approve, other).expect("approve");
+    // No fee for a revocation: straight on to be carried out.
+    assert_eq!(app.state, S::AwaitingFulfilment);
+    assert_eq!(app.approved_by, Some(other.clerk));
+}
+
+#[test]
+fn revocation_with_the_phrase_needs_no_supervisor() {
+    let mut app = application(Service::Revocation);
+    app.revocation_phrase_verified = true;
+    let app = app.apply(A::Submit, clerk()).expect("submit");
+    let app = app.apply(A::PassVetting { fee: mop(0) }, clerk()).expect("vet");
+    assert_eq!(app.state, S::AwaitingFulfilment);
+}
+
+#[test]
+fn an_identity_override_needs_a_supervisor_for_any_service() {
+    let mut app = application(Service::Renewal);
+    app.identity_override = true;
+    let app = app.apply(A::Submit, clerk()).expect("submit");
+    let app = app.apply(A::PassVetting { fee: mop(800) }, clerk()).expect("vet");
+    assert_eq!(app.state, S::AwaitingApproval);
+    let app = app.apply(A::Approve, supervisor()).expect("approve");
+    assert_eq!(app.state, S::AwaitingPayment, "the fee is still due after approval");
+}
+
+#[test]
+fn a_payment_must_match_the_fee() {
+    let mut app = application(Service::Renewal);
+    app.state = S::AwaitingPayment;
+    app.fee = Some(mop(800));
+    let err = app.apply(pay(mop(400)), clerk()).expect_err("short");
+    assert_eq!(err, TransitionError::WrongAmount { expected: mop(800), paid: mop(400) });
+    assert!(err.to_string().contains("MOP 400.00") && err.to_string().contains("MOP 800.00"));
+    let other_currency = Money::new(800, Currency::Cny);
+    assert!(app.apply(pay(other_currency), clerk()).is_err());
+}
+
+#[test]
+fn rejection_needs_a_reason_and_a_paid_cancellation_needs_a_supervisor() {
+    let mut app = application(Service::Change);
+    app.state = S::UnderReview;
+    assert_eq!(
+        app.apply(A::Reject { reason: "  ".into() }, clerk()),
+        Err(TransitionError::ReasonRequired)
+    );
+    let rejected =
+        app.apply(A::Reject { reason: "licence expired".into() }, clerk()).expect("reject");
+    assert_eq!(rejected.state, S::Rejected);
+    assert_eq!(rejected.rejection_reason.as_deref(), Some("licence expired"));
+
+    app.state = S::AwaitingFulfilment;
+    assert_eq!(app.apply(A::Cancel, clerk()), Err(TransitionError::SupervisorRequired));
+    assert_eq!(app.apply(A::Cancel, supervisor()).expect("cancel").state, S::Cancelled);
+    app.state = S::Draft;
+    assert_eq!(app.apply(A::Cancel, clerk()).expect("cancel").state, S::Cancelled);
+}
+
+#[test]
+fn cloud_sign_is_never_handled_at_the_counter() {
+    let mut app = application(Service::NewIssuance);
+    app.certificate_class = CertificateClass::CloudSign;
+    let Err(TransitionError::Incomplete(problems)) = app.apply(A::Submit, clerk()) else {
+        panic!("must be refused")
+    };
+    assert!(problems.iter().any(|p| p.code == "problem-cloud-sign-not-at-counter"));
+    let fees = FeeSchedule::example(Currency::Mop);
+    assert_eq!(
+        fees.quote(Service::NewIssuance, CertificateClass::CloudSign, 1),
+        Err(FeeError::NotAtCounter)
+    );
+}
+
+#[test]
+fn references_carry_the_day_and_differ_between_applications() {
+    let a = reference_for(Ulid::new(), date!(2026 - 11 - 21));
+    let b = reference_for(Ulid::new(), date!(2026 - 11 - 21));
+    assert!(a.starts_with("A20261121-") && a.len() == 16, "{a}");
+    assert_ne!(a, b);
+}
+
+#[rstest]
+#[case::new_one_year(Service::NewIssuance, 1, vec![(FeeItem::Certificate, 400), (FeeItem::Token, 100)])]
+#[case::new_five_years(Service::NewIssuance, 5, vec![(FeeItem::Certificate, 2000), (FeeItem::Token, 100)])]
+#[case::renewal_two_years(Service::Renewal, 2, vec![(FeeItem::Certificate, 800)])]
+#[case::change(Service::Change, 3, vec![(FeeItem::Certificate, 1200)])]
+#[case::replacement_charges_the_token_only(Service::Replacement, 5, vec![(FeeItem::Token, 100)])]
+#[case::redispatch(Service::Redispatch, 1, vec![(FeeItem::Postage, 20)])]
+#[case::pin_unlock_is_free(Service::PinUnlock, 1, vec![])]
+#[case::revocation_is_free(Service::Revocation, 1, vec![])]
+fn fees_follow_the_price_table(
+    #[case] service: Service,
+    #[case] years: u8,
+    #[case] expected: Vec<(FeeItem, i64)>,
+) {
+    let fees = FeeSchedule::example(Currency::Mop);
+    let quote = fees.quote(service, CertificateClass::Qualified, years).expect("quote");
+    let lines: Vec<(FeeItem, i64)> =
+        quote.lines.iter().map(|l| (l.item, l.amount.minor / 100)).collect();
+    assert_eq!(lines, expected);
+    let total: i64 = expected.iter().map(|(_, major)| major).sum();
+    assert_eq!(quote.total, mop(total));
+}
+
+#[rstest]
+#[case(0)]
+#[case(6)]
+fn validity_outside_one_to_five_years_has_no_price(#[case] years: u8) {
+    let fees = FeeSchedule::example(Currency::Mop);
+    assert_eq!(
+        fees.quote(Service::Renewal, CertificateClass::Standard, years),
+        Err(FeeError::ValidityYears(years))
+    );
+}
+
+fn certificate(holder_kind: HolderKind, days_left: i64, confirmed: bool) -> Certificate {
+    Certificate {
+        id: Ulid::new(),
+        class: CertificateClass::Qualified,
+        holder_kind,
+        subject: SubjectDn { cn: "測試".into(), ..Default::default() },
+        serial: Some("0a".into()),
+        not_before: Some(NOW - Duration::days(365)),
+        not_after: Some(NOW + Duration::days(days_left)),
+        validity_years: 1,
+        status: CertificateStatus::Valid,
+        holder_person: (holder_kind != HolderKind::Organisation).then(Ulid::new),
+        holder_organisation: holder_kind.belongs_to_organisation().then(Ulid::new),
+        token: None,
+        renewal_confirmed: confirmed,
+        revocation: None,
+    }
+}
+
+#[rstest]
+#[case::confirmed_and_inside_the_window(HolderKind::Organisation, 10, true, true)]
+#[case::on_the_last_day_of_the_window(HolderKind::Organisation, 30, true, true)]
+#[case::expiring_today(HolderKind::Organisation, 0, true, true)]
+#[case::one_day_too_early(HolderKind::Organisation, 31, true, false)]
+#[case::not_confirmed_by_the_organisation(HolderKind::Organisation, 10, false, false)]
+#[case::already_expired(HolderKind::Organisation, -1, true, false)]
+#[case::personal_needs_no_confirmation(HolderKind::Person, 10, false, true)]
+#[case::person_in_organisation_needs_it(HolderKind::PersonInOrganisation, 10, false, false)]
+fn the_renewal_due_rule(
+    #[case] holder: HolderKind,
+    #[case] days_left: i64,
+    #[case] confirmed: bool,
+    #[case] due: bool,
+) {
+    let cert = certificate(holder, days_left, confirmed);
+    assert_eq!(is_renewal_due(&cert, NOW.date(), RENEWAL_WINDOW_DAYS), due);
+}
+
+#[test]
+fn revoked_suspended_and_cloud_sign_certificates_are_never_due() {
+    let mut revoked = certificate(HolderKind::Person, 5, true);
+    revoked.status = CertificateStatus::Revoked;
+    let mut suspended = certificate(HolderKind::Person, 5, true);
+    suspended.status = CertificateStatus::Suspended;
+    let mut cloud = certificate(HolderKind::Person, 5, true);
+    cloud.class = CertificateClass::CloudSign;
+    let later = certificate(HolderKind::Person, 20, true);
+    let sooner = certificate(HolderKind::Person, 2, true);
+    let all = [revoked, suspended, cloud, later.clone(), sooner.clone()];
+    let due = renewal_due_within(&all, NOW.date(), RENEWAL_WINDOW_DAYS);
+    assert_eq!(
+        due.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [sooner.id, later.id],
+        "soonest first"
+    );
+}
+
+#[test]
+fn revoking_a_certificate_revokes_its_seals_and_cannot_be_repeated() {
+    let mut cert = certificate(HolderKind::Organisation, 100, false);
+    let org = cert.holder_organisation.expect("org");
+    let seal = |certificate| Seal {
+        id: Ulid::new(),
+        organisation: org,
+        kind: SealKind::Organisation,
+        name: "公司印章".into(),
+        certificate,
+        status: SealStatus::Active,
+    };
+    let mut seals = vec![seal(Some(cert.id)), seal(Some(Ulid::new())), seal(None)];
+    cert.revoke(NOW, RevocationReason::KeyCompromise, &mut seals).expect("revoke");
+    assert_eq!(cert.status, CertificateStatus::Revoked);
+    let statuses: Vec<_> = seals.iter().map(|s| s.status).collect();
+    assert_eq!(statuses, [SealStatus::Revoked, SealStatus::Active, SealStatus::Active]);
+    assert_eq!(
+        cert.revoke(NOW, RevocationReason::Unspecified, &mut seals),
+        Err(LifecycleError::AlreadyRevoked)
+    );
+    assert!(cert.validate().is_ok());
+}
+
+#[rstest]
+#[case(TokenStatus::Blank, TokenStatus::Issued, true)]
+#[case(TokenStatus::Issued, TokenStatus::Lost, true)]
+#[case(TokenStatus::Issued, TokenStatus::Damaged, true)]
+#[case(TokenStatus::Damaged, TokenStatus::Retired, true)]
+#[case(TokenStatus::Issued, TokenStatus::Blank, true)]
+#[case(TokenStatus::Lost, TokenStatus::Issued, false)]
+#[case(TokenStatus::Lost, TokenStatus::Blank, false)]
+#[case(TokenStatus::Retired, TokenStatus::Issued, false)]
+#[case(TokenStatus::Damaged, TokenStatus::Issued, false)]
+fn token_lifecycle(#[case] from: TokenStatus, #[case] to: TokenStatus, #[case] allowed: bool) {
+    assert_eq!(from.transition(to).is_ok(), allowed, "{from:?} -> {to:?}");
+}
+
+#[test]
+fn a_lost_token_is_never_unlocked() {
+    assert_eq!(TokenStatus::Lost.can_be_unlocked(), Err(LifecycleError::TokenLost));
+    assert_eq!(TokenStatus::Lost.transition(TokenStatus::Issued), Err(LifecycleError::TokenLost));
+    assert!(TokenStatus::Issued.can_be_unlocked().is_ok());
+    assert_eq!(
+        TokenStatus::Blank.can_be_unlocked(),
+        Err(LifecycleError::TokenNotInUse(TokenStatus::Blank))
+    );
+}
+
+fn organisation() -> Organisation {
+    Organisation {
+        id: Ulid::new(),
+        name_zh: Some("广州网证科技有限公司".into()),
+        name_latin: Some("GUANGZHOU WANGZHENG TECHNOLOGY CO., LTD.".into()),
+        registration: OrganisationRegistration {
+            kind: RegistrationKind::Uscc,
+            number: "91350100M000100Y43".into(),
+        },
+        legal_representative: None,
+        licence_valid_until: None,
+        address: None,
+        phone: None,
+        website: None,
+    }
+}
+
+#[test]
+fn the_invoice_title_must_be_the_organisations_name() {
+    let org = organisation();
+    let mut invoice = InvoiceDetails {
+        kind: InvoiceKind::OrdinaryElectronic,
+        title: "广州网证科技有限公司".into(),
+        taxpayer_id: "91350100M000100Y43".into(),
+        email: "finance@example.cn".into(),
+        bank: None,
+        bank_account: None,
+        address: None,
+    };
+    assert!(invoice.validate(&org).is_ok());
+    invoice.title = "广州网证科技".into();
+    let problems = invoice.validate(&org).expect_err("title");
+    assert_eq!(problems[0].code, "problem-title-not-organisation");
+}
+
+#[test]
+fn a_vat_special_invoice_lists_every_missing_detail() {
+    let org = organisation();
+    let invoice = InvoiceDetails {
+        kind: InvoiceKind::VatSpecial,
+        title: "".into(),
+        taxpayer_id: "91350100M000100Y44".into(),
+        email: "finance".into(),
+        bank: None,
+        bank_account: Some(" ".into()),
+        address: None,
+    };
+    let fields: Vec<String> =
+        invoice.validate(&org).expect_err("problems").into_iter().map(|p| p.field).collect();
+    assert_eq!(fields, ["title", "taxpayer_id", "email", "bank", "bank_account", "address"]);
+}
+
+#[test]
+fn organisations_with_a_bad_uscc_are_refused() {
+    let mut org = organisation();
+    assert!(org.validate().is_ok());
+    org.registration.number = "91350100M000100Y44".into();
+    org.name_zh = None;
+    org.name_latin = Some(" ".into());
+    let fields: Vec<String> =
+        org.validate().expect_err("bad").into_iter().map(|p| p.field).collect();
+    assert_eq!(fields, ["name", "registration.number"]);
+}
+
+#[test]
+fn authorisations_are_in_force_only_while_active_and_in_their_dates() {
+    let auth = Authorisation {
+        id: Ulid::new(),
+        organisation: Ulid::new(),
+        grantee: Ulid::new(),
+        granted_by: Ulid::new(),
+        object: AuthorisedObject::Seal(Ulid::new()),
+        valid_from: date!(2026 - 01 - 01),
+        valid_until: date!(2027 - 12 - 31),
+        status: AuthorisationStatus::Active,
+    };
+    assert!(auth.in_force_on(date!(2026 - 11 - 21)));
+    assert!(!auth.in_force_on(date!(2028 - 01 - 01)));
+    let withdrawn = Authorisation { status: AuthorisationStatus::Withdrawn, ..auth.clone() };
+    assert!(!withdrawn.in_force_on(date!(2026 - 11 - 21)));
+    let backwards = Authorisation { valid_until: date!(2025 - 01 - 01), ..auth };
+    assert!(backwards.validate().is_err());
+}
+
+#[test]
+fn money_prints_with_its_currency() {
+    assert_eq!(Money { minor: 40_050, currency: Currency::Mop }.to_string(), "MOP 400.50");
+    assert_eq!(Money { minor: -5, currency: Currency::Cny }.to_string(), "CNY -0.05");
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: installs what the tests need (Debian packages, so run it as
+# root or with sudo on a fresh machine), checks formatting and lints, builds once, runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh test
+export LANG=C.UTF-8
+
+echo "== formatting"
+cargo fmt --all --check
+echo "== lints"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== tests"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+cargo test --workspace --locked 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# cargo prints one "test result" line per test binary, the last often an empty doc-test run;
+# close on the totals so the outcome reads at a glance.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"
