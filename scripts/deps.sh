@@ -6,7 +6,7 @@
 set -euo pipefail
 
 build_packages=(gcc libc6-dev pkg-config)
-test_packages=(tmux locales)
+test_packages=(tmux)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "test" ]]; then
@@ -25,7 +25,8 @@ echo "Installing missing Debian packages: ${missing[*]}" >&2
 if [[ $(id -u) -eq 0 ]]; then
     as_root=()
 elif command -v sudo >/dev/null 2>&1; then
-    as_root=(sudo)
+    # sudo drops the environment; keep apt from asking questions nobody can answer.
+    as_root=(sudo env DEBIAN_FRONTEND=noninteractive)
 else
     echo "These packages are missing and installing them needs root: ${missing[*]}" >&2
     echo "Run this script as root, or install them with: apt-get install ${missing[*]}" >&2

@@ -6,6 +6,11 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh test
 export LANG=C.UTF-8
 
+# rustup's minimal profile leaves these out; the default profile has them.
+if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+    rustup component add rustfmt clippy
+fi
+
 echo "== formatting"
 cargo fmt --all --check
 echo "== lints"

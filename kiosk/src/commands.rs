@@ -16,7 +16,8 @@ fn args_of(pairs: Vec<(&'static str, String)>) -> Vec<(&'static str, i18n::Fluen
 }
 
 pub fn id_check(ctx: &Context, kind: IdKind, value: &str) -> ExitCode {
-    match registry::ids::check(kind, value) {
+    let today = OffsetDateTime::now_utc().to_offset(ctx.office_offset()).date();
+    match registry::ids::check_as_of(kind, value, today) {
         Ok(normalised) => {
             println!("{normalised}");
             ExitCode::SUCCESS
@@ -59,9 +60,15 @@ pub fn mrz_parse(ctx: &Context) -> Result<ExitCode, KioskError> {
             if mrz.valid {
                 Ok(ExitCode::SUCCESS)
             } else {
+                let separator = match ctx.lang {
+                    i18n::Language::ZhHant | i18n::Language::ZhHans => "、",
+                    _ => ", ",
+                };
+                let fields: Vec<String> =
+                    mrz.errors.iter().map(|f| ctx.t(&format!("mrz-field-{f}"))).collect();
                 eprintln!(
                     "{}",
-                    ctx.t_with("mrz-check-failed", &[("fields", mrz.errors.join(", ").into())])
+                    ctx.t_with("mrz-check-failed", &[("fields", fields.join(separator).into())])
                 );
                 Ok(ExitCode::from(1))
             }

@@ -8,19 +8,62 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use i18n::Language;
 use registry::model::Currency;
 use serde::{Deserialize, Serialize};
+use time::UtcOffset;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// zh-Hant, zh-Hans, pt or en. Unset: the system locale, else English.
+    #[serde(deserialize_with = "text::optional")]
     pub language: Option<String>,
     /// This counter's replica id; unset, the store makes one and remembers it.
+    #[serde(deserialize_with = "text::optional")]
     pub kiosk_id: Option<String>,
     /// The office's name, shown in the title bar.
+    #[serde(deserialize_with = "text::required")]
     pub office: String,
     pub currency: Currency,
+    /// The office's offset from UTC (`+08:00` in Macau and Guangdong): what "today" means for
+    /// appointments and renewal notices.
+    #[serde(deserialize_with = "text::required")]
+    pub utc_offset: String,
     /// What goes to the log file (a tracing filter: `info`, `store=debug`, …).
+    #[serde(deserialize_with = "text::required")]
     pub log: String,
+}
+
+/// Environment variables arrive untyped, and figment reads `KIOSK_KIOSK_ID=12345` as a number:
+/// text settings take numbers and booleans as their text.
+mod text {
+    use serde::{Deserialize, Deserializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Loose {
+        Text(String),
+        Int(i64),
+        Float(f64),
+        Bool(bool),
+    }
+
+    impl Loose {
+        fn into_text(self) -> String {
+            match self {
+                Loose::Text(s) => s,
+                Loose::Int(n) => n.to_string(),
+                Loose::Float(n) => n.to_string(),
+                Loose::Bool(b) => b.to_string(),
+            }
+        }
+    }
+
+    pub fn required<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        Loose::deserialize(d).map(Loose::into_text)
+    }
+
+    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Option::<Loose>::deserialize(d).map(|v| v.map(Loose::into_text))
+    }
 }
 
 impl Default for Config {
@@ -30,17 +73,24 @@ impl Default for Config {
             kiosk_id: None,
             office: "Registry counter".into(),
             currency: Currency::Mop,
+            utc_offset: "+08:00".into(),
             log: "info".into(),
         }
     }
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("the configuration in {path} is not valid: {source}")]
-pub struct ConfigError {
-    path: PathBuf,
-    #[source]
-    source: Box<figment::Error>,
+pub enum ConfigError {
+    #[error("the configuration in {path} or the KIOSK_* environment is not valid: {source}")]
+    Invalid {
+        path: PathBuf,
+        #[source]
+        source: Box<figment::Error>,
+    },
+    #[error("{0} (in {1})")]
+    Language(i18n::UnknownLanguage, PathBuf),
+    #[error("utc_offset {0:?} is not an offset like +08:00 (in {1})")]
+    Offset(String, PathBuf),
 }
 
 impl Config {
@@ -50,19 +100,48 @@ impl Config {
     /// `KIOSK_OFFICE`, `KIOSK_CURRENCY`, `KIOSK_LOG`.
     pub fn load(data_dir: &Path) -> Result<Config, ConfigError> {
         let path = data_dir.join(Self::FILE_NAME);
-        Figment::from(Serialized::defaults(Config::default()))
+        let keys = ["language", "kiosk_id", "office", "currency", "utc_offset", "log"];
+        let config: Config = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(&path))
-            .merge(
-                Env::prefixed("KIOSK_")
-                    .only(&["language", "kiosk_id", "office", "currency", "log"]),
-            )
+            .merge(Env::prefixed("KIOSK_").only(&keys))
             .extract()
-            .map_err(|e| ConfigError { path, source: Box::new(e) })
+            .map_err(|e| ConfigError::Invalid { path: path.clone(), source: Box::new(e) })?;
+        if let Some(language) = &config.language {
+            language.parse::<Language>().map_err(|e| ConfigError::Language(e, path.clone()))?;
+        }
+        if config.office_offset().is_none() {
+            return Err(ConfigError::Offset(config.utc_offset.clone(), path));
+        }
+        Ok(config)
+    }
+
+    /// The office's UTC offset, from `utc_offset` (`+08:00`, `-03:30`, `+8`).
+    pub fn office_offset(&self) -> Option<UtcOffset> {
+        let text = self.utc_offset.trim();
+        let (sign, rest) = if let Some(rest) = text.strip_prefix('+') {
+            (1, rest)
+        } else if let Some(rest) = text.strip_prefix('-') {
+            (-1, rest)
+        } else {
+            return None;
+        };
+        let (hours, minutes) = rest.split_once(':').unwrap_or((rest, "0"));
+        let hours: i8 = hours.parse().ok()?;
+        let minutes: i8 = minutes.parse().ok()?;
+        // Civil time zones run from UTC-12 to UTC+14.
+        let in_range = (0..=59).contains(&minutes)
+            && if sign > 0 { (0..=14).contains(&hours) } else { (0..=12).contains(&hours) };
+        if !in_range {
+            return None;
+        }
+        UtcOffset::from_hms(sign * hours, sign * minutes, 0).ok()
     }
 
     /// The language to speak: the command line, else the configuration, else the system locale.
     pub fn language(&self, from_command_line: Option<Language>) -> Language {
         from_command_line
+            // `load` refused a language it does not know, so this parse only fails for a
+            // configuration built in code.
             .or_else(|| self.language.as_deref().and_then(|l| l.parse().ok()))
             .or_else(|| {
                 ["LC_ALL", "LC_MESSAGES", "LANG"]
@@ -83,29 +162,68 @@ pub fn default_data_dir() -> PathBuf {
 }
 
 #[cfg(test)]
+// figment's Jail closures return figment's own (large) error type; that is its API, not ours.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
 
+    // Every test that loads runs in a figment Jail: jails take turns, so one test's KIOSK_*
+    // variables never leak into another's load.
+
     #[test]
-    fn file_values_override_defaults() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(
-            dir.path().join(Config::FILE_NAME),
-            "office = \"澳門郵政總局\"\ncurrency = \"CNY\"\n",
-        )
-        .expect("write");
-        let config = Config::load(dir.path()).expect("load");
-        assert_eq!(config.office, "澳門郵政總局");
-        assert_eq!(config.currency, Currency::Cny);
-        assert_eq!(config.log, "info");
+    fn file_values_override_defaults_and_the_environment_overrides_the_file() {
+        figment::Jail::expect_with(|jail| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let toml = "office = \"澳門郵政總局\"\ncurrency = \"CNY\"\n";
+            std::fs::write(dir.path().join(Config::FILE_NAME), toml).expect("write");
+            let config = Config::load(dir.path()).expect("load");
+            assert_eq!(config.office, "澳門郵政總局");
+            assert_eq!(config.currency, Currency::Cny);
+            assert_eq!(config.log, "info");
+            jail.set_env("KIOSK_CURRENCY", "HKD");
+            assert_eq!(Config::load(dir.path()).expect("load").currency, Currency::Hkd);
+            Ok(())
+        });
     }
 
     #[test]
     fn unknown_keys_are_refused_with_the_file_named() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dir.path().join(Config::FILE_NAME), "ofice = \"typo\"\n").expect("write");
-        let err = Config::load(dir.path()).expect_err("typo must be refused");
-        assert!(err.to_string().contains("kiosk.toml"), "{err}");
+        figment::Jail::expect_with(|_| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            std::fs::write(dir.path().join(Config::FILE_NAME), "ofice = \"typo\"\n")
+                .expect("write");
+            let err = Config::load(dir.path()).expect_err("typo must be refused");
+            assert!(err.to_string().contains("kiosk.toml"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn environment_numbers_are_text_and_unknown_languages_are_refused() {
+        figment::Jail::expect_with(|jail| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            jail.set_env("KIOSK_KIOSK_ID", "12345");
+            jail.set_env("KIOSK_OFFICE", "123");
+            let config = Config::load(dir.path()).expect("load");
+            assert_eq!(config.kiosk_id.as_deref(), Some("12345"));
+            assert_eq!(config.office, "123");
+            jail.set_env("KIOSK_LANGUAGE", "klingon");
+            let err = Config::load(dir.path()).expect_err("unknown language");
+            assert!(err.to_string().contains("klingon"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn office_offsets_parse_and_bad_ones_are_refused() {
+        let with =
+            |text: &str| Config { utc_offset: text.into(), ..Config::default() }.office_offset();
+        assert_eq!(with("+08:00"), UtcOffset::from_hms(8, 0, 0).ok());
+        assert_eq!(with("+8"), UtcOffset::from_hms(8, 0, 0).ok());
+        assert_eq!(with("-03:30"), UtcOffset::from_hms(-3, -30, 0).ok());
+        for bad in ["08:00", "+25:00", "", "+8:xx"] {
+            assert_eq!(with(bad), None, "{bad}");
+        }
     }
 
     #[test]

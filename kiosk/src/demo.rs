@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use rand::Rng;
 use registry::application::{
-    Actor, Application, ApplicationAction, ApplicationState, DocumentKind, Payment, reference_for,
+    Actor, Application, ApplicationAction, ApplicationState, DocumentKind, Payment, Progress,
+    reference_for,
 };
 use registry::audit::{AuditAction, AuditEvent};
 use registry::fees::FeeSchedule;
@@ -18,9 +19,6 @@ use time::{Date, Duration, OffsetDateTime, Time, UtcOffset};
 use ulid::Ulid;
 
 use crate::{Context, KioskError, auth};
-
-/// Macau and Guangdong both keep UTC+8; the demo's "today" and appointment slots are local.
-const OFFICE_OFFSET_HOURS: i8 = 8;
 
 /// A printed sign-in credential for the demo's staff.
 struct Credential {
@@ -35,18 +33,18 @@ pub fn init(ctx: &Context, force: bool) -> Result<ExitCode, KioskError> {
         eprintln!("{}", ctx.t("demo-store-not-empty"));
         return Ok(ExitCode::from(1));
     }
-    let offset = UtcOffset::from_hms(OFFICE_OFFSET_HOURS, 0, 0)
-        .map_err(|e| KioskError::Message(e.to_string()))?;
-    let now = store.now().to_offset(offset);
+    // "Today" and the appointment slots are the office's, whatever the machine's clock zone.
+    let now = store.now().to_offset(ctx.office_offset());
     let fees = FeeSchedule::example(ctx.config.currency);
     let mut credentials = Vec::new();
     let kiosk = store.kiosk_id().to_owned();
     let summary = store.write(None, |w| {
-        let office = Office::build(now, &fees)?;
-        for clerk in office.clerks(&mut credentials)? {
-            w.put(&clerk)?;
+        let office = Office::build(now)?;
+        let staff = office.clerks(&mut credentials)?;
+        for clerk in &staff {
+            w.put(clerk)?;
         }
-        office.write(w, now, &kiosk)
+        office.write(w, now, &kiosk, &staff, &fees)
     })?;
     println!(
         "{}",
@@ -66,6 +64,54 @@ pub fn init(ctx: &Context, force: bool) -> Result<ExitCode, KioskError> {
     }
     tracing::info!(records = summary, "demo office provisioned");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Takes a draft application to `target` through the state machine, one audited step at a time.
+fn take_to(
+    w: &mut Writer<'_>,
+    draft: &Application,
+    target: ApplicationState,
+    clerk: Actor,
+    supervisor: Actor,
+    fees: &FeeSchedule,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    use ApplicationState as S;
+    let mut app = draft.clone();
+    while app.state() != target {
+        let (action, actor) = match (app.state(), target) {
+            (S::Draft, _) => {
+                let organisation = match app.organisation {
+                    Some(id) => w.organisation(id)?,
+                    None => None,
+                };
+                (ApplicationAction::Submit { organisation }, clerk)
+            }
+            (S::UnderReview, S::Rejected) => (
+                ApplicationAction::Reject {
+                    reason: "營業執照已過期 / business licence expired".into(),
+                },
+                clerk,
+            ),
+            (S::UnderReview, _) => {
+                let quote = fees
+                    .quote(app.service, app.certificate_class, app.validity_years)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                (ApplicationAction::PassVetting { fee: quote.total }, clerk)
+            }
+            (S::AwaitingApproval, S::Cancelled) => (ApplicationAction::Cancel, clerk),
+            (S::AwaitingApproval, _) => (ApplicationAction::Approve, supervisor),
+            (S::AwaitingPayment, _) => {
+                let amount = app.progress.fee.unwrap_or(Money::zero(fees.currency));
+                let reference = format!("POS-{}", &app.reference[app.reference.len() - 6..]);
+                (ApplicationAction::RecordPayment(Payment { amount, reference, at: now }), clerk)
+            }
+            (S::AwaitingFulfilment, _) => (ApplicationAction::Complete, clerk),
+            (state, _) => return Err(StoreError::Corrupt(format!("demo plan stuck at {state:?}"))),
+        };
+        app = w.transition(app.id, action, actor)?;
+    }
+    Ok(())
 }
 
 /// Completes an identity number whose last character is its check character, by asking the
@@ -275,11 +321,12 @@ struct Office {
     authorisations: Vec<Authorisation>,
     appointments: Vec<Appointment>,
     tickets: Vec<WalkInTicket>,
-    applications: Vec<Application>,
+    /// Drafts, and the state each is to be taken to through the state machine.
+    applications: Vec<(Application, ApplicationState)>,
 }
 
 impl Office {
-    fn build(now: OffsetDateTime, fees: &FeeSchedule) -> Result<Office, StoreError> {
+    fn build(now: OffsetDateTime) -> Result<Office, StoreError> {
         let today = now.date();
         let offset = now.offset();
         let mut people = Vec::new();
@@ -455,7 +502,7 @@ impl Office {
             seals.push(Seal {
                 id: Ulid::new(),
                 organisation: org,
-                kind,
+                seal_kind: kind,
                 name: format!("{} 印章", cert.subject.cn),
                 certificate: Some(cert.id),
                 status: SealStatus::Active,
@@ -565,18 +612,12 @@ impl Office {
             tickets,
             applications: Vec::new(),
         };
-        office.applications = office.applications(now, fees)?;
+        office.applications = office.draft_applications(now);
         Ok(office)
     }
 
-    /// Applications taken through the state machine to a spread of states.
-    fn applications(
-        &self,
-        now: OffsetDateTime,
-        fees: &FeeSchedule,
-    ) -> Result<Vec<Application>, StoreError> {
-        let clerk = Actor { clerk: Ulid::new(), role: StaffRole::Clerk };
-        let supervisor = Actor { clerk: Ulid::new(), role: StaffRole::Supervisor };
+    /// Draft applications, each with the state the demo takes it to.
+    fn draft_applications(&self, now: OffsetDateTime) -> Vec<(Application, ApplicationState)> {
         let org_certs: Vec<&Certificate> = self
             .certificates
             .iter()
@@ -606,92 +647,60 @@ impl Office {
             };
             let Some(cert) = cert else { continue };
             let id = Ulid::new();
-            let org_docs = [
-                DocumentKind::SignedApplicationForm,
-                DocumentKind::BusinessLicence,
-                DocumentKind::LegalRepresentativeId,
-                DocumentKind::AgentId,
-            ];
-            let mut app = Application {
-                id,
-                reference: reference_for(id, now.date()),
-                service,
-                state: ApplicationState::Draft,
-                applicant: cert.holder_person.unwrap_or(self.people[i].id),
-                organisation: cert.holder_organisation,
-                agent: cert.holder_organisation.map(|_| self.people[i + 4].id),
-                holder_kind: cert.holder_kind,
-                certificate_class: cert.class,
-                validity_years: 2,
-                certificates: if service == Service::NewIssuance { vec![] } else { vec![cert.id] },
-                documents: if for_person {
-                    vec![DocumentKind::SignedApplicationForm, DocumentKind::ApplicantId]
-                } else {
-                    org_docs.to_vec()
+            let documents = if for_person {
+                vec![DocumentKind::SignedApplicationForm, DocumentKind::ApplicantId]
+            } else {
+                vec![
+                    DocumentKind::SignedApplicationForm,
+                    DocumentKind::BusinessLicence,
+                    DocumentKind::LegalRepresentativeId,
+                    DocumentKind::AgentId,
+                ]
+            };
+            let organisation = cert
+                .holder_organisation
+                .and_then(|org| self.organisations.iter().find(|o| o.id == org));
+            let invoice = organisation.map(|org| InvoiceDetails {
+                kind: InvoiceKind::OrdinaryElectronic,
+                title: org.official_name().unwrap_or_default().to_owned(),
+                taxpayer_id: "91350100M000100Y43".into(),
+                email: "finance@example.mo".into(),
+                bank: None,
+                bank_account: None,
+                address: None,
+            });
+            out.push((
+                Application {
+                    id,
+                    reference: reference_for(id, now.date()),
+                    service,
+                    progress: Progress::draft(),
+                    applicant: cert.holder_person.unwrap_or(self.people[i].id),
+                    organisation: cert.holder_organisation,
+                    agent: cert.holder_organisation.map(|_| self.people[i + 4].id),
+                    holder_kind: cert.holder_kind,
+                    certificate_class: cert.class,
+                    validity_years: 2,
+                    certificates: if service == Service::NewIssuance {
+                        vec![]
+                    } else {
+                        vec![cert.id]
+                    },
+                    documents,
+                    consent_given: true,
+                    agreement_accepted: true,
+                    identity_override: false,
+                    revocation_phrase_verified: false,
+                    invoice,
+                    mailing_address: None,
+                    appointment: None,
+                    walk_in_ticket: None,
+                    created_at: now - Duration::hours(i as i64),
                 },
-                consent_given: true,
-                agreement_accepted: true,
-                identity_override: false,
-                revocation_phrase_verified: false,
-                fee: None,
-                payment: None,
-                invoice: None,
-                mailing_address: None,
-                appointment: None,
-                walk_in_ticket: None,
-                created_at: now - Duration::hours(i as i64),
-                submitted_by: None,
-                approved_by: None,
-                rejection_reason: None,
-            };
-            let step = |app: &Application, action, actor| {
-                app.apply(action, actor)
-                    .map_err(|e| StoreError::Corrupt(format!("demo application: {e}")))
-            };
-            while app.state != target {
-                let (action, actor) = match (app.state, target) {
-                    (ApplicationState::Draft, _) => (ApplicationAction::Submit, clerk),
-                    (ApplicationState::UnderReview, ApplicationState::Rejected) => (
-                        ApplicationAction::Reject {
-                            reason: "營業執照已過期 / business licence expired".into(),
-                        },
-                        clerk,
-                    ),
-                    (ApplicationState::UnderReview, _) => {
-                        let quote = fees
-                            .quote(app.service, app.certificate_class, app.validity_years)
-                            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                        (ApplicationAction::PassVetting { fee: quote.total }, clerk)
-                    }
-                    (ApplicationState::AwaitingApproval, ApplicationState::Cancelled) => {
-                        (ApplicationAction::Cancel, clerk)
-                    }
-                    (ApplicationState::AwaitingApproval, _) => {
-                        (ApplicationAction::Approve, supervisor)
-                    }
-                    (ApplicationState::AwaitingPayment, _) => {
-                        let amount = app.fee.unwrap_or(Money::zero(fees.currency));
-                        (
-                            ApplicationAction::RecordPayment(Payment {
-                                amount,
-                                reference: format!("POS-{:06}", 1000 + i),
-                                at: now,
-                            }),
-                            clerk,
-                        )
-                    }
-                    (ApplicationState::AwaitingFulfilment, _) => {
-                        (ApplicationAction::Complete, clerk)
-                    }
-                    (state, _) => {
-                        return Err(StoreError::Corrupt(format!("demo plan stuck at {state:?}")));
-                    }
-                };
-                app = step(&app, action, actor)?;
-            }
-            out.push(app);
+                target,
+            ));
         }
-        Ok(out)
+        out
     }
 
     fn clerks(&self, credentials: &mut Vec<Credential>) -> Result<Vec<Clerk>, StoreError> {
@@ -723,6 +732,8 @@ impl Office {
         w: &mut Writer<'_>,
         now: OffsetDateTime,
         kiosk: &str,
+        staff: &[Clerk],
+        fees: &FeeSchedule,
     ) -> Result<u64, StoreError> {
         let mut count = 3; // the clerks, written by the caller
         fn all<R: Record>(
@@ -745,7 +756,19 @@ impl Office {
         all(w, &self.authorisations, &mut count)?;
         all(w, &self.appointments, &mut count)?;
         all(w, &self.tickets, &mut count)?;
-        all(w, &self.applications, &mut count)?;
+        let actor = |role| {
+            staff
+                .iter()
+                .find(|c| c.role == role)
+                .map(|c| Actor { clerk: c.id, role })
+                .ok_or_else(|| StoreError::Corrupt(format!("the demo has no {role:?}")))
+        };
+        let (clerk, supervisor) = (actor(StaffRole::Clerk)?, actor(StaffRole::Supervisor)?);
+        for (draft, target) in &self.applications {
+            w.put(draft)?;
+            count += 1;
+            take_to(w, draft, *target, clerk, supervisor, fees, now)?;
+        }
         w.put(&AuditEvent {
             id: Ulid::new(),
             at: now,

@@ -40,6 +40,11 @@ impl Context {
         Ok(store::Store::open(&self.store_path(), options)?)
     }
 
+    /// The office's UTC offset (validated when the configuration was loaded).
+    pub fn office_offset(&self) -> time::UtcOffset {
+        self.config.office_offset().unwrap_or(time::UtcOffset::UTC)
+    }
+
     pub fn t(&self, id: &str) -> String {
         i18n::text(self.lang, id)
     }
@@ -64,6 +69,34 @@ pub enum KioskError {
     Message(String),
 }
 
+impl KioskError {
+    /// The sentence the person at the keyboard reads: what went wrong in their language, with
+    /// the technical detail last for support.
+    pub fn localised(&self, ctx: &Context) -> String {
+        use store::StoreError;
+        let detail = |d: String| vec![("detail", FluentValue::from(d))];
+        match self {
+            KioskError::Store(StoreError::NewerSchema { .. }) => {
+                ctx.t_with("error-store-newer", &detail(self.to_string()))
+            }
+            KioskError::Store(StoreError::Invalid { problems, .. }) => {
+                let list: Vec<String> =
+                    problems.iter().map(|p| format!("{} — {}", p.field, ctx.t(p.code))).collect();
+                ctx.t_with("error-invalid-record", &detail(list.join("; ")))
+            }
+            KioskError::Store(_) => ctx.t_with("error-store", &detail(self.to_string())),
+            KioskError::DataDir { dir, source } => ctx.t_with(
+                "error-data-dir",
+                &[("dir", dir.display().to_string().into()), ("detail", source.to_string().into())],
+            ),
+            KioskError::Config(err) => ctx.t_with("error-config", &detail(err.to_string())),
+            KioskError::Io(_) | KioskError::Message(_) => {
+                ctx.t_with("error-failed", &detail(self.to_string()))
+            }
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let data_dir = cli.data_dir.clone().unwrap_or_else(config::default_data_dir);
@@ -86,7 +119,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             tracing::error!(error = %err, "command failed");
-            eprintln!("{}", ctx.t_with("error-failed", &[("detail", err.to_string().into())]));
+            eprintln!("{}", err.localised(&ctx));
             ExitCode::FAILURE
         }
     }

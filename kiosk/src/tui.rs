@@ -94,7 +94,7 @@ pub fn view(home: &Home, frame: &mut Frame<'_>) {
 fn load_home(ctx: &Context) -> Result<Home, KioskError> {
     let store = ctx.open_store()?;
     let stats = store.stats()?;
-    let today = store.now().date();
+    let now = store.now().to_offset(ctx.office_offset());
     let certificates: Vec<Certificate> = store.list()?;
     let appointments: Vec<Appointment> = store.list()?;
     Ok(Home {
@@ -103,8 +103,11 @@ fn load_home(ctx: &Context) -> Result<Home, KioskError> {
         kiosk_id: store.kiosk_id().to_owned(),
         records: stats.records,
         events: stats.events,
-        renewals_due: renewal_due_within(&certificates, today, RENEWAL_WINDOW_DAYS).len(),
-        appointments_today: appointments.iter().filter(|a| a.slot.date() == today).count(),
+        renewals_due: renewal_due_within(&certificates, now, RENEWAL_WINDOW_DAYS).len(),
+        appointments_today: appointments
+            .iter()
+            .filter(|a| a.slot.to_offset(now.offset()).date() == now.date())
+            .count(),
     })
 }
 

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
 use crate::model::{
-    CertificateClass, HolderKind, InvoiceDetails, Money, Record, RecordId, RecordKind, Service,
-    StaffRole, VALIDITY_YEARS,
+    CertificateClass, HolderKind, InvoiceDetails, Money, Organisation, Record, RecordId,
+    RecordKind, Service, StaffRole, VALIDITY_YEARS,
 };
 use crate::problem::codes;
 use crate::{Problem, Problems};
@@ -101,13 +101,40 @@ pub struct Payment {
     pub at: OffsetDateTime,
 }
 
+/// Where an application stands. One field of the application, so that replicas merge it as a
+/// whole: a state never ends up beside another replica's payment or approval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub state: ApplicationState,
+    pub fee: Option<Money>,
+    pub payment: Option<Payment>,
+    pub submitted_by: Option<RecordId>,
+    pub approved_by: Option<RecordId>,
+    pub rejection_reason: Option<String>,
+}
+
+impl Progress {
+    /// A new application's progress: a draft, nothing decided.
+    pub fn draft() -> Self {
+        Self {
+            state: ApplicationState::Draft,
+            fee: None,
+            payment: None,
+            submitted_by: None,
+            approved_by: None,
+            rejection_reason: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Application {
     pub id: RecordId,
     /// The reference printed on forms and receipts.
     pub reference: String,
     pub service: Service,
-    pub state: ApplicationState,
+    /// Changed only by [`Application::apply`].
+    pub progress: Progress,
     /// The person the certificate is for (or who asks for the unlock, revocation…).
     pub applicant: RecordId,
     pub organisation: Option<RecordId>,
@@ -127,8 +154,6 @@ pub struct Application {
     pub identity_override: bool,
     /// The revocation phrase set at issuance was given, so no supervisor is needed.
     pub revocation_phrase_verified: bool,
-    pub fee: Option<Money>,
-    pub payment: Option<Payment>,
     pub invoice: Option<InvoiceDetails>,
     /// New mailing address, for redispatch.
     pub mailing_address: Option<String>,
@@ -136,9 +161,6 @@ pub struct Application {
     pub walk_in_ticket: Option<RecordId>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
-    pub submitted_by: Option<RecordId>,
-    pub approved_by: Option<RecordId>,
-    pub rejection_reason: Option<String>,
 }
 
 /// Who is acting, for the rules that need a second person.
@@ -150,8 +172,11 @@ pub struct Actor {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApplicationAction {
-    /// Vetting starts: everything collected, consent given.
-    Submit,
+    /// Vetting starts: everything collected, consent given. The organisation, when there is one,
+    /// is what the invoice title is checked against.
+    Submit {
+        organisation: Option<Organisation>,
+    },
     /// Back to the counter for something to be fixed.
     ReturnForCorrection,
     /// Identity and documents are in order; `fee` is what the fee schedule asks.
@@ -172,7 +197,7 @@ pub enum ApplicationAction {
 impl ApplicationAction {
     pub fn name(&self) -> &'static str {
         match self {
-            ApplicationAction::Submit => "submit",
+            ApplicationAction::Submit { .. } => "submit",
             ApplicationAction::ReturnForCorrection => "return_for_correction",
             ApplicationAction::PassVetting { .. } => "pass_vetting",
             ApplicationAction::Approve => "approve",
@@ -201,6 +226,8 @@ pub enum TransitionError {
     WrongAmount { expected: Money, paid: Money },
     #[error("give the reason for the rejection")]
     ReasonRequired,
+    #[error("a fee cannot be negative ({0})")]
+    NegativeFee(Money),
 }
 
 fn problem_list(problems: &[Problem]) -> String {
@@ -216,6 +243,7 @@ impl TransitionError {
         "transition-same-approver",
         "transition-wrong-amount",
         "transition-reason-required",
+        "transition-negative-fee",
     ];
 
     pub fn message_id(&self) -> &'static str {
@@ -227,6 +255,24 @@ impl TransitionError {
             TransitionError::SameApprover => "transition-same-approver",
             TransitionError::WrongAmount { .. } => "transition-wrong-amount",
             TransitionError::ReasonRequired => "transition-reason-required",
+            TransitionError::NegativeFee(_) => "transition-negative-fee",
+        }
+    }
+
+    /// Fluent arguments, untranslated: `state` and `action` are ids the caller translates through
+    /// `application-state-*` and `application-action-*`; amounts are formatted.
+    pub fn message_args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            TransitionError::NotAllowed { from, action } => {
+                vec![("state", from.as_str().to_owned()), ("action", (*action).to_owned())]
+            }
+            TransitionError::Finished(state) => vec![("state", state.as_str().to_owned())],
+            TransitionError::Incomplete(problems) => vec![("problems", problem_list(problems))],
+            TransitionError::WrongAmount { expected, paid } => {
+                vec![("expected", expected.to_string()), ("paid", paid.to_string())]
+            }
+            TransitionError::NegativeFee(fee) => vec![("fee", fee.to_string())],
+            _ => vec![],
         }
     }
 }
@@ -253,8 +299,13 @@ impl Application {
             || (self.service == Service::Revocation && !self.revocation_phrase_verified)
     }
 
-    /// What must hold before vetting can start, every missing thing at once.
-    pub fn submission_problems(&self) -> Vec<Problem> {
+    pub fn state(&self) -> ApplicationState {
+        self.progress.state
+    }
+
+    /// What must hold before vetting can start, every missing thing at once. The invoice title
+    /// is checked against `organisation`'s registered name.
+    pub fn submission_problems(&self, organisation: Option<&Organisation>) -> Vec<Problem> {
         let mut p = Problems::new();
         p.extend_nested("application", self.validate());
         p.check(!self.consent_given, "consent_given", codes::REQUIRED);
@@ -268,6 +319,12 @@ impl Application {
                 p.push(format!("documents.{}", doc.as_str()), codes::REQUIRED);
             }
         }
+        if let Some(invoice) = &self.invoice {
+            match organisation {
+                Some(org) => p.extend_nested("invoice", invoice.validate(org)),
+                None => p.push("organisation", codes::ORGANISATION_REQUIRED),
+            }
+        }
         p.finish().err().unwrap_or_default()
     }
 
@@ -279,60 +336,71 @@ impl Application {
     ) -> Result<Application, TransitionError> {
         use ApplicationAction as A;
         use ApplicationState as S;
-        if self.state.is_final() {
-            return Err(TransitionError::Finished(self.state));
+        let state = self.progress.state;
+        if state.is_final() {
+            return Err(TransitionError::Finished(state));
         }
-        let not_allowed = TransitionError::NotAllowed { from: self.state, action: action.name() };
+        let not_allowed = TransitionError::NotAllowed { from: state, action: action.name() };
+        let supervisor = actor.role == StaffRole::Supervisor;
         let mut next = self.clone();
-        match (self.state, action) {
-            (S::Draft, A::Submit) => {
-                let problems = self.submission_problems();
+        let progress = &mut next.progress;
+        match (state, action) {
+            (S::Draft, A::Submit { organisation }) => {
+                let problems = self.submission_problems(organisation.as_ref());
                 if !problems.is_empty() {
                     return Err(TransitionError::Incomplete(problems));
                 }
-                next.state = S::UnderReview;
-                next.submitted_by = Some(actor.clerk);
+                progress.state = S::UnderReview;
+                progress.submitted_by = Some(actor.clerk);
             }
-            (S::UnderReview, A::ReturnForCorrection) => next.state = S::Draft,
+            (S::UnderReview, A::ReturnForCorrection) => progress.state = S::Draft,
             (S::UnderReview, A::PassVetting { fee }) => {
-                next.fee = Some(fee);
-                next.state =
+                if fee.minor < 0 {
+                    return Err(TransitionError::NegativeFee(fee));
+                }
+                progress.fee = Some(fee);
+                progress.state =
                     if self.needs_supervisor() { S::AwaitingApproval } else { after_approval(fee) };
             }
             (S::AwaitingApproval, A::Approve) => {
-                if actor.role != StaffRole::Supervisor {
+                if !supervisor {
                     return Err(TransitionError::SupervisorRequired);
                 }
-                if self.submitted_by == Some(actor.clerk) {
+                if self.progress.submitted_by == Some(actor.clerk) {
                     return Err(TransitionError::SameApprover);
                 }
-                next.approved_by = Some(actor.clerk);
-                next.state = after_approval(self.fee.unwrap_or(Money::zero(default_currency())));
+                progress.approved_by = Some(actor.clerk);
+                let fee = self.progress.fee.unwrap_or(Money::zero(default_currency()));
+                progress.state = after_approval(fee);
             }
             (S::AwaitingPayment, A::RecordPayment(payment)) => {
-                let expected = self.fee.unwrap_or(Money::zero(payment.amount.currency));
+                let expected = self.progress.fee.unwrap_or(Money::zero(payment.amount.currency));
                 if payment.amount != expected {
                     return Err(TransitionError::WrongAmount { expected, paid: payment.amount });
                 }
-                next.payment = Some(payment);
-                next.state = S::AwaitingFulfilment;
+                progress.payment = Some(payment);
+                progress.state = S::AwaitingFulfilment;
             }
-            (S::AwaitingFulfilment, A::Complete) => next.state = S::Completed,
+            (S::AwaitingFulfilment, A::Complete) => progress.state = S::Completed,
             (S::UnderReview | S::AwaitingApproval, A::Reject { reason }) => {
+                // What waits for a supervisor is for a supervisor to turn down.
+                if state == S::AwaitingApproval && !supervisor {
+                    return Err(TransitionError::SupervisorRequired);
+                }
                 if reason.trim().is_empty() {
                     return Err(TransitionError::ReasonRequired);
                 }
-                next.rejection_reason = Some(reason);
-                next.state = S::Rejected;
+                progress.rejection_reason = Some(reason);
+                progress.state = S::Rejected;
             }
             (S::AwaitingFulfilment, A::Cancel) => {
                 // Money has changed hands: a refund needs a supervisor.
-                if actor.role != StaffRole::Supervisor {
+                if self.progress.payment.is_some() && !supervisor {
                     return Err(TransitionError::SupervisorRequired);
                 }
-                next.state = S::Cancelled;
+                progress.state = S::Cancelled;
             }
-            (_, A::Cancel) => next.state = S::Cancelled,
+            (_, A::Cancel) => progress.state = S::Cancelled,
             _ => return Err(not_allowed),
         }
         Ok(next)
@@ -395,6 +463,21 @@ impl Record for Application {
             "mailing_address",
             codes::REQUIRED,
         );
+        p.finish()
+    }
+
+    /// Progress moves only through [`Application::apply`] (the store's `transition`); a plain
+    /// write can neither create an application past the draft nor move one along.
+    fn check_change(before: Option<&Self>, after: &Self) -> Result<(), Vec<Problem>> {
+        let mut p = Problems::new();
+        match before {
+            None => {
+                p.check(after.progress != Progress::draft(), "progress", codes::CHANGE_NOT_ALLOWED)
+            }
+            Some(before) => {
+                p.check(before.progress != after.progress, "progress", codes::CHANGE_NOT_ALLOWED)
+            }
+        }
         p.finish()
     }
 }

@@ -19,16 +19,21 @@ const MAX_ACCOUNT_PASSWORD_CHARS: usize = 16;
 const PIN_DIGITS: usize = 6;
 
 /// The cloud-signing password: at least 8 characters, with at least one letter and at least one
-/// character that is not a letter. Letters are Unicode letters, so a CJK character counts as one.
+/// character that is not a letter.
+///
+/// As the seed's rule says ("英文字母 (a - z，大小寫均可)"), a letter is an ASCII letter, `a`–`z`
+/// or `A`–`Z`. Everything else is a non-letter: digits, symbols, spaces, accented and other
+/// non-ASCII letters, full-width letters and CJK characters. So `密碼密碼密碼12` has no letter, and
+/// `Pässwörd` has both.
 pub fn cloud_sign_password_problems(pw: &str) -> Vec<&'static str> {
     let mut problems = Vec::new();
     if pw.chars().count() < MIN_PASSWORD_CHARS {
         problems.push("password-too-short");
     }
-    if !pw.chars().any(char::is_alphabetic) {
+    if !pw.chars().any(|c| c.is_ascii_alphabetic()) {
         problems.push("password-needs-letter");
     }
-    if !pw.chars().any(|c| !c.is_alphabetic()) {
+    if pw.chars().all(|c| c.is_ascii_alphabetic()) {
         problems.push("password-needs-non-letter");
     }
     problems

@@ -81,6 +81,11 @@ pub enum IdError {
     )]
     BadBirthDate { digits: String },
     #[error(
+        "Digits 7 to 14 ({digits}) give a date of birth in the future. \
+         Check the birth-date part of the number against the card."
+    )]
+    BirthDateInFuture { digits: String },
+    #[error(
         "The check character is '{found}' but the rest of the number requires '{expected}'. \
          Some character was probably mistyped: compare the whole number with the document."
     )]
@@ -111,6 +116,7 @@ impl IdError {
             IdError::InvalidCharacter { .. } => "id-error-invalid-character",
             IdError::BadRegion { .. } => "id-error-bad-region",
             IdError::BadBirthDate { .. } => "id-error-bad-birth-date",
+            IdError::BirthDateInFuture { .. } => "id-error-birth-date-in-future",
             IdError::BadCheckCharacter { .. } => "id-error-bad-check-character",
             IdError::BadPrefix { .. } => "id-error-bad-prefix",
             IdError::BadHkFormat => "id-error-bad-hk-format",
@@ -129,7 +135,9 @@ impl IdError {
                 vec![("position", position.to_string()), ("character", character.to_string())]
             }
             IdError::BadRegion { code } => vec![("code", code.clone())],
-            IdError::BadBirthDate { digits } => vec![("digits", digits.clone())],
+            IdError::BadBirthDate { digits } | IdError::BirthDateInFuture { digits } => {
+                vec![("digits", digits.clone())]
+            }
             IdError::BadCheckCharacter { expected, found } => {
                 vec![("expected", expected.to_string()), ("found", found.to_string())]
             }
@@ -146,6 +154,7 @@ pub const ALL_MESSAGE_IDS: &[&str] = &[
     "id-error-invalid-character",
     "id-error-bad-region",
     "id-error-bad-birth-date",
+    "id-error-birth-date-in-future",
     "id-error-bad-check-character",
     "id-error-bad-prefix",
     "id-error-bad-hk-format",
@@ -153,12 +162,25 @@ pub const ALL_MESSAGE_IDS: &[&str] = &[
 ];
 
 /// Checks `value` as an identity number of `kind` and returns its normalised form.
+///
+/// Knows no date, so it accepts a Mainland resident ID whose birth date is in the future; where
+/// today's date is known, use [`check_as_of`].
 pub fn check(kind: IdKind, value: &str) -> Result<String, IdError> {
     match kind {
         IdKind::CnResident => check_cn_resident(value),
         IdKind::Uscc => check_uscc(value),
         IdKind::Hk => check_hk(value),
         IdKind::Mo => check_mo(value),
+    }
+}
+
+/// Like [`check`], and also refuses a Mainland resident ID whose birth date is after `today`
+/// with [`IdError::BirthDateInFuture`]. A birth date of `today` itself is accepted. The other
+/// kinds encode no date and are checked exactly as [`check`] does.
+pub fn check_as_of(kind: IdKind, value: &str, today: Date) -> Result<String, IdError> {
+    match kind {
+        IdKind::CnResident => check_cn_resident_as_of(value, today),
+        IdKind::Uscc | IdKind::Hk | IdKind::Mo => check(kind, value),
     }
 }
 
@@ -207,8 +229,8 @@ fn yyyymmdd(digits: &str) -> Option<Date> {
 
 /// The date of birth encoded in a Mainland resident ID (digits 7 to 14), or `None` when the
 /// input is not 18 characters or those digits are not a date from 1900 on. Does not check the
-/// rest of the number: call [`check_cn_resident`] first. Whether the date is in the future is
-/// the caller's question, since only it knows today's date.
+/// rest of the number: call [`check_cn_resident`] first. Does not compare the date with today:
+/// [`check_cn_resident_as_of`] does.
 pub fn cn_resident_birth_date(normalised: &str) -> Option<Date> {
     if normalised.chars().count() != 18 {
         return None;
@@ -218,7 +240,20 @@ pub fn cn_resident_birth_date(normalised: &str) -> Option<Date> {
 
 /// Checks a Mainland resident identity number: 17 digits and a check character (0-9 or X,
 /// ISO 7064 MOD 11-2), a province code and a real birth date. Returns it uppercased.
+///
+/// Knows no date, so a birth date in the future passes; see [`check_cn_resident_as_of`].
 pub fn check_cn_resident(value: &str) -> Result<String, IdError> {
+    cn_resident(value, None)
+}
+
+/// Like [`check_cn_resident`], and also refuses a birth date after `today` with
+/// [`IdError::BirthDateInFuture`]. That error comes where [`IdError::BadBirthDate`] would: after
+/// the characters, length and province code, before the check character.
+pub fn check_cn_resident_as_of(value: &str, today: Date) -> Result<String, IdError> {
+    cn_resident(value, Some(today))
+}
+
+fn cn_resident(value: &str, today: Option<Date>) -> Result<String, IdError> {
     let chars = normalise(value)?;
     let chars: [char; 18] = fixed_length(&chars)?;
     let mut digits = [0u32; 17];
@@ -234,8 +269,12 @@ pub fn check_cn_resident(value: &str) -> Result<String, IdError> {
         return Err(IdError::BadRegion { code: format!("{region:02}") });
     }
     let birth: String = chars[6..14].iter().collect();
-    if yyyymmdd(&birth).is_none() {
-        return Err(IdError::BadBirthDate { digits: birth });
+    match yyyymmdd(&birth) {
+        None => return Err(IdError::BadBirthDate { digits: birth }),
+        Some(date) if today.is_some_and(|today| date > today) => {
+            return Err(IdError::BirthDateInFuture { digits: birth });
+        }
+        Some(_) => {}
     }
     let sum: u32 = digits.iter().zip(CN_WEIGHTS).map(|(d, w)| d * w).sum();
     let expected = CN_CHECK[(sum % 11) as usize];

@@ -93,6 +93,13 @@ pub trait Record: Serialize + DeserializeOwned + Clone {
     fn validate(&self) -> Result<(), Vec<Problem>> {
         Ok(())
     }
+
+    /// Whether a write may take the record from `before` (`None`: it is new) to `after`: where a
+    /// record has a lifecycle, a plain write cannot skip it.
+    fn check_change(before: Option<&Self>, after: &Self) -> Result<(), Vec<Problem>> {
+        let _ = (before, after);
+        Ok(())
+    }
 }
 
 /// Personal data (ID numbers, phone numbers) that must never reach a log: `Debug` hides it.

@@ -1,6 +1,8 @@
 //! ICAO 9303 machine readable zones (TD1 identity cards, TD2 cards, TD3 passports): the shape
 //! check, the fields, the check digits and the two-digit-year dates.
 
+use std::fmt;
+
 use serde::{Serialize, Serializer};
 use time::{Date, Month};
 
@@ -43,7 +45,7 @@ pub const ERROR_FIELDS: &[&str] =
 /// A zone that has the shape of an MRZ, read field by field. A zone whose check digits fail is
 /// still returned — with `valid == false` and the failing fields in `errors` — because the
 /// clerk needs to see what was read in order to decide whether to rescan or type it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct Mrz {
     pub format: MrzFormat,
     /// The document code with fillers removed: `P`, `I`, `ID`, `AC`, …
@@ -75,6 +77,17 @@ pub struct Mrz {
     /// each named once; see [`ERROR_FIELDS`]. `birth_date`/`expiry_date` also appear when the
     /// date is not a real date and `sex` when it is not `F`, `M`, `X` or `<`.
     pub errors: Vec<String>,
+}
+
+/// Document numbers and names are personal data: `Debug` shows only the outcome of the checks.
+impl fmt::Debug for Mrz {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Mrz")
+            .field("format", &self.format)
+            .field("valid", &self.valid)
+            .field("errors", &self.errors)
+            .finish_non_exhaustive()
+    }
 }
 
 fn serialize_date<S: Serializer>(date: &Option<Date>, serializer: S) -> Result<S::Ok, S::Error> {

@@ -72,6 +72,7 @@ pub mod codes {
     pub const CLOUD_SIGN_NOT_AT_COUNTER: &str = "problem-cloud-sign-not-at-counter";
     pub const NO_CERTIFICATES: &str = "problem-no-certificates";
     pub const ORGANISATION_REQUIRED: &str = "problem-organisation-required";
+    pub const CHANGE_NOT_ALLOWED: &str = "problem-change-not-allowed";
 
     pub const ALL: &[&str] = &[
         REQUIRED,
@@ -89,5 +90,6 @@ pub mod codes {
         CLOUD_SIGN_NOT_AT_COUNTER,
         NO_CERTIFICATES,
         ORGANISATION_REQUIRED,
+        CHANGE_NOT_ALLOWED,
     ];
 }

@@ -12,13 +12,25 @@ use registry::credentials::{
 };
 use rstest::rstest;
 
+// A letter is an ASCII letter (a-z, A-Z) only, as the seed says: "1 個或以上的英文字母 (a - z，
+// 大小寫均可)" and "1 個或以上非字母 (數字或特殊字符)". Every other character is a non-letter.
 #[rstest]
 #[case("abcdefg1", &[])]
 #[case("12345678a", &[])]
+#[case("12345678Z", &[])]
 #[case("password!", &[])]
-#[case("密碼密碼密碼12", &[])]
-#[case("Pässwörd", &["password-needs-non-letter"])]
+#[case("pass word", &[])]
+// CJK characters, accented and full-width letters are non-letters.
+#[case("密碼密碼密碼ab", &[])]
+#[case("Pässwörd", &[])]
+#[case("ｐａｓｓｗｏｒｄ1a", &[])]
+#[case("密碼密碼密碼12", &["password-needs-letter"])]
+#[case("密碼密碼密碼密碼", &["password-needs-letter"])]
+#[case("ÄÖÜäöüßé", &["password-needs-letter"])]
+#[case("αβγδεζηθ", &["password-needs-letter"])]
+#[case("ｐａｓｓｗｏｒｄ", &["password-needs-letter"])]
 #[case("abcdefgh", &["password-needs-non-letter"])]
+#[case("ABCDefgh", &["password-needs-non-letter"])]
 #[case("12345678", &["password-needs-letter"])]
 #[case("!@#$%^&*()", &["password-needs-letter"])]
 #[case("abc1", &["password-too-short"])]
@@ -26,7 +38,8 @@ use rstest::rstest;
 #[case("1234567", &["password-too-short", "password-needs-letter"])]
 #[case("", &["password-too-short", "password-needs-letter", "password-needs-non-letter"])]
 // Seven characters but more than eight bytes.
-#[case("密碼密碼密碼1", &["password-too-short"])]
+#[case("密碼密碼密碼a", &["password-too-short"])]
+#[case("密碼密碼密碼1", &["password-too-short", "password-needs-letter"])]
 #[case("        ", &["password-needs-letter"])]
 fn cloud_sign_password(#[case] pw: &str, #[case] problems: &[&str]) {
     assert_eq!(cloud_sign_password_problems(pw), problems);
@@ -119,6 +132,29 @@ proptest! {
         {
             prop_assert!(ALL_MESSAGE_IDS.contains(&id));
         }
+    }
+
+    #[test]
+    fn cloud_sign_letters_are_ascii_letters_only(s in any::<String>()) {
+        let problems = cloud_sign_password_problems(&s);
+        prop_assert_eq!(
+            problems.contains(&"password-needs-letter"),
+            !s.chars().any(|c| c.is_ascii_alphabetic())
+        );
+        prop_assert_eq!(
+            problems.contains(&"password-needs-non-letter"),
+            s.chars().all(|c| c.is_ascii_alphabetic())
+        );
+    }
+
+    #[test]
+    fn an_ascii_letter_and_anything_else_satisfy_the_cloud_sign_classes(
+        letter in "[a-zA-Z]",
+        other in "[^a-zA-Z]",
+        filler in ".{6,20}",
+    ) {
+        let problems = cloud_sign_password_problems(&format!("{letter}{filler}{other}"));
+        prop_assert!(problems.is_empty(), "{:?}", problems);
     }
 
     #[test]

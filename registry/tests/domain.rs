@@ -3,7 +3,7 @@
 
 use registry::application::{
     Actor, Application, ApplicationAction as A, ApplicationState as S, DocumentKind, Payment,
-    TransitionError, reference_for,
+    Progress, TransitionError, reference_for,
 };
 use registry::fees::{FeeError, FeeItem, FeeSchedule};
 use registry::model::*;
@@ -29,7 +29,7 @@ fn application(service: Service) -> Application {
         id,
         reference: reference_for(id, NOW.date()),
         service,
-        state: S::Draft,
+        progress: Progress::draft(),
         applicant: Ulid::new(),
         organisation: Some(Ulid::new()),
         agent: Some(Ulid::new()),
@@ -47,16 +47,11 @@ fn application(service: Service) -> Application {
         agreement_accepted: true,
         identity_override: false,
         revocation_phrase_verified: false,
-        fee: None,
-        payment: None,
         invoice: None,
         mailing_address: None,
         appointment: None,
         walk_in_ticket: None,
         created_at: NOW,
-        submitted_by: None,
-        approved_by: None,
-        rejection_reason: None,
     }
 }
 
@@ -71,15 +66,15 @@ fn pay(amount: Money) -> A {
 #[test]
 fn a_renewal_goes_from_draft_to_completed() {
     let app = application(Service::Renewal);
-    let app = app.apply(A::Submit, clerk()).expect("submit");
-    assert_eq!(app.state, S::UnderReview);
-    assert_eq!(app.submitted_by, Some(clerk().clerk));
+    let app = app.apply(A::Submit { organisation: None }, clerk()).expect("submit");
+    assert_eq!(app.state(), S::UnderReview);
+    assert_eq!(app.progress.submitted_by, Some(clerk().clerk));
     let app = app.apply(A::PassVetting { fee: mop(800) }, clerk()).expect("vet");
-    assert_eq!(app.state, S::AwaitingPayment);
+    assert_eq!(app.state(), S::AwaitingPayment);
     let app = app.apply(pay(mop(800)), clerk()).expect("pay");
-    assert_eq!(app.state, S::AwaitingFulfilment);
+    assert_eq!(app.state(), S::AwaitingFulfilment);
     let app = app.apply(A::Complete, clerk()).expect("complete");
-    assert_eq!(app.state, S::Completed);
+    assert_eq!(app.state(), S::Completed);
     let err = app.apply(A::Cancel, supervisor()).expect_err("final");
     assert_eq!(err, TransitionError::Finished(S::Completed));
 }
@@ -91,7 +86,9 @@ fn submission_lists_everything_missing_at_once() {
     app.agreement_accepted = false;
     app.documents = vec![DocumentKind::SignedApplicationForm];
     app.validity_years = 9;
-    let Err(TransitionError::Incomplete(problems)) = app.apply(A::Submit, clerk()) else {
+    let Err(TransitionError::Incomplete(problems)) =
+        app.apply(A::Submit { organisation: None }, clerk())
+    else {
         panic!("must be incomplete")
     };
     let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
@@ -114,10 +111,11 @@ fn submission_lists_everything_missing_at_once() {
 #[case::approve_without_need(S::UnderReview, A::Approve)]
 #[case::vet_twice(S::AwaitingPayment, A::PassVetting { fee: mop(1) })]
 #[case::reject_after_payment(S::AwaitingFulfilment, A::Reject { reason: "late".into() })]
-#[case::resubmit(S::UnderReview, A::Submit)]
+#[case::resubmit(S::UnderReview, A::Submit { organisation: None })]
+#[case::return_a_draft(S::Draft, A::ReturnForCorrection)]
 fn illegal_steps_are_refused_and_say_which(#[case] state: S, #[case] action: A) {
     let mut app = application(Service::Renewal);
-    app.state = state;
+    app.progress.state = state;
     let name = action.name();
     let err = app.apply(action, supervisor()).expect_err("illegal");
     assert_eq!(err, TransitionError::NotAllowed { from: state, action: name });
@@ -127,44 +125,44 @@ fn illegal_steps_are_refused_and_say_which(#[case] state: S, #[case] action: A) 
 #[test]
 fn revocation_without_the_phrase_needs_a_second_person() {
     let app = application(Service::Revocation);
-    let app = app.apply(A::Submit, supervisor()).expect("submit");
+    let app = app.apply(A::Submit { organisation: None }, supervisor()).expect("submit");
     let app = app.apply(A::PassVetting { fee: mop(0) }, clerk()).expect("vet");
-    assert_eq!(app.state, S::AwaitingApproval);
+    assert_eq!(app.state(), S::AwaitingApproval);
     assert_eq!(app.apply(A::Approve, clerk()), Err(TransitionError::SupervisorRequired));
     // The supervisor who submitted cannot also approve.
     assert_eq!(app.apply(A::Approve, supervisor()), Err(TransitionError::SameApprover));
     let other = Actor { clerk: Ulid::from_parts(9, 9), role: StaffRole::Supervisor };
     let app = app.apply(A::Approve, other).expect("approve");
     // No fee for a revocation: straight on to be carried out.
-    assert_eq!(app.state, S::AwaitingFulfilment);
-    assert_eq!(app.approved_by, Some(other.clerk));
+    assert_eq!(app.state(), S::AwaitingFulfilment);
+    assert_eq!(app.progress.approved_by, Some(other.clerk));
 }
 
 #[test]
 fn revocation_with_the_phrase_needs_no_supervisor() {
     let mut app = application(Service::Revocation);
     app.revocation_phrase_verified = true;
-    let app = app.apply(A::Submit, clerk()).expect("submit");
+    let app = app.apply(A::Submit { organisation: None }, clerk()).expect("submit");
     let app = app.apply(A::PassVetting { fee: mop(0) }, clerk()).expect("vet");
-    assert_eq!(app.state, S::AwaitingFulfilment);
+    assert_eq!(app.state(), S::AwaitingFulfilment);
 }
 
 #[test]
 fn an_identity_override_needs_a_supervisor_for_any_service() {
     let mut app = application(Service::Renewal);
     app.identity_override = true;
-    let app = app.apply(A::Submit, clerk()).expect("submit");
+    let app = app.apply(A::Submit { organisation: None }, clerk()).expect("submit");
     let app = app.apply(A::PassVetting { fee: mop(800) }, clerk()).expect("vet");
-    assert_eq!(app.state, S::AwaitingApproval);
+    assert_eq!(app.state(), S::AwaitingApproval);
     let app = app.apply(A::Approve, supervisor()).expect("approve");
-    assert_eq!(app.state, S::AwaitingPayment, "the fee is still due after approval");
+    assert_eq!(app.state(), S::AwaitingPayment, "the fee is still due after approval");
 }
 
 #[test]
 fn a_payment_must_match_the_fee() {
     let mut app = application(Service::Renewal);
-    app.state = S::AwaitingPayment;
-    app.fee = Some(mop(800));
+    app.progress.state = S::AwaitingPayment;
+    app.progress.fee = Some(mop(800));
     let err = app.apply(pay(mop(400)), clerk()).expect_err("short");
     assert_eq!(err, TransitionError::WrongAmount { expected: mop(800), paid: mop(400) });
     assert!(err.to_string().contains("MOP 400.00") && err.to_string().contains("MOP 800.00"));
@@ -175,28 +173,33 @@ fn a_payment_must_match_the_fee() {
 #[test]
 fn rejection_needs_a_reason_and_a_paid_cancellation_needs_a_supervisor() {
     let mut app = application(Service::Change);
-    app.state = S::UnderReview;
+    app.progress.state = S::UnderReview;
     assert_eq!(
         app.apply(A::Reject { reason: "  ".into() }, clerk()),
         Err(TransitionError::ReasonRequired)
     );
     let rejected =
         app.apply(A::Reject { reason: "licence expired".into() }, clerk()).expect("reject");
-    assert_eq!(rejected.state, S::Rejected);
-    assert_eq!(rejected.rejection_reason.as_deref(), Some("licence expired"));
+    assert_eq!(rejected.state(), S::Rejected);
+    assert_eq!(rejected.progress.rejection_reason.as_deref(), Some("licence expired"));
 
-    app.state = S::AwaitingFulfilment;
+    app.progress.state = S::AwaitingFulfilment;
+    // Nothing paid (a free service): the clerk may cancel.
+    assert_eq!(app.apply(A::Cancel, clerk()).expect("cancel").state(), S::Cancelled);
+    app.progress.payment = Some(Payment { amount: mop(800), reference: "POS-1".into(), at: NOW });
     assert_eq!(app.apply(A::Cancel, clerk()), Err(TransitionError::SupervisorRequired));
-    assert_eq!(app.apply(A::Cancel, supervisor()).expect("cancel").state, S::Cancelled);
-    app.state = S::Draft;
-    assert_eq!(app.apply(A::Cancel, clerk()).expect("cancel").state, S::Cancelled);
+    assert_eq!(app.apply(A::Cancel, supervisor()).expect("cancel").state(), S::Cancelled);
+    app.progress.state = S::Draft;
+    assert_eq!(app.apply(A::Cancel, clerk()).expect("cancel").state(), S::Cancelled);
 }
 
 #[test]
 fn cloud_sign_is_never_handled_at_the_counter() {
     let mut app = application(Service::NewIssuance);
     app.certificate_class = CertificateClass::CloudSign;
-    let Err(TransitionError::Incomplete(problems)) = app.apply(A::Submit, clerk()) else {
+    let Err(TransitionError::Incomplete(problems)) =
+        app.apply(A::Submit { organisation: None }, clerk())
+    else {
         panic!("must be refused")
     };
     assert!(problems.iter().any(|p| p.code == "problem-cloud-sign-not-at-counter"));
@@ -284,7 +287,7 @@ fn the_renewal_due_rule(
     #[case] due: bool,
 ) {
     let cert = certificate(holder, days_left, confirmed);
-    assert_eq!(is_renewal_due(&cert, NOW.date(), RENEWAL_WINDOW_DAYS), due);
+    assert_eq!(is_renewal_due(&cert, NOW, RENEWAL_WINDOW_DAYS), due);
 }
 
 #[test]
@@ -298,7 +301,7 @@ fn revoked_suspended_and_cloud_sign_certificates_are_never_due() {
     let later = certificate(HolderKind::Person, 20, true);
     let sooner = certificate(HolderKind::Person, 2, true);
     let all = [revoked, suspended, cloud, later.clone(), sooner.clone()];
-    let due = renewal_due_within(&all, NOW.date(), RENEWAL_WINDOW_DAYS);
+    let due = renewal_due_within(&all, NOW, RENEWAL_WINDOW_DAYS);
     assert_eq!(
         due.iter().map(|c| c.id).collect::<Vec<_>>(),
         [sooner.id, later.id],
@@ -313,7 +316,7 @@ fn revoking_a_certificate_revokes_its_seals_and_cannot_be_repeated() {
     let seal = |certificate| Seal {
         id: Ulid::new(),
         organisation: org,
-        kind: SealKind::Organisation,
+        seal_kind: SealKind::Organisation,
         name: "公司印章".into(),
         certificate,
         status: SealStatus::Active,
@@ -443,4 +446,155 @@ fn authorisations_are_in_force_only_while_active_and_in_their_dates() {
 fn money_prints_with_its_currency() {
     assert_eq!(Money { minor: 40_050, currency: Currency::Mop }.to_string(), "MOP 400.50");
     assert_eq!(Money { minor: -5, currency: Currency::Cny }.to_string(), "CNY -0.05");
+}
+
+#[test]
+fn returned_for_correction_the_draft_can_be_submitted_again() {
+    let app = application(Service::Renewal).apply(A::Submit { organisation: None }, clerk());
+    let app = app.expect("submit").apply(A::ReturnForCorrection, clerk()).expect("return");
+    assert_eq!(app.state(), S::Draft);
+    let again = app.apply(A::Submit { organisation: None }, clerk()).expect("resubmit");
+    assert_eq!(again.state(), S::UnderReview);
+}
+
+#[test]
+fn what_waits_for_a_supervisor_only_a_supervisor_rejects() {
+    let mut app = application(Service::PinUnlock);
+    app.progress.state = S::AwaitingApproval;
+    let reject = || A::Reject { reason: "no ID".into() };
+    assert_eq!(app.apply(reject(), clerk()), Err(TransitionError::SupervisorRequired));
+    assert_eq!(app.apply(reject(), supervisor()).expect("reject").state(), S::Rejected);
+}
+
+#[test]
+fn a_negative_fee_is_refused() {
+    let mut app = application(Service::Renewal);
+    app.progress.state = S::UnderReview;
+    let fee = Money { minor: -1, currency: Currency::Mop };
+    assert_eq!(app.apply(A::PassVetting { fee }, clerk()), Err(TransitionError::NegativeFee(fee)));
+}
+
+#[test]
+fn the_invoice_is_checked_against_the_organisation_at_submission() {
+    let org = organisation();
+    let mut app = application(Service::Renewal);
+    app.organisation = Some(org.id);
+    app.invoice = Some(InvoiceDetails {
+        kind: InvoiceKind::OrdinaryElectronic,
+        title: "另一家公司".into(),
+        taxpayer_id: "91350100M000100Y43".into(),
+        email: "finance@example.cn".into(),
+        bank: None,
+        bank_account: None,
+        address: None,
+    });
+    let Err(TransitionError::Incomplete(problems)) =
+        app.apply(A::Submit { organisation: Some(org.clone()) }, clerk())
+    else {
+        panic!("a wrong title must be refused")
+    };
+    assert_eq!(problems[0].field, "invoice.title");
+    // Without the organisation there is nothing to check the title against.
+    let Err(TransitionError::Incomplete(problems)) =
+        app.apply(A::Submit { organisation: None }, clerk())
+    else {
+        panic!("must ask for the organisation")
+    };
+    assert_eq!(problems[0].field, "organisation");
+    if let Some(invoice) = app.invoice.as_mut() {
+        invoice.title = "广州网证科技有限公司".into();
+    }
+    assert!(app.apply(A::Submit { organisation: Some(org) }, clerk()).is_ok());
+}
+
+/// Every state against every action, for a renewal whose fee is set and nothing paid, acted on
+/// by a supervisor who did not submit it: what each step gives.
+#[test]
+fn every_state_and_action() {
+    use S::*;
+    let actions = || {
+        vec![
+            A::Submit { organisation: None },
+            A::ReturnForCorrection,
+            A::PassVetting { fee: mop(800) },
+            A::Approve,
+            pay(mop(800)),
+            A::Complete,
+            A::Reject { reason: "r".into() },
+            A::Cancel,
+        ]
+    };
+    // Rows: states; columns: the actions above. None = refused.
+    let table: [(S, [Option<S>; 8]); 8] = [
+        (Draft, [Some(UnderReview), None, None, None, None, None, None, Some(Cancelled)]),
+        (
+            UnderReview,
+            [
+                None,
+                Some(Draft),
+                Some(AwaitingPayment),
+                None,
+                None,
+                None,
+                Some(Rejected),
+                Some(Cancelled),
+            ],
+        ),
+        (
+            AwaitingApproval,
+            [None, None, None, Some(AwaitingPayment), None, None, Some(Rejected), Some(Cancelled)],
+        ),
+        (
+            AwaitingPayment,
+            [None, None, None, None, Some(AwaitingFulfilment), None, None, Some(Cancelled)],
+        ),
+        (
+            AwaitingFulfilment,
+            [None, None, None, None, None, Some(Completed), None, Some(Cancelled)],
+        ),
+        (Completed, [None; 8]),
+        (Rejected, [None; 8]),
+        (Cancelled, [None; 8]),
+    ];
+    for (state, outcomes) in table {
+        for (action, expected) in actions().into_iter().zip(outcomes) {
+            let mut app = application(Service::Renewal);
+            app.progress.state = state;
+            app.progress.fee = Some(mop(800));
+            let name = action.name();
+            let got = app.apply(action, supervisor()).ok().map(|a| a.state());
+            assert_eq!(got, expected, "{state:?} + {name}");
+        }
+    }
+}
+
+#[test]
+fn a_plain_write_cannot_move_an_application_or_revive_a_token_or_certificate() {
+    let draft = application(Service::Renewal);
+    assert!(Application::check_change(None, &draft).is_ok());
+    let mut moved = draft.clone();
+    moved.progress.state = S::Completed;
+    assert!(Application::check_change(None, &moved).is_err(), "created past the draft");
+    assert!(Application::check_change(Some(&draft), &moved).is_err(), "moved without apply");
+    let mut edited = draft.clone();
+    edited.validity_years = 3;
+    assert!(Application::check_change(Some(&draft), &edited).is_ok(), "other fields may change");
+
+    let token = Token {
+        id: Ulid::new(),
+        serial: "ES1".into(),
+        model: None,
+        status: TokenStatus::Lost,
+        holder_person: None,
+        holder_organisation: None,
+    };
+    let found = Token { status: TokenStatus::Issued, ..token.clone() };
+    assert!(Token::check_change(Some(&token), &found).is_err());
+
+    let mut cert = certificate(HolderKind::Person, 100, false);
+    cert.status = CertificateStatus::Revoked;
+    let revived = Certificate { status: CertificateStatus::Valid, ..cert.clone() };
+    assert!(Certificate::check_change(Some(&cert), &revived).is_err());
+    let reserialled = Certificate { serial: Some("0b".into()), ..cert.clone() };
+    assert!(Certificate::check_change(Some(&cert), &reserialled).is_err());
 }

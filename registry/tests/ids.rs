@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 use registry::ids::{
-    self, ALL_MESSAGE_IDS, IdError, IdKind, check, check_cn_resident, check_hk, check_mo,
-    check_uscc, cn_resident_birth_date,
+    self, ALL_MESSAGE_IDS, IdError, IdKind, check, check_as_of, check_cn_resident,
+    check_cn_resident_as_of, check_hk, check_mo, check_uscc, cn_resident_birth_date,
 };
 use rstest::rstest;
 use time::macros::date;
@@ -178,6 +178,71 @@ fn cn_resident_birth_date_extraction(#[case] input: &str, #[case] expected: Opti
     assert_eq!(cn_resident_birth_date(input), expected);
 }
 
+// Birth dates measured against today.
+
+#[rstest]
+// Born today: a newborn's number is valid.
+#[case("11010520240515002", date!(2024 - 05 - 15))]
+#[case("11010520240514002", date!(2024 - 05 - 15))]
+#[case("11010519491231002", date!(2024 - 05 - 15))]
+#[case("11010519000101002", date!(1900 - 01 - 01))]
+#[case("11010520000229002", date!(2000 - 02 - 29))]
+#[case("11010520231231002", date!(2024 - 01 - 01))]
+fn cn_resident_as_of_accepts_births_up_to_today(#[case] body: &str, #[case] today: time::Date) {
+    let id = with_cn_check(body);
+    assert_eq!(check_cn_resident_as_of(&id, today), Ok(id.clone()));
+    assert_eq!(check_as_of(IdKind::CnResident, &id.to_lowercase(), today), Ok(id.clone()));
+}
+
+#[rstest]
+#[case("11010520240516002", date!(2024 - 05 - 15), "20240516")]
+#[case("11010520240601002", date!(2024 - 05 - 15), "20240601")]
+#[case("11010520250101002", date!(2024 - 12 - 31), "20250101")]
+#[case("11010520991231002", date!(2024 - 05 - 15), "20991231")]
+// Today's date far in the past, as from a wrong clock: every later birth date is refused.
+#[case("11010519491231002", date!(1949 - 12 - 30), "19491231")]
+fn cn_resident_as_of_refuses_births_after_today(
+    #[case] body: &str,
+    #[case] today: time::Date,
+    #[case] digits: &str,
+) {
+    let id = with_cn_check(body);
+    let error = IdError::BirthDateInFuture { digits: digits.into() };
+    assert_eq!(check_cn_resident_as_of(&id, today), Err(error.clone()));
+    assert_eq!(check_as_of(IdKind::CnResident, &id, today), Err(error));
+    // Without a date, the same number passes.
+    assert_eq!(check_cn_resident(&id), Ok(id.clone()));
+    assert_eq!(check(IdKind::CnResident, &id), Ok(id.clone()));
+}
+
+#[rstest]
+// Checked in the order of the number: characters, length, province, birth date, check character.
+#[case("1101052099123100２X", IdError::InvalidCharacter { position: 17, character: '２' })]
+#[case("1101052099123100", IdError::WrongLength { expected: 18, found: 16 })]
+#[case("990105209912310021", IdError::BadRegion { code: "99".into() })]
+#[case("110105209902300021", IdError::BadBirthDate { digits: "20990230".into() })]
+// The check character is wrong too, but the future birth date is reported first.
+#[case("110105209912310021", IdError::BirthDateInFuture { digits: "20991231".into() })]
+#[case("110105194912310021", IdError::BadCheckCharacter { expected: 'X', found: '1' })]
+#[case("", IdError::Empty)]
+fn cn_resident_as_of_reports_the_first_problem(#[case] input: &str, #[case] error: IdError) {
+    assert_eq!(check_cn_resident_as_of(input, date!(2024 - 05 - 15)), Err(error));
+}
+
+#[rstest]
+#[case(IdKind::Uscc, "91350100M000100Y43")]
+#[case(IdKind::Uscc, "91350100M000100Y44")]
+#[case(IdKind::Hk, "a123456(3)")]
+#[case(IdKind::Hk, "A123456(4)")]
+#[case(IdKind::Mo, "12345678")]
+#[case(IdKind::Mo, "2234567(8)")]
+#[case(IdKind::Mo, "")]
+fn check_as_of_leaves_other_kinds_as_check_does(#[case] kind: IdKind, #[case] input: &str) {
+    for today in [date!(1900 - 01 - 01), date!(2024 - 05 - 15), date!(9999 - 12 - 31)] {
+        assert_eq!(check_as_of(kind, input, today), check(kind, input), "{kind} {input}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Unified Social Credit Code
 
@@ -323,6 +388,7 @@ fn every_error() -> Vec<IdError> {
         IdError::InvalidCharacter { position: 3, character: 'O' },
         IdError::BadRegion { code: "99".into() },
         IdError::BadBirthDate { digits: "19490231".into() },
+        IdError::BirthDateInFuture { digits: "20991231".into() },
         IdError::BadCheckCharacter { expected: 'X', found: '1' },
         IdError::BadPrefix { found: '2' },
         IdError::BadHkFormat,
@@ -358,6 +424,14 @@ fn message_args_name_the_values() {
     assert_eq!(
         IdError::BadCheckCharacter { expected: 'X', found: '1' }.message_args(),
         vec![("expected", "X".to_owned()), ("found", "1".to_owned())]
+    );
+    assert_eq!(
+        IdError::BirthDateInFuture { digits: "20991231".into() }.message_args(),
+        vec![("digits", "20991231".to_owned())]
+    );
+    assert_eq!(
+        IdError::BirthDateInFuture { digits: "20991231".into() }.message_id(),
+        "id-error-birth-date-in-future"
     );
     assert!(IdError::Empty.message_args().is_empty());
 }
@@ -438,6 +512,37 @@ proptest! {
         let id = with_cn_check(&body);
         prop_assert_eq!(check_cn_resident(&id), Ok(id.clone()));
         prop_assert_eq!(cn_resident_birth_date(&id), Some(birth));
+    }
+
+    #[test]
+    fn check_as_of_refuses_exactly_the_births_after_today(
+        birth_days in 0i64..60_000,
+        today_days in 0i64..60_000,
+        seq in 0u32..1000,
+    ) {
+        let birth = date!(1900 - 01 - 01) + time::Duration::days(birth_days);
+        let today = date!(1900 - 01 - 01) + time::Duration::days(today_days);
+        let digits = format!("{:04}{:02}{:02}", birth.year(), u8::from(birth.month()), birth.day());
+        let id = with_cn_check(&format!("440305{digits}{seq:03}"));
+        let expected =
+            if birth > today { Err(IdError::BirthDateInFuture { digits }) } else { Ok(id.clone()) };
+        prop_assert_eq!(check_cn_resident_as_of(&id, today), expected.clone());
+        prop_assert_eq!(check_as_of(IdKind::CnResident, &id, today), expected);
+        prop_assert_eq!(check_cn_resident(&id), Ok(id.clone()));
+    }
+
+    #[test]
+    fn check_as_of_never_panics_and_only_adds_the_future_birth_date(
+        s in "[0-9A-Za-z()xX \u{00e9}]{0,24}",
+        today_days in 0i64..60_000,
+    ) {
+        let today = date!(1900 - 01 - 01) + time::Duration::days(today_days);
+        for kind in IdKind::ALL {
+            let dated = check_as_of(kind, &s, today);
+            if !matches!(dated, Err(IdError::BirthDateInFuture { .. })) {
+                prop_assert_eq!(dated, check(kind, &s));
+            }
+        }
     }
 
     #[test]

@@ -38,23 +38,58 @@ impl fmt::Debug for Event {
     }
 }
 
-/// A record's state as the fold of its events, with the clock that set each field.
+/// What orders two writes of one field: the clock, then the event id. Clocks from distinct
+/// kiosks never tie, but two kiosks misconfigured with one id could; the event id still gives
+/// every replica the same winner.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Stamp {
+    pub hlc: Hlc,
+    pub event_id: ulid::Ulid,
+}
+
+impl Stamp {
+    pub fn of(event: &Event) -> Self {
+        Stamp { hlc: event.hlc.clone(), event_id: event.event_id }
+    }
+}
+
+/// `<hlc>@<event id>`: sorts like the stamp, as the clock's text form does.
+impl fmt::Display for Stamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}@{}", self.hlc, self.event_id)
+    }
+}
+
+impl std::str::FromStr for Stamp {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (hlc, id) = s.rsplit_once('@').ok_or_else(|| format!("not a stamp: {s:?}"))?;
+        Ok(Stamp {
+            hlc: hlc.parse().map_err(|e: registry::hlc::HlcParseError| e.to_string())?,
+            event_id: id.parse().map_err(|_| format!("not a stamp: {s:?}"))?,
+        })
+    }
+}
+
+/// A record's state as the fold of its events, with the stamp of the write that set each field.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RecordState {
     pub state: Map<String, Value>,
-    pub clocks: BTreeMap<String, Hlc>,
+    pub clocks: BTreeMap<String, Stamp>,
 }
 
 impl RecordState {
-    /// Applies one event; a field only takes a value from an event later than the one that set
+    /// Applies one event; a field only takes a value from a write later than the one that set
     /// it. Returns whether anything changed.
     pub fn apply(&mut self, event: &Event) -> bool {
+        let stamp = Stamp::of(event);
         let mut changed = false;
         for (field, value) in &event.changes {
-            let newer = self.clocks.get(field).is_none_or(|set_by| event.hlc > *set_by);
+            let newer = self.clocks.get(field).is_none_or(|set_by| stamp > *set_by);
             if newer {
                 self.state.insert(field.clone(), value.clone());
-                self.clocks.insert(field.clone(), event.hlc.clone());
+                self.clocks.insert(field.clone(), stamp.clone());
                 changed = true;
             }
         }
@@ -63,7 +98,7 @@ impl RecordState {
 
     /// The latest clock of any field.
     pub fn updated(&self) -> Option<&Hlc> {
-        self.clocks.values().max()
+        self.clocks.values().max().map(|s| &s.hlc)
     }
 }
 

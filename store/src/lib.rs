@@ -16,13 +16,15 @@ use std::io::Write;
 use std::path::Path;
 
 use registry::Problem;
+use registry::application::{Actor, Application, ApplicationAction, TransitionError};
+use registry::audit::{AuditAction, AuditEvent};
 use registry::hlc::{Hlc, HlcClock, valid_node};
-use registry::model::{Record, RecordId, RecordKind};
+use registry::model::{Organisation, Record, RecordId, RecordKind};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-pub use events::{Event, RecordState, diff, fold};
+pub use events::{Event, RecordState, Stamp, diff, fold};
 pub use schema::SCHEMA_VERSION;
 pub use search::{MatchedBy, SubscriberHit, id_number_key, phone_key, serial_key, short_grams};
 
@@ -42,7 +44,21 @@ pub enum StoreError {
     BadKioskId(String),
     #[error("could not write the export: {0}")]
     Io(#[from] std::io::Error),
+    #[error("there is no {kind} {id}")]
+    NotFound { kind: RecordKind, id: RecordId },
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("a replicated event was refused: {0}")]
+    BadEvent(String),
+    #[error(
+        "a replicated event is dated {ahead_ms} ms ahead of this kiosk's clock; check both clocks"
+    )]
+    ClockAhead { ahead_ms: u64 },
 }
+
+/// How far ahead of this kiosk's clock a replicated event may be. Further than this, a kiosk
+/// whose clock is wrong would drag every replica's clock (and order) with it.
+pub const MAX_CLOCK_AHEAD_MS: u64 = 24 * 60 * 60 * 1000;
 
 fn problem_fields(problems: &[Problem]) -> String {
     problems.iter().map(|p| format!("{}: {}", p.field, p.code)).collect::<Vec<_>>().join("; ")
@@ -152,11 +168,11 @@ impl Store {
         clerk: Option<RecordId>,
         work: impl FnOnce(&mut Writer<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let now_ms = unix_ms((self.now)());
+        let now = (self.now)();
         let tx = self.conn.transaction()?;
         let mut clock = self.clock.clone();
         let result = {
-            let mut writer = Writer { tx, clock: &mut clock, clerk, now_ms };
+            let mut writer = Writer { tx, clock: &mut clock, clerk, now };
             let result = work(&mut writer)?;
             writer.tx.commit()?;
             result
@@ -251,49 +267,42 @@ impl Store {
         Ok(())
     }
 
-    /// Checks that every record's stored state is exactly the fold of its events, and that
-    /// SQLite finds the file sound. Returns the ids of records that disagree.
+    /// Checks that every record's stored state and field clocks are exactly the fold of its
+    /// events, that the search indexes agree with the states, and that SQLite finds the file
+    /// sound. Returns the records that disagree anywhere; `kiosk store rebuild` mends them.
     pub fn verify(&self) -> Result<Vec<(RecordKind, RecordId)>, StoreError> {
         let integrity: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         if integrity != "ok" {
             return Err(StoreError::Corrupt(integrity));
         }
-        let mut folded: std::collections::BTreeMap<(RecordKind, RecordId), RecordState> =
-            Default::default();
+        let mut folded: BTreeMap<(RecordKind, RecordId), RecordState> = BTreeMap::new();
         for event in self.all_events()? {
             folded.entry((event.record_kind, event.record_id)).or_default().apply(&event);
         }
-        let mut bad = Vec::new();
-        let mut stmt = self.conn.prepare("SELECT kind, id, state FROM records")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-        })?;
-        let mut stored = 0usize;
-        for row in rows {
-            let (kind, id, state) = row?;
+        let mut bad = std::collections::BTreeSet::new();
+        let mut stored = std::collections::BTreeSet::new();
+        let mut stmt = self.conn.prepare("SELECT kind, id, state, clocks FROM records")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let kind: String = row.get(0)?;
+            let id: String = row.get(1)?;
             let kind = RecordKind::parse(&kind)
                 .ok_or_else(|| StoreError::Corrupt(format!("unknown kind {kind:?}")))?;
             let id: RecordId =
                 id.parse().map_err(|_| StoreError::Corrupt(format!("bad record id {id:?}")))?;
-            let state: Map<String, Value> = serde_json::from_str(&state)?;
-            stored += 1;
-            if folded.get(&(kind, id)).map(|s| &s.state) != Some(&state) {
-                bad.push((kind, id));
+            let state = RecordState {
+                state: serde_json::from_str(&row.get::<_, String>(2)?)?,
+                clocks: decode_clocks(&row.get::<_, String>(3)?)?,
+            };
+            if folded.get(&(kind, id)) != Some(&state) {
+                bad.insert((kind, id));
             }
+            stored.insert((kind, id));
         }
-        if stored != folded.len() {
-            for key in folded.keys() {
-                let present: bool = self.conn.query_row(
-                    "SELECT count(*) FROM records WHERE kind = ?1 AND id = ?2",
-                    params![key.0.as_str(), key.1.to_string()],
-                    |r| r.get::<_, i64>(0),
-                )? > 0;
-                if !present {
-                    bad.push(*key);
-                }
-            }
-        }
-        Ok(bad)
+        bad.extend(folded.keys().filter(|key| !stored.contains(key)).copied());
+        let states = folded.into_iter().map(|(key, s)| (key, s.state)).collect();
+        bad.extend(search::verify(&self.conn, &states)?);
+        Ok(bad.into_iter().collect())
     }
 
     /// Writes every record as one JSON object a line, `kind` and `id` first.
@@ -368,7 +377,7 @@ pub struct Writer<'a> {
     tx: Transaction<'a>,
     clock: &'a mut HlcClock,
     clerk: Option<RecordId>,
-    now_ms: u64,
+    now: OffsetDateTime,
 }
 
 impl std::fmt::Debug for Writer<'_> {
@@ -378,33 +387,123 @@ impl std::fmt::Debug for Writer<'_> {
 }
 
 impl Writer<'_> {
-    /// Validates `record`, appends the fields that changed as one event, and folds it into the
-    /// state and indexes. Returns the event, or `None` when nothing changed.
+    /// Writes `record` whole: validates it, checks its lifecycle allows the change, appends the
+    /// fields that differ from the current state as one event, and folds it into the state and
+    /// indexes. Returns the event, or `None` when nothing changed.
+    ///
+    /// For a record a clerk edited on screen, use [`Writer::edit`]: this compares with the
+    /// current state, so fields another kiosk changed meanwhile would be written back.
     pub fn put<R: Record>(&mut self, record: &R) -> Result<Option<Event>, StoreError> {
-        record.validate().map_err(|problems| StoreError::Invalid { kind: R::KIND, problems })?;
-        let Value::Object(new) = serde_json::to_value(record)? else {
-            return Err(StoreError::Corrupt(format!("{} does not encode as an object", R::KIND)));
+        let current = load_state(&self.tx, R::KIND, record.id())?;
+        let changes = diff(&current.state, &object_of(record)?);
+        self.write_checked(record, current, changes)
+    }
+
+    /// Writes what a clerk changed between `base` (the copy they started from) and `edited`,
+    /// leaving every other field as it now is — including changes other kiosks made meanwhile.
+    pub fn edit<R: Record>(&mut self, base: &R, edited: &R) -> Result<Option<Event>, StoreError> {
+        if base.id() != edited.id() {
+            return Err(StoreError::Corrupt(format!("an edit changed the id of {}", base.id())));
+        }
+        let changes = diff(&object_of(base)?, &object_of(edited)?);
+        let current = load_state(&self.tx, R::KIND, edited.id())?;
+        if current.state.is_empty() {
+            return Err(StoreError::NotFound { kind: R::KIND, id: edited.id() });
+        }
+        let mut merged = current.state.clone();
+        merged.extend(changes.clone());
+        let merged: R = serde_json::from_value(Value::Object(merged))?;
+        self.write_checked(&merged, current, changes)
+    }
+
+    /// Takes an application one step through its state machine and records the step as an
+    /// audit event. The only way an application's progress changes.
+    pub fn transition(
+        &mut self,
+        id: RecordId,
+        action: ApplicationAction,
+        actor: Actor,
+    ) -> Result<Application, StoreError> {
+        let current = load_state(&self.tx, RecordKind::Application, id)?;
+        if current.state.is_empty() {
+            return Err(StoreError::NotFound { kind: RecordKind::Application, id });
+        }
+        let before: Application = serde_json::from_value(Value::Object(current.state.clone()))?;
+        let action_name = action.name();
+        let after = before.apply(action, actor)?;
+        after
+            .validate()
+            .map_err(|problems| StoreError::Invalid { kind: RecordKind::Application, problems })?;
+        let changes = diff(&current.state, &object_of(&after)?);
+        self.append(RecordKind::Application, id, current, changes)?;
+        let audit = AuditEvent {
+            id: ulid::Ulid::new(),
+            at: self.now,
+            kiosk: self.clock.node().to_owned(),
+            clerk: Some(actor.clerk),
+            action: AuditAction::ApplicationTransition {
+                action: action_name.to_owned(),
+                from: before.state().as_str().to_owned(),
+                to: after.state().as_str().to_owned(),
+            },
+            subject_kind: Some(RecordKind::Application),
+            subject: Some(id),
         };
-        let id = record.id();
-        let current = load_state(&self.tx, R::KIND, id)?;
-        let changes = diff(&current.state, &new);
+        self.put(&audit)?;
+        Ok(after)
+    }
+
+    /// Looks up the organisation an application's invoice is checked against.
+    pub fn organisation(&self, id: RecordId) -> Result<Option<Organisation>, StoreError> {
+        let state = load_state(&self.tx, RecordKind::Organisation, id)?;
+        if state.state.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(serde_json::from_value(Value::Object(state.state))?))
+    }
+
+    fn write_checked<R: Record>(
+        &mut self,
+        record: &R,
+        current: RecordState,
+        changes: Map<String, Value>,
+    ) -> Result<Option<Event>, StoreError> {
+        let invalid = |problems| StoreError::Invalid { kind: R::KIND, problems };
+        record.validate().map_err(invalid)?;
+        let before: Option<R> = if current.state.is_empty() {
+            None
+        } else {
+            Some(serde_json::from_value(Value::Object(current.state.clone()))?)
+        };
+        R::check_change(before.as_ref(), record).map_err(invalid)?;
         if changes.is_empty() {
             return Ok(None);
         }
+        self.append(R::KIND, record.id(), current, changes).map(Some)
+    }
+
+    fn append(
+        &mut self,
+        kind: RecordKind,
+        id: RecordId,
+        current: RecordState,
+        changes: Map<String, Value>,
+    ) -> Result<Event, StoreError> {
         let event = Event {
             event_id: ulid::Ulid::new(),
-            hlc: self.clock.tick(self.now_ms),
+            hlc: self.clock.tick(unix_ms(self.now)),
             kiosk: self.clock.node().to_owned(),
             clerk: self.clerk,
-            record_kind: R::KIND,
+            record_kind: kind,
             record_id: id,
             changes,
         };
         self.record_event(&event, current)?;
-        Ok(Some(event))
+        Ok(event)
     }
 
-    /// Takes in an event written elsewhere (replication). Applying one twice changes nothing.
+    /// Takes in an event written elsewhere (replication). Applying one twice changes nothing;
+    /// an event that could not have come from an honest kiosk is refused whole.
     pub fn apply_event(&mut self, event: &Event) -> Result<bool, StoreError> {
         let known: bool = self.tx.query_row(
             "SELECT count(*) FROM events WHERE event_id = ?1",
@@ -414,7 +513,32 @@ impl Writer<'_> {
         if known {
             return Ok(false);
         }
-        self.clock.observe(&event.hlc, self.now_ms);
+        let bad = |why: String| Err(StoreError::BadEvent(why));
+        if event.kiosk != event.hlc.node {
+            return bad(format!(
+                "event {} names kiosk {} but its clock {}",
+                event.event_id, event.kiosk, event.hlc.node
+            ));
+        }
+        if event.kiosk == self.clock.node() {
+            return bad(format!(
+                "event {} claims to come from this kiosk ({}): two kiosks share one id",
+                event.event_id, event.kiosk
+            ));
+        }
+        if event.changes.contains_key("kind") {
+            return bad(format!("event {} sets a field named kind", event.event_id));
+        }
+        if let Some(id) = event.changes.get("id")
+            && id.as_str() != Some(event.record_id.to_string().as_str())
+        {
+            return bad(format!("event {} changes the id of {}", event.event_id, event.record_id));
+        }
+        let now_ms = unix_ms(self.now);
+        if event.hlc.wall_ms > now_ms.saturating_add(MAX_CLOCK_AHEAD_MS) {
+            return Err(StoreError::ClockAhead { ahead_ms: event.hlc.wall_ms - now_ms });
+        }
+        self.clock.observe(&event.hlc, now_ms);
         let current = load_state(&self.tx, event.record_kind, event.record_id)?;
         self.record_event(event, current)?;
         Ok(true)
@@ -442,6 +566,15 @@ impl Writer<'_> {
     }
 }
 
+/// A record as the JSON object the store keeps. `kind` is the export's name for the record's
+/// kind, so no record may have a top-level field of that name.
+fn object_of<R: Record>(record: &R) -> Result<Map<String, Value>, StoreError> {
+    match serde_json::to_value(record)? {
+        Value::Object(map) if !map.contains_key("kind") => Ok(map),
+        _ => Err(StoreError::Corrupt(format!("{} does not encode as a kind-free object", R::KIND))),
+    }
+}
+
 fn load_state(tx: &Connection, kind: RecordKind, id: RecordId) -> Result<RecordState, StoreError> {
     let row: Option<(String, String)> = tx
         .prepare_cached("SELECT state, clocks FROM records WHERE kind = ?1 AND id = ?2")?
@@ -455,23 +588,21 @@ fn load_state(tx: &Connection, kind: RecordKind, id: RecordId) -> Result<RecordS
 
 /// Field clocks are stored grouped by clock (`{"<hlc>": ["field", …]}`): most records have all
 /// their fields set by one or two events, so this is a fraction of one clock per field.
-fn encode_clocks(clocks: &BTreeMap<String, Hlc>) -> Result<String, StoreError> {
+fn encode_clocks(clocks: &BTreeMap<String, Stamp>) -> Result<String, StoreError> {
     let mut grouped: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for (field, hlc) in clocks {
-        grouped.entry(hlc.to_string()).or_default().push(field);
+    for (field, stamp) in clocks {
+        grouped.entry(stamp.to_string()).or_default().push(field);
     }
     Ok(serde_json::to_string(&grouped)?)
 }
 
-fn decode_clocks(text: &str) -> Result<BTreeMap<String, Hlc>, StoreError> {
+fn decode_clocks(text: &str) -> Result<BTreeMap<String, Stamp>, StoreError> {
     let grouped: BTreeMap<String, Vec<String>> = serde_json::from_str(text)?;
     let mut clocks = BTreeMap::new();
-    for (hlc, fields) in grouped {
-        let hlc: Hlc = hlc
-            .parse()
-            .map_err(|e: registry::hlc::HlcParseError| StoreError::Corrupt(e.to_string()))?;
+    for (stamp, fields) in grouped {
+        let stamp: Stamp = stamp.parse().map_err(StoreError::Corrupt)?;
         for field in fields {
-            clocks.insert(field, hlc.clone());
+            clocks.insert(field, stamp.clone());
         }
     }
     Ok(clocks)

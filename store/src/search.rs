@@ -101,11 +101,130 @@ pub fn short_grams<'a>(names: impl IntoIterator<Item = &'a str>) -> BTreeSet<Str
     grams
 }
 
+#[derive(Debug, PartialEq, Eq)]
 struct SubscriberRow {
     name_zh: Option<String>,
     name_latin: Option<String>,
     id_number: Option<String>,
     phone: Option<String>,
+}
+
+impl SubscriberRow {
+    fn names(&self) -> Vec<&str> {
+        [self.name_zh.as_deref(), self.name_latin.as_deref()].into_iter().flatten().collect()
+    }
+}
+
+fn certificate_row(state: &Map<String, Value>) -> Option<(String, Option<String>)> {
+    let cert: Certificate = serde_json::from_value(Value::Object(state.clone())).ok()?;
+    let holder = cert.holder_person.or(cert.holder_organisation).map(|h| h.to_string());
+    cert.serial.map(|serial| (serial_key(&serial), holder))
+}
+
+/// Compares the search projections with what the records' states say they should hold, and
+/// returns the records whose index entries disagree (missing, stale or extra).
+pub(crate) fn verify(
+    conn: &rusqlite::Connection,
+    states: &std::collections::BTreeMap<(RecordKind, RecordId), Map<String, Value>>,
+) -> Result<BTreeSet<(RecordKind, RecordId)>, StoreError> {
+    use std::collections::BTreeMap;
+    let mut expected_subscribers = BTreeMap::new();
+    let mut expected_serials = BTreeMap::new();
+    for ((kind, id), state) in states {
+        match kind {
+            RecordKind::Person | RecordKind::Organisation => {
+                if let Some(row) = subscriber_row(*kind, state) {
+                    let grams = short_grams(row.names());
+                    expected_subscribers.insert(id.to_string(), (*kind, *id, row, grams));
+                }
+            }
+            RecordKind::Certificate => {
+                if let Some(row) = certificate_row(state) {
+                    expected_serials.insert(id.to_string(), (*id, row));
+                }
+            }
+            _ => {}
+        }
+    }
+    let parse_id = |text: &str| -> Result<RecordId, StoreError> {
+        text.parse().map_err(|_| StoreError::Corrupt(format!("bad id {text:?}")))
+    };
+    let mut bad = BTreeSet::new();
+
+    let mut stmt = conn
+        .prepare("SELECT rid, id, kind, name_zh, name_latin, id_number, phone FROM subscribers")?;
+    let mut rows = stmt.query([])?;
+    let mut seen = BTreeSet::new();
+    let mut rids = BTreeSet::new();
+    let mut grams_stmt = conn.prepare("SELECT gram FROM subscriber_grams WHERE rid = ?1")?;
+    while let Some(row) = rows.next()? {
+        let rid: i64 = row.get(0)?;
+        let id: String = row.get(1)?;
+        let kind = RecordKind::parse(&row.get::<_, String>(2)?)
+            .ok_or_else(|| StoreError::Corrupt(format!("bad subscriber kind for {id}")))?;
+        let actual = SubscriberRow {
+            name_zh: row.get(3)?,
+            name_latin: row.get(4)?,
+            id_number: row.get(5)?,
+            phone: row.get(6)?,
+        };
+        let grams: BTreeSet<String> =
+            grams_stmt.query_map([rid], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        rids.insert(rid);
+        seen.insert(id.clone());
+        match expected_subscribers.get(&id) {
+            Some((_, _, row, expected_grams)) if *row == actual && *expected_grams == grams => {}
+            _ => {
+                bad.insert((kind, parse_id(&id)?));
+            }
+        }
+    }
+    for (id, (kind, record_id, _, _)) in &expected_subscribers {
+        if !seen.contains(id) {
+            bad.insert((*kind, *record_id));
+        }
+    }
+    // Every subscriber row has exactly one full-text entry, and nothing else does.
+    let indexed: BTreeSet<i64> = conn
+        .prepare("SELECT id FROM subscriber_names_docsize")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    if indexed != rids {
+        let mut stmt = conn.prepare("SELECT id, kind FROM subscribers WHERE rid = ?1")?;
+        for rid in rids.symmetric_difference(&indexed) {
+            let found: Option<(String, String)> =
+                stmt.query_row([rid], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            match found {
+                Some((id, kind)) => {
+                    let kind = RecordKind::parse(&kind).unwrap_or(RecordKind::Person);
+                    bad.insert((kind, parse_id(&id)?));
+                }
+                None => {
+                    return Err(StoreError::Corrupt(format!(
+                        "full-text entry {rid} has no subscriber"
+                    )));
+                }
+            }
+        }
+    }
+
+    let mut stmt = conn.prepare("SELECT id, serial, holder FROM certificate_serials")?;
+    let mut rows = stmt.query([])?;
+    let mut seen = BTreeSet::new();
+    while let Some(row) = rows.next()? {
+        let id: String = row.get(0)?;
+        let actual: (String, Option<String>) = (row.get(1)?, row.get(2)?);
+        if expected_serials.get(&id).map(|(_, row)| row) != Some(&actual) {
+            bad.insert((RecordKind::Certificate, parse_id(&id)?));
+        }
+        seen.insert(id);
+    }
+    for (id, (record_id, _)) in &expected_serials {
+        if !seen.contains(id) {
+            bad.insert((RecordKind::Certificate, *record_id));
+        }
+    }
+    Ok(bad)
 }
 
 fn subscriber_row(kind: RecordKind, state: &Map<String, Value>) -> Option<SubscriberRow> {
@@ -146,18 +265,12 @@ pub(crate) fn project(
     match kind {
         RecordKind::Person | RecordKind::Organisation => project_subscriber(tx, kind, id, state),
         RecordKind::Certificate => {
-            let value = Value::Object(state.clone());
-            let Ok(cert) = serde_json::from_value::<Certificate>(value) else {
-                tracing::warn!(%id, "certificate state does not parse; not indexed");
-                return Ok(());
-            };
-            match cert.serial {
-                Some(serial) => {
-                    let holder = cert.holder_person.or(cert.holder_organisation);
+            match certificate_row(state) {
+                Some((serial, holder)) => {
                     tx.execute(
                         "INSERT INTO certificate_serials (id, serial, holder) VALUES (?1, ?2, ?3)
                          ON CONFLICT (id) DO UPDATE SET serial = ?2, holder = ?3",
-                        params![id.to_string(), serial_key(&serial), holder.map(|h| h.to_string())],
+                        params![id.to_string(), serial, holder],
                     )?;
                 }
                 None => {
@@ -212,8 +325,7 @@ fn project_subscriber(
             tx.last_insert_rowid()
         }
     };
-    let names: Vec<&str> =
-        [row.name_zh.as_deref(), row.name_latin.as_deref()].into_iter().flatten().collect();
+    let names = row.names();
     tx.execute(
         "INSERT INTO subscriber_names (rowid, names) VALUES (?1, ?2)",
         params![rid, names.join("\n")],

@@ -52,6 +52,28 @@ fn invalid_numbers_exit_1_with_the_reason_in_the_clerks_language() {
 }
 
 #[test]
+fn a_mainland_id_born_in_the_future_is_refused() {
+    // A valid check digit, a real date — in 2099.
+    let body = "11010520991231001";
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body.chars().zip(weights).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
+    let check = "10X98765432".chars().nth((sum % 11) as usize).unwrap_or('0');
+    let out = id_check("cn-resident", &format!("{body}{check}"), "en");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("future"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_data_directory_that_cannot_be_used_is_explained() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("not-a-directory");
+    std::fs::write(&file, b"x").expect("write");
+    let out = kiosk(&file).args(["--lang", "zh-Hant", "export"]).output().expect("kiosk runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("無法使用資料目錄"), "{}", stderr(&out));
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let dir = tempfile::tempdir().expect("tempdir");
     for args in [
@@ -128,7 +150,7 @@ fn a_failed_check_digit_exits_1_and_names_the_fields() {
     let v = json(&out);
     assert_eq!(v["valid"], false);
     assert_eq!(v["errors"], serde_json::json!(["birth_date", "composite"]));
-    assert!(err.contains("birth_date"), "{err}");
+    assert!(err.contains("date of birth") && err.contains("composite"), "{err}");
 }
 
 #[test]

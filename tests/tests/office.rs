@@ -62,7 +62,7 @@ fn demo_init_then_export_shows_the_demo_office() {
     assert_eq!(kinds.len(), 16, "{kinds:?}");
     // Applications in several states.
     let states: BTreeSet<&str> =
-        by_kind["application"].iter().filter_map(|a| a["state"].as_str()).collect();
+        by_kind["application"].iter().filter_map(|a| a["progress"]["state"].as_str()).collect();
     assert!(states.len() >= 6, "{states:?}");
     assert!(states.contains("awaiting_payment") && states.contains("completed"), "{states:?}");
     // Passwords are stored as Argon2 hashes only.
@@ -75,19 +75,27 @@ fn demo_init_then_export_shows_the_demo_office() {
         assert!(!text.contains(password), "a clear-text password reached the store");
     }
 
-    // Some certificates are due for renewal: valid, confirmed, expiring within 30 days.
-    let due = by_kind["certificate"]
+    // Some certificates are due for renewal, by the registry's own rule, in the office's zone.
+    let certificates: Vec<registry::model::Certificate> = by_kind["certificate"]
         .iter()
-        .filter(|c| c["status"] == "valid" && c["renewal_confirmed"] == true)
-        .filter(|c| {
-            let end = c["not_after"].as_str().expect("not_after");
-            let end =
-                time::OffsetDateTime::parse(end, &time::format_description::well_known::Rfc3339)
-                    .expect("rfc3339");
-            (end - time::OffsetDateTime::now_utc()).whole_days() <= 30
+        .map(|line| {
+            let mut record = (*line).clone();
+            record.as_object_mut().expect("object").remove("kind");
+            serde_json::from_value(record).expect("an exported certificate reads back")
         })
+        .collect();
+    let offset = time::UtcOffset::from_hms(8, 0, 0).expect("offset");
+    let now = time::OffsetDateTime::now_utc().to_offset(offset);
+    let due = registry::renewal::renewal_due_within(&certificates, now, 30);
+    assert!(due.len() >= 2, "only {} certificates due for renewal", due.len());
+    // Seals keep their own kind beside the record's.
+    assert!(by_kind["seal"].iter().all(|s| s["kind"] == "seal" && s["seal_kind"].is_string()));
+    // Every application step left an audit event.
+    let transitions = by_kind["audit_event"]
+        .iter()
+        .filter(|a| a["action"]["type"] == "application_transition")
         .count();
-    assert!(due >= 2, "only {due} certificates due for renewal");
+    assert!(transitions >= 10, "only {transitions} audited steps");
 
     // Today's appointments.
     assert_eq!(by_kind["appointment"].len(), 5);

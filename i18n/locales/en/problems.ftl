@@ -8,19 +8,21 @@ problem-invalid-uscc = This Unified Social Credit Code is not valid: check the 1
 problem-title-not-organisation = The invoice title must be exactly the organisation's registered name.
 problem-invalid-taxpayer-id = A taxpayer ID has 15, 18 or 20 letters and digits.
 problem-validity-years = Certificates are valid for 1 to 5 years.
-problem-invalid-serial = A certificate serial is hexadecimal (0-9, A-F), at most 40 digits.
+problem-invalid-serial = A certificate serial is hexadecimal (0–9, A–F), at most 40 digits.
 problem-invalid-username = User names are up to 32 letters, digits, dots or underscores.
 problem-cloud-sign-not-at-counter = Cloud-sign certificates are activated online only, not at the counter.
 problem-no-certificates = Choose the certificates this application concerns.
 problem-organisation-required = Choose the organisation this certificate belongs to.
+problem-change-not-allowed = This can no longer be changed.
 
-transition-not-allowed = An application that is "{ $state }" cannot be { $action }.
-transition-finished = This application is { $state } and can no longer change.
+transition-not-allowed = The step “{ $action }” is not possible for an application whose status is “{ $state }”.
+transition-finished = This application’s status is “{ $state }”: it can no longer be changed.
 transition-incomplete = The application is not complete yet: { $problems }
 transition-supervisor-required = Only a supervisor can do this.
 transition-same-approver = A second person must approve: supervisors cannot approve their own submission.
 transition-wrong-amount = The payment of { $paid } does not match the fee of { $expected }.
 transition-reason-required = Give the reason for the rejection.
+transition-negative-fee = A fee cannot be negative ({ $fee }).
 
 lifecycle-already-revoked = This certificate is already revoked. Revocation cannot be undone.
 lifecycle-not-issued = This certificate has not been issued yet.

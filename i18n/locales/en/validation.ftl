@@ -8,10 +8,11 @@ id-error-wrong-length = The identity number has { $found } characters but must h
 id-error-invalid-character = Character “{ $character }” at position { $position } is not allowed there. Check for mistyped characters, such as the letter O instead of the digit 0.
 id-error-bad-region = The first two digits ({ $code }) are not a Mainland province code. Check the beginning of the number against the card.
 id-error-bad-birth-date = Digits 7 to 14 ({ $digits }) are not a real date of birth. Check the birth-date part of the number against the card.
+id-error-birth-date-in-future = Digits 7 to 14 ({ $digits }) give a date of birth in the future. Check the birth-date part of the number against the card.
 id-error-bad-check-character = The last character is “{ $found }” but the rest of the number requires “{ $expected }”. A character was probably mistyped: compare the whole number with the document.
-id-error-bad-prefix = A Macau resident identity number starts with 1, 5 or 7, not “{ $found }”. Check the first digit and that the document is a Macau resident identity card.
-id-error-bad-hk-format = A Hong Kong identity card number is one or two letters, six digits and a check digit (0–9 or A), for example A123456(3). Check for missing or extra characters.
-id-error-bad-mo-format = A Macau resident identity number is seven digits and a check digit, for example 1234567(8). Check for missing or extra digits.
+id-error-bad-prefix = A Macau Resident Identity Card number starts with 1, 5 or 7, not “{ $found }”. Check the first digit, and that the document is a Macau Resident Identity Card.
+id-error-bad-hk-format = A Hong Kong Identity Card number is one or two letters, six digits and a check digit (0–9 or A), for example A123456(3). Check for missing or extra characters.
+id-error-bad-mo-format = A Macau Resident Identity Card number is seven digits and a check digit, for example 1234567(8). Check for missing or extra digits.
 
 ## Machine readable zones
 
@@ -25,8 +26,8 @@ mrz-error-wrong-line-lengths = The lines have { $lengths } characters, but a mac
 
 password-too-short = The password is too short: use at least 8 characters.
 password-too-long = The password is too long: use at most 16 characters.
-password-needs-letter = The password needs at least one letter.
-password-needs-non-letter = The password needs at least one digit or symbol as well as letters.
+password-needs-letter = The password needs at least one English letter (a–z, upper or lower case).
+password-needs-non-letter = The password needs at least one character that is not a letter: a digit or a symbol.
 password-needs-three-classes = The password needs at least three of: uppercase letters, lowercase letters, digits, symbols.
 pin-wrong-length = The PIN must be exactly 6 digits.
 pin-not-digits = The PIN may contain only the digits 0–9.

@@ -11,16 +11,24 @@ error-config = Não foi possível ler a configuração: { $detail }. Corrija o f
 error-failed = O balcão não conseguiu concluir: { $detail }
 error-not-a-terminal = O ecrã do balcão precisa de um terminal. Execute-o numa janela de terminal ou use um subcomando (kiosk --help).
 
-id-kind-cn-resident = Bilhete de identidade de residente do Interior da China
+id-kind-cn-resident = Cartão de Identidade de Residente do Interior da China
 id-kind-uscc = Código Unificado de Crédito Social
-id-kind-hk = Bilhete de identidade de Hong Kong
-id-kind-mo = Bilhete de identidade de residente de Macau
+id-kind-hk = Bilhete de Identidade de Hong Kong
+id-kind-mo = Bilhete de Identidade de Residente de Macau
 id-check-invalid = Não é um { $kind } válido: { $reason }
 
 mrz-not-an-mrz = Isto não é uma zona de leitura óptica (MRZ): { $detail }
 mrz-input-too-long = o texto é muito mais longo do que qualquer MRZ
 mrz-input-not-text = o conteúdo não é texto
-mrz-check-failed = A MRZ foi lida, mas os dígitos de controlo não coincidem: { $fields }. Leia-a de novo ou verifique o documento.
+mrz-check-failed = A zona de leitura óptica foi lida, mas estes campos não coincidem com o seu dígito de controlo ou têm um valor impossível: { $fields }. Digitalize-a de novo ou verifique o documento.
+
+# Nomes dos campos da zona de leitura óptica que mrz-check-failed enumera.
+mrz-field-document_number = número do documento
+mrz-field-birth_date = data de nascimento
+mrz-field-expiry_date = data de validade
+mrz-field-optional_data = dados facultativos
+mrz-field-composite = dígito de controlo composto
+mrz-field-sex = sexo
 
 record-kind-person = pessoa
 record-kind-organisation = entidade
@@ -38,10 +46,13 @@ record-kind-audit_event = evento de auditoria
 search-no-hits = Ninguém encontrado. Experimente parte do nome, o número do documento, o telefone ou o número de série de um certificado.
 
 store-verified = A base de dados está íntegra: { $records } registos coincidem com as suas { $events } alterações.
-store-inconsistent = { $count } registos não coincidem com o seu histórico. Execute "kiosk store rebuild" e contacte o apoio técnico.
+store-inconsistent = { $count ->
+        [one] { $count } registo não coincide com o seu histórico de alterações.
+       *[other] { $count } registos não coincidem com o seu histórico de alterações.
+    } Execute «kiosk store rebuild» e contacte o apoio técnico.
 store-rebuilt = Reconstruídos { $records } registos a partir de { $events } alterações.
 
-demo-store-not-empty = A base de dados já tem registos. Use --force para acrescentar o posto de demonstração, ou outro --data-dir.
+demo-store-not-empty = A base de dados já tem registos. Use --force para acrescentar mesmo assim o posto de demonstração, ou indique outro --data-dir.
 demo-provisioned = Posto de demonstração pronto: { $records } registos em { $dir }.
 demo-credentials-header = Credenciais de acesso (mostradas uma só vez; tome nota):
 
@@ -65,6 +76,16 @@ application-state-completed = Concluído
 application-state-rejected = Recusado
 application-state-cancelled = Cancelado
 
+# Passos de um pedido, como substantivos: transition-not-allowed cita-os.
+application-action-submit = submissão para análise
+application-action-return_for_correction = devolução para correcção
+application-action-pass_vetting = aprovação na análise
+application-action-approve = aprovação do supervisor
+application-action-record_payment = registo do pagamento
+application-action-complete = conclusão
+application-action-reject = recusa
+application-action-cancel = cancelamento
+
 message-consent = Concordo e aceito o acordo e a declaração de recolha de dados pessoais
 message-agreement = Concordo e aceito o acordo e a declaração do requerente / titular
 message-renewal-submitted = O pedido de renovação do certificado foi confirmado e submetido com sucesso.
@@ -73,3 +94,8 @@ message-unsupported-document = Tipo de documento de identificação não suporta
 message-document-data-differs = Dados pessoais do documento de identificação inválidos.
 message-photo-rejected = A fotografia não cumpre os requisitos. Tire-a de novo, por favor.
 message-revoke-first = É necessário revogar primeiro o certificado original.
+
+error-store = Não foi possível usar a base de dados local: { $detail }. Nada ficou escrito a meio; tente de novo e, se persistir, execute "kiosk store verify" e contacte o apoio técnico.
+error-store-newer = Este directório de dados foi escrito por uma versão mais recente do balcão ({ $detail }). Actualize este balcão; os dados não foram alterados.
+error-invalid-record = O registo não foi guardado porque: { $detail }
+error-data-dir = Não é possível usar o directório de dados { $dir } ({ $detail }). Verifique se existe e pode ser escrito, ou escolha outro com --data-dir.

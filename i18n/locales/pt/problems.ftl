@@ -1,30 +1,32 @@
 problem-required = Campo obrigatório.
 problem-invalid-id-number = Este número não é válido para o tipo de documento.
 problem-invalid-country = Use o código de país de três letras do documento (ex.: CHN, PRT, MAC).
-problem-invalid-phone = Um número de telefone tem de 6 a 15 dígitos.
+problem-invalid-phone = Um número de telefone tem entre 6 e 15 algarismos.
 problem-invalid-email = Este endereço de correio electrónico está incompleto (nome@domínio).
 problem-date-order = A data de fim tem de ser posterior à data de início.
 problem-invalid-uscc = Este Código Unificado de Crédito Social não é válido: verifique os 18 caracteres.
 problem-title-not-organisation = O título da factura tem de ser exactamente o nome registado da entidade.
 problem-invalid-taxpayer-id = O número de contribuinte tem 15, 18 ou 20 letras e algarismos.
 problem-validity-years = Os certificados são válidos de 1 a 5 anos.
-problem-invalid-serial = O número de série de um certificado é hexadecimal (0-9, A-F), até 40 dígitos.
+problem-invalid-serial = O número de série de um certificado é hexadecimal (0–9, A–F), com até 40 algarismos.
 problem-invalid-username = O nome de utilizador tem até 32 letras, algarismos, pontos ou sublinhados.
 problem-cloud-sign-not-at-counter = Os certificados de assinatura na nuvem só são activados online, não no balcão.
 problem-no-certificates = Escolha os certificados a que este pedido se refere.
 problem-organisation-required = Escolha a entidade a que este certificado pertence.
+problem-change-not-allowed = Isto já não pode ser alterado.
 
-transition-not-allowed = Um pedido no estado "{ $state }" não pode ser { $action }.
-transition-finished = Este pedido está { $state } e já não pode ser alterado.
+transition-not-allowed = O passo «{ $action }» não é possível num pedido no estado «{ $state }».
+transition-finished = Este pedido está no estado «{ $state }» e já não pode ser alterado.
 transition-incomplete = O pedido ainda não está completo: { $problems }
 transition-supervisor-required = Só um supervisor pode fazer isto.
-transition-same-approver = É precisa uma segunda pessoa: um supervisor não pode aprovar o que ele próprio submeteu.
+transition-same-approver = É necessária uma segunda pessoa: um supervisor não pode aprovar o que ele próprio submeteu.
 transition-wrong-amount = O pagamento de { $paid } não corresponde à taxa de { $expected }.
 transition-reason-required = Indique o motivo da recusa.
+transition-negative-fee = Uma taxa não pode ser negativa ({ $fee }).
 
 lifecycle-already-revoked = Este certificado já foi revogado. A revogação não pode ser desfeita.
 lifecycle-not-issued = Este certificado ainda não foi emitido.
-lifecycle-token-lost = Este dispositivo foi dado como perdido. Nunca é desbloqueado nem reemitido: emita uma substituição.
+lifecycle-token-lost = Este dispositivo foi dado como perdido, pelo que não pode ser desbloqueado nem reemitido: trate de uma substituição.
 lifecycle-token-not-in-use = Este dispositivo não está em uso.
 lifecycle-token-transition = Este dispositivo não pode passar para esse estado.
 

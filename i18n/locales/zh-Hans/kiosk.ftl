@@ -11,7 +11,7 @@ error-config = 无法读取配置：{ $detail }。请修正配置文件，或删
 error-failed = 操作未能完成：{ $detail }
 error-not-a-terminal = 柜台界面须在终端中运行。请在终端窗口中运行，或使用子命令（kiosk --help）。
 
-id-kind-cn-resident = 居民身份证
+id-kind-cn-resident = 内地居民身份证
 id-kind-uscc = 统一社会信用代码
 id-kind-hk = 香港身份证
 id-kind-mo = 澳门居民身份证
@@ -20,7 +20,15 @@ id-check-invalid = 不是有效的{ $kind }：{ $reason }
 mrz-not-an-mrz = 这不是机读区（MRZ）：{ $detail }
 mrz-input-too-long = 输入内容远长于任何机读区
 mrz-input-not-text = 输入内容不是文本
-mrz-check-failed = 已读取机读区，但校验位不符：{ $fields }。请重新扫描或检查证件。
+mrz-check-failed = 已读取机读区，但以下字段未通过校验码核对或内容无效：{ $fields }。请重新扫描或核对证件。
+
+# mrz-check-failed 所列的机读区字段名称。
+mrz-field-document_number = 证件号码
+mrz-field-birth_date = 出生日期
+mrz-field-expiry_date = 有效期至
+mrz-field-optional_data = 可选数据
+mrz-field-composite = 综合校验码
+mrz-field-sex = 性别
 
 record-kind-person = 个人
 record-kind-organisation = 单位
@@ -48,12 +56,12 @@ demo-credentials-header = 登录信息（只显示一次，请记下）：
 role-clerk = 柜台人员
 role-supervisor = 主管
 
-service-new_issuance = 新办
-service-renewal = 续期
-service-change = 变更
+service-new_issuance = 新办证书
+service-renewal = 证书续期
+service-change = 信息变更
 service-replacement = 补办
-service-pin_unlock = 解锁
-service-revocation = 注销
+service-pin_unlock = PIN 码解锁
+service-revocation = 证书撤销
 service-redispatch = 改派
 
 application-state-draft = 草稿
@@ -61,9 +69,19 @@ application-state-under_review = 资料待审核
 application-state-awaiting_approval = 待主管审批
 application-state-awaiting_payment = 待付款
 application-state-awaiting_fulfilment = 待安装或待发货
-application-state-completed = 完成
+application-state-completed = 已完成
 application-state-rejected = 已驳回
 application-state-cancelled = 已取消
+
+# 申请的步骤（名词短语），供 transition-not-allowed 引用。
+application-action-submit = 提交审核
+application-action-return_for_correction = 退回修改
+application-action-pass_vetting = 审核通过
+application-action-approve = 主管审批
+application-action-record_payment = 登记付款
+application-action-complete = 完成办理
+application-action-reject = 驳回申请
+application-action-cancel = 取消申请
 
 message-consent = 同意并接受个人资料收集协议及声明
 message-agreement = 同意并接受申请人／登记人协议及声明
@@ -73,3 +91,8 @@ message-unsupported-document = 不支持的身份证明文件类别
 message-document-data-differs = 无效的身份证明文件个人资料
 message-photo-rejected = 照片未达检测要求，请重新上传。
 message-revoke-first = 需先撤销原有证书
+
+error-store = 无法使用本机数据库：{ $detail }。没有任何数据被写入一半；请重试，如问题持续，请运行“kiosk store verify”并联系技术支持。
+error-store-newer = 此数据目录由较新版本的柜台程序写入（{ $detail }）。请更新本柜台程序；数据未被改动。
+error-invalid-record = 记录未保存，原因：{ $detail }
+error-data-dir = 无法使用数据目录 { $dir }（{ $detail }）。请确认该目录存在且可写入，或用 --data-dir 另选目录。

@@ -8,23 +8,25 @@ problem-invalid-uscc = 统一社会信用代码无效：请核对 18 位字符�
 problem-title-not-organisation = 发票抬头须与单位登记名称完全一致。
 problem-invalid-taxpayer-id = 纳税人识别号由 15、18 或 20 位字母和数字组成。
 problem-validity-years = 证书有效期为 1 至 5 年。
-problem-invalid-serial = 证书序列号为十六进制（0-9、A-F），最多 40 位。
-problem-invalid-username = 用户名最多 32 个字母、数字、点或下划线。
+problem-invalid-serial = 证书序列号为十六进制（0–9、A–F），最多 40 位。
+problem-invalid-username = 用户名最多 32 个字符，只能使用字母、数字、点或下划线。
 problem-cloud-sign-not-at-counter = 柜台暂不支持“云签”证书，只能在线激活。
 problem-no-certificates = 请选择本申请涉及的证书。
 problem-organisation-required = 请选择该证书所属的单位。
+problem-change-not-allowed = 此项已不能再更改。
 
-transition-not-allowed = 状态为“{ $state }”的申请不能{ $action }。
-transition-finished = 该申请已{ $state }，不能再更改。
+transition-not-allowed = 状态为“{ $state }”的申请不能进行“{ $action }”。
+transition-finished = 该申请的状态为“{ $state }”，不能再更改。
 transition-incomplete = 申请资料尚不齐全：{ $problems }
 transition-supervisor-required = 只有主管可以执行此操作。
 transition-same-approver = 须由另一人审批：主管不能审批自己提交的申请。
 transition-wrong-amount = 付款金额 { $paid } 与应付费用 { $expected } 不符。
 transition-reason-required = 请填写驳回原因。
+transition-negative-fee = 费用不能为负数（{ $fee }）。
 
-lifecycle-already-revoked = 该证书已注销，注销不可撤回。
+lifecycle-already-revoked = 该证书已撤销，撤销后无法恢复。
 lifecycle-not-issued = 该证书尚未签发。
-lifecycle-token-lost = 该 USB Key 已挂失，不能解锁或重新签发：请办理补办。
+lifecycle-token-lost = 该 USB Key 已挂失，不能解锁或重新签发：请改为办理补办。
 lifecycle-token-not-in-use = 该 USB Key 未在使用中。
 lifecycle-token-transition = 该 USB Key 不能转为此状态。
 

@@ -8,23 +8,25 @@ problem-invalid-uscc = 統一社會信用代碼無效：請核對 18 位字元�
 problem-title-not-organisation = 發票抬頭須與機構登記名稱完全相同。
 problem-invalid-taxpayer-id = 納稅人識別號由 15、18 或 20 位字母及數字組成。
 problem-validity-years = 證書有效期為 1 至 5 年。
-problem-invalid-serial = 證書序號為十六進制（0-9、A-F），最多 40 位。
-problem-invalid-username = 用戶名最多 32 個字母、數字、點或底線。
+problem-invalid-serial = 證書序號為十六進位（0–9、A–F），最多 40 位。
+problem-invalid-username = 用戶名稱最多 32 個字元，只可使用字母、數字、點或底線。
 problem-cloud-sign-not-at-counter = 系統暫不支援於櫃檯處理「雲簽」證書，只可線上激活。
 problem-no-certificates = 請選擇本申請涉及的證書。
 problem-organisation-required = 請選擇此證書所屬的機構。
+problem-change-not-allowed = 此項已不能再更改。
 
-transition-not-allowed = 狀態為「{ $state }」的申請不能{ $action }。
-transition-finished = 此申請已{ $state }，不能再更改。
+transition-not-allowed = 狀態為「{ $state }」的申請不能進行「{ $action }」。
+transition-finished = 此申請的狀態為「{ $state }」，不能再更改。
 transition-incomplete = 申請資料尚未齊備：{ $problems }
 transition-supervisor-required = 只有主管可執行此操作。
 transition-same-approver = 須由另一人批核：主管不能批核自己提交的申請。
 transition-wrong-amount = 付款金額 { $paid } 與應繳費用 { $expected } 不符。
 transition-reason-required = 請填寫拒絕原因。
+transition-negative-fee = 費用不能為負數（{ $fee }）。
 
-lifecycle-already-revoked = 此證書已被撤銷，撤銷不可還原。
+lifecycle-already-revoked = 此證書已被撤銷，撤銷後不能還原。
 lifecycle-not-issued = 此證書尚未簽發。
-lifecycle-token-lost = 此數字證書盤已報失，不能解鎖或重新簽發：請辦理補辦。
+lifecycle-token-lost = 此數字證書盤已報失，不能解鎖或重新簽發：請改為辦理補辦。
 lifecycle-token-not-in-use = 此數字證書盤未在使用中。
 lifecycle-token-transition = 此數字證書盤不能轉為該狀態。
 

@@ -1,7 +1,7 @@
 //! Certificates, the USB tokens that carry them, and the seals tied to them.
 
 use serde::{Deserialize, Serialize};
-use time::{Date, OffsetDateTime};
+use time::OffsetDateTime;
 
 use super::{Record, RecordId, RecordKind};
 use crate::problem::codes;
@@ -142,9 +142,10 @@ impl Certificate {
         Ok(())
     }
 
-    /// Days left until expiry on `today` (negative once expired); `None` before issuance.
-    pub fn days_left(&self, today: Date) -> Option<i64> {
-        self.not_after.map(|end| (end.date() - today).whole_days())
+    /// Whole calendar days left until expiry, counted in `now`'s time zone (negative once
+    /// expired); `None` before issuance.
+    pub fn days_left(&self, now: OffsetDateTime) -> Option<i64> {
+        self.not_after.map(|end| (end.to_offset(now.offset()).date() - now.date()).whole_days())
     }
 }
 
@@ -192,6 +193,24 @@ impl Record for Certificate {
             "revocation",
             codes::REQUIRED,
         );
+        p.finish()
+    }
+
+    /// Revocation is final, and an issued certificate keeps its serial.
+    fn check_change(before: Option<&Self>, after: &Self) -> Result<(), Vec<Problem>> {
+        let mut p = Problems::new();
+        if let Some(before) = before {
+            p.check(
+                before.status == CertificateStatus::Revoked && after.status != before.status,
+                "status",
+                codes::CHANGE_NOT_ALLOWED,
+            );
+            p.check(
+                before.serial.is_some() && after.serial != before.serial,
+                "serial",
+                codes::CHANGE_NOT_ALLOWED,
+            );
+        }
         p.finish()
     }
 }
@@ -265,6 +284,20 @@ impl Record for Token {
         p.check(self.serial.trim().is_empty(), "serial", codes::REQUIRED);
         p.finish()
     }
+
+    /// A token moves only along its lifecycle: a lost token never comes back.
+    fn check_change(before: Option<&Self>, after: &Self) -> Result<(), Vec<Problem>> {
+        let mut p = Problems::new();
+        if let Some(before) = before {
+            let moved = before.status != after.status;
+            p.check(
+                moved && before.status.transition(after.status).is_err(),
+                "status",
+                codes::CHANGE_NOT_ALLOWED,
+            );
+        }
+        p.finish()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -287,7 +320,8 @@ pub enum SealStatus {
 pub struct Seal {
     pub id: RecordId,
     pub organisation: RecordId,
-    pub kind: SealKind,
+    /// Not `kind`: exports put the record's kind under that name.
+    pub seal_kind: SealKind,
     pub name: String,
     /// The certificate the seal signs with; revoking it revokes the seal.
     pub certificate: Option<RecordId>,

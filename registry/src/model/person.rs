@@ -7,7 +7,7 @@ use super::{Record, RecordId, RecordKind, Sensitive, normalise_phone, plausible_
 use crate::problem::codes;
 use crate::{Problem, Problems, ids};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Person {
     pub id: RecordId,
     /// Name in Chinese characters (陳大文), when the person has one.
@@ -23,6 +23,17 @@ pub struct Person {
     pub email: Option<String>,
     /// Content hash of the photo taken at the counter; the image itself lives in the blob store.
     pub photo: Option<String>,
+}
+
+/// Names, dates of birth and contact details are personal data: `Debug` shows only what a log
+/// may hold.
+impl std::fmt::Debug for Person {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Person")
+            .field("id", &self.id)
+            .field("id_document", &self.id_document)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

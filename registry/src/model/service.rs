@@ -98,6 +98,21 @@ impl Record for Appointment {
         p.check(self.booked_name.trim().is_empty(), "booked_name", codes::REQUIRED);
         p.finish()
     }
+
+    /// A served, missed or cancelled appointment is history.
+    fn check_change(before: Option<&Self>, after: &Self) -> Result<(), Vec<Problem>> {
+        let mut p = Problems::new();
+        if let Some(before) = before {
+            let done = matches!(
+                before.status,
+                AppointmentStatus::Served
+                    | AppointmentStatus::NoShow
+                    | AppointmentStatus::Cancelled
+            );
+            p.check(done && after.status != before.status, "status", codes::CHANGE_NOT_ALLOWED);
+        }
+        p.finish()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,5 +141,15 @@ impl Record for WalkInTicket {
 
     fn id(&self) -> RecordId {
         self.id
+    }
+
+    /// A served ticket, or one whose holder left, is history.
+    fn check_change(before: Option<&Self>, after: &Self) -> Result<(), Vec<Problem>> {
+        let mut p = Problems::new();
+        if let Some(before) = before {
+            let done = matches!(before.status, TicketStatus::Served | TicketStatus::Left);
+            p.check(done && after.status != before.status, "status", codes::CHANGE_NOT_ALLOWED);
+        }
+        p.finish()
     }
 }
