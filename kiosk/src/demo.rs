@@ -7,8 +7,7 @@ use std::process::ExitCode;
 
 use rand::Rng;
 use registry::application::{
-    Actor, Application, ApplicationAction, ApplicationState, DocumentKind, Payment, Progress,
-    reference_for,
+    Actor, Application, ApplicationAction, ApplicationState, DocumentKind, Payment,
 };
 use registry::audit::{AuditAction, AuditEvent};
 use registry::fees::FeeSchedule;
@@ -669,36 +668,25 @@ impl Office {
                 bank_account: None,
                 address: None,
             });
-            out.push((
-                Application {
-                    id,
-                    reference: reference_for(id, now.date()),
-                    service,
-                    progress: Progress::draft(),
-                    applicant: cert.holder_person.unwrap_or(self.people[i].id),
-                    organisation: cert.holder_organisation,
-                    agent: cert.holder_organisation.map(|_| self.people[i + 4].id),
-                    holder_kind: cert.holder_kind,
-                    certificate_class: cert.class,
-                    validity_years: 2,
-                    certificates: if service == Service::NewIssuance {
-                        vec![]
-                    } else {
-                        vec![cert.id]
-                    },
-                    documents,
-                    consent_given: true,
-                    agreement_accepted: true,
-                    identity_override: false,
-                    revocation_phrase_verified: false,
-                    invoice,
-                    mailing_address: None,
-                    appointment: None,
-                    walk_in_ticket: None,
-                    created_at: now - Duration::hours(i as i64),
-                },
-                target,
-            ));
+            let mut app = Application::draft(
+                id,
+                service,
+                cert.holder_person.unwrap_or(self.people[i].id),
+                cert.holder_kind,
+                cert.class,
+                now - Duration::hours(i as i64),
+            );
+            app.organisation = cert.holder_organisation;
+            app.agent = cert.holder_organisation.map(|_| self.people[i + 4].id);
+            app.validity_years = 2;
+            if service != Service::NewIssuance {
+                app.certificates = vec![cert.id];
+            }
+            app.documents = documents;
+            app.consent_given = true;
+            app.agreement_accepted = true;
+            app.invoice = invoice;
+            out.push((app, target));
         }
         out
     }

@@ -278,6 +278,41 @@ impl TransitionError {
 }
 
 impl Application {
+    /// A new draft: nothing collected or agreed yet, no organisation, no certificates chosen,
+    /// validity one year. The counter fills in the rest as the visit goes.
+    pub fn draft(
+        id: RecordId,
+        service: Service,
+        applicant: RecordId,
+        holder_kind: HolderKind,
+        certificate_class: CertificateClass,
+        now: OffsetDateTime,
+    ) -> Application {
+        Application {
+            id,
+            reference: reference_for(id, now.date()),
+            service,
+            progress: Progress::draft(),
+            applicant,
+            organisation: None,
+            agent: None,
+            holder_kind,
+            certificate_class,
+            validity_years: 1,
+            certificates: Vec::new(),
+            documents: Vec::new(),
+            consent_given: false,
+            agreement_accepted: false,
+            identity_override: false,
+            revocation_phrase_verified: false,
+            invoice: None,
+            mailing_address: None,
+            appointment: None,
+            walk_in_ticket: None,
+            created_at: now,
+        }
+    }
+
     /// The documents a service needs before vetting can start.
     pub fn required_documents(&self) -> Vec<DocumentKind> {
         use DocumentKind::*;

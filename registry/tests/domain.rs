@@ -3,7 +3,7 @@
 
 use registry::application::{
     Actor, Application, ApplicationAction as A, ApplicationState as S, DocumentKind, Payment,
-    Progress, TransitionError, reference_for,
+    TransitionError, reference_for,
 };
 use registry::fees::{FeeError, FeeItem, FeeSchedule};
 use registry::model::*;
@@ -24,35 +24,27 @@ fn supervisor() -> Actor {
 }
 
 fn application(service: Service) -> Application {
-    let id = Ulid::new();
-    Application {
-        id,
-        reference: reference_for(id, NOW.date()),
+    let mut app = Application::draft(
+        Ulid::new(),
         service,
-        progress: Progress::draft(),
-        applicant: Ulid::new(),
-        organisation: Some(Ulid::new()),
-        agent: Some(Ulid::new()),
-        holder_kind: HolderKind::Organisation,
-        certificate_class: CertificateClass::Qualified,
-        validity_years: 2,
-        certificates: vec![Ulid::new()],
-        documents: vec![
-            DocumentKind::SignedApplicationForm,
-            DocumentKind::BusinessLicence,
-            DocumentKind::LegalRepresentativeId,
-            DocumentKind::AgentId,
-        ],
-        consent_given: true,
-        agreement_accepted: true,
-        identity_override: false,
-        revocation_phrase_verified: false,
-        invoice: None,
-        mailing_address: None,
-        appointment: None,
-        walk_in_ticket: None,
-        created_at: NOW,
-    }
+        Ulid::new(),
+        HolderKind::Organisation,
+        CertificateClass::Qualified,
+        NOW,
+    );
+    app.organisation = Some(Ulid::new());
+    app.agent = Some(Ulid::new());
+    app.validity_years = 2;
+    app.certificates = vec![Ulid::new()];
+    app.documents = vec![
+        DocumentKind::SignedApplicationForm,
+        DocumentKind::BusinessLicence,
+        DocumentKind::LegalRepresentativeId,
+        DocumentKind::AgentId,
+    ];
+    app.consent_given = true;
+    app.agreement_accepted = true;
+    app
 }
 
 fn mop(major: i64) -> Money {

@@ -32,7 +32,7 @@ const SYLLABLES: &[&str] = &[
 ];
 
 /// Bump when the synthetic data changes.
-const GENERATOR_VERSION: u32 = 2;
+const GENERATOR_VERSION: u32 = 3;
 
 struct Generated {
     id_numbers: Vec<String>,

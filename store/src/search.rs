@@ -25,13 +25,24 @@ pub enum MatchedBy {
     Name,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct SubscriberHit {
     pub id: RecordId,
     pub kind: RecordKind,
     pub name_zh: Option<String>,
     pub name_latin: Option<String>,
     pub matched_by: MatchedBy,
+}
+
+/// Names are personal data: `Debug` shows what a log may hold.
+impl std::fmt::Debug for SubscriberHit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubscriberHit")
+            .field("id", &self.id)
+            .field("kind", &self.kind)
+            .field("matched_by", &self.matched_by)
+            .finish_non_exhaustive()
+    }
 }
 
 /// ID numbers as search keys: letters and digits only, upper case, so `A123456(3)`, `a1234563`
@@ -407,7 +418,10 @@ impl Searcher<'_> {
     }
 
     pub fn by_name(&self, text: &str, limit: usize) -> Result<Vec<SubscriberHit>, StoreError> {
-        let query = text.trim().to_lowercase();
+        // Control characters (a scanner's NUL, a stray tab) are never part of a name, and FTS5
+        // refuses some of them in a phrase.
+        let query: String =
+            text.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_lowercase();
         let length = query.chars().count();
         if length == 0 {
             return Ok(vec![]);

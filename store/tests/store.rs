@@ -230,6 +230,7 @@ fn names_are_found_by_any_part_chinese_or_latin() {
     assert_eq!(find("so"), ["MARIA FERNANDA SOUSA"], "two letters match word starts");
     assert!(find("陳李").is_empty());
     assert!(find("\"").is_empty(), "a quote is searched for, not parsed");
+    assert_eq!(find("陳\0大文"), ["CHAN TAI MAN"], "a scanner's NUL is dropped");
 }
 
 #[test]
@@ -331,31 +332,20 @@ fn an_edit_from_a_stale_copy_keeps_what_other_kiosks_changed() {
 }
 
 fn draft_application() -> registry::application::Application {
-    use registry::application::{Application, DocumentKind, Progress};
-    let id = ulid::Ulid::new();
-    Application {
-        id,
-        reference: registry::application::reference_for(id, NOW.date()),
-        service: Service::Renewal,
-        progress: Progress::draft(),
-        applicant: ulid::Ulid::new(),
-        organisation: None,
-        agent: None,
-        holder_kind: HolderKind::Person,
-        certificate_class: CertificateClass::Standard,
-        validity_years: 1,
-        certificates: vec![ulid::Ulid::new()],
-        documents: vec![DocumentKind::SignedApplicationForm, DocumentKind::ApplicantId],
-        consent_given: true,
-        agreement_accepted: true,
-        identity_override: false,
-        revocation_phrase_verified: false,
-        invoice: None,
-        mailing_address: None,
-        appointment: None,
-        walk_in_ticket: None,
-        created_at: NOW,
-    }
+    use registry::application::{Application, DocumentKind};
+    let mut app = Application::draft(
+        ulid::Ulid::new(),
+        Service::Renewal,
+        ulid::Ulid::new(),
+        HolderKind::Person,
+        CertificateClass::Standard,
+        NOW,
+    );
+    app.certificates = vec![ulid::Ulid::new()];
+    app.documents = vec![DocumentKind::SignedApplicationForm, DocumentKind::ApplicantId];
+    app.consent_given = true;
+    app.agreement_accepted = true;
+    app
 }
 
 #[test]
@@ -512,5 +502,21 @@ fn replicas_given_the_same_events_in_any_order_agree_on_export_and_search() {
         assert_eq!(store.find_by_name("小明", 5).expect("q").len(), 1);
         assert!(store.find_by_name("陳大文", 5).expect("q").len() == 1, "only the second person");
         assert!(store.verify().expect("verify").is_empty());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Whatever a clerk (or a scanner) types into the search box, search answers: FTS5 syntax,
+    /// quotes, NUL, control characters and any script are searched for, never interpreted.
+    #[test]
+    fn any_search_text_gets_an_answer(text in "\\PC{0,12}|[\"*():^\\-+ NEAROR]{0,12}|.{0,6}") {
+        let (store, _) = search_fixture();
+        prop_assert!(store.search(&text, 10).is_ok(), "search({text:?}) failed");
+        prop_assert!(store.find_by_name(&text, 10).is_ok());
+        prop_assert!(store.find_by_id_number(&text, 10).is_ok());
+        prop_assert!(store.find_by_phone(&text, 10).is_ok());
+        prop_assert!(store.find_by_serial(&text, 10).is_ok());
     }
 }
