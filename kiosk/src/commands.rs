@@ -50,7 +50,7 @@ pub fn mrz_parse(ctx: &Context) -> Result<ExitCode, KioskError> {
     let Ok(text) = String::from_utf8(bytes) else {
         return not_mrz(ctx.t("mrz-input-not-text"));
     };
-    let today = OffsetDateTime::now_utc().date();
+    let today = OffsetDateTime::now_utc().to_offset(ctx.office_offset()).date();
     match registry::mrz::parse(&text, today) {
         Ok(mrz) => {
             println!(

@@ -173,6 +173,7 @@ mod tests {
     #[test]
     fn file_values_override_defaults_and_the_environment_overrides_the_file() {
         figment::Jail::expect_with(|jail| {
+            jail.clear_env();
             let dir = tempfile::tempdir().expect("tempdir");
             let toml = "office = \"澳門郵政總局\"\ncurrency = \"CNY\"\n";
             std::fs::write(dir.path().join(Config::FILE_NAME), toml).expect("write");
@@ -188,7 +189,8 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_refused_with_the_file_named() {
-        figment::Jail::expect_with(|_| {
+        figment::Jail::expect_with(|jail| {
+            jail.clear_env();
             let dir = tempfile::tempdir().expect("tempdir");
             std::fs::write(dir.path().join(Config::FILE_NAME), "ofice = \"typo\"\n")
                 .expect("write");
@@ -201,6 +203,7 @@ mod tests {
     #[test]
     fn environment_numbers_are_text_and_unknown_languages_are_refused() {
         figment::Jail::expect_with(|jail| {
+            jail.clear_env();
             let dir = tempfile::tempdir().expect("tempdir");
             jail.set_env("KIOSK_KIOSK_ID", "12345");
             jail.set_env("KIOSK_OFFICE", "123");

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use rand::Rng;
 use registry::application::{
-    Actor, Application, ApplicationAction, ApplicationState, DocumentKind, Payment,
+    Application, ApplicationAction, ApplicationState, DocumentKind, Payment,
 };
 use registry::audit::{AuditAction, AuditEvent};
 use registry::fees::FeeSchedule;
@@ -37,14 +37,18 @@ pub fn init(ctx: &Context, force: bool) -> Result<ExitCode, KioskError> {
     let fees = FeeSchedule::example(ctx.config.currency);
     let mut credentials = Vec::new();
     let kiosk = store.kiosk_id().to_owned();
-    let summary = store.write(None, |w| {
+    // With --force, staff already on file keep their accounts (usernames stay unique).
+    let existing: Vec<Clerk> = store.list()?;
+    let records_before = store.stats()?.records;
+    store.write(None, |w| {
         let office = Office::build(now)?;
-        let staff = office.clerks(&mut credentials)?;
-        for clerk in &staff {
+        let staff = office.clerks(&existing, &mut credentials)?;
+        for clerk in staff.iter().filter(|c| !existing.iter().any(|e| e.id == c.id)) {
             w.put(clerk)?;
         }
         office.write(w, now, &kiosk, &staff, &fees)
     })?;
+    let summary = store.stats()?.records - records_before;
     println!(
         "{}",
         ctx.t_with(
@@ -70,8 +74,8 @@ fn take_to(
     w: &mut Writer<'_>,
     draft: &Application,
     target: ApplicationState,
-    clerk: Actor,
-    supervisor: Actor,
+    clerk: RecordId,
+    supervisor: RecordId,
     fees: &FeeSchedule,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
@@ -79,13 +83,8 @@ fn take_to(
     let mut app = draft.clone();
     while app.state() != target {
         let (action, actor) = match (app.state(), target) {
-            (S::Draft, _) => {
-                let organisation = match app.organisation {
-                    Some(id) => w.organisation(id)?,
-                    None => None,
-                };
-                (ApplicationAction::Submit { organisation }, clerk)
-            }
+            // The store checks the invoice against the application's own organisation.
+            (S::Draft, _) => (ApplicationAction::Submit { organisation: None }, clerk),
             (S::UnderReview, S::Rejected) => (
                 ApplicationAction::Reject {
                     reason: "營業執照已過期 / business licence expired".into(),
@@ -691,7 +690,13 @@ impl Office {
         out
     }
 
-    fn clerks(&self, credentials: &mut Vec<Credential>) -> Result<Vec<Clerk>, StoreError> {
+    /// The demo's staff: those already on file by username, and new accounts (with printed
+    /// credentials) for the rest.
+    fn clerks(
+        &self,
+        existing: &[Clerk],
+        credentials: &mut Vec<Credential>,
+    ) -> Result<Vec<Clerk>, StoreError> {
         let staff = [
             ("clerk.chan", "陳文詠 CHAN MAN WING", StaffRole::Clerk),
             ("clerk.wong", "黃嘉怡 WONG KA I", StaffRole::Clerk),
@@ -699,6 +704,10 @@ impl Office {
         ];
         let mut out = Vec::new();
         for (username, display_name, role) in staff {
+            if let Some(clerk) = existing.iter().find(|c| c.username == username) {
+                out.push(clerk.clone());
+                continue;
+            }
             let password = auth::generate_password();
             let hash = auth::hash_password(&password).map_err(StoreError::Corrupt)?;
             out.push(Clerk {
@@ -714,7 +723,7 @@ impl Office {
         Ok(out)
     }
 
-    /// Writes everything through the one write path; returns how many records were written.
+    /// Writes everything through the one write path, applications through the state machine.
     fn write(
         &self,
         w: &mut Writer<'_>,
@@ -722,39 +731,29 @@ impl Office {
         kiosk: &str,
         staff: &[Clerk],
         fees: &FeeSchedule,
-    ) -> Result<u64, StoreError> {
-        let mut count = 3; // the clerks, written by the caller
-        fn all<R: Record>(
-            w: &mut Writer<'_>,
-            records: &[R],
-            count: &mut u64,
-        ) -> Result<(), StoreError> {
-            for record in records {
-                w.put(record)?;
-                *count += 1;
-            }
-            Ok(())
+    ) -> Result<(), StoreError> {
+        fn all<R: Record>(w: &mut Writer<'_>, records: &[R]) -> Result<(), StoreError> {
+            records.iter().try_for_each(|record| w.put(record).map(drop))
         }
-        all(w, &self.people, &mut count)?;
-        all(w, &self.organisations, &mut count)?;
-        all(w, &self.memberships, &mut count)?;
-        all(w, &self.tokens, &mut count)?;
-        all(w, &self.certificates, &mut count)?;
-        all(w, &self.seals, &mut count)?;
-        all(w, &self.authorisations, &mut count)?;
-        all(w, &self.appointments, &mut count)?;
-        all(w, &self.tickets, &mut count)?;
-        let actor = |role| {
+        all(w, &self.people)?;
+        all(w, &self.organisations)?;
+        all(w, &self.memberships)?;
+        all(w, &self.tokens)?;
+        all(w, &self.certificates)?;
+        all(w, &self.seals)?;
+        all(w, &self.authorisations)?;
+        all(w, &self.appointments)?;
+        all(w, &self.tickets)?;
+        let staff_in = |role| {
             staff
                 .iter()
                 .find(|c| c.role == role)
-                .map(|c| Actor { clerk: c.id, role })
+                .map(|c| c.id)
                 .ok_or_else(|| StoreError::Corrupt(format!("the demo has no {role:?}")))
         };
-        let (clerk, supervisor) = (actor(StaffRole::Clerk)?, actor(StaffRole::Supervisor)?);
+        let (clerk, supervisor) = (staff_in(StaffRole::Clerk)?, staff_in(StaffRole::Supervisor)?);
         for (draft, target) in &self.applications {
             w.put(draft)?;
-            count += 1;
             take_to(w, draft, *target, clerk, supervisor, fees, now)?;
         }
         w.put(&AuditEvent {
@@ -766,6 +765,6 @@ impl Office {
             subject_kind: None,
             subject: None,
         })?;
-        Ok(count + 1)
+        Ok(())
     }
 }

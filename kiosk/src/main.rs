@@ -70,6 +70,17 @@ pub enum KioskError {
 }
 
 impl KioskError {
+    /// What kind of failure this is, for the log (never the values involved).
+    pub fn category(&self) -> &'static str {
+        match self {
+            KioskError::Store(err) => err.category(),
+            KioskError::Config(_) => "config",
+            KioskError::DataDir { .. } => "data dir",
+            KioskError::Io(_) => "io",
+            KioskError::Message(_) => "other",
+        }
+    }
+
     /// The sentence the person at the keyboard reads: what went wrong in their language, with
     /// the technical detail last for support.
     pub fn localised(&self, ctx: &Context) -> String {
@@ -97,30 +108,41 @@ impl KioskError {
     }
 }
 
+/// Exit status of a command that failed to run (the store, the disk), as opposed to one that
+/// ran and answered "invalid" (1) or was called wrongly (2). From sysexits: EX_SOFTWARE.
+const EXIT_FAILED: u8 = 70;
+/// Exit status when the configuration cannot be used (sysexits' EX_CONFIG).
+const EXIT_CONFIG: u8 = 78;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let data_dir = cli.data_dir.clone().unwrap_or_else(config::default_data_dir);
+    // Checking a number or an MRZ needs nothing from the configuration but its language, so a
+    // broken kiosk.toml must not turn their answers into failures.
+    let standalone = matches!(cli.command, Some(Command::Id { .. } | Command::Mrz { .. }));
     let config = match Config::load(&data_dir) {
         Ok(config) => config,
+        Err(_) if standalone => Config::default(),
         Err(err) => {
             let lang = cli.lang.unwrap_or_default();
             eprintln!(
                 "{}",
                 i18n::text_with(lang, "error-config", &[("detail", err.to_string().into())])
             );
-            return ExitCode::from(2);
+            return ExitCode::from(EXIT_CONFIG);
         }
     };
     let lang = config.language(cli.lang);
-    let _log_guard = logging::init(&data_dir, &config.log);
+    let _log_guard = if standalone { None } else { logging::init(&data_dir, &config.log) };
     tracing::info!(version = env!("CARGO_PKG_VERSION"), command = ?cli.command.as_ref().map(command_name), "kiosk started");
     let ctx = Context { data_dir, config, lang };
     match run(&ctx, cli.command) {
         Ok(code) => code,
         Err(err) => {
-            tracing::error!(error = %err, "command failed");
+            // The category only: the full text can quote record values.
+            tracing::error!(category = err.category(), "command failed");
             eprintln!("{}", err.localised(&ctx));
-            ExitCode::FAILURE
+            ExitCode::from(EXIT_FAILED)
         }
     }
 }

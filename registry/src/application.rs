@@ -388,7 +388,13 @@ impl Application {
                 progress.state = S::UnderReview;
                 progress.submitted_by = Some(actor.clerk);
             }
-            (S::UnderReview, A::ReturnForCorrection) => progress.state = S::Draft,
+            // Back to the counter to fix something — documents, or the fee itself — before any
+            // money has changed hands. What was decided on the old data no longer stands.
+            (S::UnderReview | S::AwaitingApproval | S::AwaitingPayment, A::ReturnForCorrection) => {
+                progress.state = S::Draft;
+                progress.fee = None;
+                progress.approved_by = None;
+            }
             (S::UnderReview, A::PassVetting { fee }) => {
                 if fee.minor < 0 {
                     return Err(TransitionError::NegativeFee(fee));
@@ -502,7 +508,9 @@ impl Record for Application {
     }
 
     /// Progress moves only through [`Application::apply`] (the store's `transition`); a plain
-    /// write can neither create an application past the draft nor move one along.
+    /// write can neither create an application past the draft nor move one along. Once
+    /// submitted, what was vetted stays as vetted: only the mailing address and the links to
+    /// the visit may change (return it for correction to change more).
     fn check_change(before: Option<&Self>, after: &Self) -> Result<(), Vec<Problem>> {
         let mut p = Problems::new();
         match before {
@@ -510,7 +518,15 @@ impl Record for Application {
                 p.check(after.progress != Progress::draft(), "progress", codes::CHANGE_NOT_ALLOWED)
             }
             Some(before) => {
-                p.check(before.progress != after.progress, "progress", codes::CHANGE_NOT_ALLOWED)
+                p.check(before.progress != after.progress, "progress", codes::CHANGE_NOT_ALLOWED);
+                if before.progress.state != ApplicationState::Draft {
+                    let mut vetted = after.clone();
+                    vetted.progress = before.progress.clone();
+                    vetted.mailing_address = before.mailing_address.clone();
+                    vetted.appointment = before.appointment;
+                    vetted.walk_in_ticket = before.walk_in_ticket;
+                    p.check(vetted != *before, "application", codes::CHANGE_NOT_ALLOWED);
+                }
             }
         }
         p.finish()

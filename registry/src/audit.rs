@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::model::{Record, RecordId, RecordKind};
+use crate::problem::codes;
+use crate::{Problem, Problems};
 
 /// What happened. Never carries personal data or secrets: subjects are named by record id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,5 +37,12 @@ impl Record for AuditEvent {
 
     fn id(&self) -> RecordId {
         self.id
+    }
+
+    /// What happened stays as it was written.
+    fn check_change(before: Option<&Self>, after: &Self) -> Result<(), Vec<Problem>> {
+        let mut p = Problems::new();
+        p.check(before.is_some_and(|b| b != after), "audit_event", codes::CHANGE_NOT_ALLOWED);
+        p.finish()
     }
 }

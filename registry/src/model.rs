@@ -102,6 +102,39 @@ pub trait Record: Serialize + DeserializeOwned + Clone {
     }
 }
 
+/// How final a field's value is, for merging writes made concurrently on two counters. A higher
+/// rank wins whatever the clocks say — a revocation on one counter is never undone by a
+/// suspension made meanwhile on another, a lost token never turns blank again — and equal ranks
+/// fall back to the later write. Ranks only go up along each lifecycle, so this agrees with
+/// `Record::check_change`.
+pub fn merge_rank(kind: RecordKind, field: &str, value: &serde_json::Value) -> u8 {
+    let text = value.as_str();
+    match (kind, field) {
+        (RecordKind::Certificate, "status") => match text {
+            Some("revoked") => 2,
+            Some("expired") => 1,
+            _ => 0,
+        },
+        (RecordKind::Certificate, "revocation") => u8::from(!value.is_null()),
+        (RecordKind::Token, "status") => match text {
+            Some("lost" | "retired") => 2,
+            Some("damaged") => 1,
+            _ => 0,
+        },
+        (RecordKind::Seal, "status") => u8::from(text == Some("revoked")),
+        (RecordKind::Authorisation, "status") => u8::from(text == Some("cancelled")),
+        (RecordKind::Appointment, "status") => {
+            u8::from(matches!(text, Some("served" | "cancelled")))
+        }
+        (RecordKind::WalkInTicket, "status") => u8::from(text == Some("served")),
+        (RecordKind::Application, "progress") => {
+            let state = value.get("state").and_then(|s| s.as_str());
+            u8::from(matches!(state, Some("completed" | "rejected" | "cancelled")))
+        }
+        _ => 0,
+    }
+}
+
 /// Personal data (ID numbers, phone numbers) that must never reach a log: `Debug` hides it.
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -105,6 +105,7 @@ fn submission_lists_everything_missing_at_once() {
 #[case::reject_after_payment(S::AwaitingFulfilment, A::Reject { reason: "late".into() })]
 #[case::resubmit(S::UnderReview, A::Submit { organisation: None })]
 #[case::return_a_draft(S::Draft, A::ReturnForCorrection)]
+#[case::return_after_payment(S::AwaitingFulfilment, A::ReturnForCorrection)]
 fn illegal_steps_are_refused_and_say_which(#[case] state: S, #[case] action: A) {
     let mut app = application(Service::Renewal);
     app.progress.state = state;
@@ -534,11 +535,20 @@ fn every_state_and_action() {
         ),
         (
             AwaitingApproval,
-            [None, None, None, Some(AwaitingPayment), None, None, Some(Rejected), Some(Cancelled)],
+            [
+                None,
+                Some(Draft),
+                None,
+                Some(AwaitingPayment),
+                None,
+                None,
+                Some(Rejected),
+                Some(Cancelled),
+            ],
         ),
         (
             AwaitingPayment,
-            [None, None, None, None, Some(AwaitingFulfilment), None, None, Some(Cancelled)],
+            [None, Some(Draft), None, None, Some(AwaitingFulfilment), None, None, Some(Cancelled)],
         ),
         (
             AwaitingFulfilment,
@@ -589,4 +599,137 @@ fn a_plain_write_cannot_move_an_application_or_revive_a_token_or_certificate() {
     assert!(Certificate::check_change(Some(&cert), &revived).is_err());
     let reserialled = Certificate { serial: Some("0b".into()), ..cert.clone() };
     assert!(Certificate::check_change(Some(&cert), &reserialled).is_err());
+}
+
+#[test]
+fn a_wrong_fee_goes_back_for_correction_and_is_forgotten() {
+    let mut app = application(Service::Renewal);
+    app.progress.state = S::AwaitingPayment;
+    app.progress.fee = Some(mop(9999));
+    let back = app.apply(A::ReturnForCorrection, clerk()).expect("return");
+    assert_eq!(back.state(), S::Draft);
+    assert_eq!(back.progress.fee, None);
+}
+
+#[test]
+fn a_late_no_show_checks_in_and_a_ticket_is_called_again() {
+    let appointment = Appointment {
+        id: Ulid::new(),
+        reference: "B1".into(),
+        person: None,
+        organisation: None,
+        booked_name: "陳大文".into(),
+        service: Service::Renewal,
+        slot: NOW,
+        status: AppointmentStatus::NoShow,
+    };
+    let arrived = Appointment { status: AppointmentStatus::CheckedIn, ..appointment.clone() };
+    assert!(Appointment::check_change(Some(&appointment), &arrived).is_ok());
+    let served = Appointment { status: AppointmentStatus::Served, ..appointment.clone() };
+    let reopened = Appointment { status: AppointmentStatus::Booked, ..appointment };
+    assert!(Appointment::check_change(Some(&served), &reopened).is_err());
+
+    let ticket = WalkInTicket {
+        id: Ulid::new(),
+        number: "W001".into(),
+        service: Service::NewIssuance,
+        issued_at: NOW,
+        status: TicketStatus::Left,
+    };
+    let called = WalkInTicket { status: TicketStatus::Called, ..ticket.clone() };
+    assert!(WalkInTicket::check_change(Some(&ticket), &called).is_ok());
+    let served = WalkInTicket { status: TicketStatus::Served, ..ticket };
+    assert!(WalkInTicket::check_change(Some(&served), &called).is_err());
+}
+
+#[rstest]
+#[case(CertificateStatus::Pending, CertificateStatus::Valid, true)]
+#[case(CertificateStatus::Valid, CertificateStatus::Suspended, true)]
+#[case(CertificateStatus::Suspended, CertificateStatus::Valid, true)]
+#[case(CertificateStatus::Valid, CertificateStatus::Expired, true)]
+#[case(CertificateStatus::Expired, CertificateStatus::Valid, false)]
+#[case(CertificateStatus::Valid, CertificateStatus::Pending, false)]
+#[case(CertificateStatus::Pending, CertificateStatus::Revoked, false)]
+#[case(CertificateStatus::Revoked, CertificateStatus::Valid, false)]
+fn certificate_lifecycle(
+    #[case] from: CertificateStatus,
+    #[case] to: CertificateStatus,
+    #[case] allowed: bool,
+) {
+    let before = Certificate { status: from, ..certificate(HolderKind::Person, 100, false) };
+    let after = Certificate { status: to, ..before.clone() };
+    assert_eq!(
+        Certificate::check_change(Some(&before), &after).is_ok(),
+        allowed,
+        "{from:?} -> {to:?}"
+    );
+}
+
+#[test]
+fn revoked_seals_cancelled_authorisations_and_audit_events_stay_as_they_are() {
+    let seal = Seal {
+        id: Ulid::new(),
+        organisation: Ulid::new(),
+        seal_kind: SealKind::Organisation,
+        name: "公司印章".into(),
+        certificate: None,
+        status: SealStatus::Revoked,
+    };
+    let restored = Seal { status: SealStatus::Active, ..seal.clone() };
+    assert!(Seal::check_change(Some(&seal), &restored).is_err());
+
+    let auth = Authorisation {
+        id: Ulid::new(),
+        organisation: Ulid::new(),
+        grantee: Ulid::new(),
+        granted_by: Ulid::new(),
+        object: AuthorisedObject::Seal(seal.id),
+        valid_from: date!(2026 - 01 - 01),
+        valid_until: date!(2027 - 01 - 01),
+        status: AuthorisationStatus::Withdrawn,
+    };
+    let active = Authorisation { status: AuthorisationStatus::Active, ..auth.clone() };
+    assert!(Authorisation::check_change(Some(&auth), &active).is_ok(), "withdrawn can return");
+    let cancelled = Authorisation { status: AuthorisationStatus::Cancelled, ..auth };
+    assert!(Authorisation::check_change(Some(&cancelled), &active).is_err());
+
+    let audit = registry::audit::AuditEvent {
+        id: Ulid::new(),
+        at: NOW,
+        kiosk: "K1".into(),
+        clerk: None,
+        action: registry::audit::AuditAction::DemoProvisioned,
+        subject_kind: None,
+        subject: None,
+    };
+    assert!(registry::audit::AuditEvent::check_change(None, &audit).is_ok());
+    let rewritten = registry::audit::AuditEvent { kiosk: "K2".into(), ..audit.clone() };
+    assert!(registry::audit::AuditEvent::check_change(Some(&audit), &rewritten).is_err());
+}
+
+#[test]
+fn finality_ranks_only_rise_along_each_lifecycle() {
+    use serde_json::json;
+    let rank = |kind, field, value| merge_rank(kind, field, &value);
+    assert!(
+        rank(RecordKind::Certificate, "status", json!("revoked"))
+            > rank(RecordKind::Certificate, "status", json!("suspended"))
+    );
+    assert!(
+        rank(RecordKind::Certificate, "status", json!("revoked"))
+            > rank(RecordKind::Certificate, "status", json!("expired"))
+    );
+    assert!(
+        rank(RecordKind::Token, "status", json!("lost"))
+            > rank(RecordKind::Token, "status", json!("blank"))
+    );
+    assert!(
+        rank(RecordKind::Token, "status", json!("retired"))
+            > rank(RecordKind::Token, "status", json!("damaged"))
+    );
+    assert!(
+        rank(RecordKind::Application, "progress", json!({"state": "completed"}))
+            > rank(RecordKind::Application, "progress", json!({"state": "awaiting_fulfilment"}))
+    );
+    assert_eq!(rank(RecordKind::Person, "email", json!("a@b.c")), 0);
 }

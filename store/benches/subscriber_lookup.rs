@@ -32,7 +32,7 @@ const SYLLABLES: &[&str] = &[
 ];
 
 /// Bump when the synthetic data changes.
-const GENERATOR_VERSION: u32 = 3;
+const GENERATOR_VERSION: u32 = 4;
 
 struct Generated {
     id_numbers: Vec<String>,
@@ -178,7 +178,9 @@ fn sample_queries(path: &PathBuf) -> Generated {
     let latin = column(&format!("SELECT name_latin {sample}"));
     Generated {
         id_numbers: column(&format!("SELECT id_number {sample}")),
-        serials: column("SELECT serial FROM certificate_serials ORDER BY id LIMIT 1000"),
+        serials: column(
+            "SELECT serial FROM certificate_index WHERE serial IS NOT NULL ORDER BY id LIMIT 1000",
+        ),
         phones: column(&format!("SELECT phone {sample}"))
             .into_iter()
             .map(|reversed| reversed.chars().rev().collect::<String>())

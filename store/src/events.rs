@@ -1,13 +1,13 @@
 //! Events — the one form every change takes — and the pure fold that turns a record's events into
-//! its state. The fold is a last-writer-wins map keyed by field and ordered by hybrid logical
-//! clock, so applying the same events in any order, any number of times, gives the same state:
-//! that is what lets replicas merge without coordinating.
+//! its state. Each field keeps the value with the greatest (finality rank, clock, event id): a
+//! total order on writes, so applying the same events in any order, any number of times, gives
+//! the same state. That is what lets replicas merge without coordinating.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use registry::hlc::Hlc;
-use registry::model::{RecordId, RecordKind};
+use registry::model::{RecordId, RecordKind, merge_rank};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -80,13 +80,20 @@ pub struct RecordState {
 }
 
 impl RecordState {
-    /// Applies one event; a field only takes a value from a write later than the one that set
-    /// it. Returns whether anything changed.
+    /// Applies one event. A field takes the event's value when that value is at least as final
+    /// (`merge_rank`) as the current one and, at equal rank, when the write is later. Returns
+    /// whether anything changed.
     pub fn apply(&mut self, event: &Event) -> bool {
         let stamp = Stamp::of(event);
+        let rank = |field: &str, value: &Value| merge_rank(event.record_kind, field, value);
         let mut changed = false;
         for (field, value) in &event.changes {
-            let newer = self.clocks.get(field).is_none_or(|set_by| stamp > *set_by);
+            let newer = match (self.clocks.get(field), self.state.get(field)) {
+                (Some(set_by), Some(current)) => {
+                    (rank(field, value), &stamp) > (rank(field, current), set_by)
+                }
+                _ => true,
+            };
             if newer {
                 self.state.insert(field.clone(), value.clone());
                 self.clocks.insert(field.clone(), stamp.clone());

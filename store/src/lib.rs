@@ -19,8 +19,8 @@ use registry::Problem;
 use registry::application::{Actor, Application, ApplicationAction, TransitionError};
 use registry::audit::{AuditAction, AuditEvent};
 use registry::hlc::{Hlc, HlcClock, valid_node};
-use registry::model::{Organisation, Record, RecordId, RecordKind};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use registry::model::{Clerk, Record, RecordId, RecordKind};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
@@ -50,6 +50,8 @@ pub enum StoreError {
     Transition(#[from] TransitionError),
     #[error("a replicated event was refused: {0}")]
     BadEvent(String),
+    #[error("clerk {0} is not active and cannot act")]
+    ClerkInactive(RecordId),
     #[error(
         "a replicated event is dated {ahead_ms} ms ahead of this kiosk's clock; check both clocks"
     )]
@@ -59,6 +61,27 @@ pub enum StoreError {
 /// How far ahead of this kiosk's clock a replicated event may be. Further than this, a kiosk
 /// whose clock is wrong would drag every replica's clock (and order) with it.
 pub const MAX_CLOCK_AHEAD_MS: u64 = 24 * 60 * 60 * 1000;
+
+impl StoreError {
+    /// What kind of failure this is, for logs: the full text can quote record values (serde
+    /// errors do), and values can be personal data.
+    pub fn category(&self) -> &'static str {
+        match self {
+            StoreError::Sqlite(_) => "sqlite",
+            StoreError::Json(_) => "encoding",
+            StoreError::Invalid { .. } => "invalid record",
+            StoreError::NewerSchema { .. } => "newer schema",
+            StoreError::Corrupt(_) => "corrupt",
+            StoreError::BadKioskId(_) => "bad kiosk id",
+            StoreError::Io(_) => "io",
+            StoreError::NotFound { .. } => "not found",
+            StoreError::Transition(_) => "transition refused",
+            StoreError::BadEvent(_) => "bad replicated event",
+            StoreError::ClockAhead { .. } => "clock ahead",
+            StoreError::ClerkInactive(_) => "clerk inactive",
+        }
+    }
+}
 
 fn problem_fields(problems: &[Problem]) -> String {
     problems.iter().map(|p| format!("{}: {}", p.field, p.code)).collect::<Vec<_>>().join("; ")
@@ -169,8 +192,15 @@ impl Store {
         work: impl FnOnce(&mut Writer<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let now = (self.now)();
-        let tx = self.conn.transaction()?;
+        // IMMEDIATE takes the write lock at BEGIN: a second process (the UI beside a command,
+        // later the sync daemon) then waits its turn under the busy timeout instead of failing
+        // when its read turns into a write.
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut clock = self.clock.clone();
+        // Another process may have written since this one last did: stamp after its events.
+        if let Some(latest) = latest_hlc(&tx)? {
+            clock.observe(&latest, unix_ms(now));
+        }
         let result = {
             let mut writer = Writer { tx, clock: &mut clock, clerk, now };
             let result = work(&mut writer)?;
@@ -206,16 +236,82 @@ impl Store {
         }
     }
 
-    /// Every record of one kind, oldest id first.
+    /// Every record of one kind, oldest id first. A record whose state does not decode (a
+    /// replicated record whose creation has not arrived yet) is left out and logged by id, so
+    /// one such record never hides all the others.
     pub fn list<R: Record>(&self) -> Result<Vec<R>, StoreError> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT state FROM records WHERE kind = ?1 ORDER BY id")?;
-        let rows = stmt.query_map([R::KIND.as_str()], |r| r.get::<_, String>(0))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, state FROM records WHERE kind = ?1 ORDER BY id")?;
+        let rows = stmt.query_map([R::KIND.as_str()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
         let mut out = Vec::new();
-        for json in rows {
-            out.push(serde_json::from_str(&json?)?);
+        for row in rows {
+            let (id, json) = row?;
+            match serde_json::from_str(&json) {
+                Ok(record) => out.push(record),
+                Err(_) => tracing::warn!(%id, kind = %R::KIND, "record not yet whole; left out"),
+            }
         }
         Ok(out)
+    }
+
+    /// Certificates due for renewal at `now` within `days`, soonest first: the expiry index
+    /// narrows to the window, and the registry's rule decides.
+    pub fn renewals_due(
+        &self,
+        now: OffsetDateTime,
+        days: i64,
+    ) -> Result<Vec<registry::model::Certificate>, StoreError> {
+        // A day of margin each side: the rule counts calendar days in the office's zone.
+        let from = now.unix_timestamp() - 86_400;
+        let to = now.unix_timestamp() + (days + 1) * 86_400;
+        let ids = self.ids_where(
+            "SELECT id FROM certificate_index WHERE status = 'valid' AND not_after BETWEEN ?1 AND ?2",
+            from,
+            to,
+        )?;
+        let mut certificates = Vec::new();
+        for id in ids {
+            if let Some(cert) = self.get::<registry::model::Certificate>(id)? {
+                certificates.push(cert);
+            }
+        }
+        Ok(registry::renewal::renewal_due_within(&certificates, now, days)
+            .into_iter()
+            .cloned()
+            .collect())
+    }
+
+    /// Appointments whose slot is in `[from, to)`, earliest first.
+    pub fn appointments_between(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<Vec<registry::model::Appointment>, StoreError> {
+        let ids = self.ids_where(
+            "SELECT id FROM appointment_index WHERE slot >= ?1 AND slot < ?2 ORDER BY slot",
+            from.unix_timestamp(),
+            to.unix_timestamp(),
+        )?;
+        let mut appointments = Vec::new();
+        for id in ids {
+            if let Some(appointment) = self.get(id)? {
+                appointments.push(appointment);
+            }
+        }
+        Ok(appointments)
+    }
+
+    fn ids_where(&self, sql: &str, from: i64, to: i64) -> Result<Vec<RecordId>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map([from, to], |r| r.get::<_, String>(0))?;
+        rows.map(|id| {
+            let id = id?;
+            id.parse().map_err(|_| StoreError::Corrupt(format!("bad index id {id:?}")))
+        })
+        .collect()
     }
 
     /// The events of one record, in clock order.
@@ -247,22 +343,15 @@ impl Store {
     }
 
     /// Throws away every derived table and replays the event log: the state is a function of
-    /// the events alone.
+    /// the events alone. One transaction, streaming one record at a time.
     pub fn rebuild(&mut self) -> Result<(), StoreError> {
-        let events = self.all_events()?;
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(
             "DELETE FROM records; DELETE FROM subscriber_grams; DELETE FROM subscriber_names;
-             DELETE FROM subscribers; DELETE FROM certificate_serials;",
+             DELETE FROM subscribers; DELETE FROM certificate_index;
+             DELETE FROM appointment_index;",
         )?;
-        let mut states: std::collections::BTreeMap<(RecordKind, RecordId), RecordState> =
-            Default::default();
-        for event in &events {
-            states.entry((event.record_kind, event.record_id)).or_default().apply(event);
-        }
-        for ((kind, id), state) in states {
-            save_state(&tx, kind, id, &state)?;
-        }
+        for_each_folded(&tx, |kind, id, state| save_state(&tx, kind, id, &state))?;
         tx.commit()?;
         Ok(())
     }
@@ -270,38 +359,46 @@ impl Store {
     /// Checks that every record's stored state and field clocks are exactly the fold of its
     /// events, that the search indexes agree with the states, and that SQLite finds the file
     /// sound. Returns the records that disagree anywhere; `kiosk store rebuild` mends them.
+    /// Reads one snapshot, so a write by another process meanwhile cannot confuse it.
     pub fn verify(&self) -> Result<Vec<(RecordKind, RecordId)>, StoreError> {
-        let integrity: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        let tx = self.conn.unchecked_transaction()?;
+        let integrity: String = tx.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         if integrity != "ok" {
             return Err(StoreError::Corrupt(integrity));
         }
-        let mut folded: BTreeMap<(RecordKind, RecordId), RecordState> = BTreeMap::new();
-        for event in self.all_events()? {
-            folded.entry((event.record_kind, event.record_id)).or_default().apply(&event);
-        }
         let mut bad = std::collections::BTreeSet::new();
-        let mut stored = std::collections::BTreeSet::new();
-        let mut stmt = self.conn.prepare("SELECT kind, id, state, clocks FROM records")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let kind: String = row.get(0)?;
-            let id: String = row.get(1)?;
-            let kind = RecordKind::parse(&kind)
-                .ok_or_else(|| StoreError::Corrupt(format!("unknown kind {kind:?}")))?;
-            let id: RecordId =
-                id.parse().map_err(|_| StoreError::Corrupt(format!("bad record id {id:?}")))?;
-            let state = RecordState {
-                state: serde_json::from_str(&row.get::<_, String>(2)?)?,
-                clocks: decode_clocks(&row.get::<_, String>(3)?)?,
+        let mut seen = std::collections::BTreeSet::new();
+        let mut expected_index = search::IndexCounts::default();
+        for_each_folded(&tx, |kind, id, folded| {
+            seen.insert((kind, id));
+            let row: Option<(String, String)> = tx
+                .prepare_cached("SELECT state, clocks FROM records WHERE kind = ?1 AND id = ?2")?
+                .query_row(params![kind.as_str(), id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let stored = match row {
+                Some((state, clocks)) => Some(RecordState {
+                    state: serde_json::from_str(&state)?,
+                    clocks: decode_clocks(&clocks)?,
+                }),
+                None => None,
             };
-            if folded.get(&(kind, id)) != Some(&state) {
+            // Both checks always run: the index check also counts the rows this record owns.
+            let index_ok = search::index_agrees(&tx, kind, id, &folded.state, &mut expected_index)?;
+            if stored.as_ref() != Some(&folded) || !index_ok {
                 bad.insert((kind, id));
             }
-            stored.insert((kind, id));
+            Ok(())
+        })?;
+        // Rows that no record accounts for.
+        let mut stmt = tx.prepare("SELECT kind, id FROM records")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let key = parse_key(&row.get::<_, String>(0)?, &row.get::<_, String>(1)?)?;
+            if !seen.contains(&key) {
+                bad.insert(key);
+            }
         }
-        bad.extend(folded.keys().filter(|key| !stored.contains(key)).copied());
-        let states = folded.into_iter().map(|(key, s)| (key, s.state)).collect();
-        bad.extend(search::verify(&self.conn, &states)?);
+        bad.extend(search::unaccounted(&tx, &expected_index, &seen)?);
         Ok(bad.into_iter().collect())
     }
 
@@ -417,30 +514,48 @@ impl Writer<'_> {
     }
 
     /// Takes an application one step through its state machine and records the step as an
-    /// audit event. The only way an application's progress changes.
+    /// audit event. The only way an application's progress changes. Who acts, and in which role,
+    /// comes from the stored clerk record, never from the caller; an inactive clerk cannot act.
+    /// For a submission, the invoice is checked against the application's own organisation.
     pub fn transition(
         &mut self,
         id: RecordId,
         action: ApplicationAction,
-        actor: Actor,
+        clerk: RecordId,
     ) -> Result<Application, StoreError> {
-        let current = load_state(&self.tx, RecordKind::Application, id)?;
-        if current.state.is_empty() {
-            return Err(StoreError::NotFound { kind: RecordKind::Application, id });
+        let staff: Clerk = self
+            .load(RecordKind::Clerk, clerk)?
+            .ok_or(StoreError::NotFound { kind: RecordKind::Clerk, id: clerk })?;
+        if !staff.active {
+            return Err(StoreError::ClerkInactive(clerk));
         }
-        let before: Application = serde_json::from_value(Value::Object(current.state.clone()))?;
+        let actor = Actor { clerk, role: staff.role };
+        let current = load_state(&self.tx, RecordKind::Application, id)?;
+        let before: Application = self
+            .load(RecordKind::Application, id)?
+            .ok_or(StoreError::NotFound { kind: RecordKind::Application, id })?;
+        let action = match action {
+            ApplicationAction::Submit { .. } => {
+                let organisation = match before.organisation {
+                    Some(org) => self.load(RecordKind::Organisation, org)?,
+                    None => None,
+                };
+                ApplicationAction::Submit { organisation }
+            }
+            other => other,
+        };
         let action_name = action.name();
         let after = before.apply(action, actor)?;
         after
             .validate()
             .map_err(|problems| StoreError::Invalid { kind: RecordKind::Application, problems })?;
         let changes = diff(&current.state, &object_of(&after)?);
-        self.append(RecordKind::Application, id, current, changes)?;
+        self.append(RecordKind::Application, id, current, changes, Some(clerk))?;
         let audit = AuditEvent {
             id: ulid::Ulid::new(),
             at: self.now,
             kiosk: self.clock.node().to_owned(),
-            clerk: Some(actor.clerk),
+            clerk: Some(clerk),
             action: AuditAction::ApplicationTransition {
                 action: action_name.to_owned(),
                 from: before.state().as_str().to_owned(),
@@ -449,13 +564,14 @@ impl Writer<'_> {
             subject_kind: Some(RecordKind::Application),
             subject: Some(id),
         };
-        self.put(&audit)?;
+        let current = load_state(&self.tx, RecordKind::AuditEvent, audit.id)?;
+        let changes = diff(&current.state, &object_of(&audit)?);
+        self.append(RecordKind::AuditEvent, audit.id, current, changes, Some(clerk))?;
         Ok(after)
     }
 
-    /// Looks up the organisation an application's invoice is checked against.
-    pub fn organisation(&self, id: RecordId) -> Result<Option<Organisation>, StoreError> {
-        let state = load_state(&self.tx, RecordKind::Organisation, id)?;
+    fn load<R: Record>(&self, kind: RecordKind, id: RecordId) -> Result<Option<R>, StoreError> {
+        let state = load_state(&self.tx, kind, id)?;
         if state.state.is_empty() {
             return Ok(None);
         }
@@ -479,7 +595,8 @@ impl Writer<'_> {
         if changes.is_empty() {
             return Ok(None);
         }
-        self.append(R::KIND, record.id(), current, changes).map(Some)
+        let clerk = self.clerk;
+        self.append(R::KIND, record.id(), current, changes, clerk).map(Some)
     }
 
     fn append(
@@ -488,12 +605,13 @@ impl Writer<'_> {
         id: RecordId,
         current: RecordState,
         changes: Map<String, Value>,
+        clerk: Option<RecordId>,
     ) -> Result<Event, StoreError> {
         let event = Event {
             event_id: ulid::Ulid::new(),
             hlc: self.clock.tick(unix_ms(self.now)),
             kiosk: self.clock.node().to_owned(),
-            clerk: self.clerk,
+            clerk,
             record_kind: kind,
             record_id: id,
             changes,
@@ -525,6 +643,9 @@ impl Writer<'_> {
                 "event {} claims to come from this kiosk ({}): two kiosks share one id",
                 event.event_id, event.kiosk
             ));
+        }
+        if event.changes.is_empty() {
+            return bad(format!("event {} changes nothing", event.event_id));
         }
         if event.changes.contains_key("kind") {
             return bad(format!("event {} sets a field named kind", event.event_id));
@@ -669,6 +790,56 @@ impl RawEvent {
             changes: serde_json::from_str(&self.changes)?,
         })
     }
+}
+
+/// Folds the event log one record at a time (events come grouped by record through the
+/// `events_by_record` index), so memory stays one record's worth whatever the store's size.
+fn for_each_folded(
+    conn: &Connection,
+    mut each: impl FnMut(RecordKind, RecordId, RecordState) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT event_id, hlc, kiosk, clerk, record_kind, record_id, changes FROM events
+         ORDER BY record_kind, record_id, hlc",
+    )?;
+    let rows = stmt.query_map([], row_to_raw_event)?;
+    let mut current: Option<(RecordKind, RecordId, RecordState)> = None;
+    for row in rows {
+        let event = row?.decode()?;
+        match &mut current {
+            Some((kind, id, state)) if *kind == event.record_kind && *id == event.record_id => {
+                state.apply(&event);
+            }
+            _ => {
+                if let Some((kind, id, state)) = current.take() {
+                    each(kind, id, state)?;
+                }
+                let mut state = RecordState::default();
+                state.apply(&event);
+                current = Some((event.record_kind, event.record_id, state));
+            }
+        }
+    }
+    if let Some((kind, id, state)) = current {
+        each(kind, id, state)?;
+    }
+    Ok(())
+}
+
+fn parse_key(kind: &str, id: &str) -> Result<(RecordKind, RecordId), StoreError> {
+    let kind = RecordKind::parse(kind)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown kind {kind:?}")))?;
+    let id = id.parse().map_err(|_| StoreError::Corrupt(format!("bad record id {id:?}")))?;
+    Ok((kind, id))
+}
+
+/// The latest clock in the log, whoever wrote it.
+fn latest_hlc(conn: &Connection) -> Result<Option<Hlc>, StoreError> {
+    let text: Option<String> = conn.query_row("SELECT max(hlc) FROM events", [], |r| r.get(0))?;
+    text.map(|t| {
+        t.parse().map_err(|e: registry::hlc::HlcParseError| StoreError::Corrupt(e.to_string()))
+    })
+    .transpose()
 }
 
 fn unix_ms(at: OffsetDateTime) -> u64 {

@@ -70,12 +70,23 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX subscriber_grams_by_rid ON subscriber_grams (rid);
 
-    CREATE TABLE certificate_serials (
-        id     TEXT PRIMARY KEY,
-        serial TEXT NOT NULL,
-        holder TEXT
+    -- Certificates by serial, and by expiry for the renewal-due list.
+    CREATE TABLE certificate_index (
+        id        TEXT PRIMARY KEY,
+        serial    TEXT,
+        holder    TEXT,
+        status    TEXT NOT NULL,
+        not_after INTEGER
     ) WITHOUT ROWID;
-    CREATE INDEX certificate_serials_by_serial ON certificate_serials (serial);
+    CREATE INDEX certificate_index_by_serial ON certificate_index (serial) WHERE serial IS NOT NULL;
+    CREATE INDEX certificate_index_by_expiry ON certificate_index (status, not_after);
+
+    -- Appointments by slot, for the day's list.
+    CREATE TABLE appointment_index (
+        id   TEXT PRIMARY KEY,
+        slot INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX appointment_index_by_slot ON appointment_index (slot);
     "#,
 ];
 

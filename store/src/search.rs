@@ -8,7 +8,9 @@
 
 use std::collections::BTreeSet;
 
-use registry::model::{Certificate, Organisation, Person, RecordId, RecordKind, normalise_phone};
+use registry::model::{
+    Appointment, Certificate, Organisation, Person, RecordId, RecordKind, normalise_phone,
+};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -126,116 +128,150 @@ impl SubscriberRow {
     }
 }
 
-fn certificate_row(state: &Map<String, Value>) -> Option<(String, Option<String>)> {
+/// A certificate's index row: serial key, holder, status, expiry (Unix seconds).
+type CertificateRow = (Option<String>, Option<String>, String, Option<i64>);
+
+fn certificate_row(state: &Map<String, Value>) -> Option<CertificateRow> {
     let cert: Certificate = serde_json::from_value(Value::Object(state.clone())).ok()?;
     let holder = cert.holder_person.or(cert.holder_organisation).map(|h| h.to_string());
-    cert.serial.map(|serial| (serial_key(&serial), holder))
+    let status = serde_json::to_value(cert.status).ok()?.as_str()?.to_owned();
+    Some((
+        cert.serial.map(|s| serial_key(&s)),
+        holder,
+        status,
+        cert.not_after.map(|t| t.unix_timestamp()),
+    ))
 }
 
-/// Compares the search projections with what the records' states say they should hold, and
-/// returns the records whose index entries disagree (missing, stale or extra).
-pub(crate) fn verify(
+fn appointment_slot(state: &Map<String, Value>) -> Option<i64> {
+    let appointment: Appointment = serde_json::from_value(Value::Object(state.clone())).ok()?;
+    Some(appointment.slot.unix_timestamp())
+}
+
+/// How many index rows the records account for, gathered while `verify` walks them.
+#[derive(Debug, Default)]
+pub(crate) struct IndexCounts {
+    subscribers: u64,
+    certificates: u64,
+    appointments: u64,
+}
+
+/// Whether one record's index rows are exactly what its state says they should be.
+pub(crate) fn index_agrees(
     conn: &rusqlite::Connection,
-    states: &std::collections::BTreeMap<(RecordKind, RecordId), Map<String, Value>>,
-) -> Result<BTreeSet<(RecordKind, RecordId)>, StoreError> {
-    use std::collections::BTreeMap;
-    let mut expected_subscribers = BTreeMap::new();
-    let mut expected_serials = BTreeMap::new();
-    for ((kind, id), state) in states {
-        match kind {
-            RecordKind::Person | RecordKind::Organisation => {
-                if let Some(row) = subscriber_row(*kind, state) {
-                    let grams = short_grams(row.names());
-                    expected_subscribers.insert(id.to_string(), (*kind, *id, row, grams));
-                }
-            }
-            RecordKind::Certificate => {
-                if let Some(row) = certificate_row(state) {
-                    expected_serials.insert(id.to_string(), (*id, row));
-                }
-            }
-            _ => {}
+    kind: RecordKind,
+    id: RecordId,
+    state: &Map<String, Value>,
+    counts: &mut IndexCounts,
+) -> Result<bool, StoreError> {
+    let id_text = id.to_string();
+    match kind {
+        RecordKind::Person | RecordKind::Organisation => {
+            let stored: Option<(i64, SubscriberRow)> = conn
+                .prepare_cached(
+                    "SELECT rid, name_zh, name_latin, id_number, phone FROM subscribers
+                     WHERE id = ?1",
+                )?
+                .query_row([&id_text], |r| {
+                    let row = SubscriberRow {
+                        name_zh: r.get(1)?,
+                        name_latin: r.get(2)?,
+                        id_number: r.get(3)?,
+                        phone: r.get(4)?,
+                    };
+                    Ok((r.get(0)?, row))
+                })
+                .optional()?;
+            let Some(expected) = subscriber_row(kind, state) else {
+                return Ok(stored.is_none());
+            };
+            counts.subscribers += 1;
+            let Some((rid, stored)) = stored else { return Ok(false) };
+            let grams: BTreeSet<String> = conn
+                .prepare_cached("SELECT gram FROM subscriber_grams WHERE rid = ?1")?
+                .query_map([rid], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let full_text: i64 = conn
+                .prepare_cached("SELECT count(*) FROM subscriber_names_docsize WHERE id = ?1")?
+                .query_row([rid], |r| r.get(0))?;
+            Ok(stored == expected && grams == short_grams(expected.names()) && full_text == 1)
         }
+        RecordKind::Certificate => {
+            let expected = certificate_row(state);
+            let stored: Option<CertificateRow> = conn
+                .prepare_cached(
+                    "SELECT serial, holder, status, not_after FROM certificate_index WHERE id = ?1",
+                )?
+                .query_row([&id_text], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .optional()?;
+            counts.certificates += u64::from(expected.is_some());
+            Ok(stored == expected)
+        }
+        RecordKind::Appointment => {
+            let expected = appointment_slot(state);
+            let stored: Option<i64> = conn
+                .prepare_cached("SELECT slot FROM appointment_index WHERE id = ?1")?
+                .query_row([&id_text], |r| r.get(0))
+                .optional()?;
+            counts.appointments += u64::from(expected.is_some());
+            Ok(stored == expected)
+        }
+        _ => Ok(true),
     }
-    let parse_id = |text: &str| -> Result<RecordId, StoreError> {
-        text.parse().map_err(|_| StoreError::Corrupt(format!("bad id {text:?}")))
-    };
-    let mut bad = BTreeSet::new();
+}
 
-    let mut stmt = conn
-        .prepare("SELECT rid, id, kind, name_zh, name_latin, id_number, phone FROM subscribers")?;
-    let mut rows = stmt.query([])?;
-    let mut seen = BTreeSet::new();
-    let mut rids = BTreeSet::new();
-    let mut grams_stmt = conn.prepare("SELECT gram FROM subscriber_grams WHERE rid = ?1")?;
-    while let Some(row) = rows.next()? {
-        let rid: i64 = row.get(0)?;
-        let id: String = row.get(1)?;
-        let kind = RecordKind::parse(&row.get::<_, String>(2)?)
-            .ok_or_else(|| StoreError::Corrupt(format!("bad subscriber kind for {id}")))?;
-        let actual = SubscriberRow {
-            name_zh: row.get(3)?,
-            name_latin: row.get(4)?,
-            id_number: row.get(5)?,
-            phone: row.get(6)?,
-        };
-        let grams: BTreeSet<String> =
-            grams_stmt.query_map([rid], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        rids.insert(rid);
-        seen.insert(id.clone());
-        match expected_subscribers.get(&id) {
-            Some((_, _, row, expected_grams)) if *row == actual && *expected_grams == grams => {}
-            _ => {
-                bad.insert((kind, parse_id(&id)?));
+/// Index rows no record accounts for, which the per-record check cannot see.
+pub(crate) fn unaccounted(
+    conn: &rusqlite::Connection,
+    counts: &IndexCounts,
+    records: &BTreeSet<(RecordKind, RecordId)>,
+) -> Result<Vec<(RecordKind, RecordId)>, StoreError> {
+    let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0));
+    let subscribers = count("SELECT count(*) FROM subscribers")? as u64;
+    let full_text = count("SELECT count(*) FROM subscriber_names_docsize")? as u64;
+    let orphan_grams = count(
+        "SELECT count(*) FROM subscriber_grams WHERE rid NOT IN (SELECT rid FROM subscribers)",
+    )?;
+    let certificates = count("SELECT count(*) FROM certificate_index")? as u64;
+    let appointments = count("SELECT count(*) FROM appointment_index")? as u64;
+    // Missing rows were already caught record by record; only surplus rows need finding here.
+    let surplus = subscribers > counts.subscribers
+        || full_text > subscribers
+        || orphan_grams > 0
+        || certificates > counts.certificates
+        || appointments > counts.appointments;
+    if !surplus {
+        return Ok(vec![]);
+    }
+    let mut extra = Vec::new();
+    let tables = [
+        ("SELECT id, kind FROM subscribers", None),
+        ("SELECT id, NULL FROM certificate_index", Some(RecordKind::Certificate)),
+        ("SELECT id, NULL FROM appointment_index", Some(RecordKind::Appointment)),
+    ];
+    for (sql, fixed_kind) in tables {
+        let mut stmt = conn.prepare(sql)?;
+        let rows =
+            stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
+        for row in rows {
+            let (id, kind) = row?;
+            let kind = fixed_kind
+                .or_else(|| kind.as_deref().and_then(RecordKind::parse))
+                .ok_or_else(|| StoreError::Corrupt(format!("index row {id:?} has no kind")))?;
+            let id: RecordId =
+                id.parse().map_err(|_| StoreError::Corrupt(format!("bad index id {id:?}")))?;
+            if !records.contains(&(kind, id)) {
+                extra.push((kind, id));
             }
         }
     }
-    for (id, (kind, record_id, _, _)) in &expected_subscribers {
-        if !seen.contains(id) {
-            bad.insert((*kind, *record_id));
-        }
+    if extra.is_empty() {
+        // Orphaned full-text or gram rows carry no record id to name.
+        return Err(StoreError::Corrupt(
+            "the search index holds entries no record accounts for; run kiosk store rebuild".into(),
+        ));
     }
-    // Every subscriber row has exactly one full-text entry, and nothing else does.
-    let indexed: BTreeSet<i64> = conn
-        .prepare("SELECT id FROM subscriber_names_docsize")?
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    if indexed != rids {
-        let mut stmt = conn.prepare("SELECT id, kind FROM subscribers WHERE rid = ?1")?;
-        for rid in rids.symmetric_difference(&indexed) {
-            let found: Option<(String, String)> =
-                stmt.query_row([rid], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
-            match found {
-                Some((id, kind)) => {
-                    let kind = RecordKind::parse(&kind).unwrap_or(RecordKind::Person);
-                    bad.insert((kind, parse_id(&id)?));
-                }
-                None => {
-                    return Err(StoreError::Corrupt(format!(
-                        "full-text entry {rid} has no subscriber"
-                    )));
-                }
-            }
-        }
-    }
-
-    let mut stmt = conn.prepare("SELECT id, serial, holder FROM certificate_serials")?;
-    let mut rows = stmt.query([])?;
-    let mut seen = BTreeSet::new();
-    while let Some(row) = rows.next()? {
-        let id: String = row.get(0)?;
-        let actual: (String, Option<String>) = (row.get(1)?, row.get(2)?);
-        if expected_serials.get(&id).map(|(_, row)| row) != Some(&actual) {
-            bad.insert((RecordKind::Certificate, parse_id(&id)?));
-        }
-        seen.insert(id);
-    }
-    for (id, (record_id, _)) in &expected_serials {
-        if !seen.contains(id) {
-            bad.insert((RecordKind::Certificate, *record_id));
-        }
-    }
-    Ok(bad)
+    Ok(extra)
 }
 
 fn subscriber_row(kind: RecordKind, state: &Map<String, Value>) -> Option<SubscriberRow> {
@@ -273,19 +309,38 @@ pub(crate) fn project(
     id: RecordId,
     state: &Map<String, Value>,
 ) -> Result<(), StoreError> {
+    let id_text = id.to_string();
     match kind {
         RecordKind::Person | RecordKind::Organisation => project_subscriber(tx, kind, id, state),
         RecordKind::Certificate => {
             match certificate_row(state) {
-                Some((serial, holder)) => {
-                    tx.execute(
-                        "INSERT INTO certificate_serials (id, serial, holder) VALUES (?1, ?2, ?3)
-                         ON CONFLICT (id) DO UPDATE SET serial = ?2, holder = ?3",
-                        params![id.to_string(), serial, holder],
-                    )?;
+                Some((serial, holder, status, not_after)) => {
+                    tx.prepare_cached(
+                        "INSERT INTO certificate_index (id, serial, holder, status, not_after)
+                         VALUES (?1, ?2, ?3, ?4, ?5)
+                         ON CONFLICT (id) DO UPDATE
+                         SET serial = ?2, holder = ?3, status = ?4, not_after = ?5",
+                    )?
+                    .execute(params![id_text, serial, holder, status, not_after])?;
+                }
+                // Not decodable (a replicated record not yet whole): no stale entry stays.
+                None => {
+                    tx.execute("DELETE FROM certificate_index WHERE id = ?1", [id_text])?;
+                }
+            }
+            Ok(())
+        }
+        RecordKind::Appointment => {
+            match appointment_slot(state) {
+                Some(slot) => {
+                    tx.prepare_cached(
+                        "INSERT INTO appointment_index (id, slot) VALUES (?1, ?2)
+                         ON CONFLICT (id) DO UPDATE SET slot = ?2",
+                    )?
+                    .execute(params![id_text, slot])?;
                 }
                 None => {
-                    tx.execute("DELETE FROM certificate_serials WHERE id = ?1", [id.to_string()])?;
+                    tx.execute("DELETE FROM appointment_index WHERE id = ?1", [id_text])?;
                 }
             }
             Ok(())
@@ -300,47 +355,55 @@ fn project_subscriber(
     id: RecordId,
     state: &Map<String, Value>,
 ) -> Result<(), StoreError> {
+    let id_text = id.to_string();
+    let existing: Option<(i64, Option<String>, Option<String>)> = tx
+        .prepare_cached("SELECT rid, name_zh, name_latin FROM subscribers WHERE id = ?1")?
+        .query_row([&id_text], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
     let Some(row) = subscriber_row(kind, state) else {
-        // A state merged from replicas can be momentarily incomplete; it is indexed once whole.
-        tracing::warn!(%id, %kind, "subscriber state does not parse; not indexed");
+        // A replicated record can be momentarily incomplete: it leaves the index until whole,
+        // rather than being found under what it used to say.
+        tracing::warn!(%id, %kind, "subscriber state does not decode; not indexed");
+        if let Some((rid, _, _)) = existing {
+            tx.execute("DELETE FROM subscriber_names WHERE rowid = ?1", [rid])?;
+            tx.execute("DELETE FROM subscribers WHERE rid = ?1", [rid])?;
+        }
         return Ok(());
     };
-    let id_text = id.to_string();
-    let existing: Option<i64> = tx
-        .query_row("SELECT rid FROM subscribers WHERE id = ?1", [&id_text], |r| r.get(0))
-        .optional()?;
-    let rid = match existing {
-        Some(rid) => {
-            tx.execute(
+    let rid =
+        match existing {
+            Some((rid, name_zh, name_latin)) => {
+                tx.prepare_cached(
                 "UPDATE subscribers SET name_zh = ?2, name_latin = ?3, id_number = ?4, phone = ?5
                  WHERE rid = ?1",
-                params![rid, row.name_zh, row.name_latin, row.id_number, row.phone],
-            )?;
-            tx.execute("DELETE FROM subscriber_names WHERE rowid = ?1", [rid])?;
-            tx.execute("DELETE FROM subscriber_grams WHERE rid = ?1", [rid])?;
-            rid
-        }
-        None => {
-            tx.execute(
-                "INSERT INTO subscribers (id, kind, name_zh, name_latin, id_number, phone)
+            )?
+            .execute(params![rid, row.name_zh, row.name_latin, row.id_number, row.phone])?;
+                if name_zh == row.name_zh && name_latin == row.name_latin {
+                    return Ok(()); // the names, and so their index entries, are unchanged
+                }
+                tx.execute("DELETE FROM subscriber_names WHERE rowid = ?1", [rid])?;
+                tx.execute("DELETE FROM subscriber_grams WHERE rid = ?1", [rid])?;
+                rid
+            }
+            None => {
+                tx.prepare_cached(
+                    "INSERT INTO subscribers (id, kind, name_zh, name_latin, id_number, phone)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
+                )?
+                .execute(params![
                     id_text,
                     kind.as_str(),
                     row.name_zh,
                     row.name_latin,
                     row.id_number,
                     row.phone
-                ],
-            )?;
-            tx.last_insert_rowid()
-        }
-    };
+                ])?;
+                tx.last_insert_rowid()
+            }
+        };
     let names = row.names();
-    tx.execute(
-        "INSERT INTO subscriber_names (rowid, names) VALUES (?1, ?2)",
-        params![rid, names.join("\n")],
-    )?;
+    tx.prepare_cached("INSERT INTO subscriber_names (rowid, names) VALUES (?1, ?2)")?
+        .execute(params![rid, names.join("\n")])?;
     let mut insert_gram =
         tx.prepare_cached("INSERT OR IGNORE INTO subscriber_grams (gram, rid) VALUES (?1, ?2)")?;
     for gram in short_grams(names) {
@@ -411,7 +474,7 @@ impl Searcher<'_> {
             return Ok(vec![]);
         }
         let sql = format!(
-            "SELECT {HIT_COLUMNS} FROM certificate_serials c JOIN subscribers s ON s.id = c.holder
+            "SELECT {HIT_COLUMNS} FROM certificate_index c JOIN subscribers s ON s.id = c.holder
              WHERE c.serial = ?1 LIMIT ?2"
         );
         self.hits(&sql, params![key, limit as i64], MatchedBy::CertificateSerial)

@@ -348,34 +348,53 @@ fn draft_application() -> registry::application::Application {
     app
 }
 
+fn staff(store: &mut Store, role: StaffRole, active: bool) -> ulid::Ulid {
+    let clerk = Clerk {
+        id: ulid::Ulid::new(),
+        username: format!("u{}", ulid::Ulid::new().to_string().to_lowercase()),
+        display_name: "測試職員".into(),
+        role,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into(),
+        active,
+    };
+    store.put(None, &clerk).expect("clerk");
+    clerk.id
+}
+
 #[test]
 fn applications_move_only_by_transition_and_each_step_is_audited() {
-    use registry::application::{Actor, ApplicationAction, ApplicationState};
+    use registry::application::{ApplicationAction, ApplicationState};
     use registry::audit::{AuditAction, AuditEvent};
     let mut store = store_at("K1", NOW);
-    let clerk = Actor { clerk: ulid::Ulid::new(), role: StaffRole::Clerk };
+    let clerk = staff(&mut store, StaffRole::Clerk, true);
     let mut app = draft_application();
     app.progress.state = ApplicationState::Completed;
-    assert!(store.put(Some(clerk.clerk), &app).is_err(), "created past the draft");
+    assert!(store.put(Some(clerk), &app).is_err(), "created past the draft");
     app.progress.state = ApplicationState::Draft;
-    store.put(Some(clerk.clerk), &app).expect("draft");
+    store.put(Some(clerk), &app).expect("draft");
 
     let submitted = store
-        .write(Some(clerk.clerk), |w| {
+        .write(None, |w| {
             w.transition(app.id, ApplicationAction::Submit { organisation: None }, clerk)
         })
         .expect("submit");
     assert_eq!(submitted.state(), ApplicationState::UnderReview);
-    // A plain write cannot move it on, nor back.
+    // A plain write cannot move it on, nor change what was vetted.
     let mut skipped = submitted.clone();
     skipped.progress.state = ApplicationState::Completed;
     assert!(store.put(None, &skipped).is_err());
+    let mut altered = submitted.clone();
+    altered.validity_years = 5;
+    assert!(store.write(None, |w| w.edit(&submitted, &altered)).is_err(), "vetted data froze");
+    let mut readdressed = submitted.clone();
+    readdressed.mailing_address = Some("澳門新馬路 1 號".into());
+    assert!(store.put(None, &readdressed).is_ok(), "the mailing address may still change");
     let illegal = store.write(None, |w| w.transition(app.id, ApplicationAction::Complete, clerk));
     assert!(matches!(illegal, Err(StoreError::Transition(_))), "{illegal:?}");
 
     let audits: Vec<AuditEvent> = store.list().expect("list");
     assert_eq!(audits.len(), 1, "one step, one audit event (the refused one left none)");
-    assert_eq!(audits[0].clerk, Some(clerk.clerk));
+    assert_eq!(audits[0].clerk, Some(clerk));
     assert_eq!(
         audits[0].action,
         AuditAction::ApplicationTransition {
@@ -384,8 +403,163 @@ fn applications_move_only_by_transition_and_each_step_is_audited() {
             to: "under_review".into()
         }
     );
-    let stored: registry::application::Application = store.get(app.id).expect("get").expect("app");
-    assert_eq!(stored.state(), ApplicationState::UnderReview);
+    // The event that moved the application names the clerk who acted.
+    let events = store.events_of(RecordKind::Application, app.id).expect("events");
+    let step = events.iter().find(|e| e.changes.contains_key("progress") && e.changes.len() == 1);
+    assert_eq!(step.and_then(|e| e.clerk), Some(clerk));
+    // Audit events are written once.
+    let mut rewritten = audits[0].clone();
+    rewritten.clerk = None;
+    assert!(store.put(None, &rewritten).is_err());
+}
+
+#[test]
+fn the_acting_role_comes_from_the_clerk_record_and_inactive_clerks_cannot_act() {
+    use registry::application::{ApplicationAction, ApplicationState};
+    let mut store = store_at("K1", NOW);
+    let clerk = staff(&mut store, StaffRole::Clerk, true);
+    let supervisor = staff(&mut store, StaffRole::Supervisor, true);
+    let retired = staff(&mut store, StaffRole::Supervisor, false);
+    let mut app = draft_application();
+    app.service = Service::PinUnlock; // always needs a supervisor
+    store.put(None, &app).expect("draft");
+    store
+        .write(None, |w| {
+            w.transition(app.id, ApplicationAction::Submit { organisation: None }, clerk)?;
+            let fee = Money::zero(Currency::Mop);
+            w.transition(app.id, ApplicationAction::PassVetting { fee }, clerk)
+        })
+        .expect("vetted");
+    let approve = |store: &mut Store, who| {
+        store.write(None, |w| w.transition(app.id, ApplicationAction::Approve, who))
+    };
+    assert!(matches!(
+        approve(&mut store, clerk),
+        Err(StoreError::Transition(registry::application::TransitionError::SupervisorRequired))
+    ));
+    assert!(matches!(approve(&mut store, retired), Err(StoreError::ClerkInactive(_))));
+    assert!(matches!(approve(&mut store, ulid::Ulid::new()), Err(StoreError::NotFound { .. })));
+    let approved = approve(&mut store, supervisor).expect("approve");
+    assert_eq!(approved.state(), ApplicationState::AwaitingFulfilment);
+}
+
+#[test]
+fn a_revocation_survives_a_concurrent_suspension_on_another_counter() {
+    let mut a = store_at("KA", NOW);
+    let mut b = store_at("KB", NOW + time::Duration::seconds(30));
+    let person = chan_tai_man();
+    let cert = certificate_for(&person, "0a1b");
+    let created = a.put(None, &cert).expect("put").expect("event");
+    b.write(None, |w| w.apply_event(&created)).expect("replicate");
+    let mut revoked = cert.clone();
+    revoked.revoke(NOW, RevocationReason::KeyCompromise, &mut []).expect("revoke");
+    let ea = a.put(None, &revoked).expect("put").expect("event");
+    // B's clock is later: plain last-writer-wins would let the suspension win.
+    let suspended = Certificate { status: CertificateStatus::Suspended, ..cert.clone() };
+    let eb = b.put(None, &suspended).expect("put").expect("event");
+    assert!(eb.hlc > ea.hlc);
+    a.write(None, |w| w.apply_event(&eb)).expect("replicate");
+    b.write(None, |w| w.apply_event(&ea)).expect("replicate");
+    for store in [&a, &b] {
+        let merged: Certificate = store.get(cert.id).expect("get").expect("present");
+        assert_eq!(merged.status, CertificateStatus::Revoked);
+        assert!(merged.revocation.is_some());
+        assert!(store.verify().expect("verify").is_empty());
+    }
+}
+
+#[test]
+fn two_handles_on_one_file_take_turns_and_keep_one_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("kiosk.db");
+    let open =
+        || Store::open(&path, StoreOptions { kiosk_id: Some("K1".into()), now: Box::new(|| NOW) });
+    let mut ui = open().expect("open");
+    let mut command = open().expect("open");
+    let mut person = chan_tai_man();
+    let first = ui.put(None, &person).expect("put").expect("event");
+    person.email = Some("second@example.mo".into());
+    let second = command.put(None, &person).expect("put").expect("event");
+    person.email = Some("third@example.mo".into());
+    let third = ui.put(None, &person).expect("put").expect("event");
+    // Each handle stamps after what the other wrote, though neither reopened.
+    assert!(
+        first.hlc < second.hlc && second.hlc < third.hlc,
+        "{} {} {}",
+        first.hlc,
+        second.hlc,
+        third.hlc
+    );
+    let stored: Person = command.get(person.id).expect("get").expect("present");
+    assert_eq!(stored.email.as_deref(), Some("third@example.mo"));
+    assert!(command.verify().expect("verify").is_empty());
+}
+
+#[test]
+fn renewals_due_and_the_days_appointments_come_from_their_indexes() {
+    let mut store = store_at("K1", NOW);
+    let person = chan_tai_man();
+    store.put(None, &person).expect("put");
+    let expiring = |days: i64, serial: &str| {
+        let mut cert = certificate_for(&person, serial);
+        cert.not_before = Some(NOW - time::Duration::days(300));
+        cert.not_after = Some(NOW + time::Duration::days(days));
+        cert
+    };
+    for (days, serial) in [(5, "01"), (29, "02"), (31, "03"), (-2, "04"), (400, "05")] {
+        store.put(None, &expiring(days, serial)).expect("put");
+    }
+    let due = store.renewals_due(NOW, 30).expect("due");
+    let serials: Vec<_> = due.iter().filter_map(|c| c.serial.as_deref()).collect();
+    assert_eq!(serials, ["01", "02"]);
+
+    let slot = |hours: i64| Appointment {
+        id: ulid::Ulid::new(),
+        reference: format!("B{hours}"),
+        person: None,
+        organisation: None,
+        booked_name: "陳大文".into(),
+        service: Service::Renewal,
+        slot: NOW + time::Duration::hours(hours),
+        status: AppointmentStatus::Booked,
+    };
+    for hours in [-11, 1, 5, 13, 30] {
+        store.put(None, &slot(hours)).expect("put");
+    }
+    // NOW is 10:00 at +08:00: the office's day runs from -10 h to +14 h.
+    let midnight = NOW.replace_time(time::Time::MIDNIGHT);
+    let today = store.appointments_between(midnight, midnight + time::Duration::DAY).expect("day");
+    let refs: Vec<_> = today.iter().map(|a| a.reference.as_str()).collect();
+    assert_eq!(refs, ["B1", "B5", "B13"]);
+}
+
+#[test]
+fn a_record_whose_creation_has_not_arrived_hides_nothing_else() {
+    let mut a = store_at("KA", NOW);
+    let mut b = store_at("KB", NOW);
+    let people = [chan_tai_man(), chan_tai_man()];
+    let mut events = Vec::new();
+    for p in &people {
+        events.push(a.put(None, p).expect("put").expect("event"));
+    }
+    let mut later = people[1].clone();
+    later.email = Some("later@example.mo".into());
+    let update = a.put(None, &later).expect("put").expect("event");
+    // B gets the first person whole, and only the update of the second, each in its own write.
+    b.write(None, |w| w.apply_event(&events[0])).expect("replicate");
+    b.write(None, |w| w.apply_event(&update)).expect("replicate");
+    let listed: Vec<Person> = b.list().expect("list");
+    assert_eq!(listed.len(), 1, "the half-arrived record is left out, the whole one listed");
+    assert_eq!(b.find_by_name("陳大文", 5).expect("q").len(), 1);
+    // Its creation arrives: now both are whole.
+    b.write(None, |w| w.apply_event(&events[1])).expect("replicate");
+    assert_eq!(b.list::<Person>().expect("list").len(), 2);
+    assert!(b.verify().expect("verify").is_empty());
+
+    let mut empty = update.clone();
+    empty.event_id = ulid::Ulid::new();
+    empty.changes.clear();
+    assert!(matches!(b.write(None, |w| w.apply_event(&empty)), Err(StoreError::BadEvent(_))));
 }
 
 #[test]
@@ -429,6 +603,21 @@ fn verify_finds_damage_and_rebuild_mends_it() {
         let cert = certificate_for(&person, "0a1b2c3d");
         store.put(None, &person).expect("put");
         store.put(None, &cert).expect("put");
+        store
+            .put(
+                None,
+                &Appointment {
+                    id: ulid::Ulid::new(),
+                    reference: "B1".into(),
+                    person: Some(person.id),
+                    organisation: None,
+                    booked_name: "陳大文".into(),
+                    service: Service::Renewal,
+                    slot: NOW,
+                    status: AppointmentStatus::Booked,
+                },
+            )
+            .expect("put");
         assert!(store.verify().expect("verify").is_empty());
         (person, cert)
     };
@@ -436,7 +625,9 @@ fn verify_finds_damage_and_rebuild_mends_it() {
         "UPDATE records SET state = json_set(state, '$.email', 'x@y.z') WHERE kind = 'person'",
         "UPDATE records SET clocks = '{}' WHERE kind = 'certificate'",
         "DELETE FROM subscriber_grams",
-        "DELETE FROM certificate_serials",
+        "DELETE FROM certificate_index",
+        "DELETE FROM appointment_index",
+        "UPDATE subscribers SET phone = '000'",
         "DELETE FROM subscriber_names",
     ];
     for sql in damage {
@@ -444,7 +635,7 @@ fn verify_finds_damage_and_rebuild_mends_it() {
         conn.execute_batch(sql).expect("damage");
         drop(conn);
         let mut store = Store::open(&path, StoreOptions::default()).expect("open");
-        let bad = store.verify().expect("verify");
+        let bad = store.verify().unwrap_or_else(|e| panic!("verify after {sql}: {e}"));
         assert!(!bad.is_empty(), "verify missed: {sql}");
         store.rebuild().expect("rebuild");
         assert!(store.verify().expect("verify").is_empty(), "rebuild did not mend: {sql}");

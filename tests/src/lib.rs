@@ -33,8 +33,12 @@ pub fn kiosk_bin() -> PathBuf {
 pub fn kiosk(data_dir: &Path) -> Command {
     let mut cmd = Command::new(kiosk_bin());
     cmd.arg("--data-dir").arg(data_dir);
-    for var in ["LANG", "LC_ALL", "LC_MESSAGES", "KIOSK_LANGUAGE", "KIOSK_DATA_DIR"] {
-        cmd.env_remove(var);
+    // Nothing from the machine's environment decides what the test sees.
+    for (var, _) in std::env::vars_os() {
+        let name = var.to_string_lossy();
+        if name.starts_with("KIOSK_") || name.starts_with("LC_") || name == "LANG" {
+            cmd.env_remove(&var);
+        }
     }
     cmd
 }

@@ -69,7 +69,7 @@ fn a_data_directory_that_cannot_be_used_is_explained() {
     let file = dir.path().join("not-a-directory");
     std::fs::write(&file, b"x").expect("write");
     let out = kiosk(&file).args(["--lang", "zh-Hant", "export"]).output().expect("kiosk runs");
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(70), "a failure, not an answer");
     assert!(stderr(&out).contains("無法使用資料目錄"), "{}", stderr(&out));
 }
 

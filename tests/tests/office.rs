@@ -163,8 +163,14 @@ fn configuration_comes_from_the_file_then_the_environment() {
 
     std::fs::write(dir.path().join("kiosk.toml"), "language = [broken\n").expect("write");
     let bad = kiosk(dir.path()).args(["store", "stats"]).output().expect("runs");
-    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(bad.status.code(), Some(78), "EX_CONFIG, not a usage error");
     assert!(stderr(&bad).contains("kiosk.toml"), "{}", stderr(&bad));
+    // Checking a number needs nothing from the configuration: its answer stands.
+    let check = kiosk(dir.path())
+        .args(["id", "check", "--kind", "hk", "A123456(3)"])
+        .output()
+        .expect("runs");
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
 }
 
 #[test]

@@ -196,18 +196,28 @@ impl Record for Certificate {
         p.finish()
     }
 
-    /// Revocation is final, and an issued certificate keeps its serial.
+    /// A certificate moves only along its lifecycle (pending → valid ⇄ suspended → expired or
+    /// revoked), and an issued certificate keeps its serial and its revocation details.
     fn check_change(before: Option<&Self>, after: &Self) -> Result<(), Vec<Problem>> {
+        use CertificateStatus::*;
         let mut p = Problems::new();
         if let Some(before) = before {
-            p.check(
-                before.status == CertificateStatus::Revoked && after.status != before.status,
-                "status",
-                codes::CHANGE_NOT_ALLOWED,
-            );
+            let allowed = before.status == after.status
+                || matches!(
+                    (before.status, after.status),
+                    (Pending, Valid)
+                        | (Valid, Suspended | Revoked | Expired)
+                        | (Suspended, Valid | Revoked | Expired)
+                );
+            p.check(!allowed, "status", codes::CHANGE_NOT_ALLOWED);
             p.check(
                 before.serial.is_some() && after.serial != before.serial,
                 "serial",
+                codes::CHANGE_NOT_ALLOWED,
+            );
+            p.check(
+                before.revocation.is_some() && after.revocation != before.revocation,
+                "revocation",
                 codes::CHANGE_NOT_ALLOWED,
             );
         }
@@ -333,6 +343,19 @@ impl Record for Seal {
 
     fn id(&self) -> RecordId {
         self.id
+    }
+
+    /// A revoked seal stays revoked.
+    fn check_change(before: Option<&Self>, after: &Self) -> Result<(), Vec<Problem>> {
+        let mut p = Problems::new();
+        if let Some(before) = before {
+            p.check(
+                before.status == SealStatus::Revoked && after.status != SealStatus::Revoked,
+                "status",
+                codes::CHANGE_NOT_ALLOWED,
+            );
+        }
+        p.finish()
     }
 }
 

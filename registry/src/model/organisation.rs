@@ -146,6 +146,20 @@ impl Record for Authorisation {
         p.check(self.valid_until < self.valid_from, "valid_until", codes::DATE_ORDER);
         p.finish()
     }
+
+    /// A cancelled authorisation is over; a withdrawn one can be restored.
+    fn check_change(before: Option<&Self>, after: &Self) -> Result<(), Vec<Problem>> {
+        let mut p = Problems::new();
+        if let Some(before) = before {
+            p.check(
+                before.status == AuthorisationStatus::Cancelled
+                    && after.status != AuthorisationStatus::Cancelled,
+                "status",
+                codes::CHANGE_NOT_ALLOWED,
+            );
+        }
+        p.finish()
+    }
 }
 
 /// Invoice details an organisation gives with its order.

@@ -99,16 +99,13 @@ impl Record for Appointment {
         p.finish()
     }
 
-    /// A served, missed or cancelled appointment is history.
+    /// A served or cancelled appointment is history.
     fn check_change(before: Option<&Self>, after: &Self) -> Result<(), Vec<Problem>> {
         let mut p = Problems::new();
         if let Some(before) = before {
-            let done = matches!(
-                before.status,
-                AppointmentStatus::Served
-                    | AppointmentStatus::NoShow
-                    | AppointmentStatus::Cancelled
-            );
+            // A no-show who turns up late can still be checked in.
+            let done =
+                matches!(before.status, AppointmentStatus::Served | AppointmentStatus::Cancelled);
             p.check(done && after.status != before.status, "status", codes::CHANGE_NOT_ALLOWED);
         }
         p.finish()
@@ -143,11 +140,11 @@ impl Record for WalkInTicket {
         self.id
     }
 
-    /// A served ticket, or one whose holder left, is history.
+    /// A served ticket is history (one whose holder seemed gone can be called again).
     fn check_change(before: Option<&Self>, after: &Self) -> Result<(), Vec<Problem>> {
         let mut p = Problems::new();
         if let Some(before) = before {
-            let done = matches!(before.status, TicketStatus::Served | TicketStatus::Left);
+            let done = before.status == TicketStatus::Served;
             p.check(done && after.status != before.status, "status", codes::CHANGE_NOT_ALLOWED);
         }
         p.finish()
