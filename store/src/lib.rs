@@ -162,6 +162,17 @@ impl Store {
             }
             None => None,
         };
+        // A clock that once ran ahead leaves the HLC ahead for good (it never goes back), and
+        // other replicas would refuse this kiosk's events: say so where support will look.
+        let now_ms = unix_ms((options.now)());
+        if let Some(last) = &last
+            && last.wall_ms > now_ms.saturating_add(MAX_CLOCK_AHEAD_MS)
+        {
+            tracing::warn!(
+                ahead_ms = last.wall_ms - now_ms,
+                "the store's latest event is dated far ahead of this machine's clock"
+            );
+        }
         Ok(Self { conn, clock: HlcClock::new(&kiosk, last), now: options.now })
     }
 
