@@ -542,9 +542,10 @@ impl Writer<'_> {
         }
         let actor = Actor { clerk, role: staff.role };
         let current = load_state(&self.tx, RecordKind::Application, id)?;
-        let before: Application = self
-            .load(RecordKind::Application, id)?
-            .ok_or(StoreError::NotFound { kind: RecordKind::Application, id })?;
+        if current.state.is_empty() {
+            return Err(StoreError::NotFound { kind: RecordKind::Application, id });
+        }
+        let before: Application = serde_json::from_value(Value::Object(current.state.clone()))?;
         let action = match action {
             ApplicationAction::Submit { .. } => {
                 let organisation = match before.organisation {
