@@ -103,6 +103,14 @@ impl RecordState {
         changed
     }
 
+    /// The record this state describes, or `None` when no event has created it yet.
+    pub fn decode<R: serde::de::DeserializeOwned>(&self) -> Result<Option<R>, serde_json::Error> {
+        if self.state.is_empty() {
+            return Ok(None);
+        }
+        serde_json::from_value(Value::Object(self.state.clone())).map(Some)
+    }
+
     /// The latest clock of any field.
     pub fn updated(&self) -> Option<&Hlc> {
         self.clocks.values().max().map(|s| &s.hlc)

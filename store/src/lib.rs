@@ -19,7 +19,7 @@ use registry::Problem;
 use registry::application::{Actor, Application, ApplicationAction, TransitionError};
 use registry::audit::{AuditAction, AuditEvent};
 use registry::hlc::{Hlc, HlcClock, valid_node};
-use registry::model::{Clerk, Record, RecordId, RecordKind};
+use registry::model::{Clerk, Organisation, Record, RecordId, RecordKind};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
@@ -534,22 +534,19 @@ impl Writer<'_> {
         action: ApplicationAction,
         clerk: RecordId,
     ) -> Result<Application, StoreError> {
-        let staff: Clerk = self
-            .load(RecordKind::Clerk, clerk)?
-            .ok_or(StoreError::NotFound { kind: RecordKind::Clerk, id: clerk })?;
+        let staff: Clerk =
+            self.load(clerk)?.ok_or(StoreError::NotFound { kind: RecordKind::Clerk, id: clerk })?;
         if !staff.active {
             return Err(StoreError::ClerkInactive(clerk));
         }
         let actor = Actor { clerk, role: staff.role };
         let current = load_state(&self.tx, RecordKind::Application, id)?;
-        if current.state.is_empty() {
-            return Err(StoreError::NotFound { kind: RecordKind::Application, id });
-        }
-        let before: Application = serde_json::from_value(Value::Object(current.state.clone()))?;
+        let before: Application =
+            current.decode()?.ok_or(StoreError::NotFound { kind: RecordKind::Application, id })?;
         let action = match action {
             ApplicationAction::Submit { .. } => {
                 let organisation = match before.organisation {
-                    Some(org) => self.load(RecordKind::Organisation, org)?,
+                    Some(org) => self.load::<Organisation>(org)?,
                     None => None,
                 };
                 ApplicationAction::Submit { organisation }
@@ -576,18 +573,20 @@ impl Writer<'_> {
             subject_kind: Some(RecordKind::Application),
             subject: Some(id),
         };
-        let current = load_state(&self.tx, RecordKind::AuditEvent, audit.id)?;
-        let changes = diff(&current.state, &object_of(&audit)?);
-        self.append(RecordKind::AuditEvent, audit.id, current, changes, Some(clerk))?;
+        // A fresh id: the audit event has no state yet, so all its fields are the change.
+        let changes = object_of(&audit)?;
+        self.append(
+            RecordKind::AuditEvent,
+            audit.id,
+            RecordState::default(),
+            changes,
+            Some(clerk),
+        )?;
         Ok(after)
     }
 
-    fn load<R: Record>(&self, kind: RecordKind, id: RecordId) -> Result<Option<R>, StoreError> {
-        let state = load_state(&self.tx, kind, id)?;
-        if state.state.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(serde_json::from_value(Value::Object(state.state))?))
+    fn load<R: Record>(&self, id: RecordId) -> Result<Option<R>, StoreError> {
+        Ok(load_state(&self.tx, R::KIND, id)?.decode()?)
     }
 
     fn write_checked<R: Record>(
@@ -598,11 +597,7 @@ impl Writer<'_> {
     ) -> Result<Option<Event>, StoreError> {
         let invalid = |problems| StoreError::Invalid { kind: R::KIND, problems };
         record.validate().map_err(invalid)?;
-        let before: Option<R> = if current.state.is_empty() {
-            None
-        } else {
-            Some(serde_json::from_value(Value::Object(current.state.clone()))?)
-        };
+        let before: Option<R> = current.decode()?;
         R::check_change(before.as_ref(), record).map_err(invalid)?;
         if changes.is_empty() {
             return Ok(None);
