@@ -6,7 +6,7 @@
 set -euo pipefail
 
 build_packages=(gcc libc6-dev pkg-config)
-test_packages=(tmux)
+test_packages=(tmux softhsm2 opensc openssl)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "test" ]]; then

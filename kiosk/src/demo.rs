@@ -430,6 +430,7 @@ impl Office {
                         status: TokenStatus::Issued,
                         holder_person,
                         holder_organisation,
+                        pin_failures: 0,
                     };
                     let id = token.id;
                     tokens.push(token);
@@ -463,6 +464,7 @@ impl Office {
                     // Every other organisation certificate is confirmed for renewal.
                     renewal_confirmed: n % 2 == 0,
                     revocation: None,
+                    issuance: None,
                 });
                 n += 1;
             }
@@ -476,6 +478,7 @@ impl Office {
                 status: TokenStatus::Blank,
                 holder_person: None,
                 holder_organisation: None,
+                pin_failures: 0,
             });
         }
         if let Some(lost) = tokens.iter_mut().find(|t| t.status == TokenStatus::Issued) {

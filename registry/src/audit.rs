@@ -18,6 +18,19 @@ pub enum AuditAction {
     ClerkSignInFailed,
     DemoProvisioned,
     StoreExported,
+    CaInitialised,
+    CaImported,
+    CrlIssued { crl_number: String, revoked: u32 },
+    CertificateIssued { profile: String, medium: String },
+    CertificateRenewed { same_key: bool },
+    CertificateChanged,
+    CertificateReplaced,
+    CertificateRevoked { reason: String },
+    TokenPinChanged,
+    TokenPinFailed { failures: u32 },
+    TokenLocked,
+    TokenUnlocked,
+    TokenReported { status: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

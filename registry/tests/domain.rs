@@ -261,6 +261,7 @@ fn certificate(holder_kind: HolderKind, days_left: i64, confirmed: bool) -> Cert
         token: None,
         renewal_confirmed: confirmed,
         revocation: None,
+        issuance: None,
     }
 }
 
@@ -589,6 +590,7 @@ fn a_plain_write_cannot_move_an_application_or_revive_a_token_or_certificate() {
         status: TokenStatus::Lost,
         holder_person: None,
         holder_organisation: None,
+        pin_failures: 0,
     };
     let found = Token { status: TokenStatus::Issued, ..token.clone() };
     assert!(Token::check_change(Some(&token), &found).is_err());

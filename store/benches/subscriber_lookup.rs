@@ -115,6 +115,7 @@ fn synthetic_certificate(rng: &mut StdRng, holder: &Person) -> Certificate {
         token: None,
         renewal_confirmed: false,
         revocation: None,
+        issuance: None,
     }
 }
 

@@ -19,7 +19,7 @@ use registry::Problem;
 use registry::application::{Actor, Application, ApplicationAction, TransitionError};
 use registry::audit::{AuditAction, AuditEvent};
 use registry::hlc::{Hlc, HlcClock, valid_node};
-use registry::model::{Clerk, Organisation, Record, RecordId, RecordKind};
+use registry::model::{Certificate, Clerk, Organisation, Record, RecordId, RecordKind, Token};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
@@ -266,6 +266,60 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The certificate with this serial, in any notation (`0A:1B`, `0a1b`).
+    pub fn certificate_by_serial(&self, serial: &str) -> Result<Option<Certificate>, StoreError> {
+        let ids = self.ids_from(
+            "SELECT id FROM certificate_index WHERE serial = ?1",
+            params![serial_key(serial)],
+        )?;
+        match ids.first() {
+            Some(id) => self.get(*id),
+            None => Ok(None),
+        }
+    }
+
+    /// Every revoked certificate, for CRLs.
+    pub fn revoked_certificates(&self) -> Result<Vec<Certificate>, StoreError> {
+        let ids =
+            self.ids_from("SELECT id FROM certificate_index WHERE status = 'revoked'", params![])?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.extend(self.get::<Certificate>(id)?);
+        }
+        Ok(out)
+    }
+
+    /// The token with this chip serial. An office holds tokens by the hundred, not the million:
+    /// a scan of them is cheap.
+    pub fn token_by_serial(&self, serial: &str) -> Result<Option<Token>, StoreError> {
+        let ids = self.ids_from(
+            "SELECT id FROM records WHERE kind = 'token' AND json_extract(state, '$.serial') = ?1",
+            params![serial],
+        )?;
+        match ids.first() {
+            Some(id) => self.get(*id),
+            None => Ok(None),
+        }
+    }
+
+    fn ids_from(
+        &self,
+        sql: &str,
+        args: impl rusqlite::Params,
+    ) -> Result<Vec<RecordId>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(args, |r| r.get::<_, String>(0))?;
+        let mut ids = Vec::new();
+        for row in rows {
+            let text = row?;
+            let id = text.parse().map_err(|_| {
+                StoreError::Corrupt(format!("a record id that is not a ULID: {text}"))
+            })?;
+            ids.push(id);
+        }
+        Ok(ids)
     }
 
     /// Certificates due for renewal at `now` within `days`, soonest first: the expiry index

@@ -98,6 +98,40 @@ pub struct Certificate {
     /// The organisation confirmed this certificate for renewal (renewal-due list, seed 000).
     pub renewal_confirmed: bool,
     pub revocation: Option<Revocation>,
+    /// How and by whom the certificate was made, once the office CA signed it.
+    #[serde(default)]
+    pub issuance: Option<Issuance>,
+}
+
+/// The facts of an issuance the counter needs later: to find the certificate on its token, to
+/// list it in its CA's CRL, to show what it renewed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Issuance {
+    /// The certificate profile (`qualified-person`, …).
+    pub profile: String,
+    /// SHA-256 of the DER certificate, hex.
+    pub sha256: String,
+    /// The issuing CA's subject key identifier, hex: whose CRL lists this certificate.
+    pub issuer_key_id: String,
+    /// Where the private key lives.
+    pub medium: KeyMedium,
+    /// The PKCS#11 CKA_ID shared by the key pair and the certificate on the token, hex.
+    pub key_id: Option<String>,
+    /// `rsa2048`, `rsa3072` or `p256`.
+    pub key_type: String,
+    /// The certificate this one renews, changes or replaces.
+    pub previous: Option<RecordId>,
+    /// The DER certificate, base64: public, and kept so the CA can rewrite a token or publish.
+    pub der_base64: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyMedium {
+    /// Generated on a USB token; it never leaves it.
+    Token,
+    /// A password-protected PKCS#12 file, where the profile allows a soft token.
+    Pkcs12,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -182,11 +216,15 @@ impl Record for Certificate {
         if let (Some(start), Some(end)) = (self.not_before, self.not_after) {
             p.check(end <= start, "not_after", codes::DATE_ORDER);
         }
-        if self.holder_kind.belongs_to_organisation() {
-            p.check(self.holder_organisation.is_none(), "holder_organisation", codes::REQUIRED);
-        }
-        if self.holder_kind != HolderKind::Organisation {
-            p.check(self.holder_person.is_none(), "holder_person", codes::REQUIRED);
+        // Holder links are required on what the counter's wizards make; a certificate issued by
+        // a script (`kiosk token issue`) may name its subject in the DN alone, until linked.
+        if self.issuance.is_none() {
+            if self.holder_kind.belongs_to_organisation() {
+                p.check(self.holder_organisation.is_none(), "holder_organisation", codes::REQUIRED);
+            }
+            if self.holder_kind != HolderKind::Organisation {
+                p.check(self.holder_person.is_none(), "holder_person", codes::REQUIRED);
+            }
         }
         p.check(
             self.status == CertificateStatus::Revoked && self.revocation.is_none(),
@@ -218,6 +256,11 @@ impl Record for Certificate {
             p.check(
                 before.revocation.is_some() && after.revocation != before.revocation,
                 "revocation",
+                codes::CHANGE_NOT_ALLOWED,
+            );
+            p.check(
+                before.issuance.is_some() && after.issuance != before.issuance,
+                "issuance",
                 codes::CHANGE_NOT_ALLOWED,
             );
         }
@@ -280,6 +323,10 @@ pub struct Token {
     pub status: TokenStatus,
     pub holder_person: Option<RecordId>,
     pub holder_organisation: Option<RecordId>,
+    /// Wrong user PINs in a row. Tokens such as SoftHSM2 never lock themselves, so the kiosk
+    /// counts and stops using the token at the configured limit until it is unlocked.
+    #[serde(default)]
+    pub pin_failures: u32,
 }
 
 impl Record for Token {

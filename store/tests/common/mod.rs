@@ -67,5 +67,6 @@ pub fn certificate_for(holder: &Person, serial: &str) -> Certificate {
         token: None,
         renewal_confirmed: false,
         revocation: None,
+        issuance: None,
     }
 }

@@ -56,6 +56,7 @@ fn main() -> ExitCode {
             token: None,
             renewal_confirmed: false,
             revocation: None,
+            issuance: None,
         };
         let written = store.write(None, |w| {
             w.put(&person)?;
