@@ -16,6 +16,9 @@ cargo fmt --all --check
 echo "== lints"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== tests"
+# In-process token tests keep their SoftHSM2 tokens under target/softhsm (.cargo/config.toml);
+# start each run from an empty token directory.
+rm -rf target/softhsm
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e

@@ -50,6 +50,7 @@ fn every_domain_message_id_is_translated() {
         registry::application::TransitionError::ALL_MESSAGE_IDS,
         registry::model::LifecycleError::ALL_MESSAGE_IDS,
         registry::fees::FeeError::ALL_MESSAGE_IDS,
+        tokens::TokenError::ALL_MESSAGE_IDS,
     ]
     .concat();
     let missing: Vec<_> = domain.iter().filter(|id| !english.contains(**id)).collect();

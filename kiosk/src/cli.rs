@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use i18n::Language;
 use registry::ids::IdKind;
 
@@ -59,6 +59,232 @@ pub enum Command {
         #[command(subcommand)]
         command: StoreCommand,
     },
+    /// USB tokens: list, issue, renew, unlock, change PIN, revoke, report lost
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// The office issuing CA: set up, import, revocation lists
+    Ca {
+        #[command(subcommand)]
+        command: CaCommand,
+    },
+}
+
+/// Which token: its PKCS#11 module and its label.
+#[derive(Debug, Clone, Args)]
+pub struct TokenAt {
+    /// The PKCS#11 module of the token (e.g. /usr/lib/softhsm/libsofthsm2.so)
+    #[arg(long, value_name = "PATH")]
+    pub module: PathBuf,
+    /// The token's label, as "kiosk token list" shows it
+    #[arg(long, value_name = "LABEL")]
+    pub token_label: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// The tokens plugged in, with their status in the inventory
+    List {
+        #[arg(long, value_name = "PATH")]
+        module: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Initialise a token from stock: label, SO PIN and user PIN
+    Init {
+        #[command(flatten)]
+        at: TokenAt,
+        #[arg(long, env = "KIOSK_SO_PIN", hide_env_values = true)]
+        so_pin: String,
+        #[arg(long, env = "KIOSK_TOKEN_PIN", hide_env_values = true)]
+        pin: String,
+    },
+    /// Issue a certificate: key pair generated on the token, signed by the office CA (prints
+    /// JSON with serial and sha256). With --pkcs12, into a password-protected file instead.
+    Issue {
+        #[arg(long, value_name = "PATH", required_unless_present = "pkcs12")]
+        module: Option<PathBuf>,
+        #[arg(long, value_name = "LABEL", required_unless_present = "pkcs12")]
+        token_label: Option<String>,
+        /// The holder's PIN [env: KIOSK_TOKEN_PIN]
+        #[arg(
+            long,
+            env = "KIOSK_TOKEN_PIN",
+            hide_env_values = true,
+            required_unless_present = "pkcs12"
+        )]
+        pin: Option<String>,
+        /// qualified-person, standard-person, encryption-person, qualified-organisation,
+        /// standard-organisation, encryption-organisation, person-in-organisation,
+        /// legal-representative
+        #[arg(long, value_name = "NAME")]
+        profile: String,
+        /// The subject, e.g. "CN=陳大文,C=MO,serialNumber=1234567(8)"
+        #[arg(long, value_name = "DN")]
+        subject: String,
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=5))]
+        validity_years: u8,
+        #[arg(long, value_enum, default_value_t = KeyArg::Rsa2048)]
+        key: KeyArg,
+        /// The holder's person record
+        #[arg(long, value_name = "ID")]
+        holder: Option<ulid::Ulid>,
+        /// The holder's organisation record
+        #[arg(long, value_name = "ID")]
+        organisation: Option<ulid::Ulid>,
+        /// No token: write the key and certificate into this PKCS#12 file (profiles that allow it)
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["module", "token_label"], requires = "password")]
+        pkcs12: Option<PathBuf>,
+        /// The PKCS#12 file's password [env: KIOSK_PKCS12_PASSWORD]
+        #[arg(long, env = "KIOSK_PKCS12_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Renew the token's certificate with the same key pair or a new one (prints JSON)
+    Renew {
+        #[command(flatten)]
+        at: TokenAt,
+        #[arg(long, env = "KIOSK_TOKEN_PIN", hide_env_values = true)]
+        pin: String,
+        #[arg(long, conflicts_with = "new_key", required_unless_present = "new_key")]
+        same_key: bool,
+        #[arg(long)]
+        new_key: bool,
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=5))]
+        validity_years: u8,
+    },
+    /// Set a new user PIN with the SO PIN, after checking the holder's identity
+    Unlock {
+        #[command(flatten)]
+        at: TokenAt,
+        #[arg(long, env = "KIOSK_SO_PIN", hide_env_values = true)]
+        so_pin: String,
+        #[arg(long, hide_env_values = true)]
+        new_pin: String,
+    },
+    /// Change the user PIN (needs the current one)
+    ChangePin {
+        #[command(flatten)]
+        at: TokenAt,
+        #[arg(long, env = "KIOSK_TOKEN_PIN", hide_env_values = true)]
+        pin: String,
+        #[arg(long)]
+        new_pin: String,
+    },
+    /// Revoke a certificate (final; its seals are revoked with it)
+    Revoke {
+        #[arg(long, value_name = "HEX")]
+        serial: String,
+        #[arg(long, value_enum)]
+        reason: ReasonArg,
+    },
+    /// Record a token as lost, damaged or retired in the inventory
+    Report {
+        /// The token's serial (chip number)
+        #[arg(long, value_name = "SERIAL")]
+        serial: String,
+        #[arg(long, value_enum)]
+        status: ReportArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaCommand {
+    /// Create a root and an office CA on a token, for a demo or test office (PIN from
+    /// KIOSK_CA_PIN, else asked)
+    Init {
+        #[command(flatten)]
+        at: TokenAt,
+        /// Where to write the PEM chain (office CA, then root)
+        #[arg(long, value_name = "FILE")]
+        out_cert: PathBuf,
+        /// The office's name in the CA names [default: the configured office]
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Make the office CA's key pair on its token and write a CSR for the central CA
+    Request {
+        #[command(flatten)]
+        at: TokenAt,
+        #[arg(long, value_name = "DN")]
+        subject: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Take in the office CA certificate the central CA signed (PEM chain, office CA first)
+    Import {
+        #[command(flatten)]
+        at: TokenAt,
+        #[arg(long, value_name = "FILE")]
+        chain: PathBuf,
+    },
+    /// Write a CRL (DER) of every revoked certificate this office CA issued
+    Crl {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KeyArg {
+    Rsa2048,
+    Rsa3072,
+    P256,
+}
+
+impl From<KeyArg> for tokens::KeyKind {
+    fn from(key: KeyArg) -> Self {
+        match key {
+            KeyArg::Rsa2048 => tokens::KeyKind::Rsa2048,
+            KeyArg::Rsa3072 => tokens::KeyKind::Rsa3072,
+            KeyArg::P256 => tokens::KeyKind::P256,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReasonArg {
+    #[value(name = "keyCompromise")]
+    KeyCompromise,
+    #[value(name = "cessationOfOperation")]
+    CessationOfOperation,
+    #[value(name = "superseded")]
+    Superseded,
+    #[value(name = "affiliationChanged")]
+    AffiliationChanged,
+    #[value(name = "unspecified")]
+    Unspecified,
+}
+
+impl From<ReasonArg> for registry::model::RevocationReason {
+    fn from(reason: ReasonArg) -> Self {
+        use registry::model::RevocationReason as R;
+        match reason {
+            ReasonArg::KeyCompromise => R::KeyCompromise,
+            ReasonArg::CessationOfOperation => R::CessationOfOperation,
+            ReasonArg::Superseded => R::Superseded,
+            ReasonArg::AffiliationChanged => R::AffiliationChanged,
+            ReasonArg::Unspecified => R::Unspecified,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportArg {
+    Lost,
+    Damaged,
+    Retired,
+}
+
+impl From<ReportArg> for registry::model::TokenStatus {
+    fn from(status: ReportArg) -> Self {
+        use registry::model::TokenStatus as T;
+        match status {
+            ReportArg::Lost => T::Lost,
+            ReportArg::Damaged => T::Damaged,
+            ReportArg::Retired => T::Retired,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

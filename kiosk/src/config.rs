@@ -30,6 +30,9 @@ pub struct Config {
     /// What goes to the log file (a tracing filter: `info`, `store=debug`, …).
     #[serde(deserialize_with = "text::required")]
     pub log: String,
+    /// Wrong user PINs in a row after which the kiosk stops using a token until it is unlocked
+    /// (tokens like SoftHSM2 never lock themselves).
+    pub pin_tries: u32,
 }
 
 /// Environment variables arrive untyped, and figment reads `KIOSK_KIOSK_ID=12345` as a number:
@@ -75,6 +78,7 @@ impl Default for Config {
             currency: Currency::Mop,
             utc_offset: "+08:00".into(),
             log: "info".into(),
+            pin_tries: tokens::service::DEFAULT_PIN_TRIES,
         }
     }
 }
@@ -97,10 +101,10 @@ impl Config {
     pub const FILE_NAME: &str = "kiosk.toml";
 
     /// Defaults, then `DATA_DIR/kiosk.toml`, then `KIOSK_LANGUAGE`, `KIOSK_KIOSK_ID`,
-    /// `KIOSK_OFFICE`, `KIOSK_CURRENCY`, `KIOSK_LOG`.
+    /// `KIOSK_OFFICE`, `KIOSK_CURRENCY`, `KIOSK_LOG`, `KIOSK_PIN_TRIES`.
     pub fn load(data_dir: &Path) -> Result<Config, ConfigError> {
         let path = data_dir.join(Self::FILE_NAME);
-        let keys = ["language", "kiosk_id", "office", "currency", "utc_offset", "log"];
+        let keys = ["language", "kiosk_id", "office", "currency", "utc_offset", "log", "pin_tries"];
         let config: Config = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(&path))
             .merge(Env::prefixed("KIOSK_").only(&keys))

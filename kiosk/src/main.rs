@@ -7,6 +7,7 @@ mod commands;
 mod config;
 mod demo;
 mod logging;
+mod token_cmd;
 mod tui;
 
 use std::path::PathBuf;
@@ -61,6 +62,8 @@ pub enum KioskError {
     Store(#[from] store::StoreError),
     #[error(transparent)]
     Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Token(tokens::TokenError),
     #[error("cannot use the data directory {dir}: {source}")]
     DataDir { dir: PathBuf, source: std::io::Error },
     #[error("{0}")]
@@ -75,6 +78,7 @@ impl KioskError {
         match self {
             KioskError::Store(err) => err.category(),
             KioskError::Config(_) => "config",
+            KioskError::Token(err) => err.category(),
             KioskError::DataDir { .. } => "data dir",
             KioskError::Io(_) => "io",
             KioskError::Message(_) => "other",
@@ -96,6 +100,8 @@ impl KioskError {
                 ctx.t_with("error-invalid-record", &detail(list.join("; ")))
             }
             KioskError::Store(_) => ctx.t_with("error-store", &detail(self.to_string())),
+            KioskError::Token(err) => token_cmd::localised(ctx, err)
+                .unwrap_or_else(|| ctx.t_with("error-failed", &detail(err.to_string()))),
             KioskError::DataDir { dir, source } => ctx.t_with(
                 "error-data-dir",
                 &[("dir", dir.display().to_string().into()), ("detail", source.to_string().into())],
@@ -104,6 +110,27 @@ impl KioskError {
             KioskError::Io(_) | KioskError::Message(_) => {
                 ctx.t_with("error-failed", &detail(self.to_string()))
             }
+        }
+    }
+}
+
+impl From<tokens::TokenError> for KioskError {
+    /// Store and disk failures inside a token operation report as themselves.
+    fn from(err: tokens::TokenError) -> Self {
+        match err {
+            tokens::TokenError::Store(e) => KioskError::Store(e),
+            tokens::TokenError::Io(e) => KioskError::Io(e),
+            other => KioskError::Token(other),
+        }
+    }
+}
+
+impl KioskError {
+    /// 1 when the kiosk refused (a wrong PIN, a lost token, a bad subject), 70 when it failed.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            KioskError::Token(err) if token_cmd::is_refusal(err) => 1,
+            _ => EXIT_FAILED,
         }
     }
 }
@@ -142,7 +169,7 @@ fn main() -> ExitCode {
             // The category only: the full text can quote record values.
             tracing::error!(category = err.category(), "command failed");
             eprintln!("{}", err.localised(&ctx));
-            ExitCode::from(EXIT_FAILED)
+            ExitCode::from(err.exit_code())
         }
     }
 }
@@ -155,6 +182,8 @@ fn command_name(command: &Command) -> &'static str {
         Command::Export { .. } => "export",
         Command::Search { .. } => "search",
         Command::Store { .. } => "store",
+        Command::Token { .. } => "token",
+        Command::Ca { .. } => "ca",
     }
 }
 
@@ -174,5 +203,7 @@ fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, KioskError> 
             StoreCommand::Rebuild => commands::store_rebuild(ctx),
             StoreCommand::Stats => commands::store_stats(ctx),
         },
+        Some(Command::Token { command }) => token_cmd::run_token(ctx, command),
+        Some(Command::Ca { command }) => token_cmd::run_ca(ctx, command),
     }
 }

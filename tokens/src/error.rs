@@ -11,6 +11,8 @@ pub enum TokenError {
     Module { path: PathBuf, detail: String },
     #[error("no token labelled {0:?} is present")]
     NoToken(String),
+    #[error("a token label has 1 to 32 bytes: {0:?}")]
+    LabelTooLong(String),
     #[error("wrong PIN: {tries_left} tries left")]
     WrongPin { tries_left: u32 },
     #[error("the token is locked after too many wrong PINs; unlock it with the SO PIN")]
@@ -65,6 +67,7 @@ impl TokenError {
     pub const ALL_MESSAGE_IDS: &[&str] = &[
         "token-error-module",
         "token-error-no-token",
+        "token-error-label-too-long",
         "token-error-wrong-pin",
         "token-error-locked",
         "token-error-wrong-so-pin",
@@ -93,6 +96,7 @@ impl TokenError {
         Some(match self {
             TokenError::Module { .. } => "token-error-module",
             TokenError::NoToken(_) => "token-error-no-token",
+            TokenError::LabelTooLong(_) => "token-error-label-too-long",
             TokenError::WrongPin { .. } => "token-error-wrong-pin",
             TokenError::Locked => "token-error-locked",
             TokenError::WrongSoPin => "token-error-wrong-so-pin",
@@ -123,7 +127,9 @@ impl TokenError {
             TokenError::Module { path, detail } => {
                 vec![("path", path.display().to_string()), ("detail", detail.clone())]
             }
-            TokenError::NoToken(label) => vec![("label", label.clone())],
+            TokenError::NoToken(label) | TokenError::LabelTooLong(label) => {
+                vec![("label", label.clone())]
+            }
             TokenError::WrongPin { tries_left } => vec![("tries", tries_left.to_string())],
             TokenError::NotUsable(status) => vec![("status", status_name(*status).to_owned())],
             TokenError::PinRules(ids) => vec![("detail", ids.join(", "))],

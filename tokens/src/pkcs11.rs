@@ -135,6 +135,10 @@ impl Module {
     /// Initialises the first uninitialised token (a new token from stock, or SoftHSM2's free
     /// slot) with a label, an SO PIN and a user PIN.
     pub fn init_token(&self, label: &str, so_pin: &Pin, pin: &Pin) -> Result<TokenInfo> {
+        // PKCS#11 labels are 32 bytes, blank-padded: a longer one would be cut and not found.
+        if label.is_empty() || label.len() > 32 {
+            return Err(TokenError::LabelTooLong(label.to_owned()));
+        }
         static INIT: Mutex<()> = Mutex::new(());
         let _one_at_a_time = INIT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut free = None;

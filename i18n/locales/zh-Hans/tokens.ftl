@@ -1,0 +1,58 @@
+# USB Key、网点 CA 及证书签发（kiosk token …、kiosk ca …）。
+
+token-error-module = 无法加载 USB Key 软件 { $path }（{ $detail }）。请检查 PKCS#11 模块的路径，或确认已安装 USB Key 厂商的软件。
+token-error-no-token = 未插入标签为“{ $label }”的 USB Key。请插入 USB Key，或用“kiosk token list”核对其标签。
+token-error-label-too-long = USB Key 标签“{ $label }”不可用：标签长度须为 1 至 32 个字节（约 10 个汉字）。
+token-error-wrong-pin = PIN 码错误。还剩 { $tries } 次机会，用完后 USB Key 将被锁定。
+token-error-locked = PIN 码错误次数过多，USB Key 已被锁定。请先核验持有人身份，再用 SO PIN（管理员 PIN 码）解锁。
+token-error-wrong-so-pin = SO PIN（管理员 PIN 码）错误。USB Key 未解锁。
+token-error-wrong-ca-pin = CA 的 USB Key PIN 码错误。未签署任何内容。
+token-error-lost = 该 USB Key 已挂失，不会再解锁或重新签发：请使用新的 USB Key 办理补办。
+token-error-not-usable = 该 USB Key 记录为“{ $status }”，不能使用。请从库存中另取一个新的 USB Key。
+token-error-pin-rules = 新 PIN 码不符合要求：{ $detail }
+token-error-no-certificate = USB Key 中没有本网点签发的证书。
+token-error-no-key = USB Key 中没有该证书的私钥。
+token-error-verification = 已签发的证书未通过校验（{ $detail }），已将其撤销；请重新签发。
+token-error-pkcs11 = USB Key 拒绝执行此操作（{ $detail }）。请拔出后重新插入，再重试。
+token-error-certificate = 无法生成证书（{ $detail }）。
+token-error-subject = 证书主题名称无效：{ $detail }
+token-error-unknown-profile = 没有“{ $profile }”这种证书类型。请使用 qualified-person、standard-person、encryption-person、qualified-organisation、standard-organisation、encryption-organisation、person-in-organisation 或 legal-representative。
+token-error-soft-not-allowed = { $profile } 证书必须签发到 USB Key 中；其私钥不得保存在文件中。
+token-error-key-type = 此处不能使用密钥类型 { $key }。
+token-error-ca-not-configured = 本柜台尚未配置网点 CA。请运行“kiosk ca init”（演示或测试网点）或“kiosk ca import”（使用中心 CA 签发的证书）。
+token-error-ca-exists = 本柜台已有网点 CA，未做任何更改。
+token-error-ca-key-mismatch = CA 的 USB Key 中没有与网点 CA 证书匹配的密钥。请检查 USB Key 和证书文件。
+token-error-certificate-not-found = 本处没有序列号为 { $serial } 的证书记录。
+
+token-list-none = 未插入任何 USB Key。
+token-list-label = 标签
+token-list-serial = 序列号
+token-list-model = 型号
+token-list-status = 状态
+token-status-blank = 空白
+token-status-issued = 已发放
+token-status-lost = 已挂失
+token-status-damaged = 已损坏
+token-status-retired = 已停用
+token-status-new = 尚未登记入库
+token-status-uninitialised = 未初始化（请运行“kiosk token init”）
+token-status-locked = 已锁定（PIN 码错误）
+
+revocation-reason-unspecified = 未指明
+revocation-reason-key-compromise = 私钥泄露
+revocation-reason-affiliation-changed = 所属单位变更
+revocation-reason-superseded = 已被取代
+revocation-reason-cessation-of-operation = 停止运营
+
+ca-pin-prompt = CA 的 USB Key PIN 码：
+ca-pin-needed = 需要 CA 的 USB Key PIN 码：请设置 KIOSK_CA_PIN，或在终端中运行此命令以便输入。
+ca-init-done = 网点 CA“{ $subject }”已就绪，其证书链已写入 { $file }。
+ca-import-done = 已导入网点 CA“{ $subject }”，其密钥位于 USB Key“{ $label }”中。
+ca-request-done = 网点 CA 的证书请求文件已写入 { $file }。请将其发送给中心 CA，再用中心 CA 返回的证书运行“kiosk ca import”。
+ca-crl-done = 证书撤销列表已写入 { $file }（已撤销证书 { $count } 张）。
+token-unlocked = USB Key 已解锁，新 PIN 码可以正常使用。请将 USB Key 交还持有人。
+token-pin-changed = PIN 码已修改。
+token-revoked = 证书 { $serial } 已撤销（{ $reason }）。
+token-reported = USB Key { $serial } 现已记录为“{ $status }”。
+token-initialised = USB Key“{ $label }”已就绪（序列号 { $serial }）。
+token-pkcs12-written = 证书及其私钥已写入 { $file }，并受密码保护。请将该文件交给持有人。

@@ -1,0 +1,377 @@
+//! `kiosk token …` and `kiosk ca …`: the token and CA operations for scripts and operators,
+//! over the same library calls the visit wizards make.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use registry::model::{RevocationReason, TokenStatus};
+use serde::Serialize;
+use tokens::ca::{self, OfficeCa};
+use tokens::service::{Counter, IssueRequest, Renewal};
+use tokens::{Module, Pin, Profile, TokenError};
+use x509_parser::prelude::FromDer;
+
+use crate::cli::{CaCommand, TokenAt, TokenCommand};
+use crate::{Context, KioskError};
+
+fn json_line(value: &impl Serialize) -> Result<String, KioskError> {
+    serde_json::to_string(value).map_err(|e| KioskError::Message(e.to_string()))
+}
+
+/// The CA token's PIN: `KIOSK_CA_PIN`, else asked for on the terminal without echo.
+fn ca_pin(ctx: &Context) -> Result<Pin, KioskError> {
+    if let Some(pin) = std::env::var_os("KIOSK_CA_PIN") {
+        return Ok(Pin::new(pin.to_string_lossy().into_owned()));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(KioskError::Message(ctx.t("ca-pin-needed")));
+    }
+    let answer = rpassword::prompt_password(format!("{} ", ctx.t("ca-pin-prompt")))?;
+    Ok(Pin::from(answer))
+}
+
+fn open_ca(ctx: &Context) -> Result<OfficeCa, KioskError> {
+    let pin = ca_pin(ctx)?;
+    Ok(OfficeCa::open(&ctx.data_dir, &pin)?)
+}
+
+fn session(at: &TokenAt) -> Result<tokens::pkcs11::TokenSession, KioskError> {
+    Ok(Module::load(&at.module)?.open(&at.token_label)?)
+}
+
+fn reason_text(ctx: &Context, reason: RevocationReason) -> String {
+    let id = match reason {
+        RevocationReason::Unspecified => "revocation-reason-unspecified",
+        RevocationReason::KeyCompromise => "revocation-reason-key-compromise",
+        RevocationReason::AffiliationChanged => "revocation-reason-affiliation-changed",
+        RevocationReason::Superseded => "revocation-reason-superseded",
+        RevocationReason::CessationOfOperation => "revocation-reason-cessation-of-operation",
+    };
+    ctx.t(id)
+}
+
+fn status_text(ctx: &Context, status: TokenStatus) -> String {
+    ctx.t(&format!("token-status-{}", tokens::error::status_name(status)))
+}
+
+#[derive(Serialize)]
+struct ListedToken<'a> {
+    #[serde(flatten)]
+    info: &'a tokens::TokenInfo,
+    /// The inventory status; `null` for a token the kiosk has not seen yet.
+    status: Option<&'static str>,
+    /// Locked by the kiosk's count of wrong PINs, or by the device.
+    locked: bool,
+}
+
+pub fn run_token(ctx: &Context, command: TokenCommand) -> Result<ExitCode, KioskError> {
+    match command {
+        TokenCommand::List { module, json } => list(ctx, &module, json),
+        TokenCommand::Init { at, so_pin, pin } => {
+            let (so_pin, pin) = (Pin::from(so_pin), Pin::from(pin));
+            let info = Module::load(&at.module)?.init_token(&at.token_label, &so_pin, &pin)?;
+            println!(
+                "{}",
+                ctx.t_with(
+                    "token-initialised",
+                    &[("label", info.label.into()), ("serial", info.serial.into())]
+                )
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        TokenCommand::Issue {
+            module,
+            token_label,
+            pin,
+            profile,
+            subject,
+            validity_years,
+            key,
+            holder,
+            organisation,
+            pkcs12,
+            password,
+        } => {
+            let request = IssueRequest {
+                profile: Profile::parse(&profile)?,
+                subject: tokens::dn::parse(&subject)?,
+                validity_years,
+                key: key.into(),
+                holder_person: holder,
+                holder_organisation: organisation,
+            };
+            let ca = open_ca(ctx)?;
+            let mut store = ctx.open_store()?;
+            let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries);
+            let issued = match (pkcs12, module, token_label, pin) {
+                (Some(file), ..) => {
+                    let password = Pin::from(password.unwrap_or_default());
+                    let issued =
+                        tokens::soft::issue_pkcs12(&mut counter, &ca, &request, &password, &file)?;
+                    eprintln!(
+                        "{}",
+                        ctx.t_with(
+                            "token-pkcs12-written",
+                            &[("file", file.display().to_string().into())]
+                        )
+                    );
+                    issued
+                }
+                (None, Some(module), Some(token_label), Some(pin)) => {
+                    let session = session(&TokenAt { module, token_label })?;
+                    counter.login(&session, &Pin::from(pin))?;
+                    counter.issue(&ca, &session, &request)?
+                }
+                // clap requires module, label and PIN unless --pkcs12 is given.
+                _ => return Ok(ExitCode::from(2)),
+            };
+            println!("{}", json_line(&issued)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        TokenCommand::Renew { at, pin, same_key, new_key: _, validity_years } => {
+            let ca = open_ca(ctx)?;
+            let session = session(&at)?;
+            let mut store = ctx.open_store()?;
+            let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries);
+            counter.login(&session, &Pin::from(pin))?;
+            let renewal = if same_key { Renewal::SameKey } else { Renewal::NewKey };
+            let issued = counter.renew(&ca, &session, renewal, validity_years)?;
+            println!("{}", json_line(&issued)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        TokenCommand::Unlock { at, so_pin, new_pin } => {
+            let session = session(&at)?;
+            let mut store = ctx.open_store()?;
+            let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries);
+            counter.unlock(&session, &Pin::from(so_pin), &Pin::from(new_pin))?;
+            println!("{}", ctx.t("token-unlocked"));
+            Ok(ExitCode::SUCCESS)
+        }
+        TokenCommand::ChangePin { at, pin, new_pin } => {
+            let session = session(&at)?;
+            let mut store = ctx.open_store()?;
+            let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries);
+            counter.change_pin(&session, &Pin::from(pin), &Pin::from(new_pin))?;
+            println!("{}", ctx.t("token-pin-changed"));
+            Ok(ExitCode::SUCCESS)
+        }
+        TokenCommand::Revoke { serial, reason } => {
+            let reason: RevocationReason = reason.into();
+            let mut store = ctx.open_store()?;
+            let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries);
+            let revoked = counter.revoke(&serial, reason)?;
+            let serial = revoked.serial.unwrap_or(serial);
+            println!(
+                "{}",
+                ctx.t_with(
+                    "token-revoked",
+                    &[("serial", serial.into()), ("reason", reason_text(ctx, reason).into())]
+                )
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        TokenCommand::Report { serial, status } => {
+            let status: TokenStatus = status.into();
+            let mut store = ctx.open_store()?;
+            let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries);
+            let token = counter.report_serial(&serial, status)?;
+            println!(
+                "{}",
+                ctx.t_with(
+                    "token-reported",
+                    &[("serial", token.serial.into()), ("status", status_text(ctx, status).into())]
+                )
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn list(ctx: &Context, module: &Path, json: bool) -> Result<ExitCode, KioskError> {
+    let module = Module::load(module)?;
+    let found = module.tokens()?;
+    let store = ctx.open_store()?;
+    let mut out = std::io::stdout().lock();
+    if found.is_empty() && !json {
+        eprintln!("{}", ctx.t("token-list-none"));
+    }
+    let mut listed = Vec::new();
+    for info in &found {
+        let record = match info.initialized {
+            true => store.token_by_serial(&info.serial)?,
+            false => None,
+        };
+        let locked = info.device_locked
+            || record.as_ref().is_some_and(|t| t.pin_failures >= ctx.config.pin_tries);
+        listed.push(ListedToken {
+            info,
+            status: record.as_ref().map(|t| tokens::error::status_name(t.status)),
+            locked,
+        });
+    }
+    if json {
+        writeln!(out, "{}", json_line(&listed)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !listed.is_empty() {
+        writeln!(
+            out,
+            "{:<24}  {:<18}  {:<28}  {}",
+            ctx.t("token-list-label"),
+            ctx.t("token-list-serial"),
+            ctx.t("token-list-model"),
+            ctx.t("token-list-status")
+        )?;
+    }
+    for token in &listed {
+        let mut status = match token.status {
+            Some(name) => ctx.t(&format!("token-status-{name}")),
+            None if !token.info.initialized => ctx.t("token-status-uninitialised"),
+            None => ctx.t("token-status-new"),
+        };
+        if token.locked {
+            status = format!("{status}, {}", ctx.t("token-status-locked"));
+        }
+        let model = format!("{} {}", token.info.manufacturer, token.info.model);
+        writeln!(
+            out,
+            "{:<24}  {:<18}  {:<28}  {status}",
+            token.info.label, token.info.serial, model
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn subject_of(der: &[u8]) -> String {
+    x509_parser::certificate::X509Certificate::from_der(der)
+        .map(|(_, c)| c.subject().to_string())
+        .unwrap_or_default()
+}
+
+pub fn run_ca(ctx: &Context, command: CaCommand) -> Result<ExitCode, KioskError> {
+    match command {
+        CaCommand::Init { at, out_cert, name } => {
+            let pin = ca_pin(ctx)?;
+            let module = Module::load(&at.module)?;
+            let office = name.unwrap_or_else(|| ctx.config.office.clone());
+            let store = ctx.open_store()?;
+            let made =
+                ca::init(&ctx.data_dir, &module, &at.token_label, &pin, &office, store.now())?;
+            ca::write_file(&out_cert, ca::pem_chain(&made.chain).as_bytes())?;
+            audit_ca(ctx, registry::audit::AuditAction::CaInitialised)?;
+            println!(
+                "{}",
+                ctx.t_with(
+                    "ca-init-done",
+                    &[
+                        ("subject", subject_of(&made.chain[0]).into()),
+                        ("file", out_cert.display().to_string().into())
+                    ]
+                )
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        CaCommand::Request { at, subject, out } => {
+            let pin = ca_pin(ctx)?;
+            let subject = tokens::dn::parse(&subject)?;
+            let module = Module::load(&at.module)?;
+            let csr = ca::request(&module, &at.token_label, &pin, &subject)?;
+            ca::write_file(&out, csr.as_bytes())?;
+            println!(
+                "{}",
+                ctx.t_with("ca-request-done", &[("file", out.display().to_string().into())])
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        CaCommand::Import { at, chain } => {
+            let pin = ca_pin(ctx)?;
+            let text = std::fs::read(&chain)?;
+            let module = Module::load(&at.module)?;
+            ca::import(&ctx.data_dir, &module, &at.token_label, &pin, &text)?;
+            audit_ca(ctx, registry::audit::AuditAction::CaImported)?;
+            let first = ca::read_pem_chain(&text)?;
+            println!(
+                "{}",
+                ctx.t_with(
+                    "ca-import-done",
+                    &[("subject", subject_of(&first[0]).into()), ("label", at.token_label.into())]
+                )
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        CaCommand::Crl { out } => {
+            let ca = open_ca(ctx)?;
+            let mut store = ctx.open_store()?;
+            let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries);
+            let (der, count) = counter.crl(&ca)?;
+            ca::write_file(&out, &der)?;
+            println!(
+                "{}",
+                ctx.t_with(
+                    "ca-crl-done",
+                    &[("file", out.display().to_string().into()), ("count", count.into())]
+                )
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn audit_ca(ctx: &Context, action: registry::audit::AuditAction) -> Result<(), KioskError> {
+    let mut store = ctx.open_store()?;
+    let event = registry::audit::AuditEvent {
+        id: ulid::Ulid::new(),
+        at: store.now(),
+        kiosk: store.kiosk_id().to_owned(),
+        clerk: None,
+        action,
+        subject_kind: None,
+        subject: None,
+    };
+    store.put(None, &event)?;
+    Ok(())
+}
+
+/// The clerk's sentence for a token error: its own message, or the domain's for lifecycle
+/// refusals; PIN rules name each rule broken.
+pub fn localised(ctx: &Context, err: &TokenError) -> Option<String> {
+    match err {
+        TokenError::PinRules(ids) => {
+            let rules: Vec<String> = ids.iter().map(|id| ctx.t(id)).collect();
+            Some(ctx.t_with("token-error-pin-rules", &[("detail", rules.join(" ").into())]))
+        }
+        TokenError::Lifecycle(e) => Some(ctx.t(e.message_id())),
+        other => {
+            let id = other.message_id()?;
+            let args: Vec<(&str, i18n::FluentValue<'_>)> =
+                other.message_args().into_iter().map(|(k, v)| (k, v.into())).collect();
+            Some(ctx.t_with(id, &args))
+        }
+    }
+}
+
+/// Whether the error is the kiosk refusing (exit 1) rather than failing (exit 70).
+pub fn is_refusal(err: &TokenError) -> bool {
+    matches!(
+        err,
+        TokenError::WrongPin { .. }
+            | TokenError::Locked
+            | TokenError::WrongSoPin
+            | TokenError::WrongCaPin
+            | TokenError::Lost
+            | TokenError::NotUsable(_)
+            | TokenError::PinRules(_)
+            | TokenError::Subject(_)
+            | TokenError::UnknownProfile(_)
+            | TokenError::SoftNotAllowed(_)
+            | TokenError::KeyType(_)
+            | TokenError::CaExists
+            | TokenError::CaNotConfigured
+            | TokenError::CertificateNotFound(_)
+            | TokenError::NoToken(_)
+            | TokenError::LabelTooLong(_)
+            | TokenError::NoCertificate
+            | TokenError::Lifecycle(_)
+    )
+}
