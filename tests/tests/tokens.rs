@@ -341,6 +341,16 @@ fn wrong_pins_lock_the_token_and_unlock_makes_the_new_pin_work() {
     // The old PIN no longer opens the token; the new one does.
     assert_eq!(office.issue("holder", PIN, "p256").status.code(), Some(1));
     json(&office.issue("holder", "654321", "p256"));
+    // No PIN, SO PIN or CA PIN reached the log.
+    let logs = office.path("data").join("logs");
+    let mut text = String::new();
+    for entry in std::fs::read_dir(&logs).expect("log directory") {
+        text += &std::fs::read_to_string(entry.expect("entry").path()).expect("log");
+    }
+    assert!(text.contains("wrong token PIN"), "the failures are logged, without the PINs");
+    for secret in [PIN, "000000", "654321", SO_PIN, "11111111", CA_PIN] {
+        assert!(!text.contains(secret), "{secret} is in the log");
+    }
 }
 
 #[test]

@@ -110,7 +110,7 @@ fn public_key_of(der: &[u8]) -> Vec<u8> {
 #[test]
 fn issued_certificates_verify_against_the_office_ca_for_every_key_type() {
     let mut office = office();
-    for key in [KeyKind::P256, KeyKind::Rsa2048] {
+    for key in [KeyKind::P256, KeyKind::Rsa2048, KeyKind::Rsa3072] {
         let label = blank_token(&office.module);
         let session = office.module.open(&label).expect("open");
         let mut counter = Counter::new(&mut office.store, None, 3);
@@ -125,6 +125,8 @@ fn issued_certificates_verify_against_the_office_ca_for_every_key_type() {
         assert_eq!(on_token[0].label, "陳大文");
         let pair = session.find_key_pair(&on_token[0].id).expect("find").expect("key pair");
         assert_eq!(pair.kind, key);
+        // The key pair carries the certificate's label too.
+        assert_eq!(issued.key, key.as_str());
         let (ok, output) = openssl_verify(&office, &on_token[0].der);
         assert!(ok, "{key:?}: {output}");
         // Recorded: the certificate, its token (now issued) and the audit trail.
