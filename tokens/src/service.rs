@@ -132,6 +132,13 @@ impl<'a> Counter<'a> {
         Ok(token)
     }
 
+    /// The token's record, refused when the inventory says it must not be used.
+    fn usable_token(&mut self, info: &TokenInfo) -> Result<Token> {
+        let token = self.token_record(info)?;
+        Self::check_usable(&token)?;
+        Ok(token)
+    }
+
     /// Refuses a token the inventory says must not be used.
     fn check_usable(token: &Token) -> Result<()> {
         match token.status {
@@ -145,8 +152,7 @@ impl<'a> Counter<'a> {
     /// the token is locked until it is unlocked with the SO PIN, whatever the device does.
     pub fn login(&mut self, session: &TokenSession, pin: &Pin) -> Result<Token> {
         let who = self.who();
-        let mut token = self.token_record(session.info())?;
-        Self::check_usable(&token)?;
+        let mut token = self.usable_token(session.info())?;
         if token.pin_failures >= self.pin_tries || session.info().device_locked {
             return Err(TokenError::Locked);
         }
@@ -200,21 +206,9 @@ impl<'a> Counter<'a> {
         session: &TokenSession,
         request: &IssueRequest,
     ) -> Result<Issued> {
-        let token = self.token_record(session.info())?;
-        Self::check_usable(&token)?;
-        let id = session.random(16)?;
-        let pair = session.generate_key_pair(request.key, &id, &request.subject.cn)?;
-        let key = TokenKey::new(session, pair)?;
-        let draft = Draft {
-            profile: request.profile,
-            subject: request.subject.clone(),
-            validity_years: request.validity_years,
-            holder_person: request.holder_person,
-            holder_organisation: request.holder_organisation,
-            previous: None,
-            seals_from: None,
-        };
-        self.sign_and_store(ca, session, &key, token, draft, AuditKind::Issued)
+        let token = self.usable_token(session.info())?;
+        let key = new_key(session, request.key, &request.subject.cn)?;
+        self.sign_and_store(ca, session, &key, token, Draft::issue(request), AuditKind::Issued)
     }
 
     /// Renews the token's current certificate, with the same key pair or a new one. The old
@@ -227,29 +221,17 @@ impl<'a> Counter<'a> {
         renewal: Renewal,
         validity_years: u8,
     ) -> Result<Issued> {
-        let token = self.token_record(session.info())?;
-        Self::check_usable(&token)?;
+        let token = self.usable_token(session.info())?;
         let current = self.current_certificate(session)?;
         let profile = current.profile()?;
-        let draft = Draft {
-            profile,
-            subject: current.record.subject.clone(),
-            validity_years,
-            holder_person: current.record.holder_person,
-            holder_organisation: current.record.holder_organisation,
-            previous: Some(current.record.clone()),
-            seals_from: None,
-        };
+        let subject = current.record.subject.clone();
+        let draft = Draft::after(&current.record, profile, subject, validity_years, false);
         let key = match renewal {
             Renewal::SameKey => {
                 let pair = session.find_key_pair(&current.key_id)?.ok_or(TokenError::NoKey)?;
                 TokenKey::new(session, pair)?
             }
-            Renewal::NewKey => {
-                let kind = current.key_kind;
-                let id = session.random(16)?;
-                TokenKey::new(session, session.generate_key_pair(kind, &id, &draft.subject.cn)?)?
-            }
+            Renewal::NewKey => new_key(session, current.key_kind, &draft.subject.cn)?,
         };
         let issued = self.sign_and_store(
             ca,
@@ -277,22 +259,11 @@ impl<'a> Counter<'a> {
         subject: SubjectDn,
         validity_years: u8,
     ) -> Result<Issued> {
-        let token = self.token_record(session.info())?;
-        Self::check_usable(&token)?;
+        let token = self.usable_token(session.info())?;
         let current = self.current_certificate(session)?;
         let profile = current.profile()?;
-        let id = session.random(16)?;
-        let pair = session.generate_key_pair(current.key_kind, &id, &subject.cn)?;
-        let key = TokenKey::new(session, pair)?;
-        let draft = Draft {
-            profile,
-            subject,
-            validity_years,
-            holder_person: current.record.holder_person,
-            holder_organisation: current.record.holder_organisation,
-            previous: Some(current.record.clone()),
-            seals_from: Some(current.record.id),
-        };
+        let key = new_key(session, current.key_kind, &subject.cn)?;
+        let draft = Draft::after(&current.record, profile, subject, validity_years, true);
         let issued = self.sign_and_store(ca, session, &key, token, draft, AuditKind::Changed)?;
         self.revoke(&current.serial, RevocationReason::Superseded)?;
         session.destroy(current.handle)?;
@@ -316,8 +287,7 @@ impl<'a> Counter<'a> {
         let issuance = old_cert.issuance.clone().ok_or(TokenError::NoCertificate)?;
         let profile = Profile::parse(&issuance.profile)?;
         let key = KeyKind::parse(&issuance.key_type).unwrap_or(KeyKind::P256);
-        let new_token = self.token_record(new_session.info())?;
-        Self::check_usable(&new_token)?;
+        let new_token = self.usable_token(new_session.info())?;
         if old_cert.token == Some(new_token.id) {
             return Err(TokenError::NotUsable(TokenStatus::Issued));
         }
@@ -332,18 +302,9 @@ impl<'a> Counter<'a> {
         if old_cert.status != CertificateStatus::Revoked {
             self.revoke(old_serial, reason)?;
         }
-        let id = new_session.random(16)?;
-        let pair = new_session.generate_key_pair(key, &id, &old_cert.subject.cn)?;
-        let token_key = TokenKey::new(new_session, pair)?;
-        let draft = Draft {
-            profile,
-            subject: old_cert.subject.clone(),
-            validity_years,
-            holder_person: old_cert.holder_person,
-            holder_organisation: old_cert.holder_organisation,
-            previous: Some(old_cert.clone()),
-            seals_from: Some(old_cert.id),
-        };
+        let token_key = new_key(new_session, key, &old_cert.subject.cn)?;
+        let subject = old_cert.subject.clone();
+        let draft = Draft::after(&old_cert, profile, subject, validity_years, true);
         self.sign_and_store(ca, new_session, &token_key, new_token, draft, AuditKind::Replaced)
     }
 
@@ -694,6 +655,47 @@ pub(crate) struct Draft {
     pub previous: Option<Certificate>,
     /// The certificate whose seals move to the new one.
     pub seals_from: Option<RecordId>,
+}
+
+impl Draft {
+    /// A new issuance.
+    pub(crate) fn issue(request: &IssueRequest) -> Draft {
+        Draft {
+            profile: request.profile,
+            subject: request.subject.clone(),
+            validity_years: request.validity_years,
+            holder_person: request.holder_person,
+            holder_organisation: request.holder_organisation,
+            previous: None,
+            seals_from: None,
+        }
+    }
+
+    /// What follows `previous` (renewal, change, replacement): the same holder; the seals move
+    /// over when `seals_follow`.
+    fn after(
+        previous: &Certificate,
+        profile: Profile,
+        subject: SubjectDn,
+        validity_years: u8,
+        seals_follow: bool,
+    ) -> Draft {
+        Draft {
+            profile,
+            subject,
+            validity_years,
+            holder_person: previous.holder_person,
+            holder_organisation: previous.holder_organisation,
+            previous: Some(previous.clone()),
+            seals_from: seals_follow.then_some(previous.id),
+        }
+    }
+}
+
+/// A new key pair on the token, under a fresh random CKA_ID and the holder's name as label.
+fn new_key<'s>(session: &'s TokenSession, kind: KeyKind, label: &str) -> Result<TokenKey<'s>> {
+    let id = session.random(16)?;
+    TokenKey::new(session, session.generate_key_pair(kind, &id, label)?)
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -70,15 +70,7 @@ pub fn issue_pkcs12(
         .write()
         .map_err(|e| TokenError::Certificate(e.to_string()))?;
 
-    let draft = Draft {
-        profile: request.profile,
-        subject: request.subject.clone(),
-        validity_years: request.validity_years,
-        holder_person: request.holder_person,
-        holder_organisation: request.holder_organisation,
-        previous: None,
-        seals_from: None,
-    };
+    let draft = Draft::issue(request);
     let issuance = Issuance {
         profile: request.profile.name().to_owned(),
         sha256: signed.sha256(),
