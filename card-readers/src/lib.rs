@@ -1,6 +1,13 @@
-//! Readers of people and their papers at the counter. The MRZ parser itself is pure and lives in
-//! `registry::mrz`; the devices (PC/SC eMRTD, Mainland ID readers, zbar QR, camera) come with the
-//! card-readers issue.
+//! Readers of people and their papers at the counter: passports and ID cards over PC/SC (ICAO
+//! 9303 eMRTD with BAC, secure messaging and passive authentication), Mainland resident ID card
+//! readers over USB-serial, QR codes through zbar, and the camera. The MRZ parser itself is pure
+//! and lives in `registry::mrz`.
 #![forbid(unsafe_code)]
 
 pub use registry::mrz;
+
+pub mod camera;
+pub mod cn_id;
+pub mod emrtd;
+pub mod photo;
+pub mod qr;

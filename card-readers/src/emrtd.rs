@@ -1,0 +1,1 @@
+//! ICAO 9303 electronic passports and ID cards.
