@@ -1,0 +1,265 @@
+//! A virtual eMRTD for tests, benchmarks and demos: BAC, secure messaging and the LDS files,
+//! served to pcscd through vsmartcard's vpcd socket (or called directly).
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+
+use super::apdu::{Command, Response};
+use super::bac;
+use super::crypto::Key;
+use super::lds;
+use super::sm::SmSession;
+
+/// The ATR: T=1, and historical bytes whose card capabilities announce extended Lc/Le when
+/// `extended`.
+pub fn atr(extended: bool) -> Vec<u8> {
+    let hist = [0x80, 0x73, 0x00, 0x00, if extended { 0x40 } else { 0x00 }];
+    let mut atr = vec![0x3b, 0x80 | hist.len() as u8, 0x80, 0x01];
+    atr.extend_from_slice(&hist);
+    let tck = atr[1..].iter().fold(0u8, |acc, b| acc ^ b);
+    atr.push(tck);
+    atr
+}
+
+/// A passport chip.
+pub struct VirtualPassport {
+    keys: (Key, Key),
+    files: HashMap<u16, Vec<u8>>,
+    /// Refuse BAC, as a PACE-only chip does.
+    pub pace_only: bool,
+    pub extended: bool,
+    selected_app: bool,
+    challenge: Option<[u8; 8]>,
+    session: Option<SmSession>,
+    current: Option<u16>,
+}
+
+impl std::fmt::Debug for VirtualPassport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VirtualPassport").field("files", &self.files.len()).finish_non_exhaustive()
+    }
+}
+
+impl VirtualPassport {
+    /// A chip opened by `mrz_information`, holding `files` (file id → contents).
+    pub fn new(mrz_information: &str, files: HashMap<u16, Vec<u8>>) -> Self {
+        VirtualPassport {
+            keys: bac::document_keys(mrz_information),
+            files,
+            pace_only: false,
+            extended: true,
+            selected_app: false,
+            challenge: None,
+            session: None,
+            current: None,
+        }
+    }
+
+    pub fn atr(&self) -> Vec<u8> {
+        atr(self.extended)
+    }
+
+    /// Power-on or reset: back to before BAC.
+    pub fn reset(&mut self) {
+        self.selected_app = false;
+        self.challenge = None;
+        self.session = None;
+        self.current = None;
+    }
+
+    /// Answers one command APDU.
+    pub fn process(&mut self, apdu: &[u8]) -> Vec<u8> {
+        let status = |sw: u16| Response { data: Vec::new(), sw }.to_bytes();
+        let Some(cmd) = Command::parse(apdu) else { return status(0x6700) };
+        if let Some(mut session) = self.session.take() {
+            if cmd.cla & 0x0c != 0x0c {
+                // Plain commands end the secure session.
+                return status(0x6988);
+            }
+            let Ok(plain) = session.open_command(&cmd) else { return status(0x6988) };
+            let answer = self.secured(&plain);
+            let wrapped = session.protect_response(&answer);
+            self.session = Some(session);
+            return wrapped.to_bytes();
+        }
+        match (cmd.ins, cmd.p1, cmd.p2) {
+            (0xa4, 0x04, _) if cmd.data == lds::AID => {
+                self.selected_app = true;
+                status(0x9000)
+            }
+            (0xa4, 0x04, _) => status(0x6a82),
+            (0xa4, 0x02, _) if cmd.data == lds::EF_CARD_ACCESS.to_be_bytes() => {
+                status(if self.pace_only { 0x9000 } else { 0x6a82 })
+            }
+            (0x84, _, _) if self.selected_app && !self.pace_only => {
+                let challenge: [u8; 8] = rand::random();
+                self.challenge = Some(challenge);
+                Response { data: challenge.to_vec(), sw: 0x9000 }.to_bytes()
+            }
+            (0x84, _, _) => status(0x6d00),
+            (0x82, _, _) => {
+                let Some(rnd_ic) = self.challenge.take() else { return status(0x6985) };
+                match bac::chip_answer(self.keys, rnd_ic, rand::random(), &cmd.data) {
+                    Some((answer, session)) => {
+                        self.session = Some(session);
+                        Response { data: answer, sw: 0x9000 }.to_bytes()
+                    }
+                    None => status(0x6300),
+                }
+            }
+            _ => status(0x6982),
+        }
+    }
+
+    fn secured(&mut self, cmd: &Command) -> Response {
+        let status = |sw: u16| Response { data: Vec::new(), sw };
+        match cmd.ins {
+            0xa4 => {
+                let fid = match cmd.data.as_slice() {
+                    [a, b] => u16::from_be_bytes([*a, *b]),
+                    _ => return status(0x6a80),
+                };
+                if self.files.contains_key(&fid) {
+                    self.current = Some(fid);
+                    status(0x9000)
+                } else {
+                    status(0x6a82)
+                }
+            }
+            0xb0 => {
+                let Some(file) = self.current.and_then(|fid| self.files.get(&fid)) else {
+                    return status(0x6986);
+                };
+                let offset = (usize::from(cmd.p1 & 0x7f) << 8) | usize::from(cmd.p2);
+                if offset >= file.len() {
+                    return status(0x6b00);
+                }
+                let max = if self.extended { 0x7f00 } else { 0xdf };
+                let want = cmd.le.unwrap_or(256).min(max);
+                let end = (offset + want).min(file.len());
+                let sw = if end - offset < want { 0x6282 } else { 0x9000 };
+                Response { data: file[offset..end].to_vec(), sw }
+            }
+            _ => status(0x6d00),
+        }
+    }
+}
+
+/// Serves `card` to the vpcd reader listening on `port` (localhost) until the reader hangs up.
+/// vpcd frames every message with a 2-byte big-endian length; 1-byte messages are power off
+/// (0), power on (1), reset (2) and "send the ATR" (4).
+pub fn serve_vpcd(card: &mut VirtualPassport, port: u16) -> std::io::Result<()> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_nodelay(true)?;
+    loop {
+        let mut len = [0u8; 2];
+        if let Err(e) = stream.read_exact(&mut len) {
+            return if e.kind() == std::io::ErrorKind::UnexpectedEof { Ok(()) } else { Err(e) };
+        }
+        let mut message = vec![0u8; usize::from(u16::from_be_bytes(len))];
+        stream.read_exact(&mut message)?;
+        let reply = match message.as_slice() {
+            [0x00] => None,
+            [0x01] | [0x02] => {
+                card.reset();
+                None
+            }
+            [0x04] => Some(card.atr()),
+            [_] => None,
+            apdu => Some(card.process(apdu)),
+        };
+        if let Some(reply) = reply {
+            let len = u16::try_from(reply.len()).map_err(std::io::Error::other)?;
+            stream.write_all(&len.to_be_bytes())?;
+            stream.write_all(&reply)?;
+        }
+    }
+}
+
+/// A country's passport PKI for tests and demos: a CSCA and a document signer, both P-256.
+pub struct TestPki {
+    pub csca_der: Vec<u8>,
+    pub ds_der: Vec<u8>,
+    ds_key: rcgen::KeyPair,
+}
+
+impl std::fmt::Debug for TestPki {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TestPki")
+    }
+}
+
+impl TestPki {
+    /// A CSCA and a document signer it certifies, for the country `c` (e.g. "UT").
+    pub fn new(c: &str) -> Result<TestPki, rcgen::Error> {
+        use rcgen::{
+            BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose,
+        };
+        let name = |cn: &str| {
+            let mut dn = rcgen::DistinguishedName::new();
+            dn.push(DnType::CountryName, c);
+            dn.push(DnType::CommonName, cn);
+            dn
+        };
+        let csca_key = KeyPair::generate()?;
+        let mut csca = CertificateParams::default();
+        csca.distinguished_name = name("Test CSCA");
+        csca.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+        csca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let csca_cert = csca.self_signed(&csca_key)?;
+        let ds_key = KeyPair::generate()?;
+        let mut ds = CertificateParams::default();
+        ds.distinguished_name = name("Test Document Signer");
+        ds.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        ds.use_authority_key_identifier_extension = true;
+        let issuer = Issuer::from_params(&csca, &csca_key);
+        let ds_cert = ds.signed_by(&ds_key, &issuer)?;
+        Ok(TestPki { csca_der: csca_cert.der().to_vec(), ds_der: ds_cert.der().to_vec(), ds_key })
+    }
+
+    /// The LDS files of a passport with this MRZ and face, the SOD signed by the document signer.
+    pub fn files(&self, mrz: &str, face_jpeg: &[u8]) -> HashMap<u16, Vec<u8>> {
+        use rcgen::SigningKey;
+        let dg1 = lds::build_dg1(mrz);
+        let dg2 = lds::build_dg2(face_jpeg, lds::ImageFormat::Jpeg, 240, 320);
+        let sign = |message: &[u8]| self.ds_key.sign(message).unwrap_or_default();
+        let sod = super::pa::build_sod(&[(1, &dg1), (2, &dg2)], &self.ds_der, &sign);
+        HashMap::from([
+            (lds::EF_COM, lds::build_com()),
+            (lds::DG1, dg1),
+            (lds::DG2, dg2),
+            (lds::EF_SOD, sod),
+        ])
+    }
+}
+
+/// A synthetic face-sized JPEG of about `bytes` bytes (noise compresses badly, so its size is
+/// predictable), for tests and benchmarks.
+pub fn sample_face(bytes: usize) -> Vec<u8> {
+    let (w, h) = (240u32, 320u32);
+    let mut quality = 90u8;
+    loop {
+        let mut seed = 0x2545_f491_u32;
+        let img = image::RgbImage::from_fn(w, h, |x, y| {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            let noise = (seed & 0x3f) as u8;
+            image::Rgb([
+                noise.wrapping_add((x / 2) as u8),
+                noise.wrapping_add((y / 2) as u8),
+                noise,
+            ])
+        });
+        let mut out = Vec::new();
+        let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
+        if img.write_with_encoder(encoder).is_err() {
+            return out;
+        }
+        if out.len() <= bytes || quality <= 10 {
+            return out;
+        }
+        quality -= 5;
+    }
+}
