@@ -7,6 +7,7 @@ pub mod bac;
 pub mod crypto;
 pub mod lds;
 pub mod pa;
+pub mod pcsc;
 pub mod reader;
 pub mod sm;
 pub mod tlv;

@@ -72,11 +72,8 @@ impl VirtualPassport {
     pub fn process(&mut self, apdu: &[u8]) -> Vec<u8> {
         let status = |sw: u16| Response { data: Vec::new(), sw }.to_bytes();
         let Some(cmd) = Command::parse(apdu) else { return status(0x6700) };
-        if let Some(mut session) = self.session.take() {
-            if cmd.cla & 0x0c != 0x0c {
-                // Plain commands end the secure session.
-                return status(0x6988);
-            }
+        // A plain command ends the secure session (ICAO 9303-11) and is taken as plain.
+        if let Some(mut session) = self.session.take().filter(|_| cmd.cla & 0x0c == 0x0c) {
             let Ok(plain) = session.open_command(&cmd) else { return status(0x6988) };
             let answer = self.secured(&plain);
             let wrapped = session.protect_response(&answer);
@@ -150,12 +147,19 @@ impl VirtualPassport {
 /// vpcd frames every message with a 2-byte big-endian length; 1-byte messages are power off
 /// (0), power on (1), reset (2) and "send the ATR" (4).
 pub fn serve_vpcd(card: &mut VirtualPassport, port: u16) -> std::io::Result<()> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    serve(card, TcpStream::connect(("127.0.0.1", port))?)
+}
+
+fn serve(card: &mut VirtualPassport, mut stream: TcpStream) -> std::io::Result<()> {
     stream.set_nodelay(true)?;
     loop {
         let mut len = [0u8; 2];
         if let Err(e) = stream.read_exact(&mut len) {
-            return if e.kind() == std::io::ErrorKind::UnexpectedEof { Ok(()) } else { Err(e) };
+            // The reader hung up, or the card was taken out (the stream shut down).
+            return match e.kind() {
+                std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset => Ok(()),
+                _ => Err(e),
+            };
         }
         let mut message = vec![0u8; usize::from(u16::from_be_bytes(len))];
         stream.read_exact(&mut message)?;
@@ -261,5 +265,97 @@ pub fn sample_face(bytes: usize) -> Vec<u8> {
             return out;
         }
         quality -= 5;
+    }
+}
+
+/// vpcd's first reader ("Virtual PCD 00 00") takes its virtual card on this port.
+pub const VPCD_PORT: u16 = 35963;
+
+/// A running pcscd with vsmartcard's vpcd readers, held exclusively: vpcd's ports are fixed, so
+/// only one test at a time (in any process) may put a virtual card in.
+#[derive(Debug)]
+pub struct PcscdGuard {
+    _lock: std::fs::File,
+}
+
+/// Starts pcscd (in the foreground, detached from this process's lifetime) unless one is
+/// already serving the vpcd readers, and takes the vpcd lock. `scripts/test.sh` stops the
+/// pcscd it did not find running.
+pub fn pcscd() -> std::io::Result<PcscdGuard> {
+    let lock = std::fs::File::create(std::env::temp_dir().join("kiosk-vpcd.lock"))?;
+    lock.lock()?;
+    let has_vpcd = || {
+        super::pcsc::readers()
+            .map(|r| r.iter().any(|r| r.name.starts_with("Virtual PCD")))
+            .unwrap_or(false)
+    };
+    if !has_vpcd() {
+        std::process::Command::new("pcscd")
+            .args(["--foreground", "--info"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| {
+                std::io::Error::other(format!(
+                    "cannot start pcscd ({e}): install pcscd and vsmartcard-vpcd (scripts/deps.sh test)"
+                ))
+            })?;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !has_vpcd() {
+            if std::time::Instant::now() > deadline {
+                return Err(std::io::Error::other("pcscd started but shows no vpcd reader"));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+    Ok(PcscdGuard { _lock: lock })
+}
+
+/// Puts `card` into vpcd's first reader from a thread, and waits until pcscd sees it. The card
+/// stays in until the returned handle's `remove` (or the process ends).
+pub fn insert(card: VirtualPassport) -> std::io::Result<Inserted> {
+    let stream = TcpStream::connect(("127.0.0.1", VPCD_PORT))?;
+    let handle = stream.try_clone()?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let thread = std::thread::spawn(move || {
+        let mut card = card;
+        let result = serve(&mut card, stream);
+        let _ = tx.send(());
+        result
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let present = super::pcsc::readers()
+            .map(|r| r.iter().any(|r| r.name.ends_with("00 00") && r.card_present))
+            .unwrap_or(false);
+        if present {
+            return Ok(Inserted { thread: Some(thread), stream: handle });
+        }
+        if rx.try_recv().is_ok() || std::time::Instant::now() > deadline {
+            let _ = handle.shutdown(std::net::Shutdown::Both);
+            let detail = match thread.join() {
+                Ok(Err(e)) => e.to_string(),
+                _ => "pcscd did not see the virtual card".into(),
+            };
+            return Err(std::io::Error::other(detail));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// A virtual card in the reader; dropping it takes the card out.
+#[derive(Debug)]
+pub struct Inserted {
+    thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+    stream: TcpStream,
+}
+
+impl Drop for Inserted {
+    fn drop(&mut self) {
+        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }

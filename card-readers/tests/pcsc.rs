@@ -1,0 +1,53 @@
+//! The virtual passport behind the real PC/SC stack: pcsc crate → pcscd → vpcd → our chip.
+
+use card_readers::emrtd::pa::passive_authentication;
+use card_readers::emrtd::pcsc::{PcscCard, readers};
+use card_readers::emrtd::reader::{ReadError, read_document};
+use card_readers::emrtd::vcard::{TestPki, VirtualPassport, insert, pcscd, sample_face};
+use card_readers::emrtd::{bac, lds};
+
+const MRZ: &str =
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+
+fn mrz_information() -> String {
+    let mrz = registry::mrz::parse(MRZ, time::macros::date!(2026 - 11 - 21)).expect("mrz");
+    bac::mrz_information(&mrz).expect("dates")
+}
+
+#[test]
+fn a_passport_is_read_through_pcscd_with_bac_and_secure_messaging() {
+    let _pcscd = pcscd().expect("pcscd with vpcd");
+    let pki = TestPki::new("UT").expect("pki");
+    let face = sample_face(20_000);
+    let card = VirtualPassport::new(&mrz_information(), pki.files(MRZ, &face));
+    let inserted = insert(card).expect("card in");
+    let listed = readers().expect("readers");
+    assert!(listed.iter().any(|r| r.name.ends_with("00 00") && r.card_present), "{listed:?}");
+    assert!(listed.iter().any(|r| r.name.ends_with("00 01") && !r.card_present), "{listed:?}");
+
+    let mut chip = PcscCard::connect(None).expect("connect");
+    assert!(chip.reader().ends_with("00 00"));
+    assert_eq!(chip.atr(), VirtualPassport::new("", Default::default()).atr(), "the chip's ATR");
+    let doc = read_document(&mut chip, &mrz_information()).expect("read");
+    assert_eq!(lds::dg1_mrz(&doc.dg1).expect("dg1"), MRZ);
+    assert_eq!(lds::dg2_face(&doc.dg2).expect("dg2").1, face);
+    let pa =
+        passive_authentication(&[(1, &doc.dg1), (2, &doc.dg2)], &doc.sod, &[pki.csca_der.clone()]);
+    assert!(pa.passed, "{pa:?}");
+    assert_eq!(doc.apdus, 11);
+
+    // A wrong MRZ is refused by the chip.
+    let mut chip = PcscCard::connect(None).expect("connect");
+    let err = read_document(&mut chip, "L898902C3674081221204150").expect_err("refused");
+    assert!(matches!(err, ReadError::AccessDenied), "{err:?}");
+
+    drop(inserted);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match PcscCard::connect(None) {
+            Err(ReadError::NoCard) => break,
+            _ if std::time::Instant::now() > deadline => panic!("the card never left the reader"),
+            _ => std::thread::sleep(std::time::Duration::from_millis(50)),
+        }
+    }
+}
