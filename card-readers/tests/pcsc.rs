@@ -51,3 +51,19 @@ fn a_passport_is_read_through_pcscd_with_bac_and_secure_messaging() {
         }
     }
 }
+
+#[test]
+fn a_card_can_be_taken_out_and_another_put_in() {
+    let _pcscd = pcscd().expect("pcscd with vpcd");
+    let pki = TestPki::new("UT").expect("pki");
+    for round in 0..3 {
+        let card = VirtualPassport::new(&mrz_information(), pki.files(MRZ, &sample_face(1_000)));
+        let inserted = insert(card).unwrap_or_else(|e| panic!("round {round}: {e}"));
+        let mut chip = PcscCard::connect(None).expect("connect");
+        read_document(&mut chip, &mrz_information()).expect("read");
+        let mut chip = PcscCard::connect(None).expect("connect");
+        assert!(read_document(&mut chip, "L898902C3674081221204150").is_err());
+        drop(chip);
+        drop(inserted);
+    }
+}

@@ -69,6 +69,56 @@ pub enum Command {
         #[command(subcommand)]
         command: CaCommand,
     },
+    /// Card readers, cameras, tokens and printers, each with its status
+    Devices {
+        #[arg(long)]
+        json: bool,
+        /// The PKCS#11 module whose tokens to list [default: token_module in kiosk.toml]
+        #[arg(long, value_name = "PATH")]
+        module: Option<PathBuf>,
+    },
+    /// Identity documents: passports and ID cards
+    Doc {
+        #[command(subcommand)]
+        command: DocCommand,
+    },
+    /// QR codes
+    Qr {
+        #[command(subcommand)]
+        command: QrCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocCommand {
+    /// Read an ePassport or eID over PC/SC (--mrz), or a Mainland ID card (--cn-reader); prints
+    /// JSON
+    Read {
+        /// The printed MRZ: its lines run together, or separated by newlines
+        #[arg(long, value_name = "LINES", required_unless_present = "cn_reader")]
+        mrz: Option<String>,
+        /// The serial device of a Mainland ID card reader (e.g. /dev/ttyUSB0)
+        #[arg(long, value_name = "DEVICE", conflicts_with_all = ["mrz", "reader", "csca"])]
+        cn_reader: Option<PathBuf>,
+        /// Write the chip's face image (or the Mainland card's WLT photo) to FILE
+        #[arg(long, value_name = "FILE")]
+        photo_out: Option<PathBuf>,
+        /// The PC/SC reader to use [default: the first reader holding a card]
+        #[arg(long, value_name = "NAME")]
+        reader: Option<String>,
+        /// Directory of trusted CSCA certificates [default: DATA_DIR/csca]
+        #[arg(long, value_name = "DIR")]
+        csca: Option<PathBuf>,
+        /// How long to wait for the Mainland reader, in milliseconds
+        #[arg(long, value_name = "MS", default_value_t = 5000)]
+        timeout_ms: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QrCommand {
+    /// Print each QR code's payload in an image file on its own line (exit 1 when none)
+    Decode { file: PathBuf },
 }
 
 /// Which token: its PKCS#11 module and its label.

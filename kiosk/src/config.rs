@@ -33,6 +33,9 @@ pub struct Config {
     /// Wrong user PINs in a row after which the kiosk stops using a token until it is unlocked
     /// (tokens like SoftHSM2 never lock themselves).
     pub pin_tries: u32,
+    /// The PKCS#11 module of the counter's tokens, for `kiosk devices`.
+    #[serde(deserialize_with = "text::optional")]
+    pub token_module: Option<String>,
 }
 
 /// Environment variables arrive untyped, and figment reads `KIOSK_KIOSK_ID=12345` as a number:
@@ -79,6 +82,7 @@ impl Default for Config {
             utc_offset: "+08:00".into(),
             log: "info".into(),
             pin_tries: tokens::service::DEFAULT_PIN_TRIES,
+            token_module: None,
         }
     }
 }
@@ -104,7 +108,16 @@ impl Config {
     /// `KIOSK_OFFICE`, `KIOSK_CURRENCY`, `KIOSK_LOG`, `KIOSK_PIN_TRIES`.
     pub fn load(data_dir: &Path) -> Result<Config, ConfigError> {
         let path = data_dir.join(Self::FILE_NAME);
-        let keys = ["language", "kiosk_id", "office", "currency", "utc_offset", "log", "pin_tries"];
+        let keys = [
+            "language",
+            "kiosk_id",
+            "office",
+            "currency",
+            "utc_offset",
+            "log",
+            "pin_tries",
+            "token_module",
+        ];
         let config: Config = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(&path))
             .merge(Env::prefixed("KIOSK_").only(&keys))

@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod config;
 mod demo;
+mod device_cmd;
 mod logging;
 mod token_cmd;
 mod tui;
@@ -70,6 +71,9 @@ pub enum KioskError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Message(String),
+    /// The kiosk (or a device) said no: the sentence is already in the clerk's language.
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl KioskError {
@@ -82,6 +86,7 @@ impl KioskError {
             KioskError::DataDir { .. } => "data dir",
             KioskError::Io(_) => "io",
             KioskError::Message(_) => "other",
+            KioskError::Refused(_) => "refused",
         }
     }
 
@@ -100,6 +105,7 @@ impl KioskError {
                 ctx.t_with("error-invalid-record", &detail(list.join("; ")))
             }
             KioskError::Store(_) => ctx.t_with("error-store", &detail(self.to_string())),
+            KioskError::Refused(text) => text.clone(),
             KioskError::Token(err) => token_cmd::localised(ctx, err)
                 .unwrap_or_else(|| ctx.t_with("error-failed", &detail(err.to_string()))),
             KioskError::DataDir { dir, source } => ctx.t_with(
@@ -130,6 +136,7 @@ impl KioskError {
     pub fn exit_code(&self) -> u8 {
         match self {
             KioskError::Token(err) if token_cmd::is_refusal(err) => 1,
+            KioskError::Refused(_) => 1,
             _ => EXIT_FAILED,
         }
     }
@@ -184,6 +191,9 @@ fn command_name(command: &Command) -> &'static str {
         Command::Store { .. } => "store",
         Command::Token { .. } => "token",
         Command::Ca { .. } => "ca",
+        Command::Devices { .. } => "devices",
+        Command::Doc { .. } => "doc",
+        Command::Qr { .. } => "qr",
     }
 }
 
@@ -205,5 +215,10 @@ fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, KioskError> 
         },
         Some(Command::Token { command }) => token_cmd::run_token(ctx, command),
         Some(Command::Ca { command }) => token_cmd::run_ca(ctx, command),
+        Some(Command::Devices { json, module }) => device_cmd::devices(ctx, json, module),
+        Some(Command::Doc { command }) => device_cmd::doc(ctx, command),
+        Some(Command::Qr { command: cli::QrCommand::Decode { file } }) => {
+            device_cmd::qr_decode(ctx, &file)
+        }
     }
 }

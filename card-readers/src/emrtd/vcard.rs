@@ -150,7 +150,18 @@ pub fn serve_vpcd(card: &mut VirtualPassport, port: u16) -> std::io::Result<()> 
     serve(card, TcpStream::connect(("127.0.0.1", port))?)
 }
 
-fn serve(card: &mut VirtualPassport, mut stream: TcpStream) -> std::io::Result<()> {
+fn serve(card: &mut VirtualPassport, stream: TcpStream) -> std::io::Result<()> {
+    let shared =
+        std::sync::Mutex::new(std::mem::replace(card, VirtualPassport::new("", HashMap::new())));
+    let result = serve_shared(&shared, stream);
+    *card = shared.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    result
+}
+
+fn serve_shared(
+    card: &std::sync::Mutex<VirtualPassport>,
+    mut stream: TcpStream,
+) -> std::io::Result<()> {
     stream.set_nodelay(true)?;
     loop {
         let mut len = [0u8; 2];
@@ -163,6 +174,7 @@ fn serve(card: &mut VirtualPassport, mut stream: TcpStream) -> std::io::Result<(
         }
         let mut message = vec![0u8; usize::from(u16::from_be_bytes(len))];
         stream.read_exact(&mut message)?;
+        let mut card = card.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let reply = match message.as_slice() {
             [0x00] => None,
             [0x01] | [0x02] => {
@@ -173,6 +185,7 @@ fn serve(card: &mut VirtualPassport, mut stream: TcpStream) -> std::io::Result<(
             [_] => None,
             apdu => Some(card.process(apdu)),
         };
+        drop(card);
         if let Some(reply) = reply {
             let len = u16::try_from(reply.len()).map_err(std::io::Error::other)?;
             stream.write_all(&len.to_be_bytes())?;
@@ -315,32 +328,45 @@ pub fn pcscd() -> std::io::Result<PcscdGuard> {
 /// Puts `card` into vpcd's first reader from a thread, and waits until pcscd sees it. The card
 /// stays in until the returned handle's `remove` (or the process ends).
 pub fn insert(card: VirtualPassport) -> std::io::Result<Inserted> {
-    let stream = TcpStream::connect(("127.0.0.1", VPCD_PORT))?;
-    let handle = stream.try_clone()?;
-    let (tx, rx) = std::sync::mpsc::channel();
-    let thread = std::thread::spawn(move || {
-        let mut card = card;
-        let result = serve(&mut card, stream);
-        let _ = tx.send(());
-        result
-    });
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let present = super::pcsc::readers()
+    let present = || {
+        super::pcsc::readers()
             .map(|r| r.iter().any(|r| r.name.ends_with("00 00") && r.card_present))
-            .unwrap_or(false);
-        if present {
-            return Ok(Inserted { thread: Some(thread), stream: handle });
+            .unwrap_or(false)
+    };
+    // A card taken out a moment ago may still show: wait until pcscd has seen it leave, or the
+    // new card's arrival could not be told from the old card's presence.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while present() {
+        if std::time::Instant::now() > deadline {
+            return Err(std::io::Error::other("another card stays in the virtual reader"));
         }
-        if rx.try_recv().is_ok() || std::time::Instant::now() > deadline {
-            let _ = handle.shutdown(std::net::Shutdown::Both);
-            let detail = match thread.join() {
-                Ok(Err(e)) => e.to_string(),
-                _ => "pcscd did not see the virtual card".into(),
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // vpcd may drop a connection made while it is still closing the last one: then connect
+    // again, with the same card.
+    let card = std::sync::Arc::new(std::sync::Mutex::new(card));
+    loop {
+        let stream = TcpStream::connect(("127.0.0.1", VPCD_PORT))?;
+        let handle = stream.try_clone()?;
+        let shared = std::sync::Arc::clone(&card);
+        let thread = std::thread::spawn(move || serve_shared(&shared, stream));
+        while !thread.is_finished() && !present() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        if present() && !thread.is_finished() {
+            return Ok(Inserted { thread: Some(thread), stream: handle, card });
+        }
+        let _ = handle.shutdown(std::net::Shutdown::Both);
+        let result =
+            thread.join().map_err(|_| std::io::Error::other("the virtual card's thread failed"))?;
+        if std::time::Instant::now() >= deadline {
+            let detail = match result {
+                Err(e) => e.to_string(),
+                Ok(()) => "pcscd did not see the virtual card".into(),
             };
             return Err(std::io::Error::other(detail));
         }
-        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::thread::sleep(std::time::Duration::from_millis(200));
     }
 }
 
@@ -349,6 +375,15 @@ pub fn insert(card: VirtualPassport) -> std::io::Result<Inserted> {
 pub struct Inserted {
     thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
     stream: TcpStream,
+    card: std::sync::Arc<std::sync::Mutex<VirtualPassport>>,
+}
+
+impl Inserted {
+    /// Another document on the reader, without lifting the first off: the next connection
+    /// (which warm-resets the chip) meets the new one.
+    pub fn swap(&self, card: VirtualPassport) {
+        *self.card.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = card;
+    }
 }
 
 impl Drop for Inserted {

@@ -1,0 +1,32 @@
+# Passports and ID cards read over PC/SC (kiosk doc read, kiosk devices).
+
+doc-error-no-reader = No card reader is connected. Check the reader's cable, or choose another reader.
+doc-error-no-card = No card is on the reader. Place the passport's photo page (or the ID card) on the reader.
+doc-error-reader = The card reader failed ({ $detail }). Unplug it, plug it in again and retry.
+doc-error-not-emrtd = This card is not an electronic passport or ID card. Read the MRZ with the document scanner instead.
+doc-error-access-denied = Access denied — check the MRZ. The chip opens only with the document number, birth date and expiry date exactly as printed.
+doc-error-pace-only = This chip only offers PACE, which the kiosk does not support yet. Use the printed MRZ and check the document by eye.
+doc-error-mrz-incomplete = The MRZ has no valid birth or expiry date, so the chip cannot be opened. Check the MRZ.
+doc-error-secure-messaging = The secure connection to the chip broke ({ $detail }). Keep the document still on the reader and retry.
+doc-error-card = The chip refused { $step } (status { $status }). Retry; if it persists, read the MRZ only.
+doc-error-malformed = The chip's data could not be read ({ $detail }). The document may be damaged.
+doc-error-not-an-mrz = This is not an MRZ ({ $detail }). Type the two or three lines exactly as printed.
+pa-check-data_group_hashes = Data on the chip unchanged since issue
+pa-check-sod_signature = Chip data signed by the document signer
+pa-check-document_signer = Document signer certified by the issuing country
+pa-check-csca_trusted = Issuing country's certificate is in the trust store
+pa-passed = passed
+pa-failed = FAILED
+doc-read-summary = Read from { $reader } in { $apdus } commands. Passive authentication: { $result }.
+doc-photo-written = The chip photo was written to { $file }.
+devices-readers = Card readers
+devices-cameras = Cameras
+devices-tokens = Tokens
+devices-printers = Printers
+devices-none = none found
+devices-card-present = card present
+devices-no-card = no card
+devices-unavailable = unavailable: { $detail }
+devices-printers-later = printing is set up with "kiosk print" (not configured yet)
+devices-tokens-no-module = set token_module in kiosk.toml or pass --module to list tokens
+qr-none-found = No QR code was found in the image. Hold the code flat and well lit, and try again.

@@ -1,0 +1,32 @@
+# 经 PC/SC 读取的护照及身份证（kiosk doc read、kiosk devices）。
+
+doc-error-no-reader = 未连接读卡器。请检查读卡器连接线，或选择另一台读卡器。
+doc-error-no-card = 读卡器上没有证件。请将护照照片页（或身份证）放在读卡器上。
+doc-error-reader = 读卡器发生故障（{ $detail }）。请拔出后重新插入，再试一次。
+doc-error-not-emrtd = 此卡不是电子护照或电子身份证。请改用证件扫描仪读取机读区（MRZ）。
+doc-error-access-denied = 拒绝访问 — 请核对机读区（MRZ）。芯片只接受与印刷内容完全相同的证件号码、出生日期及有效期。
+doc-error-pace-only = 此芯片只支持 PACE，本系统暂不支持。请使用印刷的机读区，并目视核对证件。
+doc-error-mrz-incomplete = 机读区没有有效的出生日期或有效期，无法打开芯片。请核对机读区。
+doc-error-secure-messaging = 与芯片的安全连接中断（{ $detail }）。请将证件平放在读卡器上，再试一次。
+doc-error-card = 芯片拒绝了 { $step }（状态 { $status }）。请再试一次；如仍失败，请只读取机读区。
+doc-error-malformed = 无法读取芯片数据（{ $detail }）。证件可能已损坏。
+doc-error-not-an-mrz = 这不是机读区（{ $detail }）。请按印刷内容输入两行或三行。
+pa-check-data_group_hashes = 芯片数据自签发后未被更改
+pa-check-sod_signature = 芯片数据由证件签名机构签名
+pa-check-document_signer = 证件签名机构获签发国家认证
+pa-check-csca_trusted = 签发国家的证书在信任列表内
+pa-passed = 通过
+pa-failed = 不通过
+doc-read-summary = 经 { $reader } 读取，共 { $apdus } 条指令。被动认证：{ $result }。
+doc-photo-written = 芯片照片已写入 { $file }。
+devices-readers = 读卡器
+devices-cameras = 摄像头
+devices-tokens = USB Key
+devices-printers = 打印机
+devices-none = 未找到
+devices-card-present = 有卡
+devices-no-card = 无卡
+devices-unavailable = 无法使用：{ $detail }
+devices-printers-later = 打印机用“kiosk print”设置（尚未设置）
+devices-tokens-no-module = 请在 kiosk.toml 设置 token_module，或用 --module 指定，以列出 USB Key
+qr-none-found = 图片中找不到二维码。请将二维码放平并保持光线充足，再试一次。

@@ -1,0 +1,32 @@
+# 經 PC/SC 讀取的護照及身份證（kiosk doc read、kiosk devices）。
+
+doc-error-no-reader = 未連接讀卡器。請檢查讀卡器連接線，或選擇另一台讀卡器。
+doc-error-no-card = 讀卡器上沒有證件。請將護照相片頁（或身份證）放在讀卡器上。
+doc-error-reader = 讀卡器發生故障（{ $detail }）。請拔出後重新插入，再試一次。
+doc-error-not-emrtd = 此卡不是電子護照或電子身份證。請改用證件掃描器讀取機讀區（MRZ）。
+doc-error-access-denied = 拒絕存取 — 請核對機讀區（MRZ）。晶片只接受與印刷內容完全相同的證件號碼、出生日期及有效日期。
+doc-error-pace-only = 此晶片只支援 PACE，本系統暫不支援。請使用印刷的機讀區，並以目視核對證件。
+doc-error-mrz-incomplete = 機讀區沒有有效的出生日期或有效日期，無法開啟晶片。請核對機讀區。
+doc-error-secure-messaging = 與晶片的安全連線中斷（{ $detail }）。請將證件平放在讀卡器上，再試一次。
+doc-error-card = 晶片拒絕了 { $step }（狀態 { $status }）。請再試一次；如仍失敗，請只讀取機讀區。
+doc-error-malformed = 無法讀取晶片資料（{ $detail }）。證件可能已損壞。
+doc-error-not-an-mrz = 這不是機讀區（{ $detail }）。請按印刷內容輸入兩行或三行。
+pa-check-data_group_hashes = 晶片資料自簽發後未被更改
+pa-check-sod_signature = 晶片資料由證件簽署機構簽署
+pa-check-document_signer = 證件簽署機構獲簽發國家認證
+pa-check-csca_trusted = 簽發國家的證書在信任清單內
+pa-passed = 通過
+pa-failed = 不通過
+doc-read-summary = 經 { $reader } 讀取，共 { $apdus } 個指令。被動認證：{ $result }。
+doc-photo-written = 晶片相片已寫入 { $file }。
+devices-readers = 讀卡器
+devices-cameras = 攝影機
+devices-tokens = 數字證書盤
+devices-printers = 打印機
+devices-none = 未找到
+devices-card-present = 有卡
+devices-no-card = 無卡
+devices-unavailable = 無法使用：{ $detail }
+devices-printers-later = 打印機以「kiosk print」設定（尚未設定）
+devices-tokens-no-module = 請在 kiosk.toml 設定 token_module，或以 --module 指定，以列出數字證書盤
+qr-none-found = 圖片中找不到二維碼。請將二維碼放平並保持光線充足，再試一次。

@@ -1,0 +1,238 @@
+//! `kiosk devices`, `kiosk doc read` and `kiosk qr decode`: the counter's readers for scripts
+//! and diagnostics, over the card-readers library the visit wizards use.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use card_readers::emrtd::{self, pcsc, reader::ReadError};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::cli::DocCommand;
+use crate::{Context, KioskError};
+
+fn args(pairs: Vec<(&'static str, String)>) -> Vec<(&'static str, i18n::FluentValue<'static>)> {
+    pairs.into_iter().map(|(k, v)| (k, i18n::FluentValue::from(v))).collect()
+}
+
+fn refused(text: String) -> KioskError {
+    KioskError::Refused(text)
+}
+
+fn doc_error(ctx: &Context, err: &ReadError) -> KioskError {
+    let text = ctx.t_with(err.message_id(), &args(err.message_args()));
+    match err {
+        ReadError::Reader(_) => KioskError::Message(text),
+        _ => refused(text),
+    }
+}
+
+fn json(value: &impl Serialize) -> Result<String, KioskError> {
+    serde_json::to_string(value).map_err(|e| KioskError::Message(e.to_string()))
+}
+
+fn today(ctx: &Context) -> time::Date {
+    OffsetDateTime::now_utc().to_offset(ctx.office_offset()).date()
+}
+
+pub fn doc(ctx: &Context, command: DocCommand) -> Result<ExitCode, KioskError> {
+    let DocCommand::Read { mrz, cn_reader, photo_out, reader, csca, timeout_ms } = command;
+    if let Some(device) = cn_reader {
+        return cn_read(ctx, &device, photo_out.as_deref(), Duration::from_millis(timeout_ms));
+    }
+    let text = mrz.unwrap_or_default();
+    let printed = match registry::mrz::parse(&emrtd::mrz_lines(&text), today(ctx)) {
+        Ok(mrz) => mrz,
+        Err(e) => {
+            let detail = ctx.t_with(e.message_id(), &args(e.message_args()));
+            eprintln!("{}", ctx.t_with("doc-error-not-an-mrz", &[("detail", detail.into())]));
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let dir = csca.unwrap_or_else(|| ctx.data_dir.join("csca"));
+    let trust = emrtd::load_trust_store(&dir)?;
+    let reading = emrtd::read_document(&printed, reader.as_deref(), &trust, today(ctx))
+        .map_err(|e| doc_error(ctx, &e))?;
+    if let Some(path) = &photo_out {
+        std::fs::write(path, &reading.face)?;
+        eprintln!(
+            "{}",
+            ctx.t_with("doc-photo-written", &[("file", path.display().to_string().into())])
+        );
+    }
+    println!("{}", json(&reading)?);
+    let result = if reading.passive_authentication.passed { "pa-passed" } else { "pa-failed" };
+    eprintln!(
+        "{}",
+        ctx.t_with(
+            "doc-read-summary",
+            &[
+                ("reader", reading.reader.clone().into()),
+                ("apdus", reading.apdus.into()),
+                ("result", ctx.t(result).into())
+            ]
+        )
+    );
+    for check in &reading.passive_authentication.checks {
+        let mark = if check.passed { ctx.t("pa-passed") } else { ctx.t("pa-failed") };
+        eprintln!("  {} — {mark}", ctx.t(&format!("pa-check-{}", check.check)));
+    }
+    // A document whose chip fails passive authentication is not accepted: the answer is "no".
+    Ok(if reading.passive_authentication.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn cn_read(
+    ctx: &Context,
+    device: &Path,
+    photo_out: Option<&Path>,
+    timeout: Duration,
+) -> Result<ExitCode, KioskError> {
+    use card_readers::cn_id::{CnIdReader, DEFAULT_BAUD};
+    let fail = |e: card_readers::cn_id::CnReaderError| {
+        refused(ctx.t_with(e.message_id(), &args(e.message_args())))
+    };
+    let mut reader = CnIdReader::open(device, DEFAULT_BAUD, timeout).map_err(fail)?;
+    let card = reader.read_card().map_err(fail)?;
+    if let Some(path) = photo_out {
+        std::fs::write(path, &card.photo_wlt)?;
+        eprintln!(
+            "{}",
+            ctx.t_with("doc-photo-written", &[("file", path.display().to_string().into())])
+        );
+    }
+    println!("{}", json(&card)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn qr_decode(ctx: &Context, file: &Path) -> Result<ExitCode, KioskError> {
+    let payloads = card_readers::qr::decode_file(file)
+        .map_err(|e| refused(ctx.t_with(e.message_id(), &args(e.message_args()))))?;
+    let mut out = std::io::stdout().lock();
+    for payload in &payloads {
+        out.write_all(payload)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    if payloads.is_empty() {
+        eprintln!("{}", ctx.t("qr-none-found"));
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct Devices {
+    readers: Listing<pcsc::ReaderInfo>,
+    cameras: Listing<CameraEntry>,
+    tokens: Listing<tokens::TokenInfo>,
+    printers: Listing<()>,
+}
+
+/// A kind of device: what was found, or why nothing could be listed.
+#[derive(Serialize)]
+struct Listing<T> {
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
+    devices: Vec<T>,
+}
+
+impl<T> Listing<T> {
+    fn of<E>(result: Result<Vec<T>, E>, detail: impl Fn(&E) -> String) -> Self {
+        match result {
+            Ok(devices) => Listing { status: "ok", detail: None, devices },
+            Err(e) => {
+                Listing { status: "unavailable", detail: Some(detail(&e)), devices: Vec::new() }
+            }
+        }
+    }
+
+    fn not_configured(detail: String) -> Self {
+        Listing { status: "not_configured", detail: Some(detail), devices: Vec::new() }
+    }
+}
+
+#[derive(Serialize)]
+struct CameraEntry {
+    index: Option<u32>,
+    name: String,
+}
+
+pub fn devices(
+    ctx: &Context,
+    json_out: bool,
+    module: Option<PathBuf>,
+) -> Result<ExitCode, KioskError> {
+    let readers = Listing::of(pcsc::readers(), |e: &ReadError| {
+        ctx.t_with(e.message_id(), &args(e.message_args()))
+    });
+    let cameras = Listing::of(
+        card_readers::camera::list_cameras().map(|list| {
+            list.into_iter().map(|c| CameraEntry { index: c.index, name: c.name }).collect()
+        }),
+        |e: &card_readers::camera::CameraError| ctx.t_with(e.message_id(), &args(e.message_args())),
+    );
+    let module = module.or_else(|| ctx.config.token_module.clone().map(PathBuf::from));
+    let tokens = match module {
+        Some(path) => Listing::of(
+            tokens::Module::load(&path).and_then(|m| m.tokens()),
+            |e: &tokens::TokenError| {
+                crate::token_cmd::localised(ctx, e).unwrap_or_else(|| e.to_string())
+            },
+        ),
+        None => Listing::not_configured(ctx.t("devices-tokens-no-module")),
+    };
+    let printers = Listing::not_configured(ctx.t("devices-printers-later"));
+    let all = Devices { readers, cameras, tokens, printers };
+    if json_out {
+        println!("{}", json(&all)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = std::io::stdout().lock();
+    let mut section = |title: &str,
+                       listing_status: &str,
+                       detail: &Option<String>,
+                       lines: Vec<String>|
+     -> std::io::Result<()> {
+        writeln!(out, "{title}")?;
+        match (listing_status, detail) {
+            ("ok", _) if lines.is_empty() => writeln!(out, "  {}", ctx.t("devices-none"))?,
+            ("ok", _) => {
+                for line in lines {
+                    writeln!(out, "  {line}")?;
+                }
+            }
+            ("unavailable", Some(d)) => writeln!(
+                out,
+                "  {}",
+                ctx.t_with("devices-unavailable", &[("detail", d.clone().into())])
+            )?,
+            (_, Some(d)) => writeln!(out, "  {d}")?,
+            _ => {}
+        }
+        Ok(())
+    };
+    let reader_lines = all
+        .readers
+        .devices
+        .iter()
+        .map(|r| {
+            let state = if r.card_present {
+                ctx.t("devices-card-present")
+            } else {
+                ctx.t("devices-no-card")
+            };
+            format!("{} — {state}", r.name)
+        })
+        .collect();
+    section(&ctx.t("devices-readers"), all.readers.status, &all.readers.detail, reader_lines)?;
+    let camera_lines = all.cameras.devices.iter().map(|c| c.name.clone()).collect();
+    section(&ctx.t("devices-cameras"), all.cameras.status, &all.cameras.detail, camera_lines)?;
+    let token_lines =
+        all.tokens.devices.iter().map(|t| format!("{} ({})", t.label, t.serial)).collect();
+    section(&ctx.t("devices-tokens"), all.tokens.status, &all.tokens.detail, token_lines)?;
+    section(&ctx.t("devices-printers"), all.printers.status, &all.printers.detail, Vec::new())?;
+    Ok(ExitCode::SUCCESS)
+}

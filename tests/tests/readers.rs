@@ -1,0 +1,148 @@
+//! `kiosk doc read`, `kiosk qr decode` and `kiosk devices` end to end: the real binary against
+//! pcscd with vpcd and the virtual passport, against QR images made by `qrencode`.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use card_readers::emrtd::vcard::{TestPki, VirtualPassport, insert, pcscd, sample_face};
+use card_readers::emrtd::{bac, lds};
+use serde_json::Value;
+use tests::{kiosk, stderr, stdout};
+
+const MRZ: &str =
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+
+fn mrz_information() -> String {
+    let mrz = registry::mrz::parse(MRZ, time::macros::date!(2026 - 11 - 21)).expect("mrz");
+    bac::mrz_information(&mrz).expect("dates")
+}
+
+fn doc_read(data: &Path, mrz: &str, extra: &[&str]) -> Output {
+    kiosk(data)
+        .env("KIOSK_LANGUAGE", "en")
+        .args(["doc", "read", "--mrz", mrz])
+        .args(extra)
+        .output()
+        .expect("kiosk runs")
+}
+
+#[test]
+fn doc_read_reads_dg1_and_dg2_through_pcscd_and_checks_them() {
+    let _pcscd = pcscd().expect("pcscd with vpcd (scripts/deps.sh test)");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let csca = data.join("csca");
+    std::fs::create_dir_all(&csca).expect("csca dir");
+    let pki = TestPki::new("UT").expect("pki");
+    std::fs::write(csca.join("ut.der"), &pki.csca_der).expect("csca");
+    let face = sample_face(20_000);
+
+    let card =
+        insert(VirtualPassport::new(&mrz_information(), pki.files(MRZ, &face))).expect("card");
+    // The MRZ's lines run together, as a keyboard-wedge scanner may type them.
+    let joined: String = MRZ.lines().collect();
+    let photo = dir.path().join("face.jpg");
+    let out = doc_read(&data, &joined, &["--photo-out", photo.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let json: Value = serde_json::from_str(stdout(&out).trim()).expect("json");
+    assert_eq!(json["document_number"], "L898902C3");
+    assert_eq!(json["surname"], "ERIKSSON");
+    assert_eq!(json["given_names"], "ANNA MARIA");
+    assert_eq!(json["birth_date"], "1974-08-12");
+    assert_eq!(json["passive_authentication"]["passed"], true);
+    let checks = json["passive_authentication"]["checks"].as_array().expect("checks");
+    assert_eq!(checks.len(), 4);
+    assert!(checks.iter().all(|c| c["passed"] == true));
+    assert_eq!(json["face_image"]["format"], "jpeg");
+    assert_eq!(std::fs::read(&photo).expect("photo"), face);
+    assert!(stderr(&out).contains("Passive authentication: passed"), "{}", stderr(&out));
+
+    // The wrong MRZ: the chip refuses, and the clerk is told to check the MRZ.
+    let wrong = MRZ.replace("1204159", "1204167");
+    let out = doc_read(&data, &wrong, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Access denied — check the MRZ"), "{}", stderr(&out));
+
+    // A DG2 changed after signing: read, but passive authentication fails and says where.
+    let mut files = pki.files(MRZ, &face);
+    let dg2 = files.get_mut(&lds::DG2).expect("dg2");
+    let at = dg2.len() - 100;
+    dg2[at] ^= 0x01;
+    card.swap(VirtualPassport::new(&mrz_information(), files));
+    let out = doc_read(&data, MRZ, &[]);
+    assert_eq!(out.status.code(), Some(1), "a failed check is never accepted: {}", stderr(&out));
+    let json: Value = serde_json::from_str(stdout(&out).trim())
+        .unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    assert_eq!(json["passive_authentication"]["passed"], false);
+    let hashes = json["passive_authentication"]["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["check"] == "data_group_hashes")
+        .cloned()
+        .expect("hash check");
+    assert_eq!(hashes["passed"], false);
+    assert!(hashes["detail"].as_str().unwrap_or_default().contains("DG2"));
+
+    // kiosk devices sees the reader with its card.
+    let out = kiosk(&data).args(["devices", "--json"]).output().expect("kiosk");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: Value = serde_json::from_str(stdout(&out).trim()).expect("json");
+    let readers = json["readers"]["devices"].as_array().expect("readers");
+    assert!(
+        readers.iter().any(|r| r["name"].as_str().unwrap_or_default().ends_with("00 00")
+            && r["card_present"] == true),
+        "{json}"
+    );
+    assert!(json["cameras"]["status"].is_string());
+}
+
+#[test]
+fn not_an_mrz_and_no_card_get_clear_answers() {
+    let _pcscd = pcscd().expect("pcscd");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = doc_read(dir.path(), "HELLO", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not an MRZ"), "{}", stderr(&out));
+    let out = doc_read(dir.path(), MRZ, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("No card is on the reader"), "{}", stderr(&out));
+}
+
+fn qrencode(path: &Path, payload: &str) {
+    let out = Command::new("qrencode")
+        .args(["-s", "6", "-m", "4", "-o"])
+        .arg(path)
+        .arg(payload)
+        .output()
+        .expect("qrencode (scripts/deps.sh test)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn qr_decode_returns_chinese_payloads_byte_exact() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, payload) in [
+        ("hant.png", "預約 A-0001 陳大文 澳門特別行政區"),
+        ("hans.png", "预约 粤B-0002 张三 广州市天河区"),
+        ("mixed.png", "KQ1|Ticket №7 — Macau 澳門 / Portuguese: ção"),
+    ] {
+        let path = dir.path().join(name);
+        qrencode(&path, payload);
+        let out = kiosk(dir.path()).args(["qr", "decode"]).arg(&path).output().expect("kiosk");
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(out.stdout, format!("{payload}\n").into_bytes(), "{name}");
+    }
+    // No code in the picture: exit 1 and a message.
+    let blank = dir.path().join("blank.png");
+    image::GrayImage::from_pixel(200, 200, image::Luma([255])).save(&blank).expect("png");
+    let out = kiosk(dir.path())
+        .env("KIOSK_LANGUAGE", "en")
+        .args(["qr", "decode"])
+        .arg(&blank)
+        .output()
+        .expect("kiosk");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    assert!(stderr(&out).contains("No QR code"), "{}", stderr(&out));
+}
