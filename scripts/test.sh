@@ -20,7 +20,16 @@ echo "== tests"
 # start each run from an empty token directory.
 rm -rf target/softhsm
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# The card reader tests start pcscd (with vsmartcard's vpcd readers) when none is running; stop
+# the one they started when the suite ends.
+pcscd_before=$(pgrep -x pcscd || true)
+cleanup() {
+    rm -f "$log"
+    if [[ -z "$pcscd_before" ]]; then
+        pkill -x pcscd 2>/dev/null || true
+    fi
+}
+trap cleanup EXIT
 set +e
 cargo test --workspace --locked 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -41,7 +41,7 @@ fn dg1_and_dg2_are_read_and_pass_passive_authentication() {
         let pa = passive_authentication(
             &[(1, &doc.dg1), (2, &doc.dg2)],
             &doc.sod,
-            &[pki.csca_der.clone()],
+            std::slice::from_ref(&pki.csca_der),
         );
         assert!(pa.passed, "{pa:?}");
         assert_eq!(pa.checks.len(), 4);
@@ -72,8 +72,11 @@ fn a_tampered_dg2_fails_passive_authentication() {
     dg2[last] ^= 0x55;
     let mut card = VirtualPassport::new(&mrz_information(), files);
     let doc = read_document(&mut Direct(&mut card), &mrz_information()).expect("read");
-    let pa =
-        passive_authentication(&[(1, &doc.dg1), (2, &doc.dg2)], &doc.sod, &[pki.csca_der.clone()]);
+    let pa = passive_authentication(
+        &[(1, &doc.dg1), (2, &doc.dg2)],
+        &doc.sod,
+        std::slice::from_ref(&pki.csca_der),
+    );
     assert!(!pa.passed);
     let hashes = pa.checks.iter().find(|c| c.check == "data_group_hashes").expect("check");
     assert!(!hashes.passed);
@@ -91,7 +94,7 @@ fn an_untrusted_csca_and_a_pace_only_chip_are_reported() {
     let pa = passive_authentication(
         &[(1, &doc.dg1), (2, &doc.dg2)],
         &doc.sod,
-        &[other.csca_der.clone()],
+        std::slice::from_ref(&other.csca_der),
     );
     assert!(!pa.passed);
     let ds = pa.checks.iter().find(|c| c.check == "document_signer").expect("check");

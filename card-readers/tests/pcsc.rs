@@ -31,8 +31,11 @@ fn a_passport_is_read_through_pcscd_with_bac_and_secure_messaging() {
     let doc = read_document(&mut chip, &mrz_information()).expect("read");
     assert_eq!(lds::dg1_mrz(&doc.dg1).expect("dg1"), MRZ);
     assert_eq!(lds::dg2_face(&doc.dg2).expect("dg2").1, face);
-    let pa =
-        passive_authentication(&[(1, &doc.dg1), (2, &doc.dg2)], &doc.sod, &[pki.csca_der.clone()]);
+    let pa = passive_authentication(
+        &[(1, &doc.dg1), (2, &doc.dg2)],
+        &doc.sod,
+        std::slice::from_ref(&pki.csca_der),
+    );
     assert!(pa.passed, "{pa:?}");
     assert_eq!(doc.apdus, 11);
 

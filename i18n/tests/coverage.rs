@@ -51,8 +51,20 @@ fn every_domain_message_id_is_translated() {
         registry::model::LifecycleError::ALL_MESSAGE_IDS,
         registry::fees::FeeError::ALL_MESSAGE_IDS,
         tokens::TokenError::ALL_MESSAGE_IDS,
+        card_readers::emrtd::reader::ReadError::ALL_MESSAGE_IDS,
+        card_readers::cn_id::ALL_MESSAGE_IDS,
+        card_readers::qr::QrError::ALL_MESSAGE_IDS,
+        card_readers::qr::PassError::ALL_MESSAGE_IDS,
+        card_readers::qr::OTHER_MESSAGE_IDS,
+        card_readers::camera::CameraError::ALL_MESSAGE_IDS,
+        card_readers::photo::PhotoError::ALL_MESSAGE_IDS,
     ]
     .concat();
+    let checks: Vec<String> = card_readers::emrtd::pa::CHECKS
+        .iter()
+        .map(|c| format!("pa-check-{}", c.replace('_', "-")))
+        .collect();
+    let domain: Vec<&str> = domain.into_iter().chain(checks.iter().map(String::as_str)).collect();
     let missing: Vec<_> = domain.iter().filter(|id| !english.contains(**id)).collect();
     assert!(missing.is_empty(), "no message for {missing:?}");
 }

@@ -77,7 +77,7 @@ pub fn doc(ctx: &Context, command: DocCommand) -> Result<ExitCode, KioskError> {
     );
     for check in &reading.passive_authentication.checks {
         let mark = if check.passed { ctx.t("pa-passed") } else { ctx.t("pa-failed") };
-        eprintln!("  {} — {mark}", ctx.t(&format!("pa-check-{}", check.check)));
+        eprintln!("  {} — {mark}", ctx.t(&format!("pa-check-{}", check.check.replace('_', "-"))));
     }
     // A document whose chip fails passive authentication is not accepted: the answer is "no".
     Ok(if reading.passive_authentication.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
@@ -116,7 +116,7 @@ pub fn qr_decode(ctx: &Context, file: &Path) -> Result<ExitCode, KioskError> {
     }
     out.flush()?;
     if payloads.is_empty() {
-        eprintln!("{}", ctx.t("qr-none-found"));
+        eprintln!("{}", ctx.t(card_readers::qr::NOTHING_FOUND_MESSAGE_ID));
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)

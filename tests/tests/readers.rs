@@ -105,7 +105,7 @@ fn not_an_mrz_and_no_card_get_clear_answers() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("not an MRZ"), "{}", stderr(&out));
     let out = doc_read(dir.path(), MRZ, &[]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("No card is on the reader"), "{}", stderr(&out));
 }
 
@@ -144,5 +144,65 @@ fn qr_decode_returns_chinese_payloads_byte_exact() {
         .expect("kiosk");
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
-    assert!(stderr(&out).contains("No QR code"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("No QR code was seen"), "{}", stderr(&out));
+}
+
+/// A Mainland ID card reader simulated on the master side of a pseudo-terminal; the kiosk opens
+/// the slave side as its serial device.
+fn cn_reader(behaviour: card_readers::cn_id::simulator::Behaviour, extra: &[&str]) -> Output {
+    use card_readers::cn_id::simulator::SimulatedReader;
+    let pty = nix::pty::openpty(None, None).expect("openpty");
+    let path = nix::unistd::ttyname(&pty.slave).expect("ttyname");
+    let simulator = SimulatedReader::new(behaviour).spawn(std::fs::File::from(pty.master));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = kiosk(dir.path())
+        .env("KIOSK_LANGUAGE", "en")
+        .args(["doc", "read", "--cn-reader"])
+        .arg(&path)
+        .args(["--timeout-ms", "500"])
+        .args(extra)
+        .output()
+        .expect("kiosk runs");
+    drop(pty.slave);
+    let _ = simulator.join();
+    out
+}
+
+#[test]
+fn doc_read_reads_a_mainland_id_card_and_survives_garbage() {
+    use card_readers::cn_id::simulator::{Behaviour, SimulatedCard};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let photo = dir.path().join("photo.wlt");
+    let out = cn_reader(
+        Behaviour::Card(SimulatedCard::example()),
+        &["--photo-out", photo.to_str().expect("utf-8")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: Value = serde_json::from_str(stdout(&out).trim()).expect("json");
+    assert_eq!(json["name"], "张三");
+    assert_eq!(json["id_number"], "11010519491231002X");
+    assert_eq!(json["ethnicity"], "汉");
+    assert_eq!(json["birth_date"], "1949-12-31");
+    assert_eq!(json["address"], "广东省广州市天河区某某路1号");
+    assert_eq!(json["authority"], "广州市公安局天河分局");
+    assert_eq!(json["valid_to"], Value::Null);
+    for field in ["sex", "valid_from"] {
+        assert!(json[field].is_string(), "{field}");
+    }
+    assert_eq!(std::fs::read(&photo).expect("photo").len(), 1024);
+    assert!(json.get("photo_wlt").is_none(), "the photo is never printed");
+
+    for behaviour in
+        [Behaviour::Garbage, Behaviour::BadChecksum, Behaviour::NoCard, Behaviour::Silent]
+    {
+        let name = format!("{behaviour:?}");
+        let out = cn_reader(behaviour, &[]);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
+        assert!(stdout(&out).is_empty(), "{name}");
+        assert!(
+            !stderr(&out).is_empty() && !stderr(&out).contains("panicked"),
+            "{name}: {}",
+            stderr(&out)
+        );
+    }
 }

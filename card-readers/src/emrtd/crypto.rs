@@ -83,7 +83,7 @@ pub fn decrypt(key: &Key, data: &[u8]) -> Vec<u8> {
 pub fn pad(data: &[u8]) -> Vec<u8> {
     let mut out = data.to_vec();
     out.push(0x80);
-    while out.len() % 8 != 0 {
+    while !out.len().is_multiple_of(8) {
         out.push(0);
     }
     out

@@ -113,7 +113,7 @@ pub fn build_dg1(mrz: &str) -> Vec<u8> {
 /// DG2 holding one face image in an ISO 19794-5 record.
 pub fn build_dg2(image: &[u8], format: ImageFormat, width: u16, height: u16) -> Vec<u8> {
     let record_len = (14 + 20 + 12 + image.len()) as u32;
-    let mut record = b"FAC\0010\0".to_vec();
+    let mut record = b"FAC\x00010\x00".to_vec();
     record.extend(record_len.to_be_bytes());
     record.extend(1u16.to_be_bytes());
     record.extend((record_len - 14).to_be_bytes());

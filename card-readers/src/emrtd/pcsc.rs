@@ -34,11 +34,20 @@ pub fn readers() -> Result<Vec<ReaderInfo>, ReadError> {
         Err(pcsc::Error::NoReadersAvailable) => return Ok(Vec::new()),
         Err(e) => return Err(ReadError::Reader(e.to_string())),
     };
+    // Ask pcscd for each reader's state rather than connecting: no reset, no power-up, and the
+    // answer is pcscd's own view of insertion and removal.
+    let mut states: Vec<pcsc::ReaderState> = names
+        .iter()
+        .map(|name| pcsc::ReaderState::new(name.clone(), pcsc::State::UNAWARE))
+        .collect();
+    ctx.get_status_change(std::time::Duration::from_millis(0), &mut states)
+        .map_err(|e| ReadError::Reader(e.to_string()))?;
     Ok(names
         .iter()
-        .map(|name| ReaderInfo {
+        .zip(&states)
+        .map(|(name, state)| ReaderInfo {
             name: name.to_string_lossy().into_owned(),
-            card_present: connect_to(&ctx, name).is_ok(),
+            card_present: state.event_state().contains(pcsc::State::PRESENT),
         })
         .collect())
 }
@@ -77,15 +86,17 @@ impl PcscCard {
             None => names.iter().collect(),
         };
         for name in wanted {
-            match connect_to(&ctx, name) {
-                Ok(mut card) => {
-                    // A warm reset: a chip left mid-session by an earlier reading starts clean.
-                    card.reconnect(
-                        pcsc::ShareMode::Shared,
-                        pcsc::Protocols::ANY,
-                        pcsc::Disposition::ResetCard,
-                    )
-                    .map_err(|e| ReadError::Reader(e.to_string()))?;
+            // A warm reset: a chip left mid-session by an earlier reading starts clean.
+            let connected = connect_to(&ctx, name).and_then(|mut card| {
+                card.reconnect(
+                    pcsc::ShareMode::Shared,
+                    pcsc::Protocols::ANY,
+                    pcsc::Disposition::ResetCard,
+                )?;
+                Ok(card)
+            });
+            match connected {
+                Ok(card) => {
                     let atr = card
                         .status2_owned()
                         .map(|status| status.atr().to_vec())
@@ -94,10 +105,13 @@ impl PcscCard {
                     let reader = name.to_string_lossy().into_owned();
                     return Ok(PcscCard { card, atr, reader });
                 }
+                // No card, or one being taken off or put on as we look: not a reader failure.
                 Err(
                     pcsc::Error::NoSmartcard
                     | pcsc::Error::RemovedCard
-                    | pcsc::Error::UnresponsiveCard,
+                    | pcsc::Error::UnresponsiveCard
+                    | pcsc::Error::UnpoweredCard
+                    | pcsc::Error::ResetCard,
                 ) => {}
                 Err(e) => return Err(ReadError::Reader(e.to_string())),
             }

@@ -187,9 +187,11 @@ fn serve_shared(
         };
         drop(card);
         if let Some(reply) = reply {
+            // One write: length and payload in one segment, so no Nagle wait between them.
             let len = u16::try_from(reply.len()).map_err(std::io::Error::other)?;
-            stream.write_all(&len.to_be_bytes())?;
-            stream.write_all(&reply)?;
+            let mut frame = len.to_be_bytes().to_vec();
+            frame.extend_from_slice(&reply);
+            stream.write_all(&frame)?;
         }
     }
 }
@@ -387,10 +389,20 @@ impl Inserted {
 }
 
 impl Drop for Inserted {
+    /// Takes the card out and waits (a few seconds at most) until pcscd has seen it go, so the
+    /// next reader of the slot meets an empty reader, not a card that is leaving.
     fn drop(&mut self) {
         let _ = self.stream.shutdown(std::net::Shutdown::Both);
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
+        }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while std::time::Instant::now() < deadline
+            && super::pcsc::readers()
+                .map(|r| r.iter().any(|r| r.name.ends_with("00 00") && r.card_present))
+                .unwrap_or(false)
+        {
+            std::thread::sleep(std::time::Duration::from_millis(50));
         }
     }
 }

@@ -1,0 +1,37 @@
+# 二维码、预约凭证、摄像头及照片检查（card-readers：qr、camera、photo）。
+
+qr-error-file = 无法读取图片文件（{ $detail }）。请确认文件仍然存在，或重新选择。
+qr-error-image = 该文件不是本系统可读取的图片（{ $detail }）。请使用 JPEG、PNG 或 TIFF 图片。
+qr-error-frame-size = 摄像头传来的画面不完整（{ $width }×{ $height }）。请重试；如问题持续，请拔出摄像头后重新插入。
+qr-nothing-found = 未识别到二维码。请将二维码放平、靠近摄像头并避免反光，或直接输入预约编号。
+qr-pass-not-today = 该预约的时间为 { $slot }，不是今天。请与办理人核对预约，或按现场排队办理。
+qr-pass-not-a-pass = 该二维码不是本注册机构的预约凭证。请出示预约确认信息，或按预约编号查找预约。
+qr-pass-unsupported-version = 该预约凭证的格式（第 { $version } 版）不是本系统可读取的格式。请按预约编号查找预约，并申请更新本系统。
+qr-pass-wrong-field-count = 该预约凭证不完整或已损坏（有 { $found } 个部分，应为 { $expected } 个）。请重新扫描，或按预约编号查找预约。
+qr-pass-bad-appointment-id = 该凭证中的预约号无效。请按预约编号查找预约。
+qr-pass-bad-reference = 该凭证中的预约编号缺失或已损坏。请按办理人的姓名或身份证件查找预约。
+qr-pass-bad-slot = 该凭证中的预约时间无效。请按预约编号查找预约。
+qr-pass-bad-mac-encoding = 该凭证的安全码不完整或已损坏。请重新扫描，或按预约编号查找预约。
+qr-pass-forged = 该预约凭证未通过安全校验：内容已被篡改，或并非本注册机构签发。请勿凭此办理；请按预约编号查找预约，并核验办理人身份。
+camera-error-no-camera = 未找到摄像头 — 请改为上传照片文件。
+camera-error-no-such-camera = 没有第 { $index } 号摄像头（共找到 { $count } 个）。请从列表中选择摄像头。
+camera-error-unsupported = 本电脑没有本系统可用的摄像头接口。请改为上传照片文件。
+camera-error-query = 无法读取摄像头列表（{ $detail }）。请改为上传照片文件，或重新启动本系统。
+camera-error-open = 无法打开摄像头（{ $detail }）。请关闭其他正在使用摄像头的程序、拔出后重新插入摄像头，或改为上传照片文件。
+camera-error-frame = 摄像头没有传来画面（{ $detail }）。请检查连接线后重试。
+camera-error-crashed = 摄像头软件发生故障。请改为上传照片文件；详细信息已记录在日志中。
+camera-error-file-unreadable = 无法读取照片文件（{ $detail }）。请确认文件仍然存在，或重新选择。
+camera-error-file-not-picture = 该文件不是本系统可读取的图片（{ $detail }）。请使用 JPEG、PNG 或 TIFF 图片。
+camera-error-no-frames = 未选择照片文件。请选择文件。
+photo-error-empty = 照片内容为空。请重新拍摄或选择其他文件。
+photo-error-unknown-format = 本系统无法识别该文件的图片格式。请将照片另存为 JPEG 后重新上传。
+photo-error-unsupported-format = 照片不接受 { $format } 格式。请将照片另存为 JPEG、PNG 或 TIFF 后重新上传。
+photo-error-truncated = 照片不完整：文件结尾缺失，可能是复制时中断。请重新拍摄或再次复制文件。
+photo-error-unreadable = 照片已损坏或不完整（{ $detail }）。请重新拍摄或选择其他文件。
+photo-error-too-large = 图片过大，无法打开（每边超过 { $max } 像素）。请另存一份较小的副本后重新上传。
+photo-error-too-small = 照片为 { $width }×{ $height } 像素，至少需要 { $min_width }×{ $min_height } 像素。请靠近重新拍摄，或使用更大的文件。
+photo-error-too-dark = 照片过暗，未达到检测要求。请增加照明并确认镜头未被遮挡，然后重新拍摄。
+photo-error-too-bright = 照片过亮，未达到检测要求。请减弱光线或远离窗户，然后重新拍摄。
+photo-error-blank = 照片为空白，没有拍到任何内容。请将摄像头对准办理人后重新拍摄。
+photo-error-cannot-fit = 无法将照片压缩到 3 MB 以下。请重新拍摄或选择其他文件。
+photo-error-encode = 无法将照片保存为 JPEG（{ $detail }）。请重试；详细信息已记录在日志中。

@@ -1,0 +1,37 @@
+# 二維碼、預約憑證、相機及照片檢查（card-readers：qr、camera、photo）。
+
+qr-error-file = 無法讀取圖片檔案（{ $detail }）。請確認檔案仍然存在，或重新選擇。
+qr-error-image = 此檔案不是本系統可讀取的圖片（{ $detail }）。請使用 JPEG、PNG 或 TIFF 圖片。
+qr-error-frame-size = 相機傳來的畫面不完整（{ $width }×{ $height }）。請再試一次；如問題持續，請拔出相機後重新插入。
+qr-nothing-found = 未能識別二維碼。請將二維碼平放、靠近相機並避免反光，或直接輸入預約編號。
+qr-pass-not-today = 此預約的時間為 { $slot }，並非今天。請與當事人核對預約，或按即場輪候辦理。
+qr-pass-not-a-pass = 此二維碼不是本註冊署的預約憑證。請索取預約確認，或以預約編號查找預約。
+qr-pass-unsupported-version = 此預約憑證的格式（第 { $version } 版）不是本系統可讀取的格式。請以預約編號查找預約，並要求更新本系統。
+qr-pass-wrong-field-count = 此預約憑證不完整或已損壞（有 { $found } 個部分，應為 { $expected } 個）。請重新掃描，或以預約編號查找預約。
+qr-pass-bad-appointment-id = 此憑證內的預約號碼無效。請以預約編號查找預約。
+qr-pass-bad-reference = 此憑證內的預約編號缺失或已損壞。請以當事人的姓名或身份證明文件查找預約。
+qr-pass-bad-slot = 此憑證內的預約時間無效。請以預約編號查找預約。
+qr-pass-bad-mac-encoding = 此憑證的保安碼不完整或已損壞。請重新掃描，或以預約編號查找預約。
+qr-pass-forged = 此預約憑證未能通過保安檢查：內容已被更改，或並非由本註冊署發出。請勿憑此辦理；請以預約編號查找預約，並核實當事人身份。
+camera-error-no-camera = 找不到相機 — 請改為載入照片檔案。
+camera-error-no-such-camera = 沒有第 { $index } 號相機（共找到 { $count } 部）。請從清單中選擇相機。
+camera-error-unsupported = 本電腦沒有本系統可使用的相機介面。請改為載入照片檔案。
+camera-error-query = 無法讀取相機清單（{ $detail }）。請改為載入照片檔案，或重新啟動本系統。
+camera-error-open = 無法開啟相機（{ $detail }）。請關閉其他正在使用相機的程式、拔出後重新插入相機，或改為載入照片檔案。
+camera-error-frame = 相機未有傳來畫面（{ $detail }）。請檢查連接線後再試一次。
+camera-error-crashed = 相機軟件發生故障。請改為載入照片檔案；詳情已記錄於日誌。
+camera-error-file-unreadable = 無法讀取照片檔案（{ $detail }）。請確認檔案仍然存在，或重新選擇。
+camera-error-file-not-picture = 此檔案不是本系統可讀取的圖片（{ $detail }）。請使用 JPEG、PNG 或 TIFF 圖片。
+camera-error-no-frames = 未有選擇照片檔案。請選擇檔案。
+photo-error-empty = 照片內容為空。請重新拍攝或選擇其他檔案。
+photo-error-unknown-format = 本系統無法識別此檔案的圖片格式。請將照片另存為 JPEG 後重新上傳。
+photo-error-unsupported-format = 照片不接受 { $format } 格式。請將照片另存為 JPEG、PNG 或 TIFF 後重新上傳。
+photo-error-truncated = 照片不完整：檔案結尾缺失，可能是複製時中斷。請重新拍攝或再次複製檔案。
+photo-error-unreadable = 照片已損壞或不完整（{ $detail }）。請重新拍攝或選擇其他檔案。
+photo-error-too-large = 圖片過大，無法開啟（每邊超過 { $max } 像素）。請另存較小的副本後重新上傳。
+photo-error-too-small = 照片為 { $width }×{ $height } 像素，最少須為 { $min_width }×{ $min_height } 像素。請靠近重新拍攝，或使用較大的檔案。
+photo-error-too-dark = 照片過暗，未達檢測要求。請加強照明並確認鏡頭未被遮擋，然後重新拍攝。
+photo-error-too-bright = 照片過亮，未達檢測要求。請減弱光線或遠離窗戶，然後重新拍攝。
+photo-error-blank = 照片為空白，未有拍攝到任何內容。請將相機對準當事人後重新拍攝。
+photo-error-cannot-fit = 無法將照片縮小至 3 MB 以下。請重新拍攝或選擇其他檔案。
+photo-error-encode = 無法將照片儲存為 JPEG（{ $detail }）。請再試一次；詳情已記錄於日誌。
