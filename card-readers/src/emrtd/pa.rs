@@ -576,6 +576,67 @@ mod tests {
         assert_eq!(curve_of(&t), Ok(OID_BP256));
     }
 
+    /// A SubjectPublicKeyInfo for an EC point with the given parameters (DER).
+    fn ec_spki(params: Vec<u8>, point: &[u8]) -> Vec<u8> {
+        let mut alg = tlv::encode(0x06, OID_EC_PUBLIC_KEY);
+        alg.extend(params);
+        let mut bits = vec![0];
+        bits.extend_from_slice(point);
+        let mut spki = tlv::encode(0x30, &alg);
+        spki.extend(tlv::encode(0x03, &bits));
+        tlv::encode(0x30, &spki)
+    }
+
+    fn explicit_params(curve: usize) -> Vec<u8> {
+        let int = |hex_text: &str| {
+            let mut v = vec![0];
+            v.extend(hex::decode(hex_text).expect("hex"));
+            tlv::encode(0x02, &v)
+        };
+        let mut field = tlv::encode(0x06, &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x01, 0x01]);
+        field.extend(int(CURVES[curve].1));
+        let mut params = tlv::encode(0x02, &[1]);
+        params.extend(tlv::encode(0x30, &field));
+        params.extend(tlv::encode(0x30, &[]));
+        params.extend(tlv::encode(0x04, &[4]));
+        params.extend(int(CURVES[curve].2));
+        tlv::encode(0x30, &params)
+    }
+
+    /// Real passports sign with brainpool curves, some spelling the curve out as explicit
+    /// parameters: both verify, and a changed message does not.
+    #[test]
+    fn brainpool_signatures_verify_with_named_and_explicit_curves() {
+        use ecdsa::signature::hazmat::PrehashSigner;
+        let key =
+            ecdsa::SigningKey::<bp256::BrainpoolP256r1>::from_slice(&[0x42; 32]).expect("key");
+        let point = key.verifying_key().to_sec1_point(false);
+        let message = b"signed attributes";
+        let digest = Hash::Sha256.digest(message);
+        let signature: ecdsa::der::Signature<bp256::BrainpoolP256r1> =
+            key.sign_prehash(&digest).expect("sign");
+        let ecdsa_sha256 = tlv::encode(
+            0x30,
+            &tlv::encode(0x06, &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02]),
+        );
+        for params in [tlv::encode(0x06, OID_BP256), explicit_params(2)] {
+            let spki = ec_spki(params, point.as_bytes());
+            assert_eq!(
+                verify(&spki, &ecdsa_sha256, Hash::Sha256, message, signature.as_bytes()),
+                Ok(())
+            );
+            assert!(
+                verify(&spki, &ecdsa_sha256, Hash::Sha256, b"changed", signature.as_bytes())
+                    .is_err()
+            );
+        }
+        // A key on a curve the kiosk does not know is refused, not waved through.
+        let unknown = ec_spki(tlv::encode(0x06, &[0x2b, 0x81, 0x04, 0x00, 0x23]), point.as_bytes());
+        assert!(
+            verify(&unknown, &ecdsa_sha256, Hash::Sha256, message, signature.as_bytes()).is_err()
+        );
+    }
+
     proptest! {
         #[test]
         fn any_sod_bytes_are_read_or_refused(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
