@@ -87,6 +87,11 @@ pub enum Command {
         #[command(subcommand)]
         command: QrCommand,
     },
+    /// Photos of the person at the counter
+    Photo {
+        #[command(subcommand)]
+        command: PhotoCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -113,6 +118,19 @@ pub enum DocCommand {
         #[arg(long, value_name = "MS", default_value_t = 5000)]
         timeout_ms: u64,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PhotoCommand {
+    /// Check a photo against the counter's rules (JPEG, PNG or TIFF; size; exposure) and write it
+    /// re-encoded as JPEG under 3 MB; prints JSON
+    Check {
+        file: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Show the chip's photo and the counter's photo side by side
+    Compare { chip: PathBuf, captured: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,6 +8,7 @@ mod config;
 mod demo;
 mod device_cmd;
 mod logging;
+mod photos;
 mod token_cmd;
 mod tui;
 
@@ -194,6 +195,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Devices { .. } => "devices",
         Command::Doc { .. } => "doc",
         Command::Qr { .. } => "qr",
+        Command::Photo { .. } => "photo",
     }
 }
 
@@ -220,5 +222,9 @@ fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, KioskError> 
         Some(Command::Qr { command: cli::QrCommand::Decode { file } }) => {
             device_cmd::qr_decode(ctx, &file)
         }
+        Some(Command::Photo { command }) => match command {
+            cli::PhotoCommand::Check { file, out } => photos::check(ctx, &file, out.as_deref()),
+            cli::PhotoCommand::Compare { chip, captured } => photos::compare(ctx, &chip, &captured),
+        },
     }
 }

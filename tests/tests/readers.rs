@@ -206,3 +206,41 @@ fn doc_read_reads_a_mainland_id_card_and_survives_garbage() {
         );
     }
 }
+
+#[test]
+fn photo_check_accepts_a_good_photo_and_refuses_a_bad_one_with_the_reason() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = dir.path().join("good.png");
+    image::RgbImage::from_fn(600, 800, |x, y| {
+        let v = ((x * 7 + y * 13) % 200 + 30) as u8;
+        image::Rgb([v, v.wrapping_add(10), v.wrapping_sub(10)])
+    })
+    .save(&good)
+    .expect("png");
+    let out_file = dir.path().join("good.jpg");
+    let out = kiosk(dir.path())
+        .args(["photo", "check"])
+        .arg(&good)
+        .arg("--out")
+        .arg(&out_file)
+        .output()
+        .expect("kiosk");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: Value = serde_json::from_str(stdout(&out).trim()).expect("json");
+    let written = std::fs::read(&out_file).expect("jpeg");
+    assert!(written.starts_with(&[0xff, 0xd8]));
+    assert!(written.len() <= 3 * 1024 * 1024);
+    assert_eq!(json["bytes"].as_u64(), Some(written.len() as u64));
+
+    let tiny = dir.path().join("tiny.png");
+    image::RgbImage::from_pixel(50, 50, image::Rgb([120, 110, 100])).save(&tiny).expect("png");
+    let out = kiosk(dir.path())
+        .env("KIOSK_LANGUAGE", "en")
+        .args(["photo", "check"])
+        .arg(&tiny)
+        .output()
+        .expect("kiosk");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    assert!(stderr(&out).contains("50"), "the clerk is told the size: {}", stderr(&out));
+}
