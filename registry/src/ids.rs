@@ -213,8 +213,9 @@ fn is_province_code(code: u32) -> bool {
     matches!(code, 11..=15 | 21..=23 | 31..=37 | 41..=46 | 50..=54 | 61..=65 | 71 | 81 | 82 | 83 | 91)
 }
 
-/// A real calendar date from 1900 on, from 8 ASCII digits YYYYMMDD.
-fn yyyymmdd(digits: &str) -> Option<Date> {
+/// A real calendar date from 1900 on, from 8 ASCII digits YYYYMMDD (as Mainland ID numbers
+/// and cards write dates).
+pub fn yyyymmdd(digits: &str) -> Option<Date> {
     if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }

@@ -54,6 +54,29 @@ pub struct Issued {
     pub der: Vec<u8>,
 }
 
+impl Issued {
+    pub(crate) fn new(
+        record: &Certificate,
+        draft: &Draft,
+        key: KeyKind,
+        token: Option<String>,
+        signed: Signed,
+    ) -> Issued {
+        Issued {
+            certificate: record.id,
+            serial: signed.serial.clone(),
+            sha256: signed.sha256(),
+            not_before: signed.not_before,
+            not_after: signed.not_after,
+            profile: draft.profile.name(),
+            key: key.as_str(),
+            token,
+            previous_serial: draft.previous.as_ref().and_then(|c| c.serial.clone()),
+            der: signed.der,
+        }
+    }
+}
+
 /// The counter: the store it records into, who is at the keyboard, and the PIN policy.
 pub struct Counter<'a> {
     pub store: &'a mut Store,
@@ -505,18 +528,8 @@ impl<'a> Counter<'a> {
             return Err(err);
         }
         tracing::info!(certificate = %record.id, profile = draft.profile.name(), "certificate issued");
-        Ok(Issued {
-            certificate: record.id,
-            serial: signed.serial.clone(),
-            sha256: signed.sha256(),
-            not_before: signed.not_before,
-            not_after: signed.not_after,
-            profile: draft.profile.name(),
-            key: key.kind().as_str(),
-            token: Some(session.info().serial.clone()),
-            previous_serial: draft.previous.and_then(|c| c.serial),
-            der: signed.der,
-        })
+        let token = Some(session.info().serial.clone());
+        Ok(Issued::new(&record, &draft, key.kind(), token, signed))
     }
 
     /// Reads the certificate back from the token and proves it: the bytes are those signed, the

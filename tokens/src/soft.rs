@@ -83,16 +83,5 @@ pub fn issue_pkcs12(
     };
     let record = counter.record_issuance(&draft, &signed, issuance, None, AuditKind::Issued)?;
     write_atomically(path, &bytes)?;
-    Ok(Issued {
-        certificate: record.id,
-        serial: signed.serial.clone(),
-        sha256: signed.sha256(),
-        not_before: signed.not_before,
-        not_after: signed.not_after,
-        profile: request.profile.name(),
-        key: KeyKind::P256.as_str(),
-        token: None,
-        previous_serial: None,
-        der: signed.der,
-    })
+    Ok(Issued::new(&record, &draft, KeyKind::P256, None, signed))
 }

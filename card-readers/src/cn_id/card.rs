@@ -5,7 +5,7 @@ use std::fmt;
 use std::ops::Range;
 
 use serde::Serialize;
-use time::{Date, Month};
+use time::Date;
 
 use super::CnReaderError;
 
@@ -296,17 +296,7 @@ fn non_empty(text: &[u8], which: CardField) -> Result<String, CnReaderError> {
 }
 
 fn date(text: &[u8], which: CardField) -> Result<Date, CnReaderError> {
-    yyyymmdd(&field(text, which)?).ok_or(CnReaderError::CardData { field: which })
-}
-
-fn yyyymmdd(digits: &str) -> Option<Date> {
-    if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let year: i32 = digits.get(0..4)?.parse().ok()?;
-    let month: u8 = digits.get(4..6)?.parse().ok()?;
-    let day: u8 = digits.get(6..8)?.parse().ok()?;
-    Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
+    registry::ids::yyyymmdd(&field(text, which)?).ok_or(CnReaderError::CardData { field: which })
 }
 
 #[cfg(test)]

@@ -42,8 +42,9 @@ impl<'a> Tlv<'a> {
     }
 }
 
-/// Reads one TLV from the start of `input`; returns it and the rest.
-pub fn parse(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), TlvError> {
+/// The tag, the header's length and the value's length of the TLV at the start of `input`;
+/// only the header needs to be there.
+fn header(input: &[u8]) -> Result<(u32, usize, usize), TlvError> {
     let mut i = 0usize;
     let first = *input.first().ok_or(TlvError("empty input where a tag was expected"))?;
     let mut tag = u32::from(first);
@@ -75,8 +76,14 @@ pub fn parse(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), TlvError> {
         i += count;
         bytes.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b))
     };
-    let end = i.checked_add(len).ok_or(TlvError("length overflows"))?;
-    let value = input.get(i..end).ok_or(TlvError("value shorter than its length"))?;
+    Ok((tag, i, len))
+}
+
+/// Reads one TLV from the start of `input`; returns it and the rest.
+pub fn parse(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), TlvError> {
+    let (tag, start, len) = header(input)?;
+    let end = start.checked_add(len).ok_or(TlvError("length overflows"))?;
+    let value = input.get(start..end).ok_or(TlvError("value shorter than its length"))?;
     Ok((Tlv { tag, value, raw: &input[..end] }, &input[end..]))
 }
 
@@ -98,28 +105,9 @@ pub fn parse_all(mut input: &[u8]) -> Result<Vec<Tlv<'_>>, TlvError> {
 
 /// How many bytes the TLV at the start of `header` takes in all, from its first bytes (tag and
 /// length): how much of a file to read. `None` until enough of the header is there.
-pub fn total_length(header: &[u8]) -> Option<usize> {
-    let mut i = 1usize;
-    if header.first()? & 0x1f == 0x1f {
-        while header.get(i)? & 0x80 != 0 {
-            i += 1;
-        }
-        i += 1;
-    }
-    let len_byte = *header.get(i)?;
-    i += 1;
-    let len = if len_byte < 0x80 {
-        usize::from(len_byte)
-    } else {
-        let count = usize::from(len_byte & 0x7f);
-        if count == 0 || count > 4 {
-            return None;
-        }
-        let bytes = header.get(i..i + count)?;
-        i += count;
-        bytes.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b))
-    };
-    i.checked_add(len)
+pub fn total_length(header_bytes: &[u8]) -> Option<usize> {
+    let (_, start, len) = header(header_bytes).ok()?;
+    start.checked_add(len)
 }
 
 /// Encodes a TLV (tags up to 3 bytes, any length).
