@@ -5,8 +5,8 @@
 #   scripts/deps.sh test     also what the tests drive (tmux for the terminal UI, …)
 set -euo pipefail
 
-build_packages=(gcc libc6-dev pkg-config libpcsclite-dev libzbar-dev libclang-dev)
-test_packages=(tmux softhsm2 opensc openssl pcscd vsmartcard-vpcd zbar-tools qrencode)
+build_packages=(gcc libc6-dev pkg-config libpcsclite-dev libzbar-dev libclang-dev fonts-noto-cjk fonts-dejavu-core)
+test_packages=(tmux softhsm2 opensc openssl pcscd vsmartcard-vpcd zbar-tools qrencode cups cups-client printer-driver-cups-pdf poppler-utils)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "test" ]]; then

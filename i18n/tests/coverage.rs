@@ -58,6 +58,12 @@ fn every_domain_message_id_is_translated() {
         card_readers::qr::OTHER_MESSAGE_IDS,
         card_readers::camera::CameraError::ALL_MESSAGE_IDS,
         card_readers::photo::PhotoError::ALL_MESSAGE_IDS,
+        printers::formcode::FormCodeError::ALL_MESSAGE_IDS,
+        printers::ipp_client::PrintError::ALL_MESSAGE_IDS,
+        printers::spool::SpoolError::ALL_MESSAGE_IDS,
+        printers::spool::OTHER_MESSAGE_IDS,
+        printers::fonts::FontError::ALL_MESSAGE_IDS,
+        printers::render::RenderError::ALL_MESSAGE_IDS,
     ]
     .concat();
     let checks: Vec<String> = card_readers::emrtd::pa::CHECKS

@@ -92,6 +92,51 @@ pub enum Command {
         #[command(subcommand)]
         command: PhotoCommand,
     },
+    /// Print forms, receipts and tests; the print spool
+    Print {
+        #[command(subcommand)]
+        command: PrintCommand,
+    },
+}
+
+/// Where a document goes: a printer, or a PDF file.
+#[derive(Debug, Clone, Args)]
+#[group(required = true, multiple = false)]
+pub struct PrintTarget {
+    /// The printer's IPP URI (ipp://host:631/printers/QUEUE)
+    #[arg(long, value_name = "URI")]
+    pub printer: Option<String>,
+    /// Write the PDF to FILE instead of printing
+    #[arg(long, value_name = "FILE")]
+    pub to_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PrintCommand {
+    /// The application form, with the QR code that opens the application when scanned back
+    Form {
+        #[arg(long, value_name = "ID")]
+        application: ulid::Ulid,
+        #[command(flatten)]
+        target: PrintTarget,
+    },
+    /// The receipt of a paid application
+    Receipt {
+        #[arg(long, value_name = "ID")]
+        application: ulid::Ulid,
+        #[command(flatten)]
+        target: PrintTarget,
+    },
+    /// A test page in the clerk's language
+    Test {
+        #[arg(long, value_name = "URI")]
+        printer: String,
+    },
+    /// The spool: jobs waiting, printed and failed (sends the waiting ones again first)
+    Queue {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

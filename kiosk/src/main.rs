@@ -9,6 +9,8 @@ mod demo;
 mod device_cmd;
 mod logging;
 mod photos;
+mod print_cmd;
+mod print_docs;
 mod token_cmd;
 mod tui;
 
@@ -196,6 +198,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Doc { .. } => "doc",
         Command::Qr { .. } => "qr",
         Command::Photo { .. } => "photo",
+        Command::Print { .. } => "print",
     }
 }
 
@@ -222,6 +225,7 @@ fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, KioskError> 
         Some(Command::Qr { command: cli::QrCommand::Decode { file } }) => {
             device_cmd::qr_decode(ctx, &file)
         }
+        Some(Command::Print { command }) => print_cmd::run(ctx, command),
         Some(Command::Photo { command }) => match command {
             cli::PhotoCommand::Check { file, out } => photos::check(ctx, &file, out.as_deref()),
             cli::PhotoCommand::Compare { chip, captured } => photos::compare(ctx, &chip, &captured),
