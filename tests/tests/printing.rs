@@ -33,20 +33,27 @@ impl Office {
             .expect("kiosk runs")
     }
 
-    /// An organisation's application, and its agent's and organisation's Chinese names.
-    fn organisation_application(&self) -> (String, String) {
+    /// An organisation's application, and its organisation's and its agent's Chinese names.
+    fn organisation_application(&self) -> (String, String, String) {
         let out = self.kiosk(&["export", "--format", "jsonl"]);
         let records: Vec<Value> =
             stdout(&out).lines().map(|l| serde_json::from_str(l).expect("json")).collect();
         let by_id = |id: &Value| records.iter().find(|r| r["id"] == *id).cloned().expect("record");
-        let app = records
+        // One whose agent has a Chinese name: the form must carry it as text.
+        let (app, agent) = records
             .iter()
-            .find(|r| r["kind"] == "application" && !r["organisation"].is_null())
-            .expect("an organisation's application");
+            .filter(|r| r["kind"] == "application" && !r["organisation"].is_null())
+            .filter_map(|app| {
+                let agent = records.iter().find(|r| r["id"] == app["agent"])?;
+                agent["name_zh"].as_str().map(|name| (app, name.to_owned()))
+            })
+            .next()
+            .expect("an organisation's application with an agent named in Chinese");
         let org = by_id(&app["organisation"]);
         (
             app["id"].as_str().expect("id").to_owned(),
             org["name_zh"].as_str().expect("name").to_owned(),
+            agent,
         )
     }
 }
@@ -64,7 +71,7 @@ fn a_form_printed_through_cups_holds_the_names_embedded_subsets_and_its_code() {
     let office = Office::new();
     let cups = Cups::start(&office.dir.path().join("cups")).expect("cupsd");
     let uri = cups.add_pdf_queue("counter").expect("queue");
-    let (application, organisation) = office.organisation_application();
+    let (application, organisation, agent) = office.organisation_application();
 
     let out = office.kiosk(&["print", "form", "--application", &application, "--printer", &uri]);
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
@@ -76,6 +83,7 @@ fn a_form_printed_through_cups_holds_the_names_embedded_subsets_and_its_code() {
     let text = tool("pdftotext", &["-layout", pdf.to_str().expect("utf-8"), "-"], dir);
     let text = stdout(&text);
     assert!(text.contains(&organisation), "the organisation's Chinese name: {text}");
+    assert!(text.contains(&agent), "the applicant's (agent's) Chinese name: {text}");
     assert!(text.contains("數字證書申請表"), "the heading: {text}");
     assert!(text.contains("Formulário de pedido de certificado digital"), "Portuguese beneath");
 
@@ -128,8 +136,8 @@ fn with_the_printer_stopped_the_job_waits_and_prints_exactly_once_when_it_starts
     let office = Office::new();
     let cups = Cups::start(&office.dir.path().join("cups")).expect("cupsd");
     let uri = cups.add_pdf_queue("counter").expect("queue");
-    let (application, _) = office.organisation_application();
-    cups.reject_jobs("counter").expect("printer refuses jobs");
+    let (application, _, _) = office.organisation_application();
+    cups.stop_queue("counter").expect("printer stopped");
 
     let out = office.kiosk(&["print", "form", "--application", &application, "--printer", &uri]);
     assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
@@ -141,7 +149,7 @@ fn with_the_printer_stopped_the_job_waits_and_prints_exactly_once_when_it_starts
     assert_eq!(jobs[0]["state"], "waiting");
     assert!(cups.outputs("counter").expect("outputs").is_empty());
 
-    cups.accept_jobs("counter").expect("printer back");
+    cups.start_queue("counter").expect("printer started again");
     let queue = office.kiosk(&["print", "queue", "--json"]);
     assert!(queue.status.success(), "{}", stderr(&queue));
     let jobs: Vec<Value> =
@@ -163,7 +171,7 @@ fn with_the_printer_stopped_the_job_waits_and_prints_exactly_once_when_it_starts
 fn a_missing_printer_or_application_gets_a_clear_answer() {
     let office = Office::new();
     let cups = Cups::start(&office.dir.path().join("cups")).expect("cupsd");
-    let (application, _) = office.organisation_application();
+    let (application, _, _) = office.organisation_application();
     let missing = cups.queue_uri("nowhere");
     let out =
         office.kiosk(&["print", "form", "--application", &application, "--printer", &missing]);
