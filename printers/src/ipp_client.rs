@@ -639,13 +639,7 @@ fn job_status(target: &Target, job_id: i32, deadline: Instant) -> Result<JobStat
     let response = target.send(request, deadline)?;
     let group = response.attributes().groups_of(DelimiterTag::JobAttributes).next();
     let get = |name: &str| group.and_then(|g| g.get(name)).map(|a| a.value());
-    let state =
-        get("job-state").and_then(integer_value).and_then(JobState::from_ipp).ok_or_else(|| {
-            PrintError::Protocol {
-                printer: target.label.clone(),
-                detail: format!("job {job_id} has no valid job-state"),
-            }
-        })?;
+    let state = job_state(target, get("job-state"), job_id)?;
     let message = get("job-printer-state-message")
         .or_else(|| get("job-state-message"))
         .and_then(text_value)
@@ -729,13 +723,7 @@ fn job_by_id(
     };
     let group = response.attributes().groups_of(DelimiterTag::JobAttributes).next();
     let get = |name: &str| group.and_then(|g| g.get(name)).map(|a| a.value());
-    let state =
-        get("job-state").and_then(integer_value).and_then(JobState::from_ipp).ok_or_else(|| {
-            PrintError::Protocol {
-                printer: target.label.clone(),
-                detail: format!("job {job_id} has no valid job-state"),
-            }
-        })?;
+    let state = job_state(target, get("job-state"), job_id)?;
     Ok(Some(PrinterJob { id: job_id, name: get("job-name").and_then(text_value), state }))
 }
 
@@ -823,6 +811,18 @@ fn state_of(target: &Target, deadline: Instant) -> Result<PrinterState, PrintErr
         accepting_jobs,
         reasons: get("printer-state-reasons").map(keyword_values).unwrap_or_default(),
         message: get("printer-state-message").and_then(text_value).filter(|m| !m.is_empty()),
+    })
+}
+
+/// The job-state a printer reported for `job_id`; a printer that reports none is broken.
+fn job_state(
+    target: &Target,
+    value: Option<&IppValue>,
+    job_id: i32,
+) -> Result<JobState, PrintError> {
+    value.and_then(integer_value).and_then(JobState::from_ipp).ok_or_else(|| PrintError::Protocol {
+        printer: target.label.clone(),
+        detail: format!("job {job_id} has no valid job-state"),
     })
 }
 
