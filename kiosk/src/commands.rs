@@ -11,10 +11,6 @@ use crate::{Context, KioskError};
 /// Longer than any MRZ with generous whitespace: more is not an MRZ, and is not read whole.
 const MRZ_INPUT_LIMIT: u64 = 4096;
 
-fn args_of(pairs: Vec<(&'static str, String)>) -> Vec<(&'static str, i18n::FluentValue<'static>)> {
-    pairs.into_iter().map(|(k, v)| (k, i18n::FluentValue::from(v))).collect()
-}
-
 pub fn id_check(ctx: &Context, kind: IdKind, value: &str) -> ExitCode {
     let today = OffsetDateTime::now_utc().to_offset(ctx.office_offset()).date();
     match registry::ids::check_as_of(kind, value, today) {
@@ -23,7 +19,7 @@ pub fn id_check(ctx: &Context, kind: IdKind, value: &str) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            let reason = ctx.t_with(err.message_id(), &args_of(err.message_args()));
+            let reason = ctx.t_pairs(err.message_id(), err.message_args());
             let kind_name = ctx.t(&format!("id-kind-{}", kind.as_str()));
             eprintln!(
                 "{}",
@@ -73,7 +69,7 @@ pub fn mrz_parse(ctx: &Context) -> Result<ExitCode, KioskError> {
                 Ok(ExitCode::from(1))
             }
         }
-        Err(err) => not_mrz(ctx.t_with(err.message_id(), &args_of(err.message_args()))),
+        Err(err) => not_mrz(ctx.t_pairs(err.message_id(), err.message_args())),
     }
 }
 

@@ -13,16 +13,12 @@ use time::OffsetDateTime;
 use crate::cli::DocCommand;
 use crate::{Context, KioskError};
 
-fn args(pairs: Vec<(&'static str, String)>) -> Vec<(&'static str, i18n::FluentValue<'static>)> {
-    pairs.into_iter().map(|(k, v)| (k, i18n::FluentValue::from(v))).collect()
-}
-
 fn refused(text: String) -> KioskError {
     KioskError::Refused(text)
 }
 
 fn doc_error(ctx: &Context, err: &ReadError) -> KioskError {
-    let text = ctx.t_with(err.message_id(), &args(err.message_args()));
+    let text = ctx.t_pairs(err.message_id(), err.message_args());
     match err {
         ReadError::Reader(_) => KioskError::Message(text),
         _ => refused(text),
@@ -46,7 +42,7 @@ pub fn doc(ctx: &Context, command: DocCommand) -> Result<ExitCode, KioskError> {
     let printed = match registry::mrz::parse(&emrtd::mrz_lines(&text), today(ctx)) {
         Ok(mrz) => mrz,
         Err(e) => {
-            let detail = ctx.t_with(e.message_id(), &args(e.message_args()));
+            let detail = ctx.t_pairs(e.message_id(), e.message_args());
             eprintln!("{}", ctx.t_with("doc-error-not-an-mrz", &[("detail", detail.into())]));
             return Ok(ExitCode::from(2));
         }
@@ -91,7 +87,7 @@ fn cn_read(
 ) -> Result<ExitCode, KioskError> {
     use card_readers::cn_id::{CnIdReader, DEFAULT_BAUD};
     let fail = |e: card_readers::cn_id::CnReaderError| {
-        refused(ctx.t_with(e.message_id(), &args(e.message_args())))
+        refused(ctx.t_pairs(e.message_id(), e.message_args()))
     };
     let mut reader = CnIdReader::open(device, DEFAULT_BAUD, timeout).map_err(fail)?;
     let card = reader.read_card().map_err(fail)?;
@@ -108,7 +104,7 @@ fn cn_read(
 
 pub fn qr_decode(ctx: &Context, file: &Path) -> Result<ExitCode, KioskError> {
     let payloads = card_readers::qr::decode_file(file)
-        .map_err(|e| refused(ctx.t_with(e.message_id(), &args(e.message_args()))))?;
+        .map_err(|e| refused(ctx.t_pairs(e.message_id(), e.message_args())))?;
     let mut out = std::io::stdout().lock();
     for payload in &payloads {
         out.write_all(payload)?;
@@ -165,14 +161,13 @@ pub fn devices(
     json_out: bool,
     module: Option<PathBuf>,
 ) -> Result<ExitCode, KioskError> {
-    let readers = Listing::of(pcsc::readers(), |e: &ReadError| {
-        ctx.t_with(e.message_id(), &args(e.message_args()))
-    });
+    let readers =
+        Listing::of(pcsc::readers(), |e: &ReadError| ctx.t_pairs(e.message_id(), e.message_args()));
     let cameras = Listing::of(
         card_readers::camera::list_cameras().map(|list| {
             list.into_iter().map(|c| CameraEntry { index: c.index, name: c.name }).collect()
         }),
-        |e: &card_readers::camera::CameraError| ctx.t_with(e.message_id(), &args(e.message_args())),
+        |e: &card_readers::camera::CameraError| ctx.t_pairs(e.message_id(), e.message_args()),
     );
     let module = module.or_else(|| ctx.config.token_module.clone().map(PathBuf::from));
     let tokens = match module {

@@ -57,6 +57,14 @@ impl Context {
     pub fn t_with(&self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
         i18n::text_with(self.lang, id, args)
     }
+
+    /// A message whose arguments are text, as the libraries' errors give them
+    /// (`message_args()`).
+    pub fn t_pairs(&self, id: &str, pairs: Vec<(&'static str, String)>) -> String {
+        let args: Vec<(&str, FluentValue<'_>)> =
+            pairs.into_iter().map(|(k, v)| (k, FluentValue::from(v))).collect();
+        self.t_with(id, &args)
+    }
 }
 
 /// Failures a command reports to the person at the keyboard.

@@ -148,11 +148,8 @@ pub fn compare(ctx: &Context, chip: &Path, captured: &Path) -> Result<ExitCode, 
 /// `kiosk photo check FILE [--out FILE]`: the counter's photo rules, and the re-encoded JPEG.
 pub fn check(ctx: &Context, file: &Path, out: Option<&Path>) -> Result<ExitCode, KioskError> {
     let bytes = std::fs::read(file)?;
-    let accepted = card_readers::photo::check_photo(&bytes).map_err(|e| {
-        let args: Vec<(&str, i18n::FluentValue<'_>)> =
-            e.message_args().into_iter().map(|(k, v)| (k, v.into())).collect();
-        KioskError::Refused(ctx.t_with(e.message_id(), &args))
-    })?;
+    let accepted = card_readers::photo::check_photo(&bytes)
+        .map_err(|e| KioskError::Refused(ctx.t_pairs(e.message_id(), e.message_args())))?;
     if let Some(path) = out {
         std::fs::write(path, &accepted.jpeg)?;
     }

@@ -12,26 +12,22 @@ use time::OffsetDateTime;
 use crate::cli::{PrintCommand, PrintTarget};
 use crate::{Context, KioskError, print_docs};
 
-fn args(pairs: Vec<(&'static str, String)>) -> Vec<(&'static str, i18n::FluentValue<'static>)> {
-    pairs.into_iter().map(|(k, v)| (k, i18n::FluentValue::from(v))).collect()
-}
-
 fn spool(ctx: &Context) -> Result<Spool, KioskError> {
     std::fs::create_dir_all(&ctx.data_dir)?;
     Spool::open(&ctx.data_dir.join("spool.db"))
-        .map_err(|e| KioskError::Message(ctx.t_with(e.message_id(), &args(e.message_args()))))
+        .map_err(|e| KioskError::Message(ctx.t_pairs(e.message_id(), e.message_args())))
 }
 
 /// The PDF of a document in the clerk's layout, with its form code.
 pub fn render(ctx: &Context, doc: &Document) -> Result<Vec<u8>, KioskError> {
     let fonts = printers::fonts::Fonts::system()
-        .map_err(|e| KioskError::Message(ctx.t_with(e.message_id(), &args(e.message_args()))))?;
+        .map_err(|e| KioskError::Message(ctx.t_pairs(e.message_id(), e.message_args())))?;
     let key = printers::formcode::load_or_create_key(&ctx.data_dir)?;
     let code = doc.application().map(|(application, reference)| {
         printers::formcode::FormCode { application, reference: reference.to_owned() }.encode(&key)
     });
     printers::render::render(doc, Layout::for_language(ctx.lang), fonts, code.as_deref())
-        .map_err(|e| KioskError::Refused(ctx.t_with(e.message_id(), &args(e.message_args()))))
+        .map_err(|e| KioskError::Refused(ctx.t_pairs(e.message_id(), e.message_args())))
 }
 
 pub fn run(ctx: &Context, command: PrintCommand) -> Result<ExitCode, KioskError> {
@@ -79,7 +75,7 @@ fn output(ctx: &Context, doc: &Document, target: PrintTarget) -> Result<ExitCode
 }
 
 fn spool_error(ctx: &Context, e: &printers::spool::SpoolError) -> KioskError {
-    KioskError::Message(ctx.t_with(e.message_id(), &args(e.message_args())))
+    KioskError::Message(ctx.t_pairs(e.message_id(), e.message_args()))
 }
 
 fn job_error_text(ctx: &Context, job: &JobSummary) -> String {

@@ -344,9 +344,7 @@ pub fn localised(ctx: &Context, err: &TokenError) -> Option<String> {
         TokenError::Lifecycle(e) => Some(ctx.t(e.message_id())),
         other => {
             let id = other.message_id()?;
-            let args: Vec<(&str, i18n::FluentValue<'_>)> =
-                other.message_args().into_iter().map(|(k, v)| (k, v.into())).collect();
-            Some(ctx.t_with(id, &args))
+            Some(ctx.t_pairs(id, other.message_args()))
         }
     }
 }
