@@ -10,6 +10,7 @@
 mod events;
 mod schema;
 mod search;
+pub mod sqlite;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -142,14 +143,11 @@ impl Store {
     fn setup(mut conn: Connection, options: StoreOptions) -> Result<Self, StoreError> {
         // WAL lets the UI read while a write commits; FULL sync makes a committed counter
         // operation survive a power cut, not only a crash.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        sqlite::configure(&conn)?;
         schema::migrate(&mut conn)?;
         let kiosk = match options.kiosk_id {
             Some(id) => id,
-            None => Self::remembered_kiosk_id(&conn)?,
+            None => Self::remembered_kiosk_id(&mut conn)?,
         };
         if !valid_node(&kiosk) {
             return Err(StoreError::BadKioskId(kiosk));
@@ -176,15 +174,15 @@ impl Store {
         Ok(Self { conn, clock: HlcClock::new(&kiosk, last), now: options.now })
     }
 
-    fn remembered_kiosk_id(conn: &Connection) -> Result<String, StoreError> {
-        let existing: Option<String> = conn
-            .query_row("SELECT value FROM meta WHERE key = 'kiosk_id'", [], |r| r.get(0))
-            .optional()?;
-        if let Some(id) = existing {
-            return Ok(id);
-        }
-        let id = format!("K{}", ulid::Ulid::new());
-        conn.execute("INSERT INTO meta (key, value) VALUES ('kiosk_id', ?1)", [&id])?;
+    fn remembered_kiosk_id(conn: &mut Connection) -> Result<String, StoreError> {
+        // Processes opening a new store at once each propose an id; the first to commit wins
+        // and every one of them reads back that same id.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let proposed = format!("K{}", ulid::Ulid::new());
+        tx.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('kiosk_id', ?1)", [&proposed])?;
+        let id: String =
+            tx.query_row("SELECT value FROM meta WHERE key = 'kiosk_id'", [], |r| r.get(0))?;
+        tx.commit()?;
         Ok(id)
     }
 

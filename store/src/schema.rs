@@ -93,17 +93,12 @@ const MIGRATIONS: &[&str] = &[
 /// How many migrations this build knows; a store from a newer build is refused, not damaged.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// Brings the store to [`SCHEMA_VERSION`]; safe when several processes open a new store at once.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    let current: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    if current > SCHEMA_VERSION {
-        return Err(StoreError::NewerSchema { found: current, known: SCHEMA_VERSION });
-    }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", index as i64 + 1)?;
-        tx.commit()?;
-        tracing::info!(version = index + 1, "store schema migrated");
-    }
-    Ok(())
+    crate::sqlite::migrate(conn, MIGRATIONS).map_err(|e| match e {
+        crate::sqlite::MigrationError::Sqlite(e) => StoreError::Sqlite(e),
+        crate::sqlite::MigrationError::Newer { found, known } => {
+            StoreError::NewerSchema { found, known }
+        }
+    })
 }
