@@ -1,34 +1,35 @@
 //! The script-facing subcommands: identity checks, MRZ parsing, export, search, store upkeep.
 
-use std::io::{BufWriter, Read, Write};
+use std::io::Read;
 use std::process::ExitCode;
 
 use registry::ids::IdKind;
 use time::OffsetDateTime;
 
+use crate::output::{self, errln, outln};
 use crate::{Context, KioskError};
 
 /// Longer than any MRZ with generous whitespace: more is not an MRZ, and is not read whole.
 const MRZ_INPUT_LIMIT: u64 = 4096;
 
-pub fn id_check(ctx: &Context, kind: IdKind, value: &str) -> ExitCode {
+pub fn id_check(ctx: &Context, kind: IdKind, value: &str) -> Result<ExitCode, KioskError> {
     let today = OffsetDateTime::now_utc().to_offset(ctx.office_offset()).date();
     match registry::ids::check_as_of(kind, value, today) {
         Ok(normalised) => {
-            println!("{normalised}");
-            ExitCode::SUCCESS
+            outln!("{normalised}")?;
+            Ok(ExitCode::SUCCESS)
         }
         Err(err) => {
             let reason = ctx.t_pairs(err.message_id(), err.message_args());
             let kind_name = ctx.t(&format!("id-kind-{}", kind.as_str()));
-            eprintln!(
+            errln!(
                 "{}",
                 ctx.t_with(
                     "id-check-invalid",
                     &[("kind", kind_name.into()), ("reason", reason.into())]
                 )
             );
-            ExitCode::from(1)
+            Ok(ExitCode::from(1))
         }
     }
 }
@@ -37,7 +38,7 @@ pub fn mrz_parse(ctx: &Context) -> Result<ExitCode, KioskError> {
     let mut bytes = Vec::new();
     std::io::stdin().take(MRZ_INPUT_LIMIT + 1).read_to_end(&mut bytes)?;
     let not_mrz = |detail: String| {
-        eprintln!("{}", ctx.t_with("mrz-not-an-mrz", &[("detail", detail.into())]));
+        errln!("{}", ctx.t_with("mrz-not-an-mrz", &[("detail", detail.into())]));
         Ok(ExitCode::from(2))
     };
     if bytes.len() as u64 > MRZ_INPUT_LIMIT {
@@ -49,10 +50,7 @@ pub fn mrz_parse(ctx: &Context) -> Result<ExitCode, KioskError> {
     let today = OffsetDateTime::now_utc().to_offset(ctx.office_offset()).date();
     match registry::mrz::parse(&text, today) {
         Ok(mrz) => {
-            println!(
-                "{}",
-                serde_json::to_string(&mrz).map_err(|e| KioskError::Message(e.to_string()))?
-            );
+            output::json_line(&mrz)?;
             if mrz.valid {
                 Ok(ExitCode::SUCCESS)
             } else {
@@ -62,7 +60,7 @@ pub fn mrz_parse(ctx: &Context) -> Result<ExitCode, KioskError> {
                 };
                 let fields: Vec<String> =
                     mrz.errors.iter().map(|f| ctx.t(&format!("mrz-field-{f}"))).collect();
-                eprintln!(
+                errln!(
                     "{}",
                     ctx.t_with("mrz-check-failed", &[("fields", fields.join(separator).into())])
                 );
@@ -75,10 +73,9 @@ pub fn mrz_parse(ctx: &Context) -> Result<ExitCode, KioskError> {
 
 pub fn export(ctx: &Context) -> Result<ExitCode, KioskError> {
     let store = ctx.open_store()?;
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let count = store.export_jsonl(&mut out)?;
-    out.flush()?;
+    let mut out = output::JsonStdout::new();
+    let count = store.export_jsonl(&mut out).map_err(|e| out.explain(e.into()))?;
+    out.finish()?;
     tracing::info!(records = count, "store exported");
     Ok(ExitCode::SUCCESS)
 }
@@ -86,15 +83,11 @@ pub fn export(ctx: &Context) -> Result<ExitCode, KioskError> {
 pub fn search(ctx: &Context, text: &str, json: bool, limit: usize) -> Result<ExitCode, KioskError> {
     let store = ctx.open_store()?;
     let hits = store.search(text, limit)?;
-    let mut out = std::io::stdout().lock();
     for hit in &hits {
         if json {
-            let line =
-                serde_json::to_string(hit).map_err(|e| KioskError::Message(e.to_string()))?;
-            writeln!(out, "{line}")?;
+            output::json_line(hit)?;
         } else {
-            writeln!(
-                out,
+            outln!(
                 "{}  {:<12}  {}  {}",
                 hit.id,
                 ctx.t(&format!("record-kind-{}", hit.kind.as_str())),
@@ -104,7 +97,7 @@ pub fn search(ctx: &Context, text: &str, json: bool, limit: usize) -> Result<Exi
         }
     }
     if hits.is_empty() {
-        eprintln!("{}", ctx.t("search-no-hits"));
+        errln!("{}", ctx.t("search-no-hits"));
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
@@ -115,19 +108,19 @@ pub fn store_verify(ctx: &Context) -> Result<ExitCode, KioskError> {
     let bad = store.verify()?;
     let stats = store.stats()?;
     if bad.is_empty() {
-        println!(
+        outln!(
             "{}",
             ctx.t_with(
                 "store-verified",
                 &[("records", stats.records.into()), ("events", stats.events.into())]
             )
-        );
+        )?;
         Ok(ExitCode::SUCCESS)
     } else {
         for (kind, id) in &bad {
-            eprintln!("{kind} {id}");
+            errln!("{kind} {id}");
         }
-        eprintln!("{}", ctx.t_with("store-inconsistent", &[("count", bad.len().into())]));
+        errln!("{}", ctx.t_with("store-inconsistent", &[("count", bad.len().into())]));
         Ok(ExitCode::from(1))
     }
 }
@@ -136,25 +129,25 @@ pub fn store_rebuild(ctx: &Context) -> Result<ExitCode, KioskError> {
     let mut store = ctx.open_store()?;
     store.rebuild()?;
     let stats = store.stats()?;
-    println!(
+    outln!(
         "{}",
         ctx.t_with(
             "store-rebuilt",
             &[("records", stats.records.into()), ("events", stats.events.into())]
         )
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn store_stats(ctx: &Context) -> Result<ExitCode, KioskError> {
     let store = ctx.open_store()?;
     let stats = store.stats()?;
-    let line = serde_json::json!({
+    // A path is bytes, not always UTF-8: shown lossily rather than refused.
+    output::json_line(&serde_json::json!({
         "kiosk_id": store.kiosk_id(),
         "events": stats.events,
         "records": stats.records,
-        "path": ctx.store_path(),
-    });
-    println!("{line}");
+        "path": ctx.store_path().to_string_lossy(),
+    }))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -33,8 +33,8 @@ pub struct Config {
     /// Wrong user PINs in a row after which the kiosk stops using a token until it is unlocked
     /// (tokens like SoftHSM2 never lock themselves).
     pub pin_tries: u32,
-    /// The PKCS#11 module of the counter's tokens, for `kiosk devices`.
-    #[serde(deserialize_with = "text::optional")]
+    /// The PKCS#11 module of the counter's tokens, for `kiosk devices`. A path, so only text:
+    /// `token_module = 5` is a mistake to report, not the file "5".
     pub token_module: Option<String>,
 }
 
@@ -87,27 +87,97 @@ impl Default for Config {
     }
 }
 
+// Replaced by tokens::service::MIN_PIN_TRIES when the token fixes land.
+const MIN_PIN_TRIES_PENDING_MERGE: u32 = 3;
+
+/// Why the configuration cannot be used. Each names the setting to fix the way the operator set
+/// it: `KIOSK_UTC_OFFSET` for the environment, `/…/kiosk.toml: utc_offset` for the file.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("the configuration in {path} or the KIOSK_* environment is not valid: {source}")]
-    Invalid {
-        path: PathBuf,
-        #[source]
-        source: Box<figment::Error>,
-    },
-    #[error("{0} (in {1})")]
-    Language(i18n::UnknownLanguage, PathBuf),
-    #[error("utc_offset {0:?} is not an offset like +08:00 (in {1})")]
-    Offset(String, PathBuf),
+    #[error("{path} is not a readable configuration file (a folder, or a link to nothing)")]
+    NotAFile { path: PathBuf },
+    #[error("{setting}: {detail}")]
+    Invalid { setting: String, detail: String },
+    #[error("{setting} = {value:?}: {}", .rule.rule())]
+    Value { setting: String, value: String, rule: Rule },
+}
+
+/// The rule a setting's value broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    Language,
+    Offset,
+    KioskId,
+    LogFilter,
+    PinTries,
+}
+
+impl Rule {
+    fn rule(self) -> &'static str {
+        match self {
+            Rule::Language => "not a language the kiosk speaks (zh-Hant, zh-Hans, pt, en)",
+            Rule::Offset => "not an offset from UTC like +08:00",
+            Rule::KioskId => "a kiosk id is 1-64 letters, digits or underscores",
+            Rule::LogFilter => "not a log filter (info, store=debug, …)",
+            Rule::PinTries => "too few wrong PINs allowed before a token is locked",
+        }
+    }
+
+    fn message_id(self) -> &'static str {
+        match self {
+            Rule::Language => "config-error-language",
+            Rule::Offset => "config-error-offset",
+            Rule::KioskId => "config-error-kiosk-id",
+            Rule::LogFilter => "config-error-log",
+            Rule::PinTries => "config-error-pin-tries",
+        }
+    }
+}
+
+impl ConfigError {
+    pub const MESSAGE_IDS: &[&str] = &[
+        "config-error-not-a-file",
+        "config-error-invalid",
+        "config-error-language",
+        "config-error-offset",
+        "config-error-kiosk-id",
+        "config-error-log",
+        "config-error-pin-tries",
+    ];
+
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            ConfigError::NotAFile { .. } => "config-error-not-a-file",
+            ConfigError::Invalid { .. } => "config-error-invalid",
+            ConfigError::Value { rule, .. } => rule.message_id(),
+        }
+    }
+
+    pub fn message_args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            ConfigError::NotAFile { path } => vec![("path", path.display().to_string())],
+            ConfigError::Invalid { setting, detail } => {
+                vec![("setting", setting.clone()), ("detail", detail.clone())]
+            }
+            ConfigError::Value { setting, value, rule } => {
+                let mut args = vec![("setting", setting.clone()), ("value", value.clone())];
+                if *rule == Rule::PinTries {
+                    args.push(("min", MIN_PIN_TRIES_PENDING_MERGE.to_string()));
+                }
+                args
+            }
+        }
+    }
 }
 
 impl Config {
     pub const FILE_NAME: &str = "kiosk.toml";
 
     /// Defaults, then `DATA_DIR/kiosk.toml`, then `KIOSK_LANGUAGE`, `KIOSK_KIOSK_ID`,
-    /// `KIOSK_OFFICE`, `KIOSK_CURRENCY`, `KIOSK_LOG`, `KIOSK_PIN_TRIES`.
+    /// `KIOSK_OFFICE`, `KIOSK_CURRENCY`, `KIOSK_LOG`, `KIOSK_PIN_TRIES`, `KIOSK_TOKEN_MODULE`.
     pub fn load(data_dir: &Path) -> Result<Config, ConfigError> {
         let path = data_dir.join(Self::FILE_NAME);
+        check_is_file(&path)?;
         let keys = [
             "language",
             "kiosk_id",
@@ -118,16 +188,43 @@ impl Config {
             "pin_tries",
             "token_module",
         ];
-        let config: Config = Figment::from(Serialized::defaults(Config::default()))
+        let figment = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(&path))
-            .merge(Env::prefixed("KIOSK_").only(&keys))
-            .extract()
-            .map_err(|e| ConfigError::Invalid { path: path.clone(), source: Box::new(e) })?;
-        if let Some(language) = &config.language {
-            language.parse::<Language>().map_err(|e| ConfigError::Language(e, path.clone()))?;
+            .merge(Env::prefixed("KIOSK_").only(&keys));
+        let config: Config = figment.extract().map_err(|e| {
+            let key = e.path.join(".");
+            let setting = match &e.metadata {
+                Some(metadata) => setting_name(metadata, &key),
+                None => format!("{}: {key}", path.display()),
+            };
+            ConfigError::Invalid { setting, detail: e.kind.to_string() }
+        })?;
+        let refuse = |key: &str, value: &str, rule: Rule| ConfigError::Value {
+            setting: figment
+                .find_metadata(key)
+                .map(|metadata| setting_name(metadata, key))
+                .unwrap_or_else(|| key.to_owned()),
+            value: value.to_owned(),
+            rule,
+        };
+        if let Some(language) = &config.language
+            && language.parse::<Language>().is_err()
+        {
+            return Err(refuse("language", language, Rule::Language));
         }
         if config.office_offset().is_none() {
-            return Err(ConfigError::Offset(config.utc_offset.clone(), path));
+            return Err(refuse("utc_offset", &config.utc_offset, Rule::Offset));
+        }
+        if let Some(id) = &config.kiosk_id
+            && !registry::hlc::valid_node(id)
+        {
+            return Err(refuse("kiosk_id", id, Rule::KioskId));
+        }
+        if tracing_subscriber::EnvFilter::try_new(&config.log).is_err() {
+            return Err(refuse("log", &config.log, Rule::LogFilter));
+        }
+        if config.pin_tries < MIN_PIN_TRIES_PENDING_MERGE {
+            return Err(refuse("pin_tries", &config.pin_tries.to_string(), Rule::PinTries));
         }
         Ok(config)
     }
@@ -160,13 +257,40 @@ impl Config {
             // `load` refused a language it does not know, so this parse only fails for a
             // configuration built in code.
             .or_else(|| self.language.as_deref().and_then(|l| l.parse().ok()))
-            .or_else(|| {
-                ["LC_ALL", "LC_MESSAGES", "LANG"]
-                    .iter()
-                    .filter_map(|var| std::env::var(var).ok())
-                    .find_map(|locale| Language::from_posix_locale(&locale))
-            })
+            .or_else(language_from_locale)
             .unwrap_or_default()
+    }
+}
+
+/// The system locale's language, if it is one of ours.
+pub fn language_from_locale() -> Option<Language> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|var| std::env::var(var).ok())
+        .find_map(|locale| Language::from_posix_locale(&locale))
+}
+
+/// `kiosk.toml` may be absent (every key has a default), but something else at its path (a
+/// folder, a link to nothing) is a mistake figment would silently skip.
+fn check_is_file(path: &Path) -> Result<(), ConfigError> {
+    if std::fs::symlink_metadata(path).is_err() {
+        return Ok(());
+    }
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(()),
+        _ => Err(ConfigError::NotAFile { path: path.to_owned() }),
+    }
+}
+
+/// The name an operator knows a setting by, from where its value came: the environment
+/// variable, or the file and key.
+fn setting_name(metadata: &figment::Metadata, key: &str) -> String {
+    match &metadata.source {
+        Some(figment::Source::File(file)) => format!("{}: {key}", file.display()),
+        _ if metadata.name.contains("environment") => {
+            format!("KIOSK_{}", key.to_ascii_uppercase())
+        }
+        _ => key.to_owned(),
     }
 }
 
@@ -244,6 +368,51 @@ mod tests {
         for bad in ["08:00", "+25:00", "", "+8:xx"] {
             assert_eq!(with(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn every_configuration_error_has_its_message() {
+        let rules = [Rule::Language, Rule::Offset, Rule::KioskId, Rule::LogFilter, Rule::PinTries];
+        let mut errors = vec![
+            ConfigError::NotAFile { path: "/data/kiosk.toml".into() },
+            ConfigError::Invalid { setting: "KIOSK_PIN_TRIES".into(), detail: "x".into() },
+        ];
+        errors.extend(rules.map(|rule| ConfigError::Value {
+            setting: "KIOSK_X".into(),
+            value: "v".into(),
+            rule,
+        }));
+        let ids: Vec<_> = errors.iter().map(ConfigError::message_id).collect();
+        assert_eq!(ids, ConfigError::MESSAGE_IDS, "MESSAGE_IDS lists every error once");
+        for err in &errors {
+            let args: Vec<_> = err.message_args().into_iter().map(|(k, v)| (k, v.into())).collect();
+            for lang in Language::ALL {
+                let text = i18n::text_with(lang, err.message_id(), &args);
+                assert_ne!(text, err.message_id(), "{lang} lacks it");
+                assert!(!text.contains("{ $"), "{lang}: {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn errors_name_the_variable_or_the_file_the_value_came_from() {
+        figment::Jail::expect_with(|jail| {
+            jail.clear_env();
+            let dir = tempfile::tempdir().expect("tempdir");
+            jail.set_env("KIOSK_UTC_OFFSET", "+99:00");
+            let err = Config::load(dir.path()).expect_err("bad offset");
+            assert!(err.to_string().starts_with("KIOSK_UTC_OFFSET = "), "{err}");
+            jail.set_env("KIOSK_UTC_OFFSET", "+08:00");
+            std::fs::write(dir.path().join(Config::FILE_NAME), "kiosk_id = \"a/b\"\n")
+                .expect("write");
+            let err = Config::load(dir.path()).expect_err("bad kiosk id");
+            assert!(err.to_string().contains("kiosk.toml: kiosk_id"), "{err}");
+            jail.set_env("KIOSK_KIOSK_ID", "MACAU_01");
+            std::fs::write(dir.path().join(Config::FILE_NAME), "log = \"a=[\"\n").expect("write");
+            let err = Config::load(dir.path()).expect_err("bad log filter");
+            assert!(err.to_string().contains("kiosk.toml: log"), "{err}");
+            Ok(())
+        });
     }
 
     #[test]

@@ -17,6 +17,7 @@ use store::{StoreError, Writer};
 use time::{Date, Duration, OffsetDateTime, Time, UtcOffset};
 use ulid::Ulid;
 
+use crate::output::{errln, outln};
 use crate::{Context, KioskError, auth};
 
 /// A printed sign-in credential for the demo's staff.
@@ -27,46 +28,77 @@ struct Credential {
 }
 
 pub fn init(ctx: &Context, force: bool) -> Result<ExitCode, KioskError> {
-    let mut store = ctx.open_store()?;
-    if store.stats()?.records > 0 && !force {
-        eprintln!("{}", ctx.t("demo-store-not-empty"));
-        return Ok(ExitCode::from(1));
-    }
+    let mut store = ctx.open_store_quietly()?;
     // "Today" and the appointment slots are the office's, whatever the machine's clock zone.
     let now = store.now().to_offset(ctx.office_offset());
     let fees = FeeSchedule::example(ctx.config.currency);
-    let mut credentials = Vec::new();
     let kiosk = store.kiosk_id().to_owned();
     // With --force, staff already on file keep their accounts (usernames stay unique).
     let existing: Vec<Clerk> = store.list()?;
-    let records_before = store.stats()?.records;
-    store.write(None, |w| {
+    // Why the transaction was rolled back, when it was not the store's doing.
+    let mut stopped: Option<KioskError> = None;
+    let written = store.write(None, |w| {
+        // Checked inside the write lock: two `demo init` on one new directory must not both
+        // find it empty and provision two offices.
+        let records_before = w.record_count()?;
+        if records_before > 0 && !force {
+            return Ok(None);
+        }
         let office = Office::build(now)?;
+        let mut credentials = Vec::new();
         let staff = office.clerks(&existing, &mut credentials)?;
         for clerk in staff.iter().filter(|c| !existing.iter().any(|e| e.id == c.id)) {
             w.put(clerk)?;
         }
-        office.write(w, now, &kiosk, &staff, &fees)
-    })?;
-    let summary = store.stats()?.records - records_before;
-    println!(
+        office.write(w, now, &kiosk, &staff, &fees)?;
+        let summary = w.record_count()? - records_before;
+        // The passwords are shown once, so they are shown before the office is committed: if
+        // nobody can read them (a closed pipe, a full disk), nothing is created.
+        if let Err(err) = show_credentials(ctx, summary, &credentials) {
+            stopped = Some(err);
+            return Err(StoreError::Corrupt("the demo credentials could not be shown".into()));
+        }
+        Ok(Some(summary))
+    });
+    match (written, stopped) {
+        (_, Some(KioskError::Output(e))) => Err(KioskError::Failed(
+            ctx.t_with("demo-credentials-not-shown", &[("detail", e.to_string().into())]),
+        )),
+        (_, Some(other)) => Err(other),
+        (Err(e), None) => Err(e.into()),
+        (Ok(None), None) => {
+            errln!("{}", ctx.t("demo-store-not-empty"));
+            Ok(ExitCode::from(1))
+        }
+        (Ok(Some(summary)), None) => {
+            tracing::info!(records = summary, "demo office provisioned");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn show_credentials(
+    ctx: &Context,
+    records: u64,
+    credentials: &[Credential],
+) -> Result<(), KioskError> {
+    outln!(
         "{}",
         ctx.t_with(
             "demo-provisioned",
-            &[("records", summary.into()), ("dir", ctx.data_dir.display().to_string().into())]
+            &[("records", records.into()), ("dir", ctx.data_dir_shown().into())]
         )
-    );
-    println!();
-    println!("{}", ctx.t("demo-credentials-header"));
-    for c in &credentials {
+    )?;
+    outln!()?;
+    outln!("{}", ctx.t("demo-credentials-header"))?;
+    for c in credentials {
         let role = ctx.t(match c.role {
             StaffRole::Clerk => "role-clerk",
             StaffRole::Supervisor => "role-supervisor",
         });
-        println!("  {:<16} {:<14} {role}", c.username, c.password.as_str());
+        outln!("  {:<16} {:<14} {role}", c.username, c.password.as_str())?;
     }
-    tracing::info!(records = summary, "demo office provisioned");
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// Takes a draft application to `target` through the state machine, one audited step at a time.

@@ -1,7 +1,6 @@
 //! `kiosk devices`, `kiosk doc read` and `kiosk qr decode`: the counter's readers for scripts
 //! and diagnostics, over the card-readers library the visit wizards use.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -11,6 +10,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::cli::DocCommand;
+use crate::output::{self, errln, outln};
 use crate::{Context, KioskError};
 
 fn refused(text: String) -> KioskError {
@@ -23,10 +23,6 @@ fn doc_error(ctx: &Context, err: &ReadError) -> KioskError {
         ReadError::Reader(_) => KioskError::Message(text),
         _ => refused(text),
     }
-}
-
-fn json(value: &impl Serialize) -> Result<String, KioskError> {
-    serde_json::to_string(value).map_err(|e| KioskError::Message(e.to_string()))
 }
 
 fn today(ctx: &Context) -> time::Date {
@@ -43,7 +39,7 @@ pub fn doc(ctx: &Context, command: DocCommand) -> Result<ExitCode, KioskError> {
         Ok(mrz) => mrz,
         Err(e) => {
             let detail = ctx.t_pairs(e.message_id(), e.message_args());
-            eprintln!("{}", ctx.t_with("doc-error-not-an-mrz", &[("detail", detail.into())]));
+            errln!("{}", ctx.t_with("doc-error-not-an-mrz", &[("detail", detail.into())]));
             return Ok(ExitCode::from(2));
         }
     };
@@ -53,14 +49,17 @@ pub fn doc(ctx: &Context, command: DocCommand) -> Result<ExitCode, KioskError> {
         .map_err(|e| doc_error(ctx, &e))?;
     if let Some(path) = &photo_out {
         std::fs::write(path, &reading.face)?;
-        eprintln!(
+        errln!(
             "{}",
-            ctx.t_with("doc-photo-written", &[("file", path.display().to_string().into())])
+            ctx.t_with(
+                "doc-photo-written",
+                &[("file", path.to_string_lossy().into_owned().into())]
+            )
         );
     }
-    println!("{}", json(&reading)?);
+    output::json_line(&reading)?;
     let result = if reading.passive_authentication.passed { "pa-passed" } else { "pa-failed" };
-    eprintln!(
+    errln!(
         "{}",
         ctx.t_with(
             "doc-read-summary",
@@ -73,7 +72,7 @@ pub fn doc(ctx: &Context, command: DocCommand) -> Result<ExitCode, KioskError> {
     );
     for check in &reading.passive_authentication.checks {
         let mark = if check.passed { ctx.t("pa-passed") } else { ctx.t("pa-failed") };
-        eprintln!("  {} — {mark}", ctx.t(&format!("pa-check-{}", check.check.replace('_', "-"))));
+        errln!("  {} — {mark}", ctx.t(&format!("pa-check-{}", check.check.replace('_', "-"))));
     }
     // A document whose chip fails passive authentication is not accepted: the answer is "no".
     Ok(if reading.passive_authentication.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
@@ -93,26 +92,26 @@ fn cn_read(
     let card = reader.read_card().map_err(fail)?;
     if let Some(path) = photo_out {
         std::fs::write(path, &card.photo_wlt)?;
-        eprintln!(
+        errln!(
             "{}",
-            ctx.t_with("doc-photo-written", &[("file", path.display().to_string().into())])
+            ctx.t_with(
+                "doc-photo-written",
+                &[("file", path.to_string_lossy().into_owned().into())]
+            )
         );
     }
-    println!("{}", json(&card)?);
+    output::json_line(&card)?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn qr_decode(ctx: &Context, file: &Path) -> Result<ExitCode, KioskError> {
     let payloads = card_readers::qr::decode_file(file)
         .map_err(|e| refused(ctx.t_pairs(e.message_id(), e.message_args())))?;
-    let mut out = std::io::stdout().lock();
     for payload in &payloads {
-        out.write_all(payload)?;
-        out.write_all(b"\n")?;
+        output::payload_line(payload)?;
     }
-    out.flush()?;
     if payloads.is_empty() {
-        eprintln!("{}", ctx.t(card_readers::qr::NOTHING_FOUND_MESSAGE_ID));
+        errln!("{}", ctx.t(card_readers::qr::NOTHING_FOUND_MESSAGE_ID));
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
@@ -182,29 +181,26 @@ pub fn devices(
     let printers = Listing::not_configured(ctx.t("devices-printers-later"));
     let all = Devices { readers, cameras, tokens, printers };
     if json_out {
-        println!("{}", json(&all)?);
+        output::json_line(&all)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let mut out = std::io::stdout().lock();
-    let mut section = |title: &str,
-                       listing_status: &str,
-                       detail: &Option<String>,
-                       lines: Vec<String>|
-     -> std::io::Result<()> {
-        writeln!(out, "{title}")?;
+    let section = |title: &str,
+                   listing_status: &str,
+                   detail: &Option<String>,
+                   lines: Vec<String>|
+     -> Result<(), KioskError> {
+        outln!("{title}")?;
         match (listing_status, detail) {
-            ("ok", _) if lines.is_empty() => writeln!(out, "  {}", ctx.t("devices-none"))?,
+            ("ok", _) if lines.is_empty() => outln!("  {}", ctx.t("devices-none"))?,
             ("ok", _) => {
                 for line in lines {
-                    writeln!(out, "  {line}")?;
+                    outln!("  {line}")?;
                 }
             }
-            ("unavailable", Some(d)) => writeln!(
-                out,
-                "  {}",
-                ctx.t_with("devices-unavailable", &[("detail", d.clone().into())])
-            )?,
-            (_, Some(d)) => writeln!(out, "  {d}")?,
+            ("unavailable", Some(d)) => {
+                outln!("  {}", ctx.t_with("devices-unavailable", &[("detail", d.clone().into())]))?
+            }
+            (_, Some(d)) => outln!("  {d}")?,
             _ => {}
         }
         Ok(())

@@ -5,9 +5,11 @@ mod auth;
 mod cli;
 mod commands;
 mod config;
+mod data_dir;
 mod demo;
 mod device_cmd;
 mod logging;
+mod output;
 mod photos;
 mod print_cmd;
 mod print_docs;
@@ -22,6 +24,7 @@ use i18n::{FluentValue, Language};
 
 use crate::cli::{Cli, Command};
 use crate::config::Config;
+use crate::output::errln;
 
 /// What every command needs: where the data lives, the configuration, and the language to speak.
 #[derive(Debug)]
@@ -36,13 +39,30 @@ impl Context {
         self.data_dir.join("kiosk.db")
     }
 
-    /// Opens the store, creating the data directory on first use.
+    /// Opens the store, creating the data directory on first use. A store that did not exist
+    /// until now is said on stderr: a mistyped `--data-dir` would otherwise quietly answer from
+    /// a new, empty store ("nobody found", "0 records") as if it were the office's.
     pub fn open_store(&self) -> Result<store::Store, KioskError> {
-        std::fs::create_dir_all(&self.data_dir)
+        let new = !self.store_path().exists();
+        let store = self.open_store_quietly()?;
+        if new {
+            errln!("{}", self.t_with("notice-new-store", &[("dir", self.data_dir_shown().into())]));
+        }
+        Ok(store)
+    }
+
+    /// Opens the store where a new one is expected (`demo init` provisions it).
+    pub fn open_store_quietly(&self) -> Result<store::Store, KioskError> {
+        data_dir::create(&self.data_dir)
             .map_err(|e| KioskError::DataDir { dir: self.data_dir.clone(), source: e })?;
         let options =
             store::StoreOptions { kiosk_id: self.config.kiosk_id.clone(), ..Default::default() };
         Ok(store::Store::open(&self.store_path(), options)?)
+    }
+
+    /// The data directory as a person reads it: paths are bytes, not always UTF-8.
+    pub fn data_dir_shown(&self) -> String {
+        self.data_dir.to_string_lossy().into_owned()
     }
 
     /// The office's UTC offset (validated when the configuration was loaded).
@@ -61,9 +81,7 @@ impl Context {
     /// A message whose arguments are text, as the libraries' errors give them
     /// (`message_args()`).
     pub fn t_pairs(&self, id: &str, pairs: Vec<(&'static str, String)>) -> String {
-        let args: Vec<(&str, FluentValue<'_>)> =
-            pairs.into_iter().map(|(k, v)| (k, FluentValue::from(v))).collect();
-        self.t_with(id, &args)
+        self.t_with(id, &string_args(pairs))
     }
 }
 
@@ -80,11 +98,17 @@ pub enum KioskError {
     DataDir { dir: PathBuf, source: std::io::Error },
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// Standard output could not be written: closed by its reader (a quiet end) or full.
+    #[error("could not write the output: {0}")]
+    Output(std::io::Error),
     #[error("{0}")]
     Message(String),
     /// The kiosk (or a device) said no: the sentence is already in the clerk's language.
     #[error("{0}")]
     Refused(String),
+    /// The command could not do its work: the sentence is already in the clerk's language.
+    #[error("{0}")]
+    Failed(String),
 }
 
 impl KioskError {
@@ -96,8 +120,10 @@ impl KioskError {
             KioskError::Token(err) => err.category(),
             KioskError::DataDir { .. } => "data dir",
             KioskError::Io(_) => "io",
+            KioskError::Output(_) => "output",
             KioskError::Message(_) => "other",
             KioskError::Refused(_) => "refused",
+            KioskError::Failed(_) => "failed",
         }
     }
 
@@ -115,15 +141,23 @@ impl KioskError {
                     problems.iter().map(|p| format!("{} — {}", p.field, ctx.t(p.code))).collect();
                 ctx.t_with("error-invalid-record", &detail(list.join("; ")))
             }
+            // A file SQLite cannot read is damaged, not busy: "try again" would not help.
+            KioskError::Store(e) if e.is_damaged_file() => {
+                ctx.t_with("error-store-damaged", &detail(self.to_string()))
+            }
             KioskError::Store(_) => ctx.t_with("error-store", &detail(self.to_string())),
-            KioskError::Refused(text) => text.clone(),
+            KioskError::Refused(text) | KioskError::Failed(text) => text.clone(),
             KioskError::Token(err) => token_cmd::localised(ctx, err)
                 .unwrap_or_else(|| ctx.t_with("error-failed", &detail(err.to_string()))),
             KioskError::DataDir { dir, source } => ctx.t_with(
                 "error-data-dir",
-                &[("dir", dir.display().to_string().into()), ("detail", source.to_string().into())],
+                &[
+                    ("dir", dir.to_string_lossy().into_owned().into()),
+                    ("detail", source.to_string().into()),
+                ],
             ),
-            KioskError::Config(err) => ctx.t_with("error-config", &detail(err.to_string())),
+            KioskError::Config(err) => ctx.t_pairs(err.message_id(), err.message_args()),
+            KioskError::Output(e) => ctx.t_with("error-output", &detail(e.to_string())),
             KioskError::Io(_) | KioskError::Message(_) => {
                 ctx.t_with("error-failed", &detail(self.to_string()))
             }
@@ -148,6 +182,9 @@ impl KioskError {
         match self {
             KioskError::Token(err) if token_cmd::is_refusal(err) => 1,
             KioskError::Refused(_) => 1,
+            KioskError::Config(_) => EXIT_CONFIG,
+            // The reader of a pipe has seen what it wanted: the command's work is done.
+            KioskError::Output(e) if output::is_closed_pipe(e) => 0,
             _ => EXIT_FAILED,
         }
     }
@@ -160,7 +197,10 @@ const EXIT_FAILED: u8 = 70;
 const EXIT_CONFIG: u8 = 78;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage(&err),
+    };
     let data_dir = cli.data_dir.clone().unwrap_or_else(config::default_data_dir);
     // Checking a number or an MRZ needs nothing from the configuration but its language, so a
     // broken kiosk.toml must not turn their answers into failures.
@@ -169,27 +209,86 @@ fn main() -> ExitCode {
         Ok(config) => config,
         Err(_) if standalone => Config::default(),
         Err(err) => {
-            let lang = cli.lang.unwrap_or_default();
-            eprintln!(
-                "{}",
-                i18n::text_with(lang, "error-config", &[("detail", err.to_string().into())])
-            );
+            let lang = cli
+                .lang
+                .or_else(|| std::env::var("KIOSK_LANGUAGE").ok()?.parse().ok())
+                .or_else(config::language_from_locale)
+                .unwrap_or_default();
+            errln!("{}", i18n::text_with(lang, err.message_id(), &string_args(err.message_args())));
             return ExitCode::from(EXIT_CONFIG);
         }
     };
     let lang = config.language(cli.lang);
-    let _log_guard = if standalone { None } else { logging::init(&data_dir, &config.log) };
+    let mut log_guard = None;
+    if !standalone {
+        // Everything the kiosk creates from here on is its owner's alone: the store holds
+        // personal data and the clerks' password hashes.
+        data_dir::restrict_new_files();
+        if let Err(err) = data_dir::secure_existing(&data_dir) {
+            errln!(
+                "{}",
+                i18n::text_with(
+                    lang,
+                    "warning-data-dir-permissions",
+                    &[
+                        ("dir", data_dir.to_string_lossy().into_owned().into()),
+                        ("detail", err.to_string().into()),
+                    ]
+                )
+            );
+        }
+        match logging::init(&data_dir, &config.log) {
+            Ok(guard) => log_guard = Some(guard),
+            // Said once, at start: the counter keeps working, and records still go to the store.
+            Err(err) => errln!(
+                "{}",
+                i18n::text_with(
+                    lang,
+                    "warning-logs-unwritable",
+                    &[
+                        ("dir", data_dir.join("logs").to_string_lossy().into_owned().into()),
+                        ("detail", err.to_string().into()),
+                    ]
+                )
+            ),
+        }
+    }
+    let _log_guard = log_guard;
     tracing::info!(version = env!("CARGO_PKG_VERSION"), command = ?cli.command.as_ref().map(command_name), "kiosk started");
     let ctx = Context { data_dir, config, lang };
     match run(&ctx, cli.command) {
         Ok(code) => code,
+        Err(KioskError::Output(e)) if output::is_closed_pipe(&e) => {
+            tracing::info!("the output's reader closed the pipe");
+            ExitCode::SUCCESS
+        }
         Err(err) => {
             // The category only: the full text can quote record values.
             tracing::error!(category = err.category(), "command failed");
-            eprintln!("{}", err.localised(&ctx));
+            errln!("{}", err.localised(&ctx));
             ExitCode::from(err.exit_code())
         }
     }
+}
+
+/// A usage error, `--help` or `--version`, printed by clap's rules but through the output layer:
+/// clap would print a mistyped value's control characters raw, and panic on a closed pipe.
+fn usage(err: &clap::Error) -> ExitCode {
+    let text = err.render().to_string();
+    if err.use_stderr() {
+        errln!("{}", text.trim_end());
+    } else if let Err(KioskError::Output(e)) = output::line(text.trim_end())
+        && !output::is_closed_pipe(&e)
+    {
+        errln!("{e}");
+        return ExitCode::from(EXIT_FAILED);
+    }
+    ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2))
+}
+
+/// Fluent arguments from a library error's text arguments.
+fn string_args(pairs: Vec<(&'static str, String)>) -> Vec<(&'static str, FluentValue<'static>)> {
+    pairs.into_iter().map(|(k, v)| (k, FluentValue::from(v))).collect()
 }
 
 fn command_name(command: &Command) -> &'static str {
@@ -215,7 +314,7 @@ fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, KioskError> 
     match command {
         None => tui::run(ctx),
         Some(Command::Id { command: IdCommand::Check { kind, value } }) => {
-            Ok(commands::id_check(ctx, kind, &value))
+            commands::id_check(ctx, kind, &value)
         }
         Some(Command::Mrz { command: MrzCommand::Parse }) => commands::mrz_parse(ctx),
         Some(Command::Demo { command: DemoCommand::Init { force } }) => demo::init(ctx, force),

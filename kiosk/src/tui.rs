@@ -14,6 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use registry::renewal::RENEWAL_WINDOW_DAYS;
 
+use crate::output::errln;
 use crate::{Context, KioskError};
 
 /// What the home screen shows.
@@ -91,7 +92,7 @@ pub fn view(home: &Home, frame: &mut Frame<'_>) {
 }
 
 fn load_home(ctx: &Context) -> Result<Home, KioskError> {
-    let store = ctx.open_store()?;
+    let store = ctx.open_store_quietly()?;
     let stats = store.stats()?;
     // The office's day, whatever the machine's zone; the indexes answer without a full scan.
     let now = store.now().to_offset(ctx.office_offset());
@@ -99,7 +100,9 @@ fn load_home(ctx: &Context) -> Result<Home, KioskError> {
     let appointments = store.appointments_between(midnight, midnight + time::Duration::DAY)?;
     Ok(Home {
         lang: ctx.lang,
-        office: ctx.config.office.clone(),
+        // Text from outside (the configuration, later records) is escaped before it reaches
+        // the screen: a control character would move the real terminal's cursor.
+        office: registry::text::escape_for_display(&ctx.config.office).into_owned(),
         kiosk_id: store.kiosk_id().to_owned(),
         records: stats.records,
         events: stats.events,
@@ -110,7 +113,7 @@ fn load_home(ctx: &Context) -> Result<Home, KioskError> {
 
 pub fn run(ctx: &Context) -> Result<ExitCode, KioskError> {
     if !std::io::stdout().is_terminal() {
-        eprintln!("{}", ctx.t("error-not-a-terminal"));
+        errln!("{}", ctx.t("error-not-a-terminal"));
         return Ok(ExitCode::from(1));
     }
     let mut home = load_home(ctx)?;

@@ -84,6 +84,22 @@ impl StoreError {
     }
 }
 
+impl StoreError {
+    /// Whether the store's file itself is damaged (or is not a database at all), as opposed to
+    /// busy, full or refusing a record: trying again will not help; `kiosk store verify` and
+    /// support will.
+    pub fn is_damaged_file(&self) -> bool {
+        match self {
+            StoreError::Corrupt(_) => true,
+            StoreError::Sqlite(e) => matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+            ),
+            _ => false,
+        }
+    }
+}
+
 fn problem_fields(problems: &[Problem]) -> String {
     problems.iter().map(|p| format!("{}: {}", p.field, p.code)).collect::<Vec<_>>().join("; ")
 }
@@ -635,6 +651,13 @@ impl Writer<'_> {
             Some(clerk),
         )?;
         Ok(after)
+    }
+
+    /// How many records the store holds, as this transaction sees it: a check that must not
+    /// race with another process's write ("is the store still empty?").
+    pub fn record_count(&self) -> Result<u64, StoreError> {
+        let count: i64 = self.tx.query_row("SELECT count(*) FROM records", [], |r| r.get(0))?;
+        Ok(u64::try_from(count).unwrap_or(0))
     }
 
     fn load<R: Record>(&self, id: RecordId) -> Result<Option<R>, StoreError> {

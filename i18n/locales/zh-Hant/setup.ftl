@@ -1,0 +1,14 @@
+# The kiosk's own setup: configuration, data directory, logs, output.
+notice-new-store = { $dir } 內沒有資料庫，已建立一個新的空白資料庫。如要使用其他資料目錄，請檢查 --data-dir 或 KIOSK_DATA_DIR。
+error-output = 無法寫出結果（{ $detail }）。請檢查輸出的去向（磁碟已滿、檔案已關閉），然後再次執行指令。
+error-store-damaged = 本機資料庫已損壞（{ $detail }）。請勿繼續使用此資料目錄，亦不要刪除其中的檔案：請執行「kiosk store verify」並聯絡技術支援。
+warning-data-dir-permissions = 無法將資料目錄 { $dir } 設為僅限本帳戶存取（{ $detail }），本電腦的其他帳戶可能讀取其中資料。請通知技術支援。
+warning-logs-unwritable = 無法在 { $dir } 寫入日誌（{ $detail }）。櫃檯可繼續運作，所有記錄照常儲存；請通知技術支援，以便追查問題。
+demo-credentials-not-shown = 示範辦事處未有建立：職員的密碼無法顯示（{ $detail }），而密碼只會顯示一次。請在可閱讀輸出的地方再次執行指令。
+config-error-not-a-file = { $path } 應為櫃檯的設定檔，但它並非可讀取的檔案（是資料夾，或指向不存在的連結）。請以檔案取代，或刪除它以使用預設值。
+config-error-invalid = 設定 { $setting } 無法使用：{ $detail }。請修正，或刪除它以使用預設值。
+config-error-language = 設定 { $setting } 為「{ $value }」，並非櫃檯支援的語言。請使用 zh-Hant、zh-Hans、pt 或 en。
+config-error-offset = 設定 { $setting } 為「{ $value }」，並非與 UTC 的時差。請寫成 +08:00 的格式。
+config-error-kiosk-id = 設定 { $setting } 為「{ $value }」，不能作為櫃檯編號。請使用 1 至 64 個英文字母、數字或底線，例如 MACAU_01。
+config-error-log = 設定 { $setting } 為「{ $value }」，並非日誌篩選條件。請使用 info、debug 等級別，或 store=debug 等條件。
+config-error-pin-tries = 設定 { $setting } 為 { $value }，但數字證書盤須容許至少 { $min } 次錯誤 PIN 碼，櫃檯才會將其鎖定。

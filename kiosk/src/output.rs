@@ -1,0 +1,177 @@
+//! Everything a command writes to the terminal goes through here, so that writing never panics
+//! and never lets a record's text command the terminal.
+//!
+//! - A closed pipe (`kiosk export | head -1`) is the reader saying it has seen enough: the
+//!   command ends quietly with exit 0 ([`KioskError::Output`] carries the error to `main`).
+//! - Any other failure to write (`>/dev/full`) is an error the person is told about, on stderr.
+//! - Control, bidirectional and invisible characters in what is shown are escaped
+//!   (`registry::text`): a name holding ESC or U+202E shows as `\u{1B}` or `\u{202E}`.
+//!   JSON keeps its value (the escapes are JSON's own `\uXXXX`); raw payloads (`qr decode`) stay
+//!   byte-exact when they go to a pipe or file, and are escaped only on a terminal.
+
+use std::fmt::Display;
+use std::io::{self, BufWriter, IsTerminal, StdoutLock, Write};
+
+use registry::text::{escape_for_display, escape_json_for_display};
+use serde::Serialize;
+
+use crate::KioskError;
+
+/// One line of text on stdout, escaped for display.
+pub fn line(text: impl Display) -> Result<(), KioskError> {
+    let text = text.to_string();
+    let mut out = io::stdout().lock();
+    write_line(&mut out, escape_for_display(&text).as_bytes()).map_err(KioskError::Output)
+}
+
+/// One JSON object on its own line on stdout.
+pub fn json_line(value: &impl Serialize) -> Result<(), KioskError> {
+    let text = serde_json::to_string(value).map_err(|e| KioskError::Message(e.to_string()))?;
+    let mut out = io::stdout().lock();
+    write_line(&mut out, escape_json_for_display(&text).as_bytes()).map_err(KioskError::Output)
+}
+
+/// A payload exactly as read (a QR code's bytes) on its own line: byte-exact into a pipe or a
+/// file, escaped (and invalid UTF-8 shown as U+FFFD) when a person reads it on a terminal.
+pub fn payload_line(payload: &[u8]) -> Result<(), KioskError> {
+    let stdout = io::stdout();
+    let terminal = stdout.is_terminal();
+    let mut out = stdout.lock();
+    let written = if terminal {
+        let text = String::from_utf8_lossy(payload);
+        write_line(&mut out, escape_for_display(&text).as_bytes())
+    } else {
+        write_line(&mut out, payload)
+    };
+    written.map_err(KioskError::Output)
+}
+
+fn write_line(out: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
+    out.write_all(bytes)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// One line of text on stderr, escaped. A stderr that cannot be written to has nobody to tell,
+/// so failures are dropped here rather than panicking as `eprintln!` would.
+pub fn error_line(text: impl Display) {
+    let text = text.to_string();
+    let _ = write_line(&mut io::stderr().lock(), escape_for_display(&text).as_bytes());
+}
+
+/// `println!` for commands: escaped, and a failure is returned, never a panic.
+macro_rules! outln {
+    () => {
+        $crate::output::line("")
+    };
+    ($($arg:tt)*) => {
+        $crate::output::line(format_args!($($arg)*))
+    };
+}
+
+/// `eprintln!` for commands: escaped, and it never panics.
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        $crate::output::error_line(format_args!($($arg)*))
+    };
+}
+
+pub(crate) use {errln, outln};
+
+/// Buffered stdout for long JSON outputs (`export`), handed to library code as a plain `Write`.
+/// Hidden characters inside the JSON are escaped as they stream through (a character split
+/// across two writes waits for its other bytes). Remembers its own failure, so the caller can
+/// tell "stdout went away" from any other error the library reports.
+pub struct JsonStdout<W: Write = BufWriter<StdoutLock<'static>>> {
+    inner: W,
+    /// The first bytes of a character whose last bytes have not been written yet.
+    pending: Vec<u8>,
+    failure: Option<io::ErrorKind>,
+}
+
+impl JsonStdout {
+    pub fn new() -> Self {
+        JsonStdout::over(BufWriter::new(io::stdout().lock()))
+    }
+}
+
+impl<W: Write> JsonStdout<W> {
+    fn over(inner: W) -> Self {
+        JsonStdout { inner, pending: Vec::new(), failure: None }
+    }
+
+    /// The error to report instead of `err` when it was stdout that failed.
+    pub fn explain(&self, err: KioskError) -> KioskError {
+        match self.failure {
+            Some(kind) => KioskError::Output(io::Error::from(kind)),
+            None => err,
+        }
+    }
+
+    pub fn finish(mut self) -> Result<(), KioskError> {
+        self.flush().map_err(KioskError::Output)
+    }
+
+    fn pass(&mut self) -> io::Result<()> {
+        let cut = match std::str::from_utf8(&self.pending) {
+            Ok(_) => self.pending.len(),
+            // An incomplete character at the end waits for the next write.
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            // Not UTF-8 at all (serde_json never writes that): pass it on untouched.
+            Err(_) => self.pending.len(),
+        };
+        let rest = self.pending.split_off(cut);
+        let ready = std::mem::replace(&mut self.pending, rest);
+        match std::str::from_utf8(&ready) {
+            Ok(text) => self.inner.write_all(escape_json_for_display(text).as_bytes()),
+            Err(_) => self.inner.write_all(&ready),
+        }
+    }
+}
+
+impl<W: Write> Write for JsonStdout<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        self.pass().inspect_err(|e| self.failure = Some(e.kind()))?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        let result = self.inner.write_all(&pending).and_then(|()| self.inner.flush());
+        result.inspect_err(|e| self.failure = Some(e.kind()))
+    }
+}
+
+/// Whether a failed write means the reader closed the pipe: the quiet end of a command.
+pub fn is_closed_pipe(err: &io::Error) -> bool {
+    err.kind() == io::ErrorKind::BrokenPipe
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_stdout_remembers_that_it_failed() {
+        let mut stdout = JsonStdout::over(Vec::new());
+        let other = stdout.explain(KioskError::Message("library".into()));
+        assert!(matches!(other, KioskError::Message(_)));
+        stdout.failure = Some(io::ErrorKind::BrokenPipe);
+        let err = stdout.explain(KioskError::Message("library".into()));
+        assert!(matches!(err, KioskError::Output(e) if is_closed_pipe(&e)));
+    }
+
+    #[test]
+    fn hidden_characters_split_across_writes_are_escaped_whole() {
+        let mut out = JsonStdout::over(Vec::new());
+        let json =
+            serde_json::to_string(&serde_json::json!({"n": "\u{202E}陳\u{1b}"})).expect("json");
+        for chunk in json.as_bytes().chunks(1) {
+            out.write_all(chunk).expect("write");
+        }
+        out.flush().expect("flush");
+        let text = String::from_utf8(out.inner).expect("utf-8");
+        assert_eq!(text, r#"{"n":"\u202e陳\u001b"}"#);
+    }
+}

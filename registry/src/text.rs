@@ -1,0 +1,98 @@
+//! Characters that change how text looks without being seen: control characters, bidirectional
+//! overrides and invisible formatting. A name, a payload or a file name can carry them; shown raw
+//! they move the cursor, recolour or clear a terminal, or make `Chan` read as `nahC`. One
+//! definition serves both sides: what the kiosk escapes when it shows text, and what a
+//! certificate subject may not contain.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+/// Whether `c` is a control character (C0 but tab and line feed, DEL, C1), a bidirectional
+/// control (marks, embeddings, overrides, isolates), or an invisible format character
+/// (zero-width space and joiners, word joiner, BOM, line and paragraph separators).
+pub fn is_hidden_or_control(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}' | '\u{B}'..='\u{1F}' | '\u{7F}'..='\u{9F}'
+        | '\u{61C}'                      // Arabic letter mark
+        | '\u{200B}'..='\u{200F}'        // zero-width space, ZWNJ, ZWJ, LRM, RLM
+        | '\u{2028}' | '\u{2029}'        // line and paragraph separators
+        | '\u{202A}'..='\u{202E}'        // embeddings and overrides
+        | '\u{2060}'..='\u{2064}'        // word joiner, invisible operators
+        | '\u{2066}'..='\u{2069}'        // isolates
+        | '\u{FEFF}'                     // zero-width no-break space (BOM)
+        | '\u{FFF9}'..='\u{FFFB}') // interlinear annotations
+}
+
+/// Same as [`is_hidden_or_control`], and tab and line feed as well: for text that must stay on
+/// one line (a certificate subject, a table cell).
+pub fn is_control_or_hidden_inline(c: char) -> bool {
+    c == '\t' || c == '\n' || is_hidden_or_control(c)
+}
+
+/// `text` with every hidden or control character written as a visible `\u{…}` escape, so a
+/// terminal shows what is there instead of obeying it. Tab and line feed are kept: messages
+/// span lines. Borrowed when there is nothing to escape (the usual case).
+pub fn escape_for_display(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_hidden_or_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_hidden_or_control(c) {
+            // Writing to a String cannot fail.
+            let _ = write!(out, "\\u{{{:X}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// JSON text (as serde_json writes it) with hidden characters inside strings written as `\uXXXX`
+/// escapes: the same JSON value, but safe on a terminal. serde_json already escapes C0 controls;
+/// this covers the rest. Every hidden character is in the Basic Multilingual Plane, so one
+/// `\uXXXX` each.
+pub fn escape_json_for_display(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(is_hidden_or_control) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if is_hidden_or_control(c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed_and_cjk_is_untouched() {
+        for text in ["陳大文 Chan Tai Man", "São Lourenço", "A123456(3)\tline\nnext"] {
+            assert!(matches!(escape_for_display(text), Cow::Borrowed(_)), "{text}");
+        }
+    }
+
+    #[test]
+    fn controls_and_bidi_overrides_become_visible_escapes() {
+        assert_eq!(escape_for_display("a\u{1b}[2Jb"), "a\\u{1B}[2Jb");
+        assert_eq!(escape_for_display("\u{202E}nahC"), "\\u{202E}nahC");
+        assert_eq!(escape_for_display("x\0y\u{7}\u{200B}"), "x\\u{0}y\\u{7}\\u{200B}");
+        assert_eq!(escape_for_display("\u{9b}31m"), "\\u{9B}31m");
+    }
+
+    #[test]
+    fn json_keeps_its_value() {
+        let value = serde_json::json!({ "name": "\u{202E}nahC\u{1b}" });
+        let text = serde_json::to_string(&value).expect("json");
+        let shown = escape_json_for_display(&text);
+        assert!(!shown.chars().any(is_hidden_or_control), "{shown}");
+        let back: serde_json::Value = serde_json::from_str(&shown).expect("still JSON");
+        assert_eq!(back, value);
+    }
+}
