@@ -120,8 +120,27 @@ pub fn text(lang: Language, id: &str) -> String {
 /// The message `id` in `lang`, with Fluent arguments.
 pub fn text_with(lang: Language, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
     let args: HashMap<Cow<'static, str>, FluentValue<'_>> =
-        args.iter().map(|(k, v)| (Cow::Owned((*k).to_owned()), v.clone())).collect();
+        args.iter().map(|(k, v)| (Cow::Owned((*k).to_owned()), counts_as_numbers(v))).collect();
     LOCALES.try_lookup_with_args(&lang.identifier(), id, &args).unwrap_or_else(|| id.to_owned())
+}
+
+/// Library errors carry their arguments as text (`message_args()`), so a count of tries arrives
+/// as "1"; Fluent chooses a plural variant (`[one]`, `[1]`) only for a number. Text that is a
+/// plain count is passed as one: digits only, no leading zero, at most 15 digits, so the number
+/// prints back exactly as the text was. Identity numbers with a leading zero or 18 digits, signs
+/// and decimals stay text.
+fn counts_as_numbers<'a>(value: &FluentValue<'a>) -> FluentValue<'a> {
+    match value {
+        FluentValue::String(text) if is_plain_count(text) => {
+            text.parse::<u64>().map_or_else(|_| value.clone(), FluentValue::from)
+        }
+        _ => value.clone(),
+    }
+}
+
+fn is_plain_count(text: &str) -> bool {
+    let digits = text.len() <= 15 && !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    digits && (text == "0" || !text.starts_with('0'))
 }
 
 /// Whether `lang` has the message `id` (with English fallback). For tests and diagnostics.

@@ -84,7 +84,7 @@ fn a_form_printed_through_cups_holds_the_names_embedded_subsets_and_its_code() {
     let text = stdout(&text);
     assert!(text.contains(&organisation), "the organisation's Chinese name: {text}");
     assert!(text.contains(&agent), "the applicant's (agent's) Chinese name: {text}");
-    assert!(text.contains("數字證書申請表"), "the heading: {text}");
+    assert!(text.contains("電子證書申請表"), "the heading: {text}");
     assert!(text.contains("Formulário de pedido de certificado digital"), "Portuguese beneath");
 
     let fonts = stdout(&tool("pdffonts", &[pdf.to_str().expect("utf-8")], dir));

@@ -301,7 +301,7 @@ fn wrong_pins_lock_the_token_and_unlock_makes_the_new_pin_work() {
     let office = Office::new();
     office.token("holder");
     json(&office.issue("holder", PIN, "p256"));
-    for left in ["2 tries left", "1 tries left"] {
+    for left in ["2 tries left", "1 try left"] {
         let out = office.issue("holder", "000000", "p256");
         assert_eq!(out.status.code(), Some(1));
         assert!(stderr(&out).contains(left), "{}", stderr(&out));

@@ -17,7 +17,10 @@ pa-check-document-signer = Document signer certified by the issuing country
 pa-check-csca-trusted = Issuing country's certificate is in the trust store
 pa-passed = passed
 pa-failed = FAILED
-doc-read-summary = Read from { $reader } in { $apdus } commands. Passive authentication: { $result }.
+doc-read-summary = Read from { $reader } in { $apdus ->
+        [one] { $apdus } command
+       *[other] { $apdus } commands
+    }. Passive authentication: { $result }.
 doc-photo-written = The chip photo was written to { $file }.
 devices-readers = Card readers
 devices-cameras = Cameras

@@ -3,7 +3,13 @@ home-title = Home
 home-placeholder = The counter screens (visits, identity, forms, issuance) are on their way. This screen shows the office at a glance.
 home-renewals-due = Certificates due for renewal in the next 30 days: { $count }
 home-appointments-today = Appointments today: { $count }
-home-store = Local store: { $records } records, { $events } changes · kiosk { $kiosk }
+home-store = Local store: { $records ->
+        [one] { $records } record
+       *[other] { $records } records
+    }, { $events ->
+        [one] { $events } change
+       *[other] { $events } changes
+    } · kiosk { $kiosk }
 key-quit = quit
 key-language = language
 
@@ -45,15 +51,30 @@ record-kind-audit_event = audit event
 
 search-no-hits = Nobody found. Try part of the name, the ID number, the phone number or a certificate serial.
 
-store-verified = The store is sound: { $records } records agree with their { $events } changes.
+store-verified = The store is sound: { $records ->
+        [one] { $records } record agrees with its
+       *[other] { $records } records agree with their
+    } { $events ->
+        [one] { $events } change
+       *[other] { $events } changes
+    }.
 store-inconsistent = { $count ->
         [one] { $count } record disagrees with its change history.
        *[other] { $count } records disagree with their change history.
     } Run “kiosk store rebuild” and contact support.
-store-rebuilt = Rebuilt { $records } records from { $events } changes.
+store-rebuilt = Rebuilt { $records ->
+        [one] { $records } record
+       *[other] { $records } records
+    } from { $events ->
+        [one] { $events } change
+       *[other] { $events } changes
+    }.
 
 demo-store-not-empty = The store already holds records. Use --force to add the demo office anyway, or another --data-dir.
-demo-provisioned = Demo office ready: { $records } records in { $dir }.
+demo-provisioned = Demo office ready: { $records ->
+        [one] { $records } record
+       *[other] { $records } records
+    } in { $dir }.
 demo-credentials-header = Sign-in credentials (shown once; write them down):
 
 role-clerk = clerk
@@ -65,7 +86,7 @@ service-change = Change of details
 service-replacement = Replacement
 service-pin_unlock = PIN unlock
 service-revocation = Revocation
-service-redispatch = Redispatch
+service-redispatch = Redispatch by post
 
 application-state-draft = Draft
 application-state-under_review = Documents under review

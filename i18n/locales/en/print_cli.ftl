@@ -8,7 +8,10 @@ print-id-mainland = Mainland Resident Identity Card
 print-id-hong-kong = Hong Kong Identity Card
 print-id-passport = Passport
 print-id-residence-permit = Residence permit
-print-receipt-line = { $class } certificate, { $years } years
+print-receipt-line = { $class } certificate, { $years ->
+        [one] { $years } year
+       *[other] { $years } years
+    }
 print-class-qualified = Qualified
 print-class-standard = Standard
 print-class-encryption = Encryption

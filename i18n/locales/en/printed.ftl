@@ -57,7 +57,10 @@ printed-cert-validity = Validity
 printed-cert-fee = Fee
 printed-cert-line = { $class } ({ $holder })
 printed-validity-one-year = 1 year
-printed-validity-years = { $years } years
+printed-validity-years = { $years ->
+        [one] { $years } year
+       *[other] { $years } years
+    }
 printed-class-qualified = Qualified certificate
 printed-class-standard = Standard certificate
 printed-class-encryption = Encryption certificate
@@ -105,7 +108,7 @@ printed-service-change = Change of details
 printed-service-replacement = Replacement
 printed-service-pin-unlock = PIN unlock
 printed-service-revocation = Revocation
-printed-service-redispatch = Change of delivery
+printed-service-redispatch = Redispatch by post
 printed-error-font-missing = The printing font was not found (looked in: { $paths }). Install it with "apt install fonts-noto-cjk", or set KIOSK_FONT_DIR to its folder.
 printed-error-font-unreadable = The font file { $path } could not be read ({ $detail }). Check its permissions, or reinstall fonts-noto-cjk.
 printed-error-not-a-font = { $path } is not a usable font. Reinstall it with "apt install --reinstall fonts-noto-cjk".

@@ -7,14 +7,20 @@ qr-nothing-found = No QR code was seen. Hold the code flat, closer to the camera
 qr-pass-not-today = This appointment is for { $slot }, not today. Check the booking with the person, or serve them as a walk-in.
 qr-pass-not-a-pass = This QR code is not an appointment pass of this registry. Ask for the booking confirmation, or find the appointment by its reference.
 qr-pass-unsupported-version = This appointment pass is in a format this kiosk does not read (version { $version }). Find the appointment by its reference, and ask for the kiosk to be updated.
-qr-pass-wrong-field-count = This appointment pass is incomplete or damaged ({ $found } parts instead of { $expected }). Scan it again, or find the appointment by its reference.
+qr-pass-wrong-field-count = This appointment pass is incomplete or damaged ({ $found ->
+        [one] { $found } part
+       *[other] { $found } parts
+    } instead of { $expected }). Scan it again, or find the appointment by its reference.
 qr-pass-bad-appointment-id = The appointment number in this pass is not valid. Find the appointment by its reference.
 qr-pass-bad-reference = The booking reference in this pass is missing or damaged. Find the appointment by the person's name or ID document.
 qr-pass-bad-slot = The appointment time in this pass is not valid. Find the appointment by its reference.
 qr-pass-bad-mac-encoding = The security code of this pass is incomplete or damaged. Scan it again, or find the appointment by its reference.
 qr-pass-forged = This appointment pass failed its security check: it was altered, or not issued by this registry. Do not serve on it; find the appointment by its reference and check the person's identity.
 camera-error-no-camera = No camera found — load a photo file instead.
-camera-error-no-such-camera = There is no camera number { $index } ({ $count } found). Choose a camera from the list.
+camera-error-no-such-camera = There is no camera number { $index } ({ $count ->
+        [one] { $count } camera
+       *[other] { $count } cameras
+    } found). Choose a camera from the list.
 camera-error-unsupported = This computer has no camera interface the kiosk can use. Load a photo file instead.
 camera-error-query = The list of cameras could not be read ({ $detail }). Load a photo file instead, or restart the kiosk.
 camera-error-open = The camera could not be opened ({ $detail }). Close other programs that use it, unplug it and plug it in again, or load a photo file instead.

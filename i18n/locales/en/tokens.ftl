@@ -3,7 +3,10 @@
 token-error-module = The token software { $path } could not be loaded ({ $detail }). Check the path of the PKCS#11 module, or that the token vendor's software is installed.
 token-error-no-token = No token labelled "{ $label }" is plugged in. Plug the token in, or check its label with "kiosk token list".
 token-error-label-too-long = The token label "{ $label }" is not usable: a label has 1 to 32 bytes (about 10 Chinese characters).
-token-error-wrong-pin = Wrong PIN. { $tries } tries left before the token is locked.
+token-error-wrong-pin = Wrong PIN. { $tries ->
+        [one] { $tries } try
+       *[other] { $tries } tries
+    } left before the token is locked.
 token-error-locked = The token is locked after too many wrong PINs. Check the holder's identity, then unlock it with the SO PIN.
 token-error-wrong-so-pin = Wrong SO PIN. The token was not unlocked.
 token-error-wrong-ca-pin = Wrong PIN for the CA's token. Nothing was signed.
@@ -49,7 +52,10 @@ ca-pin-needed = The PIN of the CA's token is needed: set KIOSK_CA_PIN, or run th
 ca-init-done = The office CA "{ $subject }" is ready. Its certificate chain was written to { $file }.
 ca-import-done = The office CA "{ $subject }" was imported; its key is on the token "{ $label }".
 ca-request-done = The office CA's certificate request was written to { $file }. Send it to the central CA, then run "kiosk ca import" with the certificate it returns.
-ca-crl-done = The revocation list was written to { $file } ({ $count } revoked certificates).
+ca-crl-done = The revocation list was written to { $file } ({ $count ->
+        [one] { $count } revoked certificate
+       *[other] { $count } revoked certificates
+    }).
 token-unlocked = The token is unlocked and the new PIN works. Give the token back to its holder.
 token-pin-changed = The PIN was changed.
 token-revoked = Certificate { $serial } is revoked ({ $reason }).

@@ -4,7 +4,10 @@
 ## Identity numbers
 
 id-error-empty = The identity number is empty. Enter the number exactly as printed on the document.
-id-error-wrong-length = The identity number has { $found } characters but must have { $expected }. Check for missing or extra characters.
+id-error-wrong-length = The identity number has { $found ->
+        [one] { $found } character
+       *[other] { $found } characters
+    } but must have { $expected }. Check for missing or extra characters.
 id-error-invalid-character = Character “{ $character }” at position { $position } is not allowed there. Check for mistyped characters, such as the letter O instead of the digit 0.
 id-error-bad-region = The first two digits ({ $code }) are not a Mainland province code. Check the beginning of the number against the card.
 id-error-bad-birth-date = Digits 7 to 14 ({ $digits }) are not a real date of birth. Check the birth-date part of the number against the card.
@@ -18,7 +21,10 @@ id-error-bad-mo-format = A Macau Resident Identity Card number is seven digits a
 
 mrz-error-empty = No machine readable zone was read. Scan the document again or type the lines of the zone.
 mrz-error-invalid-character = Character “{ $character }” (line { $line }, position { $position }) cannot appear in a machine readable zone, which uses only A–Z, 0–9 and <. Check for misread or mistyped characters.
-mrz-error-wrong-line-count = A machine readable zone has 2 or 3 lines, but { $found } were read. Check that the whole zone, and nothing else, was scanned.
+mrz-error-wrong-line-count = A machine readable zone has 2 or 3 lines, but { $found ->
+        [one] only { $found } was read
+       *[other] { $found } were read
+    }. Check that the whole zone, and nothing else, was scanned.
 mrz-error-wrong-length = A machine readable zone typed on one line has 90, 72 or 88 characters, but this one has { $found }. Check for missing or extra characters.
 mrz-error-wrong-line-lengths = The lines have { $lengths } characters, but a machine readable zone has 3 lines of 30, or 2 lines of 36 or of 44. Check for missing or extra characters.
 

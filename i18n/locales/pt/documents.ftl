@@ -3,8 +3,8 @@
 doc-error-no-reader = Nenhum leitor de cartões está ligado. Verifique o cabo do leitor ou escolha outro leitor.
 doc-error-no-card = Não há nenhum cartão no leitor. Coloque a página da fotografia do passaporte (ou o bilhete de identidade) no leitor.
 doc-error-reader = O leitor de cartões falhou ({ $detail }). Desligue-o, volte a ligá-lo e tente de novo.
-doc-error-not-emrtd = Este cartão não é um passaporte nem um bilhete de identidade electrónico. Leia a ZLA (MRZ) com o digitalizador de documentos.
-doc-error-access-denied = Acesso negado — verifique a ZLA (MRZ). O chip só abre com o número do documento, a data de nascimento e a data de validade exactamente como impressos.
+doc-error-not-emrtd = Este cartão não é um passaporte nem um bilhete de identidade electrónico. Leia a zona de leitura automática (ZLA) com o digitalizador de documentos.
+doc-error-access-denied = Acesso negado — verifique a ZLA. O chip só abre com o número do documento, a data de nascimento e a data de validade exactamente como impressos.
 doc-error-pace-only = Este chip só oferece PACE, que o quiosque ainda não suporta. Use a ZLA impressa e verifique o documento à vista.
 doc-error-mrz-incomplete = A ZLA não tem uma data de nascimento ou de validade válida, por isso o chip não pode ser aberto. Verifique a ZLA.
 doc-error-secure-messaging = A ligação segura ao chip foi interrompida ({ $detail }). Mantenha o documento imóvel no leitor e tente de novo.
@@ -17,18 +17,21 @@ pa-check-document-signer = Signatário do documento certificado pelo país emiss
 pa-check-csca-trusted = Certificado do país emissor na lista de confiança
 pa-passed = aprovado
 pa-failed = FALHOU
-doc-read-summary = Lido em { $reader } com { $apdus } comandos. Autenticação passiva: { $result }.
+doc-read-summary = Lido em { $reader } com { $apdus ->
+        [1] 1 comando
+       *[other] { $apdus } comandos
+    }. Autenticação passiva: { $result }.
 doc-photo-written = A fotografia do chip foi gravada em { $file }.
 devices-readers = Leitores de cartões
 devices-cameras = Câmaras
-devices-tokens = Dispositivos
+devices-tokens = Tokens USB
 devices-printers = Impressoras
 devices-none = nenhum encontrado
 devices-card-present = com cartão
 devices-no-card = sem cartão
 devices-unavailable = indisponível: { $detail }
 devices-printers-later = as impressoras configuram-se com «kiosk print» (ainda não configuradas)
-devices-tokens-no-module = defina token_module em kiosk.toml ou use --module para listar os dispositivos
+devices-tokens-no-module = defina token_module em kiosk.toml ou use --module para listar os tokens USB
 photo-chip = Fotografia do chip
 photo-captured = Fotografia tirada no balcão
 photo-no-graphics = Este terminal não consegue desenhar fotografias: é mostrada uma pré-visualização grosseira. Compare o rosto com o próprio documento.

@@ -8,7 +8,10 @@ print-id-mainland = Bilhete de Identidade de Residente do Interior da China
 print-id-hong-kong = Bilhete de Identidade de Hong Kong
 print-id-passport = Passaporte
 print-id-residence-permit = Autorização de residência
-print-receipt-line = Certificado { $class }, { $years } anos
+print-receipt-line = Certificado { $class }, { $years ->
+        [1] 1 ano
+       *[other] { $years } anos
+    }
 print-class-qualified = qualificado
 print-class-standard = normal
 print-class-encryption = de cifra

@@ -33,6 +33,6 @@ print-queue-state = Estado
 print-queue-attempts = Tentativas
 print-queue-last-error = Último problema
 print-queue-created = Na fila desde
-print-queue-updated = Atualizado
+print-queue-updated = Actualizado
 print-queue-at-printer = Na impressora (trabalho { $job })
 print-queue-retry-hint = Um trabalho falhado só volta a ser impresso quando o repetir: verifique primeiro a impressora e o que saiu impresso.

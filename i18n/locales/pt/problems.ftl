@@ -5,7 +5,7 @@ problem-invalid-phone = Um número de telefone tem entre 6 e 15 algarismos.
 problem-invalid-email = Este endereço de correio electrónico está incompleto (nome@domínio).
 problem-date-order = A data de fim tem de ser posterior à data de início.
 problem-invalid-uscc = Este Código Unificado de Crédito Social não é válido: verifique os 18 caracteres.
-problem-title-not-organisation = O título da factura tem de ser exactamente o nome registado da entidade.
+problem-title-not-organisation = O titular da factura tem de ser exactamente o nome registado da entidade.
 problem-invalid-taxpayer-id = O número de contribuinte tem 15, 18 ou 20 letras e algarismos.
 problem-validity-years = Os certificados são válidos de 1 a 5 anos.
 problem-invalid-serial = O número de série de um certificado é hexadecimal (0–9, A–F), com até 40 algarismos.
@@ -26,9 +26,9 @@ transition-negative-fee = Uma taxa não pode ser negativa ({ $fee }).
 
 lifecycle-already-revoked = Este certificado já foi revogado. A revogação não pode ser desfeita.
 lifecycle-not-issued = Este certificado ainda não foi emitido.
-lifecycle-token-lost = Este dispositivo foi dado como perdido, pelo que não pode ser desbloqueado nem reemitido: trate de uma substituição.
-lifecycle-token-not-in-use = Este dispositivo não está em uso.
-lifecycle-token-transition = Este dispositivo não pode passar para esse estado.
+lifecycle-token-lost = Este token USB foi dado como perdido, pelo que não pode ser desbloqueado nem reemitido: trate de uma segunda via.
+lifecycle-token-not-in-use = Este token USB não está em uso.
+lifecycle-token-transition = Este token USB não pode passar para esse estado.
 
 fee-validity-years = Os certificados são emitidos por 1 a 5 anos.
 fee-not-at-counter = Os certificados de assinatura na nuvem não são tratados no balcão.

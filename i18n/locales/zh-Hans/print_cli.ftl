@@ -1,7 +1,7 @@
 # kiosk print: what the store must hold to print a document.
 
 print-no-application = 数据库中没有此编号的申请。
-print-no-applicant = 此申请的申请人资料尚未在数据库中（可能仍在同步）。
+print-no-applicant = 此申请的申请人信息尚未在数据库中（可能仍在同步）。
 print-no-payment = 此申请尚未记录付款：请先记录付款，再打印收据。
 print-id-macau = 澳门居民身份证
 print-id-mainland = 居民身份证

@@ -1,4 +1,4 @@
-# 柜台打印的文件：申请表、收据、更新完成通知书、排队号单（printers::render）。
+# 柜台打印的文件：申请表、收据、续期完成通知书、排队号单（printers::render）。
 
 printed-date-value = { $year }年{ $month }月{ $day }日
 printed-continued = （续）
@@ -42,12 +42,12 @@ printed-self-collect = 自提
 printed-evidence-type = 证件类型
 printed-evidence-number = 证件号码
 printed-evidence-business-licence = 营业执照副本
-printed-evidence-legal-representative-id = 法人代表身份证（护照）
+printed-evidence-legal-representative-id = 法定代表人身份证（护照）
 printed-evidence-agent-id = 经办人身份证
 printed-evidence-social-security-number = 单位社保号
 printed-evidence-taxpayer-id = 纳税人识别号或统一社会信用代码
-printed-op-apply = 证书申请
-printed-op-renew = 证书更新
+printed-op-apply = 新办证书
+printed-op-renew = 证书续期
 printed-op-replace = 证书补办
 printed-op-pin-unlock = PIN码解锁
 printed-op-change = 证书信息变更（请详细说明）
@@ -86,8 +86,8 @@ printed-invoice-title = 发票抬头
 printed-invoice-taxpayer-id = 纳税人识别号
 printed-invoice-bank = 开户银行
 printed-invoice-address = 注册地址
-printed-notice-title = 证书更新完成通知书
-printed-notice-body = 您的数字证书已完成更新。请使用新证书签署文件；原证书于有效期届满后即失效。如有疑问，请联系本网点。
+printed-notice-title = 证书续期完成通知书
+printed-notice-body = 您的数字证书已完成续期。请使用新证书签署文件；原证书于有效期届满后即失效。如有疑问，请联系本网点。
 printed-notice-holder = 证书持有人
 printed-notice-item = 项目
 printed-notice-old = 原证书
@@ -100,7 +100,7 @@ printed-ticket-waiting = 前面还有 { $count } 人等候
 printed-ticket-issued = 取号时间
 printed-ticket-note = 请留意叫号屏幕，过号需重新取号。
 printed-service-new-issuance = 新办证书
-printed-service-renewal = 证书更新
+printed-service-renewal = 证书续期
 printed-service-change = 证书变更
 printed-service-replacement = 证书补办
 printed-service-pin-unlock = PIN码解锁

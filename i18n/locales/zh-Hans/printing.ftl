@@ -33,6 +33,6 @@ print-queue-state = 状态
 print-queue-attempts = 尝试次数
 print-queue-last-error = 最近的问题
 print-queue-created = 加入时间
-print-queue-updated = 更新时间
+print-queue-updated = 变更时间
 print-queue-at-printer = 已在打印机（任务 { $job }）
 print-queue-retry-hint = 失败的任务只会在您重试时再次打印：请先检查打印机及已打印的内容。

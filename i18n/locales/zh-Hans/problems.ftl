@@ -24,7 +24,7 @@ transition-wrong-amount = 付款金额 { $paid } 与应付费用 { $expected } �
 transition-reason-required = 请填写驳回原因。
 transition-negative-fee = 费用不能为负数（{ $fee }）。
 
-lifecycle-already-revoked = 该证书已撤销，撤销后无法恢复。
+lifecycle-already-revoked = 该证书已注销，注销后无法恢复。
 lifecycle-not-issued = 该证书尚未签发。
 lifecycle-token-lost = 该 USB Key 已挂失，不能解锁或重新签发：请改为办理补办。
 lifecycle-token-not-in-use = 该 USB Key 未在使用中。
