@@ -557,7 +557,6 @@ struct Claimed {
 }
 
 impl<P: Printer> Spool<P> {
-    /// Opens (or creates) the spool at `path`, sending through `printer`.
     /// Opens (or creates, or migrates) the spool at `path`, sending through `printer`, and
     /// applies the retention rules.
     pub fn open_with(path: &Path, printer: P) -> Result<Spool<P>, SpoolError> {

@@ -449,3 +449,31 @@ fn to_file_replaces_a_regular_file_whole_and_keeps_its_mode() {
         .collect();
     assert!(leftovers.is_empty(), "no temporary file left: {leftovers:?}");
 }
+
+#[test]
+fn a_supervisor_no_longer_active_cannot_cancel_a_job() {
+    let office = Office::new();
+    let (application, _, _) = office.organisation_application();
+    let out = office.kiosk_in(
+        "en",
+        &["print", "form", "--application", &application, "--printer", "http://example.invalid/"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let job = office.queue()[0]["id"].as_str().expect("id").to_owned();
+    let (supervisor, username, _) =
+        office.clerks().into_iter().find(|c| c.2 == "supervisor").expect("a supervisor");
+    {
+        let mut store =
+            store::Store::open(&office.data().join("kiosk.db"), store::StoreOptions::default())
+                .expect("store");
+        let id = supervisor.parse().expect("ulid");
+        let mut clerk: registry::model::Clerk = store.get(id).expect("get").expect("the clerk");
+        clerk.active = false;
+        store.put(None, &clerk).expect("deactivated");
+    }
+    let out = office.kiosk_in("en", &["print", "cancel", &job, "--supervisor", &username]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no longer active"), "{}", stderr(&out));
+    let (state, pdf, by) = spool_row(&office.data(), &job);
+    assert_eq!((state.as_str(), pdf.is_some(), by), ("waiting", true, None));
+}
