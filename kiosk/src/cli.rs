@@ -99,9 +99,10 @@ pub enum Command {
     },
 }
 
-/// Where a document goes: a printer, or a PDF file.
+/// Where a document goes: a printer, or a PDF file. Neither: the office's default printer,
+/// when the caller has one (`print_cmd::run_with_default_printer`).
 #[derive(Debug, Clone, Args)]
-#[group(required = true, multiple = false)]
+#[group(multiple = false)]
 pub struct PrintTarget {
     /// The printer's IPP URI (ipp://host:631/printers/QUEUE)
     #[arg(long, value_name = "URI")]
@@ -129,13 +130,25 @@ pub enum PrintCommand {
     },
     /// A test page in the clerk's language
     Test {
+        /// The printer's IPP URI [default: the office's default printer]
         #[arg(long, value_name = "URI")]
-        printer: String,
+        printer: Option<String>,
     },
-    /// The spool: jobs waiting, printed and failed (sends the waiting ones again first)
+    /// The spool: jobs waiting, printed and failed (sends the waiting ones that are due first)
     Queue {
         #[arg(long)]
         json: bool,
+        /// Send every waiting job now, without waiting for its next try (the printer is back)
+        #[arg(long)]
+        now: bool,
+    },
+    /// Cancel a job that has not printed, erasing its PDF (a supervisor)
+    Cancel {
+        /// The job, as "kiosk print queue" shows it
+        job: ulid::Ulid,
+        /// The supervisor who cancels it: their staff record id or user name
+        #[arg(long, value_name = "CLERK")]
+        supervisor: String,
     },
 }
 

@@ -1,21 +1,29 @@
 //! `kiosk print …`: render a document to PDF and send it through the spool, or write it to a
-//! file. The spool keeps every job until the printer has it, so a printer that is off, missing
-//! or refusing never loses a form, and no form prints twice.
+//! file; the spool's queue, and cancelling a job. The spool keeps every job until the printer has
+//! it, so a printer that is off, missing or refusing never loses a form, and no form prints
+//! twice. The clerk is told a job is at the printer only when the printer accepted it.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use printers::document::{Document, Layout};
-use printers::spool::{JobFilter, JobSummary, Spool, SpoolState};
+use printers::ipp_client;
+use printers::spool::{JobFilter, JobId, JobSummary, Spool, SpoolError, SpoolState};
+use registry::audit::{AuditAction, AuditEvent};
+use registry::model::{Clerk, RecordKind, StaffRole};
 use time::OffsetDateTime;
 
 use crate::cli::{PrintCommand, PrintTarget};
 use crate::{Context, KioskError, print_docs};
 
+/// Exit status of a command called wrongly (no destination, an address that is not one).
+const EXIT_USAGE: u8 = 2;
+
 fn spool(ctx: &Context) -> Result<Spool, KioskError> {
-    std::fs::create_dir_all(&ctx.data_dir)?;
-    Spool::open(&ctx.data_dir.join("spool.db"))
-        .map_err(|e| KioskError::Message(ctx.t_pairs(e.message_id(), e.message_args())))
+    std::fs::create_dir_all(&ctx.data_dir)
+        .map_err(|e| KioskError::DataDir { dir: ctx.data_dir.clone(), source: e })?;
+    Spool::open(&ctx.data_dir.join("spool.db")).map_err(|e| spool_error(ctx, &e))
 }
 
 /// The PDF of a document in the clerk's layout, with its form code.
@@ -31,41 +39,106 @@ pub fn render(ctx: &Context, doc: &Document) -> Result<Vec<u8>, KioskError> {
 }
 
 pub fn run(ctx: &Context, command: PrintCommand) -> Result<ExitCode, KioskError> {
+    // No default printer yet: the configuration's `printer` key is wired in here when it exists.
+    run_with_default_printer(ctx, command, None)
+}
+
+/// Runs a print command; `default_printer` is where documents go when the command names
+/// neither `--printer` nor `--to-file` (the office's configured printer).
+pub fn run_with_default_printer(
+    ctx: &Context,
+    command: PrintCommand,
+    default_printer: Option<&str>,
+) -> Result<ExitCode, KioskError> {
     let today = OffsetDateTime::now_utc().to_offset(ctx.office_offset()).date();
     match command {
         PrintCommand::Form { application, target } => {
+            let Some(to) = destination(ctx, target, default_printer) else {
+                return Ok(ExitCode::from(EXIT_USAGE));
+            };
             let store = ctx.open_store()?;
             let doc = print_docs::application_form(ctx, &store, application, today)?;
-            output(ctx, &doc, target)
+            output(ctx, &doc, to)
         }
         PrintCommand::Receipt { application, target } => {
+            let Some(to) = destination(ctx, target, default_printer) else {
+                return Ok(ExitCode::from(EXIT_USAGE));
+            };
             let store = ctx.open_store()?;
             let doc = print_docs::receipt(ctx, &store, application, today)?;
-            output(ctx, &doc, target)
+            output(ctx, &doc, to)
         }
         PrintCommand::Test { printer } => {
+            let target = PrintTarget { printer, to_file: None };
+            let Some(to) = destination(ctx, target, default_printer) else {
+                return Ok(ExitCode::from(EXIT_USAGE));
+            };
             let doc = Document::examples()
                 .into_iter()
                 .next()
                 .ok_or_else(|| KioskError::Message("no example".into()))?;
-            output(ctx, &doc, PrintTarget { printer: Some(printer), to_file: None })
+            output(ctx, &doc, to)
         }
-        PrintCommand::Queue { json } => queue(ctx, json),
+        PrintCommand::Queue { json, now } => queue(ctx, json, now),
+        PrintCommand::Cancel { job, supervisor } => cancel(ctx, JobId(job), &supervisor),
     }
 }
 
-fn output(ctx: &Context, doc: &Document, target: PrintTarget) -> Result<ExitCode, KioskError> {
-    let pdf = render(ctx, doc)?;
-    if let Some(path) = target.to_file {
-        // Whole or not at all, like every file the kiosk writes for an operator.
-        tokens::ca::write_file(&path, &pdf)?;
-        println!("{}", ctx.t_with("print-written", &[("file", path.display().to_string().into())]));
-        return Ok(ExitCode::SUCCESS);
+/// Where a document goes.
+enum Destination {
+    Printer(String),
+    File(PathBuf),
+}
+
+/// The command's destination, checked before anything is rendered; `None` (after telling the
+/// person why) when there is none or the printer address cannot be one.
+fn destination(
+    ctx: &Context,
+    target: PrintTarget,
+    default_printer: Option<&str>,
+) -> Option<Destination> {
+    let printer = match (target.to_file, target.printer) {
+        (Some(path), _) => return Some(Destination::File(path)),
+        (None, Some(printer)) => printer,
+        (None, None) => match default_printer {
+            Some(printer) => printer.to_owned(),
+            None => {
+                eprintln!("{}", ctx.t("print-no-printer"));
+                return None;
+            }
+        },
+    };
+    if let Err(e) = ipp_client::check_printer_uri(&printer) {
+        eprintln!("{}", ctx.t_pairs(e.message_id(), e.message_args()));
+        return None;
     }
-    let Some(printer) = target.printer else { return Ok(ExitCode::from(2)) };
+    Some(Destination::Printer(printer))
+}
+
+fn output(ctx: &Context, doc: &Document, to: Destination) -> Result<ExitCode, KioskError> {
+    let pdf = render(ctx, doc)?;
+    let printer = match to {
+        Destination::File(path) => {
+            if let Err(e) = printers::pdf_file::write_pdf(&path, &pdf) {
+                let text = ctx.t_pairs(e.message_id(), e.message_args());
+                return Err(if e.is_refusal() {
+                    KioskError::Refused(text)
+                } else {
+                    KioskError::Message(text)
+                });
+            }
+            println!(
+                "{}",
+                ctx.t_with("print-written", &[("file", path.display().to_string().into())])
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        Destination::Printer(printer) => printer,
+    };
     let spool = spool(ctx)?;
-    // Jobs left waiting by an earlier command go first, in the order they came.
-    let earlier = spool.process_all().map_err(|e| spool_error(ctx, &e))?;
+    // Jobs left waiting by an earlier command go first, in the order they came; those for this
+    // printer whatever their backoff, since it is about to be asked anyway.
+    let earlier = spool.process_all_before(&printer).map_err(|e| spool_error(ctx, &e))?;
     report_earlier(ctx, &earlier);
     let id = spool
         .enqueue(doc.kind(), doc.application().map(|(id, _)| id), &printer, &pdf)
@@ -74,8 +147,27 @@ fn output(ctx: &Context, doc: &Document, target: PrintTarget) -> Result<ExitCode
     Ok(report(ctx, &job))
 }
 
-fn spool_error(ctx: &Context, e: &printers::spool::SpoolError) -> KioskError {
-    KioskError::Message(ctx.t_pairs(e.message_id(), e.message_args()))
+/// The clerk's sentence for a spool error. A job's state travels as its message id, and is
+/// translated here. A job that is not there or not in a state for the request is a refusal
+/// (exit 1); a spool that cannot be used is a failure.
+fn spool_error(ctx: &Context, e: &SpoolError) -> KioskError {
+    let args = e
+        .message_args()
+        .into_iter()
+        .map(|(k, v)| if k == "state" { (k, ctx.t(&v)) } else { (k, v) })
+        .collect();
+    let text = ctx.t_pairs(e.message_id(), args);
+    match e {
+        SpoolError::NoSuchJob(_)
+        | SpoolError::NotFailed { .. }
+        | SpoolError::NotOpen { .. }
+        | SpoolError::Busy { .. }
+        | SpoolError::NotPdf
+        | SpoolError::Printer(_) => KioskError::Refused(text),
+        SpoolError::Storage { .. } | SpoolError::Newer { .. } | SpoolError::Corrupt { .. } => {
+            KioskError::Message(text)
+        }
+    }
 }
 
 fn job_error_text(ctx: &Context, job: &JobSummary) -> String {
@@ -89,51 +181,65 @@ fn job_error_text(ctx: &Context, job: &JobSummary) -> String {
     }
 }
 
+/// A time as the office reads it.
+fn office_time(ctx: &Context, at: OffsetDateTime) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    at.to_offset(ctx.office_offset()).format(format).unwrap_or_else(|_| at.to_string())
+}
+
 fn report_earlier(ctx: &Context, jobs: &[JobSummary]) {
     for job in jobs.iter().filter(|j| j.state == SpoolState::Printed) {
         eprintln!("{}", ctx.t_with("print-earlier-printed", &[("job", job.id.to_string().into())]));
     }
 }
 
-/// What the clerk is told about a job, and the exit status: 0 when the printer has it, 1 when it
-/// waits in the spool or failed.
+/// What the clerk is told about a job, and the exit status: 0 when the printer has it (printed,
+/// or accepted and holding it), 1 otherwise: waiting, perhaps never arrived, failed.
 fn report(ctx: &Context, job: &JobSummary) -> ExitCode {
     let id = job.id.to_string();
+    let next_try = || {
+        if let Some(at) = job.next_attempt_at {
+            eprintln!("{}", ctx.t_with("print-next-try", &[("at", office_time(ctx, at).into())]));
+        }
+    };
+    let with_reason = |message: &str| {
+        let reason = job_error_text(ctx, job);
+        eprintln!(
+            "{}",
+            ctx.t_with(message, &[("job", id.clone().into()), ("reason", reason.into())])
+        );
+    };
     match job.state {
         SpoolState::Printed => {
             println!("{}", ctx.t_with("print-printed", &[("job", id.into())]));
             ExitCode::SUCCESS
         }
-        SpoolState::Sending => {
+        SpoolState::Sending if job.ipp_job_id.is_some() => {
             println!("{}", ctx.t_with("print-at-printer", &[("job", id.into())]));
             ExitCode::SUCCESS
         }
-        SpoolState::Waiting => {
-            eprintln!(
-                "{}",
-                ctx.t_with(
-                    "print-waiting",
-                    &[("job", id.into()), ("reason", job_error_text(ctx, job).into())]
-                )
-            );
+        // The request may or may not have reached the printer: not "accepted".
+        SpoolState::Sending => {
+            with_reason("print-unknown");
+            next_try();
             ExitCode::from(1)
         }
-        SpoolState::Failed => {
-            eprintln!(
-                "{}",
-                ctx.t_with(
-                    "print-failed",
-                    &[("job", id.into()), ("reason", job_error_text(ctx, job).into())]
-                )
-            );
+        SpoolState::Waiting => {
+            with_reason("print-waiting");
+            next_try();
+            ExitCode::from(1)
+        }
+        SpoolState::Failed | SpoolState::Cancelled | SpoolState::Expired => {
+            with_reason("print-failed");
             ExitCode::from(1)
         }
     }
 }
 
-fn queue(ctx: &Context, json: bool) -> Result<ExitCode, KioskError> {
+fn queue(ctx: &Context, json: bool, now: bool) -> Result<ExitCode, KioskError> {
     let spool = spool(ctx)?;
-    spool.process_all().map_err(|e| spool_error(ctx, &e))?;
+    let processed = if now { spool.process_all_now() } else { spool.process_all() };
+    processed.map_err(|e| spool_error(ctx, &e))?;
     let jobs = spool.list(JobFilter::All).map_err(|e| spool_error(ctx, &e))?;
     let mut out = std::io::stdout().lock();
     if json {
@@ -148,9 +254,30 @@ fn queue(ctx: &Context, json: bool) -> Result<ExitCode, KioskError> {
         writeln!(out, "{}", ctx.t("print-queue-empty"))?;
         return Ok(ExitCode::SUCCESS);
     }
+    // Supervisors are named as the staff know them; the store is read only if one cancelled.
+    let store = jobs.iter().any(|j| j.cancelled_by.is_some()).then(|| ctx.open_store().ok());
+    let clerk_name = |id: registry::model::RecordId| {
+        store
+            .as_ref()
+            .and_then(Option::as_ref)
+            .and_then(|s| s.get::<Clerk>(id).ok().flatten())
+            .map_or_else(|| id.to_string(), |c| c.username)
+    };
     writeln!(out, "{}", ctx.t("print-queue-title"))?;
     for job in &jobs {
+        let mut notes = Vec::new();
+        if let Some(at) = job.next_attempt_at {
+            notes.push(ctx.t_with("print-queue-next-try", &[("at", office_time(ctx, at).into())]));
+        }
+        if let Some(clerk) = job.cancelled_by {
+            notes.push(
+                ctx.t_with("print-queue-cancelled-by", &[("clerk", clerk_name(clerk).into())]),
+            );
+        }
         let reason = job_error_text(ctx, job);
+        if !reason.is_empty() {
+            notes.push(reason);
+        }
         writeln!(
             out,
             "{}  {:<16}  {:<10}  {}  {}",
@@ -158,8 +285,57 @@ fn queue(ctx: &Context, json: bool) -> Result<ExitCode, KioskError> {
             job.kind,
             ctx.t(job.state.message_id()),
             job.printer,
-            reason
+            notes.join("  ")
         )?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `kiosk print cancel JOB --supervisor CLERK`: the supervisor must be an active supervisor of
+/// this office's store. The spool records who cancelled, and the store an audit event.
+fn cancel(ctx: &Context, id: JobId, supervisor: &str) -> Result<ExitCode, KioskError> {
+    let mut store = ctx.open_store()?;
+    let refuse = |message: &str| {
+        KioskError::Refused(ctx.t_with(message, &[("clerk", supervisor.to_owned().into())]))
+    };
+    let clerk = find_clerk(&store, supervisor)?.ok_or_else(|| refuse("print-cancel-no-clerk"))?;
+    if !clerk.active {
+        return Err(refuse("print-cancel-inactive"));
+    }
+    if clerk.role != StaffRole::Supervisor {
+        return Err(refuse("print-cancel-not-supervisor"));
+    }
+    let spool = spool(ctx)?;
+    // The spool first: the erasure is what was asked, and it records who asked. The audit event
+    // follows; should the store fail now, the supervisor is told (the job stays cancelled).
+    let cancelled = spool.cancel(id, clerk.id).map_err(|e| spool_error(ctx, &e))?;
+    let event = AuditEvent {
+        id: ulid::Ulid::new(),
+        at: store.now(),
+        kiosk: store.kiosk_id().to_owned(),
+        clerk: Some(clerk.id),
+        action: AuditAction::PrintJobCancelled { job: id.to_string() },
+        subject_kind: cancelled.job.application.map(|_| RecordKind::Application),
+        subject: cancelled.job.application,
+    };
+    store.put(Some(clerk.id), &event)?;
+    println!("{}", ctx.t_with("print-cancelled", &[("job", id.to_string().into())]));
+    if cancelled.maybe_at_printer {
+        println!(
+            "{}",
+            ctx.t_with(
+                "print-cancel-maybe-at-printer",
+                &[("printer", cancelled.job.printer.clone().into())]
+            )
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A staff member by record id or user name.
+fn find_clerk(store: &store::Store, who: &str) -> Result<Option<Clerk>, KioskError> {
+    if let Ok(id) = who.trim().parse::<ulid::Ulid>() {
+        return Ok(store.get::<Clerk>(id)?);
+    }
+    Ok(store.list::<Clerk>()?.into_iter().find(|c| c.username == who.trim()))
 }

@@ -208,7 +208,7 @@ impl PrintError {
     pub fn message_args(&self) -> Vec<(&'static str, String)> {
         let printer = |p: &String| ("printer", p.clone());
         match self {
-            PrintError::BadUri { uri } => vec![("printer", printer_label(uri))],
+            PrintError::BadUri { uri } => vec![("printer", address_as_typed(uri))],
             PrintError::Unreachable { printer: p, detail }
             | PrintError::ConnectionLost { printer: p, detail }
             | PrintError::DocumentRefused { printer: p, detail, .. }
@@ -251,9 +251,10 @@ impl PrintError {
         )
     }
 
-    /// Whether the printer may have created the job although no answer said so (the exchange
-    /// broke off or timed out after the request may have arrived). Before sending such a job
-    /// again, ask the printer for it by name.
+    /// Whether a Print-Job exchange that ended in this error may have created the job although
+    /// no answer said so (it broke off or timed out after the request may have arrived). Before
+    /// sending such a job again, ask the printer for it by name. Only meaningful for the
+    /// Print-Job request itself: [`print_pdf`] says which request failed ([`PrintFailure`]).
     pub fn may_have_reached_printer(&self) -> bool {
         matches!(
             self,
@@ -275,6 +276,42 @@ impl PrintError {
     }
 }
 
+/// Whether a failed [`print_pdf`] may have left the job at the printer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    /// The printer certainly does not have the job: the Print-Job request never reached it (the
+    /// address did not resolve, the connection was refused, the question about the printer's
+    /// state that comes first failed, the printer was stopped or refusing jobs), or the printer
+    /// answered it with a refusal.
+    NotSent,
+    /// The Print-Job request may have reached the printer although no answer said so.
+    MaybeSent,
+}
+
+/// Why [`print_pdf`] did not end with the printer's job: the error, and whether the job may be
+/// at the printer anyway. The spool keeps a job `waiting` only when it certainly is not.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{error}")]
+pub struct PrintFailure {
+    pub error: PrintError,
+    pub delivery: Delivery,
+}
+
+impl PrintFailure {
+    /// A failure before any byte of Print-Job was sent.
+    pub fn not_sent(error: PrintError) -> PrintFailure {
+        PrintFailure { error, delivery: Delivery::NotSent }
+    }
+
+    /// A failure of the Print-Job exchange itself, or of following the job it created.
+    pub fn of_print_job(error: PrintError) -> PrintFailure {
+        let delivery =
+            if error.may_have_reached_printer() { Delivery::MaybeSent } else { Delivery::NotSent };
+        PrintFailure { error, delivery }
+    }
+}
+
 /// The printer's URI as shown to people and written to logs: `ipp://host:port/path`, without
 /// credentials or query. Anything unparseable is shown as `?`.
 pub fn printer_label(uri: &str) -> String {
@@ -286,6 +323,33 @@ pub fn printer_label(uri: &str) -> String {
             format!("{scheme}://{host}{port}{}", parsed.path())
         }
         _ => "?".to_owned(),
+    }
+}
+
+/// A printer address as someone typed it, for the error that says it cannot be used: the text
+/// itself, even where it does not parse, with any credentials (`user:secret@`), query and
+/// fragment cut out and its length capped. Never `?`, and never a URI the person did not type.
+pub fn address_as_typed(uri: &str) -> String {
+    let text = uri.trim();
+    let text = text.split(['?', '#']).next().unwrap_or_default();
+    let (scheme, rest) = match text.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, text),
+    };
+    let (authority, path) = match rest.find('/') {
+        Some(at) => rest.split_at(at),
+        None => (rest, ""),
+    };
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let shown = match scheme {
+        Some(scheme) => format!("{scheme}://{host}{path}"),
+        None => format!("{host}{path}"),
+    };
+    const MAX_CHARS: usize = 200;
+    if shown.chars().count() > MAX_CHARS {
+        shown.chars().take(MAX_CHARS).chain(std::iter::once('…')).collect()
+    } else {
+        shown
     }
 }
 
@@ -354,8 +418,12 @@ impl Target {
                         PrintError::Unreachable { printer, detail: text }
                     }
                     None if text.starts_with("timeout") => PrintError::Timeout { printer },
+                    // The system resolver's failure comes through as a plain io error
+                    // ("failed to lookup address information: Name or service not known"):
+                    // nothing was sent, so it is not a connection that broke off.
                     None if text.starts_with("host not found")
-                        || text.starts_with("connection failed") =>
+                        || text.starts_with("connection failed")
+                        || text.contains("failed to lookup address") =>
                     {
                         PrintError::Unreachable { printer, detail: text }
                     }
@@ -504,24 +572,26 @@ fn integer_value(value: &IppValue) -> Option<i32> {
 /// it or `timeout` has passed.
 ///
 /// Asks the printer's state first: a stopped printer or one refusing jobs gets nothing (the
-/// job stays with the caller, to send later) rather than a job it would sit on. Once the
-/// printer has accepted the job it is the printer's: every later failure to hear from it gives
-/// [`JobOutcome::Pending`], never an error that could make the caller send it again.
+/// job stays with the caller, to send later) rather than a job it would sit on. Every failure up
+/// to the Print-Job request is [`Delivery::NotSent`]: the printer certainly has nothing. Once
+/// the printer has accepted the job it is the printer's: every later failure to hear from it
+/// gives [`JobOutcome::Pending`], never an error that could make the caller send it again.
 pub fn print_pdf(
     printer: &str,
     job_name: &str,
     pdf: &[u8],
     timeout: Duration,
-) -> Result<JobOutcome, PrintError> {
+) -> Result<JobOutcome, PrintFailure> {
     let deadline = Instant::now() + timeout;
-    let target = Target::parse(printer)?;
+    let target = Target::parse(printer).map_err(PrintFailure::not_sent)?;
 
-    let state = state_of(&target, deadline)?;
+    let state = state_of(&target, deadline).map_err(PrintFailure::not_sent)?;
     if !state.accepting_jobs {
-        return Err(PrintError::NotAccepting { printer: target.label });
+        return Err(PrintFailure::not_sent(PrintError::NotAccepting { printer: target.label }));
     }
     if state.status == PrinterStatus::Stopped {
-        return Err(PrintError::Stopped { printer: target.label, reasons: state.reasons });
+        let error = PrintError::Stopped { printer: target.label, reasons: state.reasons };
+        return Err(PrintFailure::not_sent(error));
     }
 
     let payload = IppPayload::new(Cursor::new(pdf.to_vec()));
@@ -530,36 +600,43 @@ pub fn print_pdf(
         .job_title(job_name)
         .document_format(PDF)
         .build()
-        .map_err(|e| build_error(&target, e))?;
-    let response = target.send(operation.into_ipp_request(), deadline)?;
+        .map_err(|e| PrintFailure::not_sent(build_error(&target, e)))?;
+    let response =
+        target.send(operation.into_ipp_request(), deadline).map_err(PrintFailure::of_print_job)?;
     let job_id = response
         .attributes()
         .groups_of(DelimiterTag::JobAttributes)
         .find_map(|g| g.get("job-id"))
         .and_then(|a| integer_value(a.value()))
-        .ok_or_else(|| PrintError::Protocol {
-            printer: target.label.clone(),
-            detail: "Print-Job answered without a job-id".into(),
+        .ok_or_else(|| {
+            PrintFailure::of_print_job(PrintError::Protocol {
+                printer: target.label.clone(),
+                detail: "Print-Job answered without a job-id".into(),
+            })
         })?;
     tracing::debug!(printer = %target.label, job_id, "printer accepted the job");
+    follow_job(&target, job_id, deadline).map_err(PrintFailure::of_print_job)
+}
 
+/// Follows a job the printer accepted until it is done or `deadline` passes.
+fn follow_job(target: &Target, job_id: i32, deadline: Instant) -> Result<JobOutcome, PrintError> {
     let mut pause = Duration::from_millis(20);
     loop {
         // The printer has the job: a failure to hear from it now leaves it pending, not failed.
-        let Ok(status) = job_status(&target, job_id, deadline) else {
+        let Ok(status) = job_status(target, job_id, deadline) else {
             return Ok(JobOutcome::Pending { job_id });
         };
         match status.state {
             JobState::Completed => return Ok(JobOutcome::Completed { job_id }),
             JobState::Canceled => {
-                return Err(PrintError::Canceled { printer: target.label, job_id });
+                return Err(PrintError::Canceled { printer: target.label.clone(), job_id });
             }
             JobState::Aborted if status.document_error() => {
-                return Err(status.document_refused(&target, job_id));
+                return Err(status.document_refused(target, job_id));
             }
             JobState::Aborted => {
                 return Err(PrintError::Aborted {
-                    printer: target.label,
+                    printer: target.label.clone(),
                     job_id,
                     detail: status.detail(),
                 });
@@ -568,8 +645,8 @@ pub fn print_pdf(
             // there it would print if someone restarted it; cancel it so the spool's record
             // ("failed: not printable") stays true.
             JobState::Stopped if status.document_error() => {
-                cancel_job(&target, job_id);
-                return Err(status.document_refused(&target, job_id));
+                cancel_job(target, job_id);
+                return Err(status.document_refused(target, job_id));
             }
             JobState::Pending | JobState::Held | JobState::Processing | JobState::Stopped => {}
         }
@@ -774,8 +851,14 @@ pub fn find_job(printer: &str, job_name: &str) -> Result<Option<(i32, JobState)>
 
 /// The printer's state: idle, processing or stopped; whether it accepts jobs; why.
 pub fn printer_state(printer: &str) -> Result<PrinterState, PrintError> {
+    printer_state_within(printer, QUERY_TIMEOUT)
+}
+
+/// [`printer_state`] within `timeout` (a status screen asks with a short one: a printer that
+/// does not answer in a second or two is shown as not answering). One Get-Printer-Attributes.
+pub fn printer_state_within(printer: &str, timeout: Duration) -> Result<PrinterState, PrintError> {
     let target = Target::parse(printer)?;
-    state_of(&target, Instant::now() + QUERY_TIMEOUT)
+    state_of(&target, Instant::now() + timeout)
 }
 
 fn state_of(target: &Target, deadline: Instant) -> Result<PrinterState, PrintError> {
@@ -837,6 +920,24 @@ mod tests {
             "ipp://10.0.0.5:631/printers/front"
         );
         assert_eq!(printer_label("not a uri"), "?");
+    }
+
+    #[test]
+    fn an_address_that_does_not_parse_is_shown_as_typed_without_credentials() {
+        assert_eq!(address_as_typed("not a uri"), "not a uri");
+        assert_eq!(address_as_typed("lpt1"), "lpt1");
+        assert_eq!(
+            address_as_typed("ipp://clerk:se cret@host name/printers/q?token=1"),
+            "ipp://host name/printers/q"
+        );
+        assert_eq!(
+            address_as_typed("ipp://clerk:secret@10.0.0.5:631/printers/front?x=1"),
+            "ipp://10.0.0.5:631/printers/front"
+        );
+        assert_eq!(address_as_typed("ipps://10.0.0.5/printers/q"), "ipps://10.0.0.5/printers/q");
+        assert_eq!(address_as_typed(&"x".repeat(500)).chars().count(), 201);
+        let error = PrintError::BadUri { uri: "not a uri".into() };
+        assert_eq!(error.message_args(), vec![("printer", "not a uri".to_owned())]);
     }
 
     #[test]

@@ -6,10 +6,12 @@
 
 pub use registry::fees::FeeQuote;
 
+#[cfg(feature = "test-support")]
 pub mod cups;
 pub mod document;
 pub mod fonts;
 pub mod formcode;
 pub mod ipp_client;
+pub mod pdf_file;
 pub mod render;
 pub mod spool;

@@ -7,13 +7,17 @@
 use std::cell::{Cell, RefCell};
 use std::path::Path;
 use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
 use printers::cups::Cups;
-use printers::ipp_client::{self, JobOutcome, JobState, PrintError, PrinterStatus};
+use printers::ipp_client::{
+    self, Delivery, JobOutcome, JobState, PrintError, PrintFailure, PrinterStatus,
+};
 use printers::spool::{
-    IppPrinter, JobFilter, JobId, JobSummary, OTHER_MESSAGE_IDS, Printer, Spool, SpoolError,
-    SpoolState,
+    self, IppPrinter, JobFilter, JobId, JobSummary, OTHER_MESSAGE_IDS, Printer, Spool, SpoolCounts,
+    SpoolError, SpoolState,
 };
 use tempfile::TempDir;
 use time::OffsetDateTime;
@@ -83,7 +87,7 @@ impl<P> Counting<P> {
 }
 
 impl<P: Printer> Printer for Counting<P> {
-    fn print(&self, printer: &str, job_name: &str, pdf: &[u8]) -> Result<JobOutcome, PrintError> {
+    fn print(&self, printer: &str, job_name: &str, pdf: &[u8]) -> Result<JobOutcome, PrintFailure> {
         self.prints.set(self.prints.get() + 1);
         self.inner.print(printer, job_name, pdf)
     }
@@ -170,11 +174,12 @@ fn error_id(job: &JobSummary) -> Option<&str> {
     job.last_error.as_ref().map(|e| e.message_id.as_str())
 }
 
-/// Runs `process_all` until the job has printed (cupsd finishes held jobs in its own time).
+/// Tries the job until it has printed (cupsd finishes held jobs in its own time). `process`,
+/// not `process_all`: a job that failed to reach the printer would wait out its backoff.
 fn process_until_printed<P: Printer>(spool: &Spool<P>, id: JobId) -> JobSummary {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        spool.process_all().expect("process_all");
+        spool.process(id).expect("process");
         let job = spool.get(id).expect("job");
         if job.state == SpoolState::Printed || Instant::now() > deadline {
             return job;
@@ -259,7 +264,7 @@ fn a_printer_that_is_off_keeps_the_job_waiting_then_prints_it_once() {
     let pdf = tiny_pdf("Notice N-7 kiosk test");
     let id = spool.enqueue("renewal_notice", None, &uri, &pdf).expect("enqueue");
     for _ in 0..2 {
-        spool.process_all().expect("process_all");
+        spool.process(id).expect("process");
         let job = spool.get(id).expect("job");
         assert_eq!(job.state, SpoolState::Waiting, "{job:?}");
         let error = job.last_error.as_ref().expect("the reason is recorded");
@@ -278,6 +283,7 @@ fn a_printer_that_is_off_keeps_the_job_waiting_then_prints_it_once() {
     assert_eq!(job.state, SpoolState::Printed, "{job:?}\n{}", cups.diagnostics());
     assert_eq!(job.last_error, None);
     assert_eq!(job.attempts, 3);
+    assert_eq!(job.next_attempt_at, None, "printed: no next try");
     assert!(spool.process_all().expect("process_all").is_empty());
     assert_eq!(spool.printer().prints.get(), 3, "two refused attempts and one print");
     assert_eq!(completed_at_printer(&uri, id), 1);
@@ -424,9 +430,10 @@ fn cupsd_down_is_unreachable_and_the_job_waits() {
     assert!(matches!(error, PrintError::Unreachable { .. }), "{error:?}");
     assert!(error.is_retryable());
     assert!(!error.may_have_reached_printer());
-    let error = ipp_client::print_pdf(&uri, "kiosk-x", &tiny_pdf("x"), Duration::from_secs(5))
+    let failure = ipp_client::print_pdf(&uri, "kiosk-x", &tiny_pdf("x"), Duration::from_secs(5))
         .expect_err("nothing answers");
-    assert!(matches!(error, PrintError::Unreachable { .. }), "{error:?}");
+    assert!(matches!(failure.error, PrintError::Unreachable { .. }), "{failure:?}");
+    assert_eq!(failure.delivery, Delivery::NotSent);
 
     let spool = spool_in(dir.path());
     let first = spool.enqueue("receipt", None, &uri, &tiny_pdf("R-4")).expect("enqueue");
@@ -502,13 +509,13 @@ type Found = Result<Option<(i32, JobState)>, PrintError>;
 /// produce on demand.
 #[derive(Debug, Default)]
 struct Scripted {
-    prints: RefCell<Vec<Result<JobOutcome, PrintError>>>,
+    prints: RefCell<Vec<Result<JobOutcome, PrintFailure>>>,
     finds: RefCell<Vec<Found>>,
     sent: RefCell<Vec<String>>,
 }
 
 impl Printer for Scripted {
-    fn print(&self, _: &str, job_name: &str, _: &[u8]) -> Result<JobOutcome, PrintError> {
+    fn print(&self, _: &str, job_name: &str, _: &[u8]) -> Result<JobOutcome, PrintFailure> {
         self.sent.borrow_mut().push(job_name.to_owned());
         self.prints.borrow_mut().remove(0)
     }
@@ -524,16 +531,55 @@ impl Printer for Scripted {
 
 const FAKE: &str = "ipp://printer.invalid/printers/front";
 
-fn timeout() -> PrintError {
-    PrintError::Timeout { printer: FAKE.into() }
+/// A Print-Job that timed out after the request went out: perhaps at the printer.
+fn timeout() -> PrintFailure {
+    PrintFailure::of_print_job(PrintError::Timeout { printer: FAKE.into() })
+}
+
+/// The printer could not be reached: it certainly has nothing.
+fn unreachable() -> PrintFailure {
+    PrintFailure::not_sent(PrintError::Unreachable {
+        printer: FAKE.into(),
+        detail: "connection refused".into(),
+    })
+}
+
+/// A clock the test moves by hand, shared with the spool.
+#[derive(Debug, Clone)]
+struct TestClock(Arc<AtomicI64>);
+
+impl TestClock {
+    fn new() -> TestClock {
+        // A whole second: the spool keeps times to the second.
+        TestClock(Arc::new(AtomicI64::new(OffsetDateTime::now_utc().unix_timestamp())))
+    }
+
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(self.0.load(Ordering::SeqCst)).expect("a time")
+    }
+
+    fn advance(&self, by: Duration) {
+        self.0.fetch_add(i64::try_from(by.as_secs()).expect("seconds"), Ordering::SeqCst);
+    }
+
+    fn for_spool(&self) -> impl Fn() -> OffsetDateTime + Send + 'static {
+        let clock = self.clone();
+        move || clock.now()
+    }
+}
+
+fn scripted_spool(dir: &Path, clock: &TestClock) -> Spool<Scripted> {
+    Spool::open_with(&dir.join("spool.db"), Scripted::default())
+        .expect("spool")
+        .with_clock(clock.for_spool())
 }
 
 #[test]
 fn a_timeout_after_sending_asks_the_printer_before_sending_again() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let printer = Scripted::default();
-    printer.prints.borrow_mut().extend([Err(timeout()), Err(timeout())]);
-    let spool = Spool::open_with(&dir.path().join("spool.db"), printer).expect("spool");
+    let clock = TestClock::new();
+    let spool = scripted_spool(dir.path(), &clock);
+    spool.printer().prints.borrow_mut().extend([Err(timeout()), Err(timeout())]);
     let adopted = spool.enqueue("receipt", None, FAKE, &tiny_pdf("a")).expect("enqueue");
     let resent = spool.enqueue("receipt", None, FAKE, &tiny_pdf("b")).expect("enqueue");
 
@@ -543,6 +589,9 @@ fn a_timeout_after_sending_asks_the_printer_before_sending_again() {
         assert_eq!((job.state, job.ipp_job_id), (SpoolState::Sending, None));
         assert_eq!(error_id(&job), Some("print-error-timeout"));
     }
+    // Not asked again before the backoff is over.
+    assert!(spool.process_all().expect("process_all").is_empty());
+    clock.advance(spool::FIRST_BACKOFF);
     // The printer has the first (adopted, not sent again), not the second (sent once more).
     spool.printer().finds.borrow_mut().extend([Ok(Some((17, JobState::Completed))), Ok(None)]);
     spool.printer().prints.borrow_mut().push(Ok(JobOutcome::Completed { job_id: 18 }));
@@ -561,11 +610,11 @@ fn a_timeout_after_sending_asks_the_printer_before_sending_again() {
 fn a_retried_job_never_adopts_the_printer_job_it_replaced() {
     let dir = tempfile::tempdir().expect("temp dir");
     let printer = Scripted::default();
-    printer.prints.borrow_mut().push(Err(PrintError::Aborted {
+    printer.prints.borrow_mut().push(Err(PrintFailure::of_print_job(PrintError::Aborted {
         printer: FAKE.into(),
         job_id: 5,
         detail: "jam".into(),
-    }));
+    })));
     let spool = Spool::open_with(&dir.path().join("spool.db"), printer).expect("spool");
     let id = spool.enqueue("receipt", None, FAKE, &tiny_pdf("c")).expect("enqueue");
     let job = spool.process(id).expect("process");
@@ -630,6 +679,7 @@ fn every_printing_message_exists_in_every_language_with_the_same_placeables() {
     let needed = PrintError::ALL_MESSAGE_IDS
         .iter()
         .chain(SpoolError::ALL_MESSAGE_IDS)
+        .chain(printers::pdf_file::FileError::ALL_MESSAGE_IDS)
         .chain(OTHER_MESSAGE_IDS)
         .chain(&states);
     for id in needed {
@@ -671,4 +721,327 @@ fn every_printing_message_exists_in_every_language_with_the_same_placeables() {
             "{lang}: {text}"
         );
     }
+}
+
+#[test]
+fn the_backoff_doubles_from_thirty_seconds_to_a_quarter_hour() {
+    let waits: Vec<u64> = (1..=8).map(|n| spool::backoff(n).as_secs()).collect();
+    assert_eq!(waits, vec![30, 60, 120, 240, 480, 900, 900, 900]);
+    assert_eq!(spool::backoff(u32::MAX), spool::MAX_BACKOFF);
+}
+
+#[test]
+fn a_printer_whose_name_does_not_resolve_keeps_the_job_waiting_and_retries_with_backoff() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = TestClock::new();
+    let spool = spool_in(dir.path()).with_clock(clock.for_spool());
+    // RFC 6761: .invalid never resolves.
+    let printer = "http://example.invalid/";
+    let id = spool.enqueue("personal_form", None, printer, &tiny_pdf("F-1")).expect("enqueue");
+
+    let job = spool.process(id).expect("process");
+    // The printer certainly does not have it: waiting, never "sending".
+    assert_eq!(job.state, SpoolState::Waiting, "{job:?}");
+    assert_eq!(error_id(&job), Some("print-error-unreachable"));
+    assert_eq!(job.next_attempt_at, Some(clock.now() + spool::FIRST_BACKOFF));
+
+    // Before the next try is due, rounds leave it alone; then it is tried, and waits longer.
+    clock.advance(spool::FIRST_BACKOFF - Duration::from_secs(1));
+    assert!(spool.process_all().expect("process_all").is_empty());
+    assert_eq!(spool.printer().prints.get(), 1);
+    clock.advance(Duration::from_secs(1));
+    let done = spool.process_all().expect("process_all");
+    assert_eq!(done.len(), 1);
+    assert_eq!(spool.printer().prints.get(), 2);
+    assert_eq!(done[0].state, SpoolState::Waiting);
+    assert_eq!(done[0].next_attempt_at, Some(clock.now() + spool::backoff(2)));
+}
+
+#[test]
+fn a_printer_that_drops_the_connection_before_print_job_does_not_have_the_job() {
+    // Accepts every connection and closes it at once: the question about the printer's state,
+    // which comes before Print-Job, breaks off. Print-Job was never sent.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    std::thread::spawn(move || {
+        for connection in listener.incoming() {
+            drop(connection);
+        }
+    });
+    let printer = format!("ipp://127.0.0.1:{port}/printers/front");
+    let failure =
+        ipp_client::print_pdf(&printer, "kiosk-x", &tiny_pdf("x"), Duration::from_secs(5))
+            .expect_err("no printer there");
+    assert_eq!(failure.delivery, Delivery::NotSent, "{failure:?}");
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spool = spool_in(dir.path());
+    let id = spool.enqueue("receipt", None, &printer, &tiny_pdf("R-9")).expect("enqueue");
+    let job = spool.process(id).expect("process");
+    assert_eq!(job.state, SpoolState::Waiting, "{job:?}");
+    assert!(job.next_attempt_at.is_some());
+}
+
+#[test]
+fn a_print_command_sends_the_earlier_jobs_of_its_printer_first_whatever_their_backoff() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = TestClock::new();
+    let spool = scripted_spool(dir.path(), &clock);
+    let other = "ipp://other.invalid/printers/back";
+    spool.printer().prints.borrow_mut().extend([Err(unreachable()), Err(unreachable())]);
+    let here = spool.enqueue("receipt", None, FAKE, &tiny_pdf("a")).expect("enqueue");
+    let there = spool.enqueue("receipt", None, other, &tiny_pdf("b")).expect("enqueue");
+    spool.process(here).expect("process");
+    spool.process(there).expect("process");
+
+    spool.printer().prints.borrow_mut().push(Ok(JobOutcome::Completed { job_id: 1 }));
+    let done = spool.process_all_before(FAKE).expect("process_all_before");
+    assert_eq!(
+        done.iter().map(|j| (j.id, j.state)).collect::<Vec<_>>(),
+        vec![(here, SpoolState::Printed)]
+    );
+    assert_eq!(spool.get(there).expect("job").state, SpoolState::Waiting, "still backing off");
+}
+
+#[test]
+fn a_supervisor_cancels_an_open_job_and_its_pdf_is_erased_at_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = TestClock::new();
+    let spool = scripted_spool(dir.path(), &clock);
+    let supervisor = ulid::Ulid::new();
+    let secret = "Holder A123456(7) phone 28123456";
+    let waiting = spool.enqueue("personal_form", None, FAKE, &tiny_pdf(secret)).expect("enqueue");
+    let unsure = spool.enqueue("personal_form", None, FAKE, &tiny_pdf("u")).expect("enqueue");
+    let printed = spool.enqueue("receipt", None, FAKE, &tiny_pdf("p")).expect("enqueue");
+    spool.printer().prints.borrow_mut().extend([
+        Err(unreachable()),
+        Err(timeout()),
+        Ok(JobOutcome::Completed { job_id: 4 }),
+    ]);
+    for id in [waiting, unsure, printed] {
+        spool.process(id).expect("process");
+    }
+    let in_files = |text: &str| {
+        ["spool.db", "spool.db-wal"].iter().any(|name| {
+            std::fs::read(dir.path().join(name))
+                .is_ok_and(|bytes| bytes.windows(text.len()).any(|w| w == text.as_bytes()))
+        })
+    };
+    assert!(in_files(secret));
+
+    let cancelled = spool.cancel(waiting, supervisor).expect("cancel");
+    assert_eq!(cancelled.job.state, SpoolState::Cancelled);
+    assert_eq!(cancelled.job.cancelled_by, Some(supervisor));
+    assert_eq!(cancelled.job.next_attempt_at, None);
+    assert!(!cancelled.maybe_at_printer);
+    assert_eq!(spool.pdf(waiting).expect("pdf"), None);
+    // Erased from the file and its log while the spool is still open.
+    assert!(!in_files(secret), "the PDF's bytes are still in the spool's files");
+
+    // A job perhaps at the printer is cancelled here, and the supervisor is told.
+    assert!(spool.cancel(unsure, supervisor).expect("cancel").maybe_at_printer);
+    assert!(matches!(
+        spool.cancel(printed, supervisor),
+        Err(SpoolError::NotOpen { state: SpoolState::Printed, .. })
+    ));
+    assert!(matches!(
+        spool.cancel(waiting, supervisor),
+        Err(SpoolError::NotOpen { state: SpoolState::Cancelled, .. })
+    ));
+    assert!(matches!(spool.retry(waiting), Err(SpoolError::NotFailed { .. })));
+    clock.advance(spool::MAX_BACKOFF);
+    assert!(spool.process_all().expect("process_all").is_empty(), "cancelled jobs stay put");
+    assert_eq!(spool.printer().sent.borrow().len(), 3);
+}
+
+#[test]
+fn a_job_being_sent_by_another_process_cannot_be_cancelled_until_that_try_ends() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spool = Spool::open_with(&dir.path().join("spool.db"), Scripted::default()).expect("spool");
+    let pdf = tiny_pdf("l");
+    let id = spool.enqueue("receipt", None, FAKE, &pdf).expect("enqueue");
+    let lease = OffsetDateTime::now_utc() + Duration::from_secs(600);
+    crash_while_sending(&dir.path().join("spool.db"), id, &pdf, lease);
+    let supervisor = ulid::Ulid::new();
+    assert!(matches!(spool.cancel(id, supervisor), Err(SpoolError::Busy { .. })));
+    assert_eq!(spool.pdf(id).expect("pdf").as_deref(), Some(pdf.as_slice()));
+}
+
+#[test]
+fn jobs_never_printed_are_given_up_after_a_week_and_finished_ones_forgotten_after_ninety_days() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = TestClock::new();
+    let spool = scripted_spool(dir.path(), &clock);
+    let secret = "Holder M1234567(8) phone 66123456";
+    let stuck = spool.enqueue("personal_form", None, FAKE, &tiny_pdf(secret)).expect("enqueue");
+    let printed = spool.enqueue("receipt", None, FAKE, &tiny_pdf("r")).expect("enqueue");
+    spool
+        .printer()
+        .prints
+        .borrow_mut()
+        .extend([Err(unreachable()), Ok(JobOutcome::Completed { job_id: 2 })]);
+    spool.process(stuck).expect("process");
+    spool.process(printed).expect("process");
+
+    clock.advance(spool::GIVE_UP_AFTER - Duration::from_secs(1));
+    assert_eq!(spool.enforce_retention().expect("retention"), spool::Retention::default());
+    assert_eq!(spool.get(stuck).expect("job").state, SpoolState::Waiting);
+
+    clock.advance(Duration::from_secs(2));
+    let retention = spool.enforce_retention().expect("retention");
+    assert_eq!((retention.expired, retention.forgotten), (1, 0));
+    let job = spool.get(stuck).expect("job");
+    assert_eq!(job.state, SpoolState::Expired);
+    assert_eq!(job.next_attempt_at, None);
+    assert_eq!(error_id(&job), Some("print-error-unreachable"), "why it never printed");
+    assert_eq!(spool.pdf(stuck).expect("pdf"), None);
+    let found = ["spool.db", "spool.db-wal"].iter().any(|name| {
+        std::fs::read(dir.path().join(name))
+            .is_ok_and(|bytes| bytes.windows(secret.len()).any(|w| w == secret.as_bytes()))
+    });
+    assert!(!found, "an expired job's PDF is still in the spool's files");
+    // Every queue run applies the rules too, and never sends an expired job.
+    assert!(spool.process_all().expect("process_all").is_empty());
+    assert_eq!(spool.printer().sent.borrow().len(), 2);
+
+    // The printed job finished at the start, the expired one a week later: each record is
+    // kept ninety days from its own end.
+    clock.advance(spool::KEEP_FINISHED - spool::GIVE_UP_AFTER);
+    let retention = spool.enforce_retention().expect("retention");
+    assert_eq!((retention.expired, retention.forgotten), (0, 1));
+    assert!(matches!(spool.get(printed), Err(SpoolError::NoSuchJob(_))));
+    assert_eq!(spool.get(stuck).expect("kept").state, SpoolState::Expired);
+    clock.advance(spool::GIVE_UP_AFTER);
+    assert_eq!(spool.enforce_retention().expect("retention").forgotten, 0, "not yet");
+    clock.advance(Duration::from_secs(1));
+    assert_eq!(spool.enforce_retention().expect("retention").forgotten, 1);
+    assert!(spool.list(JobFilter::All).expect("list").is_empty());
+}
+
+#[test]
+fn counts_say_how_many_jobs_are_in_each_state_and_since_when_the_oldest_waits() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = TestClock::new();
+    let spool = scripted_spool(dir.path(), &clock);
+    assert_eq!(spool.counts().expect("counts"), SpoolCounts::default());
+    let queued_at = clock.now();
+    let a = spool.enqueue("receipt", None, FAKE, &tiny_pdf("a")).expect("enqueue");
+    clock.advance(Duration::from_secs(60));
+    let b = spool.enqueue("receipt", None, FAKE, &tiny_pdf("b")).expect("enqueue");
+    let c = spool.enqueue("receipt", None, FAKE, &tiny_pdf("c")).expect("enqueue");
+    spool.printer().prints.borrow_mut().extend([
+        Err(unreachable()),
+        Err(timeout()),
+        Ok(JobOutcome::Completed { job_id: 3 }),
+    ]);
+    for id in [a, b, c] {
+        spool.process(id).expect("process");
+    }
+    let counts = spool.counts().expect("counts");
+    assert_eq!(
+        (counts.waiting, counts.sending, counts.printed, counts.failed, counts.cancelled),
+        (1, 1, 1, 0, 0)
+    );
+    assert_eq!(counts.oldest_open, Some(queued_at));
+}
+
+/// The spool's schema as first shipped (user_version 1), copied here as the files in the field
+/// were made by it: an upgrade must take them as they are.
+const SCHEMA_AS_SHIPPED: &str = "
+CREATE TABLE IF NOT EXISTS print_jobs (
+    id TEXT PRIMARY KEY NOT NULL,
+    kind TEXT NOT NULL,
+    application TEXT,
+    printer TEXT NOT NULL,
+    -- Erased (NULL) once printed: the paper exists, and the PDF holds personal data.
+    pdf BLOB,
+    state TEXT NOT NULL CHECK (state IN ('waiting', 'sending', 'printed', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error_id TEXT,
+    last_error_args TEXT,
+    last_error_detail TEXT,
+    last_error_retryable INTEGER,
+    ipp_job_id INTEGER,
+    -- The printer's job of an attempt given up (failed, then retried): not to be adopted.
+    superseded_ipp_job_id INTEGER,
+    lease_owner TEXT,
+    lease_until INTEGER,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS print_jobs_open ON print_jobs (state)
+    WHERE state IN ('waiting', 'sending');
+PRAGMA user_version = 1;
+";
+
+#[test]
+fn a_spool_made_by_the_first_schema_is_upgraded_with_its_jobs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("spool.db");
+    let now = OffsetDateTime::now_utc();
+    let stamp = |t: OffsetDateTime| {
+        t.format(&time::format_description::well_known::Rfc3339).expect("rfc 3339")
+    };
+    let pdf = tiny_pdf("old");
+    // Two jobs as the first version left them, the newer one inserted first by id order.
+    let (older, newer) = (ulid::Ulid::new(), ulid::Ulid::new());
+    {
+        let conn = rusqlite::Connection::open(&path).expect("db");
+        conn.execute_batch(SCHEMA_AS_SHIPPED).expect("old schema");
+        conn.execute(
+            "INSERT INTO print_jobs (id, kind, printer, pdf, state, attempts, last_error_id,
+                 last_error_args, last_error_detail, last_error_retryable, created, updated)
+             VALUES (?1, 'personal_form', ?2, ?3, 'waiting', 1, 'print-error-stopped',
+                 '{\"printer\":\"p\",\"reasons\":\"paused\"}', 'stopped', 1, ?4, ?4)",
+            rusqlite::params![newer.to_string(), FAKE, pdf, stamp(now)],
+        )
+        .expect("a waiting job");
+        conn.execute(
+            "INSERT INTO print_jobs (id, kind, printer, pdf, state, attempts, ipp_job_id, created,
+                 updated)
+             VALUES (?1, 'receipt', ?2, NULL, 'printed', 1, 12, ?3, ?3)",
+            rusqlite::params![older.to_string(), FAKE, stamp(now)],
+        )
+        .expect("a printed job");
+    }
+
+    let spool = Spool::open_with(&path, Scripted::default()).expect("the old spool opens");
+    let jobs = spool.list(JobFilter::All).expect("list");
+    assert_eq!(
+        jobs.iter().map(|j| (j.id.0, j.state)).collect::<Vec<_>>(),
+        vec![(newer, SpoolState::Waiting), (older, SpoolState::Printed)],
+        "the same jobs in the same order"
+    );
+    assert_eq!(error_id(&jobs[0]), Some("print-error-stopped"));
+    assert_eq!(jobs[1].ipp_job_id, Some(12));
+    assert_eq!(spool.pdf(JobId(newer)).expect("pdf").as_deref(), Some(pdf.as_slice()));
+    // The new states fit the rebuilt table.
+    let cancelled = spool.cancel(JobId(newer), ulid::Ulid::new()).expect("cancel");
+    assert_eq!(cancelled.job.state, SpoolState::Cancelled);
+    drop(spool);
+
+    let conn = rusqlite::Connection::open(&path).expect("db");
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+    assert_eq!(version, 2);
+    // A file from a newer kiosk is refused, not guessed at.
+    conn.pragma_update(None, "user_version", 3).expect("newer");
+    drop(conn);
+    assert!(matches!(
+        Spool::open_with(&path, Scripted::default()),
+        Err(SpoolError::Newer { found: 3, known: 2, .. })
+    ));
+}
+
+#[test]
+fn asked_to_go_now_the_queue_sends_every_open_job_whatever_its_backoff() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = TestClock::new();
+    let spool = scripted_spool(dir.path(), &clock);
+    spool.printer().prints.borrow_mut().push(Err(unreachable()));
+    let id = spool.enqueue("receipt", None, FAKE, &tiny_pdf("n")).expect("enqueue");
+    spool.process(id).expect("process");
+    assert!(spool.process_all().expect("process_all").is_empty(), "backing off");
+    spool.printer().prints.borrow_mut().push(Ok(JobOutcome::Completed { job_id: 8 }));
+    let done = spool.process_all_now().expect("process_all_now");
+    assert_eq!(done.iter().map(|j| j.state).collect::<Vec<_>>(), vec![SpoolState::Printed]);
 }

@@ -12,25 +12,49 @@ use crate::{Problem, Problems};
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AuditAction {
     RecordCreated,
-    RecordUpdated { fields: Vec<String> },
-    ApplicationTransition { action: String, from: String, to: String },
+    RecordUpdated {
+        fields: Vec<String>,
+    },
+    ApplicationTransition {
+        action: String,
+        from: String,
+        to: String,
+    },
     ClerkSignedIn,
     ClerkSignInFailed,
     DemoProvisioned,
     StoreExported,
     CaInitialised,
     CaImported,
-    CrlIssued { crl_number: String, revoked: u32 },
-    CertificateIssued { profile: String, medium: String },
-    CertificateRenewed { same_key: bool },
+    CrlIssued {
+        crl_number: String,
+        revoked: u32,
+    },
+    CertificateIssued {
+        profile: String,
+        medium: String,
+    },
+    CertificateRenewed {
+        same_key: bool,
+    },
     CertificateChanged,
     CertificateReplaced,
-    CertificateRevoked { reason: String },
+    CertificateRevoked {
+        reason: String,
+    },
     TokenPinChanged,
-    TokenPinFailed { failures: u32 },
+    TokenPinFailed {
+        failures: u32,
+    },
     TokenLocked,
     TokenUnlocked,
-    TokenReported { status: String },
+    TokenReported {
+        status: String,
+    },
+    /// A supervisor cancelled a print job (`job`: its id in the print spool); its PDF was erased.
+    PrintJobCancelled {
+        job: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -26,11 +26,31 @@ impl Office {
     }
 
     fn kiosk(&self, args: &[&str]) -> Output {
-        kiosk(&self.data())
-            .env("KIOSK_LANGUAGE", "zh-Hant")
-            .args(args)
-            .output()
-            .expect("kiosk runs")
+        self.kiosk_in("zh-Hant", args)
+    }
+
+    fn kiosk_in(&self, language: &str, args: &[&str]) -> Output {
+        kiosk(&self.data()).env("KIOSK_LANGUAGE", language).args(args).output().expect("kiosk runs")
+    }
+
+    /// The demo office's clerks: (id, username, role).
+    fn clerks(&self) -> Vec<(String, String, String)> {
+        let out = self.kiosk(&["export", "--format", "jsonl"]);
+        stdout(&out)
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).expect("json"))
+            .filter(|r| r["kind"] == "clerk")
+            .map(|r| {
+                let text = |k: &str| r[k].as_str().expect("text").to_owned();
+                (text("id"), text("username"), text("role"))
+            })
+            .collect()
+    }
+
+    fn queue(&self) -> Vec<Value> {
+        let out = self.kiosk(&["print", "queue", "--json"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out).lines().map(|l| serde_json::from_str(l).expect("json")).collect()
     }
 
     /// An organisation's application, and its organisation's and its agent's Chinese names.
@@ -149,8 +169,11 @@ fn with_the_printer_stopped_the_job_waits_and_prints_exactly_once_when_it_starts
     assert_eq!(jobs[0]["state"], "waiting");
     assert!(cups.outputs("counter").expect("outputs").is_empty());
 
+    // The job tries again after its backoff; the clerk who has just put the printer right
+    // sends it now.
+    assert!(jobs[0]["next_attempt_at"].is_string(), "{jobs:?}");
     cups.start_queue("counter").expect("printer started again");
-    let queue = office.kiosk(&["print", "queue", "--json"]);
+    let queue = office.kiosk(&["print", "queue", "--now", "--json"]);
     assert!(queue.status.success(), "{}", stderr(&queue));
     let jobs: Vec<Value> =
         stdout(&queue).lines().map(|l| serde_json::from_str(l).expect("json")).collect();
@@ -226,4 +249,231 @@ fn a_paid_application_prints_its_receipt_and_an_unpaid_one_is_refused() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("尚未記錄付款"), "{}", stderr(&out));
+}
+
+/// A job's state, PDF and canceller as `spool.db` holds them.
+fn spool_row(data: &Path, job: &str) -> (String, Option<Vec<u8>>, Option<String>) {
+    let conn = rusqlite::Connection::open(data.join("spool.db")).expect("spool.db");
+    conn.query_row("SELECT state, pdf, cancelled_by FROM print_jobs WHERE id = ?1", [job], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })
+    .expect("the job's row")
+}
+
+/// Every byte of the spool's files (the database and its write-ahead log).
+fn spool_bytes(data: &Path) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for name in ["spool.db", "spool.db-wal"] {
+        if let Ok(b) = std::fs::read(data.join(name)) {
+            bytes.extend(b);
+        }
+    }
+    bytes
+}
+
+#[test]
+fn a_printer_that_cannot_be_found_keeps_the_job_waiting_and_a_supervisor_cancels_it() {
+    let office = Office::new();
+    let (application, _, _) = office.organisation_application();
+    let unknown_host = "http://example.invalid/";
+
+    let out = office.kiosk_in(
+        "en",
+        &["print", "form", "--application", &application, "--printer", unknown_host],
+    );
+    // Not "printed", not "the printer has it": the printer was never reached.
+    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).trim().is_empty(), "nothing claims the job printed: {}", stdout(&out));
+    assert!(stderr(&out).contains("Next try at"), "the clerk is told when: {}", stderr(&out));
+    let jobs = office.queue();
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    let job = jobs[0]["id"].as_str().expect("id").to_owned();
+    assert_eq!(jobs[0]["state"], "waiting", "{jobs:?}");
+    assert_eq!(jobs[0]["last_error"]["message_id"], "print-error-unreachable", "{jobs:?}");
+    assert!(jobs[0]["next_attempt_at"].is_string(), "the backoff is on the job: {jobs:?}");
+    // The queue does not hammer the printer before the next try is due.
+    assert_eq!(jobs[0]["attempts"], 1, "{jobs:?}");
+    let listing = stdout(&office.kiosk_in("en", &["print", "queue"]));
+    assert!(listing.contains("cannot be reached"), "the queue says why: {listing}");
+
+    let (state, pdf, _) = spool_row(&office.data(), &job);
+    assert_eq!(state, "waiting");
+    let pdf = pdf.expect("the PDF waits with the job");
+    let sample = pdf[pdf.len() / 2..pdf.len() / 2 + 64].to_vec();
+    let holds_pdf = |bytes: &[u8]| bytes.windows(sample.len()).any(|w| w == sample);
+    assert!(holds_pdf(&spool_bytes(&office.data())));
+
+    let clerks = office.clerks();
+    let supervisor = clerks.iter().find(|c| c.2 == "supervisor").expect("a supervisor");
+    let clerk = clerks.iter().find(|c| c.2 == "clerk").expect("a clerk");
+    for who in [clerk.0.as_str(), clerk.1.as_str(), "01ARZ3NDEKTSV4RRFFQ69G5FAV"] {
+        let out = office.kiosk_in("en", &["print", "cancel", &job, "--supervisor", who]);
+        assert_eq!(out.status.code(), Some(1), "{who}: {}{}", stdout(&out), stderr(&out));
+        assert_eq!(spool_row(&office.data(), &job).0, "waiting", "{who} cancelled it");
+    }
+
+    let out = office.kiosk_in("en", &["print", "cancel", &job, "--supervisor", &supervisor.1]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let (state, pdf, by) = spool_row(&office.data(), &job);
+    assert_eq!((state.as_str(), pdf, by.as_deref()), ("cancelled", None, Some(&*supervisor.0)));
+    assert!(!holds_pdf(&spool_bytes(&office.data())), "the PDF's bytes are gone from the files");
+    let records = stdout(&office.kiosk(&["export", "--format", "jsonl"]));
+    let audit = records
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("json"))
+        .find(|r| r["kind"] == "audit_event" && r["action"]["type"] == "print_job_cancelled")
+        .expect("the cancellation is audited");
+    assert_eq!(audit["clerk"], supervisor.0.as_str());
+    assert_eq!(audit["action"]["job"], job.as_str());
+
+    let again = office.kiosk_in("en", &["print", "cancel", &job, "--supervisor", &supervisor.0]);
+    assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
+    assert_eq!(office.queue()[0]["state"], "cancelled");
+}
+
+#[test]
+fn a_printer_address_that_is_not_one_is_named_in_the_error() {
+    let office = Office::new();
+    let (application, _, _) = office.organisation_application();
+    let out = office.kiosk_in(
+        "en",
+        &["print", "form", "--application", &application, "--printer", "not a uri"],
+    );
+    assert_eq!(out.status.code(), Some(2), "a usage error: {}", stderr(&out));
+    assert!(stderr(&out).contains("not a uri"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains(" ? "), "{}", stderr(&out));
+}
+
+/// `print form --to-file PATH` in English.
+fn to_file(office: &Office, application: &str, path: &Path) -> Output {
+    office.kiosk_in(
+        "en",
+        &[
+            "print",
+            "form",
+            "--application",
+            application,
+            "--to-file",
+            path.to_str().expect("utf-8"),
+        ],
+    )
+}
+
+#[test]
+fn to_file_into_a_missing_folder_names_the_path() {
+    let office = Office::new();
+    let (application, _, _) = office.organisation_application();
+    let path = office.dir.path().join("no-such-folder").join("form.pdf");
+    let out = to_file(&office, &application, &path);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&*office.dir.path().join("no-such-folder").to_string_lossy()),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn to_file_refuses_what_is_not_a_regular_file_and_keeps_read_only_files() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let office = Office::new();
+    let (application, _, _) = office.organisation_application();
+    let dir = office.dir.path();
+
+    let fifo = dir.join("fifo");
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o644)).expect("mkfifo");
+    let device = dir.join("null-device");
+    nix::sys::stat::mknod(
+        &device,
+        nix::sys::stat::SFlag::S_IFCHR,
+        nix::sys::stat::Mode::from_bits_truncate(0o666),
+        nix::sys::stat::makedev(1, 3),
+    )
+    .expect("mknod (the tests run as root)");
+    let link = dir.join("link-to-device");
+    std::os::unix::fs::symlink(&device, &link).expect("symlink");
+    let read_only = dir.join("read-only.pdf");
+    std::fs::write(&read_only, b"the signed copy").expect("write");
+    std::fs::set_permissions(&read_only, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+
+    for path in [&fifo, &device, &link] {
+        let out = to_file(&office, &application, path);
+        assert_eq!(out.status.code(), Some(1), "{}: {}", path.display(), stderr(&out));
+        assert!(stderr(&out).contains(&*path.to_string_lossy()), "{}", stderr(&out));
+    }
+    assert!(std::fs::symlink_metadata(&fifo).expect("fifo").file_type().is_fifo());
+    assert!(std::fs::symlink_metadata(&device).expect("device").file_type().is_char_device());
+    assert!(std::fs::symlink_metadata(&link).expect("link").file_type().is_symlink());
+
+    // Root may write anything: the kiosk reads the mode bits itself.
+    let out = to_file(&office, &application, &read_only);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&*read_only.to_string_lossy()), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&read_only).expect("read"), b"the signed copy");
+    let mode = std::fs::metadata(&read_only).expect("meta").permissions().mode() & 0o7777;
+    assert_eq!(mode, 0o444);
+}
+
+#[test]
+fn to_file_refuses_dev_null() {
+    use std::os::unix::fs::FileTypeExt;
+    let office = Office::new();
+    let (application, _, _) = office.organisation_application();
+    let out = to_file(&office, &application, Path::new("/dev/null"));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("/dev/null"), "{}", stderr(&out));
+    assert!(std::fs::metadata("/dev/null").expect("/dev/null").file_type().is_char_device());
+}
+
+#[test]
+fn to_file_replaces_a_regular_file_whole_and_keeps_its_mode() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let office = Office::new();
+    let (application, _, _) = office.organisation_application();
+    let path = office.dir.path().join("form.pdf");
+    std::fs::write(&path, b"an older form").expect("write");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let before = std::fs::metadata(&path).expect("meta").ino();
+
+    let out = to_file(&office, &application, &path);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bytes = std::fs::read(&path).expect("read");
+    assert!(bytes.starts_with(b"%PDF-") && bytes.len() > 1000, "a whole PDF");
+    let meta = std::fs::metadata(&path).expect("meta");
+    assert_eq!(meta.permissions().mode() & 0o7777, 0o640, "its mode is kept");
+    assert_ne!(meta.ino(), before, "replaced by a rename, never rewritten in place");
+    let leftovers: Vec<_> = std::fs::read_dir(office.dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".part"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary file left: {leftovers:?}");
+}
+
+#[test]
+fn a_supervisor_no_longer_active_cannot_cancel_a_job() {
+    let office = Office::new();
+    let (application, _, _) = office.organisation_application();
+    let out = office.kiosk_in(
+        "en",
+        &["print", "form", "--application", &application, "--printer", "http://example.invalid/"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let job = office.queue()[0]["id"].as_str().expect("id").to_owned();
+    let (supervisor, username, _) =
+        office.clerks().into_iter().find(|c| c.2 == "supervisor").expect("a supervisor");
+    {
+        let mut store =
+            store::Store::open(&office.data().join("kiosk.db"), store::StoreOptions::default())
+                .expect("store");
+        let id = supervisor.parse().expect("ulid");
+        let mut clerk: registry::model::Clerk = store.get(id).expect("get").expect("the clerk");
+        clerk.active = false;
+        store.put(None, &clerk).expect("deactivated");
+    }
+    let out = office.kiosk_in("en", &["print", "cancel", &job, "--supervisor", &username]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no longer active"), "{}", stderr(&out));
+    let (state, pdf, by) = spool_row(&office.data(), &job);
+    assert_eq!((state.as_str(), pdf.is_some(), by), ("waiting", true, None));
 }
