@@ -36,6 +36,9 @@ pub struct Config {
     /// The PKCS#11 module of the counter's tokens, for `kiosk devices`. A path, so only text:
     /// `token_module = 5` is a mistake to report, not the file "5".
     pub token_module: Option<String>,
+    /// The office's printer (`ipp://host:631/printers/QUEUE`): where `kiosk print` sends
+    /// documents when the command names no `--printer`, and what `kiosk devices` shows.
+    pub printer: Option<String>,
 }
 
 /// Environment variables arrive untyped, and figment reads `KIOSK_KIOSK_ID=12345` as a number:
@@ -83,6 +86,7 @@ impl Default for Config {
             log: "info".into(),
             pin_tries: tokens::service::DEFAULT_PIN_TRIES,
             token_module: None,
+            printer: None,
         }
     }
 }
@@ -110,6 +114,7 @@ pub enum Rule {
     KioskId,
     LogFilter,
     PinTries,
+    Printer,
 }
 
 impl Rule {
@@ -120,6 +125,7 @@ impl Rule {
             Rule::KioskId => "a kiosk id is 1-64 letters, digits or underscores",
             Rule::LogFilter => "not a log filter (info, store=debug, …)",
             Rule::PinTries => "too few wrong PINs allowed before a token is locked",
+            Rule::Printer => "not a printer address like ipp://host:631/printers/QUEUE",
         }
     }
 
@@ -130,6 +136,7 @@ impl Rule {
             Rule::KioskId => "config-error-kiosk-id",
             Rule::LogFilter => "config-error-log",
             Rule::PinTries => "config-error-pin-tries",
+            Rule::Printer => "config-error-printer",
         }
     }
 }
@@ -143,6 +150,7 @@ impl ConfigError {
         "config-error-kiosk-id",
         "config-error-log",
         "config-error-pin-tries",
+        "config-error-printer",
     ];
 
     pub fn message_id(&self) -> &'static str {
@@ -174,7 +182,8 @@ impl Config {
     pub const FILE_NAME: &str = "kiosk.toml";
 
     /// Defaults, then `DATA_DIR/kiosk.toml`, then `KIOSK_LANGUAGE`, `KIOSK_KIOSK_ID`,
-    /// `KIOSK_OFFICE`, `KIOSK_CURRENCY`, `KIOSK_LOG`, `KIOSK_PIN_TRIES`, `KIOSK_TOKEN_MODULE`.
+    /// `KIOSK_OFFICE`, `KIOSK_CURRENCY`, `KIOSK_LOG`, `KIOSK_PIN_TRIES`, `KIOSK_TOKEN_MODULE`,
+    /// `KIOSK_PRINTER`.
     pub fn load(data_dir: &Path) -> Result<Config, ConfigError> {
         let path = data_dir.join(Self::FILE_NAME);
         check_is_file(&path)?;
@@ -187,6 +196,7 @@ impl Config {
             "log",
             "pin_tries",
             "token_module",
+            "printer",
         ];
         let figment = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(&path))
@@ -225,6 +235,13 @@ impl Config {
         }
         if config.pin_tries < MIN_PIN_TRIES_PENDING_MERGE {
             return Err(refuse("pin_tries", &config.pin_tries.to_string(), Rule::PinTries));
+        }
+        if let Some(printer) = &config.printer
+            && printers::ipp_client::check_printer_uri(printer).is_err()
+        {
+            // The address as typed, without any credentials in it.
+            let shown = printers::ipp_client::address_as_typed(printer);
+            return Err(refuse("printer", &shown, Rule::Printer));
         }
         Ok(config)
     }
@@ -372,7 +389,14 @@ mod tests {
 
     #[test]
     fn every_configuration_error_has_its_message() {
-        let rules = [Rule::Language, Rule::Offset, Rule::KioskId, Rule::LogFilter, Rule::PinTries];
+        let rules = [
+            Rule::Language,
+            Rule::Offset,
+            Rule::KioskId,
+            Rule::LogFilter,
+            Rule::PinTries,
+            Rule::Printer,
+        ];
         let mut errors = vec![
             ConfigError::NotAFile { path: "/data/kiosk.toml".into() },
             ConfigError::Invalid { setting: "KIOSK_PIN_TRIES".into(), detail: "x".into() },

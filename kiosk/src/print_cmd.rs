@@ -3,7 +3,6 @@
 //! it, so a printer that is off, missing or refusing never loses a form, and no form prints
 //! twice. The clerk is told a job is at the printer only when the printer accepted it.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -15,13 +14,14 @@ use registry::model::{Clerk, RecordKind, StaffRole};
 use time::OffsetDateTime;
 
 use crate::cli::{PrintCommand, PrintTarget};
-use crate::{Context, KioskError, print_docs};
+use crate::output::{self, errln, outln};
+use crate::{Context, KioskError, data_dir, print_docs};
 
 /// Exit status of a command called wrongly (no destination, an address that is not one).
 const EXIT_USAGE: u8 = 2;
 
 fn spool(ctx: &Context) -> Result<Spool, KioskError> {
-    std::fs::create_dir_all(&ctx.data_dir)
+    data_dir::create(&ctx.data_dir)
         .map_err(|e| KioskError::DataDir { dir: ctx.data_dir.clone(), source: e })?;
     Spool::open(&ctx.data_dir.join("spool.db")).map_err(|e| spool_error(ctx, &e))
 }
@@ -39,8 +39,7 @@ pub fn render(ctx: &Context, doc: &Document) -> Result<Vec<u8>, KioskError> {
 }
 
 pub fn run(ctx: &Context, command: PrintCommand) -> Result<ExitCode, KioskError> {
-    // No default printer yet: the configuration's `printer` key is wired in here when it exists.
-    run_with_default_printer(ctx, command, None)
+    run_with_default_printer(ctx, command, ctx.config.printer.as_deref())
 }
 
 /// Runs a print command; `default_printer` is where documents go when the command names
@@ -103,13 +102,13 @@ fn destination(
         (None, None) => match default_printer {
             Some(printer) => printer.to_owned(),
             None => {
-                eprintln!("{}", ctx.t("print-no-printer"));
+                errln!("{}", ctx.t("print-no-printer"));
                 return None;
             }
         },
     };
     if let Err(e) = ipp_client::check_printer_uri(&printer) {
-        eprintln!("{}", ctx.t_pairs(e.message_id(), e.message_args()));
+        errln!("{}", ctx.t_pairs(e.message_id(), e.message_args()));
         return None;
     }
     Some(Destination::Printer(printer))
@@ -124,13 +123,13 @@ fn output(ctx: &Context, doc: &Document, to: Destination) -> Result<ExitCode, Ki
                 return Err(if e.is_refusal() {
                     KioskError::Refused(text)
                 } else {
-                    KioskError::Message(text)
+                    KioskError::Failed(text)
                 });
             }
-            println!(
+            outln!(
                 "{}",
-                ctx.t_with("print-written", &[("file", path.display().to_string().into())])
-            );
+                ctx.t_with("print-written", &[("file", path.to_string_lossy().into_owned().into())])
+            )?;
             return Ok(ExitCode::SUCCESS);
         }
         Destination::Printer(printer) => printer,
@@ -144,7 +143,7 @@ fn output(ctx: &Context, doc: &Document, to: Destination) -> Result<ExitCode, Ki
         .enqueue(doc.kind(), doc.application().map(|(id, _)| id), &printer, &pdf)
         .map_err(|e| spool_error(ctx, &e))?;
     let job = spool.process(id).map_err(|e| spool_error(ctx, &e))?;
-    Ok(report(ctx, &job))
+    report(ctx, &job)
 }
 
 /// The clerk's sentence for a spool error. A job's state travels as its message id, and is
@@ -165,7 +164,7 @@ fn spool_error(ctx: &Context, e: &SpoolError) -> KioskError {
         | SpoolError::NotPdf
         | SpoolError::Printer(_) => KioskError::Refused(text),
         SpoolError::Storage { .. } | SpoolError::Newer { .. } | SpoolError::Corrupt { .. } => {
-            KioskError::Message(text)
+            KioskError::Failed(text)
         }
     }
 }
@@ -189,49 +188,49 @@ fn office_time(ctx: &Context, at: OffsetDateTime) -> String {
 
 fn report_earlier(ctx: &Context, jobs: &[JobSummary]) {
     for job in jobs.iter().filter(|j| j.state == SpoolState::Printed) {
-        eprintln!("{}", ctx.t_with("print-earlier-printed", &[("job", job.id.to_string().into())]));
+        errln!("{}", ctx.t_with("print-earlier-printed", &[("job", job.id.to_string().into())]));
     }
 }
 
 /// What the clerk is told about a job, and the exit status: 0 when the printer has it (printed,
 /// or accepted and holding it), 1 otherwise: waiting, perhaps never arrived, failed.
-fn report(ctx: &Context, job: &JobSummary) -> ExitCode {
+fn report(ctx: &Context, job: &JobSummary) -> Result<ExitCode, KioskError> {
     let id = job.id.to_string();
     let next_try = || {
         if let Some(at) = job.next_attempt_at {
-            eprintln!("{}", ctx.t_with("print-next-try", &[("at", office_time(ctx, at).into())]));
+            errln!("{}", ctx.t_with("print-next-try", &[("at", office_time(ctx, at).into())]));
         }
     };
     let with_reason = |message: &str| {
         let reason = job_error_text(ctx, job);
-        eprintln!(
+        errln!(
             "{}",
             ctx.t_with(message, &[("job", id.clone().into()), ("reason", reason.into())])
         );
     };
     match job.state {
         SpoolState::Printed => {
-            println!("{}", ctx.t_with("print-printed", &[("job", id.into())]));
-            ExitCode::SUCCESS
+            outln!("{}", ctx.t_with("print-printed", &[("job", id.into())]))?;
+            Ok(ExitCode::SUCCESS)
         }
         SpoolState::Sending if job.ipp_job_id.is_some() => {
-            println!("{}", ctx.t_with("print-at-printer", &[("job", id.into())]));
-            ExitCode::SUCCESS
+            outln!("{}", ctx.t_with("print-at-printer", &[("job", id.into())]))?;
+            Ok(ExitCode::SUCCESS)
         }
         // The request may or may not have reached the printer: not "accepted".
         SpoolState::Sending => {
             with_reason("print-unknown");
             next_try();
-            ExitCode::from(1)
+            Ok(ExitCode::from(1))
         }
         SpoolState::Waiting => {
             with_reason("print-waiting");
             next_try();
-            ExitCode::from(1)
+            Ok(ExitCode::from(1))
         }
         SpoolState::Failed | SpoolState::Cancelled | SpoolState::Expired => {
             with_reason("print-failed");
-            ExitCode::from(1)
+            Ok(ExitCode::from(1))
         }
     }
 }
@@ -241,17 +240,14 @@ fn queue(ctx: &Context, json: bool, now: bool) -> Result<ExitCode, KioskError> {
     let processed = if now { spool.process_all_now() } else { spool.process_all() };
     processed.map_err(|e| spool_error(ctx, &e))?;
     let jobs = spool.list(JobFilter::All).map_err(|e| spool_error(ctx, &e))?;
-    let mut out = std::io::stdout().lock();
     if json {
         for job in &jobs {
-            let line =
-                serde_json::to_string(job).map_err(|e| KioskError::Message(e.to_string()))?;
-            writeln!(out, "{line}")?;
+            output::json_line(job)?;
         }
         return Ok(ExitCode::SUCCESS);
     }
     if jobs.is_empty() {
-        writeln!(out, "{}", ctx.t("print-queue-empty"))?;
+        outln!("{}", ctx.t("print-queue-empty"))?;
         return Ok(ExitCode::SUCCESS);
     }
     // Supervisors are named as the staff know them; the store is read only if one cancelled.
@@ -263,7 +259,7 @@ fn queue(ctx: &Context, json: bool, now: bool) -> Result<ExitCode, KioskError> {
             .and_then(|s| s.get::<Clerk>(id).ok().flatten())
             .map_or_else(|| id.to_string(), |c| c.username)
     };
-    writeln!(out, "{}", ctx.t("print-queue-title"))?;
+    outln!("{}", ctx.t("print-queue-title"))?;
     for job in &jobs {
         let mut notes = Vec::new();
         if let Some(at) = job.next_attempt_at {
@@ -278,8 +274,7 @@ fn queue(ctx: &Context, json: bool, now: bool) -> Result<ExitCode, KioskError> {
         if !reason.is_empty() {
             notes.push(reason);
         }
-        writeln!(
-            out,
+        outln!(
             "{}  {:<16}  {:<10}  {}  {}",
             job.id,
             job.kind,
@@ -319,15 +314,15 @@ fn cancel(ctx: &Context, id: JobId, supervisor: &str) -> Result<ExitCode, KioskE
         subject: cancelled.job.application,
     };
     store.put(Some(clerk.id), &event)?;
-    println!("{}", ctx.t_with("print-cancelled", &[("job", id.to_string().into())]));
+    outln!("{}", ctx.t_with("print-cancelled", &[("job", id.to_string().into())]))?;
     if cancelled.maybe_at_printer {
-        println!(
+        outln!(
             "{}",
             ctx.t_with(
                 "print-cancel-maybe-at-printer",
                 &[("printer", cancelled.job.printer.clone().into())]
             )
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -12,3 +12,4 @@ config-error-offset = The setting { $setting } is "{ $value }", which is not an 
 config-error-kiosk-id = The setting { $setting } is "{ $value }", which cannot be a kiosk id. Use 1 to 64 letters, digits or underscores, such as MACAU_01.
 config-error-log = The setting { $setting } is "{ $value }", which is not a log filter. Use a level such as info or debug, or a filter such as store=debug.
 config-error-pin-tries = The setting { $setting } is { $value }, but a token must allow at least { $min } wrong PINs before the kiosk locks it.
+config-error-printer = The setting { $setting } is "{ $value }", which is not a printer address. Write it like ipp://printserver:631/printers/COUNTER_1 (ipp:// or http://).

@@ -12,3 +12,4 @@ config-error-offset = A definição { $setting } é "{ $value }", que não é um
 config-error-kiosk-id = A definição { $setting } é "{ $value }", que não pode ser o identificador de um balcão. Use 1 a 64 letras, algarismos ou sublinhados, como MACAU_01.
 config-error-log = A definição { $setting } é "{ $value }", que não é um filtro de registo (log). Use um nível como info ou debug, ou um filtro como store=debug.
 config-error-pin-tries = A definição { $setting } é { $value }, mas um token USB tem de permitir pelo menos { $min } PIN errados antes de o balcão o bloquear.
+config-error-printer = A definição { $setting } é "{ $value }", que não é o endereço de uma impressora. Escreva-o como ipp://printserver:631/printers/COUNTER_1 (ipp:// ou http://).
