@@ -11,6 +11,7 @@ pub mod pcsc;
 pub mod reader;
 pub mod sm;
 pub mod tlv;
+#[cfg(feature = "test-support")]
 pub mod vcard;
 
 use std::path::Path;
