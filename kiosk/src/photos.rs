@@ -226,6 +226,18 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_file_is_drawn_in_the_clerks_language_naming_the_file() {
+        let side = Side::load(Path::new("/dev/zero"));
+        assert!(matches!(side, Side::Refused { .. }), "{side:?}");
+        for lang in Language::ALL {
+            let state = Compare { lang, chip: side.clone(), captured: Side::Missing };
+            let text = screen(&state, 120, 24);
+            assert!(text.contains("/dev/zero"), "{lang}: {text}");
+            assert!(!text.contains("input-error"), "{lang}: the message id resolved");
+        }
+    }
+
+    #[test]
     fn a_missing_or_unreadable_photo_says_so() {
         let state = Compare {
             lang: Language::En,
