@@ -15,6 +15,7 @@ use nokhwa::NokhwaError;
 use nokhwa::pixel_format::RgbFormat;
 use nokhwa::utils::{ApiBackend, CameraIndex, RequestedFormat, RequestedFormatType};
 
+use crate::input::{InputError, MAX_PICTURE_FILE_BYTES, read_picture};
 use crate::qr;
 
 /// A camera as the clerk picks it from a list.
@@ -58,10 +59,10 @@ pub enum CameraError {
     },
     #[error("the camera software failed unexpectedly")]
     Crashed,
-    #[error("the photo file could not be read: {source}")]
+    #[error("the photo file was refused: {source}")]
     FileUnreadable {
         #[source]
-        source: std::io::Error,
+        source: InputError,
     },
     #[error("the photo file is not a picture the kiosk reads (JPEG, PNG or TIFF): {source}")]
     FileNotPicture {
@@ -73,6 +74,7 @@ pub enum CameraError {
 }
 
 impl CameraError {
+    /// A file's own messages are [`InputError::ALL_MESSAGE_IDS`].
     pub const ALL_MESSAGE_IDS: &[&str] = &[
         "camera-error-no-camera",
         "camera-error-no-such-camera",
@@ -81,7 +83,6 @@ impl CameraError {
         "camera-error-open",
         "camera-error-frame",
         "camera-error-crashed",
-        "camera-error-file-unreadable",
         "camera-error-file-not-picture",
         "camera-error-no-frames",
     ];
@@ -96,7 +97,7 @@ impl CameraError {
             CameraError::Open { .. } => "camera-error-open",
             CameraError::Frame { .. } => "camera-error-frame",
             CameraError::Crashed => "camera-error-crashed",
-            CameraError::FileUnreadable { .. } => "camera-error-file-unreadable",
+            CameraError::FileUnreadable { source } => source.message_id(),
             CameraError::FileNotPicture { .. } => "camera-error-file-not-picture",
             CameraError::NoFrames => "camera-error-no-frames",
         }
@@ -111,7 +112,7 @@ impl CameraError {
             CameraError::Query { source }
             | CameraError::Open { source }
             | CameraError::Frame { source } => vec![("detail", source.to_string())],
-            CameraError::FileUnreadable { source } => vec![("detail", source.to_string())],
+            CameraError::FileUnreadable { source } => source.message_args(),
             CameraError::FileNotPicture { source } => vec![("detail", source.to_string())],
             _ => Vec::new(),
         }
@@ -258,13 +259,14 @@ impl fmt::Debug for FileCamera {
 
 impl FileCamera {
     /// Reads every file now, so that a file the clerk chose that cannot be read is reported at
-    /// once. JPEG, PNG and TIFF, told by their content.
+    /// once. JPEG, PNG and TIFF, told by their content, each at most
+    /// [`MAX_PICTURE_FILE_BYTES`].
     pub fn open<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Result<Self, CameraError> {
         let frames = paths
             .into_iter()
             .map(|path| {
-                let bytes =
-                    std::fs::read(path).map_err(|source| CameraError::FileUnreadable { source })?;
+                let bytes = read_picture(path.as_ref(), MAX_PICTURE_FILE_BYTES)
+                    .map_err(|source| CameraError::FileUnreadable { source })?;
                 qr::load_picture(&bytes).map_err(|source| CameraError::FileNotPicture { source })
             })
             .collect::<Result<Vec<_>, _>>()?;

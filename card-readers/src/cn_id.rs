@@ -3,7 +3,7 @@
 //!
 //! Code map: [`frame`] is the wire format (pure); `card` turns the base message into a
 //! [`CnIdCard`] (pure); `reader` is the only part that touches a line, behind [`Transport`];
-//! [`simulator`] plays the reader's side for tests and demonstrations.
+//! `simulator` (with the `test-support` feature only) plays the reader's side for tests.
 //!
 //! Invariants: nothing here logs or formats a holder's personal data (name, ID number,
 //! address, photo; [`CnIdCard`]'s `Debug` hides them and its serialisation leaves out the
@@ -14,6 +14,7 @@ mod card;
 mod error;
 pub mod frame;
 mod reader;
+#[cfg(feature = "test-support")]
 pub mod simulator;
 
 pub use card::{

@@ -11,6 +11,7 @@ pub mod pcsc;
 pub mod reader;
 pub mod sm;
 pub mod tlv;
+#[cfg(feature = "test-support")]
 pub mod vcard;
 
 use std::path::Path;
@@ -101,8 +102,9 @@ pub fn reading_of(
     })
 }
 
-/// The CSCA certificates in `dir`: every `.pem`, `.crt`, `.cer` or `.der` file, PEM or DER. A
-/// missing directory is an empty trust store (passive authentication then says so).
+/// The CSCA certificates in `dir`: every `.pem`, `.crt`, `.cer` or `.der` file, PEM or DER, each
+/// at most [`crate::input::MAX_CERTIFICATE_FILE_BYTES`]. A missing directory is an empty trust
+/// store (passive authentication then says so).
 pub fn load_trust_store(dir: &Path) -> std::io::Result<Vec<Vec<u8>>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -117,7 +119,8 @@ pub fn load_trust_store(dir: &Path) -> std::io::Result<Vec<Vec<u8>>> {
         if !matches!(ext.as_str(), "pem" | "crt" | "cer" | "der") {
             continue;
         }
-        let bytes = std::fs::read(&path)?;
+        let bytes = crate::input::read_file(&path, crate::input::MAX_CERTIFICATE_FILE_BYTES)
+            .map_err(std::io::Error::other)?;
         if bytes.starts_with(b"-----") {
             for pem in x509_parser::pem::Pem::iter_from_buffer(&bytes).flatten() {
                 if pem.label == "CERTIFICATE" {

@@ -5,8 +5,9 @@
 //! The checks, in order, and why:
 //! - format: the CA's systems take JPEG, PNG and TIFF photos; anything else is refused with its
 //!   name, so the clerk can save it again as JPEG;
-//! - completeness: a JPEG must end with its end marker, because the decoder fills a picture cut
-//!   short with grey instead of failing;
+//! - completeness: a JPEG or PNG must reach its end marker, because the JPEG decoder fills a
+//!   picture cut short with grey instead of failing (a photo file with bytes after its end is
+//!   refused when it is read: [`crate::input::read_picture`]);
 //! - size: at least [`MIN_WIDTH`] × [`MIN_HEIGHT`] pixels after the camera's EXIF orientation is
 //!   applied, and at most [`MAX_SIDE`] a side, so that a crafted file cannot take all the memory;
 //! - exposure, on the luma (BT.601) of the picture laid on white: a mean below
@@ -27,6 +28,8 @@ use std::io::Cursor;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage};
 use ring::digest;
+
+use crate::input::{PictureEnd, picture_end};
 
 /// Narrowest photo accepted, in pixels.
 pub const MIN_WIDTH: u32 = 300;
@@ -207,7 +210,9 @@ impl PhotoError {
 /// Checks a photo as it came (from the camera or a file) and gives the JPEG to keep.
 pub fn check_photo(bytes: &[u8]) -> Result<AcceptedPhoto, PhotoError> {
     let source_format = sniff_format(bytes)?;
-    if source_format == PhotoFormat::Jpeg && !jpeg_is_complete(bytes) {
+    // The JPEG decoder fills a picture cut short with grey and says nothing, which would keep
+    // half a face.
+    if picture_end(bytes) == PictureEnd::Missing {
         return Err(PhotoError::Truncated);
     }
     let picture = decode(bytes, source_format)?;
@@ -253,18 +258,6 @@ fn sniff_format(bytes: &[u8]) -> Result<PhotoFormat, PhotoError> {
         }
         Err(_) => Err(PhotoError::UnknownFormat),
     }
-}
-
-/// Whether the JPEG's last scan is followed by its end marker. The JPEG decoder fills a picture
-/// cut short with grey and says nothing, which would keep half a face. The markers cannot occur
-/// inside a scan's entropy-coded data (a 0xFF there is always followed by 0x00 or a restart
-/// marker), and an EXIF thumbnail's own end marker comes before the main picture's scans.
-fn jpeg_is_complete(bytes: &[u8]) -> bool {
-    const START_OF_SCAN: [u8; 2] = [0xFF, 0xDA];
-    const END_OF_IMAGE: [u8; 2] = [0xFF, 0xD9];
-    let last_scan = bytes.windows(2).rposition(|pair| pair == START_OF_SCAN);
-    let after_scan = last_scan.map_or(bytes, |at| &bytes[at..]);
-    after_scan.windows(2).any(|pair| pair == END_OF_IMAGE)
 }
 
 /// Decodes within limits and turns the picture the way the camera held it.

@@ -36,6 +36,8 @@ use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime, UtcOffset};
 use zbar_rust::{ZBarConfig, ZBarImageScanner, ZBarSymbolType};
 
+use crate::input::{InputError, MAX_PICTURE_FILE_BYTES, read_picture};
+
 /// The first field of a version 1 pass.
 pub const PASS_PREFIX: &str = "KQ1";
 /// Fields in a version 1 pass, tag included.
@@ -58,10 +60,10 @@ pub const OTHER_MESSAGE_IDS: &[&str] = &[NOTHING_FOUND_MESSAGE_ID, PASS_NOT_TODA
 /// answer with an empty list.
 #[derive(Debug, thiserror::Error)]
 pub enum QrError {
-    #[error("the picture file could not be read: {source}")]
+    #[error("the picture file was refused: {source}")]
     File {
         #[source]
-        source: std::io::Error,
+        source: InputError,
     },
     #[error("the file is not a picture this kiosk reads (JPEG, PNG or TIFF): {source}")]
     Image {
@@ -73,13 +75,13 @@ pub enum QrError {
 }
 
 impl QrError {
-    pub const ALL_MESSAGE_IDS: &[&str] =
-        &["qr-error-file", "qr-error-image", "qr-error-frame-size"];
+    /// A file's own messages are [`InputError::ALL_MESSAGE_IDS`].
+    pub const ALL_MESSAGE_IDS: &[&str] = &["qr-error-image", "qr-error-frame-size"];
 
     /// The Fluent message id the UI shows for this error.
     pub fn message_id(&self) -> &'static str {
         match self {
-            QrError::File { .. } => "qr-error-file",
+            QrError::File { source } => source.message_id(),
             QrError::Image { .. } => "qr-error-image",
             QrError::FrameSize { .. } => "qr-error-frame-size",
         }
@@ -88,7 +90,7 @@ impl QrError {
     /// The Fluent arguments of [`QrError::message_id`]'s message.
     pub fn message_args(&self) -> Vec<(&'static str, String)> {
         match self {
-            QrError::File { source } => vec![("detail", source.to_string())],
+            QrError::File { source } => source.message_args(),
             QrError::Image { source } => vec![("detail", source.to_string())],
             QrError::FrameSize { width, height, .. } => {
                 vec![("width", width.to_string()), ("height", height.to_string())]
@@ -159,9 +161,11 @@ pub fn decode_image(img: &DynamicImage) -> Vec<Vec<u8>> {
     })
 }
 
-/// Every QR code in the picture file at `path` (JPEG, PNG or TIFF, told by its content).
+/// Every QR code in the picture file at `path` (JPEG, PNG or TIFF, told by its content, at most
+/// [`MAX_PICTURE_FILE_BYTES`]).
 pub fn decode_file(path: impl AsRef<Path>) -> Result<Vec<Vec<u8>>, QrError> {
-    let bytes = std::fs::read(path).map_err(|source| QrError::File { source })?;
+    let bytes = read_picture(path.as_ref(), MAX_PICTURE_FILE_BYTES)
+        .map_err(|source| QrError::File { source })?;
     let img = load_picture(&bytes).map_err(|source| QrError::Image { source })?;
     Ok(decode_image(&img))
 }

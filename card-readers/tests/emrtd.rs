@@ -2,9 +2,13 @@
 //! passive authentication, and what goes wrong. The same chip behind pcscd and vpcd is tested
 //! end to end in the `tests` crate.
 
+use std::collections::HashMap;
+
+use card_readers::emrtd::apdu::{Command, Response};
 use card_readers::emrtd::pa::passive_authentication;
 use card_readers::emrtd::reader::{ReadError, Transport, read_document};
-use card_readers::emrtd::vcard::{TestPki, VirtualPassport, sample_face};
+use card_readers::emrtd::sm::{SmError, SmSession};
+use card_readers::emrtd::vcard::{OverRead, TestPki, VirtualPassport, sample_face};
 use card_readers::emrtd::{bac, lds};
 
 const MRZ: &str =
@@ -26,31 +30,111 @@ fn mrz_information() -> String {
     bac::mrz_information(&mrz).expect("dates")
 }
 
+const OVER_READS: [OverRead; 3] =
+    [OverRead::WarningWithoutMac, OverRead::WrongLength, OverRead::ExactLengthIs];
+
+/// The APDUs a reading takes when no READ BINARY asks past the end of a file: select the
+/// application, GET CHALLENGE, EXTERNAL AUTHENTICATE, then for each file a SELECT, a read of its
+/// 4-byte header, and the rest in reads of at most `step` bytes.
+fn expected_apdus(files: &HashMap<u16, Vec<u8>>, step: usize) -> u32 {
+    let per_file = |len: usize| 2 + (len - 4).div_ceil(step) as u32;
+    3 + [lds::EF_COM, lds::DG1, lds::DG2, lds::EF_SOD]
+        .iter()
+        .map(|fid| per_file(files[fid].len()))
+        .sum::<u32>()
+}
+
 #[test]
-fn dg1_and_dg2_are_read_and_pass_passive_authentication() {
+fn dg1_and_dg2_are_read_and_pass_passive_authentication_from_chips_that_refuse_over_reads() {
     let pki = TestPki::new("UT").expect("pki");
     let face = sample_face(20_000);
-    for extended in [true, false] {
-        let mut card = VirtualPassport::new(&mrz_information(), pki.files(MRZ, &face));
-        card.extended = extended;
-        let doc = read_document(&mut Direct(&mut card), &mrz_information()).expect("read");
-        assert_eq!(lds::dg1_mrz(&doc.dg1).expect("dg1"), MRZ);
-        let (format, image) = lds::dg2_face(&doc.dg2).expect("dg2");
-        assert_eq!(format, lds::ImageFormat::Jpeg);
-        assert_eq!(image, face);
-        let pa = passive_authentication(
-            &[(1, &doc.dg1), (2, &doc.dg2)],
-            &doc.sod,
-            std::slice::from_ref(&pki.csca_der),
-        );
-        assert!(pa.passed, "{pa:?}");
-        assert_eq!(pa.checks.len(), 4);
-        if extended {
-            // Select and one read per file, after select, challenge and authenticate.
-            assert_eq!(doc.apdus, 11, "as few APDUs as the chip allows");
-        } else {
-            assert!(doc.apdus > 11);
+    let files = pki.files(MRZ, &face);
+    for over_read in OVER_READS {
+        for extended in [true, false] {
+            let case = format!("{over_read:?}, extended {extended}");
+            let mut card = VirtualPassport::new(&mrz_information(), files.clone());
+            card.extended = extended;
+            card.over_read = over_read;
+            let doc = read_document(&mut Direct(&mut card), &mrz_information())
+                .unwrap_or_else(|e| panic!("{case}: {e}"));
+            assert_eq!(card.over_reads, 0, "{case}: never asks past the end of a file");
+            assert_eq!(lds::dg1_mrz(&doc.dg1).expect("dg1"), MRZ);
+            let (format, image) = lds::dg2_face(&doc.dg2).expect("dg2");
+            assert_eq!(format, lds::ImageFormat::Jpeg);
+            assert_eq!(image, face);
+            let pa = passive_authentication(
+                &[(1, &doc.dg1), (2, &doc.dg2)],
+                &doc.sod,
+                std::slice::from_ref(&pki.csca_der),
+            );
+            assert!(pa.passed, "{case}: {pa:?}");
+            assert_eq!(pa.checks.len(), 4);
+            let step = if extended { 0x7f00 } else { 0xdf };
+            assert_eq!(doc.apdus, expected_apdus(&files, step), "{case}");
+            if extended {
+                // Each file whole in one read once its header is known.
+                assert_eq!(doc.apdus, 15, "as few APDUs as the chip allows");
+            }
         }
+    }
+}
+
+fn exchange(card: &mut VirtualPassport, cmd: &Command) -> Response {
+    Response::parse(&card.process(&cmd.to_bytes())).expect("a response with a status")
+}
+
+/// Opens a secure messaging session with `card` by BAC, as the reader does.
+fn bac_session(card: &mut VirtualPassport) -> SmSession {
+    let select = Command::new(0x00, 0xa4, 0x04, 0x0c).with_data(lds::AID.to_vec());
+    assert!(exchange(card, &select).ok());
+    let challenge = exchange(card, &Command::new(0x00, 0x84, 0x00, 0x00).with_le(8));
+    let auth = bac::Authentication::new(
+        bac::document_keys(&mrz_information()),
+        challenge.data.try_into().expect("8 bytes"),
+        [1; 8],
+        [2; 16],
+    );
+    let external = Command::new(0x00, 0x82, 0x00, 0x00).with_data(auth.cryptogram()).with_le(40);
+    auth.finish(&exchange(card, &external).data).expect("BAC")
+}
+
+/// The virtual chip refuses a read past the end of a file as the stricter chips do: that is
+/// what makes the test above worth running.
+#[test]
+fn each_chip_refuses_a_read_past_the_end_of_a_file_its_own_way() {
+    let pki = TestPki::new("UT").expect("pki");
+    let files = pki.files(MRZ, &sample_face(2_000));
+    let com_len = files[&lds::EF_COM].len();
+    for over_read in OVER_READS {
+        let mut card = VirtualPassport::new(&mrz_information(), files.clone());
+        card.over_read = over_read;
+        let mut sm = bac_session(&mut card);
+        let select =
+            Command::new(0x00, 0xa4, 0x02, 0x0c).with_data(lds::EF_COM.to_be_bytes().to_vec());
+        let answer = exchange(&mut card, &sm.protect(&select));
+        assert!(sm.unprotect(&answer).expect("select").ok());
+        let exact = Command::new(0x00, 0xb0, 0x00, 0x00).with_le(com_len);
+        let answer = exchange(&mut card, &sm.protect(&exact));
+        let whole = sm.unprotect(&answer).expect("exact read");
+        assert_eq!((whole.sw, whole.data.len()), (0x9000, com_len));
+
+        let past_end = Command::new(0x00, 0xb0, 0x00, 0x00).with_le(com_len + 1);
+        let answer = exchange(&mut card, &sm.protect(&past_end));
+        match over_read {
+            OverRead::WarningWithoutMac => {
+                assert_eq!(answer.sw, 0x6282);
+                assert_eq!(sm.unprotect(&answer), Err(SmError::Unprotected(0x6282)));
+            }
+            OverRead::WrongLength => {
+                let opened = sm.unprotect(&answer).expect("protected");
+                assert_eq!((opened.sw, opened.data.len()), (0x6700, 0));
+            }
+            OverRead::ExactLengthIs => {
+                let opened = sm.unprotect(&answer).expect("protected");
+                assert_eq!((opened.sw, opened.data.len()), (0x6c00 | com_len as u16, 0));
+            }
+        }
+        assert_eq!(card.over_reads, 1, "{over_read:?}");
     }
 }
 

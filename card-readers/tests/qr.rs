@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use card_readers::camera::{self, Camera, CameraError, FileCamera};
+use card_readers::input::InputError;
 use card_readers::photo::PhotoError;
 use card_readers::qr::{self, AppointmentPass, PassError, QrError};
 use image::{DynamicImage, GrayImage, Luma, Rgba, RgbaImage};
@@ -150,7 +151,14 @@ fn camera_frames_in_grey_are_read() {
 fn unreadable_files_say_why() {
     let dir = tempfile::tempdir().expect("temp dir");
     let missing = qr::decode_file(dir.path().join("missing.png")).expect_err("no file");
-    assert!(matches!(missing, QrError::File { .. }), "{missing:?}");
+    assert!(
+        matches!(missing, QrError::File { source: InputError::NotFound { .. } }),
+        "{missing:?}"
+    );
+    assert!(missing.message_args().iter().any(|(_, v)| v.ends_with("missing.png")));
+    // A device never ends: refused before a byte is read.
+    let zero = qr::decode_file("/dev/zero").expect_err("a device");
+    assert!(matches!(zero, QrError::File { source: InputError::NotAFile { .. } }), "{zero:?}");
     let text = dir.path().join("notes.png");
     std::fs::write(&text, "not a picture").expect("written");
     let not_picture = qr::decode_file(&text).expect_err("not a picture");
@@ -322,6 +330,11 @@ fn file_camera_reports_bad_files() {
     let dir = tempfile::tempdir().expect("temp dir");
     let missing = FileCamera::open([dir.path().join("missing.jpg")]).expect_err("no file");
     assert!(matches!(missing, CameraError::FileUnreadable { .. }), "{missing:?}");
+    let zero = FileCamera::open(["/dev/zero"]).expect_err("a device");
+    assert!(
+        matches!(zero, CameraError::FileUnreadable { source: InputError::NotAFile { .. } }),
+        "{zero:?}"
+    );
     let text = dir.path().join("notes.jpg");
     std::fs::write(&text, "not a picture").expect("written");
     let not_picture = FileCamera::open([&text]).expect_err("not a picture");
@@ -392,6 +405,7 @@ fn all_ids() -> Vec<&'static str> {
         PassError::ALL_MESSAGE_IDS,
         CameraError::ALL_MESSAGE_IDS,
         PhotoError::ALL_MESSAGE_IDS,
+        InputError::ALL_MESSAGE_IDS,
         qr::OTHER_MESSAGE_IDS,
     ]
     .concat()
@@ -431,11 +445,12 @@ fn every_message_is_in_every_language_with_its_arguments() {
 #[test]
 fn message_arguments_are_those_the_messages_use() {
     let english: std::collections::BTreeMap<String, String> = messages("en").into_iter().collect();
-    let io = || std::io::Error::new(std::io::ErrorKind::NotFound, "gone");
+    let io = || std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied");
+    let refused = || InputError::Unreadable { file: "photo.jpg".into(), source: io() };
     let samples: Vec<(&str, Vec<(&str, String)>)> = vec![
         (
-            QrError::File { source: io() }.message_id(),
-            QrError::File { source: io() }.message_args(),
+            QrError::File { source: refused() }.message_id(),
+            QrError::File { source: refused() }.message_args(),
         ),
         {
             let e = QrError::FrameSize { width: 2, height: 2, needed: 4, found: 1 };
@@ -454,7 +469,7 @@ fn message_arguments_are_those_the_messages_use() {
             (e.message_id(), e.message_args())
         },
         {
-            let e = CameraError::FileUnreadable { source: io() };
+            let e = CameraError::FileUnreadable { source: refused() };
             (e.message_id(), e.message_args())
         },
         {
@@ -466,6 +481,18 @@ fn message_arguments_are_those_the_messages_use() {
             (e.message_id(), e.message_args())
         },
         (PhotoError::TooLarge.message_id(), PhotoError::TooLarge.message_args()),
+        {
+            let e = InputError::TooLarge { file: "scan.tif".into(), max_mb: 32 };
+            (e.message_id(), e.message_args())
+        },
+        {
+            let e = InputError::TrailingData { file: "photo.jpg".into(), extra: 3 };
+            (e.message_id(), e.message_args())
+        },
+        {
+            let e = InputError::NotAFile { file: "/dev/zero".into() };
+            (e.message_id(), e.message_args())
+        },
     ];
     for (id, args) in samples {
         let text = english.get(id).unwrap_or_else(|| panic!("no message {id}"));

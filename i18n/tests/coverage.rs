@@ -57,6 +57,7 @@ fn every_domain_message_id_is_translated() {
         card_readers::qr::PassError::ALL_MESSAGE_IDS,
         card_readers::qr::OTHER_MESSAGE_IDS,
         card_readers::camera::CameraError::ALL_MESSAGE_IDS,
+        card_readers::input::InputError::ALL_MESSAGE_IDS,
         card_readers::photo::PhotoError::ALL_MESSAGE_IDS,
         printers::formcode::FormCodeError::ALL_MESSAGE_IDS,
         printers::ipp_client::PrintError::ALL_MESSAGE_IDS,

@@ -26,17 +26,22 @@ pub enum Side {
     Photo(DynamicImage),
     Missing,
     Unreadable(String),
+    /// The file was refused before it was read (not a file, too large): the message to show.
+    Refused {
+        message_id: &'static str,
+        args: Vec<(&'static str, String)>,
+    },
 }
 
 impl Side {
     pub fn load(path: &Path) -> Side {
-        match std::fs::read(path) {
+        match card_readers::input::read_file(path, card_readers::input::MAX_PHOTO_FILE_BYTES) {
             Ok(bytes) => match image::load_from_memory(&bytes) {
                 Ok(img) => Side::Photo(img),
                 Err(e) => Side::Unreadable(e.to_string()),
             },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Side::Missing,
-            Err(e) => Side::Unreadable(e.to_string()),
+            Err(e) if e.is_not_found() => Side::Missing,
+            Err(e) => Side::Refused { message_id: e.message_id(), args: e.message_args() },
         }
     }
 }
@@ -114,6 +119,11 @@ fn side(
         Side::Unreadable(detail) => {
             i18n::text_with(lang, "photo-unreadable", &[("detail", detail.clone().into())])
         }
+        Side::Refused { message_id, args } => {
+            let args: Vec<(&str, i18n::FluentValue<'_>)> =
+                args.iter().map(|(name, value)| (*name, value.as_str().into())).collect();
+            i18n::text_with(lang, message_id, &args)
+        }
     };
     frame.render_widget(Paragraph::new(message).wrap(Wrap { trim: true }), inner);
 }
@@ -146,8 +156,11 @@ pub fn compare(ctx: &Context, chip: &Path, captured: &Path) -> Result<ExitCode, 
 }
 
 /// `kiosk photo check FILE [--out FILE]`: the counter's photo rules, and the re-encoded JPEG.
+/// A file that cannot be read, or is not a photo file at all, is a "no" (exit 1) that names it,
+/// as `kiosk qr decode` says; only writing `--out` can fail the command (exit 70).
 pub fn check(ctx: &Context, file: &Path, out: Option<&Path>) -> Result<ExitCode, KioskError> {
-    let bytes = std::fs::read(file)?;
+    let bytes = card_readers::input::read_picture(file, card_readers::input::MAX_PHOTO_FILE_BYTES)
+        .map_err(|e| KioskError::Refused(ctx.t_pairs(e.message_id(), e.message_args())))?;
     let accepted = card_readers::photo::check_photo(&bytes)
         .map_err(|e| KioskError::Refused(ctx.t_pairs(e.message_id(), e.message_args())))?;
     if let Some(path) = out {
@@ -209,6 +222,18 @@ mod tests {
             let note: String =
                 i18n::text(lang, "photo-no-graphics").replace(' ', "").chars().take(8).collect();
             assert!(squeezed.contains(&note), "{lang}: the screen says it cannot draw photos");
+        }
+    }
+
+    #[test]
+    fn a_refused_file_is_drawn_in_the_clerks_language_naming_the_file() {
+        let side = Side::load(Path::new("/dev/zero"));
+        assert!(matches!(side, Side::Refused { .. }), "{side:?}");
+        for lang in Language::ALL {
+            let state = Compare { lang, chip: side.clone(), captured: Side::Missing };
+            let text = screen(&state, 120, 24);
+            assert!(text.contains("/dev/zero"), "{lang}: {text}");
+            assert!(!text.contains("input-error"), "{lang}: the message id resolved");
         }
     }
 

@@ -244,3 +244,109 @@ fn photo_check_accepts_a_good_photo_and_refuses_a_bad_one_with_the_reason() {
     assert!(stdout(&out).is_empty());
     assert!(stderr(&out).contains("50"), "the clerk is told the size: {}", stderr(&out));
 }
+
+/// A photo that passes the counter's rules, as a JPEG.
+fn good_jpeg() -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(600, 800, |x, y| {
+        let v = ((x * 7 + y * 13) % 200 + 30) as u8;
+        image::Rgb([v, v.wrapping_add(10), v.wrapping_sub(10)])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut out, image::ImageFormat::Jpeg).expect("jpeg");
+    out.into_inner()
+}
+
+fn refused(data: &Path, args: &[&std::ffi::OsStr]) -> Output {
+    kiosk(data).env("KIOSK_LANGUAGE", "en").args(args).output().expect("kiosk runs")
+}
+
+/// `/dev/zero`, a FIFO nobody writes to and a folder are refused at once, naming the file, by
+/// both commands that read a picture; before, both read `/dev/zero` until memory ran out and
+/// waited on the FIFO for ever.
+#[test]
+fn qr_decode_and_photo_check_refuse_what_is_not_a_file_at_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("photo.jpg");
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).expect("mkfifo");
+    for path in [Path::new("/dev/zero"), &fifo, dir.path()] {
+        for command in [["qr", "decode"], ["photo", "check"]] {
+            let case = format!("{} {}", command.join(" "), path.display());
+            let out =
+                refused(dir.path(), &[command[0].as_ref(), command[1].as_ref(), path.as_ref()]);
+            assert_eq!(out.status.code(), Some(1), "{case}: {}", stderr(&out));
+            assert!(stdout(&out).is_empty(), "{case}");
+            let message = stderr(&out);
+            assert!(message.contains(&path.display().to_string()), "{case}: {message}");
+            assert!(message.contains("is not a file"), "{case}: {message}");
+        }
+    }
+}
+
+/// A good 80 KB photo padded to 64 MB (sparse) is refused by its size, with the limit named;
+/// padded by a few bytes it is refused for the bytes after its end. Before, both passed.
+#[test]
+fn photo_check_refuses_a_padded_photo_and_names_the_limit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let jpeg = good_jpeg();
+    let photo = dir.path().join("photo.jpg");
+    let kept = dir.path().join("kept.jpg");
+    let check = |extra: &[&str]| {
+        kiosk(dir.path())
+            .env("KIOSK_LANGUAGE", "en")
+            .args(["photo", "check"])
+            .arg(&photo)
+            .args(extra)
+            .output()
+            .expect("kiosk runs")
+    };
+    std::fs::write(&photo, &jpeg).expect("photo");
+    let out = check(&[]);
+    assert!(out.status.success(), "the photo itself is good: {}", stderr(&out));
+
+    let file = std::fs::OpenOptions::new().write(true).open(&photo).expect("open");
+    file.set_len(64 * 1024 * 1024).expect("sparse padding");
+    let out = check(&["--out", kept.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("larger than 20 MB"), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&photo.display().to_string()), "{}", stderr(&out));
+    assert!(!kept.exists(), "nothing is written for a refused photo");
+    let out = kiosk(dir.path())
+        .env("KIOSK_LANGUAGE", "en")
+        .args(["qr", "decode"])
+        .arg(&photo)
+        .output()
+        .expect("kiosk runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("larger than 32 MB"), "{}", stderr(&out));
+
+    std::fs::write(&photo, [jpeg.as_slice(), &[0u8; 16]].concat()).expect("padded photo");
+    let out = check(&["--out", kept.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("after the end of its picture"), "{}", stderr(&out));
+    assert!(!kept.exists());
+    // In the clerk's language too.
+    let out = kiosk(dir.path())
+        .env("KIOSK_LANGUAGE", "zh-Hant")
+        .args(["photo", "check"])
+        .arg(&photo)
+        .output()
+        .expect("kiosk runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("圖片結尾之後"), "{}", stderr(&out));
+}
+
+/// A file the clerk named that is not there is a "no" naming it (exit 1) from both commands;
+/// before, `photo check` failed as if the kiosk could not run (exit 70).
+#[test]
+fn a_missing_file_is_a_no_that_names_it_for_photo_check_and_qr_decode() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("陳大文.jpg");
+    for command in [["photo", "check"], ["qr", "decode"]] {
+        let out =
+            refused(dir.path(), &[command[0].as_ref(), command[1].as_ref(), missing.as_ref()]);
+        let case = command.join(" ");
+        assert_eq!(out.status.code(), Some(1), "{case}: {}", stderr(&out));
+        assert!(stderr(&out).contains("does not exist"), "{case}: {}", stderr(&out));
+        assert!(stderr(&out).contains(&missing.display().to_string()), "{case}: {}", stderr(&out));
+    }
+}

@@ -1,4 +1,4 @@
-//! A simulated ID card reader for tests and demonstrations: it plays the device's side of the
+//! A simulated ID card reader for tests (built with the `test-support` feature only): it plays the device's side of the
 //! line, answering find card, select card and read base message, and can misbehave in the ways
 //! real readers and cables do.
 //!

@@ -96,7 +96,8 @@ pub fn dg2_face(dg2: &[u8]) -> Result<(ImageFormat, Vec<u8>), TlvError> {
     Ok((format, image.to_vec()))
 }
 
-/// EF.COM for an LDS 1.7 document holding DG1 and DG2.
+#[cfg(feature = "test-support")]
+/// EF.COM for an LDS 1.7 document holding DG1 and DG2 (for the test chip).
 pub fn build_com() -> Vec<u8> {
     let mut body = tlv::encode(0x5f01, b"0107");
     body.extend(tlv::encode(0x5f36, b"040000"));
@@ -104,13 +105,15 @@ pub fn build_com() -> Vec<u8> {
     tlv::encode(0x60, &body)
 }
 
-/// DG1 for an MRZ (its lines are joined without separators).
+#[cfg(feature = "test-support")]
+/// DG1 for an MRZ, its lines joined without separators (for the test chip).
 pub fn build_dg1(mrz: &str) -> Vec<u8> {
     let joined: String = mrz.lines().map(str::trim).collect();
     tlv::encode(0x61, &tlv::encode(0x5f1f, joined.as_bytes()))
 }
 
-/// DG2 holding one face image in an ISO 19794-5 record.
+#[cfg(feature = "test-support")]
+/// DG2 holding one face image in an ISO 19794-5 record (for the test chip).
 pub fn build_dg2(image: &[u8], format: ImageFormat, width: u16, height: u16) -> Vec<u8> {
     let record_len = (14 + 20 + 12 + image.len()) as u32;
     let mut record = b"FAC\x00010\x00".to_vec();

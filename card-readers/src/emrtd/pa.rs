@@ -11,6 +11,7 @@ use super::tlv::{self, Tlv, TlvError};
 // Object identifiers, as the DER content bytes.
 const OID_SIGNED_DATA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
 const OID_MESSAGE_DIGEST: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x04];
+#[cfg(feature = "test-support")]
 const OID_CONTENT_TYPE: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x03];
 const OID_LDS_SECURITY_OBJECT: &[u8] = &[0x67, 0x81, 0x08, 0x01, 0x01, 0x01];
 const OID_SHA1: &[u8] = &[0x2b, 0x0e, 0x03, 0x02, 0x1a];
@@ -486,6 +487,7 @@ fn signer_against(ds_der: &[u8], csca: &[Vec<u8>]) -> (Result<(), String>, Resul
     (last, Ok(()))
 }
 
+#[cfg(feature = "test-support")]
 /// Builds an EF.SOD over `groups` (number, bytes) with SHA-256, signed with ECDSA-SHA256 by
 /// `sign` (which returns a DER signature over what it is given) for the certificate `ds_der`.
 /// For the tests' virtual passport.
@@ -545,6 +547,7 @@ pub fn build_sod(
     tlv::encode(0x77, &tlv::encode(0x30, &ci))
 }
 
+#[cfg(feature = "test-support")]
 fn ds_serial(der: &[u8]) -> Vec<u8> {
     X509Certificate::from_der(der)
         .map(|(_, c)| c.tbs_certificate.raw_serial().to_vec())

@@ -1,6 +1,7 @@
 //! Reading an eMRTD over any transport that carries APDUs (PC/SC in the kiosk, a virtual card in
 //! unit tests): select the application, Basic Access Control, then EF.COM, DG1, DG2 and EF.SOD
-//! under secure messaging, each in as few READ BINARY commands as the chip allows.
+//! under secure messaging, each by its header first and then in as few READ BINARY commands as
+//! the chip allows, never past the file's end.
 
 use super::apdu::{Command, Response};
 use super::bac;
@@ -134,6 +135,11 @@ fn chunk(extended: bool) -> usize {
     if extended { 0x7f00 } else { 0xdf }
 }
 
+/// Bytes read first from each file, to learn its length: the LDS files' one-byte tag and a
+/// length of up to three bytes (0x82 and two bytes), which covers every file short offsets
+/// reach. Every LDS file is longer than this.
+const HEADER_BYTES: usize = 4;
+
 /// Reads the document with BAC keys from `mrz_information` (see [`bac::mrz_information`]).
 pub fn read_document(
     transport: &mut dyn Transport,
@@ -182,6 +188,9 @@ fn pace_or(t: &mut Counted<'_>, step: &'static str, sw: u16) -> Result<ReadError
     Ok(if answer.ok() { ReadError::PaceOnly } else { ReadError::Card { step, sw } })
 }
 
+/// Reads a whole file: its header first, then exactly the bytes its length says, in as few
+/// reads as `step` allows. No read asks past the end of the file: chips answer that with 6282,
+/// 6700 or 6Cxx, and some with 6282 without a MAC, which a reader must not accept.
 fn read_file(
     t: &mut Counted<'_>,
     sm: &mut SmSession,
@@ -193,32 +202,34 @@ fn read_file(
     if !answer.ok() {
         return Err(ReadError::Card { step: "SELECT", sw: answer.sw });
     }
-    let mut data: Vec<u8> = Vec::new();
-    let mut total: Option<usize> = None;
-    loop {
+    let mut data = read_binary(t, sm, 0, HEADER_BYTES)?;
+    let total = tlv::total_length(&data)
+        .ok_or_else(|| ReadError::Malformed("a file without a TLV header".into()))?;
+    while data.len() < total {
         let offset = data.len();
-        let want = match total {
-            Some(total) => (total - offset).min(step),
-            None => step,
-        };
-        if offset > 0x7fff {
-            return Err(ReadError::Malformed("the file is longer than short offsets reach".into()));
-        }
-        let read = Command::new(0x00, 0xb0, (offset >> 8) as u8, offset as u8).with_le(want);
-        let answer = t.secure(sm, &read)?;
-        if !(answer.ok() || answer.sw == 0x6282) || answer.data.is_empty() {
-            return Err(ReadError::Card { step: "READ BINARY", sw: answer.sw });
-        }
-        data.extend_from_slice(&answer.data);
-        let total = *total.get_or_insert(
-            tlv::total_length(&data)
-                .ok_or_else(|| ReadError::Malformed("a file without a TLV header".into()))?,
-        );
-        if data.len() >= total {
-            data.truncate(total);
-            return Ok(data);
-        }
+        data.extend(read_binary(t, sm, offset, (total - offset).min(step))?);
     }
+    data.truncate(total);
+    Ok(data)
+}
+
+/// One READ BINARY of `want` bytes at `offset` of the selected file.
+fn read_binary(
+    t: &mut Counted<'_>,
+    sm: &mut SmSession,
+    offset: usize,
+    want: usize,
+) -> Result<Vec<u8>, ReadError> {
+    if offset > 0x7fff {
+        return Err(ReadError::Malformed("the file is longer than short offsets reach".into()));
+    }
+    let read = Command::new(0x00, 0xb0, (offset >> 8) as u8, offset as u8).with_le(want);
+    let answer = t.secure(sm, &read)?;
+    // A chip that gives fewer bytes than asked says the file ends sooner than its header says.
+    if !answer.ok() || answer.data.is_empty() {
+        return Err(ReadError::Card { step: "READ BINARY", sw: answer.sw });
+    }
+    Ok(answer.data)
 }
 
 /// Whether an ATR announces extended Lc/Le (card capabilities, third byte, bit 7).

@@ -1,5 +1,6 @@
-//! A virtual eMRTD for tests, benchmarks and demos: BAC, secure messaging and the LDS files,
-//! served to pcscd through vsmartcard's vpcd socket (or called directly).
+//! A virtual eMRTD for tests and benchmarks: BAC, secure messaging and the LDS files, served to
+//! pcscd through vsmartcard's vpcd socket (or called directly). Built only with the
+//! `test-support` feature: a test double is not part of the kiosk's release build.
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -22,6 +23,22 @@ pub fn atr(extended: bool) -> Vec<u8> {
     atr
 }
 
+/// What a chip answers to a READ BINARY that asks for more bytes than remain in the file.
+/// ISO 7816-4 lets a chip give what there is with 6282, but real chips differ, and a reader must
+/// never ask past the end of a file: every chip here refuses such a read, each in one of the ways
+/// chips at the counter do, so a reader that over-reads fails its tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OverRead {
+    /// 6282 and the bytes there are, but without secure messaging's MAC (as an open-source
+    /// eMRTD does): a reader must not accept such an answer, so the reading stops.
+    #[default]
+    WarningWithoutMac,
+    /// 6700, wrong length, and no data.
+    WrongLength,
+    /// 6Cxx, xx the number of bytes there are, and no data.
+    ExactLengthIs,
+}
+
 /// A passport chip.
 pub struct VirtualPassport {
     keys: (Key, Key),
@@ -29,6 +46,10 @@ pub struct VirtualPassport {
     /// Refuse BAC, as a PACE-only chip does.
     pub pace_only: bool,
     pub extended: bool,
+    /// How a read past the end of a file is refused.
+    pub over_read: OverRead,
+    /// READ BINARY commands that asked past the end of a file.
+    pub over_reads: u32,
     selected_app: bool,
     challenge: Option<[u8; 8]>,
     session: Option<SmSession>,
@@ -49,6 +70,8 @@ impl VirtualPassport {
             files,
             pace_only: false,
             extended: true,
+            over_read: OverRead::default(),
+            over_reads: 0,
             selected_app: false,
             challenge: None,
             session: None,
@@ -76,7 +99,10 @@ impl VirtualPassport {
         if let Some(mut session) = self.session.take().filter(|_| cmd.cla & 0x0c == 0x0c) {
             let Ok(plain) = session.open_command(&cmd) else { return status(0x6988) };
             let answer = self.secured(&plain);
-            let wrapped = session.protect_response(&answer);
+            let mut wrapped = session.protect_response(&answer);
+            if answer.sw == 0x6282 && self.over_read == OverRead::WarningWithoutMac {
+                wrapped = without_mac(&wrapped, answer.sw);
+            }
             self.session = Some(session);
             return wrapped.to_bytes();
         }
@@ -134,13 +160,32 @@ impl VirtualPassport {
                 }
                 let max = if self.extended { 0x7f00 } else { 0xdf };
                 let want = cmd.le.unwrap_or(256).min(max);
-                let end = (offset + want).min(file.len());
-                let sw = if end - offset < want { 0x6282 } else { 0x9000 };
-                Response { data: file[offset..end].to_vec(), sw }
+                let rest = file[offset..].to_vec();
+                if want <= rest.len() {
+                    return Response { data: rest[..want].to_vec(), sw: 0x9000 };
+                }
+                self.over_reads += 1;
+                match self.over_read {
+                    OverRead::WarningWithoutMac => Response { data: rest, sw: 0x6282 },
+                    OverRead::WrongLength => status(0x6700),
+                    // SW2 carries up to 255; 00 stands for 256 or more.
+                    OverRead::ExactLengthIs => {
+                        status(0x6c00 | u16::from(u8::try_from(rest.len()).unwrap_or(0)))
+                    }
+                }
             }
             _ => status(0x6d00),
         }
     }
+}
+
+/// A protected response with its MAC object taken out and `sw` as its status, as a chip that
+/// does not protect warnings sends it.
+fn without_mac(protected: &Response, sw: u16) -> Response {
+    let objects = super::tlv::parse_all(&protected.data).unwrap_or_default();
+    let data =
+        objects.iter().filter(|o| o.tag != 0x8e).flat_map(|o| o.raw.iter().copied()).collect();
+    Response { data, sw }
 }
 
 /// Serves `card` to the vpcd reader listening on `port` (localhost) until the reader hangs up.

@@ -1,6 +1,5 @@
-# QR codes, appointment passes, the camera and photo checks (card-readers: qr, camera, photo).
+# QR codes, appointment passes, the camera, photo checks and the picture files they read (card-readers: qr, camera, photo, input).
 
-qr-error-file = The picture file could not be read ({ $detail }). Check that it is still there, or choose it again.
 qr-error-image = The file is not a picture the kiosk can read ({ $detail }). Use a JPEG, PNG or TIFF picture.
 qr-error-frame-size = The camera sent a broken picture ({ $width }×{ $height }). Try again; if it keeps happening, unplug the camera and plug it in again.
 qr-nothing-found = No QR code was seen. Hold the code flat, closer to the camera and out of glare, or type the booking reference.
@@ -26,7 +25,6 @@ camera-error-query = The list of cameras could not be read ({ $detail }). Load a
 camera-error-open = The camera could not be opened ({ $detail }). Close other programs that use it, unplug it and plug it in again, or load a photo file instead.
 camera-error-frame = The camera gave no picture ({ $detail }). Check its cable and try again.
 camera-error-crashed = The camera software failed. Load a photo file instead; the details are in the log.
-camera-error-file-unreadable = The photo file could not be read ({ $detail }). Check that it is still there, or choose it again.
 camera-error-file-not-picture = The file is not a picture the kiosk can read ({ $detail }). Use a JPEG, PNG or TIFF picture.
 camera-error-no-frames = No photo file was chosen. Choose a file.
 photo-error-empty = The photo is empty. Take it again or choose another file.
@@ -41,3 +39,8 @@ photo-error-too-bright = The photo is too bright. Reduce the light or move away 
 photo-error-blank = The photo is blank: it shows nothing. Point the camera at the person and take it again.
 photo-error-cannot-fit = The photo could not be made smaller than 3 MB. Take it again or choose another file.
 photo-error-encode = The photo could not be saved as JPEG ({ $detail }). Try again; the details are in the log.
+input-error-not-found = The file { $file } does not exist. Check its name and folder, or choose it again.
+input-error-not-a-file = { $file } is not a file but a device, a pipe or a folder. Choose a picture file.
+input-error-too-large = The file { $file } is larger than { $max } MB, the most the kiosk reads for it. Save a smaller copy as JPEG and load it again.
+input-error-unreadable = The file { $file } could not be read ({ $detail }). Check that it is still there and that the kiosk may open it, or choose it again.
+input-error-trailing-data = The file { $file } holds more data after the end of its picture (padding, another file joined on, or a motion photo's video). Save the picture again as JPEG or PNG and load it again.

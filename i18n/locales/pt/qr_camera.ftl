@@ -1,6 +1,5 @@
-# Códigos QR, comprovativos de marcação, a câmara e a verificação de fotografias (card-readers: qr, camera, photo).
+# Códigos QR, comprovativos de marcação, a câmara, a verificação de fotografias e os ficheiros de imagem lidos (card-readers: qr, camera, photo, input).
 
-qr-error-file = Não foi possível ler o ficheiro de imagem ({ $detail }). Confirme que o ficheiro ainda existe ou escolha-o de novo.
 qr-error-image = O ficheiro não é uma imagem que o sistema consiga ler ({ $detail }). Use uma imagem JPEG, PNG ou TIFF.
 qr-error-frame-size = A câmara enviou uma imagem incompleta ({ $width }×{ $height }). Tente de novo; se o problema persistir, desligue a câmara e volte a ligá-la.
 qr-nothing-found = Não foi detectado nenhum código QR. Segure o código direito, mais perto da câmara e sem reflexos, ou escreva a referência da marcação.
@@ -23,7 +22,6 @@ camera-error-query = Não foi possível ler a lista de câmaras ({ $detail }). C
 camera-error-open = Não foi possível abrir a câmara ({ $detail }). Feche outros programas que a estejam a usar, desligue-a e volte a ligá-la, ou carregue antes um ficheiro de fotografia.
 camera-error-frame = A câmara não enviou nenhuma imagem ({ $detail }). Verifique o cabo e tente de novo.
 camera-error-crashed = O software da câmara falhou. Carregue antes um ficheiro de fotografia; os pormenores ficam no registo.
-camera-error-file-unreadable = Não foi possível ler o ficheiro da fotografia ({ $detail }). Confirme que o ficheiro ainda existe ou escolha-o de novo.
 camera-error-file-not-picture = O ficheiro não é uma imagem que o sistema consiga ler ({ $detail }). Use uma imagem JPEG, PNG ou TIFF.
 camera-error-no-frames = Não foi escolhido nenhum ficheiro de fotografia. Escolha um ficheiro.
 photo-error-empty = A fotografia está vazia. Tire-a novamente ou escolha outro ficheiro.
@@ -38,3 +36,8 @@ photo-error-too-bright = A fotografia está demasiado clara. Reduza a luz ou afa
 photo-error-blank = A fotografia está em branco: não mostra nada. Aponte a câmara para a pessoa e tire-a novamente.
 photo-error-cannot-fit = Não foi possível reduzir a fotografia para menos de 3 MB. Tire-a novamente ou escolha outro ficheiro.
 photo-error-encode = Não foi possível guardar a fotografia em JPEG ({ $detail }). Tente de novo; os pormenores ficam no registo.
+input-error-not-found = O ficheiro { $file } não existe. Verifique o nome e a pasta, ou escolha-o de novo.
+input-error-not-a-file = { $file } não é um ficheiro, mas um dispositivo, um canal ou uma pasta. Escolha um ficheiro de imagem.
+input-error-too-large = O ficheiro { $file } tem mais de { $max } MB, o máximo que o sistema lê neste caso. Guarde uma cópia mais pequena em JPEG e carregue-a de novo.
+input-error-unreadable = Não foi possível ler o ficheiro { $file } ({ $detail }). Confirme que o ficheiro ainda existe e que o sistema o pode abrir, ou escolha-o de novo.
+input-error-trailing-data = O ficheiro { $file } contém mais dados depois do fim da imagem (enchimento, outro ficheiro juntado ou o vídeo de uma fotografia animada). Guarde a imagem de novo em JPEG ou PNG e carregue-a outra vez.

@@ -1,6 +1,5 @@
-# 二维码、预约凭证、摄像头及照片检查（card-readers：qr、camera、photo）。
+# 二维码、预约凭证、摄像头、照片检查及所读取的图片文件（card-readers：qr、camera、photo、input）。
 
-qr-error-file = 无法读取图片文件（{ $detail }）。请确认文件仍然存在，或重新选择。
 qr-error-image = 该文件不是本系统可读取的图片（{ $detail }）。请使用 JPEG、PNG 或 TIFF 图片。
 qr-error-frame-size = 摄像头传来的画面不完整（{ $width }×{ $height }）。请重试；如问题持续，请拔出摄像头后重新插入。
 qr-nothing-found = 未识别到二维码。请将二维码放平、靠近摄像头并避免反光，或直接输入预约编号。
@@ -20,7 +19,6 @@ camera-error-query = 无法读取摄像头列表（{ $detail }）。请改为载
 camera-error-open = 无法打开摄像头（{ $detail }）。请关闭其他正在使用摄像头的程序、拔出后重新插入摄像头，或改为载入照片文件。
 camera-error-frame = 摄像头没有传来画面（{ $detail }）。请检查连接线后重试。
 camera-error-crashed = 摄像头软件发生故障。请改为载入照片文件；详细信息已记录在日志中。
-camera-error-file-unreadable = 无法读取照片文件（{ $detail }）。请确认文件仍然存在，或重新选择。
 camera-error-file-not-picture = 该文件不是本系统可读取的图片（{ $detail }）。请使用 JPEG、PNG 或 TIFF 图片。
 camera-error-no-frames = 未选择照片文件。请选择文件。
 photo-error-empty = 照片内容为空。请重新拍摄或选择其他文件。
@@ -35,3 +33,8 @@ photo-error-too-bright = 照片过亮，未达到检测要求。请减弱光线�
 photo-error-blank = 照片为空白，没有拍到任何内容。请将摄像头对准办理人后重新拍摄。
 photo-error-cannot-fit = 无法将照片压缩到 3 MB 以下。请重新拍摄或选择其他文件。
 photo-error-encode = 无法将照片保存为 JPEG（{ $detail }）。请重试；详细信息已记录在日志中。
+input-error-not-found = 找不到文件 { $file }。请检查文件名和文件夹，或重新选择。
+input-error-not-a-file = { $file } 不是文件，而是设备、管道或文件夹。请选择图片文件。
+input-error-too-large = 文件 { $file } 超过 { $max } MB，即本系统可读取的上限。请另存一份较小的 JPEG 副本后重新载入。
+input-error-unreadable = 无法读取文件 { $file }（{ $detail }）。请确认文件仍然存在且系统有权限打开，或重新选择。
+input-error-trailing-data = 文件 { $file } 在图片结尾之后还有其他内容（填充、拼接的另一个文件，或动态照片的视频）。请将图片重新另存为 JPEG 或 PNG 后再载入。

@@ -1,6 +1,5 @@
-# 二維碼、預約憑證、相機及照片檢查（card-readers：qr、camera、photo）。
+# 二維碼、預約憑證、相機、照片檢查及所讀取的圖片檔案（card-readers：qr、camera、photo、input）。
 
-qr-error-file = 無法讀取圖片檔案（{ $detail }）。請確認檔案仍然存在，或重新選擇。
 qr-error-image = 此檔案不是本系統可讀取的圖片（{ $detail }）。請使用 JPEG、PNG 或 TIFF 圖片。
 qr-error-frame-size = 相機傳來的畫面不完整（{ $width }×{ $height }）。請再試一次；如問題持續，請拔出相機後重新插入。
 qr-nothing-found = 未能識別二維碼。請將二維碼平放、靠近相機並避免反光，或直接輸入預約編號。
@@ -20,7 +19,6 @@ camera-error-query = 無法讀取相機清單（{ $detail }）。請改為載入
 camera-error-open = 無法開啟相機（{ $detail }）。請關閉其他正在使用相機的程式、拔出後重新插入相機，或改為載入照片檔案。
 camera-error-frame = 相機未有傳來畫面（{ $detail }）。請檢查連接線後再試一次。
 camera-error-crashed = 相機軟件發生故障。請改為載入照片檔案；詳情已記錄於日誌。
-camera-error-file-unreadable = 無法讀取照片檔案（{ $detail }）。請確認檔案仍然存在，或重新選擇。
 camera-error-file-not-picture = 此檔案不是本系統可讀取的圖片（{ $detail }）。請使用 JPEG、PNG 或 TIFF 圖片。
 camera-error-no-frames = 未有選擇照片檔案。請選擇檔案。
 photo-error-empty = 照片內容為空。請重新拍攝或選擇其他檔案。
@@ -35,3 +33,8 @@ photo-error-too-bright = 照片過亮，未達檢測要求。請減弱光線或�
 photo-error-blank = 照片為空白，未有拍攝到任何內容。請將相機對準當事人後重新拍攝。
 photo-error-cannot-fit = 無法將照片縮小至 3 MB 以下。請重新拍攝或選擇其他檔案。
 photo-error-encode = 無法將照片儲存為 JPEG（{ $detail }）。請再試一次；詳情已記錄於日誌。
+input-error-not-found = 找不到檔案 { $file }。請檢查檔案名稱及資料夾，或重新選擇。
+input-error-not-a-file = { $file } 不是檔案，而是裝置、管道或資料夾。請選擇圖片檔案。
+input-error-too-large = 檔案 { $file } 超過 { $max } MB，即本系統可讀取的上限。請另存一份較小的 JPEG 副本後重新載入。
+input-error-unreadable = 無法讀取檔案 { $file }（{ $detail }）。請確認檔案仍然存在且系統有權開啟，或重新選擇。
+input-error-trailing-data = 檔案 { $file } 在圖片結尾之後還有其他內容（填充、合併的另一個檔案，或動態照片的影片）。請將圖片重新另存為 JPEG 或 PNG 後再載入。
