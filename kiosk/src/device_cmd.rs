@@ -20,9 +20,23 @@ fn refused(text: String) -> KioskError {
 fn doc_error(ctx: &Context, err: &ReadError) -> KioskError {
     let text = ctx.t_pairs(err.message_id(), err.message_args());
     match err {
-        ReadError::Reader(_) => KioskError::Message(text),
+        ReadError::Reader(_) | ReadError::NoService => KioskError::Failed(text),
         _ => refused(text),
     }
+}
+
+/// A CSCA trust store that cannot be read: the file's own refusal (too large, not a file) in the
+/// clerk's language where there is one.
+fn trust_store_error(ctx: &Context, dir: &Path, err: &std::io::Error) -> KioskError {
+    let detail =
+        match err.get_ref().and_then(|e| e.downcast_ref::<card_readers::input::InputError>()) {
+            Some(input) => ctx.t_pairs(input.message_id(), input.message_args()),
+            None => err.to_string(),
+        };
+    KioskError::Failed(ctx.t_with(
+        "doc-error-trust-store",
+        &[("dir", dir.to_string_lossy().into_owned().into()), ("detail", detail.into())],
+    ))
 }
 
 fn today(ctx: &Context) -> time::Date {
@@ -44,7 +58,7 @@ pub fn doc(ctx: &Context, command: DocCommand) -> Result<ExitCode, KioskError> {
         }
     };
     let dir = csca.unwrap_or_else(|| ctx.data_dir.join("csca"));
-    let trust = emrtd::load_trust_store(&dir)?;
+    let trust = emrtd::load_trust_store(&dir).map_err(|e| trust_store_error(ctx, &dir, &e))?;
     let reading = emrtd::read_document(&printed, reader.as_deref(), &trust, today(ctx))
         .map_err(|e| doc_error(ctx, &e))?;
     if let Some(path) = &photo_out {
@@ -122,7 +136,52 @@ struct Devices {
     readers: Listing<pcsc::ReaderInfo>,
     cameras: Listing<CameraEntry>,
     tokens: Listing<tokens::TokenInfo>,
-    printers: Listing<()>,
+    printers: Listing<PrinterEntry>,
+    /// The print spool's jobs by state, whether or not a printer is configured: jobs wait
+    /// there for whichever printer they were sent to.
+    spool: printers::spool::SpoolCounts,
+}
+
+/// The office's printer as it answers now.
+#[derive(Serialize)]
+struct PrinterEntry {
+    /// The address without credentials.
+    printer: String,
+    status: printers::ipp_client::PrinterStatus,
+    accepting_jobs: bool,
+    reasons: Vec<String>,
+}
+
+/// How long `kiosk devices` waits for the printer: a status line, not a print job.
+const PRINTER_QUERY_TIMEOUT: Duration = Duration::from_secs(2);
+
+fn printer_listing(ctx: &Context) -> Listing<PrinterEntry> {
+    let Some(printer) = &ctx.config.printer else {
+        return Listing::not_configured(ctx.t("devices-printers-not-configured"));
+    };
+    let state = printers::ipp_client::printer_state_within(printer, PRINTER_QUERY_TIMEOUT);
+    Listing::of(
+        state.map(|state| {
+            vec![PrinterEntry {
+                printer: printers::ipp_client::printer_label(printer),
+                status: state.status,
+                accepting_jobs: state.accepting_jobs,
+                reasons: state.reasons,
+            }]
+        }),
+        |e: &printers::ipp_client::PrintError| ctx.t_pairs(e.message_id(), e.message_args()),
+    )
+}
+
+/// The spool's counts; a spool that was never used has no jobs (and is not created here).
+fn spool_counts(ctx: &Context) -> Result<printers::spool::SpoolCounts, KioskError> {
+    let path = ctx.data_dir.join("spool.db");
+    if !path.exists() {
+        return Ok(printers::spool::SpoolCounts::default());
+    }
+    let spool = printers::spool::Spool::open(&path)
+        .map_err(|e| KioskError::Failed(ctx.t_pairs(e.message_id(), e.message_args())))?;
+    spool.counts().map_err(|e| KioskError::Failed(ctx.t_pairs(e.message_id(), e.message_args())))
 }
 
 /// A kind of device: what was found, or why nothing could be listed.
@@ -178,8 +237,9 @@ pub fn devices(
         ),
         None => Listing::not_configured(ctx.t("devices-tokens-no-module")),
     };
-    let printers = Listing::not_configured(ctx.t("devices-printers-later"));
-    let all = Devices { readers, cameras, tokens, printers };
+    let printers = printer_listing(ctx);
+    let spool = spool_counts(ctx)?;
+    let all = Devices { readers, cameras, tokens, printers, spool };
     if json_out {
         output::json_line(&all)?;
         return Ok(ExitCode::SUCCESS);
@@ -224,6 +284,41 @@ pub fn devices(
     let token_lines =
         all.tokens.devices.iter().map(|t| format!("{} ({})", t.label, t.serial)).collect();
     section(&ctx.t("devices-tokens"), all.tokens.status, &all.tokens.detail, token_lines)?;
-    section(&ctx.t("devices-printers"), all.printers.status, &all.printers.detail, Vec::new())?;
+    let printer_lines = all
+        .printers
+        .devices
+        .iter()
+        .map(|p| {
+            let mut state = vec![ctx.t(match p.status {
+                printers::ipp_client::PrinterStatus::Idle => "devices-printer-idle",
+                printers::ipp_client::PrinterStatus::Processing => "devices-printer-processing",
+                printers::ipp_client::PrinterStatus::Stopped => "devices-printer-stopped",
+            })];
+            if !p.accepting_jobs {
+                state.push(ctx.t("devices-printer-not-accepting"));
+            }
+            state.extend(p.reasons.iter().cloned());
+            format!("{} — {}", p.printer, state.join(", "))
+        })
+        .collect();
+    section(&ctx.t("devices-printers"), all.printers.status, &all.printers.detail, printer_lines)?;
+    let spool = &all.spool;
+    outln!(
+        "  {}",
+        ctx.t_with(
+            "devices-spool",
+            &[
+                ("waiting", (spool.waiting + spool.sending).into()),
+                ("failed", spool.failed.into()),
+                ("printed", spool.printed.into()),
+            ]
+        )
+    )?;
+    if let Some(oldest) = spool.oldest_open {
+        let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+        let at = oldest.to_offset(ctx.office_offset());
+        let at = at.format(format).unwrap_or_else(|_| at.to_string());
+        outln!("  {}", ctx.t_with("devices-spool-oldest", &[("at", at.into())]))?;
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -18,6 +18,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui_image::picker::{Picker, ProtocolType};
 use ratatui_image::{Image, Resize};
 
+use crate::output;
 use crate::{Context, KioskError};
 
 /// One side: the picture, or why there is none.
@@ -166,13 +167,12 @@ pub fn check(ctx: &Context, file: &Path, out: Option<&Path>) -> Result<ExitCode,
     if let Some(path) = out {
         std::fs::write(path, &accepted.jpeg)?;
     }
-    let summary = serde_json::json!({
+    output::json_line(&serde_json::json!({
         "width": accepted.width,
         "height": accepted.height,
         "bytes": accepted.jpeg.len(),
         "sha256": accepted.sha256,
-    });
-    println!("{summary}");
+    }))?;
     Ok(ExitCode::SUCCESS)
 }
 

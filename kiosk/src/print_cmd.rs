@@ -128,7 +128,10 @@ fn output(ctx: &Context, doc: &Document, to: Destination) -> Result<ExitCode, Ki
             }
             outln!(
                 "{}",
-                ctx.t_with("print-written", &[("file", path.to_string_lossy().into_owned().into())])
+                ctx.t_with(
+                    "print-written",
+                    &[("file", path.to_string_lossy().into_owned().into())]
+                )
             )?;
             return Ok(ExitCode::SUCCESS);
         }
@@ -203,10 +206,7 @@ fn report(ctx: &Context, job: &JobSummary) -> Result<ExitCode, KioskError> {
     };
     let with_reason = |message: &str| {
         let reason = job_error_text(ctx, job);
-        errln!(
-            "{}",
-            ctx.t_with(message, &[("job", id.clone().into()), ("reason", reason.into())])
-        );
+        errln!("{}", ctx.t_with(message, &[("job", id.clone().into()), ("reason", reason.into())]));
     };
     match job.state {
         SpoolState::Printed => {

@@ -320,3 +320,36 @@ fn the_data_directory_and_its_files_are_private() {
     assert_eq!(mode(&data), 0o700);
     assert_eq!(mode(&db), 0o600);
 }
+
+#[test]
+fn devices_says_the_smart_card_service_is_not_running() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // libpcsclite finds pcscd by this socket: one that does not exist is a pcscd that is not
+    // running, without stopping the daemon other tests use.
+    let out = kiosk(dir.path())
+        .args(["--lang", "en", "devices"])
+        .env("PCSCLITE_CSOCK_NAME", dir.path().join("no-pcscd.comm"))
+        .output()
+        .expect("kiosk runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("pcscd") && text.contains("not running"), "{text}");
+    assert!(!text.contains("Unplug"), "the reader is not the problem: {text}");
+}
+
+#[test]
+fn an_unreadable_trust_store_file_is_named_without_hanging() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csca = dir.path().join("csca");
+    std::fs::create_dir(&csca).expect("mkdir");
+    nix::unistd::mkfifo(&csca.join("root.pem"), nix::sys::stat::Mode::S_IRWXU).expect("fifo");
+    let out = kiosk(dir.path())
+        .args(["--lang", "en", "doc", "read", "--mrz", VALID_MRZ, "--csca"])
+        .arg(&csca)
+        .output()
+        .expect("kiosk runs");
+    no_panic(&out);
+    assert_eq!(out.status.code(), Some(70), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("CSCA") && err.contains("root.pem"), "{err}");
+}

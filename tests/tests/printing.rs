@@ -477,3 +477,58 @@ fn a_supervisor_no_longer_active_cannot_cancel_a_job() {
     let (state, pdf, by) = spool_row(&office.data(), &job);
     assert_eq!((state.as_str(), pdf.is_some(), by), ("waiting", true, None));
 }
+
+#[test]
+fn devices_shows_the_office_printer_and_the_spool() {
+    let office = Office::new();
+    let cups = Cups::start(&office.dir.path().join("cups")).expect("cupsd");
+    let uri = cups.add_pdf_queue("counter").expect("queue");
+    // No printer configured: said, with where to set one; the spool is shown all the same.
+    let out = office.kiosk_in("en", &["devices"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("printer = \"ipp://…\""), "{text}");
+    assert!(!text.contains("not configured yet"), "{text}");
+    assert!(text.contains("Print queue: 0 waiting"), "{text}");
+
+    // The office's printer from kiosk.toml: its state, and a job waiting for it when stopped.
+    std::fs::write(office.data().join("kiosk.toml"), format!("printer = \"{uri}\"\n"))
+        .expect("kiosk.toml");
+    let out = office.kiosk_in("en", &["devices", "--json"]);
+    let json: Value = serde_json::from_str(stdout(&out).trim()).expect("json");
+    assert_eq!(json["printers"]["status"], "ok", "{json}");
+    assert_eq!(json["printers"]["devices"][0]["status"], "idle", "{json}");
+    assert_eq!(json["printers"]["devices"][0]["accepting_jobs"], true, "{json}");
+    cups.stop_queue("counter").expect("printer stopped");
+    // No --printer: the configured one is used.
+    let out = office.kiosk(&["print", "test"]);
+    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    let out = office.kiosk_in("en", &["devices"]);
+    let text = stdout(&out);
+    assert!(text.contains("stopped"), "{text}");
+    assert!(text.contains("Print queue: 1 waiting"), "{text}");
+    assert!(text.contains("the oldest waiting job was queued at"), "{text}");
+
+    // A printer that does not answer is said to be unavailable, with the reason.
+    std::fs::write(
+        office.data().join("kiosk.toml"),
+        "printer = \"ipp://127.0.0.1:1/printers/x\"\n",
+    )
+    .expect("kiosk.toml");
+    let out = office.kiosk_in("en", &["devices", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: Value = serde_json::from_str(stdout(&out).trim()).expect("json");
+    assert_eq!(json["printers"]["status"], "unavailable", "{json}");
+    assert_eq!(json["spool"]["waiting"], 1, "{json}");
+}
+
+#[test]
+fn a_printer_setting_that_is_not_an_address_is_refused() {
+    let office = Office::new();
+    std::fs::write(office.data().join("kiosk.toml"), "printer = \"ipp://user:secret@\"\n")
+        .expect("kiosk.toml");
+    let out = office.kiosk_in("en", &["devices"]);
+    assert_eq!(out.status.code(), Some(78), "{}", stderr(&out));
+    assert!(stderr(&out).contains("kiosk.toml: printer"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("secret"), "credentials are never shown: {}", stderr(&out));
+}

@@ -15,9 +15,7 @@ pub struct ReaderInfo {
 
 fn context() -> Result<pcsc::Context, ReadError> {
     pcsc::Context::establish(pcsc::Scope::User).map_err(|e| match e {
-        pcsc::Error::NoService | pcsc::Error::ServiceStopped => {
-            ReadError::Reader("the smart card service (pcscd) is not running".into())
-        }
+        pcsc::Error::NoService | pcsc::Error::ServiceStopped => ReadError::NoService,
         other => ReadError::Reader(other.to_string()),
     })
 }

@@ -18,6 +18,9 @@ pub enum ReadError {
     NoCard,
     #[error("the reader failed: {0}")]
     Reader(String),
+    /// pcscd is not running: no reader can be reached, whatever is plugged in.
+    #[error("the smart card service (pcscd) is not running")]
+    NoService,
     #[error("the card is not an electronic passport or ID card")]
     NotEmrtd,
     #[error("access denied: the MRZ does not open this chip")]
@@ -39,6 +42,7 @@ impl ReadError {
         "doc-error-no-reader",
         "doc-error-no-card",
         "doc-error-reader",
+        "doc-error-no-service",
         "doc-error-not-emrtd",
         "doc-error-access-denied",
         "doc-error-pace-only",
@@ -53,6 +57,7 @@ impl ReadError {
             ReadError::NoReader => "doc-error-no-reader",
             ReadError::NoCard => "doc-error-no-card",
             ReadError::Reader(_) => "doc-error-reader",
+            ReadError::NoService => "doc-error-no-service",
             ReadError::NotEmrtd => "doc-error-not-emrtd",
             ReadError::AccessDenied => "doc-error-access-denied",
             ReadError::PaceOnly => "doc-error-pace-only",

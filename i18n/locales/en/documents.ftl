@@ -3,6 +3,7 @@
 doc-error-no-reader = No card reader is connected. Check the reader's cable, or choose another reader.
 doc-error-no-card = No card is on the reader. Place the passport's photo page (or the ID card) on the reader.
 doc-error-reader = The card reader failed ({ $detail }). Unplug it, plug it in again and retry.
+doc-error-no-service = The smart-card service (pcscd) is not running, so no card reader can be used, whatever is plugged in. Start it (as root: systemctl start pcscd, or pcscd where there is no systemd) and try again; the reader need not be unplugged.
 doc-error-not-emrtd = This card is not an electronic passport or ID card. Read the MRZ with the document scanner instead.
 doc-error-access-denied = Access denied — check the MRZ. The chip opens only with the document number, birth date and expiry date exactly as printed.
 doc-error-pace-only = This chip only offers PACE, which the kiosk does not support yet. Use the printed MRZ and check the document by eye.
@@ -30,7 +31,13 @@ devices-none = none found
 devices-card-present = card present
 devices-no-card = no card
 devices-unavailable = unavailable: { $detail }
-devices-printers-later = printing is set up with "kiosk print" (not configured yet)
+devices-printers-not-configured = no office printer is set: add printer = "ipp://…" to kiosk.toml, or name one with --printer when printing
+devices-printer-idle = ready
+devices-printer-processing = printing
+devices-printer-stopped = stopped
+devices-printer-not-accepting = refusing new jobs
+devices-spool = Print queue: { $waiting } waiting, { $failed } failed (need a person), { $printed } printed
+devices-spool-oldest = the oldest waiting job was queued at { $at }
 devices-tokens-no-module = set token_module in kiosk.toml or pass --module to list tokens
 photo-chip = Photo on the chip
 photo-captured = Photo taken at the counter
@@ -38,3 +45,4 @@ photo-no-graphics = This terminal cannot draw photos: a rough preview is shown. 
 photo-missing = No photo yet. Take one, or load a photo file.
 photo-unreadable = This photo cannot be shown ({ $detail }).
 photo-compare-keys = q back · F2 language
+doc-error-trust-store = The trusted CSCA certificates in { $dir } could not be read: { $detail }. Passive authentication needs them; fix or remove the file, and tell support.

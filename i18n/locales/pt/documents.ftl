@@ -3,6 +3,7 @@
 doc-error-no-reader = Nenhum leitor de cartões está ligado. Verifique o cabo do leitor ou escolha outro leitor.
 doc-error-no-card = Não há nenhum cartão no leitor. Coloque a página da fotografia do passaporte (ou o bilhete de identidade) no leitor.
 doc-error-reader = O leitor de cartões falhou ({ $detail }). Desligue-o, volte a ligá-lo e tente de novo.
+doc-error-no-service = O serviço de cartões inteligentes (pcscd) não está a funcionar, pelo que nenhum leitor de cartões pode ser usado, esteja o que estiver ligado. Inicie-o (como root: systemctl start pcscd, ou pcscd onde não houver systemd) e tente de novo; não é preciso desligar o leitor.
 doc-error-not-emrtd = Este cartão não é um passaporte nem um bilhete de identidade electrónico. Leia a zona de leitura automática (ZLA) com o digitalizador de documentos.
 doc-error-access-denied = Acesso negado — verifique a ZLA. O chip só abre com o número do documento, a data de nascimento e a data de validade exactamente como impressos.
 doc-error-pace-only = Este chip só oferece PACE, que o quiosque ainda não suporta. Use a ZLA impressa e verifique o documento à vista.
@@ -30,7 +31,13 @@ devices-none = nenhum encontrado
 devices-card-present = com cartão
 devices-no-card = sem cartão
 devices-unavailable = indisponível: { $detail }
-devices-printers-later = as impressoras configuram-se com «kiosk print» (ainda não configuradas)
+devices-printers-not-configured = não há impressora do posto definida: acrescente printer = "ipp://…" ao kiosk.toml, ou indique uma com --printer ao imprimir
+devices-printer-idle = pronta
+devices-printer-processing = a imprimir
+devices-printer-stopped = parada
+devices-printer-not-accepting = recusa trabalhos novos
+devices-spool = Fila de impressão: { $waiting } em espera, { $failed } falhados (precisam de uma pessoa), { $printed } impressos
+devices-spool-oldest = o trabalho em espera mais antigo entrou na fila às { $at }
 devices-tokens-no-module = defina token_module em kiosk.toml ou use --module para listar os tokens USB
 photo-chip = Fotografia do chip
 photo-captured = Fotografia tirada no balcão
@@ -38,3 +45,4 @@ photo-no-graphics = Este terminal não consegue desenhar fotografias: é mostrad
 photo-missing = Ainda não há fotografia. Tire uma ou carregue um ficheiro de fotografia.
 photo-unreadable = Esta fotografia não pode ser mostrada ({ $detail }).
 photo-compare-keys = q voltar · F2 idioma
+doc-error-trust-store = Não foi possível ler os certificados CSCA de confiança em { $dir }: { $detail }. A autenticação passiva precisa deles; corrija ou retire o ficheiro e informe o apoio técnico.

@@ -3,6 +3,7 @@
 doc-error-no-reader = 未连接读卡器。请检查读卡器连接线，或选择另一台读卡器。
 doc-error-no-card = 读卡器上没有证件。请将护照照片页（或身份证）放在读卡器上。
 doc-error-reader = 读卡器发生故障（{ $detail }）。请拔出后重新插入，再试一次。
+doc-error-no-service = 智能卡服务（pcscd）未运行，因此无论接入什么读卡器都无法使用。请以 root 身份启动该服务（systemctl start pcscd，没有 systemd 时运行 pcscd），然后再试；无须拔出读卡器。
 doc-error-not-emrtd = 此卡不是电子护照或电子身份证。请改用证件扫描仪读取机读区（MRZ）。
 doc-error-access-denied = 拒绝访问 — 请核对机读区（MRZ）。芯片只接受与印刷内容完全相同的证件号码、出生日期及有效期。
 doc-error-pace-only = 此芯片只支持 PACE，本系统暂不支持。请使用印刷的机读区，并目视核对证件。
@@ -27,7 +28,13 @@ devices-none = 未找到
 devices-card-present = 有卡
 devices-no-card = 无卡
 devices-unavailable = 无法使用：{ $detail }
-devices-printers-later = 打印机用“kiosk print”设置（尚未设置）
+devices-printers-not-configured = 未设置网点打印机：请在 kiosk.toml 中加入 printer = "ipp://…"，或打印时用 --printer 指定
+devices-printer-idle = 就绪
+devices-printer-processing = 正在打印
+devices-printer-stopped = 已停止
+devices-printer-not-accepting = 拒绝新的打印任务
+devices-spool = 打印队列：{ $waiting } 项等待中，{ $failed } 项失败（需人工处理），{ $printed } 项已打印
+devices-spool-oldest = 最早等待的任务于 { $at } 加入
 devices-tokens-no-module = 请在 kiosk.toml 设置 token_module，或用 --module 指定，以列出 USB Key
 photo-chip = 芯片照片
 photo-captured = 柜台拍摄的照片
@@ -35,3 +42,4 @@ photo-no-graphics = 此终端无法显示照片，只显示粗略预览。请以
 photo-missing = 尚未有照片。请拍摄，或载入照片文件。
 photo-unreadable = 无法显示此照片（{ $detail }）。
 photo-compare-keys = q 返回 · F2 语言
+doc-error-trust-store = 无法读取 { $dir } 中受信任的 CSCA 证书：{ $detail }。被动认证需要这些证书；请修正或移除该文件，并通知技术支持。

@@ -3,6 +3,7 @@
 doc-error-no-reader = 未連接讀卡器。請檢查讀卡器連接線，或選擇另一台讀卡器。
 doc-error-no-card = 讀卡器上沒有證件。請將護照相片頁（或身份證）放在讀卡器上。
 doc-error-reader = 讀卡器發生故障（{ $detail }）。請拔出後重新插入，再試一次。
+doc-error-no-service = 智能卡服務（pcscd）未有運行，因此無論接上甚麼讀卡器都無法使用。請以 root 身份啟動該服務（systemctl start pcscd，沒有 systemd 時執行 pcscd），然後再試；無須拔出讀卡器。
 doc-error-not-emrtd = 此卡不是電子護照或電子身份證。請改用證件掃描器讀取機讀區（MRZ）。
 doc-error-access-denied = 拒絕存取 — 請核對機讀區（MRZ）。晶片只接受與印刷內容完全相同的證件號碼、出生日期及有效日期。
 doc-error-pace-only = 此晶片只支援 PACE，本系統暫不支援。請使用印刷的機讀區，並以目視核對證件。
@@ -27,7 +28,13 @@ devices-none = 未找到
 devices-card-present = 有卡
 devices-no-card = 無卡
 devices-unavailable = 無法使用：{ $detail }
-devices-printers-later = 印表機以「kiosk print」設定（尚未設定）
+devices-printers-not-configured = 未設定辦事處印表機：請在 kiosk.toml 加入 printer = "ipp://…"，或列印時以 --printer 指定
+devices-printer-idle = 就緒
+devices-printer-processing = 列印中
+devices-printer-stopped = 已停止
+devices-printer-not-accepting = 拒絕新的列印工作
+devices-spool = 列印佇列：{ $waiting } 項等候中，{ $failed } 項失敗（須人手處理），{ $printed } 項已列印
+devices-spool-oldest = 最早等候的工作於 { $at } 加入
 devices-tokens-no-module = 請在 kiosk.toml 設定 token_module，或以 --module 指定，以列出數字證書盤
 photo-chip = 晶片相片
 photo-captured = 櫃檯拍攝的相片
@@ -35,3 +42,4 @@ photo-no-graphics = 此終端機無法顯示相片，只顯示粗略預覽。請
 photo-missing = 尚未有相片。請拍攝，或載入相片檔案。
 photo-unreadable = 無法顯示此相片（{ $detail }）。
 photo-compare-keys = q 返回 · F2 語言
+doc-error-trust-store = 無法讀取 { $dir } 內受信任的 CSCA 證書：{ $detail }。被動認證需要這些證書；請修正或移除該檔案，並通知技術支援。
