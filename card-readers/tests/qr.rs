@@ -387,16 +387,22 @@ fn locale_file(lang: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../i18n/locales").join(lang).join("qr_camera.ftl")
 }
 
-/// `id = text` lines of a Fluent file.
+/// `id = text` messages of a Fluent file; indented lines (a selector's variants) continue the
+/// message above them.
 fn messages(lang: &str) -> Vec<(String, String)> {
     let text = std::fs::read_to_string(locale_file(lang)).expect("qr_camera.ftl readable");
-    text.lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-        .map(|line| {
-            let (id, value) = line.split_once(" = ").unwrap_or_else(|| panic!("{lang}: {line}"));
-            (id.to_owned(), value.to_owned())
-        })
-        .collect()
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in text.lines().filter(|line| !line.starts_with('#') && !line.trim().is_empty()) {
+        if line.starts_with(' ') {
+            let (_, value) = out.last_mut().unwrap_or_else(|| panic!("{lang}: {line}"));
+            value.push('\n');
+            value.push_str(line);
+            continue;
+        }
+        let (id, value) = line.split_once(" = ").unwrap_or_else(|| panic!("{lang}: {line}"));
+        out.push((id.to_owned(), value.to_owned()));
+    }
+    out
 }
 
 fn all_ids() -> Vec<&'static str> {
