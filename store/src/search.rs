@@ -148,7 +148,8 @@ fn appointment_slot(state: &Map<String, Value>) -> Option<i64> {
     Some(appointment.slot.unix_timestamp())
 }
 
-/// How many index rows the records account for, gathered while `verify` walks them.
+/// How many index rows belong to records that have events, gathered while `verify` walks them;
+/// rows beyond these belong to no record.
 #[derive(Debug, Default)]
 pub(crate) struct IndexCounts {
     subscribers: u64,
@@ -182,10 +183,12 @@ pub(crate) fn index_agrees(
                     Ok((r.get(0)?, row))
                 })
                 .optional()?;
+            // A row this record owns is accounted for even when it should not be there: it is
+            // this record's fault, not an orphan's.
+            counts.subscribers += u64::from(stored.is_some());
             let Some(expected) = subscriber_row(kind, state) else {
                 return Ok(stored.is_none());
             };
-            counts.subscribers += 1;
             let Some((rid, stored)) = stored else { return Ok(false) };
             let grams: BTreeSet<String> = conn
                 .prepare_cached("SELECT gram FROM subscriber_grams WHERE rid = ?1")?
@@ -204,7 +207,7 @@ pub(crate) fn index_agrees(
                 )?
                 .query_row([&id_text], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                 .optional()?;
-            counts.certificates += u64::from(expected.is_some());
+            counts.certificates += u64::from(stored.is_some());
             Ok(stored == expected)
         }
         RecordKind::Appointment => {
@@ -213,7 +216,7 @@ pub(crate) fn index_agrees(
                 .prepare_cached("SELECT slot FROM appointment_index WHERE id = ?1")?
                 .query_row([&id_text], |r| r.get(0))
                 .optional()?;
-            counts.appointments += u64::from(expected.is_some());
+            counts.appointments += u64::from(stored.is_some());
             Ok(stored == expected)
         }
         _ => Ok(true),
