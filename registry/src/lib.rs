@@ -11,5 +11,6 @@ pub mod model;
 pub mod mrz;
 pub mod problem;
 pub mod renewal;
+pub mod text;
 
 pub use problem::{Problem, Problems};
