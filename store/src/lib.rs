@@ -148,6 +148,7 @@ impl Store {
         // operation survive a power cut, not only a crash.
         sqlite::configure(&conn)?;
         schema::migrate(&mut conn)?;
+        search::reindex_if_asked(&mut conn)?;
         let kiosk = match options.kiosk_id {
             Some(id) => id,
             None => Self::remembered_kiosk_id(&mut conn)?,
@@ -955,7 +956,7 @@ fn records_without_events(
     Ok(out)
 }
 
-fn parse_key(kind: &str, id: &str) -> Result<(RecordKind, RecordId), StoreError> {
+pub(crate) fn parse_key(kind: &str, id: &str) -> Result<(RecordKind, RecordId), StoreError> {
     let kind = RecordKind::parse(kind)
         .ok_or_else(|| StoreError::Corrupt(format!("unknown kind {kind:?}")))?;
     let id = id.parse().map_err(|_| StoreError::Corrupt(format!("bad record id {id:?}")))?;
