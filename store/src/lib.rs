@@ -29,7 +29,7 @@ use time::OffsetDateTime;
 pub use events::{Event, RecordState, Stamp, diff, fold};
 pub use schema::SCHEMA_VERSION;
 pub use search::{MatchedBy, SubscriberHit, id_number_key, phone_key, serial_key, short_grams};
-pub use soundness::{Fault, Finding, RebuildReport, VerifyReport};
+pub use soundness::{Fault, Finding, REPORT_MESSAGE_IDS, RebuildReport, VerifyReport};
 use soundness::{Folded, Verdict};
 
 #[derive(Debug, thiserror::Error)]

@@ -97,6 +97,11 @@ pub struct Finding {
     pub fault: Fault,
 }
 
+/// The messages that sum up a report, beside each finding's [`Fault::message_id`]:
+/// `store-rebuild-kept` (`$count` records kept) and `store-awaiting-creation` (`$count` records
+/// awaiting their creation).
+pub const REPORT_MESSAGE_IDS: &[&str] = &["store-rebuild-kept", "store-awaiting-creation"];
+
 /// What [`crate::Store::verify_report`] found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VerifyReport {

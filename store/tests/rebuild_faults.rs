@@ -182,7 +182,7 @@ fn every_fault_has_a_message_in_every_language() {
             assert!(Fault::ALL_MESSAGE_IDS.contains(&id));
             assert!(text.lines().any(|l| l.starts_with(&format!("{id} ="))), "{locale} lacks {id}");
         }
-        for id in ["store-rebuild-kept", "store-awaiting-creation"] {
+        for id in store::REPORT_MESSAGE_IDS {
             assert!(text.lines().any(|l| l.starts_with(&format!("{id} ="))), "{locale} lacks {id}");
         }
     }
