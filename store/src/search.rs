@@ -166,9 +166,43 @@ pub(crate) struct IndexCounts {
     appointments: u64,
 }
 
+/// The subscriber row indexed for a record id, with its local row handle.
+fn stored_subscriber(
+    conn: &Connection,
+    id: &str,
+) -> Result<Option<(i64, SubscriberRow)>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT rid, name_zh, name_latin, id_number, phone FROM subscribers WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            let row = SubscriberRow {
+                name_zh: r.get(1)?,
+                name_latin: r.get(2)?,
+                id_number: r.get(3)?,
+                phone: r.get(4)?,
+            };
+            Ok((r.get(0)?, row))
+        })
+        .optional()?)
+}
+
+/// The certificate index row for a record id.
+fn stored_certificate_row(
+    conn: &Connection,
+    id: &str,
+) -> Result<Option<CertificateRow>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT serial, holder, status, not_after FROM certificate_index WHERE id = ?1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?)
+}
+
 /// Whether one record's index rows are exactly what its state says they should be.
 pub(crate) fn index_agrees(
-    conn: &rusqlite::Connection,
+    conn: &Connection,
     kind: RecordKind,
     id: RecordId,
     state: &Map<String, Value>,
@@ -177,21 +211,7 @@ pub(crate) fn index_agrees(
     let id_text = id.to_string();
     match kind {
         RecordKind::Person | RecordKind::Organisation => {
-            let stored: Option<(i64, SubscriberRow)> = conn
-                .prepare_cached(
-                    "SELECT rid, name_zh, name_latin, id_number, phone FROM subscribers
-                     WHERE id = ?1",
-                )?
-                .query_row([&id_text], |r| {
-                    let row = SubscriberRow {
-                        name_zh: r.get(1)?,
-                        name_latin: r.get(2)?,
-                        id_number: r.get(3)?,
-                        phone: r.get(4)?,
-                    };
-                    Ok((r.get(0)?, row))
-                })
-                .optional()?;
+            let stored = stored_subscriber(conn, &id_text)?;
             // A row this record owns is accounted for even when it should not be there: it is
             // this record's fault, not an orphan's.
             counts.subscribers += u64::from(stored.is_some());
@@ -210,12 +230,7 @@ pub(crate) fn index_agrees(
         }
         RecordKind::Certificate => {
             let expected = certificate_row(state);
-            let stored: Option<CertificateRow> = conn
-                .prepare_cached(
-                    "SELECT serial, holder, status, not_after FROM certificate_index WHERE id = ?1",
-                )?
-                .query_row([&id_text], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-                .optional()?;
+            let stored = stored_certificate_row(conn, &id_text)?;
             counts.certificates += u64::from(stored.is_some());
             Ok(stored == expected)
         }
@@ -589,21 +604,7 @@ fn reindex_one(
     let id_text = id.to_string();
     match kind {
         RecordKind::Person | RecordKind::Organisation => {
-            let stored: Option<(i64, SubscriberRow)> = tx
-                .prepare_cached(
-                    "SELECT rid, name_zh, name_latin, id_number, phone FROM subscribers
-                     WHERE id = ?1",
-                )?
-                .query_row([&id_text], |r| {
-                    let row = SubscriberRow {
-                        name_zh: r.get(1)?,
-                        name_latin: r.get(2)?,
-                        id_number: r.get(3)?,
-                        phone: r.get(4)?,
-                    };
-                    Ok((r.get(0)?, row))
-                })
-                .optional()?;
+            let stored = stored_subscriber(tx, &id_text)?;
             let expected = subscriber_row(kind, state);
             // Names are stored as written, so a name that folds differently had its full-text
             // and short entries written from the unfolded text.
@@ -623,12 +624,7 @@ fn reindex_one(
             Ok(true)
         }
         RecordKind::Certificate => {
-            let stored: Option<CertificateRow> = tx
-                .prepare_cached(
-                    "SELECT serial, holder, status, not_after FROM certificate_index WHERE id = ?1",
-                )?
-                .query_row([&id_text], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-                .optional()?;
+            let stored = stored_certificate_row(tx, &id_text)?;
             if stored == certificate_row(state) {
                 return Ok(false);
             }

@@ -20,8 +20,15 @@ fn sql(path: &std::path::Path, statement: &str, id: ulid::Ulid) {
     conn.execute(statement, [id.to_string()]).expect("damage");
 }
 
-/// A person written and then edited here; the event that created them is then lost from the log.
-fn store_with_lost_creation() -> (tempfile::TempDir, std::path::PathBuf, Person) {
+/// Which of a record's two events a test loses from the log.
+#[derive(Clone, Copy)]
+enum Lose {
+    Creation,
+    Edit,
+}
+
+/// A person written and then edited here; one of the two events is then lost from the log.
+fn store_losing(lose: Lose) -> (tempfile::TempDir, std::path::PathBuf, Person) {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("kiosk.db");
     let mut person = chan_tai_man();
@@ -31,9 +38,15 @@ fn store_with_lost_creation() -> (tempfile::TempDir, std::path::PathBuf, Person)
         person.email = Some("later@example.mo".into());
         store.put(None, &person).expect("edit");
     }
+    let which = match lose {
+        Lose::Creation => "min",
+        Lose::Edit => "max",
+    };
     sql(
         &path,
-        "DELETE FROM events WHERE seq = (SELECT min(seq) FROM events WHERE record_id = ?1)",
+        &format!(
+            "DELETE FROM events WHERE seq = (SELECT {which}(seq) FROM events WHERE record_id = ?1)"
+        ),
         person.id,
     );
     (dir, path, person)
@@ -41,7 +54,7 @@ fn store_with_lost_creation() -> (tempfile::TempDir, std::path::PathBuf, Person)
 
 #[test]
 fn rebuild_keeps_a_record_whose_creation_is_missing_and_verify_still_flags_it() {
-    let (_dir, path, person) = store_with_lost_creation();
+    let (_dir, path, person) = store_losing(Lose::Creation);
     let mut store = open(&path);
     let lost = Finding { kind: RecordKind::Person, id: person.id, fault: Fault::CreationLost };
     assert_eq!(store.verify_report().expect("verify").faults, [lost]);
@@ -74,20 +87,7 @@ fn rebuild_keeps_a_record_that_has_no_events_at_all() {
 
 #[test]
 fn rebuild_keeps_an_edit_whose_event_is_missing() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("kiosk.db");
-    let mut person = chan_tai_man();
-    {
-        let mut store = open(&path);
-        store.put(None, &person).expect("put");
-        person.email = Some("later@example.mo".into());
-        store.put(None, &person).expect("edit");
-    }
-    sql(
-        &path,
-        "DELETE FROM events WHERE seq = (SELECT max(seq) FROM events WHERE record_id = ?1)",
-        person.id,
-    );
+    let (_dir, path, person) = store_losing(Lose::Edit);
     let mut store = open(&path);
     let lost = Finding { kind: RecordKind::Person, id: person.id, fault: Fault::EventsLost };
     assert_eq!(store.rebuild().expect("rebuild").kept, [lost]);
@@ -103,7 +103,7 @@ fn rebuild_keeps_an_edit_whose_event_is_missing() {
 fn a_record_cut_down_to_its_later_edits_is_flagged_when_this_kiosk_wrote_them() {
     // What an earlier rebuild left behind: the log lacks the creation, and the state holds only
     // the edit. This kiosk only ever writes whole records, so the creation was here once.
-    let (_dir, path, person) = store_with_lost_creation();
+    let (_dir, path, person) = store_losing(Lose::Creation);
     sql(&path, "DELETE FROM records WHERE id = ?1", person.id);
     let mut store = open(&path);
     let lost = Finding { kind: RecordKind::Person, id: person.id, fault: Fault::CreationLost };
