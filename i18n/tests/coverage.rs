@@ -45,6 +45,7 @@ fn every_domain_message_id_is_translated() {
     let domain: Vec<&str> = [
         registry::problem::codes::ALL,
         registry::ids::ALL_MESSAGE_IDS,
+        registry::ids::IdWarning::ALL_MESSAGE_IDS,
         registry::mrz::ALL_MESSAGE_IDS,
         registry::credentials::ALL_MESSAGE_IDS,
         registry::application::TransitionError::ALL_MESSAGE_IDS,
@@ -66,6 +67,8 @@ fn every_domain_message_id_is_translated() {
         printers::pdf_file::FileError::ALL_MESSAGE_IDS,
         printers::fonts::FontError::ALL_MESSAGE_IDS,
         printers::render::RenderError::ALL_MESSAGE_IDS,
+        store::Fault::ALL_MESSAGE_IDS,
+        store::REPORT_MESSAGE_IDS,
     ]
     .concat();
     let checks: Vec<String> = card_readers::emrtd::pa::CHECKS

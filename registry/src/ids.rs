@@ -1,5 +1,6 @@
 //! Identity-number validators: Mainland resident ID, Unified Social Credit Code, Hong Kong and
-//! Macau identity cards — format, check character and normalised form.
+//! Macau identity cards — format, check character and normalised form — and the warning about a
+//! birth date that is valid but an implausible age.
 
 use std::fmt;
 use std::str::FromStr;
@@ -76,7 +77,7 @@ pub enum IdError {
     )]
     BadRegion { code: String },
     #[error(
-        "Digits 7 to 14 ({digits}) are not a real date of birth (YYYYMMDD, from 1900). \
+        "Digits 7 to 14 ({digits}) are not a real date of birth (YYYYMMDD). \
          Check the birth-date part of the number against the card."
     )]
     BadBirthDate { digits: String },
@@ -161,6 +162,89 @@ pub const ALL_MESSAGE_IDS: &[&str] = &[
     "id-error-bad-mo-format",
 ];
 
+/// Ages above this happen on paper but are nearly always a misread birth date (the oldest
+/// person on record lived to 122), so the clerk is asked to look again. Not a rule of validity.
+pub const MAX_PLAUSIBLE_AGE: i32 = 120;
+
+/// Something about a valid number the clerk should check again. The number is accepted: a
+/// warning is shown beside it, never instead of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdWarning {
+    /// The birth date in a Mainland resident ID (digits 7 to 14) makes the holder older than
+    /// [`MAX_PLAUSIBLE_AGE`].
+    ImplausibleAge { digits: String, age: i32 },
+}
+
+impl IdWarning {
+    /// Every id [`IdWarning::message_id`] can return; each needs a message in every locale's
+    /// `validation.ftl`.
+    pub const ALL_MESSAGE_IDS: &[&str] = &["id-warning-implausible-age"];
+
+    /// The Fluent message id the UI shows for this warning.
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            IdWarning::ImplausibleAge { .. } => "id-warning-implausible-age",
+        }
+    }
+
+    /// The Fluent arguments of [`IdWarning::message_id`]'s message.
+    pub fn message_args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            IdWarning::ImplausibleAge { digits, age } => {
+                vec![("digits", digits.clone()), ("age", age.to_string())]
+            }
+        }
+    }
+}
+
+impl fmt::Display for IdWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IdWarning::ImplausibleAge { digits, age } => write!(
+                f,
+                "Digits 7 to 14 ({digits}) give an age of {age}. The number is valid, but check \
+                 the birth-date part against the card."
+            ),
+        }
+    }
+}
+
+/// Full years from `birth` to `today`, or `None` when `birth` is after `today`.
+pub fn age_on(birth: Date, today: Date) -> Option<i32> {
+    if birth > today {
+        return None;
+    }
+    let birthday_passed = (today.month(), today.day()) >= (birth.month(), birth.day());
+    Some(today.year() - birth.year() - i32::from(!birthday_passed))
+}
+
+/// The age on `today` of someone born on `birth`, when it is over [`MAX_PLAUSIBLE_AGE`]: worth a
+/// warning wherever a screen shows a birth date or an age, never a reason to refuse.
+pub fn implausible_age(birth: Date, today: Date) -> Option<i32> {
+    age_on(birth, today).filter(|&age| age > MAX_PLAUSIBLE_AGE)
+}
+
+/// The warnings about `value` as an identity number of `kind` on `today`: for a valid Mainland
+/// resident ID, an implausible age. Nothing for an invalid number (its error says enough) or a
+/// kind that encodes no birth date.
+pub fn warnings_as_of(kind: IdKind, value: &str, today: Date) -> Vec<IdWarning> {
+    let Ok(normalised) = check_as_of(kind, value, today) else {
+        return Vec::new();
+    };
+    let birth = match kind {
+        IdKind::CnResident => cn_resident_birth_date(&normalised),
+        IdKind::Uscc | IdKind::Hk | IdKind::Mo => None,
+    };
+    let Some(birth) = birth else { return Vec::new() };
+    match implausible_age(birth, today) {
+        Some(age) => {
+            let digits = normalised.get(6..14).unwrap_or_default().to_owned();
+            vec![IdWarning::ImplausibleAge { digits, age }]
+        }
+        None => Vec::new(),
+    }
+}
+
 /// Checks `value` as an identity number of `kind` and returns its normalised form.
 ///
 /// Knows no date, so it accepts a Mainland resident ID whose birth date is in the future; where
@@ -184,10 +268,15 @@ pub fn check_as_of(kind: IdKind, value: &str, today: Date) -> Result<String, IdE
     }
 }
 
-/// Trims and uppercases. Only ASCII is uppercased so that one input character stays one
-/// character and reported positions match what the clerk typed.
+/// Trims, folds full-width forms (a CJK keyboard types `Ａ１２３`) and uppercases. Each character
+/// folds to one character and only ASCII is uppercased, so that reported positions match what
+/// the clerk typed.
 fn normalise(value: &str) -> Result<Vec<char>, IdError> {
-    let chars: Vec<char> = value.trim().chars().map(|c| c.to_ascii_uppercase()).collect();
+    let chars: Vec<char> = value
+        .trim()
+        .chars()
+        .map(|c| crate::text::fold_width_char(c).to_ascii_uppercase())
+        .collect();
     if chars.is_empty() { Err(IdError::Empty) } else { Ok(chars) }
 }
 
@@ -213,8 +302,9 @@ fn is_province_code(code: u32) -> bool {
     matches!(code, 11..=15 | 21..=23 | 31..=37 | 41..=46 | 50..=54 | 61..=65 | 71 | 81 | 82 | 83 | 91)
 }
 
-/// A real calendar date from 1900 on, from 8 ASCII digits YYYYMMDD (as Mainland ID numbers
-/// and cards write dates).
+/// A real calendar date from 8 ASCII digits YYYYMMDD (as Mainland ID numbers and cards write
+/// dates, after GB/T 7408). Any year: GB 11643's own example holder was born in 1880, and
+/// whether an age is plausible is a separate question ([`implausible_age`]).
 pub fn yyyymmdd(digits: &str) -> Option<Date> {
     if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -222,14 +312,11 @@ pub fn yyyymmdd(digits: &str) -> Option<Date> {
     let year: i32 = digits.get(0..4)?.parse().ok()?;
     let month: u8 = digits.get(4..6)?.parse().ok()?;
     let day: u8 = digits.get(6..8)?.parse().ok()?;
-    if year < 1900 {
-        return None;
-    }
     Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
 }
 
 /// The date of birth encoded in a Mainland resident ID (digits 7 to 14), or `None` when the
-/// input is not 18 characters or those digits are not a date from 1900 on. Does not check the
+/// input is not 18 characters or those digits are not a real date. Does not check the
 /// rest of the number: call [`check_cn_resident`] first. Does not compare the date with today:
 /// [`check_cn_resident_as_of`] does.
 pub fn cn_resident_birth_date(normalised: &str) -> Option<Date> {

@@ -216,11 +216,12 @@ pub fn plausible_email(email: &str) -> bool {
         && !domain.contains('@')
 }
 
-/// Phone numbers as typed at the counter (`+853 6612 3456`, `(020) 8888-1234`) reduced to digits
-/// and a leading `+`, which is what search matches on.
+/// Phone numbers as typed at the counter (`+853 6612 3456`, `(020) 8888-1234`, or full-width
+/// `＋８５３ ６６１２ ３４５６` from a CJK keyboard) reduced to ASCII digits and a leading `+`,
+/// which is what search matches on.
 pub fn normalise_phone(phone: &str) -> String {
     let mut out = String::new();
-    for (i, c) in phone.trim().chars().enumerate() {
+    for (i, c) in crate::text::fold_width(phone).trim().chars().enumerate() {
         if c.is_ascii_digit() || (c == '+' && i == 0) {
             out.push(c);
         }

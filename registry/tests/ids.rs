@@ -8,8 +8,9 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 use registry::ids::{
-    self, ALL_MESSAGE_IDS, IdError, IdKind, check, check_as_of, check_cn_resident,
-    check_cn_resident_as_of, check_hk, check_mo, check_uscc, cn_resident_birth_date,
+    self, ALL_MESSAGE_IDS, IdError, IdKind, IdWarning, MAX_PLAUSIBLE_AGE, age_on, check,
+    check_as_of, check_cn_resident, check_cn_resident_as_of, check_hk, check_mo, check_uscc,
+    cn_resident_birth_date, implausible_age, warnings_as_of,
 };
 use rstest::rstest;
 use time::macros::date;
@@ -74,6 +75,13 @@ fn kind_rejects_other_names(#[case] text: &str) {
 // Literal numbers whose check characters were computed independently of this crate.
 #[case("440308199901010012", "440308199901010012")]
 #[case("820000200002290013", "820000200002290013")]
+// GB 11643-1999 Appendix A's other example: born 1 January 1880 in Chaoyang, Guangdong. The
+// standard accepts any real date; an age that high gets a warning, not a refusal.
+#[case("440524188001010014", "440524188001010014")]
+// As a CJK keyboard types it: full-width digits and letters.
+#[case("１１０１０５１９４９１２３１００２Ｘ", "11010519491231002X")]
+#[case("１１０１０５１９４９１２３１００２ｘ", "11010519491231002X")]
+#[case("\u{3000}1101051949123100２X\u{3000}", "11010519491231002X")]
 fn cn_resident_valid_literals(#[case] input: &str, #[case] normalised: &str) {
     assert_eq!(check_cn_resident(input).as_deref(), Ok(normalised));
     assert_eq!(check(IdKind::CnResident, input).as_deref(), Ok(normalised));
@@ -112,15 +120,15 @@ fn cn_resident_every_check_character_value_is_reachable() {
 #[case("   ", IdError::Empty)]
 #[case("11010519491231002", IdError::WrongLength { expected: 18, found: 17 })]
 #[case("11010519491231002X1", IdError::WrongLength { expected: 18, found: 19 })]
-#[case("1101051949123100２X", IdError::InvalidCharacter { position: 17, character: '２' })]
+// An Arabic-Indic two is a digit, but not one an ID number is written with.
+#[case("1101051949123100\u{662}X", IdError::InvalidCharacter { position: 17, character: '\u{662}' })]
+// Positions count what was typed, full-width or not.
+#[case("１１０１０５１９４９１２３１００Ａ２", IdError::InvalidCharacter { position: 17, character: 'A' })]
 #[case("1101051949123100AX", IdError::InvalidCharacter { position: 17, character: 'A' })]
 #[case("110105 9491231002X", IdError::InvalidCharacter { position: 7, character: ' ' })]
 #[case("11010519491231002Y", IdError::InvalidCharacter { position: 18, character: 'Y' })]
 #[case("110105194912310021", IdError::BadCheckCharacter { expected: 'X', found: '1' })]
 #[case("11010519491231003X", IdError::BadCheckCharacter { expected: '8', found: 'X' })]
-// The standard's other example, 440524188001010014: its check digit is right but 1880 is
-// before the 1900 the counter accepts.
-#[case("440524188001010014", IdError::BadBirthDate { digits: "18800101".into() })]
 fn cn_resident_invalid(#[case] input: &str, #[case] error: IdError) {
     assert_eq!(check_cn_resident(input), Err(error));
 }
@@ -148,7 +156,8 @@ fn cn_resident_bad_region(#[case] body: &str, #[case] code: &str) {
 #[rstest]
 #[case("11010519490231002", "19490231")]
 #[case("11010519000229002", "19000229")]
-#[case("11010518991231002", "18991231")]
+#[case("11010518990229002", "18990229")]
+#[case("11010518000229002", "18000229")]
 #[case("11010519491301002", "19491301")]
 #[case("11010519491200002", "19491200")]
 #[case("11010520230431002", "20230431")]
@@ -170,7 +179,8 @@ fn cn_resident_leap_day_2000_is_a_date() {
 #[case("11010519491231002X", Some(date!(1949 - 12 - 31)))]
 #[case("110105194912310", None)]
 #[case("11010519491331002X", None)]
-#[case("11010518991231002X", None)]
+#[case("11010518991231002X", Some(date!(1899 - 12 - 31)))]
+#[case("11010518800101002X", Some(date!(1880 - 01 - 01)))]
 #[case("110105ABCDEFGH002X", None)]
 #[case("1101051949123１002X", None)]
 #[case("", None)]
@@ -217,7 +227,7 @@ fn cn_resident_as_of_refuses_births_after_today(
 
 #[rstest]
 // Checked in the order of the number: characters, length, province, birth date, check character.
-#[case("1101052099123100２X", IdError::InvalidCharacter { position: 17, character: '２' })]
+#[case("1101052099123100\u{662}X", IdError::InvalidCharacter { position: 17, character: '\u{662}' })]
 #[case("1101052099123100", IdError::WrongLength { expected: 18, found: 16 })]
 #[case("990105209912310021", IdError::BadRegion { code: "99".into() })]
 #[case("110105209902300021", IdError::BadBirthDate { digits: "20990230".into() })]
@@ -256,6 +266,9 @@ fn check_as_of_leaves_other_kinds_as_check_does(#[case] kind: IdKind, #[case] in
 #[case("91110000802100433B")]
 fn uscc_valid_literals(#[case] code: &str) {
     assert_eq!(check_uscc(code).as_deref(), Ok(code));
+    let full_width: String =
+        code.chars().map(|c| char::from_u32(u32::from(c) + 0xFEE0).unwrap()).collect();
+    assert_eq!(check_uscc(&full_width).as_deref(), Ok(code), "typed full-width");
     assert_eq!(check_uscc(&format!(" {} ", code.to_lowercase())).as_deref(), Ok(code));
     assert_eq!(check(IdKind::Uscc, code).as_deref(), Ok(code));
 }
@@ -321,6 +334,10 @@ fn uscc_invalid(#[case] input: &str, #[case] error: IdError) {
 #[case("C668668(9)", "C668668(9)")]
 #[case("Z683702(7)", "Z683702(7)")]
 #[case("K123456(0)", "K123456(0)")]
+// Typed on a CJK keyboard.
+#[case("Ａ１２３４５６（３）", "A123456(3)")]
+#[case("ａ１２３４５６３", "A123456(3)")]
+#[case("Ｇ１２３４５６（Ａ）", "G123456(A)")]
 fn hk_valid(#[case] input: &str, #[case] normalised: &str) {
     assert_eq!(check_hk(input).as_deref(), Ok(normalised));
     assert_eq!(check(IdKind::Hk, input).as_deref(), Ok(normalised));
@@ -356,6 +373,8 @@ fn hk_invalid(#[case] input: &str, #[case] error: IdError) {
 #[case("12345678", "1234567(8)")]
 #[case(" 5123456(7) ", "5123456(7)")]
 #[case("70000000", "7000000(0)")]
+#[case("１２３４５６７（８）", "1234567(8)")]
+#[case("１２３４５６７８", "1234567(8)")]
 fn mo_valid(#[case] input: &str, #[case] normalised: &str) {
     assert_eq!(check_mo(input).as_deref(), Ok(normalised));
     assert_eq!(check(IdKind::Mo, input).as_deref(), Ok(normalised));
@@ -376,6 +395,84 @@ fn mo_valid(#[case] input: &str, #[case] normalised: &str) {
 #[case("1234567X", IdError::InvalidCharacter { position: 8, character: 'X' })]
 fn mo_invalid(#[case] input: &str, #[case] error: IdError) {
     assert_eq!(check_mo(input), Err(error));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Implausible ages: a warning beside a valid number, never a refusal
+
+#[rstest]
+#[case(date!(2000 - 05 - 15), date!(2024 - 05 - 15), Some(24))]
+#[case(date!(2000 - 05 - 16), date!(2024 - 05 - 15), Some(23))]
+#[case(date!(2000 - 02 - 29), date!(2023 - 02 - 28), Some(22))]
+#[case(date!(2000 - 02 - 29), date!(2023 - 03 - 01), Some(23))]
+#[case(date!(2024 - 05 - 15), date!(2024 - 05 - 15), Some(0))]
+#[case(date!(2024 - 05 - 16), date!(2024 - 05 - 15), None)]
+#[case(date!(1880 - 01 - 01), date!(1999 - 07 - 01), Some(119))]
+fn ages_count_full_years(
+    #[case] birth: time::Date,
+    #[case] today: time::Date,
+    #[case] age: Option<i32>,
+) {
+    assert_eq!(age_on(birth, today), age);
+}
+
+#[rstest]
+#[case(date!(1904 - 05 - 15), date!(2024 - 05 - 15), None)]
+#[case(date!(1904 - 05 - 16), date!(2024 - 05 - 15), None)]
+#[case(date!(1903 - 05 - 15), date!(2024 - 05 - 15), Some(121))]
+#[case(date!(1880 - 01 - 01), date!(2024 - 05 - 15), Some(144))]
+#[case(date!(1000 - 01 - 01), date!(2024 - 05 - 15), Some(1024))]
+#[case(date!(2024 - 05 - 16), date!(2024 - 05 - 15), None)]
+fn ages_over_the_limit_are_implausible(
+    #[case] birth: time::Date,
+    #[case] today: time::Date,
+    #[case] age: Option<i32>,
+) {
+    assert_eq!(MAX_PLAUSIBLE_AGE, 120);
+    assert_eq!(implausible_age(birth, today), age);
+}
+
+#[rstest]
+// The standard's own example: valid, and 144 years old in 2024.
+#[case(IdKind::CnResident, "440524188001010014", vec![IdWarning::ImplausibleAge { digits: "18800101".into(), age: 144 }])]
+#[case(IdKind::CnResident, "４４０５２４１８８００１０１００１４", vec![IdWarning::ImplausibleAge { digits: "18800101".into(), age: 144 }])]
+#[case(IdKind::CnResident, "11010519491231002X", vec![])]
+// Invalid numbers get their error, not a warning.
+#[case(IdKind::CnResident, "440524188001010015", vec![])]
+#[case(IdKind::CnResident, "", vec![])]
+#[case(IdKind::Hk, "A123456(3)", vec![])]
+#[case(IdKind::Mo, "1234567(8)", vec![])]
+#[case(IdKind::Uscc, "91350100M000100Y43", vec![])]
+fn warnings_name_an_implausible_age(
+    #[case] kind: IdKind,
+    #[case] input: &str,
+    #[case] warnings: Vec<IdWarning>,
+) {
+    let today = date!(2024 - 05 - 15);
+    assert_eq!(warnings_as_of(kind, input, today), warnings);
+    if !warnings.is_empty() {
+        assert!(check_as_of(kind, input, today).is_ok(), "a warned number is still valid");
+    }
+}
+
+#[test]
+fn the_age_warning_has_a_message_in_every_language() {
+    let warning = IdWarning::ImplausibleAge { digits: "18800101".into(), age: 144 };
+    assert_eq!(IdWarning::ALL_MESSAGE_IDS, [warning.message_id()]);
+    assert_eq!(
+        warning.message_args(),
+        vec![("digits", "18800101".to_owned()), ("age", "144".to_owned())]
+    );
+    let text = warning.to_string();
+    assert!(text.contains("18800101") && text.contains("144"), "{text}");
+    for locale in ["en", "zh-Hant", "zh-Hans", "pt"] {
+        let messages = ftl_messages(locale);
+        let id = warning.message_id();
+        let message = messages.get(id).unwrap_or_else(|| panic!("{locale}: no message {id}"));
+        let given: BTreeSet<String> =
+            warning.message_args().into_iter().map(|(name, _)| name.to_owned()).collect();
+        assert_eq!(ftl_variables(message), given, "{locale}: {id}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -554,4 +651,22 @@ proptest! {
         let code = with_uscc_check(&format!("{head}{division}{tail}"));
         prop_assert_eq!(check_uscc(&code), Ok(code.clone()));
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed on a CJK keyboard: documents and phones outside the validators above
+
+#[test]
+fn full_width_passport_numbers_and_phones_are_the_same_numbers() {
+    use registry::model::{IdDocument, IdDocumentKind, Sensitive, normalise_phone};
+    let passport = IdDocument {
+        kind: IdDocumentKind::Passport,
+        number: Sensitive::new("ｐ１２３４５６７"),
+        issuing_state: Some("PRT".into()),
+        expiry: None,
+    };
+    assert_eq!(passport.normalised_number(), Ok("P1234567".into()));
+    assert_eq!(normalise_phone("＋８５３\u{3000}６６１２\u{3000}３４５６"), "+85366123456");
+    assert_eq!(normalise_phone("（０２０）８８８８－１２３４"), "02088881234");
+    assert_eq!(normalise_phone("+853 6612 3456"), "+85366123456");
 }

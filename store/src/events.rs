@@ -8,6 +8,7 @@ use std::fmt;
 
 use registry::hlc::Hlc;
 use registry::model::{RecordId, RecordKind, merge_rank};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -109,6 +110,38 @@ impl RecordState {
             return Ok(None);
         }
         serde_json::from_value(Value::Object(self.state.clone())).map(Some)
+    }
+
+    /// Whether the state is a whole record of `kind`: every field its kind requires is there,
+    /// in the form the kind has. A replicated edit that arrived before its record's creation
+    /// folds into a state that is not, and so does a record whose creation was lost.
+    pub fn is_whole(&self, kind: RecordKind) -> bool {
+        use registry::model::*;
+        fn decodes<R: DeserializeOwned>(state: &Map<String, Value>) -> bool {
+            serde_json::from_value::<R>(Value::Object(state.clone())).is_ok()
+        }
+        let state = &self.state;
+        match kind {
+            RecordKind::Person => decodes::<Person>(state),
+            RecordKind::Organisation => decodes::<Organisation>(state),
+            RecordKind::Membership => decodes::<Membership>(state),
+            RecordKind::Authorisation => decodes::<Authorisation>(state),
+            RecordKind::Certificate => decodes::<Certificate>(state),
+            RecordKind::Token => decodes::<Token>(state),
+            RecordKind::Seal => decodes::<Seal>(state),
+            RecordKind::Application => decodes::<registry::application::Application>(state),
+            RecordKind::Appointment => decodes::<Appointment>(state),
+            RecordKind::WalkInTicket => decodes::<WalkInTicket>(state),
+            RecordKind::Clerk => decodes::<Clerk>(state),
+            RecordKind::AuditEvent => decodes::<registry::audit::AuditEvent>(state),
+        }
+    }
+
+    /// Whether the event that created the record has been folded in. Only a record's creation
+    /// sets its `id` (an event that would change it is refused), so a state without one has
+    /// seen edits only.
+    pub fn has_creation(&self) -> bool {
+        self.state.contains_key("id")
     }
 
     /// The latest clock of any field.

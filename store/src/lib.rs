@@ -10,6 +10,7 @@
 mod events;
 mod schema;
 mod search;
+mod soundness;
 pub mod sqlite;
 
 use std::collections::BTreeMap;
@@ -28,6 +29,8 @@ use time::OffsetDateTime;
 pub use events::{Event, RecordState, Stamp, diff, fold};
 pub use schema::SCHEMA_VERSION;
 pub use search::{MatchedBy, SubscriberHit, id_number_key, phone_key, serial_key, short_grams};
+pub use soundness::{Fault, Finding, REPORT_MESSAGE_IDS, RebuildReport, VerifyReport};
+use soundness::{Folded, Verdict};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -161,6 +164,7 @@ impl Store {
         // operation survive a power cut, not only a crash.
         sqlite::configure(&conn)?;
         schema::migrate(&mut conn)?;
+        search::reindex_if_asked(&mut conn)?;
         let kiosk = match options.kiosk_id {
             Some(id) => id,
             None => Self::remembered_kiosk_id(&mut conn)?,
@@ -421,64 +425,98 @@ impl Store {
         })
     }
 
-    /// Throws away every derived table and replays the event log: the state is a function of
-    /// the events alone. One transaction, streaming one record at a time.
-    pub fn rebuild(&mut self) -> Result<(), StoreError> {
+    /// Replays the event log into every record's state and rebuilds the search indexes from
+    /// them: the state is a function of the events alone. One transaction, streaming one record
+    /// at a time.
+    ///
+    /// A record the log cannot make — its creation or other events are missing, it has no events
+    /// at all, or its events do not make a record of its kind — is kept exactly as it was (and
+    /// indexed as such) and listed in the report: replaying would lose what its state holds.
+    /// Records whose creation has not replicated yet are rebuilt as the log has them.
+    pub fn rebuild(&mut self) -> Result<RebuildReport, StoreError> {
+        let kiosk = self.clock.node().to_owned();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(
-            "DELETE FROM records; DELETE FROM subscriber_grams; DELETE FROM subscriber_names;
+            "DELETE FROM subscriber_grams; DELETE FROM subscriber_names;
              DELETE FROM subscribers; DELETE FROM certificate_index;
              DELETE FROM appointment_index;",
         )?;
-        for_each_folded(&tx, |kind, id, state| save_state(&tx, kind, id, &state))?;
+        let mut report = RebuildReport::default();
+        // Rows are overwritten in place, never deleted first: a record the log cannot make
+        // must still be there to keep.
+        for_each_folded(&tx, &kiosk, |kind, id, folded| {
+            let stored = load_stored(&tx, kind, id)?;
+            let verdict = soundness::judge(kind, &folded, stored.as_ref(), true);
+            let state = match (verdict, stored) {
+                (Verdict::Unsound(fault), stored) if !fault.rebuild_mends() => {
+                    report.kept.push(Finding { kind, id, fault });
+                    stored.unwrap_or(folded.state)
+                }
+                (Verdict::AwaitingCreation, _) => {
+                    report.awaiting_creation.push((kind, id));
+                    folded.state
+                }
+                _ => folded.state,
+            };
+            save_state(&tx, kind, id, &state)
+        })?;
+        for (kind, id, stored) in records_without_events(&tx)? {
+            report.kept.push(Finding { kind, id, fault: Fault::NoEvents });
+            save_state(&tx, kind, id, &stored)?;
+        }
         tx.commit()?;
-        Ok(())
+        report.kept.sort();
+        if !report.kept.is_empty() {
+            tracing::warn!(kept = report.kept.len(), "rebuild kept records the log cannot make");
+        }
+        Ok(report)
+    }
+
+    /// The records [`Store::verify_report`] finds unsound, by kind and id.
+    pub fn verify(&self) -> Result<Vec<(RecordKind, RecordId)>, StoreError> {
+        Ok(self.verify_report()?.faults.into_iter().map(|f| (f.kind, f.id)).collect())
     }
 
     /// Checks that every record's stored state and field clocks are exactly the fold of its
-    /// events, that the search indexes agree with the states, and that SQLite finds the file
-    /// sound. Returns the records that disagree anywhere; `kiosk store rebuild` mends them.
+    /// events, that the fold is a whole record of its kind, that the search indexes agree with
+    /// the states, and that SQLite finds the file sound. Says why each unsound record is so
+    /// ([`Fault::rebuild_mends`] tells which `kiosk store rebuild` mends), and lists apart the
+    /// replicated records still waiting for their creation, which are not unsound.
     /// Reads one snapshot, so a write by another process meanwhile cannot confuse it.
-    pub fn verify(&self) -> Result<Vec<(RecordKind, RecordId)>, StoreError> {
+    pub fn verify_report(&self) -> Result<VerifyReport, StoreError> {
         let tx = self.conn.unchecked_transaction()?;
         let integrity: String = tx.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         if integrity != "ok" {
             return Err(StoreError::Corrupt(integrity));
         }
-        let mut bad = std::collections::BTreeSet::new();
+        let mut faults = std::collections::BTreeMap::new();
+        let mut awaiting_creation = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
         let mut expected_index = search::IndexCounts::default();
-        for_each_folded(&tx, |kind, id, folded| {
+        for_each_folded(&tx, self.clock.node(), |kind, id, folded| {
             seen.insert((kind, id));
-            let row: Option<(String, String)> = tx
-                .prepare_cached("SELECT state, clocks FROM records WHERE kind = ?1 AND id = ?2")?
-                .query_row(params![kind.as_str(), id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
-            let stored = match row {
-                Some((state, clocks)) => Some(RecordState {
-                    state: serde_json::from_str(&state)?,
-                    clocks: decode_clocks(&clocks)?,
-                }),
-                None => None,
-            };
-            // Both checks always run: the index check also counts the rows this record owns.
-            let index_ok = search::index_agrees(&tx, kind, id, &folded.state, &mut expected_index)?;
-            if stored.as_ref() != Some(&folded) || !index_ok {
-                bad.insert((kind, id));
+            let stored = load_stored(&tx, kind, id)?;
+            // The index check always runs: it also counts the rows this record owns.
+            let index_ok =
+                search::index_agrees(&tx, kind, id, &folded.state.state, &mut expected_index)?;
+            match soundness::judge(kind, &folded, stored.as_ref(), index_ok) {
+                Verdict::Sound => {}
+                Verdict::AwaitingCreation => awaiting_creation.push((kind, id)),
+                Verdict::Unsound(fault) => {
+                    faults.insert((kind, id), fault);
+                }
             }
             Ok(())
         })?;
-        // Rows that no record accounts for.
-        let mut stmt = tx.prepare("SELECT kind, id FROM records")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let key = parse_key(&row.get::<_, String>(0)?, &row.get::<_, String>(1)?)?;
-            if !seen.contains(&key) {
-                bad.insert(key);
-            }
+        for (kind, id, _) in records_without_events(&tx)? {
+            faults.insert((kind, id), Fault::NoEvents);
         }
-        bad.extend(search::unaccounted(&tx, &expected_index, &seen)?);
-        Ok(bad.into_iter().collect())
+        // Index rows that no record accounts for.
+        for key in search::unaccounted(&tx, &expected_index, &seen)? {
+            faults.entry(key).or_insert(Fault::Differs);
+        }
+        let faults = faults.into_iter().map(|((kind, id), fault)| Finding { kind, id, fault });
+        Ok(VerifyReport { faults: faults.collect(), awaiting_creation })
     }
 
     /// Writes every record as one JSON object a line, `kind` and `id` first.
@@ -779,14 +817,24 @@ fn object_of<R: Record>(record: &R) -> Result<Map<String, Value>, StoreError> {
 }
 
 fn load_state(tx: &Connection, kind: RecordKind, id: RecordId) -> Result<RecordState, StoreError> {
-    let row: Option<(String, String)> = tx
+    Ok(load_stored(tx, kind, id)?.unwrap_or_default())
+}
+
+/// The stored state of a record, or `None` when it has no row ([`load_state`] treats both
+/// alike, which writes want and verify does not).
+fn load_stored(
+    conn: &Connection,
+    kind: RecordKind,
+    id: RecordId,
+) -> Result<Option<RecordState>, StoreError> {
+    let row: Option<(String, String)> = conn
         .prepare_cached("SELECT state, clocks FROM records WHERE kind = ?1 AND id = ?2")?
         .query_row(params![kind.as_str(), id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let Some((state, clocks)) = row else {
-        return Ok(RecordState::default());
+        return Ok(None);
     };
-    Ok(RecordState { state: serde_json::from_str(&state)?, clocks: decode_clocks(&clocks)? })
+    Ok(Some(RecordState { state: serde_json::from_str(&state)?, clocks: decode_clocks(&clocks)? }))
 }
 
 /// Field clocks are stored grouped by clock (`{"<hlc>": ["field", …]}`): most records have all
@@ -876,39 +924,62 @@ impl RawEvent {
 
 /// Folds the event log one record at a time (events come grouped by record through the
 /// `events_by_record` index), so memory stays one record's worth whatever the store's size.
+/// `kiosk` is this store's own id, to tell which records it wrote to.
 fn for_each_folded(
     conn: &Connection,
-    mut each: impl FnMut(RecordKind, RecordId, RecordState) -> Result<(), StoreError>,
+    kiosk: &str,
+    mut each: impl FnMut(RecordKind, RecordId, Folded) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
     let mut stmt = conn.prepare(
         "SELECT event_id, hlc, kiosk, clerk, record_kind, record_id, changes FROM events
          ORDER BY record_kind, record_id, hlc",
     )?;
     let rows = stmt.query_map([], row_to_raw_event)?;
-    let mut current: Option<(RecordKind, RecordId, RecordState)> = None;
+    let mut current: Option<(RecordKind, RecordId, Folded)> = None;
     for row in rows {
         let event = row?.decode()?;
-        match &mut current {
-            Some((kind, id, state)) if *kind == event.record_kind && *id == event.record_id => {
-                state.apply(&event);
+        let same_record = matches!(&current, Some((kind, id, _))
+            if *kind == event.record_kind && *id == event.record_id);
+        if !same_record {
+            if let Some((kind, id, folded)) = current.take() {
+                each(kind, id, folded)?;
             }
-            _ => {
-                if let Some((kind, id, state)) = current.take() {
-                    each(kind, id, state)?;
-                }
-                let mut state = RecordState::default();
-                state.apply(&event);
-                current = Some((event.record_kind, event.record_id, state));
-            }
+            current = Some((event.record_kind, event.record_id, Folded::default()));
+        }
+        if let Some((_, _, folded)) = &mut current {
+            folded.state.apply(&event);
+            folded.events.insert(event.event_id);
+            folded.written_here |= event.kiosk == kiosk;
         }
     }
-    if let Some((kind, id, state)) = current {
-        each(kind, id, state)?;
+    if let Some((kind, id, folded)) = current {
+        each(kind, id, folded)?;
     }
     Ok(())
 }
 
-fn parse_key(kind: &str, id: &str) -> Result<(RecordKind, RecordId), StoreError> {
+/// Stored states that not one event in the log accounts for.
+fn records_without_events(
+    conn: &Connection,
+) -> Result<Vec<(RecordKind, RecordId, RecordState)>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT kind, id, state, clocks FROM records r WHERE NOT EXISTS
+         (SELECT 1 FROM events e WHERE e.record_kind = r.kind AND e.record_id = r.id)",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let (kind, id) = parse_key(&row.get::<_, String>(0)?, &row.get::<_, String>(1)?)?;
+        let state = RecordState {
+            state: serde_json::from_str(&row.get::<_, String>(2)?)?,
+            clocks: decode_clocks(&row.get::<_, String>(3)?)?,
+        };
+        out.push((kind, id, state));
+    }
+    Ok(out)
+}
+
+pub(crate) fn parse_key(kind: &str, id: &str) -> Result<(RecordKind, RecordId), StoreError> {
     let kind = RecordKind::parse(kind)
         .ok_or_else(|| StoreError::Corrupt(format!("unknown kind {kind:?}")))?;
     let id = id.parse().map_err(|_| StoreError::Corrupt(format!("bad record id {id:?}")))?;

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 use crate::StoreError;
 
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     // 1: the event log, current state with per-field clocks, and the search projections.
     r#"
     CREATE TABLE meta (
@@ -88,6 +88,11 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX appointment_index_by_slot ON appointment_index (slot);
     "#,
+    // 2: search keys fold full-width forms (`１２３`, `ＣＨＡＮ`). Keys need Rust to compute, so
+    // this asks the next open to re-index the rows whose keys changed (`search::REINDEX_KEY`).
+    r#"
+    INSERT OR REPLACE INTO meta (key, value) VALUES ('reindex_search', 'fold full-width forms');
+    "#,
 ];
 
 /// How many migrations this build knows; a store from a newer build is refused, not damaged.
@@ -101,4 +106,13 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
             StoreError::NewerSchema { found, known }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_reindex_migration_sets_the_key_search_reads() {
+        let sql = super::MIGRATIONS[1];
+        assert!(sql.contains(&format!("'{}'", crate::search::REINDEX_KEY)), "{sql}");
+    }
 }

@@ -5,13 +5,18 @@
 //! cannot answer one- and two-character queries — and people search by two characters of a
 //! three-character Chinese name — so every 1- and 2-character run of CJK text, and the first one
 //! and two letters of each Latin word, go into a plain B-tree table as well.
+//!
+//! Keys and queries alike are folded as typed on a CJK keyboard ([`fold_width`]: `１２３` is
+//! `123`, `ＣＨＡＮ` is `CHAN`); Chinese characters are left as written. Hits show names as
+//! stored.
 
 use std::collections::BTreeSet;
 
 use registry::model::{
     Appointment, Certificate, Organisation, Person, RecordId, RecordKind, normalise_phone,
 };
-use rusqlite::{OptionalExtension, Transaction, params};
+use registry::text::fold_width;
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -47,10 +52,14 @@ impl std::fmt::Debug for SubscriberHit {
     }
 }
 
-/// ID numbers as search keys: letters and digits only, upper case, so `A123456(3)`, `a1234563`
-/// and `A123456 (3)` all meet.
+/// ID numbers as search keys: letters and digits only, upper case, so `A123456(3)`, `a1234563`,
+/// `A123456 (3)` and `Ａ１２３４５６（３）` all meet.
 pub fn id_number_key(text: &str) -> String {
-    text.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect()
+    fold_width(text)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
 }
 
 /// Phone numbers are matched on their last digits (a clerk rarely types the country code), so the
@@ -61,7 +70,7 @@ pub fn phone_key(text: &str) -> String {
 
 /// Serials as lower-case hex without separators or leading zeros (DER may add a `00`).
 pub fn serial_key(text: &str) -> String {
-    let hex: String = text
+    let hex: String = fold_width(text)
         .chars()
         .filter(|c| !matches!(c, ':' | ' ' | '-'))
         .map(|c| c.to_ascii_lowercase())
@@ -76,11 +85,11 @@ pub fn is_cjk(c: char) -> bool {
 }
 
 /// The short keys of a name: every 1- and 2-character run of CJK text, and the lower-cased first
-/// one and two characters of every other word.
+/// one and two characters of every other word, full-width forms folded.
 pub fn short_grams<'a>(names: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
     let mut grams = BTreeSet::new();
     for name in names {
-        let chars: Vec<char> = name.chars().collect();
+        let chars: Vec<char> = fold_width(name).chars().collect();
         let mut i = 0;
         while i < chars.len() {
             if is_cjk(chars[i]) {
@@ -148,7 +157,8 @@ fn appointment_slot(state: &Map<String, Value>) -> Option<i64> {
     Some(appointment.slot.unix_timestamp())
 }
 
-/// How many index rows the records account for, gathered while `verify` walks them.
+/// How many index rows belong to records that have events, gathered while `verify` walks them;
+/// rows beyond these belong to no record.
 #[derive(Debug, Default)]
 pub(crate) struct IndexCounts {
     subscribers: u64,
@@ -156,9 +166,43 @@ pub(crate) struct IndexCounts {
     appointments: u64,
 }
 
+/// The subscriber row indexed for a record id, with its local row handle.
+fn stored_subscriber(
+    conn: &Connection,
+    id: &str,
+) -> Result<Option<(i64, SubscriberRow)>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT rid, name_zh, name_latin, id_number, phone FROM subscribers WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            let row = SubscriberRow {
+                name_zh: r.get(1)?,
+                name_latin: r.get(2)?,
+                id_number: r.get(3)?,
+                phone: r.get(4)?,
+            };
+            Ok((r.get(0)?, row))
+        })
+        .optional()?)
+}
+
+/// The certificate index row for a record id.
+fn stored_certificate_row(
+    conn: &Connection,
+    id: &str,
+) -> Result<Option<CertificateRow>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT serial, holder, status, not_after FROM certificate_index WHERE id = ?1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?)
+}
+
 /// Whether one record's index rows are exactly what its state says they should be.
 pub(crate) fn index_agrees(
-    conn: &rusqlite::Connection,
+    conn: &Connection,
     kind: RecordKind,
     id: RecordId,
     state: &Map<String, Value>,
@@ -167,25 +211,13 @@ pub(crate) fn index_agrees(
     let id_text = id.to_string();
     match kind {
         RecordKind::Person | RecordKind::Organisation => {
-            let stored: Option<(i64, SubscriberRow)> = conn
-                .prepare_cached(
-                    "SELECT rid, name_zh, name_latin, id_number, phone FROM subscribers
-                     WHERE id = ?1",
-                )?
-                .query_row([&id_text], |r| {
-                    let row = SubscriberRow {
-                        name_zh: r.get(1)?,
-                        name_latin: r.get(2)?,
-                        id_number: r.get(3)?,
-                        phone: r.get(4)?,
-                    };
-                    Ok((r.get(0)?, row))
-                })
-                .optional()?;
+            let stored = stored_subscriber(conn, &id_text)?;
+            // A row this record owns is accounted for even when it should not be there: it is
+            // this record's fault, not an orphan's.
+            counts.subscribers += u64::from(stored.is_some());
             let Some(expected) = subscriber_row(kind, state) else {
                 return Ok(stored.is_none());
             };
-            counts.subscribers += 1;
             let Some((rid, stored)) = stored else { return Ok(false) };
             let grams: BTreeSet<String> = conn
                 .prepare_cached("SELECT gram FROM subscriber_grams WHERE rid = ?1")?
@@ -198,13 +230,8 @@ pub(crate) fn index_agrees(
         }
         RecordKind::Certificate => {
             let expected = certificate_row(state);
-            let stored: Option<CertificateRow> = conn
-                .prepare_cached(
-                    "SELECT serial, holder, status, not_after FROM certificate_index WHERE id = ?1",
-                )?
-                .query_row([&id_text], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-                .optional()?;
-            counts.certificates += u64::from(expected.is_some());
+            let stored = stored_certificate_row(conn, &id_text)?;
+            counts.certificates += u64::from(stored.is_some());
             Ok(stored == expected)
         }
         RecordKind::Appointment => {
@@ -213,7 +240,7 @@ pub(crate) fn index_agrees(
                 .prepare_cached("SELECT slot FROM appointment_index WHERE id = ?1")?
                 .query_row([&id_text], |r| r.get(0))
                 .optional()?;
-            counts.appointments += u64::from(expected.is_some());
+            counts.appointments += u64::from(stored.is_some());
             Ok(stored == expected)
         }
         _ => Ok(true),
@@ -402,8 +429,9 @@ fn project_subscriber(
             }
         };
     let names = row.names();
+    let folded: Vec<String> = names.iter().map(|name| fold_width(name)).collect();
     tx.prepare_cached("INSERT INTO subscriber_names (rowid, names) VALUES (?1, ?2)")?
-        .execute(params![rid, names.join("\n")])?;
+        .execute(params![rid, folded.join("\n")])?;
     let mut insert_gram =
         tx.prepare_cached("INSERT OR IGNORE INTO subscriber_grams (gram, rid) VALUES (?1, ?2)")?;
     for gram in short_grams(names) {
@@ -483,8 +511,12 @@ impl Searcher<'_> {
     pub fn by_name(&self, text: &str, limit: usize) -> Result<Vec<SubscriberHit>, StoreError> {
         // Control characters (a scanner's NUL, a stray tab) are never part of a name, and FTS5
         // refuses some of them in a phrase.
-        let query: String =
-            text.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_lowercase();
+        let query: String = fold_width(text)
+            .chars()
+            .filter(|c| !c.is_control())
+            .collect::<String>()
+            .trim()
+            .to_lowercase();
         let length = query.chars().count();
         if length == 0 {
             return Ok(vec![]);
@@ -507,7 +539,8 @@ impl Searcher<'_> {
 
     /// What the counter's search box does: every way the text could name someone, best first.
     pub fn search(&self, text: &str, limit: usize) -> Result<Vec<SubscriberHit>, StoreError> {
-        let text = text.trim();
+        let folded = fold_width(text);
+        let text = folded.trim();
         let mut hits = Vec::new();
         if id_number_key(text).len() >= 5 {
             hits.extend(self.by_id_number(text, limit)?);
@@ -521,5 +554,83 @@ impl Searcher<'_> {
         hits.retain(|h| seen.insert(h.id));
         hits.truncate(limit);
         Ok(hits)
+    }
+}
+
+/// The `meta` key a migration sets when search keys are now computed differently from how the
+/// store's rows were indexed (as when full-width folding came in). The next open re-indexes the
+/// rows whose keys changed, then clears it.
+pub(crate) const REINDEX_KEY: &str = "reindex_search";
+
+/// Re-indexes, in one IMMEDIATE transaction, every record whose search entries differ from what
+/// this build computes, when a migration asked for it. Of several processes opening the store,
+/// the first does the work and the others find the request gone. Returns how many were redone.
+pub(crate) fn reindex_if_asked(conn: &mut Connection) -> Result<u64, StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let asked: i64 =
+        tx.query_row("SELECT count(*) FROM meta WHERE key = ?1", [REINDEX_KEY], |r| r.get(0))?;
+    if asked == 0 {
+        return Ok(0);
+    }
+    let mut redone = 0;
+    {
+        let mut stmt = tx.prepare(
+            "SELECT kind, id, state FROM records
+             WHERE kind IN ('person', 'organisation', 'certificate')",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let (kind, id) =
+                crate::parse_key(&row.get::<_, String>(0)?, &row.get::<_, String>(1)?)?;
+            let state: Map<String, Value> = serde_json::from_str(&row.get::<_, String>(2)?)?;
+            if reindex_one(&tx, kind, id, &state)? {
+                redone += 1;
+            }
+        }
+    }
+    tx.execute("DELETE FROM meta WHERE key = ?1", [REINDEX_KEY])?;
+    tx.commit()?;
+    tracing::info!(records = redone, "search entries re-indexed after an upgrade");
+    Ok(redone)
+}
+
+/// Redoes one record's search entries when they are not what this build computes from its state.
+fn reindex_one(
+    tx: &Transaction<'_>,
+    kind: RecordKind,
+    id: RecordId,
+    state: &Map<String, Value>,
+) -> Result<bool, StoreError> {
+    let id_text = id.to_string();
+    match kind {
+        RecordKind::Person | RecordKind::Organisation => {
+            let stored = stored_subscriber(tx, &id_text)?;
+            let expected = subscriber_row(kind, state);
+            // Names are stored as written, so a name that folds differently had its full-text
+            // and short entries written from the unfolded text.
+            let names_fold = expected
+                .as_ref()
+                .is_some_and(|row| row.names().iter().any(|name| fold_width(name) != *name));
+            let keys_differ = stored.as_ref().map(|(_, row)| row) != expected.as_ref();
+            if !(names_fold || keys_differ) {
+                return Ok(false);
+            }
+            if let Some((rid, _)) = stored {
+                tx.execute("DELETE FROM subscriber_names WHERE rowid = ?1", [rid])?;
+                tx.execute("DELETE FROM subscriber_grams WHERE rid = ?1", [rid])?;
+                tx.execute("DELETE FROM subscribers WHERE rid = ?1", [rid])?;
+            }
+            project_subscriber(tx, kind, id, state)?;
+            Ok(true)
+        }
+        RecordKind::Certificate => {
+            let stored = stored_certificate_row(tx, &id_text)?;
+            if stored == certificate_row(state) {
+                return Ok(false);
+            }
+            project(tx, kind, id, state)?;
+            Ok(true)
+        }
+        _ => Ok(false),
     }
 }

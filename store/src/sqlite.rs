@@ -3,9 +3,9 @@
 //! workers, a command beside the UI, two counters' first start on a shared directory), so the
 //! setup and each migration must be safe when they race.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, TransactionBehavior};
 
 /// How long a connection waits for another process's write before it gives up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -19,15 +19,37 @@ pub enum MigrationError {
     Newer { found: i64, known: i64 },
 }
 
-/// Sets up a freshly opened connection: the busy timeout first (so every later step, even
-/// switching to WAL, waits for a racing process instead of failing with "database is locked"),
-/// then WAL (readers never wait for a writer) and FULL sync (a commit survives a power cut).
+/// Sets up a freshly opened connection: the busy timeout first (so every later step waits for a
+/// racing process instead of failing with "database is locked"), then WAL (readers never wait
+/// for a writer) and FULL sync (a commit survives a power cut).
 pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
+    switch_to_wal(conn)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
     Ok(())
+}
+
+/// How long to wait between two tries of switching to WAL.
+const WAL_RETRY: Duration = Duration::from_millis(2);
+
+/// Switches the file to WAL. When several connections switch one new file at once, a
+/// connection that read the file before another's switch committed holds a read lock it would
+/// have to upgrade past the other's, and SQLite answers "database is locked" at once instead of
+/// calling the busy handler (waiting could deadlock). Nothing announces when the other is done,
+/// so this retries, with a short pause, for as long as the busy timeout would have waited.
+fn switch_to_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let deadline = Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == ErrorCode::DatabaseBusy && Instant::now() < deadline =>
+            {
+                std::thread::sleep(WAL_RETRY);
+            }
+            done => return done,
+        }
+    }
 }
 
 /// Brings the database to `migrations.len()`, the schema this build knows. `PRAGMA user_version`

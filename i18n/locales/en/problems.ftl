@@ -33,3 +33,18 @@ lifecycle-token-transition = This token cannot change to that status.
 fee-validity-years = Certificates are issued for 1 to 5 years.
 fee-not-at-counter = Cloud-sign certificates are not handled at the counter.
 fee-no-price = This office has no price for that certificate type.
+
+# The store's faults, as `kiosk store verify` and `kiosk store rebuild` list them, one a record.
+store-fault-differs = Its saved contents or search entries differ from its changes; “kiosk store rebuild” mends this.
+store-fault-creation-lost = The change that created this record is missing from the log; rebuilding cannot make it, so it is kept as it is.
+store-fault-events-lost = Changes this record was built from are missing from the log; rebuilding keeps it as it is.
+store-fault-no-events = None of this record's changes are in the log; rebuilding keeps it as it is.
+store-fault-undecodable = This record's changes do not make a complete record of its type; rebuilding keeps it as it is.
+store-rebuild-kept = { $count ->
+        [one] { $count } record could not be rebuilt from its changes and was kept as it was.
+       *[other] { $count } records could not be rebuilt from their changes and were kept as they were.
+    } Bring the missing changes back from the central system or a backup, and contact support.
+store-awaiting-creation = { $count ->
+        [one] { $count } record is waiting for its creation to arrive from another counter.
+       *[other] { $count } records are waiting for their creation to arrive from another counter.
+    }

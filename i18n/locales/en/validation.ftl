@@ -37,3 +37,6 @@ password-needs-non-letter = The password needs at least one character that is no
 password-needs-three-classes = The password needs at least three of: uppercase letters, lowercase letters, digits, symbols.
 pin-wrong-length = The PIN must be exactly 6 digits.
 pin-not-digits = The PIN may contain only the digits 0–9.
+
+# A warning beside a valid number, never a refusal.
+id-warning-implausible-age = Digits 7 to 14 ({ $digits }) give an age of { $age }. The number is valid, but check the birth-date part against the card.

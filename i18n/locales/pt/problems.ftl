@@ -33,3 +33,18 @@ lifecycle-token-transition = Este token USB não pode passar para esse estado.
 fee-validity-years = Os certificados são emitidos por 1 a 5 anos.
 fee-not-at-counter = Os certificados de assinatura na nuvem não são tratados no balcão.
 fee-no-price = Este posto não tem preço para esse tipo de certificado.
+
+# The store's faults, as `kiosk store verify` and `kiosk store rebuild` list them, one a record.
+store-fault-differs = O conteúdo guardado ou as entradas de pesquisa não coincidem com as alterações; «kiosk store rebuild» corrige-o.
+store-fault-creation-lost = Falta no histórico a alteração que criou este registo; a reconstrução não o pode refazer e mantém-no como está.
+store-fault-events-lost = Faltam no histórico alterações de que este registo foi feito; a reconstrução mantém-no como está.
+store-fault-no-events = Nenhuma alteração deste registo está no histórico; a reconstrução mantém-no como está.
+store-fault-undecodable = As alterações deste registo não formam um registo completo do seu tipo; a reconstrução mantém-no como está.
+store-rebuild-kept = { $count ->
+        [one] { $count } registo não pôde ser reconstruído a partir das suas alterações e foi mantido como estava.
+       *[other] { $count } registos não puderam ser reconstruídos a partir das suas alterações e foram mantidos como estavam.
+    } Recupere as alterações em falta a partir do sistema central ou de uma cópia de segurança e contacte o apoio técnico.
+store-awaiting-creation = { $count ->
+        [one] { $count } registo aguarda que a sua criação chegue de outro balcão.
+       *[other] { $count } registos aguardam que a sua criação chegue de outro balcão.
+    }

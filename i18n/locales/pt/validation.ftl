@@ -37,3 +37,6 @@ password-needs-non-letter = A palavra-passe tem de conter pelo menos um carácte
 password-needs-three-classes = A palavra-passe tem de conter pelo menos três destes tipos: maiúsculas, minúsculas, algarismos, símbolos.
 pin-wrong-length = O PIN tem de ter exactamente 6 algarismos.
 pin-not-digits = O PIN só pode conter os algarismos 0–9.
+
+# A warning beside a valid number, never a refusal.
+id-warning-implausible-age = Os algarismos 7 a 14 ({ $digits }) dão uma idade de { $age } anos. O número é válido, mas confira a parte da data de nascimento com o documento.

@@ -33,3 +33,12 @@ lifecycle-token-transition = 该 USB Key 不能转为此状态。
 fee-validity-years = 证书有效期为 1 至 5 年。
 fee-not-at-counter = 柜台不办理“云签”证书。
 fee-no-price = 本网点没有该证书类型的价格。
+
+# The store's faults, as `kiosk store verify` and `kiosk store rebuild` list them, one a record.
+store-fault-differs = 此记录的现有内容或搜索索引与其变更历史不一致；运行“kiosk store rebuild”即可修复。
+store-fault-creation-lost = 变更历史中缺少创建此记录的变更；重建无法恢复此记录，将按现状保留。
+store-fault-events-lost = 变更历史中缺少构成此记录的部分变更；重建将按现状保留此记录。
+store-fault-no-events = 变更历史中没有此记录的任何变更；重建将按现状保留此记录。
+store-fault-undecodable = 此记录的变更无法组成完整的同类记录；重建将按现状保留此记录。
+store-rebuild-kept = 有 { $count } 条记录无法根据其变更重建，已按原状保留。请从中心系统或备份取回缺失的变更，并联系技术支持。
+store-awaiting-creation = 有 { $count } 条记录正在等待创建它们的变更从其他柜台同步过来。

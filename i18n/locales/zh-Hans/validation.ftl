@@ -30,3 +30,6 @@ password-needs-non-letter = 密码必须包含至少一个非字母字符（数�
 password-needs-three-classes = 密码必须包含以下至少三类：大写字母、小写字母、数字、符号。
 pin-wrong-length = PIN 码必须正好是 6 位数字。
 pin-not-digits = PIN 码只能包含数字 0–9。
+
+# A warning beside a valid number, never a refusal.
+id-warning-implausible-age = 第 7 至 14 位（{ $digits }）表示持证人现年 { $age } 岁。号码有效，但请与证件核对号码中的出生日期部分。

@@ -33,3 +33,12 @@ lifecycle-token-transition = 此數字證書盤不能轉為該狀態。
 fee-validity-years = 證書有效期為 1 至 5 年。
 fee-not-at-counter = 櫃檯不處理「雲簽」證書。
 fee-no-price = 本辦事處沒有此證書類別的價格。
+
+# The store's faults, as `kiosk store verify` and `kiosk store rebuild` list them, one a record.
+store-fault-differs = 此記錄的現有內容或搜尋索引與其變更記錄不符；執行「kiosk store rebuild」即可修正。
+store-fault-creation-lost = 變更記錄中缺少建立此記錄的變更；重建無法還原此記錄，會按現狀保留。
+store-fault-events-lost = 變更記錄中缺少構成此記錄的部分變更；重建會按現狀保留此記錄。
+store-fault-no-events = 變更記錄中沒有此記錄的任何變更；重建會按現狀保留此記錄。
+store-fault-undecodable = 此記錄的變更未能組成完整的同類記錄；重建會按現狀保留此記錄。
+store-rebuild-kept = 有 { $count } 項記錄無法從其變更重建，已按原狀保留。請從中央系統或備份取回缺少的變更，並通知技術支援。
+store-awaiting-creation = 有 { $count } 項記錄正等待建立它們的變更從其他櫃檯傳來。

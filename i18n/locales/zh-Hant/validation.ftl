@@ -30,3 +30,6 @@ password-needs-non-letter = 密碼須包含最少一個非字母的字元（數�
 password-needs-three-classes = 密碼須包含以下最少三類：大寫字母、小寫字母、數字、符號。
 pin-wrong-length = PIN 碼必須剛好是 6 位數字。
 pin-not-digits = PIN 碼只可包含數字 0–9。
+
+# A warning beside a valid number, never a refusal.
+id-warning-implausible-age = 第 7 至 14 位（{ $digits }）表示持證人現年 { $age } 歲。號碼有效，但請與證件核對號碼中的出生日期部分。

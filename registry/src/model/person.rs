@@ -73,7 +73,8 @@ impl IdDocument {
             IdDocumentKind::HongKongResident => ids::check_hk(raw).ok(),
             IdDocumentKind::MacauResident => ids::check_mo(raw).ok(),
             IdDocumentKind::Passport | IdDocumentKind::ResidencePermit => {
-                let n: String = raw.trim().to_ascii_uppercase();
+                // Full-width letters and digits (a CJK keyboard) are the same number.
+                let n: String = crate::text::fold_width(raw).trim().to_ascii_uppercase();
                 let ok =
                     (5..=20).contains(&n.len()) && n.chars().all(|c| c.is_ascii_alphanumeric());
                 ok.then_some(n)
