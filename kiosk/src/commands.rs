@@ -17,6 +17,10 @@ pub fn id_check(ctx: &Context, kind: IdKind, value: &str) -> Result<ExitCode, Ki
     match registry::ids::check_as_of(kind, value, today) {
         Ok(normalised) => {
             outln!("{normalised}")?;
+            // Valid, yet worth a second look (a holder older than any living person).
+            for warning in registry::ids::warnings_as_of(kind, value, today) {
+                errln!("{}", ctx.t_pairs(warning.message_id(), warning.message_args()));
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(err) => {
@@ -105,29 +109,29 @@ pub fn search(ctx: &Context, text: &str, json: bool, limit: usize) -> Result<Exi
 
 pub fn store_verify(ctx: &Context) -> Result<ExitCode, KioskError> {
     let store = ctx.open_store()?;
-    let bad = store.verify()?;
+    let report = store.verify_report()?;
     let stats = store.stats()?;
-    if bad.is_empty() {
-        outln!(
-            "{}",
-            ctx.t_with(
-                "store-verified",
-                &[("records", stats.records.into()), ("events", stats.events.into())]
-            )
-        )?;
-        Ok(ExitCode::SUCCESS)
-    } else {
-        for (kind, id) in &bad {
-            errln!("{kind} {id}");
-        }
-        errln!("{}", ctx.t_with("store-inconsistent", &[("count", bad.len().into())]));
-        Ok(ExitCode::from(1))
+    if !report.is_sound() {
+        report_findings(ctx, &report.faults);
+        errln!("{}", ctx.t_with("store-inconsistent", &[("count", report.faults.len().into())]));
+        return Ok(ExitCode::from(1));
     }
+    outln!(
+        "{}",
+        ctx.t_with(
+            "store-verified",
+            &[("records", stats.records.into()), ("events", stats.events.into())]
+        )
+    )?;
+    report_awaiting_creation(ctx, report.awaiting_creation.len());
+    Ok(ExitCode::SUCCESS)
 }
 
+/// `kiosk store rebuild`: the state replayed from the log. A record the log cannot make is kept
+/// as it was and listed with why, and the command exits 1: the store is still not sound.
 pub fn store_rebuild(ctx: &Context) -> Result<ExitCode, KioskError> {
     let mut store = ctx.open_store()?;
-    store.rebuild()?;
+    let report = store.rebuild()?;
     let stats = store.stats()?;
     outln!(
         "{}",
@@ -136,7 +140,27 @@ pub fn store_rebuild(ctx: &Context) -> Result<ExitCode, KioskError> {
             &[("records", stats.records.into()), ("events", stats.events.into())]
         )
     )?;
-    Ok(ExitCode::SUCCESS)
+    report_awaiting_creation(ctx, report.awaiting_creation.len());
+    if report.is_complete() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    report_findings(ctx, &report.kept);
+    errln!("{}", ctx.t_with("store-rebuild-kept", &[("count", report.kept.len().into())]));
+    Ok(ExitCode::from(1))
+}
+
+/// One line a record: kind, id and why it is not sound (ids only: no record values).
+fn report_findings(ctx: &Context, findings: &[store::Finding]) {
+    for finding in findings {
+        errln!("{} {}  {}", finding.kind, finding.id, ctx.t(finding.fault.message_id()));
+    }
+}
+
+/// Records replicated before their creation arrived: not damage, but worth saying.
+fn report_awaiting_creation(ctx: &Context, count: usize) {
+    if count > 0 {
+        errln!("{}", ctx.t_with("store-awaiting-creation", &[("count", count.into())]));
+    }
 }
 
 pub fn store_stats(ctx: &Context) -> Result<ExitCode, KioskError> {

@@ -23,6 +23,8 @@ fn the_standards_own_example_born_in_1880_is_a_valid_number() {
     let out = id_check("cn-resident", "440524188001010014");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out).trim(), "440524188001010014");
+    // Valid, and worth a second look: the warning is said apart from the answer.
+    assert!(stderr(&out).contains("146"), "the holder's age is named: {}", stderr(&out));
     // 29 February 1899 never was: still refused.
     let out = id_check("cn-resident", "110105189902290028");
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
@@ -109,9 +111,12 @@ fn rebuild_never_drops_a_record_whose_creation_is_missing_from_the_log() {
     assert_eq!(verify.status.code(), Some(1), "{}", stdout(&verify));
     assert!(stderr(&verify).contains(&id), "{}", stderr(&verify));
 
-    // `store rebuild` keeps the record; its exit status and listing are the coordinator's to
-    // wire (RebuildReport::kept): here, what it must never do is lose the record.
-    let _ = run(dir.path(), &["store", "rebuild"]);
+    // `store rebuild` keeps the record, names it with why, and does not claim success.
+    let rebuild = run(dir.path(), &["store", "rebuild"]);
+    assert_eq!(rebuild.status.code(), Some(1), "{}", stderr(&rebuild));
+    let said = stderr(&rebuild);
+    assert!(said.contains(&id) && said.contains("created this record is missing"), "{said}");
+    assert!(said.contains("1 record could not be rebuilt"), "{said}");
     let export = run(dir.path(), &["export", "--format", "jsonl"]);
     assert_eq!(export.status.code(), Some(0), "{}", stderr(&export));
     let line = stdout(&export)
