@@ -81,19 +81,7 @@ pub fn is_control_or_hidden_inline(c: char) -> bool {
 /// terminal shows what is there instead of obeying it. Tab and line feed are kept: messages
 /// span lines. Borrowed when there is nothing to escape (the usual case).
 pub fn escape_for_display(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_hidden_or_control) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if is_hidden_or_control(c) {
-            // Writing to a String cannot fail.
-            let _ = write!(out, "\\u{{{:X}}}", u32::from(c));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    escape_hidden(text, |out, c| write!(out, "\\u{{{:X}}}", u32::from(c)))
 }
 
 /// JSON text (as serde_json writes it) with hidden characters inside strings written as `\uXXXX`
@@ -101,13 +89,21 @@ pub fn escape_for_display(text: &str) -> Cow<'_, str> {
 /// this covers the rest. Every hidden character is in the Basic Multilingual Plane, so one
 /// `\uXXXX` each.
 pub fn escape_json_for_display(json: &str) -> Cow<'_, str> {
-    if !json.chars().any(is_hidden_or_control) {
-        return Cow::Borrowed(json);
+    escape_hidden(json, |out, c| write!(out, "\\u{:04x}", u32::from(c)))
+}
+
+fn escape_hidden(
+    text: &str,
+    escape: impl Fn(&mut String, char) -> std::fmt::Result,
+) -> Cow<'_, str> {
+    if !text.chars().any(is_hidden_or_control) {
+        return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(json.len() + 8);
-    for c in json.chars() {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
         if is_hidden_or_control(c) {
-            let _ = write!(out, "\\u{:04x}", u32::from(c));
+            // Writing to a String cannot fail.
+            let _ = escape(&mut out, c);
         } else {
             out.push(c);
         }
