@@ -31,7 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 set +e
-cargo test --workspace --locked 2>&1 | tee "$log"
+cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # cargo prints one "test result" line per test binary, the last often an empty doc-test run;

@@ -489,7 +489,7 @@ fn devices_shows_the_office_printer_and_the_spool() {
     let text = stdout(&out);
     assert!(text.contains("printer = \"ipp://…\""), "{text}");
     assert!(!text.contains("not configured yet"), "{text}");
-    assert!(text.contains("Print queue: 0 waiting"), "{text}");
+    assert!(text.contains("Print queue — waiting: 0,"), "{text}");
 
     // The office's printer from kiosk.toml: its state, and a job waiting for it when stopped.
     std::fs::write(office.data().join("kiosk.toml"), format!("printer = \"{uri}\"\n"))
@@ -506,7 +506,7 @@ fn devices_shows_the_office_printer_and_the_spool() {
     let out = office.kiosk_in("en", &["devices"]);
     let text = stdout(&out);
     assert!(text.contains("stopped"), "{text}");
-    assert!(text.contains("Print queue: 1 waiting"), "{text}");
+    assert!(text.contains("Print queue — waiting: 1,"), "{text}");
     assert!(text.contains("the oldest waiting job was queued at"), "{text}");
 
     // A printer that does not answer is said to be unavailable, with the reason.

@@ -41,10 +41,10 @@ store-fault-events-lost = Faltam no histórico alterações de que este registo 
 store-fault-no-events = Nenhuma alteração deste registo está no histórico; a reconstrução mantém-no como está.
 store-fault-undecodable = As alterações deste registo não formam um registo completo do seu tipo; a reconstrução mantém-no como está.
 store-rebuild-kept = { $count ->
-        [one] { $count } registo não pôde ser reconstruído a partir das suas alterações e foi mantido como estava.
+        [1] { $count } registo não pôde ser reconstruído a partir das suas alterações e foi mantido como estava.
        *[other] { $count } registos não puderam ser reconstruídos a partir das suas alterações e foram mantidos como estavam.
     } Recupere as alterações em falta a partir do sistema central ou de uma cópia de segurança e contacte o apoio técnico.
 store-awaiting-creation = { $count ->
-        [one] { $count } registo aguarda que a sua criação chegue de outro balcão.
+        [1] { $count } registo aguarda que a sua criação chegue de outro balcão.
        *[other] { $count } registos aguardam que a sua criação chegue de outro balcão.
     }
