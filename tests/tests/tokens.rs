@@ -13,6 +13,20 @@ use tokens::softhsm::{MODULE, SoftHsm};
 const SO_PIN: &str = "87654321";
 const PIN: &str = "123456";
 const CA_PIN: &str = "24682468";
+/// Renews the certificate on the token labelled "holder" with its key, for a year.
+const RENEW_HOLDER_SAME_KEY: [&str; 11] = [
+    "token",
+    "renew",
+    "--module",
+    MODULE,
+    "--token-label",
+    "holder",
+    "--pin",
+    PIN,
+    "--same-key",
+    "--validity-years",
+    "1",
+];
 
 struct Office {
     dir: TempDir,
@@ -386,22 +400,7 @@ fn a_token_reported_lost_is_refused() {
     );
     assert_eq!(unlock.status.code(), Some(1));
     assert!(stderr(&unlock).contains("reported lost"));
-    let renew = office.run(
-        &[
-            "token",
-            "renew",
-            "--module",
-            MODULE,
-            "--token-label",
-            "holder",
-            "--pin",
-            PIN,
-            "--same-key",
-            "--validity-years",
-            "1",
-        ],
-        None,
-    );
+    let renew = office.run(&RENEW_HOLDER_SAME_KEY, None);
     assert_eq!(renew.status.code(), Some(1));
 }
 
@@ -709,19 +708,7 @@ fn renewal_stopped_in_write_back(office: &Office) -> (std::process::Child, Token
     let login = TokenFileHeld::on(&dir.join("token.object"));
     let mut child = office
         .command()
-        .args([
-            "token",
-            "renew",
-            "--module",
-            MODULE,
-            "--token-label",
-            "holder",
-            "--pin",
-            PIN,
-            "--same-key",
-            "--validity-years",
-            "1",
-        ])
+        .args(RENEW_HOLDER_SAME_KEY)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -446,20 +446,20 @@ fn refuse_revocations(dir: &Path, refuse: bool) {
     .expect("trigger");
 }
 
+/// Issues a soft-token certificate into a PKCS#12 file in a folder of `dir` that does not
+/// exist: the CA signs and the counter records, then the file cannot be written.
+fn issue_into_a_missing_folder(counter: &mut Counter<'_>, ca: &OfficeCa, dir: &Path) -> TokenError {
+    let path = dir.join("no-such-folder").join("holder.p12");
+    let request = request(Profile::StandardPerson, person("Never Delivered"), KeyKind::P256);
+    tokens::soft::issue_pkcs12(counter, ca, &request, &Pin::new("Secret123"), &path)
+        .expect_err("the file cannot be written")
+}
+
 #[test]
 fn a_certificate_that_cannot_be_delivered_is_revoked_and_never_in_force() {
     let mut office = office();
-    let unwritable = office.dir.path().join("no-such-folder").join("holder.p12");
     let mut counter = Counter::new(&mut office.store, None, 3).expect("counter");
-    let request = request(Profile::StandardPerson, person("Never Delivered"), KeyKind::P256);
-    let err = tokens::soft::issue_pkcs12(
-        &mut counter,
-        &office.ca,
-        &request,
-        &Pin::new("Secret123"),
-        &unwritable,
-    )
-    .expect_err("the file cannot be written");
+    let err = issue_into_a_missing_folder(&mut counter, &office.ca, office.dir.path());
     let TokenError::NotDelivered { serial, cause } = err else { panic!("{err:?}") };
     assert!(matches!(*cause, TokenError::Io(_)), "{cause:?}");
     let record = counter.store.certificate_by_serial(&serial).expect("get").expect("recorded");
@@ -477,17 +477,8 @@ fn a_certificate_that_cannot_be_delivered_is_revoked_and_never_in_force() {
 fn a_revocation_the_store_refuses_stays_pending_and_the_next_run_completes_it() {
     let mut office = office();
     refuse_revocations(office.dir.path(), true);
-    let unwritable = office.dir.path().join("no-such-folder").join("holder.p12");
     let mut counter = Counter::new(&mut office.store, None, 3).expect("counter");
-    let request = request(Profile::StandardPerson, person("Pending"), KeyKind::P256);
-    let err = tokens::soft::issue_pkcs12(
-        &mut counter,
-        &office.ca,
-        &request,
-        &Pin::new("Secret123"),
-        &unwritable,
-    )
-    .expect_err("the file cannot be written");
+    let err = issue_into_a_missing_folder(&mut counter, &office.ca, office.dir.path());
     // The error says both: why the issuance failed, and that its certificate is not revoked.
     let TokenError::RevocationPending { serial, cause, revocation } = err else {
         panic!("{err:?}")
