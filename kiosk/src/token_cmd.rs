@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use registry::model::{RevocationReason, TokenStatus};
 use serde::Serialize;
 use tokens::ca::{self, OfficeCa};
+use tokens::delivery::Deliveries;
 use tokens::service::{Counter, IssueRequest, Renewal};
 use tokens::{Module, Pin, Profile, TokenError};
 use x509_parser::prelude::FromDer;
@@ -95,7 +96,7 @@ pub fn run_token(ctx: &Context, command: TokenCommand) -> Result<ExitCode, Kiosk
         } => {
             let request = IssueRequest {
                 profile: Profile::parse(&profile)?,
-                subject: tokens::dn::parse(&subject)?,
+                subject: tokens::dn::parse(&subject).map_err(TokenError::from)?,
                 validity_years,
                 key: key.into(),
                 holder_person: holder,
@@ -103,7 +104,7 @@ pub fn run_token(ctx: &Context, command: TokenCommand) -> Result<ExitCode, Kiosk
             };
             let ca = open_ca(ctx)?;
             let mut store = ctx.open_store()?;
-            let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries);
+            let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries)?;
             let issued = match (pkcs12, module, token_label, pin) {
                 (Some(file), ..) => {
                     let password = Pin::from(password.unwrap_or_default());
@@ -133,7 +134,7 @@ pub fn run_token(ctx: &Context, command: TokenCommand) -> Result<ExitCode, Kiosk
             let ca = open_ca(ctx)?;
             let session = session(&at)?;
             let mut store = ctx.open_store()?;
-            let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries);
+            let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries)?;
             counter.login(&session, &Pin::from(pin))?;
             let renewal = if same_key { Renewal::SameKey } else { Renewal::NewKey };
             let issued = counter.renew(&ca, &session, renewal, validity_years)?;
@@ -143,7 +144,7 @@ pub fn run_token(ctx: &Context, command: TokenCommand) -> Result<ExitCode, Kiosk
         TokenCommand::Unlock { at, so_pin, new_pin } => {
             let session = session(&at)?;
             let mut store = ctx.open_store()?;
-            let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries);
+            let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries)?;
             counter.unlock(&session, &Pin::from(so_pin), &Pin::from(new_pin))?;
             println!("{}", ctx.t("token-unlocked"));
             Ok(ExitCode::SUCCESS)
@@ -151,7 +152,7 @@ pub fn run_token(ctx: &Context, command: TokenCommand) -> Result<ExitCode, Kiosk
         TokenCommand::ChangePin { at, pin, new_pin } => {
             let session = session(&at)?;
             let mut store = ctx.open_store()?;
-            let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries);
+            let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries)?;
             counter.change_pin(&session, &Pin::from(pin), &Pin::from(new_pin))?;
             println!("{}", ctx.t("token-pin-changed"));
             Ok(ExitCode::SUCCESS)
@@ -159,7 +160,7 @@ pub fn run_token(ctx: &Context, command: TokenCommand) -> Result<ExitCode, Kiosk
         TokenCommand::Revoke { serial, reason } => {
             let reason: RevocationReason = reason.into();
             let mut store = ctx.open_store()?;
-            let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries);
+            let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries)?;
             let revoked = counter.revoke(&serial, reason)?;
             let serial = revoked.serial.unwrap_or(serial);
             println!(
@@ -174,7 +175,7 @@ pub fn run_token(ctx: &Context, command: TokenCommand) -> Result<ExitCode, Kiosk
         TokenCommand::Report { serial, status } => {
             let status: TokenStatus = status.into();
             let mut store = ctx.open_store()?;
-            let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries);
+            let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries)?;
             let token = counter.report_serial(&serial, status)?;
             println!(
                 "{}",
@@ -191,7 +192,8 @@ pub fn run_token(ctx: &Context, command: TokenCommand) -> Result<ExitCode, Kiosk
 fn list(ctx: &Context, module: &Path, json: bool) -> Result<ExitCode, KioskError> {
     let module = Module::load(module)?;
     let found = module.tokens()?;
-    let store = ctx.open_store()?;
+    let mut store = ctx.open_store()?;
+    finish_interrupted(ctx, &mut store)?;
     let mut out = std::io::stdout().lock();
     if found.is_empty() && !json {
         eprintln!("{}", ctx.t("token-list-none"));
@@ -243,6 +245,36 @@ fn list(ctx: &Context, module: &Path, json: bool) -> Result<ExitCode, KioskError
     Ok(ExitCode::SUCCESS)
 }
 
+/// Revokes the certificates of issuances that stopped half-way, saying so on stderr; those it
+/// cannot revoke yet are named with the reason, and stay pending for the next run.
+fn finish_interrupted(ctx: &Context, store: &mut store::Store) -> Result<(), KioskError> {
+    let deliveries = Deliveries::at(&ctx.data_dir);
+    let mut counter = Counter::new(store, None, ctx.config.pin_tries)?;
+    match counter.finish_interrupted(&deliveries) {
+        Ok(revoked) => {
+            for serial in revoked {
+                eprintln!(
+                    "{}",
+                    ctx.t_with("token-interrupted-revoked", &[("serial", serial.into())])
+                );
+            }
+        }
+        Err(err) => {
+            let detail = KioskError::from(err).localised(ctx);
+            for serial in deliveries.pending()? {
+                eprintln!(
+                    "{}",
+                    ctx.t_with(
+                        "token-interrupted-pending",
+                        &[("serial", serial.into()), ("detail", detail.clone().into())]
+                    )
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 fn subject_of(der: &[u8]) -> String {
     x509_parser::certificate::X509Certificate::from_der(der)
         .map(|(_, c)| c.subject().to_string())
@@ -274,7 +306,7 @@ pub fn run_ca(ctx: &Context, command: CaCommand) -> Result<ExitCode, KioskError>
         }
         CaCommand::Request { at, subject, out } => {
             let pin = ca_pin(ctx)?;
-            let subject = tokens::dn::parse(&subject)?;
+            let subject = tokens::dn::parse(&subject).map_err(TokenError::from)?;
             let module = Module::load(&at.module)?;
             let csr = ca::request(&module, &at.token_label, &pin, &subject)?;
             ca::write_file(&out, csr.as_bytes())?;
@@ -303,7 +335,7 @@ pub fn run_ca(ctx: &Context, command: CaCommand) -> Result<ExitCode, KioskError>
         CaCommand::Crl { out } => {
             let ca = open_ca(ctx)?;
             let mut store = ctx.open_store()?;
-            let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries);
+            let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries)?;
             let (der, count) = counter.crl(&ca)?;
             ca::write_file(&out, &der)?;
             println!(
@@ -334,7 +366,8 @@ fn audit_ca(ctx: &Context, action: registry::audit::AuditAction) -> Result<(), K
 }
 
 /// The clerk's sentence for a token error: its own message, or the domain's for lifecycle
-/// refusals; PIN rules name each rule broken.
+/// refusals; PIN rules name each rule broken, and a refused subject says which attribute and
+/// why.
 pub fn localised(ctx: &Context, err: &TokenError) -> Option<String> {
     match err {
         TokenError::PinRules(ids) => {
@@ -342,6 +375,10 @@ pub fn localised(ctx: &Context, err: &TokenError) -> Option<String> {
             Some(ctx.t_with("token-error-pin-rules", &[("detail", rules.join(" ").into())]))
         }
         TokenError::Lifecycle(e) => Some(ctx.t(e.message_id())),
+        TokenError::Subject(e) => {
+            let detail = ctx.t_pairs(e.message_id(), e.message_args());
+            Some(ctx.t_with("token-error-subject", &[("detail", detail.into())]))
+        }
         other => {
             let id = other.message_id()?;
             Some(ctx.t_pairs(id, other.message_args()))

@@ -69,7 +69,8 @@ pub fn account_password_problems(pw: &str) -> Vec<&'static str> {
     problems
 }
 
-/// The token PIN: exactly 6 ASCII digits.
+/// The token PIN: exactly 6 ASCII digits. The one rule for every new user PIN, wherever it is
+/// set: a token initialised from stock, a PIN change, an unlock (`tokens::pin::check_new_pin`).
 pub fn token_pin_problems(pin: &str) -> Vec<&'static str> {
     let mut problems = Vec::new();
     if pin.chars().count() != PIN_DIGITS {

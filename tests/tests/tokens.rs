@@ -13,6 +13,20 @@ use tokens::softhsm::{MODULE, SoftHsm};
 const SO_PIN: &str = "87654321";
 const PIN: &str = "123456";
 const CA_PIN: &str = "24682468";
+/// Renews the certificate on the token labelled "holder" with its key, for a year.
+const RENEW_HOLDER_SAME_KEY: [&str; 11] = [
+    "token",
+    "renew",
+    "--module",
+    MODULE,
+    "--token-label",
+    "holder",
+    "--pin",
+    PIN,
+    "--same-key",
+    "--validity-years",
+    "1",
+];
 
 struct Office {
     dir: TempDir,
@@ -103,6 +117,11 @@ impl Office {
 
     /// Reads the holder's certificate back from the token with OpenSC's pkcs11-tool.
     fn read_back(&self, label: &str, file: &str) -> Vec<u8> {
+        self.read_back_labelled(label, "陳大文", file)
+    }
+
+    /// Reads the certificate object labelled `cert_label` from the token `label`.
+    fn read_back_labelled(&self, label: &str, cert_label: &str, file: &str) -> Vec<u8> {
         let out = self.tool(
             "pkcs11-tool",
             &[
@@ -114,7 +133,7 @@ impl Office {
                 "--type",
                 "cert",
                 "--label",
-                "陳大文",
+                cert_label,
                 "-o",
                 file,
             ],
@@ -381,22 +400,7 @@ fn a_token_reported_lost_is_refused() {
     );
     assert_eq!(unlock.status.code(), Some(1));
     assert!(stderr(&unlock).contains("reported lost"));
-    let renew = office.run(
-        &[
-            "token",
-            "renew",
-            "--module",
-            MODULE,
-            "--token-label",
-            "holder",
-            "--pin",
-            PIN,
-            "--same-key",
-            "--validity-years",
-            "1",
-        ],
-        None,
-    );
+    let renew = office.run(&RENEW_HOLDER_SAME_KEY, None);
     assert_eq!(renew.status.code(), Some(1));
 }
 
@@ -425,7 +429,7 @@ fn bad_input_gets_a_clear_message_in_the_clerks_language() {
     );
     assert_eq!(bad_subject.status.code(), Some(1));
     assert!(
-        stderr(&bad_subject).contains("O (the organisation) is required"),
+        stderr(&bad_subject).contains("needs O, the organisation's name"),
         "{}",
         stderr(&bad_subject)
     );
@@ -460,4 +464,391 @@ fn bad_input_gets_a_clear_message_in_the_clerks_language() {
     let no_module = office.run(&["token", "list", "--module", "/nonexistent/libpkcs11.so"], None);
     assert_eq!(no_module.status.code(), Some(70));
     assert!(stderr(&no_module).contains("/nonexistent/libpkcs11.so"));
+}
+
+/// Every certificate record of the office's store, as `kiosk export` writes them.
+fn certificates(office: &Office) -> Vec<Value> {
+    let out = office.run(&["export", "--format", "jsonl"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).expect("one JSON object a line"))
+        .filter(|record| record["kind"] == "certificate")
+        .collect()
+}
+
+fn certificate(office: &Office, serial: &str) -> Value {
+    certificates(office)
+        .into_iter()
+        .find(|c| c["serial"] == serial)
+        .unwrap_or_else(|| panic!("no certificate {serial} in the store"))
+}
+
+/// The serials a DER CRL lists, upper case, as openssl prints them.
+fn crl_text(office: &Office) -> String {
+    let out = office.run(&["ca", "crl", "--out"], Some(&office.path("office.crl")));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let crl = office.tool(
+        "openssl",
+        &["crl", "-inform", "DER", "-in", "office.crl", "-CAfile", "sub.pem", "-noout", "-text"],
+    );
+    assert!(stderr(&crl).contains("verify OK"), "{}", stderr(&crl));
+    stdout(&crl).to_uppercase()
+}
+
+fn issue_subject(office: &Office, lang: &str, subject: &str) -> Output {
+    let mut cmd = office.command();
+    cmd.env("KIOSK_LANGUAGE", lang).args([
+        "token",
+        "issue",
+        "--module",
+        MODULE,
+        "--token-label",
+        "holder",
+        "--pin",
+        PIN,
+        "--profile",
+        "standard-person",
+        "--subject",
+        subject,
+        "--validity-years",
+        "1",
+        "--key",
+        "p256",
+    ]);
+    cmd.output().expect("kiosk runs")
+}
+
+#[test]
+fn subjects_no_ca_should_sign_are_refused_saying_which_attribute_and_why() {
+    let office = Office::new();
+    office.token("holder");
+    let long_cn = format!("CN={},C=MO", "陳".repeat(10_000));
+    let long_o = format!("CN=Chan,O={},C=MO", "A".repeat(65));
+    let long_l = format!("CN=Chan,L={},C=MO", "澳".repeat(129));
+    for (subject, needles) in [
+        (long_cn.as_str(), &["CN", "10000", "64"][..]),
+        (long_o.as_str(), &["O ", "65", "64"]),
+        (long_l.as_str(), &["L ", "129", "128"]),
+        ("CN=Chan\u{7}Tai,C=MO", &["CN", "U+0007"]),
+        ("CN=Chan\u{1b}[31mTai,C=MO", &["CN", "U+001B"]),
+        ("CN=Chan\nTai,C=MO", &["CN", "U+000A"]),
+        ("CN=Chan Tai Man\n,C=MO", &["CN", "U+000A"]),
+        ("CN=Chan\u{85}Tai,C=MO", &["CN", "U+0085"]),
+        ("CN=\u{202e}naM iaT nahC,C=MO", &["CN", "U+202E"]),
+        ("CN=Chan\u{200b}Tai,C=MO", &["CN", "U+200B"]),
+        ("CN=Chan,O=ACME\u{2066}Ltd,C=MO", &["O ", "U+2066"]),
+        ("CN=Chan,C=MO,serialNumber=\u{feff}1234567(8)", &["serialNumber", "U+FEFF"]),
+        (r"CN=Chan\00Tai,C=MO", &["CN", "U+0000"]),
+        (r"CN=Chan\E2\80\AETai,C=MO", &["CN", "U+202E"]),
+        (r"CN=Chan\ZZTai,C=MO", &["CN", r"\Z"]),
+        (r"CN=Chan\4,C=MO", &["CN", r"\4"]),
+        (r"CN=Chan\C3Tai,C=MO", &["CN", "UTF-8"]),
+        (r"CN=Chan\", &["CN", r"\"]),
+        ("CN=Chan,C=MO,serialNumber=1234567（8）", &["serialNumber", "（"]),
+    ] {
+        let out = issue_subject(&office, "en", subject);
+        let shown: String = subject.chars().take(40).collect();
+        assert_eq!(out.status.code(), Some(1), "{shown:?}: {}{}", stdout(&out), stderr(&out));
+        for needle in needles {
+            assert!(stderr(&out).contains(needle), "{shown:?}: {needle:?} not in {}", stderr(&out));
+        }
+    }
+    assert!(certificates(&office).is_empty(), "nothing was issued");
+
+    // The refusal is in the clerk's language, naming the attribute.
+    let out = issue_subject(&office, "zh-Hant", "CN=Chan\u{202e}Tai,C=MO");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("CN") && stderr(&out).contains("U+202E"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("invisible"), "not English: {}", stderr(&out));
+
+    // Escapes that decode are kept: an escaped comma and UTF-8 in hex pairs (陳 is E9 99 B3).
+    let issued = json(&issue_subject(&office, "en", r"CN=\E9\99\B3大文\, Chan,C=MO"));
+    let der = office.read_back_labelled("holder", "陳大文, Chan", "escaped.der");
+    assert_eq!(issued["sha256"].as_str(), Some(sha256_hex(&der).as_str()));
+    let pem = office.pem_of("escaped.der");
+    let shown =
+        office.tool("openssl", &["x509", "-in", &pem, "-noout", "-subject", "-nameopt", "utf8"]);
+    assert!(stdout(&shown).contains("陳大文, Chan"), "{}", stdout(&shown));
+}
+
+#[test]
+fn one_pin_rule_for_init_unlock_and_change_pin() {
+    let office = Office::new();
+    let init = |label: &str, pin: &str| {
+        office.run(
+            &[
+                "token",
+                "init",
+                "--module",
+                MODULE,
+                "--token-label",
+                label,
+                "--so-pin",
+                SO_PIN,
+                "--pin",
+                pin,
+            ],
+            None,
+        )
+    };
+    for bad in ["abcd", "12345", "1234567", "１２３４５６"] {
+        let out = init("fresh", bad);
+        assert_eq!(out.status.code(), Some(1), "{bad}: {}{}", stdout(&out), stderr(&out));
+        assert!(
+            stderr(&out).contains("6 digits") || stderr(&out).contains("digits 0–9"),
+            "{bad}: {}",
+            stderr(&out)
+        );
+    }
+    // The refused PIN left the slot as it was: no token was initialised.
+    let list = office.run(&["token", "list", "--module", MODULE, "--json"], None);
+    assert!(!stdout(&list).contains("\"fresh\""), "{}", stdout(&list));
+    let out = init("fresh", "135790");
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let at = ["--module", MODULE, "--token-label", "fresh"];
+    let unlock = office.run(
+        &[&["token", "unlock"][..], &at, &["--so-pin", SO_PIN, "--new-pin", "abcd"]].concat(),
+        None,
+    );
+    assert_eq!(unlock.status.code(), Some(1), "{}", stderr(&unlock));
+    assert!(stderr(&unlock).contains("6 digits"), "{}", stderr(&unlock));
+    let change = office.run(
+        &[&["token", "change-pin"][..], &at, &["--pin", "135790", "--new-pin", "abcd"]].concat(),
+        None,
+    );
+    assert_eq!(change.status.code(), Some(1), "{}", stderr(&change));
+    assert!(stderr(&change).contains("6 digits"), "{}", stderr(&change));
+    let change = office.run(
+        &[&["token", "change-pin"][..], &at, &["--pin", "135790", "--new-pin", "246802"]].concat(),
+        None,
+    );
+    assert!(change.status.success(), "{}", stderr(&change));
+}
+
+#[test]
+fn a_pin_tries_below_the_minimum_is_refused_rather_than_locking_at_the_first_typo() {
+    let office = Office::new();
+    office.token("holder");
+    json(&office.issue("holder", PIN, "p256"));
+    for tries in ["0", "1", "2"] {
+        let mut cmd = office.command();
+        cmd.env("KIOSK_PIN_TRIES", tries).args([
+            "token",
+            "change-pin",
+            "--module",
+            MODULE,
+            "--token-label",
+            "holder",
+            "--pin",
+            "000000",
+            "--new-pin",
+            "654321",
+        ]);
+        let out = cmd.output().expect("kiosk runs");
+        // Refused as a configuration the kiosk cannot work with, not as a wrong or locked PIN.
+        assert!(matches!(out.status.code(), Some(70 | 78)), "{tries}: {}", stderr(&out));
+        assert!(stderr(&out).contains("pin_tries"), "{tries}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("locked"), "{tries}: {}", stderr(&out));
+    }
+    // No wrong PIN was counted: the right one still works with the office's setting.
+    json(&office.issue("holder", PIN, "p256"));
+}
+
+/// A read lock on one of a SoftHSM2 token's files, as one more reader would hold it. SoftHSM2
+/// takes a write lock on `token.object` to log a user in, and on `generation` to add an object
+/// (after writing the object's file): holding one makes that step wait, and nothing else.
+struct TokenFileHeld {
+    file: std::fs::File,
+}
+
+impl TokenFileHeld {
+    fn on(path: &Path) -> TokenFileHeld {
+        use nix::fcntl::{FcntlArg, fcntl};
+        let file = std::fs::File::open(path).expect("token file");
+        let lock = nix::libc::flock {
+            l_type: nix::libc::F_RDLCK as i16,
+            l_whence: nix::libc::SEEK_SET as i16,
+            l_start: 0,
+            l_len: 0,
+            l_pid: 0,
+        };
+        fcntl(&file, FcntlArg::F_SETLK(&lock)).expect("read lock on the token file");
+        TokenFileHeld { file }
+    }
+
+    /// Waits until `child` is blocked asking for a lock on this file (the kernel lists the
+    /// waiters in /proc/locks), failing if it ends first.
+    fn wait_for_waiter(&self, child: &mut std::process::Child) {
+        use std::os::unix::fs::MetadataExt;
+        let inode = format!(":{} ", self.file.metadata().expect("metadata").ino());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let locks = std::fs::read_to_string("/proc/locks").expect("/proc/locks");
+            if locks.lines().any(|l| l.contains("->") && l.contains(&inode)) {
+                return;
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("the kiosk ended ({status}) before it reached the held token file");
+            }
+            assert!(std::time::Instant::now() < deadline, "the kiosk never reached the lock");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+}
+
+/// Starts a same-key renewal of `holder`'s certificate and returns once it is stopped inside
+/// the write-back: recorded in the store, its object's file written, SoftHSM2 waiting to make
+/// it part of the token. A same-key renewal writes nothing to the token before that but the
+/// login, which the first held lock waits out.
+/// Returns the renewal, the held lock and the token's directory.
+fn renewal_stopped_in_write_back(office: &Office) -> (std::process::Child, TokenFileHeld, PathBuf) {
+    let dir = office.hsm.token_dir(&office.token_serial("holder")).expect("the token's files");
+    let login = TokenFileHeld::on(&dir.join("token.object"));
+    let mut child = office
+        .command()
+        .args(RENEW_HOLDER_SAME_KEY)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("kiosk starts");
+    login.wait_for_waiter(&mut child);
+    let write_back = TokenFileHeld::on(&dir.join("generation"));
+    drop(login);
+    write_back.wait_for_waiter(&mut child);
+    (child, write_back, dir)
+}
+
+/// Makes the store refuse to record any revocation, as a store that cannot be written would.
+fn refuse_revocations(office: &Office, refuse: bool) {
+    let conn = rusqlite::Connection::open(office.path("data").join("kiosk.db")).expect("store");
+    conn.busy_timeout(std::time::Duration::from_secs(5)).expect("busy timeout");
+    let sql = if refuse {
+        "CREATE TRIGGER refuse_revocations BEFORE UPDATE OF status ON certificate_index
+         WHEN NEW.status = 'revoked'
+         BEGIN SELECT RAISE(ABORT, 'the disk refused the write'); END;"
+    } else {
+        "DROP TRIGGER refuse_revocations;"
+    };
+    conn.execute_batch(sql).expect("trigger");
+}
+
+#[test]
+fn an_issuance_killed_before_write_back_is_revoked_by_the_next_run() {
+    let office = Office::new();
+    office.token("holder");
+    let first = json(&office.issue("holder", PIN, "p256"));
+    let (mut child, held, _) = renewal_stopped_in_write_back(&office);
+    let renewed: Vec<Value> =
+        certificates(&office).into_iter().filter(|c| c["serial"] != first["serial"]).collect();
+    assert_eq!(renewed.len(), 1);
+    let serial = renewed[0]["serial"].as_str().expect("serial").to_owned();
+    // Recorded, not yet on the token: it does not count as in force.
+    assert_ne!(renewed[0]["status"], "valid", "{:?}", renewed[0]);
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+    drop(held);
+
+    // The next command that can finish the interrupted issuance revokes it: the CRL lists it.
+    let crl = crl_text(&office);
+    assert!(crl.contains(&serial.to_uppercase()), "{crl}");
+    assert!(crl.contains("CESSATION OF OPERATION"), "{crl}");
+    assert_eq!(certificate(&office, &serial)["status"], "revoked");
+    assert_eq!(certificate(&office, first["serial"].as_str().expect("serial"))["status"], "valid");
+    // And it is finished once only.
+    let list = office.run(&["token", "list", "--module", MODULE], None);
+    assert!(list.status.success(), "{}", stderr(&list));
+    assert!(!stderr(&list).contains(&serial), "{}", stderr(&list));
+}
+
+#[test]
+fn a_revocation_the_store_refuses_is_kept_pending_shown_and_completed_later() {
+    let office = Office::new();
+    office.token("holder");
+    json(&office.issue("holder", PIN, "p256"));
+    refuse_revocations(&office, true);
+    let (child, held, token) = renewal_stopped_in_write_back(&office);
+    // The token is unplugged while the kiosk waits to write the certificate onto it. (Any
+    // other kiosk command would wait too: loading SoftHSM2 locks every token's `generation`.)
+    std::fs::remove_dir_all(token).expect("token removed");
+    drop(held);
+    let out = child.wait_with_output().expect("kiosk finishes");
+    assert_eq!(out.status.code(), Some(70), "{}{}", stdout(&out), stderr(&out));
+    let pending: Vec<Value> =
+        certificates(&office).into_iter().filter(|c| c["status"] != "valid").collect();
+    assert_eq!(pending.len(), 1, "the renewal's certificate is not in force");
+    let renewed = pending[0]["serial"].as_str().expect("serial").to_owned();
+    // The clerk is told both: the issuance failed, and its certificate is not yet revoked.
+    assert!(stderr(&out).contains(&renewed), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not yet revoked"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("disk refused"), "{}", stderr(&out));
+
+    // Every later run shows it while the store still refuses…
+    let list = office.run(&["token", "list", "--module", MODULE], None);
+    assert!(stderr(&list).contains(&renewed), "{}", stderr(&list));
+    assert!(stderr(&list).contains("not yet revoked"), "{}", stderr(&list));
+    let crl = office.run(&["ca", "crl", "--out"], Some(&office.path("never.crl")));
+    assert_eq!(crl.status.code(), Some(70), "no CRL may leave it out: {}", stderr(&crl));
+    assert!(!office.path("never.crl").exists());
+
+    // …and the first run that can write revokes it.
+    refuse_revocations(&office, false);
+    let list = office.run(&["token", "list", "--module", MODULE], None);
+    assert!(list.status.success(), "{}", stderr(&list));
+    assert!(stderr(&list).contains(&renewed), "{}", stderr(&list));
+    assert!(stderr(&list).contains("now revoked"), "{}", stderr(&list));
+    assert_eq!(certificate(&office, &renewed)["status"], "revoked");
+    assert!(crl_text(&office).contains(&renewed.to_uppercase()));
+}
+
+#[test]
+fn a_pkcs12_file_that_cannot_be_written_revokes_its_certificate() {
+    let office = Office::new();
+    let out = office.run(
+        &[
+            "token",
+            "issue",
+            "--profile",
+            "standard-person",
+            "--subject",
+            "CN=Soft Holder,C=MO",
+            "--validity-years",
+            "1",
+            "--key",
+            "p256",
+            "--password",
+            "Secret123",
+            "--pkcs12",
+        ],
+        Some(&office.path("no-such-folder").join("holder.p12")),
+    );
+    assert_eq!(out.status.code(), Some(70), "{}{}", stdout(&out), stderr(&out));
+    let all = certificates(&office);
+    assert_eq!(all.len(), 1);
+    let serial = all[0]["serial"].as_str().expect("serial");
+    assert_eq!(all[0]["status"], "revoked", "it never reached its holder");
+    assert!(stderr(&out).contains(serial) && stderr(&out).contains("revoked"), "{}", stderr(&out));
+    assert!(crl_text(&office).contains(&serial.to_uppercase()));
+}
+
+#[test]
+fn release_builds_of_the_kiosk_leave_the_token_test_doubles_out() {
+    // The features of tokens that a build of `package` compiles (normal dependencies only, as
+    // `cargo build -p kiosk --release` resolves them).
+    let features_of_tokens = |package: &str| {
+        let out = Command::new(env!("CARGO"))
+            .args(["tree", "-p", package, "-e", "features,normal", "-i", "tokens"])
+            .args(["--prefix", "none"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("cargo tree");
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let kiosk = features_of_tokens("kiosk");
+    assert!(kiosk.contains("tokens feature \"default\""), "{kiosk}");
+    assert!(!kiosk.contains("test-support"), "the kiosk compiles tokens::softhsm: {kiosk}");
+    // The feature exists, and these tests are built with it.
+    assert!(features_of_tokens("tests").contains("tokens feature \"test-support\""));
 }

@@ -1,7 +1,7 @@
 //! A whole issuance onto a SoftHSM2 token — key generation on the token, CSR signed by the
-//! token, certificate signed by the office CA's token, written back, read back and verified,
-//! recorded in the store — for RSA-2048 and P-256, and the share of it spent outside the
-//! token's key generation.
+//! token, certificate signed by the office CA's token, recorded on hold in the store, written
+//! back, read back and verified, put in force — for RSA-2048 and P-256, and the share of it
+//! spent outside the token's key generation.
 //!
 //! `cargo bench -p tokens --bench issuance` prints its figures. Key generation is timed on its
 //! own (same token, same key type, as many runs) and its mean is set against the mean of the
@@ -45,7 +45,7 @@ fn main() {
     let holder = format!("bkey-{}", ulid::Ulid::new());
     module.init_token(&holder, &so, &pin).expect("holder token");
     let session = module.open(&holder).expect("open");
-    let mut counter = Counter::new(&mut store, None, 6);
+    let mut counter = Counter::new(&mut store, None, 6).expect("counter");
     counter.login(&session, &pin).expect("login");
 
     println!("whole issuance onto a SoftHSM2 token (qualified-person, 2 years)");

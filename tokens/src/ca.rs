@@ -15,6 +15,7 @@ use x509_parser::prelude::{
     FromDer, ParsedExtension, SubjectPublicKeyInfo, X509Certificate, X509CertificationRequest,
 };
 
+use crate::delivery::Deliveries;
 use crate::error::{Result, TokenError};
 use crate::key::TokenKey;
 use crate::pin::Pin;
@@ -170,22 +171,32 @@ pub fn init(
     if CaConfig::exists(data_dir) {
         return Err(TokenError::CaExists);
     }
+    // The CAs' own names (the office's name is configured) meet the rules of the names they sign.
+    let root_name = format!("{office} Root CA");
+    let office_name = format!("{office} Office CA");
+    for cn in [&root_name, &office_name] {
+        let dn = SubjectDn {
+            cn: cn.clone(),
+            o: Some(cn.clone()),
+            c: Some("MO".into()),
+            ..Default::default()
+        };
+        crate::dn::check(&dn)?;
+    }
     let session = module.open(label)?;
     login_ca(&session, pin)?;
     let now = now_seconds(now);
     let root_id = session.random(16)?;
     let root_pair = session.generate_key_pair(KeyKind::P256, &root_id, "kiosk root CA")?;
     let root_key = TokenKey::new(&session, root_pair)?;
-    let mut root =
-        ca_params(&format!("{office} Root CA"), now, 20, BasicConstraints::Constrained(1));
+    let mut root = ca_params(&root_name, now, 20, BasicConstraints::Constrained(1));
     root.serial_number = Some(SerialNumber::from_slice(&random_serial()));
     let root_cert = root.self_signed(&root_key).map_err(|e| root_key.explain(e))?;
 
     let office_id = session.random(16)?;
     let office_pair = session.generate_key_pair(KeyKind::P256, &office_id, "kiosk office CA")?;
     let office_key = TokenKey::new(&session, office_pair)?;
-    let mut sub =
-        ca_params(&format!("{office} Office CA"), now, 10, BasicConstraints::Constrained(0));
+    let mut sub = ca_params(&office_name, now, 10, BasicConstraints::Constrained(0));
     sub.serial_number = Some(SerialNumber::from_slice(&random_serial()));
     sub.use_authority_key_identifier_extension = true;
     let issuer = Issuer::from_params(&root, &root_key);
@@ -234,6 +245,7 @@ fn ca_params(
 /// Generates the office CA's key pair on the CA token and returns a CSR (PEM) for the central
 /// CA to sign; the signed certificate comes back through [`import`].
 pub fn request(module: &Module, label: &str, pin: &Pin, subject: &SubjectDn) -> Result<String> {
+    crate::dn::check(subject)?;
     let session = module.open(label)?;
     login_ca(&session, pin)?;
     let id = session.random(16)?;
@@ -323,6 +335,7 @@ impl Signed {
 /// The office CA, logged in and ready to sign.
 pub struct OfficeCa {
     config: CaConfig,
+    deliveries: Deliveries,
     chain: Vec<Vec<u8>>,
     session: TokenSession,
     pair: KeyPairHandles,
@@ -349,7 +362,13 @@ impl OfficeCa {
             return Err(TokenError::CaKeyMismatch);
         }
         let key_id = subject_key_id(&office).unwrap_or_default();
-        Ok(OfficeCa { config, chain, session, pair, key_id })
+        let deliveries = Deliveries::at(data_dir);
+        Ok(OfficeCa { config, deliveries, chain, session, pair, key_id })
+    }
+
+    /// The issuances of this CA on their way to their holders.
+    pub fn deliveries(&self) -> &Deliveries {
+        &self.deliveries
     }
 
     /// Office CA first, then its issuers.
@@ -397,6 +416,9 @@ impl OfficeCa {
                 "validity must be 1 to 5 years, not {validity_years}"
             )));
         }
+        // Whatever path the name came by (typed, from a record, renewed), the CA signs only a
+        // name it may sign.
+        crate::dn::check(subject)?;
         profile.check_subject(subject)?;
         let public = rcgen::SubjectPublicKeyInfo::from_der(spki_der).map_err(bad_cert)?;
         let key_kind = kind_of_spki(spki_der)?;

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use registry::model::{LifecycleError, TokenStatus};
 
+use crate::dn::SubjectError;
+
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
     #[error("cannot load the PKCS#11 module {path}: {detail}")]
@@ -38,7 +40,7 @@ pub enum TokenError {
     #[error("certificate: {0}")]
     Certificate(String),
     #[error("subject DN: {0}")]
-    Subject(String),
+    Subject(#[from] SubjectError),
     #[error("unknown certificate profile {0:?}")]
     UnknownProfile(String),
     #[error("the profile {0} needs a USB token: its key may not live in a file")]
@@ -55,6 +57,17 @@ pub enum TokenError {
     CaKeyMismatch,
     #[error("no certificate with serial {0}")]
     CertificateNotFound(String),
+    #[error("pin_tries is {found}; a token must allow at least {min} wrong PINs before it locks")]
+    PinTries { min: u32, found: u32 },
+    /// A later step of an issuance failed after the CA signed: the certificate was revoked.
+    #[error("certificate {serial} did not reach its holder ({cause}); it was revoked")]
+    NotDelivered { serial: String, cause: Box<TokenError> },
+    /// A later step of an issuance failed and so did the revocation that must follow: the
+    /// certificate stays on hold, and the next token operation that can write revokes it.
+    #[error(
+        "certificate {serial} did not reach its holder ({cause}) and is not yet revoked ({revocation})"
+    )]
+    RevocationPending { serial: String, cause: Box<TokenError>, revocation: Box<TokenError> },
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
     #[error(transparent)]
@@ -88,6 +101,9 @@ impl TokenError {
         "token-error-ca-exists",
         "token-error-ca-key-mismatch",
         "token-error-certificate-not-found",
+        "token-error-pin-tries",
+        "token-error-not-delivered",
+        "token-error-revocation-pending",
     ];
 
     /// The Fluent id of the sentence the clerk reads; `None` for errors that belong to another
@@ -117,6 +133,9 @@ impl TokenError {
             TokenError::CaExists => "token-error-ca-exists",
             TokenError::CaKeyMismatch => "token-error-ca-key-mismatch",
             TokenError::CertificateNotFound(_) => "token-error-certificate-not-found",
+            TokenError::PinTries { .. } => "token-error-pin-tries",
+            TokenError::NotDelivered { .. } => "token-error-not-delivered",
+            TokenError::RevocationPending { .. } => "token-error-revocation-pending",
             TokenError::Lifecycle(_) | TokenError::Store(_) | TokenError::Io(_) => return None,
         })
     }
@@ -133,15 +152,27 @@ impl TokenError {
             TokenError::WrongPin { tries_left } => vec![("tries", tries_left.to_string())],
             TokenError::NotUsable(status) => vec![("status", status_name(*status).to_owned())],
             TokenError::PinRules(ids) => vec![("detail", ids.join(", "))],
-            TokenError::Verification(detail)
-            | TokenError::Certificate(detail)
-            | TokenError::Subject(detail) => vec![("detail", detail.clone())],
+            TokenError::Verification(detail) | TokenError::Certificate(detail) => {
+                vec![("detail", detail.clone())]
+            }
+            TokenError::Subject(err) => vec![("detail", err.to_string())],
             TokenError::Pkcs11(err) => vec![("detail", err.to_string())],
             TokenError::UnknownProfile(name) | TokenError::SoftNotAllowed(name) => {
                 vec![("profile", name.clone())]
             }
             TokenError::KeyType(name) => vec![("key", name.clone())],
             TokenError::CertificateNotFound(serial) => vec![("serial", serial.clone())],
+            TokenError::PinTries { min, found } => {
+                vec![("min", min.to_string()), ("found", found.to_string())]
+            }
+            TokenError::NotDelivered { serial, cause } => {
+                vec![("serial", serial.clone()), ("detail", cause.to_string())]
+            }
+            TokenError::RevocationPending { serial, cause, revocation } => vec![
+                ("serial", serial.clone()),
+                ("detail", cause.to_string()),
+                ("reason", revocation.to_string()),
+            ],
             _ => Vec::new(),
         }
     }
@@ -155,6 +186,7 @@ impl TokenError {
             | TokenError::WrongCaPin => "pin",
             TokenError::Store(err) => err.category(),
             TokenError::Io(_) => "io",
+            TokenError::RevocationPending { .. } => "revocation pending",
             _ => "token",
         }
     }

@@ -6,6 +6,7 @@
 //! PKCS#12 fallback makes a key in memory, and writes it straight into the encrypted file.
 
 pub mod ca;
+pub mod delivery;
 pub mod dn;
 pub mod error;
 pub mod key;
@@ -14,6 +15,7 @@ pub mod pkcs11;
 pub mod profile;
 pub mod service;
 pub mod soft;
+#[cfg(feature = "test-support")]
 pub mod softhsm;
 
 pub use error::{Result, TokenError};

@@ -133,7 +133,7 @@ impl Module {
     }
 
     /// Initialises the first uninitialised token (a new token from stock, or SoftHSM2's free
-    /// slot) with a label, an SO PIN and a user PIN.
+    /// slot) with a label, an SO PIN and a user PIN that follows the PIN rule.
     pub fn init_token(&self, label: &str, so_pin: &Pin, pin: &Pin) -> Result<TokenInfo> {
         // PKCS#11 labels are 32 bytes, blank-padded: a longer one would be cut and not found.
         if label.is_empty() || label.len() > 32 {
@@ -149,6 +149,10 @@ impl Module {
             }
         }
         let slot = free.ok_or_else(|| TokenError::NoToken(String::new()))?;
+        // The user PIN is checked before C_InitToken: a refused PIN leaves the token as it was
+        // in stock, not initialised with an SO PIN and no user PIN.
+        let info = self.ctx.get_token_info(slot)?;
+        crate::pin::check_new_pin(pin, info.min_pin_length(), info.max_pin_length())?;
         self.ctx.init_token(slot, &so_pin.auth(), label)?;
         let session = self.open(label)?;
         match session.login_so(so_pin)? {

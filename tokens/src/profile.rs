@@ -5,6 +5,7 @@ use rcgen::{ExtendedKeyUsagePurpose, KeyUsagePurpose};
 use registry::model::{CertificateClass, HolderKind, SubjectDn};
 use serde::Serialize;
 
+use crate::dn::SubjectError;
 use crate::error::{Result, TokenError};
 use crate::pkcs11::KeyKind;
 
@@ -125,15 +126,14 @@ impl Profile {
 
     /// Checks the subject name has what the profile's layout needs: an organisation's name (O)
     /// wherever an organisation is named, and a country.
-    pub fn check_subject(self, dn: &SubjectDn) -> Result<()> {
-        let bad = |why: &str| Err(TokenError::Subject(format!("{}: {why}", self.name())));
+    pub fn check_subject(self, dn: &SubjectDn) -> Result<(), SubjectError> {
         if self.holder_kind().belongs_to_organisation()
             && dn.o.as_deref().is_none_or(|o| o.trim().is_empty())
         {
-            return bad("O (the organisation) is required");
+            return Err(SubjectError::OrganisationRequired { profile: self.name() });
         }
         if dn.c.is_none() {
-            return bad("C (the country, MO or CN) is required");
+            return Err(SubjectError::CountryRequired { profile: self.name() });
         }
         Ok(())
     }

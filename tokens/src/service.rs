@@ -1,6 +1,10 @@
 //! The counter's token operations over the store: each one records the certificate and token
 //! it touched, and an audit event. These are the steps the TUI's visit wizards call, and what
 //! `kiosk token …` and `kiosk ca …` run.
+//!
+//! An issuance records its certificate on hold (suspended) before writing it anywhere, puts it
+//! in force only once the holder has it, and revokes it if that fails; [`crate::delivery`]
+//! keeps each one in progress on disk, so one that stops half-way is revoked by the next run.
 
 use base64::Engine;
 use registry::audit::{AuditAction, AuditEvent};
@@ -14,14 +18,27 @@ use time::OffsetDateTime;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::ca::{OfficeCa, Signed};
+use crate::delivery::{Deliveries, Delivery};
 use crate::error::{Result, TokenError, status_name};
 use crate::key::{TokenKey, verify_signature};
-use crate::pin::Pin;
+use crate::pin::{Pin, check_new_pin};
 use crate::pkcs11::{KeyKind, Login, TokenInfo, TokenSession};
 use crate::profile::Profile;
 
 /// The number of wrong user PINs after which the kiosk stops using a token, unless configured.
 pub const DEFAULT_PIN_TRIES: u32 = 6;
+
+/// The fewest wrong PINs the counter may allow before it locks a token. One would lock a
+/// holder out at their first typo, and each lockout sends them to the SO unlock with a new
+/// identity check; three is what PIN-protected cards commonly allow (EMV payment cards among
+/// them), so a slip and a second look still leave a try, while someone guessing a 6-digit PIN
+/// has 3 chances in a million.
+pub const MIN_PIN_TRIES: u32 = 3;
+
+/// How many times the store is asked to record the revocation of a certificate that did not
+/// reach its holder, before the revocation is left pending for the next run. Each try already
+/// waits out another process's write (the store's busy timeout).
+const REVOCATION_ATTEMPTS: u32 = 3;
 
 /// What the counter needs to issue a certificate.
 #[derive(Debug, Clone)]
@@ -81,7 +98,7 @@ impl Issued {
 pub struct Counter<'a> {
     pub store: &'a mut Store,
     pub clerk: Option<RecordId>,
-    pub pin_tries: u32,
+    pin_tries: u32,
 }
 
 impl std::fmt::Debug for Counter<'_> {
@@ -127,8 +144,17 @@ impl Who {
 }
 
 impl<'a> Counter<'a> {
-    pub fn new(store: &'a mut Store, clerk: Option<RecordId>, pin_tries: u32) -> Self {
-        Counter { store, clerk, pin_tries: pin_tries.max(1) }
+    /// A counter that locks a token after `pin_tries` wrong PINs in a row; fewer than
+    /// [`MIN_PIN_TRIES`] is refused.
+    pub fn new(store: &'a mut Store, clerk: Option<RecordId>, pin_tries: u32) -> Result<Self> {
+        if pin_tries < MIN_PIN_TRIES {
+            return Err(TokenError::PinTries { min: MIN_PIN_TRIES, found: pin_tries });
+        }
+        Ok(Counter { store, clerk, pin_tries })
+    }
+
+    pub fn pin_tries(&self) -> u32 {
+        self.pin_tries
     }
 
     /// Who acts, where and when: what every audit event of one operation carries.
@@ -229,6 +255,7 @@ impl<'a> Counter<'a> {
         session: &TokenSession,
         request: &IssueRequest,
     ) -> Result<Issued> {
+        self.finish_interrupted(ca.deliveries())?;
         let token = self.usable_token(session.info())?;
         let key = new_key(session, request.key, &request.subject.cn)?;
         self.sign_and_store(ca, session, &key, token, Draft::issue(request), AuditKind::Issued)
@@ -244,6 +271,7 @@ impl<'a> Counter<'a> {
         renewal: Renewal,
         validity_years: u8,
     ) -> Result<Issued> {
+        self.finish_interrupted(ca.deliveries())?;
         let token = self.usable_token(session.info())?;
         let current = self.current_certificate(session)?;
         let profile = current.profile()?;
@@ -282,6 +310,7 @@ impl<'a> Counter<'a> {
         subject: SubjectDn,
         validity_years: u8,
     ) -> Result<Issued> {
+        self.finish_interrupted(ca.deliveries())?;
         let token = self.usable_token(session.info())?;
         let current = self.current_certificate(session)?;
         let profile = current.profile()?;
@@ -303,6 +332,7 @@ impl<'a> Counter<'a> {
         new_session: &TokenSession,
         validity_years: u8,
     ) -> Result<Issued> {
+        self.finish_interrupted(ca.deliveries())?;
         let old_cert = self
             .store
             .certificate_by_serial(old_serial)?
@@ -359,7 +389,8 @@ impl<'a> Counter<'a> {
 
     /// Changes the user PIN; the old PIN is counted like any login.
     pub fn change_pin(&mut self, session: &TokenSession, old: &Pin, new: &Pin) -> Result<()> {
-        check_new_pin(session.info(), new)?;
+        let info = session.info();
+        check_new_pin(new, info.min_pin_length, info.max_pin_length)?;
         let token = self.login(session, old)?;
         session.set_pin(old, new)?;
         let who = self.who();
@@ -383,7 +414,8 @@ impl<'a> Counter<'a> {
             TokenStatus::Blank => Ok(()),
             _ => Err(e),
         })?;
-        check_new_pin(session.info(), new_pin)?;
+        let info = session.info();
+        check_new_pin(new_pin, info.min_pin_length, info.max_pin_length)?;
         match session.login_so(so_pin)? {
             Login::Ok => {}
             Login::WrongPin => return Err(TokenError::WrongSoPin),
@@ -435,6 +467,8 @@ impl<'a> Counter<'a> {
 
     /// A CRL of every certificate this office CA issued and revoked.
     pub fn crl(&mut self, ca: &OfficeCa) -> Result<(Vec<u8>, usize)> {
+        // A certificate whose issuance was interrupted is revoked first: no CRL leaves it out.
+        self.finish_interrupted(ca.deliveries())?;
         let now = self.store.now();
         let issuer = ca.key_id_hex();
         let revoked: Vec<(String, OffsetDateTime, RevocationReason)> = self
@@ -515,18 +549,12 @@ impl<'a> Counter<'a> {
             previous: draft.previous.as_ref().map(|c| c.id),
             der_base64: base64::engine::general_purpose::STANDARD.encode(&signed.der),
         };
-        // The CA's act is recorded before the certificate goes onto the token: whatever happens
-        // to the token next, the office knows the certificate exists and can revoke it.
-        let record = self.record_issuance(&draft, &signed, issuance, Some(&token), kind)?;
         let label = draft.subject.cn.clone();
-        let written = session
-            .write_certificate(&signed.der, &pair.id, &label)
-            .and_then(|_| self.check_on_token(ca, session, key, &signed));
-        if let Err(err) = written {
-            // It never reached its holder: it must not stay in force.
-            let _ = self.revoke(&signed.serial, RevocationReason::CessationOfOperation);
-            return Err(err);
-        }
+        let record =
+            self.deliver(ca, &draft, &signed, issuance, Some(&token), kind, |counter| {
+                session.write_certificate(&signed.der, &pair.id, &label)?;
+                counter.check_on_token(ca, session, key, &signed)
+            })?;
         tracing::info!(certificate = %record.id, profile = draft.profile.name(), "certificate issued");
         let token = Some(session.info().serial.clone());
         Ok(Issued::new(&record, &draft, key.kind(), token, signed))
@@ -563,9 +591,45 @@ impl<'a> Counter<'a> {
         Ok(())
     }
 
-    /// Writes the issued certificate, its token, the seals that follow it and the audit event
-    /// in one transaction.
-    pub(crate) fn record_issuance(
+    /// Takes a certificate the CA signed to its holder, so that it is in force only once they
+    /// have it, and revoked otherwise:
+    /// 1. its delivery is registered on disk ([`Deliveries::begin`]);
+    /// 2. the CA's act is recorded — the certificate on hold, with the audit event — so the
+    ///    office knows it exists whatever happens next;
+    /// 3. `deliver` puts it where the holder gets it (written to the token and checked there,
+    ///    or into the PKCS#12 file);
+    /// 4. it is put in force, its token marked issued and the seals moved to it, in one
+    ///    transaction;
+    ///
+    /// and if 3 or 4 fails, it is revoked. A process killed anywhere leaves no record, or a
+    /// record on hold whose delivery the next run finishes ([`Counter::finish_interrupted`]).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn deliver(
+        &mut self,
+        ca: &OfficeCa,
+        draft: &Draft,
+        signed: &Signed,
+        issuance: Issuance,
+        token: Option<&Token>,
+        kind: AuditKind,
+        deliver: impl FnOnce(&Self) -> Result<()>,
+    ) -> Result<Certificate> {
+        let delivery = ca.deliveries().begin(&signed.serial)?;
+        // Should recording fail, the delivery's file stays: the next run finds whether the
+        // record was written after all, and revokes it if it was.
+        let held = self.record_issuance(draft, signed, issuance, token, kind)?;
+        match deliver(self).and_then(|()| self.put_in_force(&held, draft, token)) {
+            Ok(record) => {
+                finish(delivery);
+                Ok(record)
+            }
+            Err(cause) => Err(self.withdraw(delivery, &held, cause)),
+        }
+    }
+
+    /// Records the signed certificate on hold (suspended, so it counts as not in force) with
+    /// the audit event of the issuance, in one transaction.
+    fn record_issuance(
         &mut self,
         draft: &Draft,
         signed: &Signed,
@@ -584,7 +648,7 @@ impl<'a> Counter<'a> {
             not_before: Some(signed.not_before),
             not_after: Some(signed.not_after),
             validity_years: draft.validity_years,
-            status: CertificateStatus::Valid,
+            status: CertificateStatus::Suspended,
             holder_person: draft.holder_person,
             holder_organisation: draft.holder_organisation,
             token: token.map(|t| t.id),
@@ -598,31 +662,8 @@ impl<'a> Counter<'a> {
                 problems,
             })
         })?;
-        let seals: Vec<Seal> = match draft.seals_from {
-            Some(old) => self
-                .store
-                .list::<Seal>()?
-                .into_iter()
-                .filter(|s| s.certificate == Some(old))
-                .collect(),
-            None => Vec::new(),
-        };
         self.store.write(self.clerk, |w| {
             w.put(&record)?;
-            if let Some(token) = token
-                && token.status != TokenStatus::Issued
-            {
-                let issued = Token {
-                    status: TokenStatus::Issued,
-                    holder_person: draft.holder_person.or(token.holder_person),
-                    holder_organisation: draft.holder_organisation.or(token.holder_organisation),
-                    ..token.clone()
-                };
-                w.edit(token, &issued)?;
-            }
-            for seal in &seals {
-                w.edit(seal, &Seal { certificate: Some(record.id), ..seal.clone() })?;
-            }
             let action = match kind {
                 AuditKind::Issued => AuditAction::CertificateIssued {
                     profile: draft.profile.name().to_owned(),
@@ -638,6 +679,109 @@ impl<'a> Counter<'a> {
             who.audit(w, action, RecordKind::Certificate, record.id)
         })?;
         Ok(record)
+    }
+
+    /// The holder has the certificate: it goes in force, its token is issued, and the seals
+    /// that follow it move over — together, and only now, so a failed issuance takes no seal
+    /// with it.
+    fn put_in_force(
+        &mut self,
+        held: &Certificate,
+        draft: &Draft,
+        token: Option<&Token>,
+    ) -> Result<Certificate> {
+        let record = Certificate { status: CertificateStatus::Valid, ..held.clone() };
+        let seals: Vec<Seal> = match draft.seals_from {
+            Some(old) => self
+                .store
+                .list::<Seal>()?
+                .into_iter()
+                .filter(|s| s.certificate == Some(old))
+                .collect(),
+            None => Vec::new(),
+        };
+        self.store.write(self.clerk, |w| {
+            w.edit(held, &record)?;
+            if let Some(token) = token
+                && token.status != TokenStatus::Issued
+            {
+                let issued = Token {
+                    status: TokenStatus::Issued,
+                    holder_person: draft.holder_person.or(token.holder_person),
+                    holder_organisation: draft.holder_organisation.or(token.holder_organisation),
+                    ..token.clone()
+                };
+                w.edit(token, &issued)?;
+            }
+            for seal in &seals {
+                w.edit(seal, &Seal { certificate: Some(record.id), ..seal.clone() })?;
+            }
+            Ok(())
+        })?;
+        Ok(record)
+    }
+
+    /// Revokes a certificate that did not reach its holder, asking the store again when it
+    /// fails. The error says what happened to the certificate as well as why the issuance
+    /// failed; if the revocation could not be recorded, the delivery's file stays for the next
+    /// run to finish, and the certificate stays on hold meanwhile.
+    fn withdraw(
+        &mut self,
+        delivery: Delivery,
+        held: &Certificate,
+        cause: TokenError,
+    ) -> TokenError {
+        let serial = delivery.serial().to_owned();
+        let mut attempt = 1;
+        loop {
+            match self.revoke(&serial, RevocationReason::CessationOfOperation) {
+                Ok(_) => {
+                    finish(delivery);
+                    tracing::warn!(certificate = %held.id, category = cause.category(), "issuance failed; its certificate was revoked");
+                    return TokenError::NotDelivered { serial, cause: Box::new(cause) };
+                }
+                Err(TokenError::Store(_)) if attempt < REVOCATION_ATTEMPTS => attempt += 1,
+                Err(revocation) => {
+                    drop(delivery);
+                    tracing::error!(certificate = %held.id, category = revocation.category(), "issuance failed and its certificate could not be revoked yet");
+                    return TokenError::RevocationPending {
+                        serial,
+                        cause: Box::new(cause),
+                        revocation: Box::new(revocation),
+                    };
+                }
+            }
+        }
+    }
+
+    /// Finishes the issuances that stopped half-way — their process was killed, or the
+    /// revocation after a failure could not be recorded — by revoking their certificates, which
+    /// never went in force. Issuances still in progress in other processes are left alone.
+    /// Returns the serials revoked now. Every issuing operation and the CRL run this first;
+    /// `kiosk token list` runs it and shows what it did or could not do.
+    pub fn finish_interrupted(&mut self, deliveries: &Deliveries) -> Result<Vec<String>> {
+        let mut revoked = Vec::new();
+        for delivery in deliveries.interrupted()? {
+            let serial = delivery.serial().to_owned();
+            let record = self.store.certificate_by_serial(&serial)?;
+            // Otherwise it was never recorded, or was put in force or revoked before its
+            // process stopped: nothing is left to do but forget the delivery.
+            if let Some(record) = record.filter(|r| r.status == CertificateStatus::Suspended) {
+                self.revoke(&serial, RevocationReason::CessationOfOperation)?;
+                tracing::warn!(certificate = %record.id, "an interrupted issuance's certificate was revoked");
+                revoked.push(serial);
+            }
+            delivery.finish()?;
+        }
+        Ok(revoked)
+    }
+}
+
+/// Forgets a delivery that is over. A file that cannot be removed is only noted: the next run
+/// finds its certificate in force or revoked and removes it then.
+fn finish(delivery: Delivery) {
+    if let Err(err) = delivery.finish() {
+        tracing::warn!(error = %err, "a finished issuance's file could not be removed");
     }
 }
 
@@ -717,16 +861,6 @@ pub(crate) enum AuditKind {
     Renewed(bool),
     Changed,
     Replaced,
-}
-
-/// The seeds' PIN rule (6 digits), within what the token itself accepts.
-fn check_new_pin(info: &TokenInfo, pin: &Pin) -> Result<()> {
-    let mut problems = registry::credentials::token_pin_problems(pin.expose());
-    let len = pin.expose().chars().count();
-    if problems.is_empty() && (len < info.min_pin_length || len > info.max_pin_length) {
-        problems.push("pin-wrong-length");
-    }
-    if problems.is_empty() { Ok(()) } else { Err(TokenError::PinRules(problems)) }
 }
 
 pub fn reason_name(reason: RevocationReason) -> &'static str {

@@ -1,6 +1,7 @@
 //! The soft-token fallback: where the profile allows it and no token is present, the key pair
 //! is made in memory and written straight into a password-protected PKCS#12 file (AES-256,
-//! HMAC-SHA-256) with the certificate and its chain. The key exists nowhere else.
+//! HMAC-SHA-256) with the certificate and its chain. The key exists nowhere else. Like a token's,
+//! the certificate goes in force only once the file is written, and is revoked if it cannot be.
 
 use std::path::Path;
 
@@ -34,6 +35,7 @@ pub fn issue_pkcs12(
     if !problems.is_empty() {
         return Err(TokenError::PinRules(problems));
     }
+    counter.finish_interrupted(ca.deliveries())?;
     if path.exists() {
         return Err(TokenError::Io(std::io::Error::new(
             std::io::ErrorKind::AlreadyExists,
@@ -81,7 +83,8 @@ pub fn issue_pkcs12(
         previous: None,
         der_base64: base64::engine::general_purpose::STANDARD.encode(&signed.der),
     };
-    let record = counter.record_issuance(&draft, &signed, issuance, None, AuditKind::Issued)?;
-    write_atomically(path, &bytes)?;
+    let record = counter.deliver(ca, &draft, &signed, issuance, None, AuditKind::Issued, |_| {
+        write_atomically(path, &bytes)
+    })?;
     Ok(Issued::new(&record, &draft, KeyKind::P256, None, signed))
 }

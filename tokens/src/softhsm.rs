@@ -1,7 +1,7 @@
-//! SoftHSM2 as a stand-in for USB tokens and the CA's HSM: for tests, benchmarks and demo
-//! offices. Each `SoftHsm` keeps its tokens in its own directory; SoftHSM2 reads the directory
-//! from the file named by `SOFTHSM2_CONF`, which must be set in the process that loads the
-//! module (before it loads it).
+//! SoftHSM2 as a stand-in for USB tokens and the CA's HSM, for tests and benchmarks (the
+//! `test-support` feature: release builds leave it out). Each `SoftHsm` keeps its tokens in its
+//! own directory; SoftHSM2 reads the directory from the file named by `SOFTHSM2_CONF`, which
+//! must be set in the process that loads the module (before it loads it).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -71,6 +71,25 @@ impl SoftHsm {
             )));
         }
         Ok(())
+    }
+
+    /// The directory SoftHSM2 keeps the token with this serial in (the directory's name, a
+    /// UUID, ends with the serial once its dashes are removed): for tests that reach into a
+    /// token's files, e.g. to hold its locks or remove it mid-operation.
+    pub fn token_dir(&self, serial: &str) -> std::io::Result<PathBuf> {
+        for entry in std::fs::read_dir(&self.tokens)? {
+            let dir = entry?.path();
+            if dir
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().replace('-', "").ends_with(serial))
+            {
+                return Ok(dir);
+            }
+        }
+        Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("no token with serial {serial}"),
+        ))
     }
 
     /// Removes a token (its files), as if it were unplugged for good.

@@ -113,7 +113,7 @@ fn issued_certificates_verify_against_the_office_ca_for_every_key_type() {
     for key in [KeyKind::P256, KeyKind::Rsa2048, KeyKind::Rsa3072] {
         let label = blank_token(&office.module);
         let session = office.module.open(&label).expect("open");
-        let mut counter = Counter::new(&mut office.store, None, 3);
+        let mut counter = Counter::new(&mut office.store, None, 3).expect("counter");
         counter.login(&session, &Pin::new(PIN)).expect("login");
         let issued = counter
             .issue(&office.ca, &session, &request(Profile::QualifiedPerson, person("陳大文"), key))
@@ -149,7 +149,7 @@ fn renewal_keeps_or_changes_the_key_and_the_serial_always_changes() {
     let mut office = office();
     let label = blank_token(&office.module);
     let session = office.module.open(&label).expect("open");
-    let mut counter = Counter::new(&mut office.store, None, 3);
+    let mut counter = Counter::new(&mut office.store, None, 3).expect("counter");
     counter.login(&session, &Pin::new(PIN)).expect("login");
     let first = counter
         .issue(
@@ -180,7 +180,7 @@ fn wrong_pins_lock_the_token_until_the_so_unlocks_it() {
     let mut office = office();
     let label = blank_token(&office.module);
     let session = office.module.open(&label).expect("open");
-    let mut counter = Counter::new(&mut office.store, None, 3);
+    let mut counter = Counter::new(&mut office.store, None, 3).expect("counter");
     for tries_left in [2, 1] {
         match counter.login(&session, &Pin::new("000000")) {
             Err(TokenError::WrongPin { tries_left: left }) => assert_eq!(left, tries_left),
@@ -197,7 +197,7 @@ fn wrong_pins_lock_the_token_until_the_so_unlocks_it() {
     ));
     counter.unlock(&session, &Pin::new(SO_PIN), &Pin::new("654321")).expect("unlock");
     let reopened = office.module.open(&label).expect("open");
-    let mut counter = Counter::new(&mut office.store, None, 3);
+    let mut counter = Counter::new(&mut office.store, None, 3).expect("counter");
     assert!(matches!(
         counter.login(&reopened, &Pin::new(PIN)),
         Err(TokenError::WrongPin { tries_left: 2 })
@@ -212,7 +212,7 @@ fn a_lost_token_is_never_unlocked_or_reissued() {
     let mut office = office();
     let label = blank_token(&office.module);
     let session = office.module.open(&label).expect("open");
-    let mut counter = Counter::new(&mut office.store, None, 3);
+    let mut counter = Counter::new(&mut office.store, None, 3).expect("counter");
     counter.login(&session, &Pin::new(PIN)).expect("login");
     counter
         .issue(
@@ -243,7 +243,7 @@ fn revoked_serials_appear_in_a_crl_openssl_accepts() {
     let mut office = office();
     let label = blank_token(&office.module);
     let session = office.module.open(&label).expect("open");
-    let mut counter = Counter::new(&mut office.store, None, 3);
+    let mut counter = Counter::new(&mut office.store, None, 3).expect("counter");
     counter.login(&session, &Pin::new(PIN)).expect("login");
     let kept = counter
         .issue(
@@ -291,7 +291,7 @@ fn a_change_of_details_moves_the_seals_and_revokes_the_old_certificate() {
     let label = blank_token(&office.module);
     let session = office.module.open(&label).expect("open");
     let org_dn = tokens::dn::parse("CN=澳門測試有限公司,O=澳門測試有限公司,C=MO").expect("dn");
-    let mut counter = Counter::new(&mut office.store, None, 3);
+    let mut counter = Counter::new(&mut office.store, None, 3).expect("counter");
     counter.login(&session, &Pin::new(PIN)).expect("login");
     let mut req = request(Profile::StandardOrganisation, org_dn, KeyKind::P256);
     req.holder_organisation = Some(ulid::Ulid::new());
@@ -324,7 +324,7 @@ fn replacement_revokes_the_old_certificate_and_issues_onto_the_new_token() {
     let new_label = blank_token(&office.module);
     let old_session = office.module.open(&old_label).expect("open");
     let new_session = office.module.open(&new_label).expect("open");
-    let mut counter = Counter::new(&mut office.store, None, 3);
+    let mut counter = Counter::new(&mut office.store, None, 3).expect("counter");
     counter.login(&old_session, &Pin::new(PIN)).expect("login");
     let old = counter
         .issue(
@@ -352,7 +352,7 @@ fn pin_change_needs_the_old_pin_and_follows_the_rules() {
     let mut office = office();
     let label = blank_token(&office.module);
     let session = office.module.open(&label).expect("open");
-    let mut counter = Counter::new(&mut office.store, None, 3);
+    let mut counter = Counter::new(&mut office.store, None, 3).expect("counter");
     assert!(matches!(
         counter.change_pin(&session, &Pin::new(PIN), &Pin::new("12ab")),
         Err(TokenError::PinRules(_))
@@ -363,7 +363,7 @@ fn pin_change_needs_the_old_pin_and_follows_the_rules() {
     ));
     counter.change_pin(&session, &Pin::new(PIN), &Pin::new("222222")).expect("change");
     let again = office.module.open(&label).expect("open");
-    let mut counter = Counter::new(&mut office.store, None, 3);
+    let mut counter = Counter::new(&mut office.store, None, 3).expect("counter");
     counter.login(&again, &Pin::new("222222")).expect("new PIN works");
 }
 
@@ -371,7 +371,7 @@ fn pin_change_needs_the_old_pin_and_follows_the_rules() {
 fn a_soft_token_is_a_pkcs12_file_openssl_opens_with_its_password() {
     let mut office = office();
     let path = office.dir.path().join("holder.p12");
-    let mut counter = Counter::new(&mut office.store, None, 3);
+    let mut counter = Counter::new(&mut office.store, None, 3).expect("counter");
     let qualified = request(Profile::QualifiedPerson, person("Soft"), KeyKind::P256);
     assert!(matches!(
         tokens::soft::issue_pkcs12(
@@ -412,4 +412,110 @@ fn a_soft_token_is_a_pkcs12_file_openssl_opens_with_its_password() {
     let record = office.store.certificate_by_serial(&issued.serial).expect("get").expect("record");
     assert_eq!(record.issuance.expect("issuance").medium, KeyMedium::Pkcs12);
     assert_eq!(record.token, None);
+}
+
+#[test]
+fn a_token_is_initialised_only_with_a_pin_the_rule_accepts() {
+    let module = module();
+    let name = label("stock");
+    let stock = |module: &Module| module.tokens().expect("tokens").iter().any(|t| t.label == name);
+    for bad in ["abcd", "12345", "1234567", "12345a"] {
+        assert!(
+            matches!(
+                module.init_token(&name, &Pin::new(SO_PIN), &Pin::new(bad)),
+                Err(TokenError::PinRules(_))
+            ),
+            "{bad}"
+        );
+        assert!(!stock(&module), "{bad}: the refused PIN left the token in stock");
+    }
+    module.init_token(&name, &Pin::new(SO_PIN), &Pin::new(PIN)).expect("a 6-digit PIN");
+    assert!(stock(&module));
+}
+
+/// Makes the store in `dir` refuse to record revocations, as a full disk or a locked file would.
+fn refuse_revocations(dir: &Path, refuse: bool) {
+    let conn = rusqlite::Connection::open(dir.join("kiosk.db")).expect("store");
+    conn.busy_timeout(std::time::Duration::from_secs(5)).expect("busy timeout");
+    conn.execute_batch(if refuse {
+        "CREATE TRIGGER refuse_revocations BEFORE UPDATE OF status ON certificate_index
+         WHEN NEW.status = 'revoked' BEGIN SELECT RAISE(ABORT, 'the disk is full'); END;"
+    } else {
+        "DROP TRIGGER refuse_revocations;"
+    })
+    .expect("trigger");
+}
+
+/// Issues a soft-token certificate into a PKCS#12 file in a folder of `dir` that does not
+/// exist: the CA signs and the counter records, then the file cannot be written.
+fn issue_into_a_missing_folder(counter: &mut Counter<'_>, ca: &OfficeCa, dir: &Path) -> TokenError {
+    let path = dir.join("no-such-folder").join("holder.p12");
+    let request = request(Profile::StandardPerson, person("Never Delivered"), KeyKind::P256);
+    tokens::soft::issue_pkcs12(counter, ca, &request, &Pin::new("Secret123"), &path)
+        .expect_err("the file cannot be written")
+}
+
+#[test]
+fn a_certificate_that_cannot_be_delivered_is_revoked_and_never_in_force() {
+    let mut office = office();
+    let mut counter = Counter::new(&mut office.store, None, 3).expect("counter");
+    let err = issue_into_a_missing_folder(&mut counter, &office.ca, office.dir.path());
+    let TokenError::NotDelivered { serial, cause } = err else { panic!("{err:?}") };
+    assert!(matches!(*cause, TokenError::Io(_)), "{cause:?}");
+    let record = counter.store.certificate_by_serial(&serial).expect("get").expect("recorded");
+    assert_eq!(record.status, CertificateStatus::Revoked);
+    assert_eq!(
+        record.revocation.expect("revocation").reason,
+        RevocationReason::CessationOfOperation
+    );
+    let (_, listed) = counter.crl(&office.ca).expect("crl");
+    assert_eq!(listed, 1);
+    assert!(office.ca.deliveries().pending().expect("pending").is_empty(), "nothing left to do");
+}
+
+#[test]
+fn a_revocation_the_store_refuses_stays_pending_and_the_next_run_completes_it() {
+    let mut office = office();
+    refuse_revocations(office.dir.path(), true);
+    let mut counter = Counter::new(&mut office.store, None, 3).expect("counter");
+    let err = issue_into_a_missing_folder(&mut counter, &office.ca, office.dir.path());
+    // The error says both: why the issuance failed, and that its certificate is not revoked.
+    let TokenError::RevocationPending { serial, cause, revocation } = err else {
+        panic!("{err:?}")
+    };
+    assert!(matches!(*cause, TokenError::Io(_)), "{cause:?}");
+    assert!(revocation.to_string().contains("the disk is full"), "{revocation}");
+    // Not in force meanwhile: on hold, and shown as pending.
+    let record = counter.store.certificate_by_serial(&serial).expect("get").expect("recorded");
+    assert_eq!(record.status, CertificateStatus::Suspended);
+    assert_eq!(office.ca.deliveries().pending().expect("pending"), std::slice::from_ref(&serial));
+    // No CRL is made that leaves it out.
+    assert!(counter.crl(&office.ca).is_err());
+    assert_eq!(
+        office.ca.deliveries().pending().expect("still pending"),
+        std::slice::from_ref(&serial)
+    );
+
+    refuse_revocations(office.dir.path(), false);
+    let revoked = counter.finish_interrupted(office.ca.deliveries()).expect("finish");
+    assert_eq!(revoked, std::slice::from_ref(&serial));
+    let record = counter.store.certificate_by_serial(&serial).expect("get").expect("recorded");
+    assert_eq!(record.status, CertificateStatus::Revoked);
+    assert!(office.ca.deliveries().pending().expect("pending").is_empty());
+    assert!(counter.finish_interrupted(office.ca.deliveries()).expect("again").is_empty());
+    let (_, listed) = counter.crl(&office.ca).expect("crl");
+    assert_eq!(listed, 1);
+}
+
+#[test]
+fn pin_tries_below_the_minimum_are_refused() {
+    let mut store = Store::open_in_memory(StoreOptions::default()).expect("store");
+    for tries in 0..tokens::service::MIN_PIN_TRIES {
+        match Counter::new(&mut store, None, tries) {
+            Err(TokenError::PinTries { min: 3, found }) => assert_eq!(found, tries),
+            other => panic!("{tries}: {other:?}"),
+        }
+    }
+    let counter = Counter::new(&mut store, None, tokens::service::MIN_PIN_TRIES).expect("3");
+    assert_eq!(counter.pin_tries(), 3);
 }

@@ -62,3 +62,26 @@ token-revoked = Certificate { $serial } is revoked ({ $reason }).
 token-reported = Token { $serial } is now recorded as { $status }.
 token-initialised = Token "{ $label }" is ready (serial { $serial }).
 token-pkcs12-written = The certificate and its key were written to { $file }, protected by the password. Give the file to its holder.
+token-error-pin-tries = pin_tries is { $found }, but a token must allow at least { $min } wrong PINs before it locks, or one typo would lock its holder out. Set pin_tries to { $min } or more in kiosk.toml (or KIOSK_PIN_TRIES).
+token-error-not-delivered = Certificate { $serial } could not be delivered to its holder ({ $detail }). It was revoked and is not in force; issue again.
+token-error-revocation-pending = The issuance failed ({ $detail }), and certificate { $serial } is not yet revoked: the store could not record the revocation ({ $reason }). The certificate is on hold, not in force, and is revoked the next time a token command can write to the store. Check the disk and the data directory, then run "kiosk token list".
+token-interrupted-revoked = Certificate { $serial } never reached its holder (its issuance was interrupted) and is now revoked.
+token-interrupted-pending = Certificate { $serial } never reached its holder and is not yet revoked: { $detail }
+
+## Subject names: what a CA may sign (RFC 5280's bounds, no control or invisible characters).
+
+subject-error-syntax = "{ $part }" is not of the form ATTRIBUTE=value (for example CN=Chan Tai Man).
+subject-error-unknown-attribute = The attribute { $name } is not used in subject names. Use CN, OU, O, L, ST, C or serialNumber.
+subject-error-twice = { $attribute } appears twice. A subject name holds each attribute once.
+subject-error-empty = { $attribute } is empty.
+subject-error-cn-required = CN, the holder's name, is required.
+subject-error-too-long = { $attribute } has { $length } characters, but a certificate allows at most { $max } (RFC 5280). Shorten it, or use the short form the registry holds.
+subject-error-control = { $attribute } holds the control character { $character } (character { $position }). Line breaks, tabs and other control characters cannot be part of a name in a certificate: type it again.
+subject-error-invisible = { $attribute } holds the invisible character { $character } (character { $position }). Zero-width and text-direction characters make a name display as something it is not, so a certificate cannot hold them: type it again.
+subject-error-bad-escape = "{ $escape }" in { $attribute } is not a valid escape. After a backslash write two hexadecimal digits, or one of , + " \ < > ; = # / or a space.
+subject-error-not-utf8 = The hexadecimal escapes in { $attribute } do not spell UTF-8 text.
+subject-error-country = C must be two capital letters (MO, CN), not "{ $value }".
+subject-error-not-printable = { $attribute } may hold only the letters A–Z and a–z, digits, spaces and ' ( ) + , - . / : = ?, not { $character } (character { $position }).
+subject-error-organisation-required = A { $profile } certificate needs O, the organisation's name.
+subject-error-country-required = A { $profile } certificate needs C, the country (MO or CN).
+subject-error-unreadable = An attribute of the certificate's subject cannot be read ({ $detail }).

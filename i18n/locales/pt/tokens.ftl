@@ -56,3 +56,26 @@ token-revoked = O certificado { $serial } foi revogado ({ $reason }).
 token-reported = O token USB { $serial } está agora registado como «{ $status }».
 token-initialised = O token USB «{ $label }» está pronto (n.º de série { $serial }).
 token-pkcs12-written = O certificado e a sua chave foram escritos em { $file }, protegidos pela palavra-passe. Entregue o ficheiro ao titular.
+token-error-pin-tries = pin_tries é { $found }, mas um token USB tem de admitir pelo menos { $min } PIN errados antes de bloquear, senão um só engano bloquearia o titular. Defina pin_tries como { $min } ou mais em kiosk.toml (ou KIOSK_PIN_TRIES).
+token-error-not-delivered = O certificado digital { $serial } não chegou ao titular ({ $detail }). Foi revogado e não está em vigor; emita-o de novo.
+token-error-revocation-pending = A emissão falhou ({ $detail }) e o certificado digital { $serial } ainda não foi revogado: a base de dados não registou a revogação ({ $reason }). O certificado fica suspenso, sem vigor, e é revogado da próxima vez que um comando de token USB consiga escrever na base de dados. Verifique o disco e a pasta de dados e depois execute «kiosk token list».
+token-interrupted-revoked = O certificado digital { $serial } nunca chegou ao titular (a emissão foi interrompida) e foi agora revogado.
+token-interrupted-pending = O certificado digital { $serial } nunca chegou ao titular e ainda não foi revogado: { $detail }
+
+## Nomes de titular: o que uma AC pode assinar (limites da RFC 5280, sem caracteres de controlo nem invisíveis).
+
+subject-error-syntax = «{ $part }» não tem a forma ATRIBUTO=valor (por exemplo CN=Chan Tai Man).
+subject-error-unknown-attribute = O atributo { $name } não se usa em nomes de titular. Use CN, OU, O, L, ST, C ou serialNumber.
+subject-error-twice = { $attribute } aparece duas vezes. Um nome de titular tem cada atributo uma só vez.
+subject-error-empty = { $attribute } está vazio.
+subject-error-cn-required = É obrigatório o CN, o nome do titular.
+subject-error-too-long = { $attribute } tem { $length } caracteres, mas um certificado digital admite no máximo { $max } (RFC 5280). Abrevie-o ou use a forma abreviada que consta do registo.
+subject-error-control = { $attribute } contém o carácter de controlo { $character } (carácter { $position }). Quebras de linha, tabulações e outros caracteres de controlo não podem fazer parte de um nome num certificado digital: escreva-o de novo.
+subject-error-invisible = { $attribute } contém o carácter invisível { $character } (carácter { $position }). Os caracteres de largura zero e de direcção do texto fazem um nome aparecer como outro, pelo que um certificado digital não os pode conter: escreva-o de novo.
+subject-error-bad-escape = «{ $escape }» em { $attribute } não é uma sequência de escape válida. Depois de uma barra invertida escreva dois algarismos hexadecimais, ou um dos caracteres , + " \ < > ; = # / ou um espaço.
+subject-error-not-utf8 = As sequências de escape hexadecimais em { $attribute } não formam texto UTF-8.
+subject-error-country = C tem de ser duas letras maiúsculas (MO, CN), não «{ $value }».
+subject-error-not-printable = { $attribute } só pode conter as letras A–Z e a–z, algarismos, espaços e ' ( ) + , - . / : = ?, não { $character } (carácter { $position }).
+subject-error-organisation-required = Um certificado digital { $profile } exige O, o nome da entidade.
+subject-error-country-required = Um certificado digital { $profile } exige C, o país (MO ou CN).
+subject-error-unreadable = Não foi possível ler um atributo do nome do titular do certificado digital ({ $detail }).

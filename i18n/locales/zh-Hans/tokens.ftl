@@ -56,3 +56,26 @@ token-revoked = 证书 { $serial } 已注销（{ $reason }）。
 token-reported = USB Key { $serial } 现已记录为“{ $status }”。
 token-initialised = USB Key“{ $label }”已就绪（序列号 { $serial }）。
 token-pkcs12-written = 证书及其私钥已写入 { $file }，并受密码保护。请将该文件交给持有人。
+token-error-pin-tries = pin_tries 设置为 { $found }，但 USB Key 必须允许至少 { $min } 次错误 PIN 码后才锁定，否则持有人输错一次就会被锁定。请在 kiosk.toml（或 KIOSK_PIN_TRIES）中将 pin_tries 设为 { $min } 或以上。
+token-error-not-delivered = 数字证书 { $serial } 未能交到持有人手中（{ $detail }），已将其注销，不会生效；请重新签发。
+token-error-revocation-pending = 签发失败（{ $detail }），且数字证书 { $serial } 尚未注销：数据库未能记录注销（{ $reason }）。该数字证书处于暂停状态，并未生效，下次运行 USB Key 命令且能写入数据库时即会注销。请检查磁盘和数据目录，然后运行“kiosk token list”。
+token-interrupted-revoked = 数字证书 { $serial } 从未交到持有人手中（签发中途被中断），现已注销。
+token-interrupted-pending = 数字证书 { $serial } 从未交到持有人手中，尚未注销：{ $detail }
+
+## 证书主题名称：数字证书可签发的名称（RFC 5280 的长度上限，不含控制字符或不可见字符）。
+
+subject-error-syntax = “{ $part }”不是“属性=值”的格式（例如 CN=Chan Tai Man）。
+subject-error-unknown-attribute = 证书主题名称不使用属性 { $name }。请使用 CN、OU、O、L、ST、C 或 serialNumber。
+subject-error-twice = { $attribute } 出现了两次；证书主题名称中每个属性只能出现一次。
+subject-error-empty = { $attribute } 为空。
+subject-error-cn-required = 必须填写 CN（持有人名称）。
+subject-error-too-long = { $attribute } 有 { $length } 个字符，但数字证书最多只允许 { $max } 个（RFC 5280）。请缩短，或使用登记信息中的简称。
+subject-error-control = { $attribute } 的第 { $position } 个字符是控制字符 { $character }。换行符、制表符等控制字符不能用于数字证书中的名称，请重新输入。
+subject-error-invisible = { $attribute } 的第 { $position } 个字符是不可见字符 { $character }。零宽字符和文字方向控制字符会使名称显示成另一个样子，因此数字证书不能包含，请重新输入。
+subject-error-bad-escape = { $attribute } 中的“{ $escape }”不是有效的转义序列。反斜杠之后须为两个十六进制数字，或 , + " \ < > ; = # / 之一，或空格。
+subject-error-not-utf8 = { $attribute } 中的十六进制转义序列不是有效的 UTF-8 文本。
+subject-error-country = C 必须是两个大写字母（MO、CN），而不是“{ $value }”。
+subject-error-not-printable = { $attribute } 只能包含英文字母 A–Z 和 a–z、数字、空格及 ' ( ) + , - . / : = ?，不能包含第 { $position } 个字符 { $character }。
+subject-error-organisation-required = { $profile } 数字证书必须填写 O（单位名称）。
+subject-error-country-required = { $profile } 数字证书必须填写 C（国家或地区：MO 或 CN）。
+subject-error-unreadable = 无法读取数字证书主题名称中的一个属性（{ $detail }）。

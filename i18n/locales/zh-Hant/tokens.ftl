@@ -56,3 +56,26 @@ token-revoked = 證書 { $serial } 已撤銷（{ $reason }）。
 token-reported = 數字證書盤 { $serial } 現已記錄為「{ $status }」。
 token-initialised = 數字證書盤「{ $label }」已就緒（序號 { $serial }）。
 token-pkcs12-written = 證書及其私鑰已寫入 { $file }，並以密碼保護。請將檔案交給持有人。
+token-error-pin-tries = pin_tries 設定為 { $found }，但數字證書盤必須容許至少 { $min } 次錯誤 PIN 碼才鎖定，否則持有人輸錯一次便會被鎖定。請在 kiosk.toml（或 KIOSK_PIN_TRIES）將 pin_tries 設為 { $min } 或以上。
+token-error-not-delivered = 電子證書 { $serial } 未能交到持有人手上（{ $detail }），已將其撤銷，不會生效；請重新簽發。
+token-error-revocation-pending = 簽發失敗（{ $detail }），而電子證書 { $serial } 尚未撤銷：資料庫未能記錄撤銷（{ $reason }）。該電子證書處於暫停狀態，並未生效，下次執行數字證書盤指令而能寫入資料庫時即會撤銷。請檢查磁碟及資料目錄，然後執行「kiosk token list」。
+token-interrupted-revoked = 電子證書 { $serial } 從未交到持有人手上（簽發中途被中斷），現已撤銷。
+token-interrupted-pending = 電子證書 { $serial } 從未交到持有人手上，尚未撤銷：{ $detail }
+
+## 證書主體名稱：電子證書可簽發的名稱（RFC 5280 的長度上限，不含控制字元或不可見字元）。
+
+subject-error-syntax = 「{ $part }」不是「屬性=值」的格式（例如 CN=Chan Tai Man）。
+subject-error-unknown-attribute = 證書主體名稱不使用屬性 { $name }。請使用 CN、OU、O、L、ST、C 或 serialNumber。
+subject-error-twice = { $attribute } 出現了兩次；證書主體名稱中每個屬性只可出現一次。
+subject-error-empty = { $attribute } 是空白的。
+subject-error-cn-required = 必須填寫 CN（持有人名稱）。
+subject-error-too-long = { $attribute } 有 { $length } 個字元，但電子證書最多只容許 { $max } 個（RFC 5280）。請縮短，或使用登記資料中的簡稱。
+subject-error-control = { $attribute } 的第 { $position } 個字元是控制字元 { $character }。換行、定位字元等控制字元不可用於電子證書中的名稱，請重新輸入。
+subject-error-invisible = { $attribute } 的第 { $position } 個字元是不可見字元 { $character }。零寬度字元及文字方向控制字元會令名稱顯示成另一個樣子，因此電子證書不可包含，請重新輸入。
+subject-error-bad-escape = { $attribute } 中的「{ $escape }」不是有效的跳脫序列。反斜線之後須為兩個十六進位數字，或 , + " \ < > ; = # / 其中之一，或空格。
+subject-error-not-utf8 = { $attribute } 中的十六進位跳脫序列並非有效的 UTF-8 文字。
+subject-error-country = C 必須為兩個大寫字母（MO、CN），而不是「{ $value }」。
+subject-error-not-printable = { $attribute } 只可包含英文字母 A–Z 及 a–z、數字、空格及 ' ( ) + , - . / : = ?，不可包含第 { $position } 個字元 { $character }。
+subject-error-organisation-required = { $profile } 電子證書須填寫 O（機構名稱）。
+subject-error-country-required = { $profile } 電子證書須填寫 C（國家或地區：MO 或 CN）。
+subject-error-unreadable = 無法讀取電子證書主體名稱中的一個屬性（{ $detail }）。
