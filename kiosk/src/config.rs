@@ -91,9 +91,6 @@ impl Default for Config {
     }
 }
 
-// Replaced by tokens::service::MIN_PIN_TRIES when the token fixes land.
-const MIN_PIN_TRIES_PENDING_MERGE: u32 = 3;
-
 /// Why the configuration cannot be used. Each names the setting to fix the way the operator set
 /// it: `KIOSK_UTC_OFFSET` for the environment, `/…/kiosk.toml: utc_offset` for the file.
 #[derive(Debug, thiserror::Error)]
@@ -170,7 +167,7 @@ impl ConfigError {
             ConfigError::Value { setting, value, rule } => {
                 let mut args = vec![("setting", setting.clone()), ("value", value.clone())];
                 if *rule == Rule::PinTries {
-                    args.push(("min", MIN_PIN_TRIES_PENDING_MERGE.to_string()));
+                    args.push(("min", tokens::service::MIN_PIN_TRIES.to_string()));
                 }
                 args
             }
@@ -233,7 +230,7 @@ impl Config {
         if tracing_subscriber::EnvFilter::try_new(&config.log).is_err() {
             return Err(refuse("log", &config.log, Rule::LogFilter));
         }
-        if config.pin_tries < MIN_PIN_TRIES_PENDING_MERGE {
+        if config.pin_tries < tokens::service::MIN_PIN_TRIES {
             return Err(refuse("pin_tries", &config.pin_tries.to_string(), Rule::PinTries));
         }
         if let Some(printer) = &config.printer

@@ -1,7 +1,7 @@
 //! `kiosk token …` and `kiosk ca …`: the token and CA operations for scripts and operators,
 //! over the same library calls the visit wizards make.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -14,11 +14,8 @@ use tokens::{Module, Pin, Profile, TokenError};
 use x509_parser::prelude::FromDer;
 
 use crate::cli::{CaCommand, TokenAt, TokenCommand};
+use crate::output::{self, errln, outln};
 use crate::{Context, KioskError};
-
-fn json_line(value: &impl Serialize) -> Result<String, KioskError> {
-    serde_json::to_string(value).map_err(|e| KioskError::Message(e.to_string()))
-}
 
 /// The CA token's PIN: `KIOSK_CA_PIN`, else asked for on the terminal without echo.
 fn ca_pin(ctx: &Context) -> Result<Pin, KioskError> {
@@ -72,13 +69,13 @@ pub fn run_token(ctx: &Context, command: TokenCommand) -> Result<ExitCode, Kiosk
         TokenCommand::Init { at, so_pin, pin } => {
             let (so_pin, pin) = (Pin::from(so_pin), Pin::from(pin));
             let info = Module::load(&at.module)?.init_token(&at.token_label, &so_pin, &pin)?;
-            println!(
+            outln!(
                 "{}",
                 ctx.t_with(
                     "token-initialised",
                     &[("label", info.label.into()), ("serial", info.serial.into())]
                 )
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         TokenCommand::Issue {
@@ -110,11 +107,11 @@ pub fn run_token(ctx: &Context, command: TokenCommand) -> Result<ExitCode, Kiosk
                     let password = Pin::from(password.unwrap_or_default());
                     let issued =
                         tokens::soft::issue_pkcs12(&mut counter, &ca, &request, &password, &file)?;
-                    eprintln!(
+                    errln!(
                         "{}",
                         ctx.t_with(
                             "token-pkcs12-written",
-                            &[("file", file.display().to_string().into())]
+                            &[("file", file.to_string_lossy().into_owned().into())]
                         )
                     );
                     issued
@@ -127,7 +124,7 @@ pub fn run_token(ctx: &Context, command: TokenCommand) -> Result<ExitCode, Kiosk
                 // clap requires module, label and PIN unless --pkcs12 is given.
                 _ => return Ok(ExitCode::from(2)),
             };
-            println!("{}", json_line(&issued)?);
+            output::json_line(&issued)?;
             Ok(ExitCode::SUCCESS)
         }
         TokenCommand::Renew { at, pin, same_key, new_key: _, validity_years } => {
@@ -138,7 +135,7 @@ pub fn run_token(ctx: &Context, command: TokenCommand) -> Result<ExitCode, Kiosk
             counter.login(&session, &Pin::from(pin))?;
             let renewal = if same_key { Renewal::SameKey } else { Renewal::NewKey };
             let issued = counter.renew(&ca, &session, renewal, validity_years)?;
-            println!("{}", json_line(&issued)?);
+            output::json_line(&issued)?;
             Ok(ExitCode::SUCCESS)
         }
         TokenCommand::Unlock { at, so_pin, new_pin } => {
@@ -146,7 +143,7 @@ pub fn run_token(ctx: &Context, command: TokenCommand) -> Result<ExitCode, Kiosk
             let mut store = ctx.open_store()?;
             let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries)?;
             counter.unlock(&session, &Pin::from(so_pin), &Pin::from(new_pin))?;
-            println!("{}", ctx.t("token-unlocked"));
+            outln!("{}", ctx.t("token-unlocked"))?;
             Ok(ExitCode::SUCCESS)
         }
         TokenCommand::ChangePin { at, pin, new_pin } => {
@@ -154,7 +151,7 @@ pub fn run_token(ctx: &Context, command: TokenCommand) -> Result<ExitCode, Kiosk
             let mut store = ctx.open_store()?;
             let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries)?;
             counter.change_pin(&session, &Pin::from(pin), &Pin::from(new_pin))?;
-            println!("{}", ctx.t("token-pin-changed"));
+            outln!("{}", ctx.t("token-pin-changed"))?;
             Ok(ExitCode::SUCCESS)
         }
         TokenCommand::Revoke { serial, reason } => {
@@ -163,13 +160,13 @@ pub fn run_token(ctx: &Context, command: TokenCommand) -> Result<ExitCode, Kiosk
             let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries)?;
             let revoked = counter.revoke(&serial, reason)?;
             let serial = revoked.serial.unwrap_or(serial);
-            println!(
+            outln!(
                 "{}",
                 ctx.t_with(
                     "token-revoked",
                     &[("serial", serial.into()), ("reason", reason_text(ctx, reason).into())]
                 )
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         TokenCommand::Report { serial, status } => {
@@ -177,13 +174,13 @@ pub fn run_token(ctx: &Context, command: TokenCommand) -> Result<ExitCode, Kiosk
             let mut store = ctx.open_store()?;
             let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries)?;
             let token = counter.report_serial(&serial, status)?;
-            println!(
+            outln!(
                 "{}",
                 ctx.t_with(
                     "token-reported",
                     &[("serial", token.serial.into()), ("status", status_text(ctx, status).into())]
                 )
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -194,9 +191,8 @@ fn list(ctx: &Context, module: &Path, json: bool) -> Result<ExitCode, KioskError
     let found = module.tokens()?;
     let mut store = ctx.open_store()?;
     finish_interrupted(ctx, &mut store)?;
-    let mut out = std::io::stdout().lock();
     if found.is_empty() && !json {
-        eprintln!("{}", ctx.t("token-list-none"));
+        errln!("{}", ctx.t("token-list-none"));
     }
     let mut listed = Vec::new();
     for info in &found {
@@ -213,12 +209,11 @@ fn list(ctx: &Context, module: &Path, json: bool) -> Result<ExitCode, KioskError
         });
     }
     if json {
-        writeln!(out, "{}", json_line(&listed)?)?;
+        output::json_line(&listed)?;
         return Ok(ExitCode::SUCCESS);
     }
     if !listed.is_empty() {
-        writeln!(
-            out,
+        outln!(
             "{:<24}  {:<18}  {:<28}  {}",
             ctx.t("token-list-label"),
             ctx.t("token-list-serial"),
@@ -236,11 +231,7 @@ fn list(ctx: &Context, module: &Path, json: bool) -> Result<ExitCode, KioskError
             status = format!("{status}, {}", ctx.t("token-status-locked"));
         }
         let model = format!("{} {}", token.info.manufacturer, token.info.model);
-        writeln!(
-            out,
-            "{:<24}  {:<18}  {:<28}  {status}",
-            token.info.label, token.info.serial, model
-        )?;
+        outln!("{:<24}  {:<18}  {:<28}  {status}", token.info.label, token.info.serial, model)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -253,16 +244,13 @@ fn finish_interrupted(ctx: &Context, store: &mut store::Store) -> Result<(), Kio
     match counter.finish_interrupted(&deliveries) {
         Ok(revoked) => {
             for serial in revoked {
-                eprintln!(
-                    "{}",
-                    ctx.t_with("token-interrupted-revoked", &[("serial", serial.into())])
-                );
+                errln!("{}", ctx.t_with("token-interrupted-revoked", &[("serial", serial.into())]));
             }
         }
         Err(err) => {
             let detail = KioskError::from(err).localised(ctx);
             for serial in deliveries.pending()? {
-                eprintln!(
+                errln!(
                     "{}",
                     ctx.t_with(
                         "token-interrupted-pending",
@@ -292,16 +280,16 @@ pub fn run_ca(ctx: &Context, command: CaCommand) -> Result<ExitCode, KioskError>
                 ca::init(&ctx.data_dir, &module, &at.token_label, &pin, &office, store.now())?;
             ca::write_file(&out_cert, ca::pem_chain(&made.chain).as_bytes())?;
             audit_ca(ctx, registry::audit::AuditAction::CaInitialised)?;
-            println!(
+            outln!(
                 "{}",
                 ctx.t_with(
                     "ca-init-done",
                     &[
                         ("subject", subject_of(&made.chain[0]).into()),
-                        ("file", out_cert.display().to_string().into())
+                        ("file", out_cert.to_string_lossy().into_owned().into())
                     ]
                 )
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         CaCommand::Request { at, subject, out } => {
@@ -310,26 +298,34 @@ pub fn run_ca(ctx: &Context, command: CaCommand) -> Result<ExitCode, KioskError>
             let module = Module::load(&at.module)?;
             let csr = ca::request(&module, &at.token_label, &pin, &subject)?;
             ca::write_file(&out, csr.as_bytes())?;
-            println!(
+            outln!(
                 "{}",
-                ctx.t_with("ca-request-done", &[("file", out.display().to_string().into())])
-            );
+                ctx.t_with(
+                    "ca-request-done",
+                    &[("file", out.to_string_lossy().into_owned().into())]
+                )
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         CaCommand::Import { at, chain } => {
             let pin = ca_pin(ctx)?;
-            let text = std::fs::read(&chain)?;
+            // The file the operator named: capped, and only if it is a file (not a FIFO).
+            let text = card_readers::input::read_file(
+                &chain,
+                card_readers::input::MAX_CERTIFICATE_FILE_BYTES,
+            )
+            .map_err(|e| KioskError::Refused(ctx.t_pairs(e.message_id(), e.message_args())))?;
             let module = Module::load(&at.module)?;
             ca::import(&ctx.data_dir, &module, &at.token_label, &pin, &text)?;
             audit_ca(ctx, registry::audit::AuditAction::CaImported)?;
             let first = ca::read_pem_chain(&text)?;
-            println!(
+            outln!(
                 "{}",
                 ctx.t_with(
                     "ca-import-done",
                     &[("subject", subject_of(&first[0]).into()), ("label", at.token_label.into())]
                 )
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         CaCommand::Crl { out } => {
@@ -338,13 +334,13 @@ pub fn run_ca(ctx: &Context, command: CaCommand) -> Result<ExitCode, KioskError>
             let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries)?;
             let (der, count) = counter.crl(&ca)?;
             ca::write_file(&out, &der)?;
-            println!(
+            outln!(
                 "{}",
                 ctx.t_with(
                     "ca-crl-done",
-                    &[("file", out.display().to_string().into()), ("count", count.into())]
+                    &[("file", out.to_string_lossy().into_owned().into()), ("count", count.into())]
                 )
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -61,20 +61,16 @@ pub fn fold_width_char(c: char) -> char {
 pub fn is_hidden_or_control(c: char) -> bool {
     matches!(c,
         '\u{0}'..='\u{8}' | '\u{B}'..='\u{1F}' | '\u{7F}'..='\u{9F}'
+        | '\u{AD}'                       // soft hyphen
         | '\u{61C}'                      // Arabic letter mark
+        | '\u{180E}'                     // Mongolian vowel separator
         | '\u{200B}'..='\u{200F}'        // zero-width space, ZWNJ, ZWJ, LRM, RLM
         | '\u{2028}' | '\u{2029}'        // line and paragraph separators
         | '\u{202A}'..='\u{202E}'        // embeddings and overrides
         | '\u{2060}'..='\u{2064}'        // word joiner, invisible operators
-        | '\u{2066}'..='\u{2069}'        // isolates
+        | '\u{2066}'..='\u{206F}'        // isolates, deprecated format controls
         | '\u{FEFF}'                     // zero-width no-break space (BOM)
         | '\u{FFF9}'..='\u{FFFB}') // interlinear annotations
-}
-
-/// Same as [`is_hidden_or_control`], and tab and line feed as well: for text that must stay on
-/// one line (a certificate subject, a table cell).
-pub fn is_control_or_hidden_inline(c: char) -> bool {
-    c == '\t' || c == '\n' || is_hidden_or_control(c)
 }
 
 /// `text` with every hidden or control character written as a visible `\u{…}` escape, so a

@@ -274,19 +274,13 @@ enum Forbidden {
 /// order mark, the other format characters that draw nothing — let two names that differ
 /// look the same, or one name display as another (U+202E shows "Chan" as "nahC").
 fn forbidden(ch: char) -> Option<Forbidden> {
-    match ch {
-        _ if ch.is_control() => Some(Forbidden::Control),
-        '\u{2028}' | '\u{2029}' => Some(Forbidden::Control),
-        '\u{00AD}'
-        | '\u{061C}'
-        | '\u{180E}'
-        | '\u{200B}'..='\u{200F}'
-        | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{206F}'
-        | '\u{FEFF}'
-        | '\u{FFF9}'..='\u{FFFB}' => Some(Forbidden::Invisible),
-        _ => None,
+    if ch.is_control() || matches!(ch, '\u{2028}' | '\u{2029}') {
+        Some(Forbidden::Control)
+    } else if registry::text::is_hidden_or_control(ch) {
+        // The same characters the kiosk escapes when it shows text.
+        Some(Forbidden::Invisible)
+    } else {
+        None
     }
 }
 
