@@ -126,6 +126,8 @@ fn side(
             i18n::text_with(lang, message_id, &args)
         }
     };
+    // The message can quote a file name, which can hold anything: escaped as it is drawn.
+    let message = registry::text::escape_for_display(&message).into_owned();
     frame.render_widget(Paragraph::new(message).wrap(Wrap { trim: true }), inner);
 }
 

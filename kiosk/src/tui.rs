@@ -62,7 +62,9 @@ pub fn view(home: &Home, frame: &mut Frame<'_>) {
             format!(" {} ", t("app-title")),
             Style::new().add_modifier(Modifier::BOLD).reversed(),
         ),
-        Span::raw(format!(" {} ", home.office)),
+        // Text from outside (the configuration, later records) is escaped as it is drawn: a
+        // control character would move the real terminal's cursor, U+202E turn text around.
+        Span::raw(format!(" {} ", registry::text::escape_for_display(&home.office))),
     ]);
     frame.render_widget(Paragraph::new(title_line), title);
 
@@ -100,9 +102,7 @@ fn load_home(ctx: &Context) -> Result<Home, KioskError> {
     let appointments = store.appointments_between(midnight, midnight + time::Duration::DAY)?;
     Ok(Home {
         lang: ctx.lang,
-        // Text from outside (the configuration, later records) is escaped before it reaches
-        // the screen: a control character would move the real terminal's cursor.
-        office: registry::text::escape_for_display(&ctx.config.office).into_owned(),
+        office: ctx.config.office.clone(),
         kiosk_id: store.kiosk_id().to_owned(),
         records: stats.records,
         events: stats.events,
@@ -198,6 +198,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn text_from_outside_cannot_command_the_terminal() {
+        let hostile = Home { office: "\u{1b}[2J\u{202E}Office\u{7}".into(), ..home(Language::En) };
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        terminal.draw(|frame| view(&hostile, frame)).expect("draw");
+        let drawn: String =
+            terminal.backend().buffer().content().iter().map(|cell| cell.symbol()).collect();
+        assert!(!drawn.contains(['\u{1b}', '\u{202E}', '\u{7}']), "{drawn:?}");
+        assert!(drawn.contains("\\u{1B}[2J\\u{202E}Office\\u{7}"), "{drawn}");
     }
 
     #[test]
