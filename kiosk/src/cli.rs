@@ -434,7 +434,8 @@ pub enum MrzCommand {
 pub enum DemoCommand {
     /// Provision a demo office: clerks, subscribers, certificates, appointments, applications
     Init {
-        /// Add the demo office even if the store already holds records
+        /// Add the demo office even if the store already holds records; the demo staff get new
+        /// passwords (the way back when an earlier run's were lost)
         #[arg(long)]
         force: bool,
     },

@@ -17,7 +17,7 @@ use store::{StoreError, Writer};
 use time::{Date, Duration, OffsetDateTime, Time, UtcOffset};
 use ulid::Ulid;
 
-use crate::output::{errln, outln};
+use crate::output::{self, errln, outln};
 use crate::{Context, KioskError, auth};
 
 /// A printed sign-in credential for the demo's staff.
@@ -33,7 +33,8 @@ pub fn init(ctx: &Context, force: bool) -> Result<ExitCode, KioskError> {
     let now = store.now().to_offset(ctx.office_offset());
     let fees = FeeSchedule::example(ctx.config.currency);
     let kiosk = store.kiosk_id().to_owned();
-    // With --force, staff already on file keep their accounts (usernames stay unique).
+    // With --force, staff already on file keep their accounts (usernames stay unique) and get
+    // new passwords.
     let existing: Vec<Clerk> = store.list()?;
     // Why the transaction was rolled back, when it was not the store's doing.
     let mut stopped: Option<KioskError> = None;
@@ -47,14 +48,21 @@ pub fn init(ctx: &Context, force: bool) -> Result<ExitCode, KioskError> {
         let office = Office::build(now)?;
         let mut credentials = Vec::new();
         let staff = office.clerks(&existing, &mut credentials)?;
-        for clerk in staff.iter().filter(|c| !existing.iter().any(|e| e.id == c.id)) {
+        for clerk in &staff {
             w.put(clerk)?;
         }
         office.write(w, now, &kiosk, &staff, &fees)?;
         let summary = w.record_count()? - records_before;
         // The passwords are shown once, so they are shown before the office is committed: if
         // nobody can read them (a closed pipe, a full disk), nothing is created.
-        if let Err(err) = show_credentials(ctx, summary, &credentials) {
+        let shown = show_credentials(ctx, summary, &credentials).and_then(|()| {
+            if output::stdout_closed() {
+                Err(KioskError::Output(std::io::ErrorKind::BrokenPipe.into()))
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(err) = shown {
             stopped = Some(err);
             return Err(StoreError::Corrupt("the demo credentials could not be shown".into()));
         }
@@ -725,8 +733,9 @@ impl Office {
         out
     }
 
-    /// The demo's staff: those already on file by username, and new accounts (with printed
-    /// credentials) for the rest.
+    /// The demo's staff, each with a new password (printed once): those already on file by
+    /// username keep their record and get a new password, so `--force` is also the way back
+    /// when the passwords of an earlier run were lost.
     fn clerks(
         &self,
         existing: &[Clerk],
@@ -739,21 +748,21 @@ impl Office {
         ];
         let mut out = Vec::new();
         for (username, display_name, role) in staff {
-            if let Some(clerk) = existing.iter().find(|c| c.username == username) {
-                out.push(clerk.clone());
-                continue;
-            }
             let password = auth::generate_password();
             let hash = auth::hash_password(&password).map_err(StoreError::Corrupt)?;
-            out.push(Clerk {
-                id: Ulid::new(),
-                username: username.into(),
-                display_name: display_name.into(),
-                role,
-                password_hash: hash,
-                active: true,
-            });
-            credentials.push(Credential { username, password, role });
+            let clerk = match existing.iter().find(|c| c.username == username) {
+                Some(clerk) => Clerk { password_hash: hash, ..clerk.clone() },
+                None => Clerk {
+                    id: Ulid::new(),
+                    username: username.into(),
+                    display_name: display_name.into(),
+                    role,
+                    password_hash: hash,
+                    active: true,
+                },
+            };
+            credentials.push(Credential { username, password, role: clerk.role });
+            out.push(clerk);
         }
         Ok(out)
     }

@@ -275,13 +275,18 @@ fn main() -> ExitCode {
 /// clap would print a mistyped value's control characters raw, and panic on a closed pipe.
 fn usage(err: &clap::Error) -> ExitCode {
     let text = err.render().to_string();
-    if err.use_stderr() {
-        errln!("{}", text.trim_end());
-    } else if let Err(KioskError::Output(e)) = output::line(text.trim_end())
-        && !output::is_closed_pipe(&e)
-    {
-        errln!("{e}");
-        return ExitCode::from(EXIT_FAILED);
+    // A line at a time: the output layer escapes line feeds inside a line.
+    for line in text.trim_end().lines() {
+        if err.use_stderr() {
+            errln!("{line}");
+        } else if let Err(e) = output::line(line) {
+            let lang = config::language_from_locale().unwrap_or_default();
+            errln!(
+                "{}",
+                i18n::text_with(lang, "error-output", &[("detail", e.to_string().into())])
+            );
+            return ExitCode::from(EXIT_FAILED);
+        }
     }
     ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2))
 }

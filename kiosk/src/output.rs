@@ -1,8 +1,10 @@
 //! Everything a command writes to the terminal goes through here, so that writing never panics
 //! and never lets a record's text command the terminal.
 //!
-//! - A closed pipe (`kiosk export | head -1`) is the reader saying it has seen enough: the
-//!   command ends quietly with exit 0 ([`KioskError::Output`] carries the error to `main`).
+//! - A closed pipe (`kiosk export | head -1`) is the reader saying it has seen enough: nothing
+//!   more goes to stdout, and the command ends as it would have (its answer, 0 or 1, stands;
+//!   what it says on stderr is still said). A long output (`export`) stops at once instead,
+//!   and ends with 0.
 //! - Any other failure to write (`>/dev/full`) is an error the person is told about, on stderr.
 //! - Control, bidirectional and invisible characters in what is shown are escaped
 //!   (`registry::text`): a name holding ESC or U+202E shows as `\u{1B}` or `\u{202E}`.
@@ -11,39 +13,58 @@
 
 use std::fmt::Display;
 use std::io::{self, BufWriter, IsTerminal, StdoutLock, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use registry::text::{escape_for_display, escape_json_for_display};
 use serde::Serialize;
 
 use crate::KioskError;
 
+/// Set once stdout's reader has gone: later lines are not written.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Whether stdout's reader has gone (a write met a closed pipe). `demo init` asks before it
+/// commits: passwords nobody can read must not be the only copy.
+pub fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(Ordering::Relaxed)
+}
+
+/// Writes one line to stdout: a closed pipe is remembered and is not an error; any other
+/// failure is.
+fn to_stdout(bytes: &[u8]) -> Result<(), KioskError> {
+    if stdout_closed() {
+        return Ok(());
+    }
+    match write_line(&mut io::stdout().lock(), bytes) {
+        Err(e) if is_closed_pipe(&e) => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            tracing::info!("the output's reader closed the pipe");
+            Ok(())
+        }
+        other => other.map_err(KioskError::Output),
+    }
+}
+
 /// One line of text on stdout, escaped for display.
 pub fn line(text: impl Display) -> Result<(), KioskError> {
-    let text = text.to_string();
-    let mut out = io::stdout().lock();
-    write_line(&mut out, escape_for_display(&text).as_bytes()).map_err(KioskError::Output)
+    to_stdout(escape_for_display(&text.to_string()).as_bytes())
 }
 
 /// One JSON object on its own line on stdout.
 pub fn json_line(value: &impl Serialize) -> Result<(), KioskError> {
     let text = serde_json::to_string(value).map_err(|e| KioskError::Message(e.to_string()))?;
-    let mut out = io::stdout().lock();
-    write_line(&mut out, escape_json_for_display(&text).as_bytes()).map_err(KioskError::Output)
+    to_stdout(escape_json_for_display(&text).as_bytes())
 }
 
 /// A payload exactly as read (a QR code's bytes) on its own line: byte-exact into a pipe or a
 /// file, escaped (and invalid UTF-8 shown as U+FFFD) when a person reads it on a terminal.
 pub fn payload_line(payload: &[u8]) -> Result<(), KioskError> {
-    let stdout = io::stdout();
-    let terminal = stdout.is_terminal();
-    let mut out = stdout.lock();
-    let written = if terminal {
+    if io::stdout().is_terminal() {
         let text = String::from_utf8_lossy(payload);
-        write_line(&mut out, escape_for_display(&text).as_bytes())
+        to_stdout(escape_for_display(&text).as_bytes())
     } else {
-        write_line(&mut out, payload)
-    };
-    written.map_err(KioskError::Output)
+        to_stdout(payload)
+    }
 }
 
 fn write_line(out: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
@@ -79,6 +100,8 @@ macro_rules! errln {
 pub(crate) use {errln, outln};
 
 /// Buffered stdout for long JSON outputs (`export`), handed to library code as a plain `Write`.
+/// A closed pipe stops the output (there is no point reading a million records for nobody):
+/// `main` ends such a command with 0.
 /// Hidden characters inside the JSON are escaped as they stream through (a character split
 /// across two writes waits for its other bytes). Remembers its own failure, so the caller can
 /// tell "stdout went away" from any other error the library reports.

@@ -73,11 +73,14 @@ pub fn is_hidden_or_control(c: char) -> bool {
         | '\u{FFF9}'..='\u{FFFB}') // interlinear annotations
 }
 
-/// `text` with every hidden or control character written as a visible `\u{…}` escape, so a
-/// terminal shows what is there instead of obeying it. Tab and line feed are kept: messages
-/// span lines. Borrowed when there is nothing to escape (the usual case).
+/// `text` with every hidden or control character, line feed and tab included, written as a
+/// visible `\u{…}` escape, so a terminal shows what is there instead of obeying it, and a value
+/// holding a line feed cannot pass for a line of its own (a forged search result). Text shown
+/// on several lines is escaped a line at a time. Borrowed when there is nothing to escape (the
+/// usual case).
 pub fn escape_for_display(text: &str) -> Cow<'_, str> {
-    escape_hidden(text, |out, c| write!(out, "\\u{{{:X}}}", u32::from(c)))
+    let shown_raw = |c: char| c != '\n' && c != '\t' && !is_hidden_or_control(c);
+    escape_where(text, shown_raw, |out, c| write!(out, "\\u{{{:X}}}", u32::from(c)))
 }
 
 /// JSON text (as serde_json writes it) with hidden characters inside strings written as `\uXXXX`
@@ -85,19 +88,24 @@ pub fn escape_for_display(text: &str) -> Cow<'_, str> {
 /// this covers the rest. Every hidden character is in the Basic Multilingual Plane, so one
 /// `\uXXXX` each.
 pub fn escape_json_for_display(json: &str) -> Cow<'_, str> {
-    escape_hidden(json, |out, c| write!(out, "\\u{:04x}", u32::from(c)))
+    escape_where(
+        json,
+        |c| !is_hidden_or_control(c),
+        |out, c| write!(out, "\\u{:04x}", u32::from(c)),
+    )
 }
 
-fn escape_hidden(
+fn escape_where(
     text: &str,
+    shown_raw: impl Fn(char) -> bool,
     escape: impl Fn(&mut String, char) -> std::fmt::Result,
 ) -> Cow<'_, str> {
-    if !text.chars().any(is_hidden_or_control) {
+    if text.chars().all(&shown_raw) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if is_hidden_or_control(c) {
+        if !shown_raw(c) {
             // Writing to a String cannot fail.
             let _ = escape(&mut out, c);
         } else {
@@ -129,7 +137,7 @@ mod tests {
 
     #[test]
     fn plain_text_is_borrowed_and_cjk_is_untouched() {
-        for text in ["陳大文 Chan Tai Man", "São Lourenço", "A123456(3)\tline\nnext"] {
+        for text in ["陳大文 Chan Tai Man", "São Lourenço", "A123456(3) [x]"] {
             assert!(matches!(escape_for_display(text), Cow::Borrowed(_)), "{text}");
         }
     }
@@ -140,6 +148,9 @@ mod tests {
         assert_eq!(escape_for_display("\u{202E}nahC"), "\\u{202E}nahC");
         assert_eq!(escape_for_display("x\0y\u{7}\u{200B}"), "x\\u{0}y\\u{7}\\u{200B}");
         assert_eq!(escape_for_display("\u{9b}31m"), "\\u{9B}31m");
+        // A value cannot start a line of its own.
+        assert_eq!(escape_for_display("CHAN\n0  person  X"), "CHAN\\u{A}0  person  X");
+        assert_eq!(escape_for_display("a\tb"), "a\\u{9}b");
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub enum StoreError {
     NewerSchema { found: i64, known: i64 },
     #[error("the store holds data it cannot read: {0}")]
     Corrupt(String),
+    /// SQLite's own check found the file damaged.
+    #[error("the store's file is damaged: {0}")]
+    Damaged(String),
     #[error("kiosk id {0:?} must be 1-64 letters, digits or underscores")]
     BadKioskId(String),
     #[error("could not write the export: {0}")]
@@ -76,6 +79,7 @@ impl StoreError {
             StoreError::Invalid { .. } => "invalid record",
             StoreError::NewerSchema { .. } => "newer schema",
             StoreError::Corrupt(_) => "corrupt",
+            StoreError::Damaged(_) => "damaged file",
             StoreError::BadKioskId(_) => "bad kiosk id",
             StoreError::Io(_) => "io",
             StoreError::NotFound { .. } => "not found",
@@ -93,7 +97,7 @@ impl StoreError {
     /// support will.
     pub fn is_damaged_file(&self) -> bool {
         match self {
-            StoreError::Corrupt(_) => true,
+            StoreError::Damaged(_) => true,
             StoreError::Sqlite(e) => matches!(
                 e.sqlite_error_code(),
                 Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
@@ -195,6 +199,12 @@ impl Store {
     }
 
     fn remembered_kiosk_id(conn: &mut Connection) -> Result<String, StoreError> {
+        let remembered: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'kiosk_id'", [], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = remembered {
+            return Ok(id);
+        }
         // Processes opening a new store at once each propose an id; the first to commit wins
         // and every one of them reads back that same id.
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -487,7 +497,7 @@ impl Store {
         let tx = self.conn.unchecked_transaction()?;
         let integrity: String = tx.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         if integrity != "ok" {
-            return Err(StoreError::Corrupt(integrity));
+            return Err(StoreError::Damaged(integrity));
         }
         let mut faults = std::collections::BTreeMap::new();
         let mut awaiting_creation = Vec::new();

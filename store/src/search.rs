@@ -564,12 +564,37 @@ pub(crate) const REINDEX_KEY: &str = "reindex_search";
 
 /// Re-indexes, in one IMMEDIATE transaction, every record whose search entries differ from what
 /// this build computes, when a migration asked for it. Of several processes opening the store,
-/// the first does the work and the others find the request gone. Returns how many were redone.
+/// the first does the work; the others do not wait for it (on a large store it takes longer
+/// than the busy timeout) and open with the entries as they are until it commits. Returns how
+/// many were redone.
 pub(crate) fn reindex_if_asked(conn: &mut Connection) -> Result<u64, StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let asked: i64 =
-        tx.query_row("SELECT count(*) FROM meta WHERE key = ?1", [REINDEX_KEY], |r| r.get(0))?;
-    if asked == 0 {
+    // The usual open: nothing asked, no lock taken.
+    if !reindex_asked(conn)? {
+        return Ok(0);
+    }
+    // Whoever holds the write lock now is re-indexing, or will find the request still there.
+    conn.busy_timeout(std::time::Duration::ZERO)?;
+    let outcome = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+        Ok(tx) => reindex_in(tx),
+        Err(rusqlite::Error::SqliteFailure(f, _))
+            if f.code == rusqlite::ErrorCode::DatabaseBusy =>
+        {
+            Ok(0)
+        }
+        Err(e) => Err(e.into()),
+    };
+    conn.busy_timeout(crate::sqlite::BUSY_TIMEOUT)?;
+    outcome
+}
+
+fn reindex_asked(conn: &Connection) -> Result<bool, StoreError> {
+    let count: i64 =
+        conn.query_row("SELECT count(*) FROM meta WHERE key = ?1", [REINDEX_KEY], |r| r.get(0))?;
+    Ok(count > 0)
+}
+
+fn reindex_in(tx: Transaction<'_>) -> Result<u64, StoreError> {
+    if !reindex_asked(&tx)? {
         return Ok(0);
     }
     let mut redone = 0;

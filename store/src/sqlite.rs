@@ -61,6 +61,12 @@ fn switch_to_wal(conn: &Connection) -> rusqlite::Result<()> {
 /// create the same tables.
 pub fn migrate(conn: &mut Connection, migrations: &[&str]) -> Result<(), MigrationError> {
     let known = migrations.len() as i64;
+    // Versions only rise, so a file already at this build's version needs no lock: every open
+    // but the first few takes this path, and a reader never waits behind a long write here.
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if current == known {
+        return Ok(());
+    }
     loop {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;

@@ -353,3 +353,77 @@ fn an_unreadable_trust_store_file_is_named_without_hanging() {
     let err = stderr(&out);
     assert!(err.contains("CSCA") && err.contains("root.pem"), "{err}");
 }
+
+#[test]
+fn a_closed_pipe_does_not_turn_a_no_into_a_yes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The document number's check digit is wrong: the answer is 1 whoever reads stdout.
+    let bad = VALID_MRZ.replace("L898902C36", "L898902C37");
+    let mut cmd = kiosk(dir.path());
+    cmd.args(["--lang", "en", "mrz", "parse"]);
+    let out = with_closed_stdout(cmd, bad.as_bytes());
+    no_panic(&out);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("check digit"), "still said on stderr: {}", stderr(&out));
+}
+
+#[test]
+fn demo_init_force_gives_the_demo_staff_new_passwords() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    assert_eq!(demo(dir.path()).status.code(), Some(0));
+    let hashes = |dir: &Path| -> Vec<String> {
+        let out = kiosk(dir).args(["export"]).output().expect("export");
+        stdout(&out)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json"))
+            .filter(|r| r["kind"] == "clerk")
+            .map(|r| r["password_hash"].as_str().expect("hash").to_owned())
+            .collect()
+    };
+    let before = hashes(dir.path());
+    let out = kiosk(dir.path())
+        .args(["--lang", "en", "demo", "init", "--force"])
+        .output()
+        .expect("kiosk runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for username in ["clerk.chan", "clerk.wong", "supervisor.lei"] {
+        assert!(stdout(&out).contains(username), "{}", stdout(&out));
+    }
+    let after = hashes(dir.path());
+    assert_eq!(after.len(), 3, "the same three accounts, not three more");
+    assert!(before.iter().all(|h| !after.contains(h)), "every password was replaced");
+}
+
+#[test]
+fn a_folder_that_is_not_a_data_directory_keeps_its_permissions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("project");
+    std::fs::create_dir(&folder).expect("mkdir");
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let notes = folder.join("notes.txt");
+    std::fs::write(&notes, b"mine").expect("write");
+    std::fs::set_permissions(&notes, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    // A mistyped --data-dir: the kiosk makes its store there, and touches nothing else.
+    for _ in 0..2 {
+        let out = kiosk(&folder).args(["store", "stats"]).output().expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    assert_eq!(mode(&notes), 0o644, "a file the kiosk did not make is not its to change");
+    assert_eq!(mode(&folder.join("kiosk.db")), 0o600);
+}
+
+#[test]
+fn a_data_directory_behind_a_link_is_made_private_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let real = dir.path().join("disk");
+    assert_eq!(demo(&real).status.code(), Some(0));
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let db = real.join("kiosk.db");
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let link = dir.path().join("data");
+    std::os::unix::fs::symlink(&real, &link).expect("link");
+    let out = kiosk(&link).args(["store", "stats"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(mode(&real), 0o700);
+    assert_eq!(mode(&db), 0o600);
+}

@@ -117,6 +117,16 @@ fn rebuild_never_drops_a_record_whose_creation_is_missing_from_the_log() {
     let said = stderr(&rebuild);
     assert!(said.contains(&id) && said.contains("created this record is missing"), "{said}");
     assert!(said.contains("1 record could not be rebuilt"), "{said}");
+    // Its reader gone, the command still lists what it kept and still says no.
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let closed = kiosk(dir.path())
+        .args(["--lang", "en", "store", "rebuild"])
+        .stdout(writer)
+        .output()
+        .expect("kiosk runs");
+    assert_eq!(closed.status.code(), Some(1), "{}", stderr(&closed));
+    assert!(stderr(&closed).contains(&id), "{}", stderr(&closed));
     let export = run(dir.path(), &["export", "--format", "jsonl"]);
     assert_eq!(export.status.code(), Some(0), "{}", stderr(&export));
     let line = stdout(&export)

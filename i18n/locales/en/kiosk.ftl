@@ -70,7 +70,7 @@ store-rebuilt = Rebuilt { $records ->
        *[other] { $events } changes
     }.
 
-demo-store-not-empty = The store already holds records. Use --force to add the demo office anyway, or another --data-dir.
+demo-store-not-empty = The store already holds records. Use --force to add the demo office anyway (the demo staff then get new passwords, shown once), or another --data-dir.
 demo-provisioned = Demo office ready: { $records ->
         [one] { $records } record
        *[other] { $records } records

@@ -70,7 +70,7 @@ store-rebuilt = Reconstruídos { $records ->
        *[other] { $events } alterações
     }.
 
-demo-store-not-empty = A base de dados já tem registos. Use --force para acrescentar mesmo assim o posto de demonstração, ou indique outro --data-dir.
+demo-store-not-empty = A base de dados já tem registos. Use --force para acrescentar mesmo assim o posto de demonstração (o pessoal de demonstração recebe então senhas novas, mostradas uma vez), ou indique outro --data-dir.
 demo-provisioned = Posto de demonstração pronto: { $records ->
         [1] 1 registo
        *[other] { $records } registos

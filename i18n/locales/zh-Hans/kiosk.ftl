@@ -49,7 +49,7 @@ store-verified = 数据库完好：{ $records } 条记录与其 { $events } 次�
 store-inconsistent = 有 { $count } 条记录与其变更历史不一致。请运行“kiosk store rebuild”并联系技术支持。
 store-rebuilt = 已根据 { $events } 次变更重建 { $records } 条记录。
 
-demo-store-not-empty = 数据库已有记录。如仍要加入演示网点，请使用 --force，或另选 --data-dir。
+demo-store-not-empty = 数据库已有记录。如仍要加入演示网点，请使用 --force（演示职员将获得新密码，只显示一次），或另选 --data-dir。
 demo-provisioned = 演示网点已就绪：{ $dir } 中共 { $records } 条记录。
 demo-credentials-header = 登录信息（只显示一次，请记下）：
 

@@ -49,7 +49,7 @@ store-verified = 資料庫完好：{ $records } 項記錄與其 { $events } 次�
 store-inconsistent = 有 { $count } 項記錄與其變更記錄不符。請執行「kiosk store rebuild」並通知技術支援。
 store-rebuilt = 已從 { $events } 次變更重建 { $records } 項記錄。
 
-demo-store-not-empty = 資料庫已有記錄。如仍要加入示範辦事處，請用 --force，或另選 --data-dir。
+demo-store-not-empty = 資料庫已有記錄。如仍要加入示範辦事處，請用 --force（示範職員將獲發新密碼，只顯示一次），或另選 --data-dir。
 demo-provisioned = 示範辦事處已就緒：{ $dir } 中共 { $records } 項記錄。
 demo-credentials-header = 登入資料（只顯示一次，請記下）：
 
