@@ -152,7 +152,8 @@ pub fn store_rebuild(ctx: &Context) -> Result<ExitCode, KioskError> {
 /// One line a record: kind, id and why it is not sound (ids only: no record values).
 fn report_findings(ctx: &Context, findings: &[store::Finding]) {
     for finding in findings {
-        errln!("{} {}  {}", finding.kind, finding.id, ctx.t(finding.fault.message_id()));
+        let kind = ctx.t(&format!("record-kind-{}", finding.kind.as_str()));
+        errln!("{kind} {}  {}", finding.id, ctx.t(finding.fault.message_id()));
     }
 }
 

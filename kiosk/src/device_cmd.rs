@@ -115,6 +115,11 @@ fn cn_read(
         );
     }
     output::json_line(&card)?;
+    // A card is what the state issued; an age no one reaches is still worth a second look.
+    let kind = registry::ids::IdKind::CnResident;
+    for warning in registry::ids::warnings_as_of(kind, &card.id_number, today(ctx)) {
+        errln!("{}", ctx.t_pairs(warning.message_id(), warning.message_args()));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -139,7 +144,17 @@ struct Devices {
     printers: Listing<PrinterEntry>,
     /// The print spool's jobs by state, whether or not a printer is configured: jobs wait
     /// there for whichever printer they were sent to.
-    spool: printers::spool::SpoolCounts,
+    spool: SpoolEntry,
+}
+
+/// The spool's state, or why it cannot be read: a damaged spool must not hide the readers.
+#[derive(Serialize)]
+struct SpoolEntry {
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
+    #[serde(flatten)]
+    counts: printers::spool::SpoolCounts,
 }
 
 /// The office's printer as it answers now.
@@ -173,15 +188,50 @@ fn printer_listing(ctx: &Context) -> Listing<PrinterEntry> {
     )
 }
 
-/// The spool's counts; a spool that was never used has no jobs (and is not created here).
-fn spool_counts(ctx: &Context) -> Result<printers::spool::SpoolCounts, KioskError> {
-    let path = ctx.data_dir.join("spool.db");
-    if !path.exists() {
-        return Ok(printers::spool::SpoolCounts::default());
+/// The IPP `printer-state-reasons` a clerk can act on, in their language; others (rare, and for
+/// support) as the printer's own keyword.
+const KNOWN_PRINTER_REASONS: &[&str] = &[
+    "media-empty",
+    "media-needed",
+    "media-jam",
+    "door-open",
+    "cover-open",
+    "toner-low",
+    "toner-empty",
+    "marker-supply-low",
+    "marker-supply-empty",
+    "paused",
+    "offline",
+    "shutdown",
+];
+
+fn printer_reason(ctx: &Context, keyword: &str) -> String {
+    // RFC 8011: a reason may carry a severity suffix.
+    let base = ["-error", "-warning", "-report"]
+        .iter()
+        .find_map(|suffix| keyword.strip_suffix(suffix))
+        .unwrap_or(keyword);
+    match KNOWN_PRINTER_REASONS.contains(&base) {
+        true => ctx.t(&format!("printer-reason-{base}")),
+        false => keyword.to_owned(),
     }
-    let spool = printers::spool::Spool::open(&path)
-        .map_err(|e| KioskError::Failed(ctx.t_pairs(e.message_id(), e.message_args())))?;
-    spool.counts().map_err(|e| KioskError::Failed(ctx.t_pairs(e.message_id(), e.message_args())))
+}
+
+/// The spool's counts; a spool that was never used has no jobs (and is not created here).
+fn spool_entry(ctx: &Context) -> SpoolEntry {
+    let path = ctx.data_dir.join("spool.db");
+    let counts = match path.exists() {
+        false => Ok(printers::spool::SpoolCounts::default()),
+        true => printers::spool::Spool::open(&path).and_then(|spool| spool.counts()),
+    };
+    match counts {
+        Ok(counts) => SpoolEntry { status: "ok", detail: None, counts },
+        Err(e) => SpoolEntry {
+            status: "unavailable",
+            detail: Some(ctx.t_pairs(e.message_id(), e.message_args())),
+            counts: Default::default(),
+        },
+    }
 }
 
 /// A kind of device: what was found, or why nothing could be listed.
@@ -231,14 +281,12 @@ pub fn devices(
     let tokens = match module {
         Some(path) => Listing::of(
             tokens::Module::load(&path).and_then(|m| m.tokens()),
-            |e: &tokens::TokenError| {
-                crate::token_cmd::localised(ctx, e).unwrap_or_else(|| e.to_string())
-            },
+            |e: &tokens::TokenError| crate::token_cmd::localised(ctx, e),
         ),
         None => Listing::not_configured(ctx.t("devices-tokens-no-module")),
     };
     let printers = printer_listing(ctx);
-    let spool = spool_counts(ctx)?;
+    let spool = spool_entry(ctx);
     let all = Devices { readers, cameras, tokens, printers, spool };
     if json_out {
         output::json_line(&all)?;
@@ -297,18 +345,26 @@ pub fn devices(
             if !p.accepting_jobs {
                 state.push(ctx.t("devices-printer-not-accepting"));
             }
-            state.extend(p.reasons.iter().cloned());
+            state.extend(p.reasons.iter().map(|reason| printer_reason(ctx, reason)));
             format!("{} — {}", p.printer, state.join(", "))
         })
         .collect();
     section(&ctx.t("devices-printers"), all.printers.status, &all.printers.detail, printer_lines)?;
-    let spool = &all.spool;
+    if let Some(detail) = &all.spool.detail {
+        outln!(
+            "  {}",
+            ctx.t_with("devices-spool-unavailable", &[("detail", detail.clone().into())])
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let spool = &all.spool.counts;
     outln!(
         "  {}",
         ctx.t_with(
             "devices-spool",
             &[
-                ("waiting", (spool.waiting + spool.sending).into()),
+                ("waiting", spool.waiting.into()),
+                ("sending", spool.sending.into()),
                 ("failed", spool.failed.into()),
                 ("printed", spool.printed.into()),
             ]
@@ -321,4 +377,27 @@ pub fn devices(
         outln!("  {}", ctx.t_with("devices-spool-oldest", &[("at", at.into())]))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(lang: i18n::Language) -> Context {
+        Context { data_dir: "/nonexistent".into(), config: Default::default(), lang }
+    }
+
+    #[test]
+    fn printer_reasons_are_said_in_the_clerks_words_whatever_their_severity() {
+        for lang in i18n::Language::ALL {
+            for reason in KNOWN_PRINTER_REASONS {
+                let keyword = format!("{reason}-error");
+                let said = printer_reason(&ctx(lang), &keyword);
+                assert!(!said.contains("printer-reason") && said != keyword, "{lang}: {said}");
+            }
+        }
+        assert_eq!(printer_reason(&ctx(i18n::Language::En), "media-jam-warning"), "paper jam");
+        // A keyword the kiosk does not know is shown as the printer sent it, for support.
+        assert_eq!(printer_reason(&ctx(i18n::Language::En), "spool-area-full"), "spool-area-full");
+    }
 }

@@ -130,25 +130,11 @@ impl KioskError {
     /// The sentence the person at the keyboard reads: what went wrong in their language, with
     /// the technical detail last for support.
     pub fn localised(&self, ctx: &Context) -> String {
-        use store::StoreError;
         let detail = |d: String| vec![("detail", FluentValue::from(d))];
         match self {
-            KioskError::Store(StoreError::NewerSchema { .. }) => {
-                ctx.t_with("error-store-newer", &detail(self.to_string()))
-            }
-            KioskError::Store(StoreError::Invalid { problems, .. }) => {
-                let list: Vec<String> =
-                    problems.iter().map(|p| format!("{} — {}", p.field, ctx.t(p.code))).collect();
-                ctx.t_with("error-invalid-record", &detail(list.join("; ")))
-            }
-            // A file SQLite cannot read is damaged, not busy: "try again" would not help.
-            KioskError::Store(e) if e.is_damaged_file() => {
-                ctx.t_with("error-store-damaged", &detail(self.to_string()))
-            }
-            KioskError::Store(_) => ctx.t_with("error-store", &detail(self.to_string())),
+            KioskError::Store(e) => store_error_text(ctx, e),
             KioskError::Refused(text) | KioskError::Failed(text) => text.clone(),
-            KioskError::Token(err) => token_cmd::localised(ctx, err)
-                .unwrap_or_else(|| ctx.t_with("error-failed", &detail(err.to_string()))),
+            KioskError::Token(err) => token_cmd::localised(ctx, err),
             KioskError::DataDir { dir, source } => ctx.t_with(
                 "error-data-dir",
                 &[
@@ -162,6 +148,23 @@ impl KioskError {
                 ctx.t_with("error-failed", &detail(self.to_string()))
             }
         }
+    }
+}
+
+/// The clerk's sentence for a store failure, with the technical detail last for support.
+pub fn store_error_text(ctx: &Context, err: &store::StoreError) -> String {
+    use store::StoreError;
+    let detail = |d: String| vec![("detail", FluentValue::from(d))];
+    match err {
+        StoreError::NewerSchema { .. } => ctx.t_with("error-store-newer", &detail(err.to_string())),
+        StoreError::Invalid { problems, .. } => {
+            let list: Vec<String> =
+                problems.iter().map(|p| format!("{} — {}", p.field, ctx.t(p.code))).collect();
+            ctx.t_with("error-invalid-record", &detail(list.join("; ")))
+        }
+        // A file SQLite cannot read is damaged, not busy: "try again" would not help.
+        e if e.is_damaged_file() => ctx.t_with("error-store-damaged", &detail(err.to_string())),
+        _ => ctx.t_with("error-store", &detail(err.to_string())),
     }
 }
 

@@ -248,7 +248,7 @@ fn finish_interrupted(ctx: &Context, store: &mut store::Store) -> Result<(), Kio
             }
         }
         Err(err) => {
-            let detail = KioskError::from(err).localised(ctx);
+            let detail = localised(ctx, &err);
             for serial in deliveries.pending()? {
                 errln!(
                     "{}",
@@ -364,21 +364,36 @@ fn audit_ca(ctx: &Context, action: registry::audit::AuditAction) -> Result<(), K
 /// The clerk's sentence for a token error: its own message, or the domain's for lifecycle
 /// refusals; PIN rules name each rule broken, and a refused subject says which attribute and
 /// why.
-pub fn localised(ctx: &Context, err: &TokenError) -> Option<String> {
+/// The clerk's sentence for a token error, whatever layer it came from (an issuance that failed
+/// half-way names its cause, itself a store or disk failure as often as a token's).
+pub fn localised(ctx: &Context, err: &TokenError) -> String {
     match err {
         TokenError::PinRules(ids) => {
             let rules: Vec<String> = ids.iter().map(|id| ctx.t(id)).collect();
-            Some(ctx.t_with("token-error-pin-rules", &[("detail", rules.join(" ").into())]))
+            ctx.t_with("token-error-pin-rules", &[("detail", rules.join(" ").into())])
         }
-        TokenError::Lifecycle(e) => Some(ctx.t(e.message_id())),
+        TokenError::Lifecycle(e) => ctx.t(e.message_id()),
         TokenError::Subject(e) => {
             let detail = ctx.t_pairs(e.message_id(), e.message_args());
-            Some(ctx.t_with("token-error-subject", &[("detail", detail.into())]))
+            ctx.t_with("token-error-subject", &[("detail", detail.into())])
         }
-        other => {
-            let id = other.message_id()?;
-            Some(ctx.t_pairs(id, other.message_args()))
-        }
+        TokenError::NotDelivered { serial, cause } => ctx.t_with(
+            "token-error-not-delivered",
+            &[("serial", serial.clone().into()), ("detail", localised(ctx, cause).into())],
+        ),
+        TokenError::RevocationPending { serial, cause, revocation } => ctx.t_with(
+            "token-error-revocation-pending",
+            &[
+                ("serial", serial.clone().into()),
+                ("detail", localised(ctx, cause).into()),
+                ("reason", localised(ctx, revocation).into()),
+            ],
+        ),
+        TokenError::Store(e) => crate::store_error_text(ctx, e),
+        other => match other.message_id() {
+            Some(id) => ctx.t_pairs(id, other.message_args()),
+            None => ctx.t_with("error-failed", &[("detail", other.to_string().into())]),
+        },
     }
 }
 

@@ -13,7 +13,7 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// Why the PDF was not written. Paths are the ones the person gave.
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 pub enum FileError {
     #[error("{path} is a FIFO, not a file")]
     Fifo { path: PathBuf },
@@ -30,6 +30,13 @@ pub enum FileError {
     NoFolder { path: PathBuf, folder: PathBuf },
     #[error("{path} could not be written: {detail}")]
     Write { path: PathBuf, detail: String },
+}
+
+impl std::fmt::Debug for FileError {
+    /// Paths are often named after the applicant: the kind of refusal only.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.message_id())
+    }
 }
 
 impl FileError {

@@ -168,11 +168,22 @@ pub const MAX_PLAUSIBLE_AGE: i32 = 120;
 
 /// Something about a valid number the clerk should check again. The number is accepted: a
 /// warning is shown beside it, never instead of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum IdWarning {
     /// The birth date in a Mainland resident ID (digits 7 to 14) makes the holder older than
     /// [`MAX_PLAUSIBLE_AGE`].
     ImplausibleAge { digits: String, age: i32 },
+}
+
+impl std::fmt::Debug for IdWarning {
+    /// The digits are the holder's birth date: personal data, left out.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IdWarning::ImplausibleAge { age, .. } => {
+                f.debug_struct("ImplausibleAge").field("age", age).finish_non_exhaustive()
+            }
+        }
+    }
 }
 
 impl IdWarning {

@@ -427,3 +427,40 @@ fn a_data_directory_behind_a_link_is_made_private_too() {
     assert_eq!(mode(&real), 0o700);
     assert_eq!(mode(&db), 0o600);
 }
+
+#[test]
+fn release_builds_of_the_kiosk_leave_every_test_double_out() {
+    // The features of `krate` that a build of `package` compiles (normal dependencies only, as
+    // `cargo build -p kiosk --release` resolves them).
+    let features_of = |package: &str, krate: &str| {
+        let out = Command::new(env!("CARGO"))
+            .args(["tree", "-p", package, "-e", "features,normal", "-i", krate])
+            .args(["--prefix", "none"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("cargo tree");
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    // softhsm, vcard and the Mainland reader simulator, cups.
+    for krate in ["tokens", "card-readers", "printers"] {
+        let kiosk = features_of("kiosk", krate);
+        assert!(kiosk.contains(&format!("{krate} feature \"default\"")), "{kiosk}");
+        assert!(!kiosk.contains("test-support"), "the kiosk compiles {krate}'s doubles: {kiosk}");
+        // The feature exists, and these tests are built with it.
+        let tests = features_of("tests", krate);
+        assert!(tests.contains(&format!("{krate} feature \"test-support\"")), "{tests}");
+    }
+}
+
+#[test]
+fn a_damaged_print_spool_does_not_hide_the_other_devices() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("spool.db"), vec![0x5A; 8192]).expect("write");
+    let out = kiosk(dir.path()).args(["--lang", "en", "devices", "--json"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("json");
+    assert_eq!(json["spool"]["status"], "unavailable", "{json}");
+    assert!(json["spool"]["detail"].is_string(), "{json}");
+    assert!(json["readers"]["status"].is_string() && json["cameras"]["status"].is_string());
+}

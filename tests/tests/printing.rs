@@ -505,9 +505,9 @@ fn devices_shows_the_office_printer_and_the_spool() {
     assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
     let out = office.kiosk_in("en", &["devices"]);
     let text = stdout(&out);
-    assert!(text.contains("stopped"), "{text}");
+    assert!(text.contains("stopped, paused"), "the state and why: {text}");
     assert!(text.contains("Print queue — waiting: 1,"), "{text}");
-    assert!(text.contains("the oldest waiting job was queued at"), "{text}");
+    assert!(text.contains("the oldest job not yet printed was queued at"), "{text}");
 
     // A printer that does not answer is said to be unavailable, with the reason.
     std::fs::write(

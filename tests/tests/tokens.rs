@@ -831,24 +831,3 @@ fn a_pkcs12_file_that_cannot_be_written_revokes_its_certificate() {
     assert!(stderr(&out).contains(serial) && stderr(&out).contains("revoked"), "{}", stderr(&out));
     assert!(crl_text(&office).contains(&serial.to_uppercase()));
 }
-
-#[test]
-fn release_builds_of_the_kiosk_leave_the_token_test_doubles_out() {
-    // The features of tokens that a build of `package` compiles (normal dependencies only, as
-    // `cargo build -p kiosk --release` resolves them).
-    let features_of_tokens = |package: &str| {
-        let out = Command::new(env!("CARGO"))
-            .args(["tree", "-p", package, "-e", "features,normal", "-i", "tokens"])
-            .args(["--prefix", "none"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .expect("cargo tree");
-        assert!(out.status.success(), "{}", stderr(&out));
-        stdout(&out)
-    };
-    let kiosk = features_of_tokens("kiosk");
-    assert!(kiosk.contains("tokens feature \"default\""), "{kiosk}");
-    assert!(!kiosk.contains("test-support"), "the kiosk compiles tokens::softhsm: {kiosk}");
-    // The feature exists, and these tests are built with it.
-    assert!(features_of_tokens("tests").contains("tokens feature \"test-support\""));
-}
