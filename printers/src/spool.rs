@@ -873,26 +873,35 @@ impl<P: Printer> Spool<P> {
     ) -> Result<Vec<JobSummary>, SpoolError> {
         self.enforce_retention()?;
         let now = self.now().unix_timestamp();
-        let open: Vec<(String, String)> = {
+        // Every open job in queue order, due or not: a job still backing off holds back the
+        // later jobs of its printer, so none overtakes it.
+        let open: Vec<(String, String, Option<i64>)> = {
             let mut statement = self
                 .conn
                 .prepare(
-                    "SELECT id, printer FROM print_jobs
+                    "SELECT id, printer, next_attempt_at FROM print_jobs
                      WHERE state IN ('waiting', 'sending') AND COALESCE(lease_until, 0) <= ?1
-                       AND (?3 OR COALESCE(next_attempt_at, 0) <= ?1 OR printer = ?2)
                      ORDER BY rowid",
                 )
                 .map_err(|e| self.storage(e))?;
             statement
-                .query_map(params![now, printer_now, all_now], |r| Ok((r.get(0)?, r.get(1)?)))
+                .query_map(params![now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .map_err(|e| self.storage(e))?
                 .collect::<Result<_, _>>()
                 .map_err(|e| self.storage(e))?
         };
+        // Printers not to send to in this round: one that failed, or one whose earlier job waits.
         let mut troubled: Vec<String> = Vec::new();
         let mut done = Vec::new();
-        for (id, printer) in open {
+        for (id, printer, next_attempt_at) in open {
             if troubled.contains(&printer) {
+                continue;
+            }
+            let due = all_now
+                || printer_now == Some(printer.as_str())
+                || next_attempt_at.is_none_or(|at| at <= now);
+            if !due {
+                troubled.push(printer);
                 continue;
             }
             let id = parse_id(&id)?;

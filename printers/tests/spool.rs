@@ -804,6 +804,34 @@ fn a_print_command_sends_the_earlier_jobs_of_its_printer_first_whatever_their_ba
 }
 
 #[test]
+fn a_later_job_never_overtakes_an_earlier_one_backing_off_for_the_same_printer() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = TestClock::new();
+    let spool = scripted_spool(dir.path(), &clock);
+    spool.printer().prints.borrow_mut().push(Err(unreachable()));
+    let first = spool.enqueue("personal_form", None, FAKE, &tiny_pdf("1")).expect("enqueue");
+    spool.process(first).expect("process");
+    let second = spool.enqueue("receipt", None, FAKE, &tiny_pdf("2")).expect("enqueue");
+
+    // The first is backing off: a round sends neither, though the second was never tried.
+    assert!(spool.process_all().expect("process_all").is_empty());
+    assert_eq!(spool.get(second).expect("job").attempts, 0);
+
+    // Once the first is due, both go, in the order they came.
+    clock.advance(spool::FIRST_BACKOFF);
+    spool
+        .printer()
+        .prints
+        .borrow_mut()
+        .extend([Ok(JobOutcome::Completed { job_id: 1 }), Ok(JobOutcome::Completed { job_id: 2 })]);
+    let done = spool.process_all().expect("process_all");
+    assert_eq!(
+        done.iter().map(|j| (j.id, j.state)).collect::<Vec<_>>(),
+        vec![(first, SpoolState::Printed), (second, SpoolState::Printed)]
+    );
+}
+
+#[test]
 fn a_supervisor_cancels_an_open_job_and_its_pdf_is_erased_at_once() {
     let dir = tempfile::tempdir().expect("temp dir");
     let clock = TestClock::new();
