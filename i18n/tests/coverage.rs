@@ -65,7 +65,7 @@ fn every_domain_message_id_is_translated() {
         printers::ipp_client::PrintError::ALL_MESSAGE_IDS,
         printers::spool::SpoolError::ALL_MESSAGE_IDS,
         printers::spool::OTHER_MESSAGE_IDS,
-        printers::pdf_file::FileError::ALL_MESSAGE_IDS,
+        printers::named_file::FileError::ALL_MESSAGE_IDS,
         printers::fonts::FontError::ALL_MESSAGE_IDS,
         printers::render::RenderError::ALL_MESSAGE_IDS,
         store::Fault::ALL_MESSAGE_IDS,

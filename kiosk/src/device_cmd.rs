@@ -62,7 +62,7 @@ pub fn doc(ctx: &Context, command: DocCommand) -> Result<ExitCode, KioskError> {
     let reading = emrtd::read_document(&printed, reader.as_deref(), &trust, today(ctx))
         .map_err(|e| doc_error(ctx, &e))?;
     if let Some(path) = &photo_out {
-        std::fs::write(path, &reading.face)?;
+        output::to_named_file(ctx, path, &reading.face, printers::named_file::NewFile::OwnerOnly)?;
         errln!(
             "{}",
             ctx.t_with(
@@ -105,7 +105,12 @@ fn cn_read(
     let mut reader = CnIdReader::open(device, DEFAULT_BAUD, timeout).map_err(fail)?;
     let card = reader.read_card().map_err(fail)?;
     if let Some(path) = photo_out {
-        std::fs::write(path, &card.photo_wlt)?;
+        output::to_named_file(
+            ctx,
+            path,
+            &card.photo_wlt,
+            printers::named_file::NewFile::OwnerOnly,
+        )?;
         errln!(
             "{}",
             ctx.t_with(

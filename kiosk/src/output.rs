@@ -166,6 +166,23 @@ impl<W: Write> Write for JsonStdout<W> {
     }
 }
 
+/// Writes a file the person named (`--to-file`, `--out`, `--photo-out`): whole or not at all,
+/// and only where a regular file is or none is (never into a FIFO or over a device).
+pub fn to_named_file(
+    ctx: &crate::Context,
+    path: &std::path::Path,
+    bytes: &[u8],
+    new: printers::named_file::NewFile,
+) -> Result<(), KioskError> {
+    printers::named_file::write_file(path, bytes, new).map_err(|e| named_file_error(ctx, &e))
+}
+
+/// A refusal (exit 1: not a file, read-only, no such folder) or a failure (70: the disk).
+pub fn named_file_error(ctx: &crate::Context, e: &printers::named_file::FileError) -> KioskError {
+    let text = ctx.t_pairs(e.message_id(), e.message_args());
+    if e.is_refusal() { KioskError::Refused(text) } else { KioskError::Failed(text) }
+}
+
 /// Whether a failed write means the reader closed the pipe: the quiet end of a command.
 pub fn is_closed_pipe(err: &io::Error) -> bool {
     err.kind() == io::ErrorKind::BrokenPipe

@@ -167,7 +167,7 @@ pub fn check(ctx: &Context, file: &Path, out: Option<&Path>) -> Result<ExitCode,
     let accepted = card_readers::photo::check_photo(&bytes)
         .map_err(|e| KioskError::Refused(ctx.t_pairs(e.message_id(), e.message_args())))?;
     if let Some(path) = out {
-        std::fs::write(path, &accepted.jpeg)?;
+        output::to_named_file(ctx, path, &accepted.jpeg, printers::named_file::NewFile::OwnerOnly)?;
     }
     output::json_line(&serde_json::json!({
         "width": accepted.width,

@@ -118,14 +118,7 @@ fn output(ctx: &Context, doc: &Document, to: Destination) -> Result<ExitCode, Ki
     let pdf = render(ctx, doc)?;
     let printer = match to {
         Destination::File(path) => {
-            if let Err(e) = printers::pdf_file::write_pdf(&path, &pdf) {
-                let text = ctx.t_pairs(e.message_id(), e.message_args());
-                return Err(if e.is_refusal() {
-                    KioskError::Refused(text)
-                } else {
-                    KioskError::Failed(text)
-                });
-            }
+            output::to_named_file(ctx, &path, &pdf, printers::named_file::NewFile::OwnerOnly)?;
             outln!(
                 "{}",
                 ctx.t_with(

@@ -14,6 +14,8 @@ use tokens::{Module, Pin, Profile, TokenError};
 use x509_parser::prelude::FromDer;
 
 use crate::cli::{CaCommand, TokenAt, TokenCommand};
+use printers::named_file::NewFile;
+
 use crate::output::{self, errln, outln};
 use crate::{Context, KioskError};
 
@@ -104,6 +106,9 @@ pub fn run_token(ctx: &Context, command: TokenCommand) -> Result<ExitCode, Kiosk
             let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries)?;
             let issued = match (pkcs12, module, token_label, pin) {
                 (Some(file), ..) => {
+                    // Before the CA signs: an issuance whose file cannot go there is not begun.
+                    printers::named_file::check_target(&file)
+                        .map_err(|e| output::named_file_error(ctx, &e))?;
                     let password = Pin::from(password.unwrap_or_default());
                     let issued =
                         tokens::soft::issue_pkcs12(&mut counter, &ca, &request, &password, &file)?;
@@ -278,7 +283,8 @@ pub fn run_ca(ctx: &Context, command: CaCommand) -> Result<ExitCode, KioskError>
             let store = ctx.open_store()?;
             let made =
                 ca::init(&ctx.data_dir, &module, &at.token_label, &pin, &office, store.now())?;
-            ca::write_file(&out_cert, ca::pem_chain(&made.chain).as_bytes())?;
+            let chain = ca::pem_chain(&made.chain);
+            output::to_named_file(ctx, &out_cert, chain.as_bytes(), NewFile::Readable)?;
             audit_ca(ctx, registry::audit::AuditAction::CaInitialised)?;
             outln!(
                 "{}",
@@ -297,7 +303,7 @@ pub fn run_ca(ctx: &Context, command: CaCommand) -> Result<ExitCode, KioskError>
             let subject = tokens::dn::parse(&subject).map_err(TokenError::from)?;
             let module = Module::load(&at.module)?;
             let csr = ca::request(&module, &at.token_label, &pin, &subject)?;
-            ca::write_file(&out, csr.as_bytes())?;
+            output::to_named_file(ctx, &out, csr.as_bytes(), NewFile::Readable)?;
             outln!(
                 "{}",
                 ctx.t_with(
@@ -333,7 +339,7 @@ pub fn run_ca(ctx: &Context, command: CaCommand) -> Result<ExitCode, KioskError>
             let mut store = ctx.open_store()?;
             let mut counter = Counter::new(&mut store, None, ctx.config.pin_tries)?;
             let (der, count) = counter.crl(&ca)?;
-            ca::write_file(&out, &der)?;
+            output::to_named_file(ctx, &out, &der, NewFile::Readable)?;
             outln!(
                 "{}",
                 ctx.t_with(

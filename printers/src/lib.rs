@@ -12,6 +12,6 @@ pub mod document;
 pub mod fonts;
 pub mod formcode;
 pub mod ipp_client;
-pub mod pdf_file;
+pub mod named_file;
 pub mod render;
 pub mod spool;

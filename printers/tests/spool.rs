@@ -679,7 +679,7 @@ fn every_printing_message_exists_in_every_language_with_the_same_placeables() {
     let needed = PrintError::ALL_MESSAGE_IDS
         .iter()
         .chain(SpoolError::ALL_MESSAGE_IDS)
-        .chain(printers::pdf_file::FileError::ALL_MESSAGE_IDS)
+        .chain(printers::named_file::FileError::ALL_MESSAGE_IDS)
         .chain(OTHER_MESSAGE_IDS)
         .chain(&states);
     for id in needed {

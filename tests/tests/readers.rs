@@ -231,6 +231,23 @@ fn photo_check_accepts_a_good_photo_and_refuses_a_bad_one_with_the_reason() {
     assert!(written.starts_with(&[0xff, 0xd8]));
     assert!(written.len() <= 3 * 1024 * 1024);
     assert_eq!(json["bytes"].as_u64(), Some(written.len() as u64));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&out_file).expect("out").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "a photo is personal data");
+
+    // --out into a FIFO is refused at once (it would hang, or feed whoever reads the pipe).
+    let fifo = dir.path().join("photo.fifo");
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).expect("fifo");
+    let out = kiosk(dir.path())
+        .env("KIOSK_LANGUAGE", "en")
+        .args(["photo", "check"])
+        .arg(&good)
+        .arg("--out")
+        .arg(&fifo)
+        .output()
+        .expect("kiosk");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("FIFO"), "{}", stderr(&out));
 
     let tiny = dir.path().join("tiny.png");
     image::RgbImage::from_pixel(50, 50, image::Rgb([120, 110, 100])).save(&tiny).expect("png");

@@ -293,6 +293,10 @@ fn a_revoked_serial_is_in_the_crl_and_openssl_accepts_its_signature() {
 
     let out = office.run(&["ca", "crl", "--out"], Some(&office.path("office.crl")));
     assert!(out.status.success(), "{}", stderr(&out));
+    // A CRL is published: readable by all, whatever the kiosk's private umask.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(office.path("office.crl")).expect("crl").permissions().mode();
+    assert_eq!(mode & 0o777, 0o644);
     let crl = office.tool(
         "openssl",
         &["crl", "-inform", "DER", "-in", "office.crl", "-CAfile", "sub.pem", "-noout", "-text"],

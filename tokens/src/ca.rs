@@ -96,11 +96,6 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Writes an output file the operator named (a chain, a CSR, a CRL) whole or not at all.
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_atomically(path, bytes)
-}
-
 pub fn pem_chain(chain: &[Vec<u8>]) -> String {
     let pems: Vec<::pem::Pem> =
         chain.iter().map(|der| ::pem::Pem::new("CERTIFICATE", der.clone())).collect();

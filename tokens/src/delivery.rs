@@ -34,10 +34,19 @@ impl Deliveries {
     pub(crate) fn begin(&self, serial: &str) -> std::io::Result<Delivery> {
         std::fs::create_dir_all(&self.dir)?;
         let starting = self.dir.join(format!("{serial}.{STARTING}"));
-        let file = OpenOptions::new().write(true).create_new(true).open(&starting)?;
-        file.lock()?;
         let path = self.dir.join(format!("{serial}.{LOCK}"));
-        std::fs::rename(&starting, &path)?;
+        // Between creating the file and locking it, another process clearing stale `starting`
+        // files may take and remove it: then the rename finds nothing, and this starts over.
+        let mut tries = 0;
+        let file = loop {
+            let file = OpenOptions::new().write(true).create_new(true).open(&starting)?;
+            file.lock()?;
+            match std::fs::rename(&starting, &path) {
+                Ok(()) => break file,
+                Err(e) if e.kind() == ErrorKind::NotFound && tries < 3 => tries += 1,
+                Err(e) => return Err(e),
+            }
+        };
         // The entry must outlive a power cut as surely as the record the store commits next.
         File::open(&self.dir)?.sync_all()?;
         Ok(Delivery { serial: serial.to_owned(), path, _lock: file })

@@ -765,8 +765,20 @@ impl<'a> Counter<'a> {
             let serial = delivery.serial().to_owned();
             let record = self.store.certificate_by_serial(&serial)?;
             // Otherwise it was never recorded, or was put in force or revoked before its
-            // process stopped: nothing is left to do but forget the delivery.
-            if let Some(record) = record.filter(|r| r.status == CertificateStatus::Suspended) {
+            // process stopped: nothing is left to do but forget the delivery. A certificate
+            // that was in force once was delivered (its file was only not removed): if it is
+            // suspended now, someone suspended it, and that is not for this to undo.
+            let on_hold = match record {
+                Some(record) if record.status == CertificateStatus::Suspended => {
+                    let history = self.store.events_of(RecordKind::Certificate, record.id)?;
+                    let was_in_force = history.iter().any(|event| {
+                        event.changes.get("status") == Some(&serde_json::json!("valid"))
+                    });
+                    (!was_in_force).then_some(record)
+                }
+                _ => None,
+            };
+            if let Some(record) = on_hold {
                 self.revoke(&serial, RevocationReason::CessationOfOperation)?;
                 tracing::warn!(certificate = %record.id, "an interrupted issuance's certificate was revoked");
                 revoked.push(serial);

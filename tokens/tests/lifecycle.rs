@@ -519,3 +519,35 @@ fn pin_tries_below_the_minimum_are_refused() {
     let counter = Counter::new(&mut store, None, tokens::service::MIN_PIN_TRIES).expect("3");
     assert_eq!(counter.pin_tries(), 3);
 }
+
+#[test]
+fn a_delivered_certificate_suspended_later_is_not_revoked_for_a_leftover_file() {
+    let mut office = office();
+    let mut counter = Counter::new(&mut office.store, None, 3).expect("counter");
+    let standard = request(Profile::StandardPerson, person("Delivered"), KeyKind::P256);
+    let path = office.dir.path().join("holder.p12");
+    let issued = tokens::soft::issue_pkcs12(
+        &mut counter,
+        &office.ca,
+        &standard,
+        &Pin::new("Secret123"),
+        &path,
+    )
+    .expect("pkcs12");
+    // The issuance's file was left behind (it could not be removed), and since then someone
+    // suspended the certificate, which had been in force.
+    let issuing = office.dir.path().join("ca").join("issuing");
+    std::fs::create_dir_all(&issuing).expect("mkdir");
+    std::fs::write(issuing.join(format!("{}.lock", issued.serial)), b"").expect("leftover");
+    let mut record: Certificate =
+        counter.store.get(issued.certificate).expect("get").expect("recorded");
+    assert_eq!(record.status, CertificateStatus::Valid);
+    record.status = CertificateStatus::Suspended;
+    counter.store.put(None, &record).expect("suspend");
+
+    let revoked = counter.finish_interrupted(office.ca.deliveries()).expect("finish");
+    assert!(revoked.is_empty(), "{revoked:?}");
+    let record: Certificate = counter.store.get(issued.certificate).expect("get").expect("kept");
+    assert_eq!(record.status, CertificateStatus::Suspended, "the suspension stands");
+    assert!(office.ca.deliveries().pending().expect("pending").is_empty(), "the file is gone");
+}

@@ -1,18 +1,18 @@
-//! Writing a document's PDF to a path someone named (`kiosk print … --to-file`): whole or not
-//! at all, and only where a regular file is or none is. A FIFO, a device, a directory or a file
-//! its mode makes read-only is refused and left as it was.
+//! Writing a file to a path someone named (`kiosk print … --to-file`, a photo's `--out`, a CRL's
+//! `--out`): whole or not at all, and only where a regular file is or none is. A FIFO, a device,
+//! a directory or a file its mode makes read-only is refused and left as it was.
 //!
-//! The PDF is written to a temporary file beside the target, synced, then renamed over it: a
+//! The bytes are written to a temporary file beside the target, synced, then renamed over it: a
 //! crash leaves the old file or the new one, never half of one. A file that was there keeps its
 //! mode (and, when the process may, its owner and group). A new file is readable by its owner
-//! only: forms hold ID numbers and phones.
+//! only (forms and photos hold personal data), unless it is meant to be handed out (a CRL).
 
 use std::fs::{File, Metadata, OpenOptions, Permissions};
 use std::io::{ErrorKind, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-/// Why the PDF was not written. Paths are the ones the person gave.
+/// Why the file was not written. Paths are the ones the person gave.
 #[derive(thiserror::Error)]
 pub enum FileError {
     #[error("{path} is a FIFO, not a file")]
@@ -87,9 +87,24 @@ impl FileError {
     }
 }
 
-/// Writes `pdf` to `path`: a new file, or in place of the regular file there (through a
-/// symbolic link, the file it leads to is replaced and the link kept).
-pub fn write_pdf(path: &Path, pdf: &[u8]) -> Result<(), FileError> {
+/// Who may read a file this writes where none was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewFile {
+    /// Personal data (a form, a photo): 0600.
+    OwnerOnly,
+    /// Meant to be handed out (a CRL, a CSR, a CA chain): 0644.
+    Readable,
+}
+
+/// Checks that `path` can take a file without replacing anything but a regular, writable file:
+/// for a caller that must know before it does work it cannot undo (an issuance whose PKCS#12
+/// file goes there).
+pub fn check_target(path: &Path) -> Result<(), FileError> {
+    existing_target(path).map(drop)
+}
+
+/// The regular file at `path` (its real path and metadata), or `None` where there is none.
+fn existing_target(path: &Path) -> Result<Option<(PathBuf, Metadata)>, FileError> {
     let failed =
         |e: std::io::Error| FileError::Write { path: path.to_owned(), detail: e.to_string() };
     let no_folder = || FileError::NoFolder { path: path.to_owned(), folder: folder_of(path) };
@@ -110,29 +125,37 @@ pub fn write_pdf(path: &Path, pdf: &[u8]) -> Result<(), FileError> {
         Err(e) if e.kind() == ErrorKind::NotADirectory => return Err(no_folder()),
         Err(e) => return Err(failed(e)),
     };
-    let (target, mode) = match &existing {
-        Some((real, meta)) => (real.clone(), Some(meta)),
-        None => (path.to_owned(), None),
-    };
-    let folder = folder_of(&target);
-    if !std::fs::metadata(&folder).is_ok_and(|m| m.is_dir()) {
+    let target = existing.as_ref().map_or_else(|| path.to_owned(), |(real, _)| real.clone());
+    if !std::fs::metadata(folder_of(&target)).is_ok_and(|m| m.is_dir()) {
         return Err(no_folder());
     }
+    Ok(existing)
+}
+
+/// Writes `bytes` to `path`: a new file (readable as `new` says), or in place of the regular
+/// file there (through a symbolic link, the file it leads to is replaced and the link kept).
+pub fn write_file(path: &Path, bytes: &[u8], new: NewFile) -> Result<(), FileError> {
+    let failed =
+        |e: std::io::Error| FileError::Write { path: path.to_owned(), detail: e.to_string() };
+    let existing = existing_target(path)?;
+    let (target, mode) = match &existing {
+        Some((real, meta)) => (real.clone(), meta.mode() & 0o7777),
+        None => (path.to_owned(), if new == NewFile::Readable { 0o644 } else { 0o600 }),
+    };
+    let folder = folder_of(&target);
 
     let mut part = tempfile::Builder::new()
         .prefix(".kiosk-")
-        .suffix(".pdf.part")
+        .suffix(".part")
         .tempfile_in(&folder)
         .map_err(failed)?;
-    part.write_all(pdf).map_err(failed)?;
-    if let Some(meta) = mode {
+    part.write_all(bytes).map_err(failed)?;
+    if let Some((_, meta)) = &existing {
         // Root replacing someone's file gives it back to them; anyone else cannot, and the new
         // file is theirs, as after any editor's save. Owner first: chown clears set-id bits.
         let _ = std::os::unix::fs::fchown(part.as_file(), Some(meta.uid()), Some(meta.gid()));
-        part.as_file()
-            .set_permissions(Permissions::from_mode(meta.mode() & 0o7777))
-            .map_err(failed)?;
     }
+    part.as_file().set_permissions(Permissions::from_mode(mode)).map_err(failed)?;
     part.as_file().sync_all().map_err(failed)?;
     part.persist(&target).map_err(|e| failed(e.error))?;
     // The rename itself survives a power cut once the folder is synced.
@@ -196,7 +219,7 @@ mod tests {
     fn a_new_file_is_whole_and_its_owners_only() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("form.pdf");
-        write_pdf(&path, PDF).expect("written");
+        write_file(&path, PDF, NewFile::OwnerOnly).expect("written");
         assert_eq!(std::fs::read(&path).expect("read"), PDF);
         assert_eq!(mode(&path), 0o600);
         let names: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").collect();
@@ -211,7 +234,7 @@ mod tests {
         std::fs::set_permissions(&real, Permissions::from_mode(0o664)).expect("chmod");
         let link = dir.path().join("link.pdf");
         std::os::unix::fs::symlink(&real, &link).expect("symlink");
-        write_pdf(&link, PDF).expect("written");
+        write_file(&link, PDF, NewFile::OwnerOnly).expect("written");
         assert!(std::fs::symlink_metadata(&link).expect("link").file_type().is_symlink());
         assert_eq!(std::fs::read(&real).expect("read"), PDF);
         assert_eq!(mode(&real), 0o664);
@@ -222,12 +245,19 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let dangling = dir.path().join("dangling.pdf");
         std::os::unix::fs::symlink(dir.path().join("nothing"), &dangling).expect("symlink");
-        assert!(matches!(write_pdf(&dangling, PDF), Err(FileError::NotRegular { .. })));
+        assert!(matches!(
+            write_file(&dangling, PDF, NewFile::OwnerOnly),
+            Err(FileError::NotRegular { .. })
+        ));
         assert!(std::fs::symlink_metadata(&dangling).expect("link").file_type().is_symlink());
-        assert!(matches!(write_pdf(dir.path(), PDF), Err(FileError::Directory { .. })));
+        assert!(matches!(
+            write_file(dir.path(), PDF, NewFile::OwnerOnly),
+            Err(FileError::Directory { .. })
+        ));
         let file = dir.path().join("plain");
         std::fs::write(&file, b"x").expect("write");
-        let err = write_pdf(&file.join("form.pdf"), PDF).expect_err("not a folder");
+        let err =
+            write_file(&file.join("form.pdf"), PDF, NewFile::OwnerOnly).expect_err("not a folder");
         assert!(matches!(err, FileError::NoFolder { .. }), "{err}");
         let args = err.message_args();
         assert!(args.iter().any(|(k, v)| *k == "folder" && v.ends_with("plain")), "{args:?}");
