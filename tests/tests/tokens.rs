@@ -809,6 +809,9 @@ fn a_revocation_the_store_refuses_is_kept_pending_shown_and_completed_later() {
 #[test]
 fn a_pkcs12_file_that_cannot_be_written_revokes_its_certificate() {
     let office = Office::new();
+    // The path passes the check made before the CA signs (its folder is there, no file is), but
+    // the write itself fails: a folder sits where the file's temporary copy goes.
+    std::fs::create_dir(office.path("holder.tmp")).expect("in the way");
     let out = office.run(
         &[
             "token",
@@ -825,7 +828,7 @@ fn a_pkcs12_file_that_cannot_be_written_revokes_its_certificate() {
             "Secret123",
             "--pkcs12",
         ],
-        Some(&office.path("no-such-folder").join("holder.p12")),
+        Some(&office.path("holder.p12")),
     );
     assert_eq!(out.status.code(), Some(70), "{}{}", stdout(&out), stderr(&out));
     let all = certificates(&office);
@@ -834,4 +837,32 @@ fn a_pkcs12_file_that_cannot_be_written_revokes_its_certificate() {
     assert_eq!(all[0]["status"], "revoked", "it never reached its holder");
     assert!(stderr(&out).contains(serial) && stderr(&out).contains("revoked"), "{}", stderr(&out));
     assert!(crl_text(&office).contains(&serial.to_uppercase()));
+}
+
+#[test]
+fn a_pkcs12_path_that_cannot_take_the_file_is_refused_before_the_ca_signs() {
+    let office = Office::new();
+    let out = office.run(
+        &[
+            "--lang",
+            "en",
+            "token",
+            "issue",
+            "--profile",
+            "standard-person",
+            "--subject",
+            "CN=Soft Holder,C=MO",
+            "--validity-years",
+            "1",
+            "--key",
+            "p256",
+            "--password",
+            "Secret123",
+            "--pkcs12",
+        ],
+        Some(&office.path("no-such-folder").join("holder.p12")),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
+    assert!(certificates(&office).is_empty(), "nothing was signed");
 }
