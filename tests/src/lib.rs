@@ -61,3 +61,9 @@ pub fn stdout(output: &Output) -> String {
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// How old someone born on 1 January `year` is today in the office's zone (UTC+8): the age the
+/// kiosk's implausible-age warning names.
+pub fn age_today_of_one_born_on_new_years_day(year: i32) -> i32 {
+    (time::OffsetDateTime::now_utc() + time::Duration::hours(8)).year() - year
+}

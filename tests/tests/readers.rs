@@ -368,11 +368,6 @@ fn a_missing_file_is_a_no_that_names_it_for_photo_check_and_qr_decode() {
     }
 }
 
-/// How old someone born on 1 January 1880 is today, in the office's zone (UTC+8).
-fn age_of_the_1880_example() -> i32 {
-    (time::OffsetDateTime::now_utc() + time::Duration::hours(8)).year() - 1880
-}
-
 #[test]
 fn doc_read_warns_of_an_age_no_one_reaches_on_a_mainland_card() {
     use card_readers::cn_id::simulator::{Behaviour, SimulatedCard};
@@ -386,7 +381,7 @@ fn doc_read_warns_of_an_age_no_one_reaches_on_a_mainland_card() {
     assert!(out.status.success(), "{}", stderr(&out));
     let json: Value = serde_json::from_str(stdout(&out).trim()).expect("json");
     assert_eq!(json["birth_date"], "1880-01-01");
-    let age = format!("age of {}", age_of_the_1880_example());
+    let age = format!("age of {}", tests::age_today_of_one_born_on_new_years_day(1880));
     assert!(stderr(&out).contains(&age), "{}", stderr(&out));
     let out = cn_reader(Behaviour::Card(SimulatedCard::example()), &[]);
     assert!(stderr(&out).is_empty(), "no warning for a plausible age: {}", stderr(&out));

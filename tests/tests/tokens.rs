@@ -806,30 +806,33 @@ fn a_revocation_the_store_refuses_is_kept_pending_shown_and_completed_later() {
     assert!(crl_text(&office).contains(&renewed.to_uppercase()));
 }
 
+/// `kiosk token issue` of a standard certificate into a PKCS#12 file at `path`.
+fn issue_pkcs12(office: &Office, path: &Path) -> Output {
+    let args = [
+        "token",
+        "issue",
+        "--profile",
+        "standard-person",
+        "--subject",
+        "CN=Soft Holder,C=MO",
+        "--validity-years",
+        "1",
+        "--key",
+        "p256",
+        "--password",
+        "Secret123",
+        "--pkcs12",
+    ];
+    office.run(&args, Some(path))
+}
+
 #[test]
 fn a_pkcs12_file_that_cannot_be_written_revokes_its_certificate() {
     let office = Office::new();
     // The path passes the check made before the CA signs (its folder is there, no file is), but
     // the write itself fails: a folder sits where the file's temporary copy goes.
     std::fs::create_dir(office.path("holder.tmp")).expect("in the way");
-    let out = office.run(
-        &[
-            "token",
-            "issue",
-            "--profile",
-            "standard-person",
-            "--subject",
-            "CN=Soft Holder,C=MO",
-            "--validity-years",
-            "1",
-            "--key",
-            "p256",
-            "--password",
-            "Secret123",
-            "--pkcs12",
-        ],
-        Some(&office.path("holder.p12")),
-    );
+    let out = issue_pkcs12(&office, &office.path("holder.p12"));
     assert_eq!(out.status.code(), Some(70), "{}{}", stdout(&out), stderr(&out));
     let all = certificates(&office);
     assert_eq!(all.len(), 1);
@@ -842,26 +845,7 @@ fn a_pkcs12_file_that_cannot_be_written_revokes_its_certificate() {
 #[test]
 fn a_pkcs12_path_that_cannot_take_the_file_is_refused_before_the_ca_signs() {
     let office = Office::new();
-    let out = office.run(
-        &[
-            "--lang",
-            "en",
-            "token",
-            "issue",
-            "--profile",
-            "standard-person",
-            "--subject",
-            "CN=Soft Holder,C=MO",
-            "--validity-years",
-            "1",
-            "--key",
-            "p256",
-            "--password",
-            "Secret123",
-            "--pkcs12",
-        ],
-        Some(&office.path("no-such-folder").join("holder.p12")),
-    );
+    let out = issue_pkcs12(&office, &office.path("no-such-folder").join("holder.p12"));
     assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
     assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
     assert!(certificates(&office).is_empty(), "nothing was signed");
