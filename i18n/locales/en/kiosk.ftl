@@ -13,7 +13,6 @@ home-store = Local store: { $records ->
 key-quit = quit
 key-language = language
 
-error-config = The configuration could not be read: { $detail }. Fix the file or remove it to use the defaults.
 error-failed = The kiosk could not finish: { $detail }
 error-not-a-terminal = The kiosk's screen needs a terminal. Run it in a terminal window, or use a subcommand (kiosk --help).
 

@@ -13,7 +13,6 @@ home-store = Base de dados local: { $records ->
 key-quit = sair
 key-language = idioma
 
-error-config = Não foi possível ler a configuração: { $detail }. Corrija o ficheiro ou apague-o para usar os valores predefinidos.
 error-failed = O balcão não conseguiu concluir: { $detail }
 error-not-a-terminal = O ecrã do balcão precisa de um terminal. Execute-o numa janela de terminal ou use um subcomando (kiosk --help).
 

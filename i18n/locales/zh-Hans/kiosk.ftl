@@ -7,7 +7,6 @@ home-store = 本机数据库：{ $records } 条记录，{ $events } 次变更 ·
 key-quit = 退出
 key-language = 语言
 
-error-config = 无法读取配置：{ $detail }。请修正配置文件，或删除它以使用默认值。
 error-failed = 操作未能完成：{ $detail }
 error-not-a-terminal = 柜台界面须在终端中运行。请在终端窗口中运行，或使用子命令（kiosk --help）。
 

@@ -7,7 +7,6 @@ home-store = 本機資料庫：{ $records } 項記錄，{ $events } 次變更 ·
 key-quit = 退出
 key-language = 語言
 
-error-config = 無法讀取設定：{ $detail }。請修正設定檔，或刪除它以使用預設值。
 error-failed = 操作未能完成：{ $detail }
 error-not-a-terminal = 櫃檯畫面須在終端機中執行。請在終端機視窗中執行，或使用子指令（kiosk --help）。
 
