@@ -176,14 +176,7 @@ impl Store {
         if !valid_node(&kiosk) {
             return Err(StoreError::BadKioskId(kiosk));
         }
-        let last: Option<String> =
-            conn.query_row("SELECT max(hlc) FROM events", [], |r| r.get(0))?;
-        let last = match last {
-            Some(text) => {
-                Some(text.parse::<Hlc>().map_err(|e| StoreError::Corrupt(e.to_string()))?)
-            }
-            None => None,
-        };
+        let last = latest_hlc(&conn)?;
         // A clock that once ran ahead leaves the HLC ahead for good (it never goes back), and
         // other replicas would refuse this kiosk's events: say so where support will look.
         let now_ms = unix_ms((options.now)());
