@@ -97,6 +97,68 @@ pub enum Command {
         #[command(subcommand)]
         command: PrintCommand,
     },
+    /// Appointments: the QR pass a booked person brings
+    Appointment {
+        #[command(subcommand)]
+        command: AppointmentCommand,
+    },
+    /// Walk-in queue tickets
+    #[command(name = "walk-in")]
+    WalkIn {
+        #[command(subcommand)]
+        command: WalkInCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppointmentCommand {
+    /// Print the appointment's pass: the payload the booking system puts in the QR code it
+    /// sends, signed with the office key (DATA_DIR/keys/pass.key)
+    Pass {
+        /// The appointment's record id
+        #[arg(value_name = "APPOINTMENT_ID")]
+        appointment: ulid::Ulid,
+        /// Also draw it as a QR code in the terminal (light modules as blocks, for dark terminals)
+        #[arg(long)]
+        qr: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WalkInCommand {
+    /// Issue the next ticket of the office's day; print its number, and the ticket on the
+    /// office's printer when one is configured
+    Issue {
+        #[arg(long, value_enum)]
+        service: ServiceArg,
+    },
+}
+
+/// The services of the counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ServiceArg {
+    NewIssuance,
+    Renewal,
+    Change,
+    Replacement,
+    PinUnlock,
+    Revocation,
+    Redispatch,
+}
+
+impl From<ServiceArg> for registry::model::Service {
+    fn from(arg: ServiceArg) -> Self {
+        use registry::model::Service;
+        match arg {
+            ServiceArg::NewIssuance => Service::NewIssuance,
+            ServiceArg::Renewal => Service::Renewal,
+            ServiceArg::Change => Service::Change,
+            ServiceArg::Replacement => Service::Replacement,
+            ServiceArg::PinUnlock => Service::PinUnlock,
+            ServiceArg::Revocation => Service::Revocation,
+            ServiceArg::Redispatch => Service::Redispatch,
+        }
+    }
 }
 
 /// Where a document goes: a printer, or a PDF file. Neither: the office's default printer,

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use printers::document::{Document, Layout};
+use printers::fonts::FontError;
 use printers::ipp_client;
+use printers::render::RenderError;
 use printers::spool::{JobFilter, JobId, JobSummary, Spool, SpoolError, SpoolState};
 use registry::audit::{AuditAction, AuditEvent};
 use registry::model::{Clerk, RecordKind, StaffRole};
@@ -15,27 +17,122 @@ use time::OffsetDateTime;
 
 use crate::cli::{PrintCommand, PrintTarget};
 use crate::output::{self, errln, outln};
-use crate::{Context, KioskError, data_dir, print_docs};
+use crate::{Context, KioskError, data_dir, office_keys, print_docs};
 
 /// Exit status of a command called wrongly (no destination, an address that is not one).
 const EXIT_USAGE: u8 = 2;
 
+/// Why a document could not be made or handed to the spool. Typed, so that the UI keeps it in
+/// its state and shows it in whatever language is on screen.
+#[derive(Debug, thiserror::Error)]
+pub enum PrintFailure {
+    #[error(transparent)]
+    Fonts(#[from] FontError),
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error("the office's form key could not be read or made: {0}")]
+    Key(std::io::Error),
+    #[error("the data directory could not be used: {0}")]
+    DataDir(std::io::Error),
+    #[error(transparent)]
+    Spool(#[from] SpoolError),
+}
+
+// The queue screen keeps a print failure typed and shows it in the language on screen.
+#[allow(dead_code, reason = "the queue screen's caller is on its way")]
+impl PrintFailure {
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            PrintFailure::Fonts(e) => e.message_id(),
+            PrintFailure::Render(e) => e.message_id(),
+            PrintFailure::Key(_) | PrintFailure::DataDir(_) => "error-failed",
+            PrintFailure::Spool(e) => e.message_id(),
+        }
+    }
+
+    /// The arguments of [`PrintFailure::message_id`]'s message. A spool error's `state` is a
+    /// message id of its own, to be translated before it is passed on.
+    pub fn message_args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            PrintFailure::Fonts(e) => e.message_args(),
+            PrintFailure::Render(e) => e.message_args(),
+            PrintFailure::Key(e) | PrintFailure::DataDir(e) => vec![("detail", e.to_string())],
+            PrintFailure::Spool(e) => e.message_args(),
+        }
+    }
+
+    /// The command line's error: what the print commands have always said and exited with.
+    pub fn into_kiosk_error(self, ctx: &Context) -> KioskError {
+        match self {
+            PrintFailure::Fonts(e) => {
+                KioskError::Message(ctx.t_pairs(e.message_id(), e.message_args()))
+            }
+            PrintFailure::Render(e) => {
+                KioskError::Refused(ctx.t_pairs(e.message_id(), e.message_args()))
+            }
+            PrintFailure::Key(e) => KioskError::Io(e),
+            PrintFailure::DataDir(source) => {
+                KioskError::DataDir { dir: ctx.data_dir.clone(), source }
+            }
+            PrintFailure::Spool(e) => spool_error(ctx, &e),
+        }
+    }
+}
+
+fn open_spool(ctx: &Context) -> Result<Spool, PrintFailure> {
+    data_dir::create(&ctx.data_dir).map_err(PrintFailure::DataDir)?;
+    Ok(Spool::open(&ctx.data_dir.join("spool.db"))?)
+}
+
 fn spool(ctx: &Context) -> Result<Spool, KioskError> {
-    data_dir::create(&ctx.data_dir)
-        .map_err(|e| KioskError::DataDir { dir: ctx.data_dir.clone(), source: e })?;
-    Spool::open(&ctx.data_dir.join("spool.db")).map_err(|e| spool_error(ctx, &e))
+    open_spool(ctx).map_err(|e| e.into_kiosk_error(ctx))
 }
 
 /// The PDF of a document in the clerk's layout, with its form code.
+pub fn render_pdf(ctx: &Context, doc: &Document) -> Result<Vec<u8>, PrintFailure> {
+    let fonts = printers::fonts::Fonts::system()?;
+    let code = match doc.application() {
+        Some((application, reference)) => {
+            let key = office_keys::load_or_create(&ctx.data_dir, office_keys::OfficeKey::Form)
+                .map_err(PrintFailure::Key)?;
+            let code =
+                printers::formcode::FormCode { application, reference: reference.to_owned() };
+            Some(code.encode(&key))
+        }
+        None => None,
+    };
+    Ok(printers::render::render(doc, Layout::for_language(ctx.lang), fonts, code.as_deref())?)
+}
+
+/// [`render_pdf`] with the command line's errors.
 pub fn render(ctx: &Context, doc: &Document) -> Result<Vec<u8>, KioskError> {
-    let fonts = printers::fonts::Fonts::system()
-        .map_err(|e| KioskError::Message(ctx.t_pairs(e.message_id(), e.message_args())))?;
-    let key = printers::formcode::load_or_create_key(&ctx.data_dir)?;
-    let code = doc.application().map(|(application, reference)| {
-        printers::formcode::FormCode { application, reference: reference.to_owned() }.encode(&key)
-    });
-    printers::render::render(doc, Layout::for_language(ctx.lang), fonts, code.as_deref())
-        .map_err(|e| KioskError::Refused(ctx.t_pairs(e.message_id(), e.message_args())))
+    render_pdf(ctx, doc).map_err(|e| e.into_kiosk_error(ctx))
+}
+
+/// A document handed to the spool, and what became of it.
+#[derive(Debug)]
+pub struct Spooled {
+    /// Jobs left waiting by earlier commands, sent first (and what became of them).
+    pub earlier: Vec<JobSummary>,
+    /// This document's job: printed, at the printer, or waiting with the reason.
+    pub job: JobSummary,
+}
+
+/// Renders `doc`, commits it to the spool for `printer` and sends it: the one way every command
+/// (and the counter screen) prints. Jobs left waiting by an earlier command go first, in the
+/// order they came; those for this printer whatever their backoff, since it is about to be asked
+/// anyway. Talks to the printer: run it off the UI's thread.
+pub fn spool_document(
+    ctx: &Context,
+    doc: &Document,
+    printer: &str,
+) -> Result<Spooled, PrintFailure> {
+    let pdf = render_pdf(ctx, doc)?;
+    let spool = open_spool(ctx)?;
+    let earlier = spool.process_all_before(printer)?;
+    let id = spool.enqueue(doc.kind(), doc.application().map(|(id, _)| id), printer, &pdf)?;
+    let job = spool.process(id)?;
+    Ok(Spooled { earlier, job })
 }
 
 pub fn run(ctx: &Context, command: PrintCommand) -> Result<ExitCode, KioskError> {
@@ -115,9 +212,9 @@ fn destination(
 }
 
 fn output(ctx: &Context, doc: &Document, to: Destination) -> Result<ExitCode, KioskError> {
-    let pdf = render(ctx, doc)?;
     let printer = match to {
         Destination::File(path) => {
+            let pdf = render(ctx, doc)?;
             output::to_named_file(ctx, &path, &pdf, printers::named_file::NewFile::OwnerOnly)?;
             outln!(
                 "{}",
@@ -130,16 +227,9 @@ fn output(ctx: &Context, doc: &Document, to: Destination) -> Result<ExitCode, Ki
         }
         Destination::Printer(printer) => printer,
     };
-    let spool = spool(ctx)?;
-    // Jobs left waiting by an earlier command go first, in the order they came; those for this
-    // printer whatever their backoff, since it is about to be asked anyway.
-    let earlier = spool.process_all_before(&printer).map_err(|e| spool_error(ctx, &e))?;
-    report_earlier(ctx, &earlier);
-    let id = spool
-        .enqueue(doc.kind(), doc.application().map(|(id, _)| id), &printer, &pdf)
-        .map_err(|e| spool_error(ctx, &e))?;
-    let job = spool.process(id).map_err(|e| spool_error(ctx, &e))?;
-    report(ctx, &job)
+    let spooled = spool_document(ctx, doc, &printer).map_err(|e| e.into_kiosk_error(ctx))?;
+    report_earlier(ctx, &spooled.earlier);
+    report(ctx, &spooled.job)
 }
 
 /// The clerk's sentence for a spool error. A job's state travels as its message id, and is
@@ -182,7 +272,7 @@ fn office_time(ctx: &Context, at: OffsetDateTime) -> String {
     at.to_offset(ctx.office_offset()).format(format).unwrap_or_else(|_| at.to_string())
 }
 
-fn report_earlier(ctx: &Context, jobs: &[JobSummary]) {
+pub fn report_earlier(ctx: &Context, jobs: &[JobSummary]) {
     for job in jobs.iter().filter(|j| j.state == SpoolState::Printed) {
         errln!("{}", ctx.t_with("print-earlier-printed", &[("job", job.id.to_string().into())]));
     }
@@ -190,7 +280,7 @@ fn report_earlier(ctx: &Context, jobs: &[JobSummary]) {
 
 /// What the clerk is told about a job, and the exit status: 0 when the printer has it (printed,
 /// or accepted and holding it), 1 otherwise: waiting, perhaps never arrived, failed.
-fn report(ctx: &Context, job: &JobSummary) -> Result<ExitCode, KioskError> {
+pub fn report(ctx: &Context, job: &JobSummary) -> Result<ExitCode, KioskError> {
     let id = job.id.to_string();
     let next_try = || {
         if let Some(at) = job.next_attempt_at {

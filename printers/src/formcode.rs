@@ -4,8 +4,8 @@
 //!
 //! Payload: `KF1|<application ULID>|<reference>|<HMAC-SHA256, 64 hex digits>`, the MAC over
 //! everything before the last `|`. `|` and `%` in the reference are written `%7C` and `%25`.
-
-use std::path::Path;
+//!
+//! The key is the caller's: the kiosk keeps it in `DATA_DIR/keys/form.key` (`office_keys`).
 
 use registry::model::RecordId;
 use ring::hmac;
@@ -90,47 +90,6 @@ impl FormCode {
     }
 }
 
-/// The office's form key: `DATA_DIR/keys/form.key` (32 random bytes), made on first use and
-/// readable by its owner only. Counters of one office share it so any counter can scan a form
-/// another printed.
-pub fn load_or_create_key(data_dir: &Path) -> std::io::Result<Vec<u8>> {
-    let dir = data_dir.join("keys");
-    let path = dir.join("form.key");
-    match std::fs::read(&path) {
-        Ok(key) if key.len() >= 32 => return Ok(key),
-        Ok(_) => return Err(std::io::Error::other(format!("{} is too short", path.display()))),
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-        Err(_) => {}
-    }
-    std::fs::create_dir_all(&dir)?;
-    let key: [u8; 32] = {
-        use ring::rand::SecureRandom;
-        let mut key = [0u8; 32];
-        ring::rand::SystemRandom::new()
-            .fill(&mut key)
-            .map_err(|_| std::io::Error::other("no system randomness"))?;
-        key
-    };
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    match options.open(&path) {
-        Ok(mut file) => {
-            use std::io::Write;
-            file.write_all(&key)?;
-            file.sync_all()?;
-            Ok(key.to_vec())
-        }
-        // Another process made it first: use theirs.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => std::fs::read(&path),
-        Err(e) => Err(e),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,15 +120,6 @@ mod tests {
             FormCode::parse("KF1|abc|ref|00", &key),
             Err(FormCodeError::Malformed(_))
         ));
-    }
-
-    #[test]
-    fn the_key_is_made_once_and_kept() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let a = load_or_create_key(dir.path()).expect("key");
-        let b = load_or_create_key(dir.path()).expect("key");
-        assert_eq!(a, b);
-        assert_eq!(a.len(), 32);
     }
 
     proptest! {

@@ -55,6 +55,10 @@ pub enum AuditAction {
     PrintJobCancelled {
         job: String,
     },
+    /// An appointment was checked in at the counter by its QR pass (the subject names it).
+    AppointmentCheckedIn,
+    /// A walk-in queue ticket was issued (the subject names it; its number is on the record).
+    WalkInTicketIssued,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -272,21 +272,7 @@ impl Store {
     /// replicated record whose creation has not arrived yet) is left out and logged by id, so
     /// one such record never hides all the others.
     pub fn list<R: Record>(&self) -> Result<Vec<R>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, state FROM records WHERE kind = ?1 ORDER BY id")?;
-        let rows = stmt.query_map([R::KIND.as_str()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, json) = row?;
-            match serde_json::from_str(&json) {
-                Ok(record) => out.push(record),
-                Err(_) => tracing::warn!(%id, kind = %R::KIND, "record not yet whole; left out"),
-            }
-        }
-        Ok(out)
+        list_records(&self.conn)
     }
 
     /// The certificate with this serial, in any notation (`0A:1B`, `0a1b`).
@@ -644,7 +630,7 @@ impl Writer<'_> {
         clerk: RecordId,
     ) -> Result<Application, StoreError> {
         let staff: Clerk =
-            self.load(clerk)?.ok_or(StoreError::NotFound { kind: RecordKind::Clerk, id: clerk })?;
+            self.get(clerk)?.ok_or(StoreError::NotFound { kind: RecordKind::Clerk, id: clerk })?;
         if !staff.active {
             return Err(StoreError::ClerkInactive(clerk));
         }
@@ -655,7 +641,7 @@ impl Writer<'_> {
         let action = match action {
             ApplicationAction::Submit { .. } => {
                 let organisation = match before.organisation {
-                    Some(org) => self.load::<Organisation>(org)?,
+                    Some(org) => self.get::<Organisation>(org)?,
                     None => None,
                 };
                 ApplicationAction::Submit { organisation }
@@ -701,8 +687,16 @@ impl Writer<'_> {
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
-    fn load<R: Record>(&self, id: RecordId) -> Result<Option<R>, StoreError> {
+    /// A record as this transaction sees it: a check that must not race with another
+    /// process's write ("is the appointment still booked?").
+    pub fn get<R: Record>(&self, id: RecordId) -> Result<Option<R>, StoreError> {
         Ok(load_state(&self.tx, R::KIND, id)?.decode()?)
+    }
+
+    /// Every record of one kind as this transaction sees it, oldest id first (see
+    /// [`Store::list`]): for a choice that must not race, such as the next ticket number.
+    pub fn list<R: Record>(&self) -> Result<Vec<R>, StoreError> {
+        list_records(&self.tx)
     }
 
     fn write_checked<R: Record>(
@@ -817,6 +811,23 @@ fn object_of<R: Record>(record: &R) -> Result<Map<String, Value>, StoreError> {
         Value::Object(map) if !map.contains_key("kind") => Ok(map),
         _ => Err(StoreError::Corrupt(format!("{} does not encode as a kind-free object", R::KIND))),
     }
+}
+
+/// Every record of one kind as `conn` sees it ([`Store::list`], [`Writer::list`]).
+fn list_records<R: Record>(conn: &Connection) -> Result<Vec<R>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, state FROM records WHERE kind = ?1 ORDER BY id")?;
+    let rows = stmt
+        .query_map([R::KIND.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, json) = row?;
+        match serde_json::from_str(&json) {
+            Ok(record) => out.push(record),
+            Err(_) => tracing::warn!(%id, kind = %R::KIND, "record not yet whole; left out"),
+        }
+    }
+    Ok(out)
 }
 
 fn load_state(tx: &Connection, kind: RecordKind, id: RecordId) -> Result<RecordState, StoreError> {
