@@ -641,7 +641,8 @@ mod tests {
         // UTC but tomorrow at the office.
         let late = booked(&mut store, datetime!(2026-11-29 23:30 +8));
         let tomorrow = booked(&mut store, datetime!(2026-11-30 00:30 +8));
-        let yesterday = booked(&mut store, datetime!(2026-11-28 23:59 +8));
+        // The day before, a minute before midnight: not today.
+        booked(&mut store, datetime!(2026-11-28 23:59 +8));
         let first = booked(&mut store, datetime!(2026-11-29 00:00 +8));
         // 23:50 Macau on the 29th: 15:50 UTC.
         let now = datetime!(2026-11-29 15:50 UTC);
@@ -664,7 +665,6 @@ mod tests {
         assert!(
             check_in_by_pass(&mut store, &KEY, &utc_pass.encode(&KEY), now, MACAU, None).is_ok()
         );
-        let _ = yesterday;
     }
 
     #[test]
