@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod auth;
+mod clerk_cmd;
 mod cli;
 mod commands;
 mod config;
@@ -13,6 +14,7 @@ mod output;
 mod photos;
 mod print_cmd;
 mod print_docs;
+mod signin;
 mod token_cmd;
 mod tui;
 
@@ -314,6 +316,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Qr { .. } => "qr",
         Command::Photo { .. } => "photo",
         Command::Print { .. } => "print",
+        Command::Clerk { .. } => "clerk",
     }
 }
 
@@ -341,6 +344,7 @@ fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, KioskError> 
             device_cmd::qr_decode(ctx, &file)
         }
         Some(Command::Print { command }) => print_cmd::run(ctx, command),
+        Some(Command::Clerk { command }) => clerk_cmd::run(ctx, command),
         Some(Command::Photo { command }) => match command {
             cli::PhotoCommand::Check { file, out } => photos::check(ctx, &file, out.as_deref()),
             cli::PhotoCommand::Compare { chip, captured } => photos::compare(ctx, &chip, &captured),
