@@ -69,6 +69,12 @@ fn a_clerk_added_from_a_pipe_gets_a_uri_and_a_qr_code_whose_codes_verify() {
     // The password itself is nowhere in the store's file.
     let bytes = std::fs::read(dir.path().join("kiosk.db")).expect("store file");
     assert!(!bytes.windows(PASSWORD.len()).any(|w| w == PASSWORD.as_bytes()));
+    // Neither the password nor the secret reaches the log.
+    let secret = totp::base32_encode(&uri.secret);
+    for entry in std::fs::read_dir(dir.path().join("logs")).expect("logs") {
+        let log = std::fs::read_to_string(entry.expect("entry").path()).expect("log");
+        assert!(!log.contains(PASSWORD) && !log.contains(&secret), "{log}");
+    }
 
     // The same id again, in any case, is refused and changes nothing.
     let again = add(dir.path(), "CLERK.HO", PASSWORD);
