@@ -313,6 +313,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_message_the_commands_say_exists_in_every_language() {
+        let source = include_str!("clerk_cmd.rs");
+        let ids: Vec<&str> = source
+            .split('"')
+            .filter(|s| s.starts_with("clerk-") && s.len() > 6 && !s.contains(' '))
+            .collect();
+        assert!(ids.len() >= 15, "{ids:?}");
+        let args: Vec<_> = ["id", "name", "problems", "period", "detail"]
+            .into_iter()
+            .map(|k| (k, i18n::FluentValue::from("x")))
+            .collect();
+        for id in ids {
+            for lang in i18n::Language::ALL {
+                let text = i18n::text_with(lang, id, &args);
+                assert_ne!(text, id, "{lang} lacks {id}");
+                assert!(!text.contains("{ $"), "{lang}: {text}");
+            }
+        }
+    }
+
+    #[test]
     fn the_qr_code_has_its_quiet_zone_and_light_modules_drawn() {
         let lines = qr_lines("otpauth://totp/Office:clerk.chan?secret=GEZDGNBVGY3TQOJQ&period=60");
         // Version 4 or so: at most 41 modules and 8 of quiet zone across; fits 80 columns.

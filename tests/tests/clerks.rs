@@ -49,6 +49,39 @@ fn assert_code_from_uri_verifies(uri: &totp::OtpAuth, stored: &Clerk) {
     assert!(totp::verify(&secret, stored.totp_period, &code, now, None).is_ok(), "{code}");
 }
 
+/// The half-block QR code in `text` as a light-on-dark terminal shows it (a glyph's blocks in
+/// the light foreground, the rest dark background), four pixels a module, read with zbar.
+fn scan_terminal_qr(text: &str) -> Vec<Vec<u8>> {
+    const SCALE: usize = 4;
+    let rows: Vec<Vec<char>> = text
+        .lines()
+        .filter(|l| !l.is_empty() && l.chars().all(|c| " \u{2580}\u{2584}\u{2588}".contains(c)))
+        .map(|l| l.chars().collect())
+        .collect();
+    let width = rows.iter().map(Vec::len).max().expect("a QR code") * SCALE;
+    let mut gray = Vec::new();
+    for row in &rows {
+        for half in [0, 1] {
+            let mut line = Vec::with_capacity(width);
+            for &c in row {
+                let light = match c {
+                    '\u{2588}' => true,
+                    '\u{2580}' => half == 0,
+                    '\u{2584}' => half == 1,
+                    _ => false,
+                };
+                line.extend(std::iter::repeat_n(if light { 255u8 } else { 0 }, SCALE));
+            }
+            line.resize(width, 0);
+            for _ in 0..SCALE {
+                gray.extend_from_slice(&line);
+            }
+        }
+    }
+    let height = gray.len() / width;
+    card_readers::qr::decode_frame(&gray, width as u32, height as u32).expect("zbar runs")
+}
+
 #[test]
 fn a_clerk_added_from_a_pipe_gets_a_uri_and_a_qr_code_whose_codes_verify() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -63,6 +96,10 @@ fn a_clerk_added_from_a_pipe_gets_a_uri_and_a_qr_code_whose_codes_verify() {
     let qr_rows = printed.lines().filter(|l| l.contains('\u{2580}') || l.contains('\u{2584}'));
     assert!(qr_rows.count() > 10, "{printed}");
     assert!(printed.lines().any(|l| !l.is_empty() && l.chars().all(|c| c == '\u{2588}')));
+    // It scans: as a light-on-dark terminal shows it, zbar reads the URI back.
+    let payloads = scan_terminal_qr(&printed);
+    let printed_line = printed.lines().find(|l| l.starts_with("otpauth://")).expect("URI line");
+    assert_eq!(payloads, [printed_line.as_bytes().to_vec()]);
     let stored = clerk(dir.path(), "clerk.ho");
     assert!(stored.active);
     assert_code_from_uri_verifies(&uri, &stored);
