@@ -180,11 +180,13 @@ pub fn check_password(
     let hash = found.map_or(DUMMY_HASH, |c| c.password_hash.as_str());
     let matches = auth::verify_password(password, hash) && found.is_some();
     let Some(clerk) = clerk else {
-        record_failure(store, None, SignInStep::Password, now, policy, 0)?;
+        record_failure(store, None, SignInStep::Password, now, policy, None)?;
         return Err(Refusal::WrongPassword);
     };
     if !clerk.active {
-        record_failure(store, Some(clerk.id), SignInStep::Password, now, policy, 0)?;
+        // Recorded about the account, but a disabled account is never "locked": that would
+        // answer differently from an unknown id.
+        record_failure(store, Some(clerk.id), SignInStep::Password, now, policy, None)?;
         return Err(Refusal::WrongPassword);
     }
     let history = History::of(store, clerk.id)?;
@@ -198,7 +200,7 @@ pub fn check_password(
             SignInStep::Password,
             now,
             policy,
-            history.failures,
+            Some(history.failures),
         )?
         .unwrap_or(Refusal::WrongPassword));
     }
@@ -256,11 +258,17 @@ pub fn check_code(
                 SignInStep::Code,
                 now,
                 policy,
-                history.failures,
+                Some(history.failures),
             )?;
             Err(locked.unwrap_or(refusal))
         }
     }
+}
+
+/// Whether `who`, just signed in, may unlock a screen locked while `locked_for` was signed in:
+/// the same clerk, or any supervisor.
+pub fn may_unlock(locked_for: RecordId, who: &SignedIn) -> bool {
+    who.clerk == locked_for || who.role == StaffRole::Supervisor
 }
 
 /// The clerk with this user name (ASCII letters in any case), active or not.
@@ -310,20 +318,22 @@ impl History {
     }
 }
 
-/// Records a failed step; when it is the `max_failures`-th in a row, also the lock, and returns
-/// the [`Refusal::Locked`] to answer instead.
+/// Records a failed step. For an account that can be locked (`failures_before` is its count in
+/// a row so far), the `max_failures`-th in a row also records the lock and returns the
+/// [`Refusal::Locked`] to answer instead.
 fn record_failure(
     store: &mut Store,
     clerk: Option<RecordId>,
     step: SignInStep,
     now: OffsetDateTime,
     policy: &Policy,
-    failures_before: u32,
+    failures_before: Option<u32>,
 ) -> Result<Option<Refusal>, StoreError> {
     let failed = audit(store, now, clerk, AuditAction::ClerkSignInFailed { step });
-    let failures = failures_before + 1;
-    let lock = (clerk.is_some() && failures >= policy.max_failures)
-        .then(|| audit(store, now, clerk, AuditAction::ClerkLocked { failures }));
+    let failures = failures_before.map(|n| n.saturating_add(1));
+    let lock = failures
+        .filter(|&n| n >= policy.max_failures)
+        .map(|failures| audit(store, now, clerk, AuditAction::ClerkLocked { failures }));
     store.write(None, |w| {
         w.put(&failed)?;
         if let Some(lock) = &lock {
@@ -332,9 +342,9 @@ fn record_failure(
         Ok(())
     })?;
     // The record id and the step only: never what was typed.
-    tracing::info!(clerk = ?clerk, ?step, failures, "sign-in step failed");
+    tracing::info!(clerk = ?clerk, ?step, ?failures, "sign-in step failed");
     Ok(lock.map(|_| {
-        tracing::warn!(clerk = ?clerk, failures, "clerk locked after failed sign-ins");
+        tracing::warn!(clerk = ?clerk, ?failures, "clerk locked after failed sign-ins");
         Refusal::Locked { until: now + policy.lockout }
     }))
 }
@@ -652,6 +662,27 @@ mod tests {
                 assert_ne!(text, refusal.message_id(), "{lang} lacks it");
                 assert!(!text.contains("{ $") && !text.contains("{$"), "{lang}: {text}");
             }
+        }
+    }
+
+    #[test]
+    fn a_locked_screen_opens_for_the_same_clerk_or_a_supervisor() {
+        let who =
+            |clerk, role| SignedIn { clerk, username: "x".into(), display_name: "X".into(), role };
+        let (chan, wong) = (ulid::Ulid::new(), ulid::Ulid::new());
+        assert!(may_unlock(chan, &who(chan, StaffRole::Clerk)));
+        assert!(!may_unlock(chan, &who(wong, StaffRole::Clerk)));
+        assert!(may_unlock(chan, &who(wong, StaffRole::Supervisor)));
+    }
+
+    #[test]
+    fn a_disabled_account_is_never_locked_even_by_a_policy_of_one() {
+        let mut store = store();
+        add_clerk(&mut store, "clerk.gone", false);
+        let policy = Policy { max_failures: 1, ..Policy::default() };
+        for _ in 0..3 {
+            let answer = check_password(&mut store, "clerk.gone", PASSWORD, T0, &policy);
+            assert_eq!(answer, Err(Refusal::WrongPassword));
         }
     }
 
