@@ -3,6 +3,8 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::Rng;
+use registry::model::Sensitive;
+use registry::totp;
 use zeroize::Zeroizing;
 
 /// Hashes a clerk's password for storage.
@@ -17,10 +19,17 @@ pub fn hash_password(password: &str) -> Result<String, String> {
 }
 
 /// Whether `password` matches a stored hash. A malformed hash never matches.
-#[allow(dead_code)] // used by sign-in, which arrives with the UI issue; tested here now
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// A new one-time code secret: 20 random bytes (160 bits, RFC 4226's recommended length),
+/// base32 without padding, as authenticator apps take it.
+pub fn new_totp_secret() -> Sensitive {
+    let mut bytes = Zeroizing::new([0u8; totp::SECRET_BYTES]);
+    rand::rng().fill(&mut bytes[..]);
+    Sensitive::new(totp::base32_encode(&bytes[..]))
 }
 
 /// A 12-character password from an alphabet without look-alikes (no 0/O, 1/l/I), always with
@@ -60,6 +69,15 @@ mod tests {
             assert!(verify_password(&password, &hash));
             assert!(!verify_password("wrong-password-1A", &hash));
         }
+    }
+
+    #[test]
+    fn totp_secrets_are_160_bits_of_base32_and_differ() {
+        let a = new_totp_secret();
+        let b = new_totp_secret();
+        assert_ne!(a, b);
+        assert_eq!(a.expose().len(), 32);
+        assert_eq!(totp::base32_decode(a.expose()).map(|s| s.len()), Some(totp::SECRET_BYTES));
     }
 
     #[test]

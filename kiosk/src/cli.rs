@@ -108,6 +108,11 @@ pub enum Command {
         #[command(subcommand)]
         command: WalkInCommand,
     },
+    /// Staff accounts: add, list, disable, new one-time code secret
+    Clerk {
+        #[command(subcommand)]
+        command: ClerkCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -159,6 +164,44 @@ impl From<ServiceArg> for registry::model::Service {
             ServiceArg::Redispatch => Service::Redispatch,
         }
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClerkCommand {
+    /// Add a clerk: the password from standard input (asked twice on a terminal, one line from a
+    /// pipe); prints the one-time code secret as an otpauth:// URI and a QR code, once
+    Add {
+        /// The user name the clerk signs in with (letters, digits, dots, underscores)
+        #[arg(long, value_name = "ID")]
+        id: String,
+        /// The name shown on screen and in records
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// Every clerk: id, role, active or not, whether a one-time code is set up (never secrets)
+    List {
+        /// One JSON object a line
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop a clerk from signing in
+    Disable {
+        /// The clerk's user name or record id
+        id: String,
+    },
+    /// Give a clerk a new one-time code secret (a lost phone); prints it like add
+    ResetTotp {
+        /// The clerk's user name or record id
+        id: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Clerk,
+    Supervisor,
 }
 
 /// Where a document goes: a printer, or a PDF file. Neither: the office's default printer,

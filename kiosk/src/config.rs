@@ -39,7 +39,15 @@ pub struct Config {
     /// The office's printer (`ipp://host:631/printers/QUEUE`): where `kiosk print` sends
     /// documents when the command names no `--printer`, and what `kiosk devices` shows.
     pub printer: Option<String>,
+    /// Minutes a clerk cannot sign in after 5 failed sign-in steps in a row.
+    pub signin_lockout_minutes: u32,
+    /// Minutes without a key after which the screen locks (the same clerk or a supervisor
+    /// unlocks it).
+    pub idle_lock_minutes: u32,
 }
+
+/// The range of the minute settings: at least a minute, at most a day.
+pub const MINUTES_RANGE: std::ops::RangeInclusive<u32> = 1..=1440;
 
 /// Environment variables arrive untyped, and figment reads `KIOSK_KIOSK_ID=12345` as a number:
 /// text settings take numbers and booleans as their text.
@@ -87,6 +95,8 @@ impl Default for Config {
             pin_tries: tokens::service::DEFAULT_PIN_TRIES,
             token_module: None,
             printer: None,
+            signin_lockout_minutes: 5,
+            idle_lock_minutes: 5,
         }
     }
 }
@@ -112,6 +122,7 @@ pub enum Rule {
     LogFilter,
     PinTries,
     Printer,
+    Minutes,
 }
 
 impl Rule {
@@ -123,6 +134,7 @@ impl Rule {
             Rule::LogFilter => "not a log filter (info, store=debug, …)",
             Rule::PinTries => "too few wrong PINs allowed before a token is locked",
             Rule::Printer => "not a printer address like ipp://host:631/printers/QUEUE",
+            Rule::Minutes => "minutes must be from 1 to 1440",
         }
     }
 
@@ -134,6 +146,7 @@ impl Rule {
             Rule::LogFilter => "config-error-log",
             Rule::PinTries => "config-error-pin-tries",
             Rule::Printer => "config-error-printer",
+            Rule::Minutes => "config-error-minutes",
         }
     }
 }
@@ -148,6 +161,7 @@ impl ConfigError {
         "config-error-log",
         "config-error-pin-tries",
         "config-error-printer",
+        "config-error-minutes",
     ];
 
     pub fn message_id(&self) -> &'static str {
@@ -169,6 +183,10 @@ impl ConfigError {
                 if *rule == Rule::PinTries {
                     args.push(("min", tokens::service::MIN_PIN_TRIES.to_string()));
                 }
+                if *rule == Rule::Minutes {
+                    args.push(("min", MINUTES_RANGE.start().to_string()));
+                    args.push(("max", MINUTES_RANGE.end().to_string()));
+                }
                 args
             }
         }
@@ -180,7 +198,7 @@ impl Config {
 
     /// Defaults, then `DATA_DIR/kiosk.toml`, then `KIOSK_LANGUAGE`, `KIOSK_KIOSK_ID`,
     /// `KIOSK_OFFICE`, `KIOSK_CURRENCY`, `KIOSK_LOG`, `KIOSK_PIN_TRIES`, `KIOSK_TOKEN_MODULE`,
-    /// `KIOSK_PRINTER`.
+    /// `KIOSK_PRINTER`, `KIOSK_SIGNIN_LOCKOUT_MINUTES`, `KIOSK_IDLE_LOCK_MINUTES`.
     pub fn load(data_dir: &Path) -> Result<Config, ConfigError> {
         let path = data_dir.join(Self::FILE_NAME);
         check_is_file(&path)?;
@@ -194,6 +212,8 @@ impl Config {
             "pin_tries",
             "token_module",
             "printer",
+            "signin_lockout_minutes",
+            "idle_lock_minutes",
         ];
         let figment = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(&path))
@@ -232,6 +252,14 @@ impl Config {
         }
         if config.pin_tries < tokens::service::MIN_PIN_TRIES {
             return Err(refuse("pin_tries", &config.pin_tries.to_string(), Rule::PinTries));
+        }
+        for (key, minutes) in [
+            ("signin_lockout_minutes", config.signin_lockout_minutes),
+            ("idle_lock_minutes", config.idle_lock_minutes),
+        ] {
+            if !MINUTES_RANGE.contains(&minutes) {
+                return Err(refuse(key, &minutes.to_string(), Rule::Minutes));
+            }
         }
         if let Some(printer) = &config.printer
             && printers::ipp_client::check_printer_uri(printer).is_err()
@@ -393,6 +421,7 @@ mod tests {
             Rule::LogFilter,
             Rule::PinTries,
             Rule::Printer,
+            Rule::Minutes,
         ];
         let mut errors = vec![
             ConfigError::NotAFile { path: "/data/kiosk.toml".into() },
@@ -432,6 +461,28 @@ mod tests {
             std::fs::write(dir.path().join(Config::FILE_NAME), "log = \"a=[\"\n").expect("write");
             let err = Config::load(dir.path()).expect_err("bad log filter");
             assert!(err.to_string().contains("kiosk.toml: log"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn sign_in_minutes_default_to_five_and_come_from_file_or_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.clear_env();
+            let dir = tempfile::tempdir().expect("tempdir");
+            let config = Config::load(dir.path()).expect("load");
+            assert_eq!((config.signin_lockout_minutes, config.idle_lock_minutes), (5, 5));
+            std::fs::write(dir.path().join(Config::FILE_NAME), "idle_lock_minutes = 10\n")
+                .expect("write");
+            jail.set_env("KIOSK_SIGNIN_LOCKOUT_MINUTES", "15");
+            let config = Config::load(dir.path()).expect("load");
+            assert_eq!((config.signin_lockout_minutes, config.idle_lock_minutes), (15, 10));
+            jail.set_env("KIOSK_SIGNIN_LOCKOUT_MINUTES", "0");
+            let err = Config::load(dir.path()).expect_err("no lockout is refused");
+            assert!(err.to_string().starts_with("KIOSK_SIGNIN_LOCKOUT_MINUTES = "), "{err}");
+            jail.set_env("KIOSK_SIGNIN_LOCKOUT_MINUTES", "five");
+            let err = Config::load(dir.path()).expect_err("not a number");
+            assert!(err.to_string().contains("KIOSK_SIGNIN_LOCKOUT_MINUTES"), "{err}");
             Ok(())
         });
     }

@@ -25,6 +25,8 @@ struct Credential {
     username: &'static str,
     password: zeroize::Zeroizing<String>,
     role: StaffRole,
+    /// The one-time code secret as an `otpauth://` URI, for the clerk's authenticator app.
+    totp_uri: zeroize::Zeroizing<String>,
 }
 
 pub fn init(ctx: &Context, force: bool) -> Result<ExitCode, KioskError> {
@@ -47,7 +49,7 @@ pub fn init(ctx: &Context, force: bool) -> Result<ExitCode, KioskError> {
         }
         let office = Office::build(now)?;
         let mut credentials = Vec::new();
-        let staff = office.clerks(&existing, &mut credentials)?;
+        let staff = office.clerks(ctx, &existing, &mut credentials)?;
         for clerk in &staff {
             w.put(clerk)?;
         }
@@ -100,11 +102,8 @@ fn show_credentials(
     outln!()?;
     outln!("{}", ctx.t("demo-credentials-header"))?;
     for c in credentials {
-        let role = ctx.t(match c.role {
-            StaffRole::Clerk => "role-clerk",
-            StaffRole::Supervisor => "role-supervisor",
-        });
-        outln!("  {:<16} {:<14} {role}", c.username, c.password.as_str())?;
+        let role = crate::clerk_cmd::role_name(ctx, c.role);
+        outln!("  {:<16} {:<14} {role}  {}", c.username, c.password.as_str(), c.totp_uri.as_str())?;
     }
     Ok(())
 }
@@ -738,6 +737,7 @@ impl Office {
     /// when the passwords of an earlier run were lost.
     fn clerks(
         &self,
+        ctx: &Context,
         existing: &[Clerk],
         credentials: &mut Vec<Credential>,
     ) -> Result<Vec<Clerk>, StoreError> {
@@ -750,8 +750,12 @@ impl Office {
         for (username, display_name, role) in staff {
             let password = auth::generate_password();
             let hash = auth::hash_password(&password).map_err(StoreError::Corrupt)?;
+            let totp_secret = Some(auth::new_totp_secret());
+            let totp_period = registry::totp::DEFAULT_PERIOD;
             let clerk = match existing.iter().find(|c| c.username == username) {
-                Some(clerk) => Clerk { password_hash: hash, ..clerk.clone() },
+                Some(clerk) => {
+                    Clerk { password_hash: hash, totp_secret, totp_period, ..clerk.clone() }
+                }
                 None => Clerk {
                     id: Ulid::new(),
                     username: username.into(),
@@ -759,9 +763,12 @@ impl Office {
                     role,
                     password_hash: hash,
                     active: true,
+                    totp_secret,
+                    totp_period,
                 },
             };
-            credentials.push(Credential { username, password, role: clerk.role });
+            let totp_uri = crate::clerk_cmd::otpauth_uri(ctx, &clerk).unwrap_or_default();
+            credentials.push(Credential { username, password, role: clerk.role, totp_uri });
             out.push(clerk);
         }
         Ok(out)

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod auth;
+mod clerk_cmd;
 mod cli;
 mod commands;
 mod config;
@@ -19,6 +20,7 @@ mod output;
 mod photos;
 mod print_cmd;
 mod print_docs;
+mod signin;
 mod token_cmd;
 mod tui;
 
@@ -322,6 +324,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Print { .. } => "print",
         Command::Appointment { .. } => "appointment",
         Command::WalkIn { .. } => "walk-in",
+        Command::Clerk { .. } => "clerk",
     }
 }
 
@@ -351,6 +354,7 @@ fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, KioskError> 
         Some(Command::Print { command }) => print_cmd::run(ctx, command),
         Some(Command::Appointment { command }) => counter_cmd::appointment(ctx, command),
         Some(Command::WalkIn { command }) => counter_cmd::walk_in(ctx, command),
+        Some(Command::Clerk { command }) => clerk_cmd::run(ctx, command),
         Some(Command::Photo { command }) => match command {
             cli::PhotoCommand::Check { file, out } => photos::check(ctx, &file, out.as_deref()),
             cli::PhotoCommand::Compare { chip, captured } => photos::compare(ctx, &chip, &captured),

@@ -20,8 +20,31 @@ pub enum AuditAction {
         from: String,
         to: String,
     },
-    ClerkSignedIn,
-    ClerkSignInFailed,
+    /// A clerk signed in with password and code. `totp_step` is the step of the code they
+    /// typed (time / period, not the code): a later sign-in must use a later step, so a code is
+    /// good once. Absent in events written before sign-in had codes.
+    ClerkSignedIn {
+        #[serde(default)]
+        totp_step: Option<u64>,
+    },
+    /// A sign-in step failed: which one, never what was typed. `subject` names the clerk when the
+    /// user name is one; an unknown name is recorded with no subject (what was typed may be a
+    /// person's name, or a password typed into the wrong box).
+    ClerkSignInFailed {
+        #[serde(default)]
+        step: SignInStep,
+    },
+    /// `failures` failed steps in a row locked the clerk (the lock's length is the kiosk's
+    /// configuration, `signin_lockout_minutes`).
+    ClerkLocked {
+        failures: u32,
+    },
+    /// `kiosk clerk add`: a clerk account was made (subject: the clerk).
+    ClerkAdded,
+    /// `kiosk clerk disable`.
+    ClerkDisabled,
+    /// `kiosk clerk reset-totp`: the clerk's one-time code secret was replaced.
+    ClerkTotpReset,
     DemoProvisioned,
     StoreExported,
     CaInitialised,
@@ -61,6 +84,16 @@ pub enum AuditAction {
     WalkInTicketIssued,
 }
 
+/// Which step of sign-in failed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignInStep {
+    /// Events from before sign-in had two steps say nothing, and only had the password.
+    #[default]
+    Password,
+    Code,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEvent {
     pub id: RecordId,
@@ -85,5 +118,23 @@ impl Record for AuditEvent {
         let mut p = Problems::new();
         p.check(before.is_some_and(|b| b != after), "audit_event", codes::CHANGE_NOT_ALLOWED);
         p.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_in_events_from_before_codes_still_read() {
+        let failed: AuditAction =
+            serde_json::from_str(r#"{"type":"clerk_sign_in_failed"}"#).expect("reads");
+        assert_eq!(failed, AuditAction::ClerkSignInFailed { step: SignInStep::Password });
+        let signed_in: AuditAction =
+            serde_json::from_str(r#"{"type":"clerk_signed_in"}"#).expect("reads");
+        assert_eq!(signed_in, AuditAction::ClerkSignedIn { totp_step: None });
+        let code = AuditAction::ClerkSignInFailed { step: SignInStep::Code };
+        let json = serde_json::to_string(&code).expect("json");
+        assert_eq!(json, r#"{"type":"clerk_sign_in_failed","step":"code"}"#);
     }
 }

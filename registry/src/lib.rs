@@ -12,5 +12,6 @@ pub mod mrz;
 pub mod problem;
 pub mod renewal;
 pub mod text;
+pub mod totp;
 
 pub use problem::{Problem, Problems};

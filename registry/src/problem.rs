@@ -69,6 +69,8 @@ pub mod codes {
     pub const VALIDITY_YEARS: &str = "problem-validity-years";
     pub const INVALID_SERIAL: &str = "problem-invalid-serial";
     pub const INVALID_USERNAME: &str = "problem-invalid-username";
+    pub const INVALID_TOTP_SECRET: &str = "problem-invalid-totp-secret";
+    pub const INVALID_TOTP_PERIOD: &str = "problem-invalid-totp-period";
     pub const CLOUD_SIGN_NOT_AT_COUNTER: &str = "problem-cloud-sign-not-at-counter";
     pub const NO_CERTIFICATES: &str = "problem-no-certificates";
     pub const ORGANISATION_REQUIRED: &str = "problem-organisation-required";
@@ -87,6 +89,8 @@ pub mod codes {
         VALIDITY_YEARS,
         INVALID_SERIAL,
         INVALID_USERNAME,
+        INVALID_TOTP_SECRET,
+        INVALID_TOTP_PERIOD,
         CLOUD_SIGN_NOT_AT_COUNTER,
         NO_CERTIFICATES,
         ORGANISATION_REQUIRED,

@@ -396,6 +396,32 @@ impl Store {
         rows.map(|r| r?.decode()).collect()
     }
 
+    /// The audit events whose subject is `id`, newest first (by the clock of the event that
+    /// wrote them), each handed to `visit` until it breaks. Read through an index on the
+    /// subject, so a reader that stops early (sign-in stops at the clerk's last sign-in) reads
+    /// only what it needs.
+    pub fn audit_about(
+        &self,
+        id: RecordId,
+        mut visit: impl FnMut(AuditEvent) -> std::ops::ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        // The kind is written out, not bound: SQLite uses a partial index only when the query
+        // itself implies the index's WHERE.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT state FROM records
+             WHERE kind = 'audit_event' AND json_extract(state, '$.subject') = ?1
+             ORDER BY updated_hlc DESC",
+        )?;
+        let mut rows = stmt.query([id.to_string()])?;
+        while let Some(row) = rows.next()? {
+            let json: String = row.get(0)?;
+            if visit(serde_json::from_str(&json)?).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// Every event, in clock order (what replication sends and rebuild replays).
     pub fn all_events(&self) -> Result<Vec<Event>, StoreError> {
         let mut stmt = self.conn.prepare_cached(

@@ -93,6 +93,15 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     r#"
     INSERT OR REPLACE INTO meta (key, value) VALUES ('reindex_search', 'fold full-width forms');
     "#,
+    // 3: audit events by their subject, newest last: sign-in counts a clerk's failures in a row
+    // from them, and a record's audit timeline is read the same way, without scanning the
+    // whole trail. SQLite keeps the index itself; only audit events are in it. IF NOT EXISTS: a
+    // store whose version was set back (the upgrade tests do) runs it again.
+    r#"
+    CREATE INDEX IF NOT EXISTS records_audit_by_subject
+        ON records (json_extract(state, '$.subject'), updated_hlc)
+        WHERE kind = 'audit_event';
+    "#,
 ];
 
 /// How many migrations this build knows; a store from a newer build is refused, not damaged.

@@ -138,5 +138,6 @@ fn a_store_indexed_before_folding_is_reindexed_on_open_and_verifies() {
         assert_eq!(ids(&store.search(query, 5).expect("search")), [organisation.id], "{query}");
     }
     assert_eq!(ids(&store.search("陳大文", 5).expect("search")), [person.id]);
-    assert_eq!(store::SCHEMA_VERSION, 2);
+    // Migration 3 (the audit index) runs again on this set-back store and changes no search key.
+    assert_eq!(store::SCHEMA_VERSION, 3);
 }

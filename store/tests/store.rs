@@ -356,6 +356,8 @@ fn staff(store: &mut Store, role: StaffRole, active: bool) -> ulid::Ulid {
         role,
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into(),
         active,
+        totp_secret: None,
+        totp_period: registry::totp::DEFAULT_PERIOD,
     };
     store.put(None, &clerk).expect("clerk");
     clerk.id
@@ -710,4 +712,47 @@ proptest! {
         prop_assert!(store.find_by_phone(&text, 10).is_ok());
         prop_assert!(store.find_by_serial(&text, 10).is_ok());
     }
+}
+
+#[test]
+fn audit_events_about_a_record_come_newest_first_and_stop_when_asked() {
+    use registry::audit::{AuditAction, AuditEvent};
+    use std::ops::ControlFlow;
+    let mut store = store_at("K1", NOW);
+    let clerk = staff(&mut store, StaffRole::Clerk, true);
+    let other = staff(&mut store, StaffRole::Clerk, true);
+    let event = |subject, failures| AuditEvent {
+        id: ulid::Ulid::new(),
+        at: NOW,
+        kiosk: "K1".into(),
+        clerk: None,
+        action: AuditAction::ClerkLocked { failures },
+        subject_kind: Some(RecordKind::Clerk),
+        subject: Some(subject),
+    };
+    for n in 1..=4 {
+        store.put(None, &event(clerk, n)).expect("audit");
+        store.put(None, &event(other, 100 + n)).expect("audit");
+    }
+    let mut seen = Vec::new();
+    store
+        .audit_about(clerk, |e| {
+            if let AuditAction::ClerkLocked { failures } = e.action {
+                seen.push(failures);
+            }
+            if seen.len() == 3 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        })
+        .expect("read");
+    // Same wall clock for all four: the order is the events' clocks, not their time stamps.
+    assert_eq!(seen, [4, 3, 2]);
+    // A rebuilt store answers the same (the index is SQLite's own, over the rebuilt rows).
+    store.rebuild().expect("rebuild");
+    let mut all = 0;
+    store
+        .audit_about(other, |_| {
+            all += 1;
+            ControlFlow::Continue(())
+        })
+        .expect("read");
+    assert_eq!(all, 4);
 }

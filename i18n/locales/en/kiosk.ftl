@@ -74,7 +74,7 @@ demo-provisioned = Demo office ready: { $records ->
         [one] { $records } record
        *[other] { $records } records
     } in { $dir }.
-demo-credentials-header = Sign-in credentials (shown once; write them down):
+demo-credentials-header = Sign-in credentials (shown once; write them down): user name, password, role, and the one-time code address to scan or enter in the authenticator app:
 
 role-clerk = clerk
 role-supervisor = supervisor

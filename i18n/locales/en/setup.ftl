@@ -13,3 +13,4 @@ config-error-kiosk-id = The setting { $setting } is "{ $value }", which cannot b
 config-error-log = The setting { $setting } is "{ $value }", which is not a log filter. Use a level such as info or debug, or a filter such as store=debug.
 config-error-pin-tries = The setting { $setting } is { $value }, but a token must allow at least { $min } wrong PINs before the kiosk locks it.
 config-error-printer = The setting { $setting } is "{ $value }", which is not a printer address. Write it like ipp://printserver:631/printers/COUNTER_1 (ipp:// or http://).
+config-error-minutes = The setting { $setting } is { $value }, but it must be from { $min } to { $max } minutes.

@@ -74,7 +74,7 @@ demo-provisioned = Posto de demonstração pronto: { $records ->
         [1] 1 registo
        *[other] { $records } registos
     } em { $dir }.
-demo-credentials-header = Credenciais de acesso (mostradas uma só vez; tome nota):
+demo-credentials-header = Credenciais de acesso (mostradas uma só vez; tome nota): utilizador, palavra-passe, função e o endereço dos códigos de uso único a ler ou introduzir na aplicação de autenticação:
 
 role-clerk = funcionário de balcão
 role-supervisor = supervisor

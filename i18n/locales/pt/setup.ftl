@@ -13,3 +13,4 @@ config-error-kiosk-id = A definição { $setting } é "{ $value }", que não pod
 config-error-log = A definição { $setting } é "{ $value }", que não é um filtro de registo (log). Use um nível como info ou debug, ou um filtro como store=debug.
 config-error-pin-tries = A definição { $setting } é { $value }, mas um token USB tem de permitir pelo menos { $min } PIN errados antes de o balcão o bloquear.
 config-error-printer = A definição { $setting } é "{ $value }", que não é o endereço de uma impressora. Escreva-o como ipp://printserver:631/printers/COUNTER_1 (ipp:// ou http://).
+config-error-minutes = A definição { $setting } é { $value }, mas tem de ser de { $min } a { $max } minutos.

@@ -50,7 +50,7 @@ store-rebuilt = 已根据 { $events } 次变更重建 { $records } 条记录。
 
 demo-store-not-empty = 数据库已有记录。如仍要加入演示网点，请使用 --force（演示职员将获得新密码，只显示一次），或另选 --data-dir。
 demo-provisioned = 演示网点已就绪：{ $dir } 中共 { $records } 条记录。
-demo-credentials-header = 登录信息（只显示一次，请记下）：
+demo-credentials-header = 登录信息（只显示一次，请记下）：账号、密码、角色，以及供验证器应用扫描或输入的动态验证码地址：
 
 role-clerk = 柜台人员
 role-supervisor = 主管

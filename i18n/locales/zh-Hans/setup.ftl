@@ -13,3 +13,4 @@ config-error-kiosk-id = 配置项 { $setting } 为“{ $value }”，不能作�
 config-error-log = 配置项 { $setting } 为“{ $value }”，不是日志过滤条件。请使用 info、debug 等级别，或 store=debug 等条件。
 config-error-pin-tries = 配置项 { $setting } 为 { $value }，但 USB Key 须允许至少 { $min } 次错误 PIN 码，柜台才会将其锁定。
 config-error-printer = 配置项 { $setting } 为“{ $value }”，不是打印机地址。请写成 ipp://printserver:631/printers/COUNTER_1 的格式（ipp:// 或 http://）。
+config-error-minutes = 配置项 { $setting } 为 { $value }，但须为 { $min } 至 { $max } 分钟。

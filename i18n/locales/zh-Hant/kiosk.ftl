@@ -50,7 +50,7 @@ store-rebuilt = 已從 { $events } 次變更重建 { $records } 項記錄。
 
 demo-store-not-empty = 資料庫已有記錄。如仍要加入示範辦事處，請用 --force（示範職員將獲發新密碼，只顯示一次），或另選 --data-dir。
 demo-provisioned = 示範辦事處已就緒：{ $dir } 中共 { $records } 項記錄。
-demo-credentials-header = 登入資料（只顯示一次，請記下）：
+demo-credentials-header = 登入資料（只顯示一次，請記下）：帳號、密碼、角色，以及供驗證程式掃描或輸入的一次性驗證碼地址：
 
 role-clerk = 櫃檯職員
 role-supervisor = 主管

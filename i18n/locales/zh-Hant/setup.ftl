@@ -13,3 +13,4 @@ config-error-kiosk-id = 設定 { $setting } 為「{ $value }」，不能作為�
 config-error-log = 設定 { $setting } 為「{ $value }」，並非日誌篩選條件。請使用 info、debug 等級別，或 store=debug 等條件。
 config-error-pin-tries = 設定 { $setting } 為 { $value }，但數字證書盤須容許至少 { $min } 次錯誤 PIN 碼，櫃檯才會將其鎖定。
 config-error-printer = 設定 { $setting } 為「{ $value }」，並非印表機位址。請寫成 ipp://printserver:631/printers/COUNTER_1 的格式（ipp:// 或 http://）。
+config-error-minutes = 設定 { $setting } 為 { $value }，但須為 { $min } 至 { $max } 分鐘。

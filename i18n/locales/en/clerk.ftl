@@ -1,0 +1,20 @@
+# kiosk clerk add | list | disable | reset-totp (kiosk/src/clerk_cmd.rs).
+clerk-invalid = The clerk cannot be added: { $problems }
+clerk-exists = There is already a clerk with the id { $id }. Choose another id, or use "kiosk clerk reset-totp { $id }" for a new one-time code.
+clerk-password-prompt = New clerk's password:
+clerk-password-again = The same password again:
+clerk-passwords-differ = The two passwords differ. Nothing was changed; run the command again.
+clerk-password-not-text = The password read from standard input is not text (UTF-8). Nothing was changed.
+clerk-password-refused = The password cannot be used: { $problems } Nothing was changed.
+clerk-added = Clerk { $id } ({ $name }) added.
+clerk-totp-reset = Clerk { $id } has a new one-time code secret; the old codes no longer work.
+clerk-totp-how = Scan this QR code (or enter the address below) in the clerk's authenticator app; it shows a 6-digit code that changes every { $period } seconds. It is shown only now.
+clerk-secret-not-shown = Nothing was changed: the one-time code secret could not be shown ({ $detail }), and it is shown only once. Run the command again where its output can be read.
+clerk-none = There are no clerks yet. Add one with "kiosk clerk add", or try "kiosk demo init".
+clerk-not-found = There is no clerk { $id }. "kiosk clerk list" shows the clerks.
+clerk-disabled = Clerk { $id } can no longer sign in.
+clerk-already-disabled = Clerk { $id } was already disabled.
+clerk-active = active
+clerk-disabled-state = disabled
+clerk-totp-set = code set up
+clerk-totp-missing = no code

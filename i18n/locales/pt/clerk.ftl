@@ -1,0 +1,20 @@
+# kiosk clerk add | list | disable | reset-totp (kiosk/src/clerk_cmd.rs).
+clerk-invalid = Não é possível acrescentar o funcionário: { $problems }
+clerk-exists = Já existe um funcionário com o utilizador { $id }. Escolha outro, ou use "kiosk clerk reset-totp { $id }" para um novo código de uso único.
+clerk-password-prompt = Palavra-passe do novo funcionário:
+clerk-password-again = A mesma palavra-passe outra vez:
+clerk-passwords-differ = As duas palavras-passe são diferentes. Nada foi alterado; execute o comando de novo.
+clerk-password-not-text = A palavra-passe lida da entrada padrão não é texto (UTF-8). Nada foi alterado.
+clerk-password-refused = A palavra-passe não pode ser usada: { $problems } Nada foi alterado.
+clerk-added = Funcionário { $id } ({ $name }) acrescentado.
+clerk-totp-reset = O funcionário { $id } tem um novo segredo de códigos de uso único; os códigos antigos deixam de servir.
+clerk-totp-how = Leia este código QR (ou introduza o endereço abaixo) na aplicação de autenticação do funcionário; ela mostra um código de 6 algarismos que muda a cada { $period } segundos. Só é mostrado agora.
+clerk-secret-not-shown = Nada foi alterado: o segredo dos códigos de uso único não pôde ser mostrado ({ $detail }) e só é mostrado uma vez. Execute o comando de novo onde o resultado possa ser lido.
+clerk-none = Ainda não há funcionários. Acrescente um com "kiosk clerk add", ou experimente "kiosk demo init".
+clerk-not-found = Não existe o funcionário { $id }. "kiosk clerk list" mostra os funcionários.
+clerk-disabled = O funcionário { $id } já não pode entrar.
+clerk-already-disabled = O funcionário { $id } já estava desactivado.
+clerk-active = activo
+clerk-disabled-state = desactivado
+clerk-totp-set = com código
+clerk-totp-missing = sem código

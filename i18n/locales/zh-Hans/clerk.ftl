@@ -1,0 +1,20 @@
+# kiosk clerk add | list | disable | reset-totp（kiosk/src/clerk_cmd.rs）。
+clerk-invalid = 无法添加职员：{ $problems }
+clerk-exists = 已有账号为 { $id } 的职员。请另选账号，或使用“kiosk clerk reset-totp { $id }”重置动态验证码。
+clerk-password-prompt = 新职员的密码：
+clerk-password-again = 请再次输入同一密码：
+clerk-passwords-differ = 两次输入的密码不一致。未作任何更改，请重新运行命令。
+clerk-password-not-text = 从标准输入读取的密码不是文本（UTF-8）。未作任何更改。
+clerk-password-refused = 此密码不能使用：{ $problems } 未作任何更改。
+clerk-added = 已添加职员 { $id }（{ $name }）。
+clerk-totp-reset = 职员 { $id } 已获得新的动态验证码密钥，旧验证码不再有效。
+clerk-totp-how = 请用职员的验证器应用扫描以下二维码（或输入下面的地址）；应用会显示每 { $period } 秒更换的 6 位数字验证码。此信息只显示这一次。
+clerk-secret-not-shown = 未作任何更改：动态验证码密钥无法显示（{ $detail }），而它只显示一次。请在能读取输出的地方重新运行命令。
+clerk-none = 还没有职员。请用“kiosk clerk add”添加，或试用“kiosk demo init”。
+clerk-not-found = 没有职员 { $id }。“kiosk clerk list”会列出所有职员。
+clerk-disabled = 职员 { $id } 已不能再登录。
+clerk-already-disabled = 职员 { $id } 早已停用。
+clerk-active = 使用中
+clerk-disabled-state = 已停用
+clerk-totp-set = 已设验证码
+clerk-totp-missing = 未设验证码

@@ -1,0 +1,20 @@
+# kiosk clerk add | list | disable | reset-totp（kiosk/src/clerk_cmd.rs）。
+clerk-invalid = 未能新增職員：{ $problems }
+clerk-exists = 已有帳號為 { $id } 的職員。請另選帳號，或使用「kiosk clerk reset-totp { $id }」重設一次性驗證碼。
+clerk-password-prompt = 新職員的密碼：
+clerk-password-again = 請再輸入同一密碼：
+clerk-passwords-differ = 兩次輸入的密碼不同。未作任何更改，請重新執行指令。
+clerk-password-not-text = 從標準輸入讀取的密碼不是文字（UTF-8）。未作任何更改。
+clerk-password-refused = 此密碼不能使用：{ $problems } 未作任何更改。
+clerk-added = 已新增職員 { $id }（{ $name }）。
+clerk-totp-reset = 職員 { $id } 已獲發新的一次性驗證碼密鑰，舊驗證碼不再有效。
+clerk-totp-how = 請用職員的驗證程式掃描以下二維碼（或輸入下面的地址）；程式會顯示每 { $period } 秒更換的 6 位數字驗證碼。此資料只顯示這一次。
+clerk-secret-not-shown = 未作任何更改：一次性驗證碼密鑰未能顯示（{ $detail }），而它只顯示一次。請在可讀取輸出的地方重新執行指令。
+clerk-none = 尚未有職員。請用「kiosk clerk add」新增，或試用「kiosk demo init」。
+clerk-not-found = 沒有職員 { $id }。「kiosk clerk list」會列出所有職員。
+clerk-disabled = 職員 { $id } 已不能再登入。
+clerk-already-disabled = 職員 { $id } 早已停用。
+clerk-active = 使用中
+clerk-disabled-state = 已停用
+clerk-totp-set = 已設驗證碼
+clerk-totp-missing = 未設驗證碼
