@@ -15,6 +15,7 @@ mod print_cmd;
 mod print_docs;
 mod token_cmd;
 mod tui;
+mod ui;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
