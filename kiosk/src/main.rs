@@ -23,6 +23,7 @@ mod print_docs;
 mod signin;
 mod token_cmd;
 mod tui;
+mod ui;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -1,0 +1,28 @@
+//! Everything that can happen to the app, as one enum: keys and pastes from the terminal, the
+//! clock, the window's size, finished jobs and device changes. `update` is the only reader.
+
+use crossterm::event::KeyEvent;
+use time::OffsetDateTime;
+
+use super::jobs::Done;
+use super::status::Devices;
+
+#[derive(Debug)]
+pub enum Action {
+    Key(KeyEvent),
+    /// Text pasted at once (a bracketed paste, or a scanner some terminals deliver that way).
+    Paste(String),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// The clock, in the office's time zone: idle locks and "today" come from here, never from
+    /// a clock read inside `update`.
+    Tick(OffsetDateTime),
+    /// A job finished.
+    Job(Done),
+    /// The background poll saw the devices.
+    Devices(Devices),
+    /// SIGTERM, SIGHUP or SIGINT from outside: leave now, restoring the terminal.
+    Terminate,
+}

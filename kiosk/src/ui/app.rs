@@ -1,0 +1,902 @@
+//! The app's state and its two functions: `update` (an action in, state changed, effects out;
+//! no IO) and `view` (draws the state; changes nothing, reads nothing but the state).
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use i18n::Language;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use registry::model::{Service, StaffRole};
+use time::{Duration, OffsetDateTime, UtcOffset};
+
+use crate::signin::SignedIn;
+
+use super::action::Action;
+use super::jobs::{Done, Effect};
+use super::keys::{self, Binding, Command, Scope};
+use super::msg::Msg;
+use super::screens::first_start::{self, FirstStart};
+use super::screens::photos::{self, PhotosState};
+use super::screens::queue::{self, QueueState};
+use super::screens::search::{self, SearchState};
+use super::screens::signin::{self, Purpose, SignInForm};
+use super::screens::subscriber::{self, FileState};
+use super::status::{Devices, SyncState};
+use super::widgets::{fit, safe};
+
+/// Smallest window the screens are laid out for.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// The main screens. Esc walks back through the ones opened before.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Screen {
+    FirstStart(FirstStart),
+    SignIn(SignInForm),
+    Queue,
+    Search,
+    Subscriber(Box<FileState>),
+    Photos(Box<PhotosState>),
+}
+
+/// What sits over the screen and takes the keys until it closes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Help,
+    ConfirmQuit,
+    /// Which service a walk-in ticket is for.
+    ServicePicker { selected: usize },
+    /// A walk-in ticket just issued: its number, and whether it went to the printer.
+    Ticket { number: String, service: Service, printed: Option<Msg> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Error,
+}
+
+/// A one-line message under the screen: what just happened, or what went wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub msg: Msg,
+    pub tone: Tone,
+}
+
+/// A keyboard-wedge scanner types a pass's `KQ1|…` payload and Enter as fast keys, wherever the
+/// focus is. The wedge watches every key: once `KQ1|` has been typed it takes the keys itself
+/// until Enter, and the field that received `KQ1` gets them back out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Wedge {
+    recent: String,
+    capture: Option<String>,
+}
+
+/// The longest payload the wedge collects before it gives up (a pass is about 130 characters).
+const MAX_WEDGE: usize = 512;
+const PASS_START: &str = "KQ1|";
+
+#[derive(Debug, PartialEq)]
+enum WedgeStep {
+    /// Not the wedge's: the key goes to the app.
+    Pass,
+    /// The wedge took the key.
+    Taken,
+    /// `KQ1|` was just completed: the focused field should drop the `KQ1` it received.
+    Started,
+    /// Enter ended a payload.
+    Payload(String),
+}
+
+impl Wedge {
+    fn feed(&mut self, key: &KeyEvent) -> WedgeStep {
+        let plain = !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        if let Some(buffer) = &mut self.capture {
+            return match key.code {
+                KeyCode::Char(c) if plain && buffer.len() < MAX_WEDGE => {
+                    buffer.push(c);
+                    WedgeStep::Taken
+                }
+                KeyCode::Enter => {
+                    let payload = std::mem::take(buffer);
+                    self.capture = None;
+                    WedgeStep::Payload(payload)
+                }
+                // Too long, or a key no scanner sends: not a pass after all.
+                _ => {
+                    self.capture = None;
+                    WedgeStep::Pass
+                }
+            };
+        }
+        match key.code {
+            KeyCode::Char(c) if plain => {
+                self.recent.push(c);
+                if self.recent.ends_with(PASS_START) {
+                    self.recent.clear();
+                    self.capture = Some(PASS_START.to_owned());
+                    return WedgeStep::Started;
+                }
+                // Only the last few characters matter.
+                if self.recent.len() > PASS_START.len() {
+                    let cut = self.recent.char_indices().rev().nth(PASS_START.len() - 1);
+                    if let Some((i, _)) = cut {
+                        self.recent.drain(..i);
+                    }
+                }
+                WedgeStep::Pass
+            }
+            _ => {
+                self.recent.clear();
+                WedgeStep::Pass
+            }
+        }
+    }
+}
+
+/// The app.
+#[derive(Debug)]
+pub struct App {
+    pub lang: Language,
+    pub office: String,
+    pub kiosk_id: String,
+    /// The last tick, in the office's time zone.
+    pub now: OffsetDateTime,
+    pub width: u16,
+    pub height: u16,
+    pub screen: Screen,
+    pub back: Vec<Screen>,
+    pub overlay: Option<Overlay>,
+    pub notice: Option<Notice>,
+    pub devices: Devices,
+    pub sync: SyncState,
+    pub search: SearchState,
+    pub queue: QueueState,
+    /// Who is signed in.
+    pub session: Option<SignedIn>,
+    /// The lock screen, over everything, while the screen is locked.
+    pub lock: Option<SignInForm>,
+    /// How far this kiosk's clock is from the registry's, once replication has said.
+    pub clock_skew: Option<Duration>,
+    pub office_offset: UtcOffset,
+    /// A visit wizard is open: quitting asks first.
+    pub visit_in_progress: bool,
+    pub last_activity: OffsetDateTime,
+    pub idle_lock: Duration,
+    pub wedge: Wedge,
+    pub help_scroll: u16,
+}
+
+impl App {
+    /// The app at start: the first-start offer for an empty store, else sign-in.
+    pub fn new(
+        lang: Language,
+        office: String,
+        kiosk_id: String,
+        now: OffsetDateTime,
+        empty_store: bool,
+    ) -> App {
+        let screen = if empty_store {
+            Screen::FirstStart(FirstStart::Offer)
+        } else {
+            Screen::SignIn(SignInForm::new(Purpose::SignIn))
+        };
+        App {
+            lang,
+            office,
+            kiosk_id,
+            now,
+            width: MIN_WIDTH,
+            height: MIN_HEIGHT,
+            screen,
+            back: Vec::new(),
+            overlay: None,
+            notice: None,
+            devices: Devices::default(),
+            sync: SyncState::NotConfigured,
+            search: SearchState::default(),
+            queue: QueueState::default(),
+            session: None,
+            lock: None,
+            clock_skew: None,
+            office_offset: now.offset(),
+            visit_in_progress: false,
+            last_activity: now,
+            idle_lock: Duration::minutes(5),
+            wedge: Wedge::default(),
+            help_scroll: 0,
+        }
+    }
+
+    /// The rows of the key table that apply now.
+    pub fn scope(&self) -> Scope {
+        match self.overlay {
+            Some(Overlay::Help) => return Scope::Help,
+            Some(Overlay::ConfirmQuit) => return Scope::ConfirmQuit,
+            Some(Overlay::ServicePicker { .. }) => return Scope::ServicePicker,
+            Some(Overlay::Ticket { .. }) => return Scope::Ticket,
+            None => {}
+        }
+        self.screen_scope()
+    }
+
+    /// The rows of the screen under any overlay.
+    pub fn screen_scope(&self) -> Scope {
+        if self.lock.is_some() {
+            return Scope::Locked;
+        }
+        match &self.screen {
+            Screen::FirstStart(FirstStart::Created(_)) => Scope::Credentials,
+            Screen::FirstStart(_) => Scope::FirstStart,
+            Screen::SignIn(_) => Scope::SignIn,
+            Screen::Queue => Scope::Queue,
+            Screen::Search => Scope::Search,
+            Screen::Subscriber(_) => Scope::Subscriber,
+            Screen::Photos(_) => Scope::Photos,
+        }
+    }
+
+    pub fn supervisor(&self) -> bool {
+        self.session.as_ref().is_some_and(|s| s.role == StaffRole::Supervisor)
+    }
+
+    fn signed_in(&self) -> bool {
+        self.session.is_some() && self.lock.is_none()
+    }
+
+    /// Locks the screen over whatever is open; the visit in progress stays as it is.
+    fn lock_screen(&mut self) {
+        if let Some(session) = &self.session
+            && self.lock.is_none()
+        {
+            let purpose =
+                Purpose::Unlock { clerk: session.clerk, name: session.display_name.clone() };
+            self.lock = Some(SignInForm::new(purpose));
+            self.overlay = None;
+            self.notice = None;
+        }
+    }
+
+    fn too_small(&self) -> bool {
+        self.width < MIN_WIDTH || self.height < MIN_HEIGHT
+    }
+
+    fn open(&mut self, screen: Screen) {
+        if !self.signed_in() {
+            return;
+        }
+        if self.screen != screen {
+            let previous = std::mem::replace(&mut self.screen, screen);
+            self.back.push(previous);
+        }
+    }
+
+    fn go_back(&mut self) {
+        if let Some(previous) = self.back.pop() {
+            self.screen = previous;
+        }
+    }
+
+    fn say(&mut self, msg: Msg, tone: Tone) {
+        self.notice = Some(Notice { msg, tone });
+    }
+}
+
+/// The one place state changes. Pure: everything it needs comes in the action.
+pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Tick(now) => {
+            app.now = now;
+            if app.signed_in() && now - app.last_activity >= app.idle_lock {
+                app.lock_screen();
+            }
+            Vec::new()
+        }
+        Action::Resize { width, height } => {
+            app.width = width;
+            app.height = height;
+            encode_photos(app)
+        }
+        Action::Devices(devices) => {
+            app.devices = devices;
+            Vec::new()
+        }
+        Action::Terminate => vec![Effect::Quit],
+        Action::Job(done) => job_done(app, done),
+        Action::Paste(text) => {
+            app.last_activity = app.now;
+            paste(app, &text)
+        }
+        Action::Key(key) => {
+            if key.kind == KeyEventKind::Release {
+                return Vec::new();
+            }
+            app.last_activity = app.now;
+            key_pressed(app, key)
+        }
+    }
+}
+
+/// The photos screen's pictures are encoded for the window's size, off the loop.
+fn encode_photos(app: &mut App) -> Vec<Effect> {
+    let window = (app.width, app.height);
+    match &app.screen {
+        Screen::Photos(state) if state.needs_encoding(window) && !app.too_small() => {
+            let area = Rect::new(0, 0, app.width, app.height);
+            let body = layout(area, app.notice.is_some()).body;
+            vec![Effect::EncodePhotos {
+                chip: state.chip.clone(),
+                captured: state.captured.clone(),
+                body,
+                window,
+            }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn paste(app: &mut App, text: &str) -> Vec<Effect> {
+    // A pasted pass is a pass, whatever the focus.
+    if let Some(payload) = text.trim().strip_prefix(PASS_START) {
+        return pass_scanned(app, format!("{PASS_START}{payload}"));
+    }
+    if app.overlay.is_some() {
+        return Vec::new();
+    }
+    if let Some(form) = &mut app.lock {
+        text.chars().for_each(|c| form.key(KeyCode::Char(c)));
+        return Vec::new();
+    }
+    match &mut app.screen {
+        Screen::Search => app.search.type_str(text),
+        Screen::SignIn(form) => {
+            text.chars().for_each(|c| form.key(KeyCode::Char(c)));
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn key_pressed(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    match app.wedge.feed(&key) {
+        WedgeStep::Taken => return Vec::new(),
+        WedgeStep::Payload(payload) => return pass_scanned(app, payload),
+        WedgeStep::Started => return untype(app, "KQ1"),
+        WedgeStep::Pass => {}
+    }
+    let scope = app.scope();
+    match keys::lookup(scope, &key) {
+        Some(binding) => command(app, binding),
+        None => typed(app, key),
+    }
+}
+
+/// A key no row of the table claims: typing into the focused field.
+fn typed(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    if app.overlay.is_some() {
+        return Vec::new();
+    }
+    if let Some(form) = &mut app.lock {
+        form.key(key.code);
+        return Vec::new();
+    }
+    match &mut app.screen {
+        Screen::Search => app.search.key(key.code),
+        Screen::SignIn(form) => {
+            form.key(key.code);
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Takes back the start of a pass that a field received before the wedge knew it for one.
+fn untype(app: &mut App, tail: &str) -> Vec<Effect> {
+    if app.overlay.is_some() {
+        return Vec::new();
+    }
+    if let Some(form) = &mut app.lock {
+        form.untype(tail);
+        return Vec::new();
+    }
+    match &mut app.screen {
+        Screen::Search => app.search.untype(tail),
+        Screen::SignIn(form) => {
+            form.untype(tail);
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A pass came from the scanner (or a paste): check the appointment in, from any screen.
+fn pass_scanned(app: &mut App, payload: String) -> Vec<Effect> {
+    if !app.signed_in() {
+        app.say(Msg::new("queue-sign-in-first"), Tone::Error);
+        return Vec::new();
+    }
+    app.say(Msg::new("queue-checking-in"), Tone::Info);
+    vec![Effect::CheckIn { payload, clerk: app.session.as_ref().map(|s| s.clerk) }]
+}
+
+fn command(app: &mut App, binding: &Binding) -> Vec<Effect> {
+    if !binding.available {
+        app.say(Msg::new("notice-not-yet"), Tone::Info);
+        return Vec::new();
+    }
+    if app.scope() != Scope::Locked {
+        app.notice = None;
+    }
+    match binding.command {
+        Command::Help => {
+            app.overlay = if app.overlay == Some(Overlay::Help) { None } else { Some(Overlay::Help) };
+            app.help_scroll = 0;
+            Vec::new()
+        }
+        Command::Language => {
+            app.lang = app.lang.next();
+            Vec::new()
+        }
+        Command::Quit => {
+            if app.visit_in_progress {
+                app.overlay = Some(Overlay::ConfirmQuit);
+                Vec::new()
+            } else {
+                vec![Effect::Quit]
+            }
+        }
+        other => match app.overlay.clone() {
+            Some(overlay) => overlay_command(app, overlay, other),
+            None if app.lock.is_some() => lock_command(app, other),
+            None => screen_command(app, other),
+        },
+    }
+}
+
+fn overlay_command(app: &mut App, overlay: Overlay, command: Command) -> Vec<Effect> {
+    match (overlay, command) {
+        (Overlay::ConfirmQuit, Command::Yes) => vec![Effect::Quit],
+        (Overlay::ServicePicker { selected }, Command::Up) => {
+            app.overlay = Some(Overlay::ServicePicker { selected: selected.saturating_sub(1) });
+            Vec::new()
+        }
+        (Overlay::ServicePicker { selected }, Command::Down) => {
+            let selected = (selected + 1).min(Service::ALL.len() - 1);
+            app.overlay = Some(Overlay::ServicePicker { selected });
+            Vec::new()
+        }
+        (Overlay::ServicePicker { selected }, Command::Enter) => {
+            app.overlay = None;
+            match Service::ALL.get(selected) {
+                Some(service) => {
+                    app.say(Msg::new("queue-issuing-ticket"), Tone::Info);
+                    vec![Effect::IssueWalkIn {
+                        service: *service,
+                        clerk: app.session.as_ref().map(|s| s.clerk),
+                    }]
+                }
+                None => Vec::new(),
+            }
+        }
+        // Esc, Enter or No closes the rest.
+        (_, Command::Back | Command::Enter | Command::No) => {
+            app.overlay = None;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn lock_command(app: &mut App, command: Command) -> Vec<Effect> {
+    let Some(form) = &mut app.lock else { return Vec::new() };
+    match command {
+        Command::Enter => form.enter(),
+        Command::Back => {
+            form.back();
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn screen_command(app: &mut App, command: Command) -> Vec<Effect> {
+    let supervisor = app.supervisor();
+    let clerk = app.session.as_ref().map(|s| s.clerk);
+    match (&mut app.screen, command) {
+        (Screen::FirstStart(FirstStart::Offer | FirstStart::Failed(_)), Command::Yes) => {
+            app.screen = Screen::FirstStart(FirstStart::Creating);
+            vec![Effect::CreateDemoOffice]
+        }
+        (Screen::FirstStart(FirstStart::Created(_)), Command::Enter) => {
+            // The credentials are shown once: leaving the screen drops them.
+            app.screen = Screen::SignIn(SignInForm::new(Purpose::SignIn));
+            Vec::new()
+        }
+        (Screen::SignIn(form), Command::Enter) => form.enter(),
+        (Screen::SignIn(form), Command::Back) => {
+            form.back();
+            Vec::new()
+        }
+        (Screen::Queue, Command::Refresh) => load_queue(app),
+        (Screen::Queue, Command::WalkIn) => {
+            app.overlay = Some(Overlay::ServicePicker { selected: 0 });
+            Vec::new()
+        }
+        (Screen::Queue, Command::CheckInCamera) => {
+            app.say(Msg::new("queue-camera-looking"), Tone::Info);
+            vec![Effect::CheckInByCamera { clerk }]
+        }
+        (Screen::Queue, other) => match app.queue.command(other, supervisor) {
+            Some((kind, id)) => open_file(app, kind, id),
+            None => {
+                if other == Command::Enter && app.queue.tab == queue::Tab::WalkIns {
+                    app.say(Msg::new("notice-not-yet"), Tone::Info);
+                }
+                Vec::new()
+            }
+        },
+        (_, Command::Search) => {
+            app.open(Screen::Search);
+            Vec::new()
+        }
+        (_, Command::Lock) => {
+            app.lock_screen();
+            Vec::new()
+        }
+        (Screen::Search, Command::Back) => {
+            app.go_back();
+            Vec::new()
+        }
+        // The photos screen opened on its own (`kiosk photo compare`) closes the app.
+        (Screen::Photos(_), Command::Back) if app.back.is_empty() => vec![Effect::Quit],
+        (Screen::Search, other) => match app.search.command(other) {
+            Some(row) => {
+                let (kind, id) = (row.kind, row.id);
+                open_file(app, kind, id)
+            }
+            None => Vec::new(),
+        },
+        (Screen::Subscriber(state), Command::Up | Command::Down | Command::PageUp | Command::PageDown) => {
+            state.command(command);
+            Vec::new()
+        }
+        (_, Command::Back) => {
+            app.go_back();
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn load_queue(app: &mut App) -> Vec<Effect> {
+    app.queue.loading = true;
+    vec![Effect::LoadQueue]
+}
+
+fn open_file(
+    app: &mut App,
+    kind: registry::model::RecordKind,
+    id: registry::model::RecordId,
+) -> Vec<Effect> {
+    app.notice = None;
+    app.open(Screen::Subscriber(Box::new(FileState::loading(kind, id))));
+    vec![Effect::OpenFile { kind, id }]
+}
+
+fn job_done(app: &mut App, done: Done) -> Vec<Effect> {
+    match done {
+        Done::Search { generation, result } => {
+            app.search.done(generation, result);
+            Vec::new()
+        }
+        Done::FileLoaded { id, result } => {
+            if let Screen::Subscriber(state) = &mut app.screen
+                && state.id == id
+            {
+                state.loaded(result);
+            }
+            Vec::new()
+        }
+        Done::PhotosEncoded(encoded) => {
+            if let Screen::Photos(state) = &mut app.screen {
+                state.encoded = Some(*encoded);
+            }
+            // The window may have changed again while the job ran.
+            encode_photos(app)
+        }
+        Done::DemoCreated(result) => {
+            app.screen = Screen::FirstStart(match result {
+                Ok(credentials) => FirstStart::Created(credentials),
+                Err(msg) => FirstStart::Failed(msg),
+            });
+            Vec::new()
+        }
+        Done::PasswordChecked(result) => {
+            if let Some(form) = app.lock.as_mut() {
+                form.password_checked(result);
+            } else if let Screen::SignIn(form) = &mut app.screen {
+                form.password_checked(result);
+            }
+            Vec::new()
+        }
+        Done::CodeChecked(result) => code_checked(app, result),
+        Done::QueueLoaded(result) => {
+            app.queue.loaded(result);
+            Vec::new()
+        }
+        Done::CheckedIn(result) => match result {
+            Ok(name) => {
+                app.say(Msg::with("queue-checked-in", vec![("name", name)]), Tone::Info);
+                load_queue(app)
+            }
+            Err(msg) => {
+                app.say(msg, Tone::Error);
+                Vec::new()
+            }
+        },
+        Done::WalkInIssued(result) => match result {
+            Ok((number, service, printed)) => {
+                app.notice = None;
+                app.overlay = Some(Overlay::Ticket { number, service, printed });
+                load_queue(app)
+            }
+            Err(msg) => {
+                app.say(msg, Tone::Error);
+                Vec::new()
+            }
+        },
+    }
+}
+
+fn code_checked(app: &mut App, result: Result<SignedIn, crate::signin::Refusal>) -> Vec<Effect> {
+    if let Some(form) = app.lock.as_mut() {
+        let Some(who) = form.code_checked(result) else { return Vec::new() };
+        let same = app.session.as_ref().is_some_and(|s| s.clerk == who.clerk);
+        if same || who.role == StaffRole::Supervisor {
+            // Whoever unlocked is at the keyboard now; what was open stays open.
+            app.session = Some(who);
+            app.lock = None;
+            app.last_activity = app.now;
+        } else if let Some(form) = app.lock.as_mut() {
+            *form = SignInForm::new(form.purpose.clone());
+            form.error = Some(Msg::new("lock-not-yours"));
+        }
+        return Vec::new();
+    }
+    let Screen::SignIn(form) = &mut app.screen else { return Vec::new() };
+    let Some(who) = form.code_checked(result) else { return Vec::new() };
+    app.session = Some(who);
+    app.last_activity = app.now;
+    app.back.clear();
+    app.screen = Screen::Queue;
+    app.queue = QueueState::default();
+    load_queue(app)
+}
+
+// ---- view ----
+
+/// Draws the app. Reads nothing but `app`.
+pub fn view(app: &App, frame: &mut Frame<'_>) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(app, frame, area);
+        return;
+    }
+    let Areas { top, body, notice, devices, footer } = layout(area, app.notice.is_some());
+    status_top(app, frame, top);
+    match (&app.lock, &app.screen) {
+        // Nothing of the visit shows on a locked screen.
+        (Some(form), _) => signin::view(form, app.lang, app.clock_skew, frame, body),
+        (None, Screen::FirstStart(state)) => first_start::view(state, app.lang, frame, body),
+        (None, Screen::SignIn(form)) => signin::view(form, app.lang, app.clock_skew, frame, body),
+        (None, Screen::Queue) => {
+            queue::view(&app.queue, app.lang, app.supervisor(), app.office_offset, frame, body)
+        }
+        (None, Screen::Search) => search::view(&app.search, app.lang, frame, body),
+        (None, Screen::Subscriber(state)) => {
+            subscriber::view(state, app.lang, app.office_offset, frame, body)
+        }
+        (None, Screen::Photos(state)) => photos::view(state, app.lang, frame, body),
+    }
+    if let Some(n) = &app.notice {
+        let style = match n.tone {
+            Tone::Info => Style::new().fg(Color::Cyan),
+            Tone::Error => Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        };
+        let text = fit(&safe(&n.msg.text(app.lang)), usize::from(notice.width));
+        frame.render_widget(Paragraph::new(text).style(style), notice);
+    }
+    status_devices(app, frame, devices);
+    footer_keys(app, frame, footer);
+    match app.overlay {
+        Some(Overlay::Help) => help(app, frame, body),
+        Some(Overlay::ConfirmQuit) => confirm_quit(app, frame, body),
+        Some(Overlay::ServicePicker { selected }) => service_picker(app, selected, frame, body),
+        Some(Overlay::Ticket { ref number, service, ref printed }) => {
+            ticket(app, number, service, printed.as_ref(), frame, body)
+        }
+        None => {}
+    }
+}
+
+/// The rows of the screen: who and where, the screen's body, a notice, the devices, the keys.
+struct Areas {
+    top: Rect,
+    body: Rect,
+    notice: Rect,
+    devices: Rect,
+    footer: Rect,
+}
+
+fn layout(area: Rect, notice: bool) -> Areas {
+    let [top, body, notice, devices, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(u16::from(notice)),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    Areas { top, body, notice, devices, footer }
+}
+
+fn t(app: &App, id: &str) -> String {
+    i18n::text(app.lang, id)
+}
+
+fn too_small(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let text = i18n::text_with(
+        app.lang,
+        "ui-too-small",
+        &[
+            ("width", area.width.into()),
+            ("height", area.height.into()),
+            ("min_width", MIN_WIDTH.into()),
+            ("min_height", MIN_HEIGHT.into()),
+        ],
+    );
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+}
+
+/// Office, kiosk, who is signed in, and the language.
+fn status_top(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let title = format!(" {} ", t(app, "app-title"));
+    let right = format!(" {} ", app.lang.native_name());
+    let middle = format!(" {} · {}", safe(&app.office), app.kiosk_id);
+    let room = usize::from(area.width).saturating_sub(
+        unicode_width::UnicodeWidthStr::width(title.as_str())
+            + unicode_width::UnicodeWidthStr::width(right.as_str()),
+    );
+    let line = Line::from(vec![
+        Span::styled(title, Style::new().add_modifier(Modifier::BOLD).reversed()),
+        Span::raw(format!("{:<room$}", fit(&middle, room), room = room)),
+        Span::styled(right, Style::new().reversed()),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The devices and replication, polled in the background.
+fn status_devices(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    use super::status::{PrinterState, TokenState};
+    let d = &app.devices;
+    let printer = match d.printer {
+        PrinterState::Queue { waiting, failed } => i18n::text_with(
+            app.lang,
+            d.printer.message_id(),
+            &[("waiting", waiting.into()), ("failed", failed.into())],
+        ),
+        other => t(app, other.message_id()),
+    };
+    let token = match d.token {
+        TokenState::Present(n) => i18n::text_with(app.lang, "status-tokens", &[("count", n.into())]),
+        other => t(app, other.message_id()),
+    };
+    let parts = [
+        (t(app, "status-reader"), t(app, d.reader.message_id())),
+        (t(app, "status-token"), token),
+        (t(app, "status-printer"), printer),
+        (t(app, "status-camera"), t(app, d.camera.message_id())),
+        (t(app, "status-sync"), t(app, app.sync.message_id())),
+    ];
+    let text: Vec<String> = parts.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    let line = fit(&format!(" {}", text.join(" │ ")), usize::from(area.width));
+    frame.render_widget(Paragraph::new(line).style(Style::new().reversed()), area);
+}
+
+/// The footer: the keys of the current scope marked for it, from the one key table.
+fn footer_keys(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    for binding in keys::table(app.scope()).iter().filter(|b| b.footer) {
+        let Some(key) = binding.keys.first() else { continue };
+        let label = format!(" {} {} ", key.label(), t(app, binding.label));
+        let w = unicode_width::UnicodeWidthStr::width(label.as_str());
+        if used + w > usize::from(area.width) {
+            break;
+        }
+        used += w;
+        let style = if binding.available {
+            Style::new()
+        } else {
+            Style::new().add_modifier(Modifier::DIM | Modifier::CROSSED_OUT)
+        };
+        spans.push(Span::styled(label, style));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).alignment(Alignment::Left), area);
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}
+
+/// F1: every key of the screen under the overlay, from the key table.
+fn help(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let rows = keys::table(app.screen_scope());
+    let mut lines: Vec<Line<'_>> = Vec::new();
+    for binding in rows {
+        let keys: Vec<String> = binding.keys.iter().map(|k| k.label()).collect();
+        let mut label = t(app, binding.label);
+        if !binding.available {
+            label = format!("{label} ({})", t(app, "help-coming"));
+        }
+        let style = if binding.available { Style::new() } else { Style::new().dim() };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<14}", keys.join(" / ")), Style::new().bold()),
+            Span::styled(label, style),
+        ]));
+    }
+    let height = u16::try_from(lines.len()).unwrap_or(u16::MAX).saturating_add(2);
+    let rect = centered(area, 60, height);
+    frame.render_widget(Clear, rect);
+    let block = Block::new().borders(Borders::ALL).title(format!(" {} ", t(app, "help-title")));
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+fn confirm_quit(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let rect = centered(area, 50, 5);
+    frame.render_widget(Clear, rect);
+    let block = Block::new().borders(Borders::ALL).title(format!(" {} ", t(app, "quit-title")));
+    frame.render_widget(
+        Paragraph::new(t(app, "quit-visit-in-progress")).wrap(Wrap { trim: true }).block(block),
+        rect,
+    );
+}
+
+fn service_picker(app: &App, selected: usize, frame: &mut Frame<'_>, area: Rect) {
+    let lines: Vec<Line<'_>> = Service::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, service)| {
+            let text = format!(" {} ", t(app, &queue::service_id(*service)));
+            if i == selected {
+                Line::styled(format!("▶{text}"), Style::new().add_modifier(Modifier::REVERSED))
+            } else {
+                Line::from(format!(" {text}"))
+            }
+        })
+        .collect();
+    let rect = centered(area, 40, u16::try_from(lines.len()).unwrap_or(7) + 2);
+    frame.render_widget(Clear, rect);
+    let block = Block::new().borders(Borders::ALL).title(format!(" {} ", t(app, "walk-in-pick-service")));
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+fn ticket(app: &App, number: &str, service: Service, printed: Option<&Msg>, frame: &mut Frame<'_>, area: Rect) {
+    let mut lines = vec![
+        Line::styled(format!("  {}", safe(number)), Style::new().add_modifier(Modifier::BOLD)),
+        Line::from(format!("  {}", t(app, &queue::service_id(service)))),
+        Line::from(""),
+    ];
+    match printed {
+        Some(msg) => lines.push(Line::from(safe(&msg.text(app.lang)).into_owned())),
+        None => lines.push(Line::from(t(app, "walk-in-no-printer"))),
+    }
+    let rect = centered(area, 50, 8);
+    frame.render_widget(Clear, rect);
+    let block = Block::new().borders(Borders::ALL).title(format!(" {} ", t(app, "walk-in-ticket-title")));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);
+}

@@ -1,0 +1,399 @@
+//! Effects and the jobs that run them. `update` returns [`Effect`]s as plain values; the runner
+//! does each on a blocking thread (or the search worker), each job opening its own `Store`, and
+//! sends the outcome back as an [`Action::Job`]. Nothing here touches the app's state.
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+
+use registry::model::{Organisation, Person, RecordId, RecordKind, Service};
+use zeroize::Zeroizing;
+
+use crate::counter::DayQueue;
+use crate::subscriber_file::SubscriberFile;
+use crate::signin::{PasswordAccepted, Refusal, SignedIn};
+use super::screens::first_start::DemoCredential;
+use super::screens::photos::{Encoded, Side};
+use store::MatchedBy;
+use store::{Store, StoreError, StoreOptions};
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::action::Action;
+use super::msg::Msg;
+use super::widgets::mask_tail;
+
+/// How many hits a search shows: more than a 40-row screen holds, few enough to stay fast.
+pub const SEARCH_LIMIT: usize = 50;
+
+/// What `update` asks the world to do.
+#[derive(Debug)]
+pub enum Effect {
+    /// Leave the loop and restore the terminal.
+    Quit,
+    Search {
+        generation: u64,
+        text: String,
+    },
+    OpenFile {
+        kind: RecordKind,
+        id: RecordId,
+    },
+    CreateDemoOffice,
+    /// Encode the photos screen's pictures for a window size.
+    EncodePhotos {
+        chip: Side,
+        captured: Side,
+        body: ratatui::layout::Rect,
+        window: (u16, u16),
+    },
+    CheckPassword {
+        username: String,
+        password: Zeroizing<String>,
+    },
+    CheckCode {
+        accepted: PasswordAccepted,
+        code: Zeroizing<String>,
+    },
+    LoadQueue,
+    /// Check an appointment in by its pass, scanned or typed.
+    CheckIn {
+        payload: String,
+        clerk: Option<RecordId>,
+    },
+    /// Look for a pass in front of the camera, then check it in.
+    CheckInByCamera {
+        clerk: Option<RecordId>,
+    },
+    IssueWalkIn {
+        service: Service,
+        clerk: Option<RecordId>,
+    },
+}
+
+/// A finished job.
+#[derive(Debug)]
+pub enum Done {
+    Search {
+        generation: u64,
+        result: Result<Vec<SearchRow>, Msg>,
+    },
+    DemoCreated(Result<Vec<DemoCredential>, Msg>),
+    PhotosEncoded(Box<Encoded>),
+    FileLoaded {
+        id: RecordId,
+        result: Result<Option<Box<SubscriberFile>>, Msg>,
+    },
+    PasswordChecked(Result<PasswordAccepted, Refusal>),
+    CodeChecked(Result<SignedIn, Refusal>),
+    QueueLoaded(Result<DayQueue, Msg>),
+    /// The booked name of the appointment checked in, or why not.
+    CheckedIn(Result<String, Msg>),
+    /// The ticket's number and service, and what the printer said (None: no printer).
+    WalkInIssued(Result<(String, Service, Option<Msg>), Msg>),
+}
+
+/// One search hit as the results table shows it. ID and phone numbers are masked when read.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SearchRow {
+    pub id: RecordId,
+    pub kind: RecordKind,
+    pub name_zh: Option<String>,
+    pub name_latin: Option<String>,
+    pub number: Option<String>,
+    pub phone: Option<String>,
+    pub matched_by: MatchedBy,
+}
+
+/// Names are personal data.
+impl std::fmt::Debug for SearchRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchRow").field("id", &self.id).field("kind", &self.kind).finish_non_exhaustive()
+    }
+}
+
+/// Runs a search and reads what each hit's row shows, masking numbers but their last four.
+pub fn search_rows(store: &Store, text: &str, limit: usize) -> Result<Vec<SearchRow>, StoreError> {
+    let hits = store.search(text, limit)?;
+    let mut rows = Vec::with_capacity(hits.len());
+    for hit in hits {
+        let (number, phone) = match hit.kind {
+            RecordKind::Person => match store.get::<Person>(hit.id)? {
+                Some(p) => (
+                    Some(mask_tail(p.id_document.number.expose(), 4)),
+                    p.phone.map(|ph| mask_tail(ph.expose(), 4)),
+                ),
+                None => (None, None),
+            },
+            RecordKind::Organisation => match store.get::<Organisation>(hit.id)? {
+                Some(o) => (
+                    Some(mask_tail(&o.registration.number, 4)),
+                    o.phone.map(|ph| mask_tail(ph.expose(), 4)),
+                ),
+                None => (None, None),
+            },
+            _ => (None, None),
+        };
+        rows.push(SearchRow {
+            id: hit.id,
+            kind: hit.kind,
+            name_zh: hit.name_zh,
+            name_latin: hit.name_latin,
+            number,
+            phone,
+            matched_by: hit.matched_by,
+        });
+    }
+    Ok(rows)
+}
+
+/// Where jobs find the kiosk's files.
+#[derive(Debug, Clone)]
+pub struct JobContext {
+    pub data_dir: PathBuf,
+    pub config: crate::config::Config,
+}
+
+impl JobContext {
+    pub fn store_path(&self) -> PathBuf {
+        self.data_dir.join("kiosk.db")
+    }
+
+    /// The command context the kiosk's other modules take.
+    pub fn context(&self) -> crate::Context {
+        crate::Context {
+            data_dir: self.data_dir.clone(),
+            config: self.config.clone(),
+            lang: i18n::Language::En,
+        }
+    }
+
+    pub fn offset(&self) -> time::UtcOffset {
+        self.config.office_offset().unwrap_or(time::UtcOffset::UTC)
+    }
+
+    /// Now, in the office's zone. Jobs read the clock; `update` never does.
+    pub fn now(&self) -> time::OffsetDateTime {
+        time::OffsetDateTime::now_utc().to_offset(self.offset())
+    }
+
+    pub fn open_store(&self) -> Result<Store, StoreError> {
+        let options = StoreOptions { kiosk_id: self.config.kiosk_id.clone(), ..Default::default() };
+        Store::open(&self.store_path(), options)
+    }
+}
+
+/// Runs effects off the loop.
+#[derive(Debug)]
+pub struct Runner {
+    ctx: JobContext,
+    picker: ratatui_image::picker::Picker,
+    tx: UnboundedSender<Action>,
+    search: mpsc::Sender<(u64, String)>,
+}
+
+impl Runner {
+    /// `picker` knows what pictures the terminal draws (asked before the screen switched).
+    pub fn new(
+        ctx: JobContext,
+        tx: UnboundedSender<Action>,
+        picker: ratatui_image::picker::Picker,
+    ) -> Runner {
+        let search = spawn_search_worker(ctx.clone(), tx.clone());
+        Runner { ctx, picker, tx, search }
+    }
+
+    /// Starts the job for `effect`. `Quit` is the loop's to handle.
+    pub fn run(&self, effect: Effect) {
+        match effect {
+            Effect::Quit => {}
+            Effect::Search { generation, text } => {
+                // The worker ends only with the app; a send that fails means we are leaving.
+                let _ = self.search.send((generation, text));
+            }
+            Effect::OpenFile { kind, id } => self.blocking(move |ctx| {
+                let result = ctx
+                    .open_store()
+                    .and_then(|store| crate::subscriber_file::load(&store, kind, id, ctx.now()))
+                    .map(|file| file.map(Box::new))
+                    .map_err(|e| Msg::store(&e));
+                Done::FileLoaded { id, result }
+            }),
+            Effect::EncodePhotos { chip, captured, body, window } => {
+                let picker = self.picker.clone();
+                self.blocking(move |_| {
+                    Done::PhotosEncoded(Box::new(super::screens::photos::encode(
+                        &picker, &chip, &captured, body, window,
+                    )))
+                });
+            }
+            Effect::CreateDemoOffice => self.blocking(|ctx| {
+                Done::DemoCreated(crate::demo::provision_for_app(&ctx.context()))
+            }),
+            Effect::CheckPassword { username, password } => self.blocking(move |ctx| {
+                let policy = crate::signin::Policy::from_config(&ctx.config);
+                let result = ctx
+                    .open_store()
+                    .map_err(store_refusal)
+                    .and_then(|mut store| {
+                        crate::signin::check_password(&mut store, &username, &password, ctx.now(), &policy)
+                    });
+                Done::PasswordChecked(result)
+            }),
+            Effect::CheckCode { accepted, code } => self.blocking(move |ctx| {
+                let policy = crate::signin::Policy::from_config(&ctx.config);
+                let result = ctx.open_store().map_err(store_refusal).and_then(|mut store| {
+                    crate::signin::check_code(&mut store, &accepted, &code, ctx.now(), &policy)
+                });
+                Done::CodeChecked(result)
+            }),
+            Effect::LoadQueue => self.blocking(|ctx| {
+                let result = ctx
+                    .open_store()
+                    .and_then(|store| crate::counter::load_day(&store, ctx.now(), ctx.offset()))
+                    .map_err(|e| Msg::store(&e));
+                Done::QueueLoaded(result)
+            }),
+            Effect::CheckIn { payload, clerk } => {
+                self.blocking(move |ctx| Done::CheckedIn(check_in(ctx, &payload, clerk)))
+            }
+            Effect::CheckInByCamera { clerk } => self.blocking(move |ctx| {
+                Done::CheckedIn(scan_pass().and_then(|payload| check_in(ctx, &payload, clerk)))
+            }),
+            Effect::IssueWalkIn { service, clerk } => {
+                self.blocking(move |ctx| Done::WalkInIssued(issue_walk_in(ctx, service, clerk)))
+            }
+        }
+    }
+
+    /// Runs `job` on a blocking thread with its own store, and sends its outcome back.
+    fn blocking(&self, job: impl FnOnce(&JobContext) -> Done + Send + 'static) {
+        let ctx = self.ctx.clone();
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let done = job(&ctx);
+            let _ = tx.send(Action::Job(done));
+        });
+    }
+}
+
+/// The search worker keeps one store open for the whole session (a million subscribers' indexes
+/// stay warm in its page cache) and answers only the newest query: keys typed while a search
+/// ran replace each other, so a fast typist never waits for stale answers.
+fn spawn_search_worker(ctx: JobContext, tx: UnboundedSender<Action>) -> mpsc::Sender<(u64, String)> {
+    let (requests, inbox) = mpsc::channel::<(u64, String)>();
+    let spawned = std::thread::Builder::new().name("search".into()).spawn(move || {
+        let mut store: Option<Store> = None;
+        while let Ok(mut request) = inbox.recv() {
+            while let Ok(newer) = inbox.try_recv() {
+                request = newer;
+            }
+            let (generation, text) = request;
+            if store.is_none() {
+                store = ctx.open_store().ok();
+            }
+            let result = match &store {
+                Some(s) => search_rows(s, &text, SEARCH_LIMIT).map_err(|e| Msg::store(&e)),
+                None => ctx.open_store().map(|_| Vec::new()).map_err(|e| Msg::store(&e)),
+            };
+            if tx.send(Action::Job(Done::Search { generation, result })).is_err() {
+                return;
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "the search worker could not start");
+    }
+    requests
+}
+
+/// Looks at every device once. Blocking: the poller runs it on its own thread.
+pub fn poll_devices(ctx: &JobContext) -> super::status::Devices {
+    use super::status::{CameraState, Devices, PrinterState, ReaderState, TokenState};
+    let reader = match card_readers::emrtd::pcsc::readers() {
+        Ok(list) if list.is_empty() => ReaderState::NoReader,
+        Ok(list) if list.iter().any(|r| r.card_present) => ReaderState::CardIn,
+        Ok(_) => ReaderState::Empty,
+        Err(_) => ReaderState::NoService,
+    };
+    let token = match &ctx.config.token_module {
+        None => TokenState::NotConfigured,
+        Some(path) => match tokens::Module::load(std::path::Path::new(path)).and_then(|m| m.tokens()) {
+            Ok(list) => TokenState::Present(u32::try_from(list.len()).unwrap_or(u32::MAX)),
+            Err(_) => TokenState::Unavailable,
+        },
+    };
+    let printer = match &ctx.config.printer {
+        None => PrinterState::NotConfigured,
+        Some(_) => {
+            let path = ctx.data_dir.join("spool.db");
+            let counts = match path.exists() {
+                false => Ok(printers::spool::SpoolCounts::default()),
+                true => printers::spool::Spool::open(&path).and_then(|spool| spool.counts()),
+            };
+            match counts {
+                Ok(c) => PrinterState::Queue { waiting: c.waiting + c.sending, failed: c.failed },
+                Err(_) => PrinterState::Unavailable,
+            }
+        }
+    };
+    let camera = match card_readers::camera::list_cameras() {
+        Ok(list) if !list.is_empty() => CameraState::Present,
+        _ => CameraState::None,
+    };
+    Devices { reader, token, printer, camera }
+}
+
+fn store_refusal(e: StoreError) -> Refusal {
+    Refusal::Store { detail: e.to_string() }
+}
+
+/// Checks an appointment in by its pass; the booked name on success.
+fn check_in(ctx: &JobContext, payload: &str, clerk: Option<RecordId>) -> Result<String, Msg> {
+    let key = crate::office_keys::load_or_create(&ctx.data_dir, crate::office_keys::OfficeKey::Pass)
+        .map_err(|e| Msg::with("error-store", vec![("detail", e.to_string())]))?;
+    let mut store = ctx.open_store().map_err(|e| Msg::store(&e))?;
+    crate::counter::check_in_by_pass(&mut store, &key, payload, ctx.now(), ctx.offset(), clerk)
+        .map(|appointment| appointment.booked_name)
+        .map_err(|refusal| Msg::with(refusal.message_id(), refusal.message_args()))
+}
+
+/// How many frames the camera is given to show a pass (about ten seconds at 30 frames a second).
+const CAMERA_FRAMES: usize = 300;
+
+/// Reads a pass from the first camera.
+fn scan_pass() -> Result<String, Msg> {
+    let mut camera = card_readers::camera::open_camera(0)
+        .map_err(|e| Msg::with(e.message_id(), e.message_args()))?;
+    let payload = card_readers::camera::scan_qr(camera.as_mut(), CAMERA_FRAMES)
+        .ok_or_else(|| Msg::new(card_readers::qr::NOTHING_FOUND_MESSAGE_ID))?;
+    String::from_utf8(payload).map_err(|_| Msg::new("qr-pass-malformed"))
+}
+
+/// Issues a walk-in ticket and prints it when the office has a printer.
+fn issue_walk_in(
+    ctx: &JobContext,
+    service: Service,
+    clerk: Option<RecordId>,
+) -> Result<(String, Service, Option<Msg>), Msg> {
+    let mut store = ctx.open_store().map_err(|e| Msg::store(&e))?;
+    let ticket = crate::counter::issue_walk_in(&mut store, service, ctx.now(), ctx.offset(), clerk)
+        .map_err(|e| Msg::store(&e))?;
+    let document = crate::counter::queue_ticket(&store, &ticket, &ctx.config.office, ctx.offset())
+        .map_err(|e| Msg::store(&e))?;
+    let printed = match crate::counter::print_ticket(&ctx.context(), &document) {
+        Ok(crate::counter::TicketPrint::NoPrinter) => None,
+        Ok(crate::counter::TicketPrint::Spooled(spooled)) => Some(print_outcome(&spooled.job)),
+        Err(failure) => Some(Msg::with(failure.message_id(), failure.message_args())),
+    };
+    Ok((ticket.number, ticket.service, printed))
+}
+
+/// What the ticket overlay says about the printer.
+fn print_outcome(job: &printers::spool::JobSummary) -> Msg {
+    use printers::spool::SpoolState;
+    let id = vec![("job", job.id.to_string())];
+    match job.state {
+        SpoolState::Printed => Msg::with("print-printed", id),
+        SpoolState::Sending if job.ipp_job_id.is_some() => Msg::with("print-at-printer", id),
+        _ => Msg::with("walk-in-print-waiting", id),
+    }
+}

@@ -1,0 +1,169 @@
+//! The counter app: one terminal application in The Elm Architecture. `app` holds the state,
+//! `action` what can happen, `keys` the one key table, `jobs` the effects run off the loop, and
+//! `screens` one module per screen. This module owns the terminal and the loop.
+
+pub mod action;
+pub mod app;
+pub mod jobs;
+pub mod keys;
+pub mod msg;
+pub mod screens;
+pub mod status;
+pub mod widgets;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Duration as StdDuration;
+
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event, EventStream};
+use futures_util::StreamExt;
+use time::OffsetDateTime;
+use tokio::sync::mpsc;
+
+use crate::output::errln;
+use crate::{Context, KioskError};
+use action::Action;
+use app::App;
+use jobs::{Effect, JobContext, Runner};
+use ratatui_image::picker::Picker;
+
+/// How often the clock ticks (idle lock, the status bar's clock).
+const TICK: StdDuration = StdDuration::from_secs(1);
+/// How often the devices are looked at.
+const DEVICE_POLL: StdDuration = StdDuration::from_secs(5);
+
+/// Restores the terminal however the loop ends: return, error or unwinding panic. (A panic
+/// that aborts is covered by the hook `ratatui::init` installs.)
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        let _ = crossterm::execute!(std::io::stdout(), DisableBracketedPaste);
+        ratatui::restore();
+    }
+}
+
+/// Runs the app until it quits: `kiosk` with no command, and `kiosk photo compare`.
+/// `picker` knows which pictures the terminal draws; ask it before calling (it talks to the
+/// terminal).
+pub fn run(
+    ctx: &Context,
+    app: App,
+    first: Vec<Effect>,
+    picker: Picker,
+) -> Result<ExitCode, KioskError> {
+    if !std::io::stdout().is_terminal() {
+        errln!("{}", ctx.t("error-not-a-terminal"));
+        return Ok(ExitCode::from(1));
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(KioskError::Io)?;
+    let job_ctx = JobContext { data_dir: ctx.data_dir.clone(), config: ctx.config.clone() };
+    runtime.block_on(event_loop(job_ctx, app, first, picker))?;
+    // Blocking jobs still running (a slow printer) are not waited for: their results have
+    // nowhere to go, and each write they make is one transaction that completes or not at all.
+    runtime.shutdown_timeout(StdDuration::from_millis(200));
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn event_loop(
+    job_ctx: JobContext,
+    mut app: App,
+    first: Vec<Effect>,
+    picker: Picker,
+) -> Result<(), KioskError> {
+    let offset = job_ctx.config.office_offset().unwrap_or(time::UtcOffset::UTC);
+    let mut terminal = ratatui::init();
+    let _guard = TerminalGuard;
+    let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
+    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    let runner = Runner::new(job_ctx.clone(), tx.clone(), picker);
+    spawn_signals(tx.clone());
+    spawn_ticks(tx.clone(), offset);
+    spawn_device_poll(job_ctx, tx.clone());
+    let mut first = first;
+    first.extend(app::update(&mut app, Action::Tick(OffsetDateTime::now_utc().to_offset(offset))));
+    if let Ok(size) = terminal.size() {
+        first.extend(app::update(&mut app, Action::Resize { width: size.width, height: size.height }));
+    }
+    for effect in first {
+        runner.run(effect);
+    }
+    let mut events = EventStream::new();
+    loop {
+        terminal.draw(|frame| app::view(&app, frame)).map_err(KioskError::Io)?;
+        let action = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) => Action::Key(key),
+                Some(Ok(Event::Paste(text))) => Action::Paste(text),
+                Some(Ok(Event::Resize(width, height))) => Action::Resize { width, height },
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(KioskError::Io(e)),
+                // The terminal went away: nothing more will come.
+                None => return Ok(()),
+            },
+            Some(action) = rx.recv() => action,
+        };
+        let mut pending = vec![action];
+        // Everything already waiting is applied before the next frame.
+        while let Ok(more) = rx.try_recv() {
+            pending.push(more);
+        }
+        for action in pending {
+            for effect in app::update(&mut app, action) {
+                if matches!(effect, Effect::Quit) {
+                    return Ok(());
+                }
+                runner.run(effect);
+            }
+        }
+    }
+}
+
+fn spawn_signals(tx: mpsc::UnboundedSender<Action>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    for kind in [SignalKind::terminate(), SignalKind::hangup(), SignalKind::interrupt()] {
+        let tx = tx.clone();
+        match signal(kind) {
+            Ok(mut stream) => {
+                tokio::spawn(async move {
+                    if stream.recv().await.is_some() {
+                        let _ = tx.send(Action::Terminate);
+                    }
+                });
+            }
+            Err(e) => tracing::warn!(error = %e, "a signal handler could not be installed"),
+        }
+    }
+}
+
+fn spawn_ticks(tx: mpsc::UnboundedSender<Action>, offset: time::UtcOffset) {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(TICK);
+        loop {
+            interval.tick().await;
+            if tx.send(Action::Tick(OffsetDateTime::now_utc().to_offset(offset))).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+/// Devices are looked at on their own thread: PC/SC, PKCS#11 and V4L2 calls block.
+fn spawn_device_poll(ctx: JobContext, tx: mpsc::UnboundedSender<Action>) {
+    let spawned = std::thread::Builder::new().name("devices".into()).spawn(move || {
+        loop {
+            let devices = jobs::poll_devices(&ctx);
+            if tx.send(Action::Devices(devices)).is_err() {
+                return;
+            }
+            std::thread::sleep(DEVICE_POLL);
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "the device poller could not start");
+    }
+}

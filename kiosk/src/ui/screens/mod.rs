@@ -1,0 +1,8 @@
+//! One module per screen: its state, how its keys change it, and how it is drawn.
+
+pub mod first_start;
+pub mod photos;
+pub mod queue;
+pub mod search;
+pub mod signin;
+pub mod subscriber;

@@ -1,0 +1,675 @@
+//! The app's tests: `update` for every key of every screen (refusals included), and insta
+//! snapshots of every screen and overlay at 80×24 in all four languages and at 140×40.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use i18n::Language;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use registry::model::*;
+use time::macros::{date, datetime};
+use time::{Duration, OffsetDateTime};
+
+use super::action::Action;
+use super::app::{App, Overlay, Screen, update, view};
+use super::jobs::{Done, Effect, SearchRow};
+use super::keys::Scope;
+use super::msg::Msg;
+use super::screens::first_start::{DemoCredential, FirstStart};
+use super::screens::signin::{Purpose, SignInForm, Step};
+use super::status::{CameraState, Devices, PrinterState, ReaderState, TokenState};
+use crate::counter::{AwaitingApproval, DayQueue, RenewalDue};
+use crate::signin::{PasswordAccepted, Refusal, SignedIn};
+
+const NOW: OffsetDateTime = datetime!(2026-11-30 10:15 +8);
+
+fn ulid(n: u128) -> RecordId {
+    ulid::Ulid::from(n)
+}
+
+fn app(lang: Language) -> App {
+    let mut app = App::new(lang, "澳門 eSignTrust 總辦事處".into(), "K01DEMO".into(), NOW, false);
+    app.devices = Devices {
+        reader: ReaderState::CardIn,
+        token: TokenState::Present(1),
+        printer: PrinterState::Queue { waiting: 2, failed: 0 },
+        camera: CameraState::None,
+    };
+    app
+}
+
+fn clerk() -> SignedIn {
+    SignedIn {
+        clerk: ulid(1),
+        username: "chan.tm".into(),
+        display_name: "陳大文".into(),
+        role: StaffRole::Clerk,
+    }
+}
+
+fn supervisor() -> SignedIn {
+    SignedIn {
+        clerk: ulid(2),
+        username: "lei.mf".into(),
+        display_name: "李美芳".into(),
+        role: StaffRole::Supervisor,
+    }
+}
+
+fn day() -> DayQueue {
+    let appointment = |n: u128, hour: u8, name: &str, service, status| Appointment {
+        id: ulid(100 + n),
+        reference: format!("A-{n:04}"),
+        person: Some(ulid(200 + n)),
+        organisation: None,
+        booked_name: name.into(),
+        service,
+        slot: NOW.replace_time(time::Time::from_hms(hour, 30, 0).expect("time")),
+        status,
+    };
+    DayQueue {
+        date: date!(2026 - 11 - 30),
+        appointments: vec![
+            appointment(1, 9, "陳大文 CHAN TAI MAN", Service::Renewal, AppointmentStatus::Served),
+            appointment(2, 10, "歐陽志偉 AU IEONG CHI WAI", Service::NewIssuance, AppointmentStatus::CheckedIn),
+            appointment(3, 11, "Maria da Conceição SOUSA", Service::PinUnlock, AppointmentStatus::Booked),
+        ],
+        walk_ins: vec![WalkInTicket {
+            id: ulid(300),
+            number: "W001".into(),
+            service: Service::Change,
+            issued_at: NOW - Duration::minutes(20),
+            status: TicketStatus::Waiting,
+        }],
+        renewals: vec![RenewalDue {
+            certificate: ulid(400),
+            serial: Some("4F2A19C3".into()),
+            class: CertificateClass::Qualified,
+            holder_name: "黃嘉欣".into(),
+            holder_person: Some(ulid(401)),
+            holder_organisation: None,
+            not_after: Some(NOW + Duration::days(12)),
+            days_left: 12,
+        }],
+        awaiting_approval: vec![AwaitingApproval {
+            application: ulid(500),
+            reference: "R-2026-0042".into(),
+            service: Service::Revocation,
+            subscriber_name: "澳門貿易有限公司".into(),
+            applicant: ulid(501),
+            organisation: Some(ulid(502)),
+            submitted_by: Some(ulid(1)),
+            submitted_by_name: Some("陳大文".into()),
+            created_at: NOW - Duration::hours(1),
+        }],
+    }
+}
+
+fn key(code: KeyCode) -> Action {
+    Action::Key(KeyEvent::from(code))
+}
+
+fn ctrl(c: char) -> Action {
+    Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for c in text.chars() {
+        effects.extend(update(app, key(KeyCode::Char(c))));
+    }
+    effects
+}
+
+/// An app signed in as `who`, on the queue with `day()` loaded.
+fn on_queue(lang: Language, who: SignedIn) -> App {
+    let mut app = app(lang);
+    app.session = Some(who);
+    app.screen = Screen::Queue;
+    app.queue.loaded(Ok(day()));
+    app
+}
+
+fn render(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal.draw(|frame| view(app, frame)).expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    let mut text = String::new();
+    for y in 0..buffer.area.height {
+        let mut skip = 0;
+        for x in 0..buffer.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            text.push_str(symbol);
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+        }
+        text.push('\n');
+    }
+    text
+}
+
+fn accepted() -> PasswordAccepted {
+    PasswordAccepted::for_tests(ulid(1), "chan.tm", NOW)
+}
+
+// ---- sign-in ----
+
+#[test]
+fn sign_in_takes_the_id_then_the_password_without_echo_then_the_code() {
+    let mut app = app(Language::En);
+    assert_eq!(app.scope(), Scope::SignIn);
+    assert!(type_text(&mut app, "chan.tm").is_empty());
+    assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
+    type_text(&mut app, "Secret-Pass-1");
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("Secret-Pass-1"), "the password is never drawn");
+    assert!(screen.contains("•••••••••••••"), "{screen}");
+    let effects = update(&mut app, key(KeyCode::Enter));
+    match effects.as_slice() {
+        [Effect::CheckPassword { username, password }] => {
+            assert_eq!(username, "chan.tm");
+            assert_eq!(password.as_str(), "Secret-Pass-1");
+        }
+        other => panic!("{other:?}"),
+    }
+    // The typed password is gone from the state once it was sent.
+    let Screen::SignIn(form) = &app.screen else { panic!("still signing in") };
+    assert!(form.password.is_empty() && form.busy);
+    update(&mut app, Action::Job(Done::PasswordChecked(Ok(accepted()))));
+    let Screen::SignIn(form) = &app.screen else { panic!() };
+    assert_eq!(form.step, Step::Code);
+    type_text(&mut app, "12345");
+    assert!(update(&mut app, key(KeyCode::Enter)).is_empty(), "five digits are not sent");
+    type_text(&mut app, "６x");
+    match update(&mut app, key(KeyCode::Enter)).as_slice() {
+        [Effect::CheckCode { code, .. }] => assert_eq!(code.as_str(), "123456"),
+        other => panic!("{other:?}"),
+    }
+    let effects = update(&mut app, Action::Job(Done::CodeChecked(Ok(clerk()))));
+    assert!(matches!(effects.as_slice(), [Effect::LoadQueue]), "{effects:?}");
+    assert_eq!(app.screen, Screen::Queue);
+    assert_eq!(app.session.as_ref().map(|s| s.clerk), Some(ulid(1)));
+}
+
+#[test]
+fn a_wrong_password_says_so_and_keeps_the_id() {
+    let mut app = app(Language::En);
+    type_text(&mut app, "nobody");
+    update(&mut app, key(KeyCode::Enter));
+    type_text(&mut app, "guess");
+    update(&mut app, key(KeyCode::Enter));
+    update(&mut app, Action::Job(Done::PasswordChecked(Err(Refusal::WrongPassword))));
+    let Screen::SignIn(form) = &app.screen else { panic!() };
+    assert_eq!(form.step, Step::Password);
+    assert_eq!(form.username, "nobody");
+    assert_eq!(form.error.as_ref().map(|m| m.id), Some(Refusal::WrongPassword.message_id()));
+    assert!(app.session.is_none());
+}
+
+#[test]
+fn a_wrong_code_says_the_code_failed_and_a_locked_clerk_starts_again() {
+    let mut app = app(Language::En);
+    type_text(&mut app, "chan.tm");
+    update(&mut app, key(KeyCode::Enter));
+    type_text(&mut app, "pw");
+    update(&mut app, key(KeyCode::Enter));
+    update(&mut app, Action::Job(Done::PasswordChecked(Ok(accepted()))));
+    type_text(&mut app, "000000");
+    update(&mut app, key(KeyCode::Enter));
+    update(&mut app, Action::Job(Done::CodeChecked(Err(Refusal::WrongCode))));
+    let Screen::SignIn(form) = &app.screen else { panic!() };
+    assert_eq!(form.step, Step::Code, "a wrong code lets the clerk type it again");
+    assert_eq!(form.error.as_ref().map(|m| m.id), Some(Refusal::WrongCode.message_id()));
+    type_text(&mut app, "111111");
+    update(&mut app, key(KeyCode::Enter));
+    let until = NOW + Duration::minutes(5);
+    update(&mut app, Action::Job(Done::CodeChecked(Err(Refusal::Locked { until }))));
+    let Screen::SignIn(form) = &app.screen else { panic!() };
+    assert_eq!(form.step, Step::Id);
+    assert_eq!(form.error.as_ref().map(|m| m.id), Some(Refusal::Locked { until }.message_id()));
+    assert!(app.session.is_none());
+    // Locked at the password step too.
+    type_text(&mut app, "chan.tm");
+    update(&mut app, key(KeyCode::Enter));
+    type_text(&mut app, "pw");
+    update(&mut app, key(KeyCode::Enter));
+    update(&mut app, Action::Job(Done::PasswordChecked(Err(Refusal::Locked { until }))));
+    let Screen::SignIn(form) = &app.screen else { panic!() };
+    assert_eq!(form.step, Step::Id);
+}
+
+#[test]
+fn esc_steps_back_and_enter_on_an_empty_id_does_nothing() {
+    let mut app = app(Language::En);
+    assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
+    let Screen::SignIn(form) = &app.screen else { panic!() };
+    assert_eq!(form.step, Step::Id);
+    type_text(&mut app, "chan");
+    update(&mut app, key(KeyCode::Enter));
+    type_text(&mut app, "pw");
+    update(&mut app, key(KeyCode::Esc));
+    let Screen::SignIn(form) = &app.screen else { panic!() };
+    assert_eq!((form.step, form.password.as_str()), (Step::Id, ""));
+    update(&mut app, key(KeyCode::Backspace));
+    let Screen::SignIn(form) = &app.screen else { panic!() };
+    assert_eq!(form.username, "cha");
+    update(&mut app, key(KeyCode::Esc));
+    let Screen::SignIn(form) = &app.screen else { panic!() };
+    assert_eq!(form.username, "");
+}
+
+#[test]
+fn before_sign_in_search_and_lock_keys_do_nothing() {
+    let mut app = app(Language::En);
+    update(&mut app, key(KeyCode::F(3)));
+    update(&mut app, ctrl('l'));
+    assert!(matches!(app.screen, Screen::SignIn(_)));
+    assert!(app.lock.is_none());
+}
+
+// ---- lock ----
+
+#[test]
+fn the_screen_locks_after_the_idle_time_and_the_visit_survives() {
+    let mut app = on_queue(Language::En, clerk());
+    app.queue.tab = super::screens::queue::Tab::Renewals;
+    update(&mut app, Action::Tick(NOW + Duration::minutes(4)));
+    assert!(app.lock.is_none());
+    update(&mut app, Action::Tick(NOW + Duration::minutes(5)));
+    assert!(app.lock.is_some());
+    assert_eq!(app.scope(), Scope::Locked);
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("黃嘉欣"), "nothing of the visit shows on a locked screen");
+    // Keys for the queue do nothing while locked.
+    update(&mut app, key(KeyCode::Tab));
+    assert_eq!(app.queue.tab, super::screens::queue::Tab::Renewals);
+    // Another clerk cannot unlock.
+    unlock_as(&mut app, SignedIn { clerk: ulid(9), role: StaffRole::Clerk, ..clerk() });
+    assert!(app.lock.is_some());
+    let form = app.lock.as_ref().expect("locked");
+    assert_eq!(form.error.as_ref().map(|m| m.id), Some("lock-not-yours"));
+    // The same clerk can.
+    unlock_as(&mut app, clerk());
+    assert!(app.lock.is_none());
+    assert_eq!(app.screen, Screen::Queue);
+    assert_eq!(app.queue.tab, super::screens::queue::Tab::Renewals);
+}
+
+#[test]
+fn a_supervisor_unlocks_a_clerks_screen_and_ctrl_l_locks_at_once() {
+    let mut app = on_queue(Language::En, clerk());
+    update(&mut app, ctrl('l'));
+    assert!(app.lock.is_some());
+    unlock_as(&mut app, supervisor());
+    assert!(app.lock.is_none());
+    assert!(app.supervisor());
+}
+
+fn unlock_as(app: &mut App, who: SignedIn) {
+    type_text(app, &who.username);
+    update(app, key(KeyCode::Enter));
+    type_text(app, "pw");
+    let effects = update(app, key(KeyCode::Enter));
+    assert!(matches!(effects.as_slice(), [Effect::CheckPassword { .. }]), "{effects:?}");
+    update(app, Action::Job(Done::PasswordChecked(Ok(accepted()))));
+    type_text(app, "123456");
+    let effects = update(app, key(KeyCode::Enter));
+    assert!(matches!(effects.as_slice(), [Effect::CheckCode { .. }]), "{effects:?}");
+    update(app, Action::Job(Done::CodeChecked(Ok(who))));
+}
+
+// ---- queue ----
+
+#[test]
+fn queue_keys_move_between_lists_and_rows_and_open_the_subscriber() {
+    let mut app = on_queue(Language::En, clerk());
+    update(&mut app, key(KeyCode::Down));
+    update(&mut app, key(KeyCode::Down));
+    update(&mut app, key(KeyCode::Down));
+    assert_eq!(app.queue.selected[0], 2, "stops at the last row");
+    update(&mut app, key(KeyCode::Up));
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(
+        matches!(effects.as_slice(), [Effect::OpenFile { kind: RecordKind::Person, id }] if *id == ulid(202)),
+        "{effects:?}"
+    );
+    use super::screens::queue::Tab;
+    for expected in [Tab::WalkIns, Tab::Renewals, Tab::Appointments] {
+        update(&mut app, key(KeyCode::Tab));
+        assert_eq!(app.queue.tab, expected, "a clerk has no approvals list");
+    }
+    update(&mut app, key(KeyCode::BackTab));
+    assert_eq!(app.queue.tab, Tab::Renewals);
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(matches!(effects.as_slice(), [Effect::OpenFile { id, .. }] if *id == ulid(401)));
+    assert!(matches!(update(&mut app, key(KeyCode::Char('r'))).as_slice(), [Effect::LoadQueue]));
+    let effects = update(&mut app, key(KeyCode::Char('v')));
+    assert!(effects.is_empty());
+    assert_eq!(app.notice.as_ref().map(|n| n.msg.id), Some("notice-not-yet"));
+}
+
+#[test]
+fn supervisors_see_what_waits_for_approval() {
+    let mut app = on_queue(Language::En, supervisor());
+    update(&mut app, key(KeyCode::Left));
+    assert_eq!(app.queue.tab, super::screens::queue::Tab::Approvals);
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(
+        matches!(effects.as_slice(), [Effect::OpenFile { kind: RecordKind::Organisation, id }] if *id == ulid(502))
+    );
+}
+
+#[test]
+fn a_walk_in_ticket_is_issued_for_the_service_picked() {
+    let mut app = on_queue(Language::En, clerk());
+    update(&mut app, key(KeyCode::Char('w')));
+    assert_eq!(app.overlay, Some(Overlay::ServicePicker { selected: 0 }));
+    update(&mut app, key(KeyCode::Down));
+    update(&mut app, key(KeyCode::Down));
+    update(&mut app, key(KeyCode::Up));
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(
+        matches!(effects.as_slice(), [Effect::IssueWalkIn { service: Service::Renewal, clerk: Some(c) }] if *c == ulid(1)),
+        "{effects:?}"
+    );
+    let effects = update(
+        &mut app,
+        Action::Job(Done::WalkInIssued(Ok(("W002".into(), Service::Renewal, None)))),
+    );
+    assert!(matches!(effects.as_slice(), [Effect::LoadQueue]));
+    assert!(matches!(app.overlay, Some(Overlay::Ticket { ref number, .. }) if number == "W002"));
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.overlay, None);
+    // Esc leaves the picker without a ticket.
+    update(&mut app, key(KeyCode::Char('w')));
+    assert!(update(&mut app, key(KeyCode::Esc)).is_empty());
+    assert_eq!(app.overlay, None);
+}
+
+#[test]
+fn a_scanned_pass_checks_in_from_any_screen_and_leaves_the_focused_field_alone() {
+    let pass = "KQ1|01JQ8ZK4V6N3C5Y7XW2M9T0ABC|A-0001|2026-11-30T10:30:00+08:00|ABCDEF";
+    let mut app = on_queue(Language::En, clerk());
+    update(&mut app, key(KeyCode::F(3)));
+    type_text(&mut app, "陳");
+    let mut effects = type_text(&mut app, pass);
+    effects.extend(update(&mut app, key(KeyCode::Enter)));
+    let checks: Vec<&Effect> = effects.iter().filter(|e| matches!(e, Effect::CheckIn { .. })).collect();
+    match checks.as_slice() {
+        [Effect::CheckIn { payload, clerk: Some(c) }] => {
+            assert_eq!(payload, pass);
+            assert_eq!(*c, ulid(1));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(app.search.text, "陳", "the pass did not go into the search box");
+    // A refusal is said with its reason.
+    let refusal = Msg::new("qr-pass-forged");
+    update(&mut app, Action::Job(Done::CheckedIn(Err(refusal.clone()))));
+    assert_eq!(app.notice.as_ref().map(|n| n.msg.clone()), Some(refusal));
+    let effects = update(&mut app, Action::Job(Done::CheckedIn(Ok("陳大文".into()))));
+    assert!(matches!(effects.as_slice(), [Effect::LoadQueue]));
+    assert_eq!(app.notice.as_ref().map(|n| n.msg.id), Some("queue-checked-in"));
+}
+
+#[test]
+fn a_pass_scanned_before_sign_in_is_refused() {
+    let mut app = app(Language::En);
+    let mut effects = type_text(&mut app, "KQ1|X|Y|Z|T");
+    effects.extend(update(&mut app, key(KeyCode::Enter)));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(app.notice.as_ref().map(|n| n.msg.id), Some("queue-sign-in-first"));
+    let Screen::SignIn(form) = &app.screen else { panic!() };
+    assert_eq!(form.username, "", "the pass did not go into the id field");
+}
+
+#[test]
+fn a_pasted_pass_is_a_pass() {
+    let mut app = on_queue(Language::En, clerk());
+    let effects = update(&mut app, Action::Paste("KQ1|A|B|C|D\n".into()));
+    assert!(matches!(effects.as_slice(), [Effect::CheckIn { payload, .. }] if payload == "KQ1|A|B|C|D"));
+}
+
+// ---- search ----
+
+fn row(n: u128, zh: &str, latin: &str) -> SearchRow {
+    SearchRow {
+        id: ulid(n),
+        kind: RecordKind::Person,
+        name_zh: Some(zh.into()),
+        name_latin: Some(latin.into()),
+        number: Some("******6(3)".into()),
+        phone: Some("**** 3456".into()),
+        matched_by: store::MatchedBy::Name,
+    }
+}
+
+#[test]
+fn search_follows_each_key_and_drops_stale_answers() {
+    let mut app = on_queue(Language::En, clerk());
+    update(&mut app, key(KeyCode::Char('/')));
+    assert_eq!(app.screen, Screen::Search);
+    let first = type_text(&mut app, "陳");
+    let second = type_text(&mut app, "大");
+    let (Some(Effect::Search { generation: g1, .. }), Some(Effect::Search { generation: g2, text })) =
+        (first.first(), second.first())
+    else {
+        panic!("{first:?} {second:?}")
+    };
+    assert_eq!(text, "陳大");
+    // The answer to the first query arrives late: it is not shown.
+    update(&mut app, Action::Job(Done::Search { generation: *g1, result: Ok(vec![row(1, "陳", "X")]) }));
+    assert!(app.search.rows.is_empty());
+    update(&mut app, Action::Job(Done::Search { generation: *g2, result: Ok(vec![row(7, "陳大文", "CHAN"), row(8, "陳大明", "CHAN")]) }));
+    assert_eq!(app.search.rows.len(), 2);
+    update(&mut app, key(KeyCode::Down));
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(matches!(effects.as_slice(), [Effect::OpenFile { id, .. }] if *id == ulid(8)));
+    // Letters are typed, not commands, in the search box.
+    let effects = update(&mut app, key(KeyCode::Char('w')));
+    assert!(matches!(effects.as_slice(), [Effect::Search { .. }]));
+    assert_eq!(app.overlay, None);
+    // Backspace to empty clears the results without a search.
+    update(&mut app, key(KeyCode::Backspace));
+    update(&mut app, key(KeyCode::Backspace));
+    assert!(update(&mut app, key(KeyCode::Backspace)).is_empty());
+    assert!(app.search.rows.is_empty());
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::Queue);
+}
+
+#[test]
+fn a_failed_search_says_why() {
+    let mut app = on_queue(Language::En, clerk());
+    update(&mut app, key(KeyCode::F(3)));
+    let effects = type_text(&mut app, "x");
+    let Some(Effect::Search { generation, .. }) = effects.first() else { panic!() };
+    let msg = Msg::with("error-store", vec![("detail", "disk I/O error".into())]);
+    update(&mut app, Action::Job(Done::Search { generation: *generation, result: Err(msg) }));
+    assert!(render(&app, 80, 24).contains("disk I/O error"));
+}
+
+// ---- everywhere ----
+
+#[test]
+fn f2_switches_language_everywhere_messages_included() {
+    let mut app = on_queue(Language::ZhHant, clerk());
+    app.notice = Some(super::app::Notice { msg: Msg::new("queue-sign-in-first"), tone: super::app::Tone::Error });
+    let before = render(&app, 80, 24);
+    update(&mut app, key(KeyCode::F(2)));
+    assert_eq!(app.lang, Language::Pt);
+    let after = render(&app, 80, 24);
+    assert!(before.contains(&i18n::text(Language::ZhHant, "queue-tab-appointments")));
+    assert!(after.contains(&i18n::text(Language::Pt, "queue-tab-appointments")));
+    let notice_pt: String = i18n::text(Language::Pt, "queue-sign-in-first").chars().take(20).collect();
+    assert!(after.contains(&notice_pt), "{after}");
+}
+
+#[test]
+fn f1_shows_the_keys_of_the_screen_and_any_key_in_it_closes_it() {
+    let mut app = on_queue(Language::En, clerk());
+    update(&mut app, key(KeyCode::F(1)));
+    assert_eq!(app.overlay, Some(Overlay::Help));
+    let screen = render(&app, 80, 24);
+    for binding in super::keys::table(Scope::Queue) {
+        assert!(screen.contains(&i18n::text(Language::En, binding.label)), "{}: {screen}", binding.label);
+    }
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.overlay, None);
+    assert_eq!(app.screen, Screen::Queue, "Esc closed the help, not the screen");
+}
+
+#[test]
+fn ctrl_c_quits_at_once_unless_a_visit_is_in_progress() {
+    let mut app = on_queue(Language::En, clerk());
+    assert!(matches!(update(&mut app, ctrl('c')).as_slice(), [Effect::Quit]));
+    app.visit_in_progress = true;
+    assert!(update(&mut app, ctrl('c')).is_empty());
+    assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
+    update(&mut app, key(KeyCode::Char('n')));
+    assert_eq!(app.overlay, None);
+    update(&mut app, ctrl('c'));
+    assert!(matches!(update(&mut app, key(KeyCode::Char('y'))).as_slice(), [Effect::Quit]));
+    assert!(matches!(update(&mut app, Action::Terminate).as_slice(), [Effect::Quit]));
+}
+
+#[test]
+fn first_start_offers_the_demo_office_and_shows_the_credentials_once() {
+    let mut app = App::new(Language::En, "Demo".into(), "K1".into(), NOW, true);
+    assert_eq!(app.scope(), Scope::FirstStart);
+    assert!(matches!(update(&mut app, key(KeyCode::Enter)).as_slice(), [Effect::CreateDemoOffice]));
+    assert_eq!(app.screen, Screen::FirstStart(FirstStart::Creating));
+    assert!(update(&mut app, key(KeyCode::Enter)).is_empty(), "no second office while one is made");
+    update(&mut app, Action::Job(Done::DemoCreated(Err(Msg::new("error-store")))));
+    assert!(matches!(app.screen, Screen::FirstStart(FirstStart::Failed(_))));
+    update(&mut app, key(KeyCode::Char('y')));
+    update(&mut app, Action::Job(Done::DemoCreated(Ok(credentials()))));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Demo-Pass-42") && screen.contains("otpauth://"), "{screen}");
+    update(&mut app, key(KeyCode::Enter));
+    assert!(matches!(app.screen, Screen::SignIn(_)));
+    assert!(!render(&app, 80, 24).contains("Demo-Pass-42"));
+    // Esc on the offer quits.
+    let mut app = App::new(Language::En, "Demo".into(), "K1".into(), NOW, true);
+    assert!(matches!(update(&mut app, key(KeyCode::Esc)).as_slice(), [Effect::Quit]));
+}
+
+fn credentials() -> Vec<DemoCredential> {
+    vec![DemoCredential {
+        username: "clerk1".into(),
+        role: StaffRole::Clerk,
+        password: zeroize::Zeroizing::new("Demo-Pass-42".into()),
+        otpauth: "otpauth://totp/eSignTrust:clerk1?secret=JBSWY3DPEHPK3PXP&issuer=eSignTrust&period=60&digits=6".into(),
+    }]
+}
+
+#[test]
+fn a_small_window_says_so_instead_of_drawing_a_broken_screen() {
+    for (w, h) in [(79, 24), (80, 23), (20, 5), (1, 1)] {
+        let app = on_queue(Language::En, clerk());
+        let screen = render(&app, w, h);
+        if w >= 20 {
+            assert!(screen.contains("This"), "{w}x{h}: {screen}");
+        }
+        assert!(!screen.contains("Appointments"), "{w}x{h}");
+    }
+}
+
+#[test]
+fn text_from_records_cannot_command_the_terminal() {
+    let mut app = on_queue(Language::En, clerk());
+    if let Some(day) = &mut app.queue.day {
+        day.appointments[0].booked_name = "\u{1b}[2J\u{202E}Evil\u{7}".into();
+    }
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains(['\u{1b}', '\u{202E}', '\u{7}']), "{screen}");
+}
+
+#[test]
+fn chinese_names_stay_aligned_in_the_search_table_at_80_columns() {
+    let mut app = on_queue(Language::ZhHant, clerk());
+    app.screen = Screen::Search;
+    app.search.text = "陳".into();
+    app.search.rows = vec![row(1, "陳大文", "CHAN TAI MAN"), row(2, "歐陽志偉偉偉偉", "AU IEONG CHI WAI LONG NAME"), row(3, "陳", "C")];
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    terminal.draw(|frame| view(&app, frame)).expect("draw");
+    let buffer = terminal.backend().buffer();
+    // The masked number column starts at the same cell on every result row.
+    let starts: Vec<u16> = (0..24)
+        .filter_map(|y| (0..80).find(|x| buffer[(*x, y)].symbol() == "*").map(|x| x))
+        .collect();
+    assert_eq!(starts.len(), 3, "{starts:?}");
+    assert!(starts.windows(2).all(|w| w[0] == w[1]), "{starts:?}");
+}
+
+// ---- snapshots ----
+
+fn screens(lang: Language) -> Vec<(&'static str, App)> {
+    let mut list = Vec::new();
+    list.push(("first_start", App::new(lang, "澳門 eSignTrust".into(), "K01DEMO".into(), NOW, true)));
+    let mut created = App::new(lang, "澳門 eSignTrust".into(), "K01DEMO".into(), NOW, true);
+    created.screen = Screen::FirstStart(FirstStart::Created(credentials()));
+    list.push(("first_start_credentials", created));
+    list.push(("sign_in", app(lang)));
+    let mut code = app(lang);
+    let mut form = SignInForm::new(Purpose::SignIn);
+    form.username = "chan.tm".into();
+    form.step = Step::Code;
+    form.code = zeroize::Zeroizing::new("123".into());
+    form.error = Some(Msg::with(Refusal::WrongCode.message_id(), Refusal::WrongCode.message_args()));
+    code.screen = Screen::SignIn(form);
+    code.clock_skew = Some(Duration::minutes(7));
+    list.push(("sign_in_wrong_code", code));
+    list.push(("queue_appointments", on_queue(lang, clerk())));
+    let mut walk_ins = on_queue(lang, clerk());
+    walk_ins.queue.tab = super::screens::queue::Tab::WalkIns;
+    list.push(("queue_walk_ins", walk_ins));
+    let mut renewals = on_queue(lang, clerk());
+    renewals.queue.tab = super::screens::queue::Tab::Renewals;
+    list.push(("queue_renewals", renewals));
+    let mut approvals = on_queue(lang, supervisor());
+    approvals.queue.tab = super::screens::queue::Tab::Approvals;
+    list.push(("queue_approvals", approvals));
+    let mut search = on_queue(lang, clerk());
+    search.screen = Screen::Search;
+    search.search.text = "陳大".into();
+    search.search.rows = vec![row(1, "陳大文", "CHAN TAI MAN"), row(2, "陳大明", "CHAN TAI MENG")];
+    list.push(("search", search));
+    let mut help = on_queue(lang, clerk());
+    help.overlay = Some(Overlay::Help);
+    list.push(("help_queue", help));
+    let mut picker = on_queue(lang, clerk());
+    picker.overlay = Some(Overlay::ServicePicker { selected: 1 });
+    list.push(("walk_in_service", picker));
+    let mut ticket = on_queue(lang, clerk());
+    ticket.overlay = Some(Overlay::Ticket { number: "W002".into(), service: Service::Renewal, printed: None });
+    list.push(("walk_in_ticket", ticket));
+    let mut quit = on_queue(lang, clerk());
+    quit.visit_in_progress = true;
+    quit.overlay = Some(Overlay::ConfirmQuit);
+    list.push(("confirm_quit", quit));
+    let mut locked = on_queue(lang, clerk());
+    update(&mut locked, Action::Tick(NOW + Duration::minutes(6)));
+    list.push(("locked", locked));
+    list
+}
+
+#[test]
+fn every_screen_and_overlay_in_every_language_at_80x24() {
+    for lang in Language::ALL {
+        for (name, app) in screens(lang) {
+            insta::assert_snapshot!(format!("{name}_{}_80x24", lang.tag()), render(&app, 80, 24));
+        }
+    }
+}
+
+#[test]
+fn every_screen_and_overlay_at_140x40() {
+    for (name, app) in screens(Language::ZhHant) {
+        insta::assert_snapshot!(format!("{name}_zh-Hant_140x40"), render(&app, 140, 40));
+    }
+    let small = on_queue(Language::En, clerk());
+    insta::assert_snapshot!("too_small_en_60x20", render(&small, 60, 20));
+}
