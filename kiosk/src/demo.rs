@@ -30,6 +30,66 @@ struct Credential {
 }
 
 pub fn init(ctx: &Context, force: bool) -> Result<ExitCode, KioskError> {
+    // The passwords are shown once, so they are shown before the office is committed: if
+    // nobody can read them (a closed pipe, a full disk), nothing is created.
+    let shown = |records: u64, credentials: &[Credential]| {
+        show_credentials(ctx, records, credentials).and_then(|()| {
+            if output::stdout_closed() {
+                Err(KioskError::Output(std::io::ErrorKind::BrokenPipe.into()))
+            } else {
+                Ok(())
+            }
+        })
+    };
+    match provision(ctx, force, shown) {
+        Err(KioskError::Output(e)) => Err(KioskError::Failed(
+            ctx.t_with("demo-credentials-not-shown", &[("detail", e.to_string().into())]),
+        )),
+        Err(other) => Err(other),
+        Ok(None) => {
+            errln!("{}", ctx.t("demo-store-not-empty"));
+            Ok(ExitCode::from(1))
+        }
+        Ok(Some((summary, _))) => {
+            tracing::info!(records = summary, "demo office provisioned");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The counter app's first start: the demo office in an empty store, and its staff's
+/// credentials for the screen to show once. `None` if the store is not empty after all.
+pub fn provision_for_app(
+    ctx: &Context,
+) -> Result<Vec<crate::ui::screens::first_start::DemoCredential>, crate::ui::msg::Msg> {
+    use crate::ui::msg::Msg;
+    match provision(ctx, false, |_, _| Ok(())) {
+        Ok(Some((records, credentials))) => {
+            tracing::info!(records, "demo office provisioned from the first-start screen");
+            Ok(credentials
+                .into_iter()
+                .map(|c| crate::ui::screens::first_start::DemoCredential {
+                    username: c.username.to_owned(),
+                    role: c.role,
+                    password: c.password,
+                    otpauth: c.totp_uri.to_string(),
+                })
+                .collect())
+        }
+        Ok(None) => Err(Msg::new("demo-store-not-empty")),
+        Err(KioskError::Store(e)) => Err(Msg::store(&e)),
+        Err(e) => Err(Msg::with("error-store", vec![("detail", e.category().to_owned())])),
+    }
+}
+
+/// Writes the demo office in one transaction, calling `show` with the credentials before it
+/// commits (an error from `show` creates nothing). `None` when the store already holds records
+/// and `force` is not set.
+fn provision(
+    ctx: &Context,
+    force: bool,
+    show: impl FnOnce(u64, &[Credential]) -> Result<(), KioskError>,
+) -> Result<Option<(u64, Vec<Credential>)>, KioskError> {
     let mut store = ctx.open_store_quietly()?;
     // "Today" and the appointment slots are the office's, whatever the machine's clock zone.
     let now = store.now().to_offset(ctx.office_offset());
@@ -40,6 +100,8 @@ pub fn init(ctx: &Context, force: bool) -> Result<ExitCode, KioskError> {
     let existing: Vec<Clerk> = store.list()?;
     // Why the transaction was rolled back, when it was not the store's doing.
     let mut stopped: Option<KioskError> = None;
+    let mut show = Some(show);
+    let mut shown_credentials = Vec::new();
     let written = store.write(None, |w| {
         // Checked inside the write lock: two `demo init` on one new directory must not both
         // find it empty and provision two offices.
@@ -55,35 +117,20 @@ pub fn init(ctx: &Context, force: bool) -> Result<ExitCode, KioskError> {
         }
         office.write(w, now, &kiosk, &staff, &fees)?;
         let summary = w.record_count()? - records_before;
-        // The passwords are shown once, so they are shown before the office is committed: if
-        // nobody can read them (a closed pipe, a full disk), nothing is created.
-        let shown = show_credentials(ctx, summary, &credentials).and_then(|()| {
-            if output::stdout_closed() {
-                Err(KioskError::Output(std::io::ErrorKind::BrokenPipe.into()))
-            } else {
-                Ok(())
-            }
-        });
-        if let Err(err) = shown {
+        if let Some(show) = show.take()
+            && let Err(err) = show(summary, &credentials)
+        {
             stopped = Some(err);
             return Err(StoreError::Corrupt("the demo credentials could not be shown".into()));
         }
+        shown_credentials = credentials;
         Ok(Some(summary))
     });
     match (written, stopped) {
-        (_, Some(KioskError::Output(e))) => Err(KioskError::Failed(
-            ctx.t_with("demo-credentials-not-shown", &[("detail", e.to_string().into())]),
-        )),
-        (_, Some(other)) => Err(other),
+        (_, Some(err)) => Err(err),
         (Err(e), None) => Err(e.into()),
-        (Ok(None), None) => {
-            errln!("{}", ctx.t("demo-store-not-empty"));
-            Ok(ExitCode::from(1))
-        }
-        (Ok(Some(summary)), None) => {
-            tracing::info!(records = summary, "demo office provisioned");
-            Ok(ExitCode::SUCCESS)
-        }
+        (Ok(None), None) => Ok(None),
+        (Ok(Some(summary)), None) => Ok(Some((summary, shown_credentials))),
     }
 }
 

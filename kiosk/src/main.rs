@@ -22,7 +22,6 @@ mod print_cmd;
 mod print_docs;
 mod signin;
 mod token_cmd;
-mod tui;
 mod ui;
 
 use std::path::PathBuf;
@@ -332,7 +331,7 @@ fn command_name(command: &Command) -> &'static str {
 fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, KioskError> {
     use cli::{DemoCommand, IdCommand, MrzCommand, StoreCommand};
     match command {
-        None => tui::run(ctx),
+        None => ui::start_counter(ctx),
         Some(Command::Id { command: IdCommand::Check { kind, value } }) => {
             commands::id_check(ctx, kind, &value)
         }
@@ -358,7 +357,7 @@ fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, KioskError> 
         Some(Command::Clerk { command }) => clerk_cmd::run(ctx, command),
         Some(Command::Photo { command }) => match command {
             cli::PhotoCommand::Check { file, out } => photos::check(ctx, &file, out.as_deref()),
-            cli::PhotoCommand::Compare { chip, captured } => photos::compare(ctx, &chip, &captured),
+            cli::PhotoCommand::Compare { chip, captured } => ui::start_photos(ctx, &chip, &captured),
         },
     }
 }

@@ -43,6 +43,47 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// `kiosk` with no command: the counter app, on sign-in, or on the first-start offer when the
+/// store is empty.
+pub fn start_counter(ctx: &Context) -> Result<ExitCode, KioskError> {
+    if !std::io::stdout().is_terminal() {
+        errln!("{}", ctx.t("error-not-a-terminal"));
+        return Ok(ExitCode::from(1));
+    }
+    let store = ctx.open_store_quietly()?;
+    let empty = store.stats()?.records == 0;
+    let now = store.now().to_offset(ctx.office_offset());
+    let mut app = App::new(ctx.lang, ctx.config.office.clone(), store.kiosk_id().to_owned(), now, empty);
+    drop(store);
+    app.idle_lock = time::Duration::minutes(i64::from(ctx.config.idle_lock_minutes));
+    run(ctx, app, Vec::new(), Picker::halfblocks())
+}
+
+/// `kiosk photo compare CHIP CAPTURED`: the photos screen on its own; Esc closes it.
+pub fn start_photos(
+    ctx: &Context,
+    chip: &std::path::Path,
+    captured: &std::path::Path,
+) -> Result<ExitCode, KioskError> {
+    if !std::io::stdout().is_terminal() {
+        return Err(KioskError::Refused(ctx.t("error-not-a-terminal")));
+    }
+    use screens::photos::{PhotosState, Side};
+    // Ask the terminal what it can draw before the screen switches over; no answer means half
+    // blocks, and the screen says so.
+    let picker = Picker::from_query_stdio().unwrap_or_else(|_| Picker::halfblocks());
+    let state = PhotosState {
+        chip: Side::load(chip),
+        captured: Side::load(captured),
+        graphics: picker.protocol_type() != ratatui_image::picker::ProtocolType::Halfblocks,
+        encoded: None,
+    };
+    let now = OffsetDateTime::now_utc().to_offset(ctx.office_offset());
+    let mut app = App::new(ctx.lang, ctx.config.office.clone(), String::new(), now, false);
+    app.screen = app::Screen::Photos(Box::new(state));
+    run(ctx, app, Vec::new(), picker)
+}
+
 /// Runs the app until it quits: `kiosk` with no command, and `kiosk photo compare`.
 /// `picker` knows which pictures the terminal draws; ask it before calling (it talks to the
 /// terminal).
