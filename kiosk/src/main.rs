@@ -13,6 +13,7 @@ mod output;
 mod photos;
 mod print_cmd;
 mod print_docs;
+mod subscriber_file;
 mod token_cmd;
 mod tui;
 

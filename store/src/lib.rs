@@ -247,6 +247,19 @@ impl Store {
         Ok(result)
     }
 
+    /// Runs `read` on one snapshot of the store: what it reads stays consistent even while
+    /// another process writes (a screen built from several reads never mixes two states).
+    pub fn snapshot<T>(
+        &self,
+        read: impl FnOnce(&Self) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        // A read transaction; dropping it ends it, as there is nothing to commit.
+        let tx = self.conn.unchecked_transaction()?;
+        let out = read(self);
+        drop(tx);
+        out
+    }
+
     /// Writes one record (see [`Writer::put`]).
     pub fn put<R: Record>(
         &mut self,
