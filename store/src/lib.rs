@@ -1,5 +1,6 @@
-//! The kiosk's local store: an append-only event log on SQLite, with each record's current state
-//! and the search indexes kept in step with it in the same transaction.
+//! The kiosk's local store: an append-only event log on SQLite, with each record's current state,
+//! the search indexes and the links index (which record names which) kept in step with it in the
+//! same transaction.
 //!
 //! Every write goes through [`Writer::put`]: it diffs the record against its current state,
 //! appends the changed fields as one [`Event`] (kiosk, clerk, hybrid logical clock), and folds the
@@ -491,8 +492,8 @@ impl Store {
         })
     }
 
-    /// Replays the event log into every record's state and rebuilds the search indexes from
-    /// them: the state is a function of the events alone. One transaction, streaming one record
+    /// Replays the event log into every record's state and rebuilds the search indexes and the
+    /// links from them: the state is a function of the events alone. One transaction, streaming one record
     /// at a time.
     ///
     /// A record the log cannot make — its creation or other events are missing, it has no events
@@ -544,8 +545,8 @@ impl Store {
     }
 
     /// Checks that every record's stored state and field clocks are exactly the fold of its
-    /// events, that the fold is a whole record of its kind, that the search indexes agree with
-    /// the states, and that SQLite finds the file sound. Says why each unsound record is so
+    /// events, that the fold is a whole record of its kind, that the search indexes and the
+    /// links agree with the states, and that SQLite finds the file sound. Says why each unsound record is so
     /// ([`Fault::rebuild_mends`] tells which `kiosk store rebuild` mends), and lists apart the
     /// replicated records still waiting for their creation, which are not unsound.
     /// Reads one snapshot, so a write by another process meanwhile cannot confuse it.
