@@ -366,3 +366,139 @@ fn a_record_awaiting_its_creation_links_nothing_until_it_arrives() {
         [link(RecordKind::Certificate, certificate.id, "holder_person")]
     );
 }
+
+fn clerk_record(role: StaffRole) -> Clerk {
+    Clerk {
+        id: Ulid::new(),
+        username: format!("u{}", Ulid::new().to_string().to_lowercase()),
+        display_name: "職員".into(),
+        role,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into(),
+        active: true,
+    }
+}
+
+/// Every path in `REFERENCES` makes a link from a record that sets it: a misspelt path, or a
+/// field renamed in the registry, fails here instead of leaving files quietly incomplete.
+#[test]
+fn every_listed_reference_field_makes_a_link() {
+    use registry::application::{Application, ApplicationAction, DocumentKind};
+    let mut store = store_at("K1", NOW);
+    let o = office(&mut store);
+    let clerk = clerk_record(StaffRole::Clerk);
+    let supervisor = clerk_record(StaffRole::Supervisor);
+    let agent = person(None, "LEI SIO MAN", IdDocumentKind::Passport, "P7654321", "+853 6600 0000");
+    let mut renewed = certificate_for(&o.person, "0c0d");
+    renewed.issuance = Some(Issuance {
+        profile: "qualified-person".into(),
+        sha256: "00".into(),
+        issuer_key_id: "00".into(),
+        medium: KeyMedium::Token,
+        key_id: None,
+        key_type: "p256".into(),
+        previous: Some(o.certificate.id),
+        der_base64: String::new(),
+    });
+    let authorisation = Authorisation {
+        id: Ulid::new(),
+        organisation: o.organisation.id,
+        grantee: agent.id,
+        granted_by: o.person.id,
+        object: AuthorisedObject::Certificate(o.certificate.id),
+        valid_from: time::macros::date!(2026 - 01 - 01),
+        valid_until: time::macros::date!(2027 - 01 - 01),
+        status: AuthorisationStatus::Active,
+    };
+    let appointment = Appointment {
+        id: Ulid::new(),
+        reference: "B1".into(),
+        person: Some(o.person.id),
+        organisation: Some(o.organisation.id),
+        booked_name: "陳大文".into(),
+        service: Service::Renewal,
+        slot: NOW,
+        status: AppointmentStatus::Booked,
+    };
+    let mut organisation_token = token_for(&o.person);
+    organisation_token.holder_person = None;
+    organisation_token.holder_organisation = Some(o.organisation.id);
+    let ticket = WalkInTicket {
+        id: Ulid::new(),
+        number: "W001".into(),
+        service: Service::Renewal,
+        issued_at: NOW,
+        status: TicketStatus::Waiting,
+    };
+    let mut app = Application::draft(
+        Ulid::new(),
+        Service::Renewal,
+        o.person.id,
+        HolderKind::PersonInOrganisation,
+        CertificateClass::Standard,
+        NOW,
+    );
+    app.organisation = Some(o.organisation.id);
+    app.agent = Some(agent.id);
+    app.appointment = Some(appointment.id);
+    app.walk_in_ticket = Some(ticket.id);
+    app.certificates = vec![o.certificate.id];
+    app.identity_override = true;
+    app.documents = vec![
+        DocumentKind::SignedApplicationForm,
+        DocumentKind::ApplicantId,
+        DocumentKind::BusinessLicence,
+        DocumentKind::LegalRepresentativeId,
+        DocumentKind::AgentId,
+    ];
+    app.consent_given = true;
+    app.agreement_accepted = true;
+    store
+        .write(None, |w| {
+            w.put(&clerk)?;
+            w.put(&supervisor)?;
+            w.put(&agent)?;
+            w.put(&renewed)?;
+            w.put(&organisation_token)?;
+            w.put(&authorisation)?;
+            w.put(&appointment)?;
+            w.put(&ticket)?;
+            w.put(&app)?;
+            w.put(&audit(RecordKind::Person, o.person.id, NOW, Some(clerk.id)))?;
+            let submit = ApplicationAction::Submit { organisation: None };
+            w.transition(app.id, submit, clerk.id)?;
+            let fee = Money::new(400, Currency::Mop);
+            w.transition(app.id, ApplicationAction::PassVetting { fee }, clerk.id)?;
+            w.transition(app.id, ApplicationAction::Approve, supervisor.id)?;
+            Ok(())
+        })
+        .expect("every kind of reference");
+
+    let linked: BTreeSet<(String, String)> = {
+        let mut seen = BTreeSet::new();
+        let everyone = [
+            o.person.id,
+            o.organisation.id,
+            o.certificate.id,
+            o.token.id,
+            agent.id,
+            clerk.id,
+            supervisor.id,
+            appointment.id,
+            ticket.id,
+            app.id,
+        ];
+        for id in everyone {
+            for l in store.linked_to(id).expect("links") {
+                seen.insert((l.from_kind.as_str().to_owned(), l.field.to_owned()));
+            }
+        }
+        seen
+    };
+    let listed: BTreeSet<(String, String)> = store::REFERENCES
+        .iter()
+        .map(|(kind, field)| (kind.as_str().to_owned(), (*field).to_owned()))
+        .collect();
+    let missing: Vec<_> = listed.difference(&linked).collect();
+    assert!(missing.is_empty(), "listed but never linked: {missing:?}");
+    assert!(store.verify().expect("verify").is_empty());
+}
