@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use registry::application::{Application, ApplicationState};
+use registry::application::{Application, ApplicationState, DocumentKind};
 use registry::audit::{AuditAction, AuditEvent};
 use registry::model::{Authorisation, Certificate, Membership, Token};
 use registry::model::{
@@ -109,6 +109,8 @@ pub struct ApplicationLine {
     /// How the file's subject is named on it: `applicant`, `agent` or `organisation` (the first
     /// of these when several).
     pub role: &'static str,
+    /// The papers collected for it.
+    pub documents: Vec<DocumentKind>,
 }
 
 /// The clerk who did something, resolved once per file.
@@ -341,6 +343,7 @@ impl Loader<'_> {
                     state: app.progress.state,
                     updated,
                     role,
+                    documents: app.documents,
                 }),
                 Ok(None) => {}
                 Err(StoreError::Json(_)) => not_whole(RecordKind::Application, app_id),
@@ -472,7 +475,7 @@ fn not_whole(kind: RecordKind, id: RecordId) {
 
 #[cfg(test)]
 mod tests {
-    use registry::application::{ApplicationAction, DocumentKind};
+    use registry::application::ApplicationAction;
     use registry::model::{
         CertificateStatus, IdDocument, IdDocumentKind, OrganisationRegistration, RegistrationKind,
         SealKind, SealStatus, Sensitive, StaffRole, SubjectDn,
@@ -730,6 +733,7 @@ mod tests {
         );
         assert_eq!(app.reference, o.app.reference);
         assert_eq!(app.updated, NOW);
+        assert_eq!(app.documents, [DocumentKind::SignedApplicationForm, DocumentKind::ApplicantId]);
 
         // The submission (about the application) and the issuance (about the certificate),
         // newest first; another person's history is not theirs.
