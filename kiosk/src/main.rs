@@ -21,6 +21,7 @@ mod photos;
 mod print_cmd;
 mod print_docs;
 mod signin;
+mod subscriber_file;
 mod token_cmd;
 mod ui;
 
@@ -357,7 +358,9 @@ fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, KioskError> 
         Some(Command::Clerk { command }) => clerk_cmd::run(ctx, command),
         Some(Command::Photo { command }) => match command {
             cli::PhotoCommand::Check { file, out } => photos::check(ctx, &file, out.as_deref()),
-            cli::PhotoCommand::Compare { chip, captured } => ui::start_photos(ctx, &chip, &captured),
+            cli::PhotoCommand::Compare { chip, captured } => {
+                ui::start_photos(ctx, &chip, &captured)
+            }
         },
     }
 }

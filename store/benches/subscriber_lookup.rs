@@ -1,6 +1,9 @@
 //! Finding a subscriber at the counter among 1,000,000: by ID number, by certificate serial, by
-//! phone, and by part of a Chinese or Latin name. Prints p50/p99/max per lookup kind from timed
-//! individual queries, then runs criterion for the mean.
+//! phone, and by part of a Chinese or Latin name; then what their file reads: every record that
+//! names them (the links index) and their audit timeline. Prints p50/p99/max per lookup kind from
+//! timed individual queries, then runs criterion for the mean.
+//!
+//! Each subscriber has a certificate on a token, and the certificate's issuance audit event.
 //!
 //! The store is built through the real write path (events, state, indexes) once and kept in
 //! `target/bench-data/`; `BENCH_SUBSCRIBERS=N` changes the size.
@@ -32,9 +35,10 @@ const SYLLABLES: &[&str] = &[
 ];
 
 /// Bump when the synthetic data changes.
-const GENERATOR_VERSION: u32 = 4;
+const GENERATOR_VERSION: u32 = 5;
 
 struct Generated {
+    subscribers: Vec<String>,
     id_numbers: Vec<String>,
     serials: Vec<String>,
     phones: Vec<String>,
@@ -94,6 +98,33 @@ fn synthetic_person(rng: &mut StdRng, i: usize) -> Person {
     }
 }
 
+fn synthetic_token(i: usize, holder: &Person) -> Token {
+    Token {
+        id: Ulid::new(),
+        serial: format!("T{i:09}"),
+        model: Some("ePass3003".into()),
+        status: TokenStatus::Issued,
+        holder_person: Some(holder.id),
+        holder_organisation: None,
+        pin_failures: 0,
+    }
+}
+
+fn synthetic_issuance(certificate: &Certificate) -> registry::audit::AuditEvent {
+    registry::audit::AuditEvent {
+        id: Ulid::new(),
+        at: certificate.not_before.unwrap_or(OffsetDateTime::UNIX_EPOCH),
+        kiosk: "K1".into(),
+        clerk: None,
+        action: registry::audit::AuditAction::CertificateIssued {
+            profile: "standard-person".into(),
+            medium: "token".into(),
+        },
+        subject_kind: Some(RecordKind::Certificate),
+        subject: Some(certificate.id),
+    }
+}
+
 fn synthetic_certificate(rng: &mut StdRng, holder: &Person) -> Certificate {
     let serial: String = (0..16).map(|_| format!("{:02x}", rng.random::<u8>())).collect();
     let start = OffsetDateTime::UNIX_EPOCH + time::Duration::days(20_000);
@@ -138,7 +169,12 @@ fn open_or_build(n: usize) -> (Store, Generated) {
                     for i in start..(start + BATCH).min(n) {
                         let person = synthetic_person(&mut rng, i);
                         w.put(&person)?;
-                        w.put(&synthetic_certificate(&mut rng, &person))?;
+                        let token = synthetic_token(i, &person);
+                        w.put(&token)?;
+                        let mut certificate = synthetic_certificate(&mut rng, &person);
+                        certificate.token = Some(token.id);
+                        w.put(&certificate)?;
+                        w.put(&synthetic_issuance(&certificate))?;
                     }
                     Ok(())
                 })
@@ -147,7 +183,10 @@ fn open_or_build(n: usize) -> (Store, Generated) {
                 eprintln!("  built {start} of {n} subscribers ({:.0?})", started.elapsed());
             }
         }
-        eprintln!("built {n} subscribers (+{n} certificates) in {:.1?}", started.elapsed());
+        eprintln!(
+            "built {n} subscribers (+{n} certificates, tokens, audit events) in {:.1?}",
+            started.elapsed()
+        );
         std::fs::write(&ready, b"ok").expect("marker");
     }
     let store = Store::open(&path, StoreOptions::default()).expect("open");
@@ -178,6 +217,7 @@ fn sample_queries(path: &PathBuf) -> Generated {
     let zh = column(&format!("SELECT name_zh {sample}"));
     let latin = column(&format!("SELECT name_latin {sample}"));
     Generated {
+        subscribers: column(&format!("SELECT id {sample}")),
         id_numbers: column(&format!("SELECT id_number {sample}")),
         serials: column(
             "SELECT serial FROM certificate_index WHERE serial IS NOT NULL ORDER BY id LIMIT 1000",
@@ -244,6 +284,35 @@ fn main() {
         store.search(s, 20).expect("q").len()
     });
 
+    // What opening a subscriber's file reads from the store: what names them, each of those
+    // records, and the timeline of them and their certificates and tokens.
+    let subscribers: Vec<Ulid> =
+        q.subscribers.iter().map(|id| id.parse().expect("a subscriber id")).collect();
+    let ids: Vec<String> = q.subscribers.clone();
+    let parse = |s: &str| -> Ulid { s.parse().expect("id") };
+    percentiles("linked_to (links index)", &ids, |s| {
+        store.linked_to(parse(s)).expect("links").len()
+    });
+    let file_reads = |id: Ulid| -> usize {
+        let links = store.linked_to(id).expect("links");
+        let mut subjects = vec![id];
+        for link in &links {
+            match link.from_kind {
+                RecordKind::Certificate => {
+                    let c: Certificate = store.get(link.from_id).expect("get").expect("there");
+                    subjects.push(c.id);
+                }
+                RecordKind::Token => {
+                    let t: Token = store.get(link.from_id).expect("get").expect("there");
+                    subjects.push(t.id);
+                }
+                _ => {}
+            }
+        }
+        store.audit_trail(&subjects, 200).expect("trail").len()
+    };
+    percentiles("file reads (links, audit)", &ids, |s| file_reads(parse(s)));
+
     let mut c = Criterion::default().configure_from_args().sample_size(50);
     let mut group = c.benchmark_group("subscriber_lookup");
     let mut rotating = |name: &str, queries: &[String], f: &dyn Fn(&str) -> usize| {
@@ -266,6 +335,19 @@ fn main() {
     });
     rotating("by_latin_name_part", &q.names_latin, &|s| {
         store.find_by_name(s, 20).map(|h| h.len()).unwrap_or(0)
+    });
+    let mut i = 0;
+    group.bench_function("linked_to", |b| {
+        b.iter(|| {
+            i = (i + 1) % subscribers.len();
+            store.linked_to(subscribers[i]).map(|l| l.len()).unwrap_or(0)
+        })
+    });
+    group.bench_function("file_reads", |b| {
+        b.iter(|| {
+            i = (i + 1) % subscribers.len();
+            file_reads(subscribers[i])
+        })
     });
     group.finish();
     c.final_summary();

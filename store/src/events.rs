@@ -116,25 +116,7 @@ impl RecordState {
     /// in the form the kind has. A replicated edit that arrived before its record's creation
     /// folds into a state that is not, and so does a record whose creation was lost.
     pub fn is_whole(&self, kind: RecordKind) -> bool {
-        use registry::model::*;
-        fn decodes<R: DeserializeOwned>(state: &Map<String, Value>) -> bool {
-            serde_json::from_value::<R>(Value::Object(state.clone())).is_ok()
-        }
-        let state = &self.state;
-        match kind {
-            RecordKind::Person => decodes::<Person>(state),
-            RecordKind::Organisation => decodes::<Organisation>(state),
-            RecordKind::Membership => decodes::<Membership>(state),
-            RecordKind::Authorisation => decodes::<Authorisation>(state),
-            RecordKind::Certificate => decodes::<Certificate>(state),
-            RecordKind::Token => decodes::<Token>(state),
-            RecordKind::Seal => decodes::<Seal>(state),
-            RecordKind::Application => decodes::<registry::application::Application>(state),
-            RecordKind::Appointment => decodes::<Appointment>(state),
-            RecordKind::WalkInTicket => decodes::<WalkInTicket>(state),
-            RecordKind::Clerk => decodes::<Clerk>(state),
-            RecordKind::AuditEvent => decodes::<registry::audit::AuditEvent>(state),
-        }
+        is_whole_record(kind, &self.state)
     }
 
     /// Whether the event that created the record has been folded in. Only a record's creation
@@ -147,6 +129,28 @@ impl RecordState {
     /// The latest clock of any field.
     pub fn updated(&self) -> Option<&Hlc> {
         self.clocks.values().max().map(|s| &s.hlc)
+    }
+}
+
+/// Whether `state` is a whole record of `kind` (see [`RecordState::is_whole`]).
+pub(crate) fn is_whole_record(kind: RecordKind, state: &Map<String, Value>) -> bool {
+    use registry::model::*;
+    fn decodes<R: DeserializeOwned>(state: &Map<String, Value>) -> bool {
+        serde_json::from_value::<R>(Value::Object(state.clone())).is_ok()
+    }
+    match kind {
+        RecordKind::Person => decodes::<Person>(state),
+        RecordKind::Organisation => decodes::<Organisation>(state),
+        RecordKind::Membership => decodes::<Membership>(state),
+        RecordKind::Authorisation => decodes::<Authorisation>(state),
+        RecordKind::Certificate => decodes::<Certificate>(state),
+        RecordKind::Token => decodes::<Token>(state),
+        RecordKind::Seal => decodes::<Seal>(state),
+        RecordKind::Application => decodes::<registry::application::Application>(state),
+        RecordKind::Appointment => decodes::<Appointment>(state),
+        RecordKind::WalkInTicket => decodes::<WalkInTicket>(state),
+        RecordKind::Clerk => decodes::<Clerk>(state),
+        RecordKind::AuditEvent => decodes::<registry::audit::AuditEvent>(state),
     }
 }
 

@@ -1,5 +1,6 @@
-//! The kiosk's local store: an append-only event log on SQLite, with each record's current state
-//! and the search indexes kept in step with it in the same transaction.
+//! The kiosk's local store: an append-only event log on SQLite, with each record's current state,
+//! the search indexes and the links index (which record names which) kept in step with it in the
+//! same transaction.
 //!
 //! Every write goes through [`Writer::put`]: it diffs the record against its current state,
 //! appends the changed fields as one [`Event`] (kiosk, clerk, hybrid logical clock), and folds the
@@ -8,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 mod events;
+mod links;
 mod schema;
 mod search;
 mod soundness;
@@ -27,6 +29,7 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 pub use events::{Event, RecordState, Stamp, diff, fold};
+pub use links::{AUDIT_SUBJECT, Link, REFERENCES};
 pub use schema::SCHEMA_VERSION;
 pub use search::{MatchedBy, SubscriberHit, id_number_key, phone_key, serial_key, short_grams};
 pub use soundness::{Fault, Finding, REPORT_MESSAGE_IDS, RebuildReport, VerifyReport};
@@ -169,6 +172,7 @@ impl Store {
         sqlite::configure(&conn)?;
         schema::migrate(&mut conn)?;
         search::reindex_if_asked(&mut conn)?;
+        links::relink_if_asked(&mut conn)?;
         let kiosk = match options.kiosk_id {
             Some(id) => id,
             None => Self::remembered_kiosk_id(&mut conn)?,
@@ -244,6 +248,19 @@ impl Store {
         Ok(result)
     }
 
+    /// Runs `read` on one snapshot of the store: what it reads stays consistent even while
+    /// another process writes (a screen built from several reads never mixes two states).
+    pub fn snapshot<T>(
+        &self,
+        read: impl FnOnce(&Self) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        // A read transaction; dropping it ends it, as there is nothing to commit.
+        let tx = self.conn.unchecked_transaction()?;
+        let out = read(self);
+        drop(tx);
+        out
+    }
+
     /// Writes one record (see [`Writer::put`]).
     pub fn put<R: Record>(
         &mut self,
@@ -256,16 +273,33 @@ impl Store {
     pub fn get<R: Record>(&self, id: RecordId) -> Result<Option<R>, StoreError> {
         let state: Option<String> = self
             .conn
-            .query_row(
-                "SELECT state FROM records WHERE kind = ?1 AND id = ?2",
-                params![R::KIND.as_str(), id.to_string()],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT state FROM records WHERE kind = ?1 AND id = ?2")?
+            .query_row(params![R::KIND.as_str(), id.to_string()], |r| r.get(0))
             .optional()?;
         match state {
             Some(json) => Ok(Some(serde_json::from_str(&json)?)),
             None => Ok(None),
         }
+    }
+
+    /// A record with when it last changed: the wall time of the latest write to any of its
+    /// fields, on whichever kiosk made it.
+    pub fn get_with_updated<R: Record>(
+        &self,
+        id: RecordId,
+    ) -> Result<Option<(R, OffsetDateTime)>, StoreError> {
+        let row: Option<(String, String)> = self
+            .conn
+            .prepare_cached("SELECT state, updated_hlc FROM records WHERE kind = ?1 AND id = ?2")?
+            .query_row(params![R::KIND.as_str(), id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((state, updated)) = row else { return Ok(None) };
+        let hlc: Hlc = updated.parse().map_err(|e: registry::hlc::HlcParseError| {
+            StoreError::Corrupt(format!("record {id} updated at {updated:?}: {e}"))
+        })?;
+        let at = OffsetDateTime::from_unix_timestamp_nanos(i128::from(hlc.wall_ms) * 1_000_000)
+            .map_err(|e| StoreError::Corrupt(format!("record {id} updated at {updated:?}: {e}")))?;
+        Ok(Some((serde_json::from_str(&state)?, at)))
     }
 
     /// Every record of one kind, oldest id first. A record whose state does not decode (a
@@ -422,6 +456,36 @@ impl Store {
         Ok(())
     }
 
+    /// Every reference to `id` the store holds: which records name it, and in which field
+    /// ([`REFERENCES`]), by kind and id. Read from the links index, never a scan.
+    pub fn linked_to(&self, id: RecordId) -> Result<Vec<Link>, StoreError> {
+        self.links().to(id, None)
+    }
+
+    /// The records of one kind that name `id` (the certificates a person holds, the members of
+    /// an organisation), by id.
+    pub fn linked_from(&self, id: RecordId, kind: RecordKind) -> Result<Vec<Link>, StoreError> {
+        self.links().to(id, Some(kind))
+    }
+
+    /// The audit events whose subject is any of `subjects`, newest first, at most `limit`: a
+    /// record's timeline, read newest first from the links index however long it is.
+    pub fn audit_trail(
+        &self,
+        subjects: &[RecordId],
+        limit: usize,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
+        let mut events = Vec::new();
+        for id in self.links().audit_ids(subjects, limit)? {
+            events.extend(self.get::<AuditEvent>(id)?);
+        }
+        Ok(events)
+    }
+
+    fn links(&self) -> links::Links<'_> {
+        links::Links { conn: &self.conn }
+    }
+
     /// Every event, in clock order (what replication sends and rebuild replays).
     pub fn all_events(&self) -> Result<Vec<Event>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
@@ -440,8 +504,8 @@ impl Store {
         })
     }
 
-    /// Replays the event log into every record's state and rebuilds the search indexes from
-    /// them: the state is a function of the events alone. One transaction, streaming one record
+    /// Replays the event log into every record's state and rebuilds the search indexes and the
+    /// links from them: the state is a function of the events alone. One transaction, streaming one record
     /// at a time.
     ///
     /// A record the log cannot make — its creation or other events are missing, it has no events
@@ -454,7 +518,7 @@ impl Store {
         tx.execute_batch(
             "DELETE FROM subscriber_grams; DELETE FROM subscriber_names;
              DELETE FROM subscribers; DELETE FROM certificate_index;
-             DELETE FROM appointment_index;",
+             DELETE FROM appointment_index; DELETE FROM record_links;",
         )?;
         let mut report = RebuildReport::default();
         // Rows are overwritten in place, never deleted first: a record the log cannot make
@@ -493,8 +557,8 @@ impl Store {
     }
 
     /// Checks that every record's stored state and field clocks are exactly the fold of its
-    /// events, that the fold is a whole record of its kind, that the search indexes agree with
-    /// the states, and that SQLite finds the file sound. Says why each unsound record is so
+    /// events, that the fold is a whole record of its kind, that the search indexes and the
+    /// links agree with the states, and that SQLite finds the file sound. Says why each unsound record is so
     /// ([`Fault::rebuild_mends`] tells which `kiosk store rebuild` mends), and lists apart the
     /// replicated records still waiting for their creation, which are not unsound.
     /// Reads one snapshot, so a write by another process meanwhile cannot confuse it.
@@ -508,12 +572,15 @@ impl Store {
         let mut awaiting_creation = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
         let mut expected_index = search::IndexCounts::default();
+        let mut expected_links = 0;
         for_each_folded(&tx, self.clock.node(), |kind, id, folded| {
             seen.insert((kind, id));
             let stored = load_stored(&tx, kind, id)?;
-            // The index check always runs: it also counts the rows this record owns.
-            let index_ok =
+            // The index checks always run: they also count the rows this record owns.
+            let search_ok =
                 search::index_agrees(&tx, kind, id, &folded.state.state, &mut expected_index)?;
+            let links_ok = links::agree(&tx, kind, id, &folded.state.state, &mut expected_links)?;
+            let index_ok = search_ok && links_ok;
             match soundness::judge(kind, &folded, stored.as_ref(), index_ok) {
                 Verdict::Sound => {}
                 Verdict::AwaitingCreation => awaiting_creation.push((kind, id)),
@@ -527,7 +594,8 @@ impl Store {
             faults.insert((kind, id), Fault::NoEvents);
         }
         // Index rows that no record accounts for.
-        for key in search::unaccounted(&tx, &expected_index, &seen)? {
+        let unaccounted = search::unaccounted(&tx, &expected_index, &seen)?;
+        for key in unaccounted.into_iter().chain(links::unaccounted(&tx, expected_links, &seen)?) {
             faults.entry(key).or_insert(Fault::Differs);
         }
         let faults = faults.into_iter().map(|((kind, id), fault)| Finding { kind, id, fault });
@@ -917,7 +985,8 @@ fn save_state(
         encode_clocks(&state.clocks)?,
         updated,
     ])?;
-    search::project(tx, kind, id, &state.state)
+    search::project(tx, kind, id, &state.state)?;
+    links::project(tx, kind, id, &state.state)
 }
 
 struct RawEvent {

@@ -102,6 +102,28 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         ON records (json_extract(state, '$.subject'), updated_hlc)
         WHERE kind = 'audit_event';
     "#,
+    // 4: which record names which (`links::REFERENCES`), so a subscriber's file is read from an
+    // index instead of a scan of every certificate, token, membership and audit event. Links are
+    // made from the records' states with Rust, so this asks the next open to make them for the
+    // records the store already holds (`links::RELINK_KEY`).
+    r#"
+    -- One row per record id a record names: `from_kind` record `from_id` names `to_id` in its
+    -- `field`. `at` is an audit event's time (Unix ms), for the timeline; NULL for other kinds.
+    CREATE TABLE record_links (
+        to_id     TEXT NOT NULL,
+        from_kind TEXT NOT NULL,
+        from_id   TEXT NOT NULL,
+        field     TEXT NOT NULL,
+        at        INTEGER,
+        PRIMARY KEY (to_id, from_kind, from_id, field)
+    ) WITHOUT ROWID;
+    -- A record's own rows, to replace them when its references change.
+    CREATE INDEX record_links_by_from ON record_links (from_kind, from_id);
+    -- What happened to a record, newest first.
+    CREATE INDEX record_links_timeline ON record_links (to_id, field, at, from_id)
+        WHERE from_kind = 'audit_event';
+    INSERT OR REPLACE INTO meta (key, value) VALUES ('relink', 'record_links is new');
+    "#,
 ];
 
 /// How many migrations this build knows; a store from a newer build is refused, not damaged.

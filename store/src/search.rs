@@ -562,20 +562,47 @@ impl Searcher<'_> {
 /// rows whose keys changed, then clears it.
 pub(crate) const REINDEX_KEY: &str = "reindex_search";
 
-/// Re-indexes, in one IMMEDIATE transaction, every record whose search entries differ from what
-/// this build computes, when a migration asked for it. Of several processes opening the store,
-/// the first does the work; the others do not wait for it (on a large store it takes longer
-/// than the busy timeout) and open with the entries as they are until it commits. Returns how
-/// many were redone.
+/// Re-indexes every record whose search entries differ from what this build computes, when a
+/// migration asked for it ([`redo_if_asked`]). Returns how many were redone.
 pub(crate) fn reindex_if_asked(conn: &mut Connection) -> Result<u64, StoreError> {
+    redo_if_asked(conn, REINDEX_KEY, |tx| {
+        let mut redone = 0;
+        let mut stmt = tx.prepare(
+            "SELECT kind, id, state FROM records
+             WHERE kind IN ('person', 'organisation', 'certificate')",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let (kind, id) =
+                crate::parse_key(&row.get::<_, String>(0)?, &row.get::<_, String>(1)?)?;
+            let state: Map<String, Value> = serde_json::from_str(&row.get::<_, String>(2)?)?;
+            if reindex_one(tx, kind, id, &state)? {
+                redone += 1;
+            }
+        }
+        tracing::info!(records = redone, "search entries re-indexed after an upgrade");
+        Ok(redone)
+    })
+}
+
+/// Runs `work` in one IMMEDIATE transaction, then clears `key`, when a migration left `key` in
+/// `meta` to ask for a projection to be redone with Rust (SQL alone cannot compute it). Of
+/// several processes opening the store, the first does the work; the others do not wait for it
+/// (on a large store it takes longer than the busy timeout) and open with the projection as it
+/// is until it commits. Returns what `work` returns, or 0 when nothing was asked.
+pub(crate) fn redo_if_asked(
+    conn: &mut Connection,
+    key: &str,
+    work: impl FnOnce(&Transaction<'_>) -> Result<u64, StoreError>,
+) -> Result<u64, StoreError> {
     // The usual open: nothing asked, no lock taken.
-    if !reindex_asked(conn)? {
+    if !redo_asked(conn, key)? {
         return Ok(0);
     }
-    // Whoever holds the write lock now is re-indexing, or will find the request still there.
+    // Whoever holds the write lock now is doing the work, or will find the request still there.
     conn.busy_timeout(std::time::Duration::ZERO)?;
     let outcome = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
-        Ok(tx) => reindex_in(tx),
+        Ok(tx) => redo_in(tx, key, work),
         Err(rusqlite::Error::SqliteFailure(f, _))
             if f.code == rusqlite::ErrorCode::DatabaseBusy =>
         {
@@ -587,36 +614,24 @@ pub(crate) fn reindex_if_asked(conn: &mut Connection) -> Result<u64, StoreError>
     outcome
 }
 
-fn reindex_asked(conn: &Connection) -> Result<bool, StoreError> {
+fn redo_asked(conn: &Connection, key: &str) -> Result<bool, StoreError> {
     let count: i64 =
-        conn.query_row("SELECT count(*) FROM meta WHERE key = ?1", [REINDEX_KEY], |r| r.get(0))?;
+        conn.query_row("SELECT count(*) FROM meta WHERE key = ?1", [key], |r| r.get(0))?;
     Ok(count > 0)
 }
 
-fn reindex_in(tx: Transaction<'_>) -> Result<u64, StoreError> {
-    if !reindex_asked(&tx)? {
+fn redo_in(
+    tx: Transaction<'_>,
+    key: &str,
+    work: impl FnOnce(&Transaction<'_>) -> Result<u64, StoreError>,
+) -> Result<u64, StoreError> {
+    if !redo_asked(&tx, key)? {
         return Ok(0);
     }
-    let mut redone = 0;
-    {
-        let mut stmt = tx.prepare(
-            "SELECT kind, id, state FROM records
-             WHERE kind IN ('person', 'organisation', 'certificate')",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let (kind, id) =
-                crate::parse_key(&row.get::<_, String>(0)?, &row.get::<_, String>(1)?)?;
-            let state: Map<String, Value> = serde_json::from_str(&row.get::<_, String>(2)?)?;
-            if reindex_one(&tx, kind, id, &state)? {
-                redone += 1;
-            }
-        }
-    }
-    tx.execute("DELETE FROM meta WHERE key = ?1", [REINDEX_KEY])?;
+    let done = work(&tx)?;
+    tx.execute("DELETE FROM meta WHERE key = ?1", [key])?;
     tx.commit()?;
-    tracing::info!(records = redone, "search entries re-indexed after an upgrade");
-    Ok(redone)
+    Ok(done)
 }
 
 /// Redoes one record's search entries when they are not what this build computes from its state.

@@ -47,9 +47,15 @@ pub enum Overlay {
     Help,
     ConfirmQuit,
     /// Which service a walk-in ticket is for.
-    ServicePicker { selected: usize },
+    ServicePicker {
+        selected: usize,
+    },
     /// A walk-in ticket just issued: its number, and whether it went to the printer.
-    Ticket { number: String, service: Service, printed: Option<Msg> },
+    Ticket {
+        number: String,
+        service: Service,
+        printed: Option<Msg>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -431,7 +437,8 @@ fn command(app: &mut App, binding: &Binding) -> Vec<Effect> {
     }
     match binding.command {
         Command::Help => {
-            app.overlay = if app.overlay == Some(Overlay::Help) { None } else { Some(Overlay::Help) };
+            app.overlay =
+                if app.overlay == Some(Overlay::Help) { None } else { Some(Overlay::Help) };
             app.help_scroll = 0;
             Vec::new()
         }
@@ -558,7 +565,10 @@ fn screen_command(app: &mut App, command: Command) -> Vec<Effect> {
             }
             None => Vec::new(),
         },
-        (Screen::Subscriber(state), Command::Up | Command::Down | Command::PageUp | Command::PageDown) => {
+        (
+            Screen::Subscriber(state),
+            Command::Up | Command::Down | Command::PageUp | Command::PageDown,
+        ) => {
             state.command(command);
             Vec::new()
         }
@@ -790,7 +800,9 @@ fn status_devices(app: &App, frame: &mut Frame<'_>, area: Rect) {
         other => t(app, other.message_id()),
     };
     let token = match d.token {
-        TokenState::Present(n) => i18n::text_with(app.lang, "status-tokens", &[("count", n.into())]),
+        TokenState::Present(n) => {
+            i18n::text_with(app.lang, "status-tokens", &[("count", n.into())])
+        }
         other => t(app, other.message_id()),
     };
     let parts = [
@@ -830,7 +842,12 @@ fn footer_keys(app: &App, frame: &mut Frame<'_>, area: Rect) {
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);
-    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
 }
 
 /// F1: every key of the screen under the overlay, from the key table.
@@ -881,11 +898,19 @@ fn service_picker(app: &App, selected: usize, frame: &mut Frame<'_>, area: Rect)
         .collect();
     let rect = centered(area, 40, u16::try_from(lines.len()).unwrap_or(7) + 2);
     frame.render_widget(Clear, rect);
-    let block = Block::new().borders(Borders::ALL).title(format!(" {} ", t(app, "walk-in-pick-service")));
+    let block =
+        Block::new().borders(Borders::ALL).title(format!(" {} ", t(app, "walk-in-pick-service")));
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
-fn ticket(app: &App, number: &str, service: Service, printed: Option<&Msg>, frame: &mut Frame<'_>, area: Rect) {
+fn ticket(
+    app: &App,
+    number: &str,
+    service: Service,
+    printed: Option<&Msg>,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
     let mut lines = vec![
         Line::styled(format!("  {}", safe(number)), Style::new().add_modifier(Modifier::BOLD)),
         Line::from(format!("  {}", t(app, &queue::service_id(service)))),
@@ -897,6 +922,7 @@ fn ticket(app: &App, number: &str, service: Service, printed: Option<&Msg>, fram
     }
     let rect = centered(area, 50, 8);
     frame.render_widget(Clear, rect);
-    let block = Block::new().borders(Borders::ALL).title(format!(" {} ", t(app, "walk-in-ticket-title")));
+    let block =
+        Block::new().borders(Borders::ALL).title(format!(" {} ", t(app, "walk-in-ticket-title")));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);
 }

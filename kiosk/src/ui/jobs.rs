@@ -8,11 +8,11 @@ use std::sync::mpsc;
 use registry::model::{Organisation, Person, RecordId, RecordKind, Service};
 use zeroize::Zeroizing;
 
-use crate::counter::DayQueue;
-use crate::subscriber_file::SubscriberFile;
-use crate::signin::{PasswordAccepted, Refusal, SignedIn};
 use super::screens::first_start::DemoCredential;
 use super::screens::photos::{Encoded, Side};
+use crate::counter::DayQueue;
+use crate::signin::{PasswordAccepted, Refusal, SignedIn};
+use crate::subscriber_file::SubscriberFile;
 use store::MatchedBy;
 use store::{Store, StoreError, StoreOptions};
 use tokio::sync::mpsc::UnboundedSender;
@@ -106,7 +106,10 @@ pub struct SearchRow {
 /// Names are personal data.
 impl std::fmt::Debug for SearchRow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SearchRow").field("id", &self.id).field("kind", &self.kind).finish_non_exhaustive()
+        f.debug_struct("SearchRow")
+            .field("id", &self.id)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
     }
 }
 
@@ -225,17 +228,19 @@ impl Runner {
                     )))
                 });
             }
-            Effect::CreateDemoOffice => self.blocking(|ctx| {
-                Done::DemoCreated(crate::demo::provision_for_app(&ctx.context()))
-            }),
+            Effect::CreateDemoOffice => self
+                .blocking(|ctx| Done::DemoCreated(crate::demo::provision_for_app(&ctx.context()))),
             Effect::CheckPassword { username, password } => self.blocking(move |ctx| {
                 let policy = crate::signin::Policy::from_config(&ctx.config);
-                let result = ctx
-                    .open_store()
-                    .map_err(store_refusal)
-                    .and_then(|mut store| {
-                        crate::signin::check_password(&mut store, &username, &password, ctx.now(), &policy)
-                    });
+                let result = ctx.open_store().map_err(store_refusal).and_then(|mut store| {
+                    crate::signin::check_password(
+                        &mut store,
+                        &username,
+                        &password,
+                        ctx.now(),
+                        &policy,
+                    )
+                });
                 Done::PasswordChecked(result)
             }),
             Effect::CheckCode { accepted, code } => self.blocking(move |ctx| {
@@ -278,7 +283,10 @@ impl Runner {
 /// The search worker keeps one store open for the whole session (a million subscribers' indexes
 /// stay warm in its page cache) and answers only the newest query: keys typed while a search
 /// ran replace each other, so a fast typist never waits for stale answers.
-fn spawn_search_worker(ctx: JobContext, tx: UnboundedSender<Action>) -> mpsc::Sender<(u64, String)> {
+fn spawn_search_worker(
+    ctx: JobContext,
+    tx: UnboundedSender<Action>,
+) -> mpsc::Sender<(u64, String)> {
     let (requests, inbox) = mpsc::channel::<(u64, String)>();
     let spawned = std::thread::Builder::new().name("search".into()).spawn(move || {
         let mut store: Option<Store> = None;
@@ -316,10 +324,12 @@ pub fn poll_devices(ctx: &JobContext) -> super::status::Devices {
     };
     let token = match &ctx.config.token_module {
         None => TokenState::NotConfigured,
-        Some(path) => match tokens::Module::load(std::path::Path::new(path)).and_then(|m| m.tokens()) {
-            Ok(list) => TokenState::Present(u32::try_from(list.len()).unwrap_or(u32::MAX)),
-            Err(_) => TokenState::Unavailable,
-        },
+        Some(path) => {
+            match tokens::Module::load(std::path::Path::new(path)).and_then(|m| m.tokens()) {
+                Ok(list) => TokenState::Present(u32::try_from(list.len()).unwrap_or(u32::MAX)),
+                Err(_) => TokenState::Unavailable,
+            }
+        }
     };
     let printer = match &ctx.config.printer {
         None => PrinterState::NotConfigured,
@@ -348,8 +358,9 @@ fn store_refusal(e: StoreError) -> Refusal {
 
 /// Checks an appointment in by its pass; the booked name on success.
 fn check_in(ctx: &JobContext, payload: &str, clerk: Option<RecordId>) -> Result<String, Msg> {
-    let key = crate::office_keys::load_or_create(&ctx.data_dir, crate::office_keys::OfficeKey::Pass)
-        .map_err(|e| Msg::with("error-store", vec![("detail", e.to_string())]))?;
+    let key =
+        crate::office_keys::load_or_create(&ctx.data_dir, crate::office_keys::OfficeKey::Pass)
+            .map_err(|e| Msg::with("error-store", vec![("detail", e.to_string())]))?;
     let mut store = ctx.open_store().map_err(|e| Msg::store(&e))?;
     crate::counter::check_in_by_pass(&mut store, &key, payload, ctx.now(), ctx.offset(), clerk)
         .map(|appointment| appointment.booked_name)

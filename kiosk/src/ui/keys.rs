@@ -167,8 +167,7 @@ static QUEUE: &[Binding] = &[
     QUIT,
 ];
 
-static SEARCH_SCREEN: &[Binding] =
-    &[UP, DOWN, OPEN, BACK, HELP, LANGUAGE, SEARCH, LOCK, QUIT];
+static SEARCH_SCREEN: &[Binding] = &[UP, DOWN, OPEN, BACK, HELP, LANGUAGE, SEARCH, LOCK, QUIT];
 
 static SUBSCRIBER: &[Binding] = &[
     UP,
@@ -192,7 +191,12 @@ static PHOTOS: &[Binding] = &[
 ];
 
 static HELP_OVERLAY: &[Binding] = &[
-    row(&[key(KeyCode::Esc), key(KeyCode::F(1)), key(KeyCode::Enter)], Command::Back, "key-close", true),
+    row(
+        &[key(KeyCode::Esc), key(KeyCode::F(1)), key(KeyCode::Enter)],
+        Command::Back,
+        "key-close",
+        true,
+    ),
     LANGUAGE,
     QUIT,
 ];

@@ -53,7 +53,8 @@ pub fn start_counter(ctx: &Context) -> Result<ExitCode, KioskError> {
     let store = ctx.open_store_quietly()?;
     let empty = store.stats()?.records == 0;
     let now = store.now().to_offset(ctx.office_offset());
-    let mut app = App::new(ctx.lang, ctx.config.office.clone(), store.kiosk_id().to_owned(), now, empty);
+    let mut app =
+        App::new(ctx.lang, ctx.config.office.clone(), store.kiosk_id().to_owned(), now, empty);
     drop(store);
     app.idle_lock = time::Duration::minutes(i64::from(ctx.config.idle_lock_minutes));
     run(ctx, app, Vec::new(), Picker::halfblocks())
@@ -128,7 +129,10 @@ async fn event_loop(
     let mut first = first;
     first.extend(app::update(&mut app, Action::Tick(OffsetDateTime::now_utc().to_offset(offset))));
     if let Ok(size) = terminal.size() {
-        first.extend(app::update(&mut app, Action::Resize { width: size.width, height: size.height }));
+        first.extend(app::update(
+            &mut app,
+            Action::Resize { width: size.width, height: size.height },
+        ));
     }
     for effect in first {
         runner.run(effect);

@@ -45,16 +45,25 @@ pub fn view(state: &FirstStart, lang: Language, frame: &mut Frame<'_>, area: Rec
         FirstStart::Offer => {
             lines.push(Line::from(t("first-start-empty")));
             lines.push(Line::from(""));
-            lines.push(Line::styled(t("first-start-offer"), Style::new().add_modifier(Modifier::BOLD)));
+            lines.push(Line::styled(
+                t("first-start-offer"),
+                Style::new().add_modifier(Modifier::BOLD),
+            ));
         }
         FirstStart::Creating => lines.push(Line::from(t("first-start-creating"))),
         FirstStart::Failed(msg) => {
-            lines.push(Line::styled(safe(&msg.text(lang)).into_owned(), Style::new().fg(Color::Red)));
+            lines.push(Line::styled(
+                safe(&msg.text(lang)).into_owned(),
+                Style::new().fg(Color::Red),
+            ));
             lines.push(Line::from(""));
             lines.push(Line::from(t("first-start-offer")));
         }
         FirstStart::Created(credentials) => {
-            lines.push(Line::styled(t("first-start-created"), Style::new().add_modifier(Modifier::BOLD)));
+            lines.push(Line::styled(
+                t("first-start-created"),
+                Style::new().add_modifier(Modifier::BOLD),
+            ));
             lines.push(Line::from(""));
             for c in credentials {
                 let role = match c.role {
@@ -62,7 +71,10 @@ pub fn view(state: &FirstStart, lang: Language, frame: &mut Frame<'_>, area: Rec
                     StaffRole::Supervisor => t("role-supervisor"),
                 };
                 lines.push(Line::from(vec![
-                    Span::styled(format!("{:<12}", safe(&c.username)), Style::new().add_modifier(Modifier::BOLD)),
+                    Span::styled(
+                        format!("{:<12}", safe(&c.username)),
+                        Style::new().add_modifier(Modifier::BOLD),
+                    ),
                     Span::raw(format!(" {:<14} ", c.password.as_str())),
                     Span::styled(role, Style::new().add_modifier(Modifier::DIM)),
                 ]));

@@ -32,7 +32,9 @@ impl Side {
         match card_readers::input::read_file(path, card_readers::input::MAX_PHOTO_FILE_BYTES) {
             Ok(bytes) => match image::load_from_memory(&bytes) {
                 Ok(img) => Side::Photo(Arc::new(img)),
-                Err(e) => Side::Problem(Msg::with("photo-unreadable", vec![("detail", e.to_string())])),
+                Err(e) => {
+                    Side::Problem(Msg::with("photo-unreadable", vec![("detail", e.to_string())]))
+                }
             },
             Err(e) if e.is_not_found() => Side::Problem(Msg::new("photo-missing")),
             Err(e) => Side::Problem(Msg::with(e.message_id(), e.message_args())),
@@ -80,19 +82,31 @@ impl PhotosState {
 
 /// Where each picture goes in the body: shared by `view` and the encoding job.
 pub fn areas(body: Rect) -> (Rect, Rect, Rect) {
-    let [pictures, note] = Layout::vertical([Constraint::Min(6), Constraint::Length(2)]).areas(body);
+    let [pictures, note] =
+        Layout::vertical([Constraint::Min(6), Constraint::Length(2)]).areas(body);
     let [left, right] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(pictures);
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(pictures);
     let inner = |r: Rect| Block::new().borders(Borders::ALL).inner(r);
     (inner(left), inner(right), note)
 }
 
 /// Encodes both sides for the terminal. CPU work: run in a job.
-pub fn encode(picker: &Picker, chip: &Side, captured: &Side, body: Rect, window: (u16, u16)) -> Encoded {
+pub fn encode(
+    picker: &Picker,
+    chip: &Side,
+    captured: &Side,
+    body: Rect,
+    window: (u16, u16),
+) -> Encoded {
     let (left, right, _) = areas(body);
     let one = |side: &Side, area: Rect| match side {
         Side::Photo(img) => picker
-            .new_protocol((**img).clone(), Size::new(area.width, area.height), ratatui_image::Resize::Fit(None))
+            .new_protocol(
+                (**img).clone(),
+                Size::new(area.width, area.height),
+                ratatui_image::Resize::Fit(None),
+            )
             .map_err(|e| Msg::with("photo-unreadable", vec![("detail", e.to_string())])),
         Side::Problem(msg) => Err(msg.clone()),
     };
@@ -103,7 +117,8 @@ pub fn view(state: &PhotosState, lang: Language, frame: &mut Frame<'_>, body: Re
     let t = |id: &str| i18n::text(lang, id);
     let [pictures, _] = Layout::vertical([Constraint::Min(6), Constraint::Length(2)]).areas(body);
     let [left, right] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(pictures);
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(pictures);
     let (left_inner, right_inner, note) = areas(body);
     let encoded = state.encoded.as_ref();
     for (outer, inner, title, side, picture) in [
@@ -120,7 +135,10 @@ pub fn view(state: &PhotosState, lang: Language, frame: &mut Frame<'_>, body: Re
             (None, Side::Photo(_)) => t("photo-preparing"),
         };
         // The message can quote a file name, which can hold anything: escaped as it is drawn.
-        frame.render_widget(Paragraph::new(safe(&problem).into_owned()).wrap(Wrap { trim: true }), inner);
+        frame.render_widget(
+            Paragraph::new(safe(&problem).into_owned()).wrap(Wrap { trim: true }),
+            inner,
+        );
     }
     if !state.graphics {
         frame.render_widget(Paragraph::new(t("photo-no-graphics")).wrap(Wrap { trim: true }), note);

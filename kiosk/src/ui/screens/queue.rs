@@ -58,7 +58,13 @@ pub struct QueueState {
 
 impl Default for QueueState {
     fn default() -> Self {
-        QueueState { tab: Tab::Appointments, selected: [0; 4], day: None, loading: false, error: None }
+        QueueState {
+            tab: Tab::Appointments,
+            selected: [0; 4],
+            day: None,
+            loading: false,
+            error: None,
+        }
     }
 }
 
@@ -90,7 +96,11 @@ impl QueueState {
     }
 
     /// Moves between tabs and rows; Enter answers the record to open, if the row has one.
-    pub fn command(&mut self, command: Command, supervisor: bool) -> Option<(RecordKind, RecordId)> {
+    pub fn command(
+        &mut self,
+        command: Command,
+        supervisor: bool,
+    ) -> Option<(RecordKind, RecordId)> {
         let tabs = Tab::all(supervisor);
         let at = tabs.iter().position(|t| *t == self.tab).unwrap_or(0);
         let rows = self.rows(self.tab);
@@ -111,8 +121,7 @@ impl QueueState {
         let day = self.day.as_ref()?;
         let i = self.selected[self.tab.index()];
         let holder = |person: Option<RecordId>, org: Option<RecordId>| {
-            org.map(|o| (RecordKind::Organisation, o))
-                .or(person.map(|p| (RecordKind::Person, p)))
+            org.map(|o| (RecordKind::Organisation, o)).or(person.map(|p| (RecordKind::Person, p)))
         };
         match self.tab {
             Tab::Appointments => {
@@ -178,7 +187,8 @@ pub fn view(
     area: Rect,
 ) {
     let t = |id: &str| i18n::text(lang, id);
-    let [tabs_row, body] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
+    let [tabs_row, body] =
+        Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
     let mut spans = Vec::new();
     for tab in Tab::all(supervisor) {
         let count = state.rows(*tab);
@@ -210,13 +220,21 @@ pub fn view(
             Tab::Renewals => "queue-no-renewals",
             Tab::Approvals => "queue-no-approvals",
         };
-        frame.render_widget(Paragraph::new(t(empty)).style(Style::new().add_modifier(Modifier::DIM)), body);
+        frame.render_widget(
+            Paragraph::new(t(empty)).style(Style::new().add_modifier(Modifier::DIM)),
+            body,
+        );
         return;
     }
     let (header, widths, rows): ([&str; 4], [Constraint; 4], Vec<[String; 4]>) = match state.tab {
         Tab::Appointments => (
             ["queue-col-slot", "queue-col-name", "queue-col-service", "queue-col-status"],
-            [Constraint::Length(6), Constraint::Fill(2), Constraint::Fill(1), Constraint::Length(14)],
+            [
+                Constraint::Length(6),
+                Constraint::Fill(2),
+                Constraint::Fill(1),
+                Constraint::Length(14),
+            ],
             day.appointments
                 .iter()
                 .map(|a| {
@@ -231,7 +249,12 @@ pub fn view(
         ),
         Tab::WalkIns => (
             ["queue-col-ticket", "queue-col-issued", "queue-col-service", "queue-col-status"],
-            [Constraint::Length(8), Constraint::Length(8), Constraint::Fill(1), Constraint::Length(14)],
+            [
+                Constraint::Length(8),
+                Constraint::Length(8),
+                Constraint::Fill(1),
+                Constraint::Length(14),
+            ],
             day.walk_ins
                 .iter()
                 .map(|w| {
@@ -246,7 +269,12 @@ pub fn view(
         ),
         Tab::Renewals => (
             ["queue-col-name", "queue-col-class", "queue-col-serial", "queue-col-days-left"],
-            [Constraint::Fill(2), Constraint::Length(12), Constraint::Fill(1), Constraint::Length(10)],
+            [
+                Constraint::Fill(2),
+                Constraint::Length(12),
+                Constraint::Fill(1),
+                Constraint::Length(10),
+            ],
             day.renewals
                 .iter()
                 .map(|r| {
@@ -260,8 +288,18 @@ pub fn view(
                 .collect(),
         ),
         Tab::Approvals => (
-            ["queue-col-reference", "queue-col-name", "queue-col-service", "queue-col-submitted-by"],
-            [Constraint::Length(14), Constraint::Fill(2), Constraint::Fill(1), Constraint::Length(14)],
+            [
+                "queue-col-reference",
+                "queue-col-name",
+                "queue-col-service",
+                "queue-col-submitted-by",
+            ],
+            [
+                Constraint::Length(14),
+                Constraint::Fill(2),
+                Constraint::Fill(1),
+                Constraint::Length(14),
+            ],
             day.awaiting_approval
                 .iter()
                 .map(|a| {
@@ -295,6 +333,7 @@ pub fn view(
         .header(header)
         .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED))
         .highlight_symbol("▶ ");
-    let mut table_state = TableState::default().with_selected(Some(state.selected[state.tab.index()]));
+    let mut table_state =
+        TableState::default().with_selected(Some(state.selected[state.tab.index()]));
     frame.render_stateful_widget(table, body, &mut table_state);
 }

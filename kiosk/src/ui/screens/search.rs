@@ -149,8 +149,14 @@ pub fn view(state: &SearchState, lang: Language, frame: &mut Frame<'_>, area: Re
         Constraint::Length(10),
     ];
     let header = Row::new(
-        ["search-col-name-zh", "search-col-name-latin", "search-col-number", "search-col-phone", "search-col-matched"]
-            .map(|id| Cell::from(t(id))),
+        [
+            "search-col-name-zh",
+            "search-col-name-latin",
+            "search-col-number",
+            "search-col-phone",
+            "search-col-matched",
+        ]
+        .map(|id| Cell::from(t(id))),
     )
     .style(Style::new().add_modifier(Modifier::BOLD));
     let rows = state.rows.iter().map(|row| {

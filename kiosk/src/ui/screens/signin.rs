@@ -36,7 +36,10 @@ pub enum Step {
 pub enum Purpose {
     SignIn,
     /// The screen is locked while `name` was signed in: they or a supervisor unlock it.
-    Unlock { clerk: RecordId, name: String },
+    Unlock {
+        clerk: RecordId,
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -212,19 +215,30 @@ impl SignInForm {
 
 /// Draws the form. `clock_skew` is how far this kiosk's clock is from the registry's, once
 /// replication has told it.
-pub fn view(form: &SignInForm, lang: Language, clock_skew: Option<Duration>, frame: &mut Frame<'_>, area: Rect) {
+pub fn view(
+    form: &SignInForm,
+    lang: Language,
+    clock_skew: Option<Duration>,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
     let t = |id: &str| i18n::text(lang, id);
     let width = area.width.min(64);
     let rect = Rect { x: area.x + (area.width - width) / 2, width, ..area };
     let [_, body, _] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(14), Constraint::Fill(1)]).areas(rect);
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(14), Constraint::Fill(1)])
+            .areas(rect);
     let title = match &form.purpose {
         Purpose::SignIn => t("signin-title"),
         Purpose::Unlock { .. } => t("lock-title"),
     };
     let mut lines: Vec<Line<'_>> = Vec::new();
     if let Purpose::Unlock { name, .. } = &form.purpose {
-        lines.push(Line::from(i18n::text_with(lang, "lock-who", &[("name", safe(name).into_owned().into())])));
+        lines.push(Line::from(i18n::text_with(
+            lang,
+            "lock-who",
+            &[("name", safe(name).into_owned().into())],
+        )));
         lines.push(Line::from(""));
     }
     lines.push(field(t("signin-id"), &form.username, false, form.step == Step::Id));

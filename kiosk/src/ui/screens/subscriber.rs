@@ -141,11 +141,18 @@ const WIZARD_ACTIONS: [Service; 6] = [
     Service::Revocation,
 ];
 
-pub fn view(state: &FileState, lang: Language, offset: UtcOffset, frame: &mut Frame<'_>, area: Rect) {
+pub fn view(
+    state: &FileState,
+    lang: Language,
+    offset: UtcOffset,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
     let t = |id: &str| i18n::text(lang, id);
     let block = Block::new().borders(Borders::ALL).title(format!(" {} ", t("file-title")));
     if let Some(error) = &state.error {
-        frame.render_widget(Paragraph::new(safe(&error.text(lang)).into_owned()).block(block), area);
+        frame
+            .render_widget(Paragraph::new(safe(&error.text(lang)).into_owned()).block(block), area);
         return;
     }
     let Some(file) = &state.file else {
@@ -187,7 +194,10 @@ pub fn lines(file: &SubscriberFile, lang: Language, offset: UtcOffset) -> Vec<Li
                 .flatten()
                 .collect::<Vec<_>>()
                 .join("  ");
-            out.push(Line::styled(safe(&name).into_owned(), Style::new().add_modifier(Modifier::BOLD)));
+            out.push(Line::styled(
+                safe(&name).into_owned(),
+                Style::new().add_modifier(Modifier::BOLD),
+            ));
             out.push(heading(t("file-identity")));
             out.push(kv(
                 t(id_kind_id(p.id_document.kind)),
@@ -215,9 +225,15 @@ pub fn lines(file: &SubscriberFile, lang: Language, offset: UtcOffset) -> Vec<Li
                 .flatten()
                 .collect::<Vec<_>>()
                 .join("  ");
-            out.push(Line::styled(safe(&name).into_owned(), Style::new().add_modifier(Modifier::BOLD)));
+            out.push(Line::styled(
+                safe(&name).into_owned(),
+                Style::new().add_modifier(Modifier::BOLD),
+            ));
             out.push(heading(t("file-identity")));
-            out.push(kv(t("file-registration"), safe(&mask_tail(&o.registration.number, 4)).into_owned()));
+            out.push(kv(
+                t("file-registration"),
+                safe(&mask_tail(&o.registration.number, 4)).into_owned(),
+            ));
             if let Some(until) = o.licence_valid_until {
                 out.push(kv(t("file-licence-until"), until.to_string()));
             }
@@ -243,7 +259,11 @@ pub fn lines(file: &SubscriberFile, lang: Language, offset: UtcOffset) -> Vec<Li
         out.push(Line::from(text));
     }
     for org in &file.legal_representative_of {
-        out.push(Line::from(format!("  {} — {}", party_name(org), t("file-role-legal-representative"))));
+        out.push(Line::from(format!(
+            "  {} — {}",
+            party_name(org),
+            t("file-role-legal-representative")
+        )));
     }
     for a in &file.authorisations {
         let state = if a.in_force { t("file-in-force") } else { t("file-not-in-force") };
@@ -330,9 +350,14 @@ pub fn lines(file: &SubscriberFile, lang: Language, offset: UtcOffset) -> Vec<Li
         out.push(Line::styled(format!("  {}", t("file-none")), dim()));
     }
     for e in &file.timeline {
-        let who = e.clerk.as_ref().map(|c| c.username.clone()).unwrap_or_else(|| t("file-operator"));
+        let who =
+            e.clerk.as_ref().map(|c| c.username.clone()).unwrap_or_else(|| t("file-operator"));
         let what = match e.subject_kind {
-            Some(kind) => format!("{} ({})", t(audit_action_id(&e.action)), t(&format!("record-kind-{}", kind.as_str()))),
+            Some(kind) => format!(
+                "{} ({})",
+                t(audit_action_id(&e.action)),
+                t(&format!("record-kind-{}", kind.as_str()))
+            ),
             None => t(audit_action_id(&e.action)),
         };
         out.push(Line::from(vec![
