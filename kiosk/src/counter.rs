@@ -798,6 +798,8 @@ mod tests {
             role: registry::model::StaffRole::Clerk,
             password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
             active: true,
+            totp_secret: None,
+            totp_period: registry::totp::DEFAULT_PERIOD,
         };
         store.put(None, &clerk).expect("clerk");
         let mut app = Application::draft(

@@ -25,7 +25,6 @@
 //!   skew.
 
 // The UI (kiosk/src/ui/) calls this; until it lands only the tests do.
-#![allow(dead_code)]
 
 use std::ops::ControlFlow;
 
@@ -72,13 +71,15 @@ pub struct PasswordAccepted {
     at: OffsetDateTime,
 }
 
+#[cfg(test)]
 impl PasswordAccepted {
     pub fn clerk(&self) -> RecordId {
         self.clerk
     }
 
-    pub fn username(&self) -> &str {
-        &self.username
+    /// What `check_password` answers for `clerk` at `at`, for the UI's tests.
+    pub fn for_tests(clerk: RecordId, username: &str, at: OffsetDateTime) -> Self {
+        PasswordAccepted { clerk, username: username.to_owned(), at }
     }
 }
 
@@ -120,6 +121,7 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    #[cfg(test)]
     pub const ALL_MESSAGE_IDS: &[&str] = &[
         "signin-wrong-password",
         "signin-wrong-code",

@@ -171,7 +171,7 @@ pub struct SubscriberFile {
     pub timeline_more: bool,
 }
 
-#[allow(dead_code)] // drawn by the UI's file screen, which arrives with the UI issue
+#[cfg(test)]
 impl SubscriberFile {
     pub fn id(&self) -> RecordId {
         match &self.subject {
@@ -578,6 +578,8 @@ mod tests {
             role: StaffRole::Clerk,
             password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into(),
             active: true,
+            totp_secret: None,
+            totp_period: registry::totp::DEFAULT_PERIOD,
         };
         let token = Token {
             id: Ulid::new(),

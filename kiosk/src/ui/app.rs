@@ -331,7 +331,7 @@ fn encode_photos(app: &mut App) -> Vec<Effect> {
     match &app.screen {
         Screen::Photos(state) if state.needs_encoding(window) && !app.too_small() => {
             let area = Rect::new(0, 0, app.width, app.height);
-            let body = layout(area, app.notice.is_some()).body;
+            let body = layout(app, area).body;
             vec![Effect::EncodePhotos {
                 chip: state.chip.clone(),
                 captured: state.captured.clone(),
@@ -432,7 +432,8 @@ fn command(app: &mut App, binding: &Binding) -> Vec<Effect> {
         app.say(Msg::new("notice-not-yet"), Tone::Info);
         return Vec::new();
     }
-    if app.scope() != Scope::Locked {
+    // What is on screen stays through help and a language switch (it is re-translated).
+    if app.scope() != Scope::Locked && !matches!(binding.command, Command::Help | Command::Language) {
         app.notice = None;
     }
     match binding.command {
@@ -526,6 +527,14 @@ fn screen_command(app: &mut App, command: Command) -> Vec<Effect> {
             form.back();
             Vec::new()
         }
+        (_, Command::Search) => {
+            app.open(Screen::Search);
+            Vec::new()
+        }
+        (_, Command::Lock) => {
+            app.lock_screen();
+            Vec::new()
+        }
         (Screen::Queue, Command::Refresh) => load_queue(app),
         (Screen::Queue, Command::WalkIn) => {
             app.overlay = Some(Overlay::ServicePicker { selected: 0 });
@@ -544,14 +553,6 @@ fn screen_command(app: &mut App, command: Command) -> Vec<Effect> {
                 Vec::new()
             }
         },
-        (_, Command::Search) => {
-            app.open(Screen::Search);
-            Vec::new()
-        }
-        (_, Command::Lock) => {
-            app.lock_screen();
-            Vec::new()
-        }
         (Screen::Search, Command::Back) => {
             app.go_back();
             Vec::new()
@@ -663,8 +664,11 @@ fn job_done(app: &mut App, done: Done) -> Vec<Effect> {
 fn code_checked(app: &mut App, result: Result<SignedIn, crate::signin::Refusal>) -> Vec<Effect> {
     if let Some(form) = app.lock.as_mut() {
         let Some(who) = form.code_checked(result) else { return Vec::new() };
-        let same = app.session.as_ref().is_some_and(|s| s.clerk == who.clerk);
-        if same || who.role == StaffRole::Supervisor {
+        let allowed = match &form.purpose {
+            Purpose::Unlock { clerk, .. } => crate::signin::may_unlock(*clerk, &who),
+            Purpose::SignIn => false,
+        };
+        if allowed {
             // Whoever unlocked is at the keyboard now; what was open stays open.
             app.session = Some(who);
             app.lock = None;
@@ -694,7 +698,7 @@ pub fn view(app: &App, frame: &mut Frame<'_>) {
         too_small(app, frame, area);
         return;
     }
-    let Areas { top, body, notice, devices, footer } = layout(area, app.notice.is_some());
+    let Areas { top, body, notice, devices, footer } = layout(app, area);
     status_top(app, frame, top);
     match (&app.lock, &app.screen) {
         // Nothing of the visit shows on a locked screen.
@@ -740,12 +744,13 @@ struct Areas {
     footer: Rect,
 }
 
-fn layout(area: Rect, notice: bool) -> Areas {
+fn layout(app: &App, area: Rect) -> Areas {
+    let device_rows = u16::try_from(device_lines(app, area.width).len()).unwrap_or(1);
     let [top, body, notice, devices, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(u16::from(notice)),
-        Constraint::Length(1),
+        Constraint::Length(u16::from(app.notice.is_some())),
+        Constraint::Length(device_rows),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -774,21 +779,34 @@ fn too_small(app: &App, frame: &mut Frame<'_>, area: Rect) {
 fn status_top(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let title = format!(" {} ", t(app, "app-title"));
     let right = format!(" {} ", app.lang.native_name());
-    let middle = format!(" {} · {}", safe(&app.office), app.kiosk_id);
+    let who = match &app.session {
+        Some(s) => {
+            let role = match s.role {
+                StaffRole::Clerk => t(app, "role-clerk"),
+                StaffRole::Supervisor => t(app, "role-supervisor"),
+            };
+            format!(" · {} ({role})", safe(&s.display_name))
+        }
+        None => String::new(),
+    };
+    let middle = format!(" {} · {}{who}", safe(&app.office), app.kiosk_id);
     let room = usize::from(area.width).saturating_sub(
         unicode_width::UnicodeWidthStr::width(title.as_str())
             + unicode_width::UnicodeWidthStr::width(right.as_str()),
     );
+    let middle = fit(&middle, room);
+    let pad = room.saturating_sub(unicode_width::UnicodeWidthStr::width(middle.as_str()));
     let line = Line::from(vec![
         Span::styled(title, Style::new().add_modifier(Modifier::BOLD).reversed()),
-        Span::raw(format!("{:<room$}", fit(&middle, room), room = room)),
+        Span::raw(format!("{middle}{}", " ".repeat(pad))),
         Span::styled(right, Style::new().reversed()),
     ]);
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// The devices and replication, polled in the background.
-fn status_devices(app: &App, frame: &mut Frame<'_>, area: Rect) {
+/// The devices and replication as status bar lines: as many segments on a line as fit, on
+/// up to two lines, so that the sync field is never cut off at 80 columns.
+fn device_lines(app: &App, width: u16) -> Vec<String> {
     use super::status::{PrinterState, TokenState};
     let d = &app.devices;
     let printer = match d.printer {
@@ -812,16 +830,38 @@ fn status_devices(app: &App, frame: &mut Frame<'_>, area: Rect) {
         (t(app, "status-camera"), t(app, d.camera.message_id())),
         (t(app, "status-sync"), t(app, app.sync.message_id())),
     ];
-    let text: Vec<String> = parts.iter().map(|(k, v)| format!("{k}: {v}")).collect();
-    let line = fit(&format!(" {}", text.join(" │ ")), usize::from(area.width));
-    frame.render_widget(Paragraph::new(line).style(Style::new().reversed()), area);
+    let width = usize::from(width);
+    let mut lines: Vec<String> = vec![String::new()];
+    for (k, v) in parts {
+        let segment = format!("{k}: {v}");
+        let count = lines.len();
+        let Some(line) = lines.last_mut() else { break };
+        let joined =
+            if line.is_empty() { format!(" {segment}") } else { format!("{line} │ {segment}") };
+        let fits = unicode_width::UnicodeWidthStr::width(joined.as_str()) <= width;
+        if fits || line.is_empty() || count >= 2 {
+            *line = joined;
+        } else {
+            lines.push(format!(" {segment}"));
+        }
+    }
+    lines.into_iter().map(|l| fit(&l, width)).collect()
+}
+
+fn status_devices(app: &App, frame: &mut Frame<'_>, area: Rect) {
+    let lines: Vec<Line<'_>> = device_lines(app, area.width).into_iter().map(Line::from).collect();
+    frame.render_widget(Paragraph::new(lines).style(Style::new().reversed()), area);
 }
 
 /// The footer: the keys of the current scope marked for it, from the one key table.
 fn footer_keys(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let mut spans = Vec::new();
     let mut used = 0usize;
-    for binding in keys::table(app.scope()).iter().filter(|b| b.footer) {
+    // F1 first: whatever else does not fit, the help lists it.
+    let table = keys::table(app.scope());
+    let help = table.iter().filter(|b| b.command == Command::Help);
+    let rest = table.iter().filter(|b| b.footer && b.command != Command::Help);
+    for binding in help.chain(rest) {
         let Some(key) = binding.keys.first() else { continue };
         let label = format!(" {} {} ", key.label(), t(app, binding.label));
         let w = unicode_width::UnicodeWidthStr::width(label.as_str());

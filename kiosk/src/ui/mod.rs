@@ -10,6 +10,8 @@ pub mod msg;
 pub mod screens;
 pub mod status;
 pub mod widgets;
+#[cfg(test)]
+mod tests;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

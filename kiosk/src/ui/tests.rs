@@ -335,6 +335,9 @@ fn queue_keys_move_between_lists_and_rows_and_open_the_subscriber() {
         matches!(effects.as_slice(), [Effect::OpenFile { kind: RecordKind::Person, id }] if *id == ulid(202)),
         "{effects:?}"
     );
+    assert!(matches!(app.screen, Screen::Subscriber(_)));
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::Queue, "Esc goes back to the queue");
     use super::screens::queue::Tab;
     for expected in [Tab::WalkIns, Tab::Renewals, Tab::Appointments] {
         update(&mut app, key(KeyCode::Tab));
@@ -344,6 +347,7 @@ fn queue_keys_move_between_lists_and_rows_and_open_the_subscriber() {
     assert_eq!(app.queue.tab, Tab::Renewals);
     let effects = update(&mut app, key(KeyCode::Enter));
     assert!(matches!(effects.as_slice(), [Effect::OpenFile { id, .. }] if *id == ulid(401)));
+    update(&mut app, key(KeyCode::Esc));
     assert!(matches!(update(&mut app, key(KeyCode::Char('r'))).as_slice(), [Effect::LoadQueue]));
     let effects = update(&mut app, key(KeyCode::Char('v')));
     assert!(effects.is_empty());
@@ -467,6 +471,8 @@ fn search_follows_each_key_and_drops_stale_answers() {
     update(&mut app, key(KeyCode::Down));
     let effects = update(&mut app, key(KeyCode::Enter));
     assert!(matches!(effects.as_slice(), [Effect::OpenFile { id, .. }] if *id == ulid(8)));
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::Search, "Esc goes back to the results");
     // Letters are typed, not commands, in the search box.
     let effects = update(&mut app, key(KeyCode::Char('w')));
     assert!(matches!(effects.as_slice(), [Effect::Search { .. }]));
@@ -475,6 +481,7 @@ fn search_follows_each_key_and_drops_stale_answers() {
     update(&mut app, key(KeyCode::Backspace));
     update(&mut app, key(KeyCode::Backspace));
     assert!(update(&mut app, key(KeyCode::Backspace)).is_empty());
+    assert_eq!(app.search.text, "");
     assert!(app.search.rows.is_empty());
     update(&mut app, key(KeyCode::Esc));
     assert_eq!(app.screen, Screen::Queue);
