@@ -112,6 +112,18 @@ pub struct JsonStdout<W: Write = BufWriter<StdoutLock<'static>>> {
     failure: Option<io::ErrorKind>,
 }
 
+impl<W: Write> std::fmt::Debug for JsonStdout<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JsonStdout").field("failure", &self.failure).finish_non_exhaustive()
+    }
+}
+
+impl Default for JsonStdout {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl JsonStdout {
     pub fn new() -> Self {
         JsonStdout::over(BufWriter::new(io::stdout().lock()))

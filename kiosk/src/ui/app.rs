@@ -433,7 +433,8 @@ fn command(app: &mut App, binding: &Binding) -> Vec<Effect> {
         return Vec::new();
     }
     // What is on screen stays through help and a language switch (it is re-translated).
-    if app.scope() != Scope::Locked && !matches!(binding.command, Command::Help | Command::Language) {
+    if app.scope() != Scope::Locked && !matches!(binding.command, Command::Help | Command::Language)
+    {
         app.notice = None;
     }
     match binding.command {

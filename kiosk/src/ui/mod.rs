@@ -9,9 +9,9 @@ pub mod keys;
 pub mod msg;
 pub mod screens;
 pub mod status;
-pub mod widgets;
 #[cfg(test)]
 mod tests;
+pub mod widgets;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

@@ -70,8 +70,20 @@ fn day() -> DayQueue {
         date: date!(2026 - 11 - 30),
         appointments: vec![
             appointment(1, 9, "陳大文 CHAN TAI MAN", Service::Renewal, AppointmentStatus::Served),
-            appointment(2, 10, "歐陽志偉 AU IEONG CHI WAI", Service::NewIssuance, AppointmentStatus::CheckedIn),
-            appointment(3, 11, "Maria da Conceição SOUSA", Service::PinUnlock, AppointmentStatus::Booked),
+            appointment(
+                2,
+                10,
+                "歐陽志偉 AU IEONG CHI WAI",
+                Service::NewIssuance,
+                AppointmentStatus::CheckedIn,
+            ),
+            appointment(
+                3,
+                11,
+                "Maria da Conceição SOUSA",
+                Service::PinUnlock,
+                AppointmentStatus::Booked,
+            ),
         ],
         walk_ins: vec![WalkInTicket {
             id: ulid(300),
@@ -400,7 +412,8 @@ fn a_scanned_pass_checks_in_from_any_screen_and_leaves_the_focused_field_alone()
     type_text(&mut app, "陳");
     let mut effects = type_text(&mut app, pass);
     effects.extend(update(&mut app, key(KeyCode::Enter)));
-    let checks: Vec<&Effect> = effects.iter().filter(|e| matches!(e, Effect::CheckIn { .. })).collect();
+    let checks: Vec<&Effect> =
+        effects.iter().filter(|e| matches!(e, Effect::CheckIn { .. })).collect();
     match checks.as_slice() {
         [Effect::CheckIn { payload, clerk: Some(c) }] => {
             assert_eq!(payload, pass);
@@ -433,7 +446,9 @@ fn a_pass_scanned_before_sign_in_is_refused() {
 fn a_pasted_pass_is_a_pass() {
     let mut app = on_queue(Language::En, clerk());
     let effects = update(&mut app, Action::Paste("KQ1|A|B|C|D\n".into()));
-    assert!(matches!(effects.as_slice(), [Effect::CheckIn { payload, .. }] if payload == "KQ1|A|B|C|D"));
+    assert!(
+        matches!(effects.as_slice(), [Effect::CheckIn { payload, .. }] if payload == "KQ1|A|B|C|D")
+    );
 }
 
 // ---- search ----
@@ -457,16 +472,27 @@ fn search_follows_each_key_and_drops_stale_answers() {
     assert_eq!(app.screen, Screen::Search);
     let first = type_text(&mut app, "陳");
     let second = type_text(&mut app, "大");
-    let (Some(Effect::Search { generation: g1, .. }), Some(Effect::Search { generation: g2, text })) =
-        (first.first(), second.first())
+    let (
+        Some(Effect::Search { generation: g1, .. }),
+        Some(Effect::Search { generation: g2, text }),
+    ) = (first.first(), second.first())
     else {
         panic!("{first:?} {second:?}")
     };
     assert_eq!(text, "陳大");
     // The answer to the first query arrives late: it is not shown.
-    update(&mut app, Action::Job(Done::Search { generation: *g1, result: Ok(vec![row(1, "陳", "X")]) }));
+    update(
+        &mut app,
+        Action::Job(Done::Search { generation: *g1, result: Ok(vec![row(1, "陳", "X")]) }),
+    );
     assert!(app.search.rows.is_empty());
-    update(&mut app, Action::Job(Done::Search { generation: *g2, result: Ok(vec![row(7, "陳大文", "CHAN"), row(8, "陳大明", "CHAN")]) }));
+    update(
+        &mut app,
+        Action::Job(Done::Search {
+            generation: *g2,
+            result: Ok(vec![row(7, "陳大文", "CHAN"), row(8, "陳大明", "CHAN")]),
+        }),
+    );
     assert_eq!(app.search.rows.len(), 2);
     update(&mut app, key(KeyCode::Down));
     let effects = update(&mut app, key(KeyCode::Enter));
@@ -503,14 +529,18 @@ fn a_failed_search_says_why() {
 #[test]
 fn f2_switches_language_everywhere_messages_included() {
     let mut app = on_queue(Language::ZhHant, clerk());
-    app.notice = Some(super::app::Notice { msg: Msg::new("queue-sign-in-first"), tone: super::app::Tone::Error });
+    app.notice = Some(super::app::Notice {
+        msg: Msg::new("queue-sign-in-first"),
+        tone: super::app::Tone::Error,
+    });
     let before = render(&app, 80, 24);
     update(&mut app, key(KeyCode::F(2)));
     assert_eq!(app.lang, Language::Pt);
     let after = render(&app, 80, 24);
     assert!(before.contains(&i18n::text(Language::ZhHant, "queue-tab-appointments")));
     assert!(after.contains(&i18n::text(Language::Pt, "queue-tab-appointments")));
-    let notice_pt: String = i18n::text(Language::Pt, "queue-sign-in-first").chars().take(20).collect();
+    let notice_pt: String =
+        i18n::text(Language::Pt, "queue-sign-in-first").chars().take(20).collect();
     assert!(after.contains(&notice_pt), "{after}");
 }
 
@@ -521,7 +551,11 @@ fn f1_shows_the_keys_of_the_screen_and_any_key_in_it_closes_it() {
     assert_eq!(app.overlay, Some(Overlay::Help));
     let screen = render(&app, 80, 24);
     for binding in super::keys::table(Scope::Queue) {
-        assert!(screen.contains(&i18n::text(Language::En, binding.label)), "{}: {screen}", binding.label);
+        assert!(
+            screen.contains(&i18n::text(Language::En, binding.label)),
+            "{}: {screen}",
+            binding.label
+        );
     }
     update(&mut app, key(KeyCode::Esc));
     assert_eq!(app.overlay, None);
@@ -599,14 +633,17 @@ fn chinese_names_stay_aligned_in_the_search_table_at_80_columns() {
     let mut app = on_queue(Language::ZhHant, clerk());
     app.screen = Screen::Search;
     app.search.text = "陳".into();
-    app.search.rows = vec![row(1, "陳大文", "CHAN TAI MAN"), row(2, "歐陽志偉偉偉偉", "AU IEONG CHI WAI LONG NAME"), row(3, "陳", "C")];
+    app.search.rows = vec![
+        row(1, "陳大文", "CHAN TAI MAN"),
+        row(2, "歐陽志偉偉偉偉", "AU IEONG CHI WAI LONG NAME"),
+        row(3, "陳", "C"),
+    ];
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
     terminal.draw(|frame| view(&app, frame)).expect("draw");
     let buffer = terminal.backend().buffer();
     // The masked number column starts at the same cell on every result row.
-    let starts: Vec<u16> = (0..24)
-        .filter_map(|y| (0..80).find(|x| buffer[(*x, y)].symbol() == "*").map(|x| x))
-        .collect();
+    let starts: Vec<u16> =
+        (0..24).filter_map(|y| (0..80).find(|x| buffer[(*x, y)].symbol() == "*")).collect();
     assert_eq!(starts.len(), 3, "{starts:?}");
     assert!(starts.windows(2).all(|w| w[0] == w[1]), "{starts:?}");
 }
@@ -615,7 +652,10 @@ fn chinese_names_stay_aligned_in_the_search_table_at_80_columns() {
 
 fn screens(lang: Language) -> Vec<(&'static str, App)> {
     let mut list = Vec::new();
-    list.push(("first_start", App::new(lang, "澳門 eSignTrust".into(), "K01DEMO".into(), NOW, true)));
+    list.push((
+        "first_start",
+        App::new(lang, "澳門 eSignTrust".into(), "K01DEMO".into(), NOW, true),
+    ));
     let mut created = App::new(lang, "澳門 eSignTrust".into(), "K01DEMO".into(), NOW, true);
     created.screen = Screen::FirstStart(FirstStart::Created(credentials()));
     list.push(("first_start_credentials", created));
@@ -625,7 +665,8 @@ fn screens(lang: Language) -> Vec<(&'static str, App)> {
     form.username = "chan.tm".into();
     form.step = Step::Code;
     form.code = zeroize::Zeroizing::new("123".into());
-    form.error = Some(Msg::with(Refusal::WrongCode.message_id(), Refusal::WrongCode.message_args()));
+    form.error =
+        Some(Msg::with(Refusal::WrongCode.message_id(), Refusal::WrongCode.message_args()));
     code.screen = Screen::SignIn(form);
     code.clock_skew = Some(Duration::minutes(7));
     list.push(("sign_in_wrong_code", code));
@@ -651,7 +692,8 @@ fn screens(lang: Language) -> Vec<(&'static str, App)> {
     picker.overlay = Some(Overlay::ServicePicker { selected: 1 });
     list.push(("walk_in_service", picker));
     let mut ticket = on_queue(lang, clerk());
-    ticket.overlay = Some(Overlay::Ticket { number: "W002".into(), service: Service::Renewal, printed: None });
+    ticket.overlay =
+        Some(Overlay::Ticket { number: "W002".into(), service: Service::Renewal, printed: None });
     list.push(("walk_in_ticket", ticket));
     let mut quit = on_queue(lang, clerk());
     quit.visit_in_progress = true;

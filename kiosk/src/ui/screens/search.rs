@@ -86,11 +86,7 @@ impl SearchState {
     pub fn command(&mut self, command: Command) -> Option<&SearchRow> {
         match command {
             Command::Up => self.selected = self.selected.saturating_sub(1),
-            Command::Down => {
-                if self.selected + 1 < self.rows.len() {
-                    self.selected += 1;
-                }
-            }
+            Command::Down if self.selected + 1 < self.rows.len() => self.selected += 1,
             Command::Enter => return self.rows.get(self.selected),
             _ => {}
         }
