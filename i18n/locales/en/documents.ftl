@@ -45,7 +45,6 @@ photo-captured = Photo taken at the counter
 photo-no-graphics = This terminal cannot draw photos: a rough preview is shown. Compare the face with the document itself.
 photo-missing = No photo yet. Take one, or load a photo file.
 photo-unreadable = This photo cannot be shown ({ $detail }).
-photo-compare-keys = q back · F2 language
 doc-error-trust-store = The trusted CSCA certificates in { $dir } could not be read: { $detail }. Passive authentication needs them; fix or remove the file, and tell support.
 printer-reason-media-empty = paper tray empty
 printer-reason-media-needed = paper needed

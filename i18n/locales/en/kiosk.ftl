@@ -1,15 +1,4 @@
 app-title = Registry counter
-home-title = Home
-home-placeholder = The counter screens (visits, identity, forms, issuance) are on their way. This screen shows the office at a glance.
-home-renewals-due = Certificates due for renewal in the next 30 days: { $count }
-home-appointments-today = Appointments today: { $count }
-home-store = Local store: { $records ->
-        [one] { $records } record
-       *[other] { $records } records
-    }, { $events ->
-        [one] { $events } change
-       *[other] { $events } changes
-    } · kiosk { $kiosk }
 key-quit = quit
 key-language = language
 

@@ -45,7 +45,6 @@ photo-captured = Fotografia tirada no balcão
 photo-no-graphics = Este terminal não consegue desenhar fotografias: é mostrada uma pré-visualização grosseira. Compare o rosto com o próprio documento.
 photo-missing = Ainda não há fotografia. Tire uma ou carregue um ficheiro de fotografia.
 photo-unreadable = Esta fotografia não pode ser mostrada ({ $detail }).
-photo-compare-keys = q voltar · F2 idioma
 doc-error-trust-store = Não foi possível ler os certificados CSCA de confiança em { $dir }: { $detail }. A autenticação passiva precisa deles; corrija ou retire o ficheiro e informe o apoio técnico.
 printer-reason-media-empty = sem papel na bandeja
 printer-reason-media-needed = precisa de papel

@@ -1,15 +1,4 @@
 app-title = Balcão de registo
-home-title = Início
-home-placeholder = Os ecrãs de atendimento (visitas, identificação, formulários, emissão) estão a caminho. Este ecrã mostra um resumo do posto.
-home-renewals-due = Certificados a renovar nos próximos 30 dias: { $count }
-home-appointments-today = Marcações de hoje: { $count }
-home-store = Base de dados local: { $records ->
-        [1] 1 registo
-       *[other] { $records } registos
-    }, { $events ->
-        [1] 1 alteração
-       *[other] { $events } alterações
-    } · balcão { $kiosk }
 key-quit = sair
 key-language = idioma
 

@@ -42,7 +42,6 @@ photo-captured = 柜台拍摄的照片
 photo-no-graphics = 此终端无法显示照片，只显示粗略预览。请以证件实物核对相貌。
 photo-missing = 尚未有照片。请拍摄，或载入照片文件。
 photo-unreadable = 无法显示此照片（{ $detail }）。
-photo-compare-keys = q 返回 · F2 语言
 doc-error-trust-store = 无法读取 { $dir } 中受信任的 CSCA 证书：{ $detail }。被动认证需要这些证书；请修正或移除该文件，并通知技术支持。
 printer-reason-media-empty = 纸盒无纸
 printer-reason-media-needed = 需要放纸

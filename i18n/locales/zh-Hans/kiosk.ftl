@@ -1,9 +1,4 @@
 app-title = 注册柜台
-home-title = 主页
-home-placeholder = 柜台办理界面（到访、身份核验、表格、证书签发）即将推出。本页概览本网点的情况。
-home-renewals-due = 未来 30 天内到期需续期的证书：{ $count }
-home-appointments-today = 今日预约：{ $count }
-home-store = 本机数据库：{ $records } 条记录，{ $events } 次变更 · 柜台 { $kiosk }
 key-quit = 退出
 key-language = 语言
 

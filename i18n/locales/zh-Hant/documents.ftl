@@ -42,7 +42,6 @@ photo-captured = 櫃檯拍攝的相片
 photo-no-graphics = 此終端機無法顯示相片，只顯示粗略預覽。請以證件實物核對樣貌。
 photo-missing = 尚未有相片。請拍攝，或載入相片檔案。
 photo-unreadable = 無法顯示此相片（{ $detail }）。
-photo-compare-keys = q 返回 · F2 語言
 doc-error-trust-store = 無法讀取 { $dir } 內受信任的 CSCA 證書：{ $detail }。被動認證需要這些證書；請修正或移除該檔案，並通知技術支援。
 printer-reason-media-empty = 紙匣無紙
 printer-reason-media-needed = 需要放紙

@@ -1,9 +1,4 @@
 app-title = 註冊櫃檯
-home-title = 主頁
-home-placeholder = 櫃檯辦理畫面（到訪、身份核實、表格、證書簽發）即將推出。本頁概覽本辦事處的情況。
-home-renewals-due = 未來 30 日內到期須續期的證書：{ $count }
-home-appointments-today = 今日預約：{ $count }
-home-store = 本機資料庫：{ $records } 項記錄，{ $events } 次變更 · 櫃檯 { $kiosk }
 key-quit = 退出
 key-language = 語言
 

@@ -880,6 +880,15 @@ fn footer_keys(app: &App, frame: &mut Frame<'_>, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)).alignment(Alignment::Left), area);
 }
 
+/// Clears where an overlay goes, and one cell either side: a Chinese character under the
+/// overlay's edge would otherwise keep its other half and push the border out of line.
+fn clear(frame: &mut Frame<'_>, rect: Rect) {
+    let screen = frame.area();
+    let x = rect.x.saturating_sub(1).max(screen.x);
+    let right = (rect.x + rect.width + 1).min(screen.x + screen.width);
+    frame.render_widget(Clear, Rect { x, width: right - x, ..rect });
+}
+
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);
@@ -903,20 +912,20 @@ fn help(app: &App, frame: &mut Frame<'_>, area: Rect) {
         }
         let style = if binding.available { Style::new() } else { Style::new().dim() };
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<14}", keys.join(" / ")), Style::new().bold()),
+            Span::styled(format!("{:<16}", keys.join(" / ")), Style::new().bold()),
             Span::styled(label, style),
         ]));
     }
     let height = u16::try_from(lines.len()).unwrap_or(u16::MAX).saturating_add(2);
-    let rect = centered(area, 60, height);
-    frame.render_widget(Clear, rect);
+    let rect = centered(area, 76, height);
+    clear(frame, rect);
     let block = Block::new().borders(Borders::ALL).title(format!(" {} ", t(app, "help-title")));
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
 fn confirm_quit(app: &App, frame: &mut Frame<'_>, area: Rect) {
     let rect = centered(area, 50, 5);
-    frame.render_widget(Clear, rect);
+    clear(frame, rect);
     let block = Block::new().borders(Borders::ALL).title(format!(" {} ", t(app, "quit-title")));
     frame.render_widget(
         Paragraph::new(t(app, "quit-visit-in-progress")).wrap(Wrap { trim: true }).block(block),
@@ -938,7 +947,7 @@ fn service_picker(app: &App, selected: usize, frame: &mut Frame<'_>, area: Rect)
         })
         .collect();
     let rect = centered(area, 40, u16::try_from(lines.len()).unwrap_or(7) + 2);
-    frame.render_widget(Clear, rect);
+    clear(frame, rect);
     let block =
         Block::new().borders(Borders::ALL).title(format!(" {} ", t(app, "walk-in-pick-service")));
     frame.render_widget(Paragraph::new(lines).block(block), rect);
@@ -962,7 +971,7 @@ fn ticket(
         None => lines.push(Line::from(t(app, "walk-in-no-printer"))),
     }
     let rect = centered(area, 50, 8);
-    frame.render_widget(Clear, rect);
+    clear(frame, rect);
     let block =
         Block::new().borders(Borders::ALL).title(format!(" {} ", t(app, "walk-in-ticket-title")));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);

@@ -648,6 +648,205 @@ fn chinese_names_stay_aligned_in_the_search_table_at_80_columns() {
     assert!(starts.windows(2).all(|w| w[0] == w[1]), "{starts:?}");
 }
 
+// ---- the subscriber file ----
+
+fn party(n: u128, zh: &str, latin: &str, kind: RecordKind) -> crate::subscriber_file::Party {
+    crate::subscriber_file::Party {
+        id: ulid(n),
+        kind,
+        name_zh: Some(zh.into()),
+        name_latin: Some(latin.into()),
+    }
+}
+
+fn person_file() -> crate::subscriber_file::SubscriberFile {
+    use crate::subscriber_file::*;
+    let person = Person {
+        id: ulid(202),
+        name_zh: Some("歐陽志偉".into()),
+        name_latin: Some("AU IEONG CHI WAI".into()),
+        id_document: IdDocument {
+            kind: IdDocumentKind::MacauResident,
+            number: Sensitive::new("1234567(8)"),
+            issuing_state: None,
+            expiry: Some(date!(2030 - 05 - 01)),
+        },
+        nationality: Some("CHN".into()),
+        birth_date: Some(date!(1980 - 01 - 01)),
+        sex: None,
+        phone: Some(Sensitive::new("+853 6612 3456")),
+        email: Some("chiwai@example.mo".into()),
+        photo: None,
+    };
+    SubscriberFile {
+        subject: Subject::Person(person),
+        memberships: vec![MembershipLine {
+            id: ulid(600),
+            party: party(502, "澳門貿易有限公司", "MACAU TRADING LIMITED", RecordKind::Organisation),
+            role: MemberRole::Administrator,
+            ended: None,
+        }],
+        legal_representative_of: vec![party(503, "志偉工程", "CHI WAI ENGINEERING", RecordKind::Organisation)],
+        legal_representative: None,
+        authorisations: Vec::new(),
+        seals: Vec::new(),
+        certificates: vec![CertificateLine {
+            id: ulid(400),
+            class: CertificateClass::Qualified,
+            holder_kind: HolderKind::Person,
+            serial: Some("4f2a19c3".into()),
+            status: CertificateStatus::Valid,
+            not_after: Some(NOW + Duration::days(12)),
+            days_to_expiry: Some(12),
+            renewal_due: true,
+            holder_person: None,
+            holder_organisation: None,
+            token: Some(ulid(700)),
+        }],
+        tokens: vec![TokenLine {
+            id: ulid(700),
+            serial: "EK0001".into(),
+            model: Some("ePass3003".into()),
+            status: TokenStatus::Issued,
+        }],
+        applications: vec![ApplicationLine {
+            id: ulid(800),
+            reference: "R-2026-0042".into(),
+            service: Service::Renewal,
+            state: registry::application::ApplicationState::AwaitingPayment,
+            updated: NOW - Duration::hours(2),
+            role: "applicant",
+            documents: Vec::new(),
+        }],
+        timeline: vec![TimelineEntry {
+            id: ulid(900),
+            at: NOW - Duration::hours(2),
+            kiosk: "K01DEMO".into(),
+            clerk: Some(ClerkName { id: ulid(1), username: "chan.tm".into(), display_name: "陳大文".into() }),
+            action: registry::audit::AuditAction::CertificateIssued { profile: "qualified".into(), medium: "token".into() },
+            subject_kind: Some(RecordKind::Certificate),
+            subject: Some(ulid(400)),
+        }],
+        timeline_more: false,
+    }
+}
+
+fn on_file(lang: Language) -> App {
+    let mut app = on_queue(lang, clerk());
+    update(&mut app, key(KeyCode::Enter));
+    if let Screen::Subscriber(state) = &mut app.screen {
+        state.loaded(Ok(Some(Box::new(person_file()))));
+    }
+    app
+}
+
+#[test]
+fn the_file_shows_identity_masked_certificates_tokens_applications_and_history() {
+    let app = on_file(Language::En);
+    let screen = render(&app, 80, 24);
+    for text in ["歐陽志偉", "******7(8)", "4f2a19c3", "expires in 12 days", "EK0001", "R-2026-0042", "澳門貿易有限公司"] {
+        assert!(screen.contains(text) || render(&app, 140, 40).contains(text), "{text}: {screen}");
+    }
+    assert!(!screen.contains("1234567(8)"), "the ID number is masked");
+    assert!(!screen.contains("6612 3456"), "the phone is masked");
+    let tall = render(&app, 140, 60);
+    assert!(tall.contains("chan.tm") && tall.contains("K01DEMO"), "the history says who and where: {tall}");
+}
+
+#[test]
+fn file_keys_scroll_and_esc_goes_back() {
+    let mut app = on_file(Language::En);
+    update(&mut app, key(KeyCode::PageDown));
+    update(&mut app, key(KeyCode::Down));
+    let Screen::Subscriber(state) = &app.screen else { panic!() };
+    assert_eq!(state.scroll, 11);
+    update(&mut app, key(KeyCode::PageUp));
+    update(&mut app, key(KeyCode::PageUp));
+    update(&mut app, key(KeyCode::Up));
+    let Screen::Subscriber(state) = &app.screen else { panic!() };
+    assert_eq!(state.scroll, 0);
+    update(&mut app, key(KeyCode::Char('v')));
+    assert_eq!(app.notice.as_ref().map(|n| n.msg.id), Some("notice-not-yet"));
+    update(&mut app, key(KeyCode::Char('/')));
+    assert_eq!(app.screen, Screen::Search);
+    update(&mut app, key(KeyCode::Esc));
+    assert!(matches!(app.screen, Screen::Subscriber(_)));
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::Queue);
+}
+
+#[test]
+fn a_file_that_is_gone_or_unreadable_says_so() {
+    let mut app = on_file(Language::En);
+    if let Screen::Subscriber(state) = &mut app.screen {
+        state.file = None;
+        state.loaded(Ok(None));
+    }
+    assert!(render(&app, 80, 24).contains("not in this kiosk's store"));
+    // An answer for another record (the clerk moved on) is not shown.
+    let mut app = on_queue(Language::En, clerk());
+    update(&mut app, key(KeyCode::Enter));
+    update(&mut app, Action::Job(Done::FileLoaded { id: ulid(9999), result: Ok(Some(Box::new(person_file()))) }));
+    let Screen::Subscriber(state) = &app.screen else { panic!() };
+    assert!(state.file.is_none());
+}
+
+// ---- photos ----
+
+fn photos_app(lang: Language) -> App {
+    use super::screens::photos::{PhotosState, Side};
+    let mut app = App::new(lang, "Office".into(), String::new(), NOW, false);
+    app.screen = Screen::Photos(Box::new(PhotosState {
+        chip: Side::Problem(Msg::new("photo-missing")),
+        captured: Side::Problem(Msg::with(
+            "photo-unreadable",
+            vec![("detail", "JPEG 2000".into())],
+        )),
+        graphics: false,
+        encoded: None,
+    }));
+    app
+}
+
+#[test]
+fn the_photos_screen_encodes_for_each_window_size_and_esc_closes_it() {
+    let mut app = photos_app(Language::En);
+    let effects = update(&mut app, Action::Resize { width: 100, height: 30 });
+    assert!(matches!(effects.as_slice(), [Effect::EncodePhotos { window: (100, 30), .. }]), "{effects:?}");
+    let picker = ratatui_image::picker::Picker::halfblocks();
+    let Some(Effect::EncodePhotos { chip, captured, body, window }) = effects.into_iter().next() else { panic!() };
+    let encoded = super::screens::photos::encode(&picker, &chip, &captured, body, window);
+    assert!(update(&mut app, Action::Job(Done::PhotosEncoded(Box::new(encoded)))).is_empty());
+    assert!(update(&mut app, Action::Resize { width: 100, height: 30 }).is_empty(), "same size: no work");
+    let screen = render(&app, 100, 30);
+    assert!(screen.contains("JPEG 2000") && screen.contains("No photo yet"), "{screen}");
+    assert!(matches!(update(&mut app, key(KeyCode::Esc)).as_slice(), [Effect::Quit]));
+}
+
+#[test]
+fn photos_are_drawn_from_what_the_job_encoded() {
+    use super::screens::photos::{PhotosState, Side, encode};
+    let face = image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(120, 160, |x, y| {
+        image::Rgb([(x * 2) as u8, (y * 2) as u8, 128])
+    }));
+    let side = Side::Photo(std::sync::Arc::new(face));
+    let mut app = App::new(Language::En, "Office".into(), String::new(), NOW, false);
+    app.screen = Screen::Photos(Box::new(PhotosState { chip: side.clone(), captured: side, graphics: false, encoded: None }));
+    let before = render(&app, 80, 24);
+    assert!(before.contains("Preparing"), "{before}");
+    let effects = update(&mut app, Action::Resize { width: 80, height: 24 });
+    let Some(Effect::EncodePhotos { chip, captured, body, window }) = effects.into_iter().next() else { panic!() };
+    let encoded = encode(&ratatui_image::picker::Picker::halfblocks(), &chip, &captured, body, window);
+    update(&mut app, Action::Job(Done::PhotosEncoded(Box::new(encoded))));
+    let screen = render(&app, 80, 24);
+    let lines: Vec<&str> = screen.lines().collect();
+    let middle = lines[8];
+    let (left, right) = middle.split_at(middle.char_indices().nth(40).map_or(0, |(i, _)| i));
+    assert!(left.contains('▀') || left.contains('▄'), "{middle}");
+    assert!(right.contains('▀') || right.contains('▄'), "{middle}");
+    assert!(screen.contains("cannot draw photos"), "{screen}");
+}
+
 // ---- snapshots ----
 
 fn screens(lang: Language) -> Vec<(&'static str, App)> {
@@ -702,6 +901,17 @@ fn screens(lang: Language) -> Vec<(&'static str, App)> {
     let mut locked = on_queue(lang, clerk());
     update(&mut locked, Action::Tick(NOW + Duration::minutes(6)));
     list.push(("locked", locked));
+    list.push(("subscriber_file", on_file(lang)));
+    let mut loading = on_queue(lang, clerk());
+    update(&mut loading, key(KeyCode::Enter));
+    list.push(("subscriber_file_loading", loading));
+    list.push(("photos", photos_app(lang)));
+    let mut notice = on_queue(lang, clerk());
+    notice.notice = Some(super::app::Notice {
+        msg: Msg::with("counter-checkin-already", vec![("reference", "A-0002".into()), ("slot", "2026-11-30 10:30".into())]),
+        tone: super::app::Tone::Error,
+    });
+    list.push(("queue_refused_pass", notice));
     list
 }
 
