@@ -185,6 +185,8 @@ fn an_application_links_every_certificate_it_concerns_and_its_clerks() {
         role: StaffRole::Clerk,
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into(),
         active: true,
+        totp_secret: None,
+        totp_period: registry::totp::DEFAULT_PERIOD,
     };
     store.put(None, &clerk).expect("clerk");
     let mut app = Application::draft(
@@ -375,6 +377,8 @@ fn clerk_record(role: StaffRole) -> Clerk {
         role,
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g".into(),
         active: true,
+        totp_secret: None,
+        totp_period: registry::totp::DEFAULT_PERIOD,
     }
 }
 

@@ -68,7 +68,10 @@ signin-hint-password = Type your password and press Enter. Esc starts again.
 signin-hint-code = Type the 6-digit code from your authenticator app and press Enter.
 signin-checking = Checking…
 signin-code-six-digits = The one-time code has 6 digits.
-signin-clock-off = This kiosk's clock is { $minutes } minutes off the registry's. Sign-in still works; ask support to set the clock.
+signin-clock-off = { $minutes ->
+        [one] This kiosk's clock is { $minutes } minute off the registry's. Sign-in still works; ask support to set the clock.
+       *[other] This kiosk's clock is { $minutes } minutes off the registry's. Sign-in still works; ask support to set the clock.
+    }
 
 lock-title = Screen locked
 lock-who = Locked while { $name } was signed in. { $name } or a supervisor can unlock it.

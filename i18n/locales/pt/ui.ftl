@@ -68,7 +68,10 @@ signin-hint-password = Escreva a palavra-passe e prima Enter. Esc recomeça.
 signin-hint-code = Escreva o código de 6 algarismos da aplicação autenticadora e prima Enter.
 signin-checking = A verificar…
 signin-code-six-digits = O código de uso único tem 6 algarismos.
-signin-clock-off = O relógio deste kiosk difere { $minutes } minutos do do registo. A entrada continua a funcionar; peça ao suporte que acerte o relógio.
+signin-clock-off = { $minutes ->
+        [1] O relógio deste kiosk difere { $minutes } minuto do do registo. A entrada continua a funcionar; peça ao suporte que acerte o relógio.
+       *[other] O relógio deste kiosk difere { $minutes } minutos do do registo. A entrada continua a funcionar; peça ao suporte que acerte o relógio.
+    }
 
 lock-title = Ecrã bloqueado
 lock-who = Bloqueado enquanto { $name } tinha a sessão aberta. { $name } ou um supervisor pode desbloqueá-lo.

@@ -43,7 +43,7 @@ file-timeline-more = 较早的记录未显示。
 
 audit-record-created = 创建
 audit-record-updated = 修改
-audit-application-transition = 申请进度更新
+audit-application-transition = 申请进入下一步
 audit-clerk-signed-in = 登录
 audit-clerk-sign-in-failed = 登录失败
 audit-clerk-locked = 登录已锁定

@@ -118,7 +118,7 @@ walk-in-no-printer = 未配置打印机：请把号码告诉申请人。
 
 search-title = 搜索
 search-label = 姓名、证件号码、电话或数字证书序列号
-search-hint = 输入部分姓名（中文或外文）、证件号码、电话号码或数字证书序列号。结果随输入实时更新。
+search-hint = 输入部分姓名（中文或外文）、证件号码、电话号码或数字证书序列号。结果随输入实时显示。
 search-searching = 搜索中…
 search-col-name-zh = 中文姓名
 search-col-name-latin = 外文姓名

@@ -43,7 +43,7 @@ file-timeline-more = 較舊的紀錄未有顯示。
 
 audit-record-created = 建立
 audit-record-updated = 修改
-audit-application-transition = 申請進度更新
+audit-application-transition = 申請進入下一步
 audit-clerk-signed-in = 登入
 audit-clerk-sign-in-failed = 登入失敗
 audit-clerk-locked = 登入已鎖定

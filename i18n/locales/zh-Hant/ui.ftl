@@ -118,7 +118,7 @@ walk-in-no-printer = 未設定列印機：請把號碼告訴申請人。
 
 search-title = 搜尋
 search-label = 姓名、證件號碼、電話或電子證書序號
-search-hint = 輸入部分姓名（中文或外文）、證件號碼、電話號碼或電子證書序號。結果隨輸入即時更新。
+search-hint = 輸入部分姓名（中文或外文）、證件號碼、電話號碼或電子證書序號。結果隨輸入即時顯示。
 search-searching = 搜尋中…
 search-col-name-zh = 中文姓名
 search-col-name-latin = 外文姓名

@@ -376,7 +376,7 @@ fn scan_pass() -> Result<String, Msg> {
         .map_err(|e| Msg::with(e.message_id(), e.message_args()))?;
     let payload = card_readers::camera::scan_qr(camera.as_mut(), CAMERA_FRAMES)
         .ok_or_else(|| Msg::new(card_readers::qr::NOTHING_FOUND_MESSAGE_ID))?;
-    String::from_utf8(payload).map_err(|_| Msg::new("qr-pass-malformed"))
+    String::from_utf8(payload).map_err(|_| Msg::new("qr-pass-not-a-pass"))
 }
 
 /// Issues a walk-in ticket and prints it when the office has a printer.

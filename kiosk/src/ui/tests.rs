@@ -932,3 +932,43 @@ fn every_screen_and_overlay_at_140x40() {
     let small = on_queue(Language::En, clerk());
     insta::assert_snapshot!("too_small_en_60x20", render(&small, 60, 20));
 }
+
+/// Every message id the app's code names exists (a missing one would show its id to the
+/// clerk); i18n's coverage test makes sure each is in all four languages.
+#[test]
+fn every_message_the_app_names_exists_in_every_language() {
+    let sources = [
+        include_str!("app.rs"),
+        include_str!("keys.rs"),
+        include_str!("jobs.rs"),
+        include_str!("msg.rs"),
+        include_str!("status.rs"),
+        include_str!("screens/first_start.rs"),
+        include_str!("screens/photos.rs"),
+        include_str!("screens/queue.rs"),
+        include_str!("screens/search.rs"),
+        include_str!("screens/signin.rs"),
+        include_str!("screens/subscriber.rs"),
+    ];
+    let mut ids = std::collections::BTreeSet::new();
+    for source in sources {
+        for piece in source.split('"').skip(1).step_by(2) {
+            let looks_like_id = piece.contains('-')
+                && piece.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && piece.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+            if looks_like_id {
+                ids.insert(piece);
+            }
+        }
+    }
+    assert!(ids.len() > 100, "the scan found the ids: {}", ids.len());
+    // Every language has every English message (i18n's coverage test), so English decides.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../i18n/locales/en");
+    let mut known = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).expect("the English messages") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("ftl");
+        known.extend(text.lines().filter_map(|l| l.split_once(" =").map(|(id, _)| id.to_owned())));
+    }
+    let missing: Vec<&&str> = ids.iter().filter(|id| !known.contains(**id)).collect();
+    assert!(missing.is_empty(), "{missing:#?}");
+}

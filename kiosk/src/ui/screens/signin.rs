@@ -268,7 +268,7 @@ pub fn view(
     if let Some(skew) = clock_skew
         && skew.abs() > CLOCK_WARNING
     {
-        let minutes = skew.whole_minutes();
+        let minutes = skew.whole_minutes().abs();
         lines.push(Line::styled(
             i18n::text_with(lang, "signin-clock-off", &[("minutes", minutes.into())]),
             Style::new().fg(Color::Yellow),
