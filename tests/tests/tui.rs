@@ -1,26 +1,50 @@
-//! The terminal UI driven as a clerk drives it: in a real terminal (tmux), by keys.
+//! The counter app driven as a clerk drives it: the real `kiosk` binary in a real terminal
+//! (tmux), by keys only. A demo office, a clerk added from a pipe, sign-in with a one-time code
+//! computed from the printed `otpauth://` URI, today's queue, a check-in by a scanner typing a
+//! pass, live search, the subscriber file, F2, the lock, Ctrl-C; the first-start screen; and the
+//! terminal given back whole however the app ends.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use tests::{kiosk, kiosk_bin};
+use registry::totp;
+use tests::{kiosk, kiosk_bin, run_with_stdin, stderr, stdout};
 
+/// How long anything the app does may take to show (a debug build on two shared cores).
+const DEADLINE: Duration = Duration::from_secs(20);
+const PASSWORD: &str = "Counter-2026e";
+const CLERK: &str = "clerk.e2e";
+const CLERK_NAME: &str = "何家豪 HO KA HOU";
+
+/// One tmux server of its own (its socket in the test's folder, no user configuration), whose
+/// one pane runs `sh run.sh KIOSK ARGS…`: the kiosk, then a line with its exit status, then the
+/// shell waits, so the pane outlives the kiosk and its screen can be read after it has ended.
 struct Tmux {
-    socket: std::path::PathBuf,
+    socket: PathBuf,
 }
 
 impl Tmux {
-    fn start(socket_dir: &Path, command: &str) -> Tmux {
-        let socket = socket_dir.join("tmux.sock");
-        let status = Command::new("tmux")
-            .arg("-u")
-            .arg("-S")
-            .arg(&socket)
-            .args(["new-session", "-d", "-x", "100", "-y", "30", command])
-            .env("LANG", "C.UTF-8")
-            .status()
-            .expect("tmux must be installed: run scripts/test.sh, which installs it");
+    fn start(dir: &Path, width: u16, height: u16, kiosk_args: &[&str]) -> Tmux {
+        let script = dir.join("run.sh");
+        std::fs::write(&script, "\"$@\"\necho \"kiosk exited with $?\"\nexec sleep 600\n")
+            .expect("the pane's script is written");
+        let socket = dir.join("tmux.sock");
+        let mut cmd = Command::new("tmux");
+        cmd.arg("-u").arg("-f").arg("/dev/null").arg("-S").arg(&socket);
+        cmd.args(["new-session", "-d", "-x", &width.to_string(), "-y", &height.to_string()]);
+        cmd.arg("sh").arg(&script).arg(kiosk_bin()).args(kiosk_args);
+        // The server's environment is the pane's: nothing from the machine decides the language,
+        // and the kiosk does not think it runs inside another tmux.
+        for (var, _) in std::env::vars_os() {
+            let name = var.to_string_lossy();
+            if name.starts_with("KIOSK_") || name.starts_with("LC_") || name == "TMUX" {
+                cmd.env_remove(&var);
+            }
+        }
+        cmd.env("LANG", "C.UTF-8");
+        let status =
+            cmd.status().expect("tmux must be installed: run scripts/test.sh, which installs it");
         assert!(status.success(), "tmux did not start");
         Tmux { socket }
     }
@@ -33,24 +57,78 @@ impl Tmux {
         String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p"]).stdout).into_owned()
     }
 
-    fn wait_for(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
+    /// A tmux format of the pane: `#{alternate_on}`, `#{pane_pid}`, …
+    fn format(&self, format: &str) -> String {
+        let out = self.tmux(&["display-message", "-p", format]);
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// Polls the screen until `done` holds; fails with `what` and the screen after the deadline.
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + DEADLINE;
         loop {
             let screen = self.screen();
-            if screen.contains(text) {
+            if done(&screen) {
                 return screen;
             }
-            assert!(Instant::now() < deadline, "{text:?} never appeared; the screen:\n{screen}");
+            assert!(Instant::now() < deadline, "{what} never came; the screen:\n{screen}");
             std::thread::sleep(Duration::from_millis(50));
         }
     }
 
-    fn keys(&self, keys: &str) {
-        assert!(self.tmux(&["send-keys", keys]).status.success());
+    fn wait_for(&self, text: &str) -> String {
+        self.wait_until(&format!("{text:?}"), |screen| screen.contains(text))
     }
 
-    fn running(&self) -> bool {
-        self.tmux(&["has-session"]).status.success()
+    /// Keys by tmux's names: `Enter`, `F2`, `C-l`, `BSpace`.
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys"];
+        args.extend_from_slice(keys);
+        assert!(self.tmux(&args).status.success(), "tmux sent {keys:?}");
+    }
+
+    /// Characters as a keyboard (or a keyboard-wedge scanner) types them: `-l`, so that `|`,
+    /// `;` and words such as `Enter` are not read as key names.
+    fn type_text(&self, text: &str) {
+        assert!(self.tmux(&["send-keys", "-l", text]).status.success(), "tmux typed {text:?}");
+    }
+
+    /// The pane's terminal device.
+    fn tty(&self) -> String {
+        self.format("#{pane_tty}")
+    }
+
+    /// Whether the pane's terminal is in raw mode (no line editing, no echo), as a full-screen
+    /// app sets it, rather than as a shell expects to find it.
+    fn raw_mode(&self) -> bool {
+        let out = Command::new("stty").arg("-F").arg(self.tty()).arg("-a").output().expect("stty");
+        assert!(out.status.success(), "stty: {}", stderr(&out));
+        let flags = stdout(&out);
+        let flags: Vec<&str> = flags.split([' ', ';', '\n']).collect();
+        match (flags.contains(&"-icanon"), flags.contains(&"icanon")) {
+            (true, false) => true,
+            (false, true) => false,
+            _ => panic!("stty shows no icanon flag:\n{}", flags.join(" ")),
+        }
+    }
+
+    /// Waits for the kiosk to end (the pane's shell prints its status) and answers the status.
+    fn wait_for_exit(&self) -> String {
+        let screen = self.wait_for("kiosk exited with ");
+        let line = screen.lines().find(|l| l.contains("kiosk exited with ")).unwrap_or_default();
+        line.trim().trim_start_matches("kiosk exited with ").to_owned()
+    }
+
+    /// After the kiosk ended: the pane is back on the main screen, with a visible cursor, and
+    /// its terminal in the mode a shell needs.
+    fn assert_terminal_restored(&self) {
+        let deadline = Instant::now() + DEADLINE;
+        while self.format("#{alternate_on}") != "0" {
+            assert!(Instant::now() < deadline, "still on the alternate screen:\n{}", self.screen());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert_eq!(self.format("#{cursor_flag}"), "1", "the cursor stays hidden");
+        assert!(!self.raw_mode(), "the terminal is left in raw mode");
     }
 }
 
@@ -60,41 +138,348 @@ impl Drop for Tmux {
     }
 }
 
-/// Today in the office's zone (the kiosk's default, UTC+8).
-fn office_date() -> time::Date {
+/// The office's zone (the kiosk's default, UTC+8).
+fn office_now() -> time::OffsetDateTime {
     let offset = time::UtcOffset::from_hms(8, 0, 0).expect("offset");
-    time::OffsetDateTime::now_utc().to_offset(offset).date()
+    time::OffsetDateTime::now_utc().to_offset(offset)
+}
+
+/// The demo books its appointments for the office's today, and a pass is good on its day only.
+/// A test starting in the last three minutes of the office's day waits for the next one, so that
+/// the demo and the screens it checks share one day.
+fn wait_out_office_midnight() {
+    let now = office_now();
+    let left = time::Duration::DAY - (now - now.replace_time(time::Time::MIDNIGHT));
+    if left < time::Duration::minutes(3) {
+        std::thread::sleep((left + time::Duration::seconds(2)).unsigned_abs());
+    }
+}
+
+/// The clerk's authenticator app, from the `otpauth://` URI the kiosk printed.
+struct Authenticator {
+    otp: totp::OtpAuth,
+}
+
+impl Authenticator {
+    fn from_uri(uri: &str) -> Authenticator {
+        let otp = totp::parse_otpauth_uri(uri).unwrap_or_else(|| panic!("not a URI: {uri}"));
+        Authenticator { otp }
+    }
+
+    /// The code the app shows now, once its step is later than `after` (a code signs in once)
+    /// and with at least 5 s left in the step, so that it is still the current code when the
+    /// kiosk checks it. Answers the code and its step.
+    fn code(&self, after: Option<u64>) -> (String, u64) {
+        let period = self.otp.period;
+        let deadline = Instant::now() + Duration::from_secs(3 * u64::from(period));
+        loop {
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            let step = totp::step_at(now, period);
+            let left = i64::from(period) - now.rem_euclid(i64::from(period));
+            if left >= 5 && after.is_none_or(|used| step > used) {
+                return (totp::code_at(&self.otp.secret, period, now), step);
+            }
+            assert!(Instant::now() < deadline, "no usable step came");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+/// The first line of `screen` holding every one of `parts`.
+fn line_with<'a>(screen: &'a str, parts: &[&str]) -> Option<&'a str> {
+    screen.lines().find(|line| parts.iter().all(|p| line.contains(p)))
+}
+
+/// Types the clerk id, the password and a code, each followed by Enter, on the sign-in or the
+/// lock screen, and checks the password never shows. Answers the step of the code typed.
+fn sign_in(
+    tmux: &Tmux,
+    id: &str,
+    password: &str,
+    app: &Authenticator,
+    after: Option<u64>,
+) -> (String, u64) {
+    tmux.wait_for("Clerk id:");
+    tmux.type_text(id);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Password:");
+    tmux.type_text(password);
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("One-time code:");
+    assert!(!screen.contains(password), "the password is shown:\n{screen}");
+    let (code, step) = app.code(after);
+    tmux.type_text(&code);
+    tmux.keys(&["Enter"]);
+    (code, step)
+}
+
+/// Every record of `kind` in `kiosk export`.
+fn exported(dir: &Path, kind: &str) -> Vec<serde_json::Value> {
+    let out = kiosk(dir).arg("export").output().expect("export");
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("a JSON line"))
+        .filter(|r| r["kind"] == kind)
+        .collect()
+}
+
+fn appointment_of(dir: &Path, booked_name: &str) -> serde_json::Value {
+    exported(dir, "appointment")
+        .into_iter()
+        .find(|a| a["booked_name"] == booked_name)
+        .unwrap_or_else(|| panic!("no appointment for {booked_name}"))
+}
+
+/// A demo office from `kiosk demo init`, and a clerk of its own from `kiosk clerk add` with the
+/// password from a pipe: the clerk's authenticator app, set up from the printed URI.
+fn office_with_clerk(data: &Path) -> Authenticator {
+    let demo = kiosk(data).args(["--lang", "en", "demo", "init"]).output().expect("demo init");
+    assert_eq!(demo.status.code(), Some(0), "{}", stderr(&demo));
+    let printed = stdout(&demo);
+    for clerk in ["clerk.chan", "clerk.wong", "supervisor.lei"] {
+        let line = line_with(&printed, &[clerk, "otpauth://totp/"]);
+        assert!(line.is_some(), "demo init shows {clerk}'s credentials:\n{printed}");
+    }
+
+    let mut add = kiosk(data);
+    add.args(["--lang", "en", "clerk", "add", "--id", CLERK, "--name", CLERK_NAME]);
+    add.args(["--role", "clerk"]);
+    let added = run_with_stdin(add, format!("{PASSWORD}\n").as_bytes());
+    assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
+    let printed = stdout(&added);
+    let uri = printed
+        .split_whitespace()
+        .find(|w| w.starts_with("otpauth://totp/"))
+        .unwrap_or_else(|| panic!("clerk add prints no URI:\n{printed}"));
+    let app = Authenticator::from_uri(uri);
+    assert_eq!((app.otp.account.as_str(), app.otp.period, app.otp.digits), (CLERK, 60, 6));
+    app
 }
 
 #[test]
-fn the_kiosk_opens_in_a_terminal_switches_language_and_quits() {
+fn a_clerk_signs_in_checks_a_pass_in_finds_a_subscriber_locks_unlocks_and_quits() {
+    wait_out_office_midnight();
     let dir = tempfile::tempdir().expect("tempdir");
-    let day_of_demo = office_date();
-    let out = kiosk(dir.path()).args(["demo", "init"]).output().expect("demo init");
-    assert!(out.status.success());
-    let command =
-        format!("{} --data-dir {} --lang zh-Hant", kiosk_bin().display(), dir.path().display());
-    let tmux = Tmux::start(dir.path(), &command);
-    let screen = tmux.wait_for("註冊櫃檯");
-    // The demo books five appointments for the office's today; should office midnight fall
-    // between the demo and this screen, the screen rightly counts none.
-    let expected =
-        if office_date() == day_of_demo { "今日預約：5" } else { "今日預約：0" };
-    assert!(screen.contains(expected), "today's appointments from the demo office:\n{screen}");
+    let data = dir.path().join("data");
+    let app = office_with_clerk(&data);
+    // What the booking system sends 黃志明: the pass of today's appointment, as a QR payload.
+    let appointment = appointment_of(&data, "黃志明");
+    assert_eq!(appointment["status"], "booked");
+    let id = appointment["id"].as_str().expect("an id");
+    let pass = kiosk(&data).args(["appointment", "pass", id]).output().expect("pass");
+    assert_eq!(pass.status.code(), Some(0), "{}", stderr(&pass));
+    let pass = stdout(&pass).trim().to_owned();
+    assert!(pass.starts_with("KQ1|") && pass.contains('|'), "{pass}");
 
-    tmux.keys("F2");
-    tmux.wait_for("Balcão de registo");
-    tmux.keys("F2");
-    tmux.wait_for("注册柜台");
-    tmux.keys("F2");
-    let english = tmux.wait_for("Registry counter");
-    let expected = if office_date() == day_of_demo { "today: 5" } else { "today: 0" };
-    assert!(english.contains(expected), "{english}");
+    let data_arg = data.to_str().expect("a UTF-8 path");
+    let tmux = Tmux::start(dir.path(), 100, 30, &["--data-dir", data_arg, "--lang", "en"]);
+    tmux.wait_for("Sign in");
+    assert_eq!(tmux.format("#{alternate_on}"), "1", "the app draws on the alternate screen");
+    assert!(tmux.raw_mode(), "the app reads keys in raw mode");
 
-    tmux.keys("q");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while tmux.running() {
-        assert!(Instant::now() < deadline, "q did not quit");
-        std::thread::sleep(Duration::from_millis(50));
+    // Sign-in: id, password, then the code the clerk's app shows now.
+    let (signin_code, signin_step) = sign_in(&tmux, CLERK, PASSWORD, &app, None);
+    // Today's queue: the demo's five appointments, 李美玲 already checked in.
+    let queue = tmux.wait_for("Appointments (5)");
+    assert!(queue.contains(CLERK_NAME), "the status bar names the clerk:\n{queue}");
+    for name in ["李美玲", "黃志明", "張偉", "王芳", "MARIA FERNANDA SOUSA"] {
+        assert!(queue.contains(name), "{name} is on today's queue:\n{queue}");
     }
+    let row = line_with(&queue, &["黃志明", "New certificate"]).expect("黃志明's row");
+    assert!(row.trim_end().ends_with("booked"), "{row}");
+    assert!(line_with(&queue, &["李美玲", "checked in"]).is_some(), "{queue}");
+
+    // The scanner types the pass and Enter into the queue screen.
+    tmux.type_text(&pass);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("黃志明 is checked in.");
+    let queue = tmux.wait_until("黃志明's row saying checked in", |s| {
+        line_with(s, &["黃志明", "New certificate"])
+            .is_some_and(|row| row.trim_end().ends_with("checked in"))
+    });
+    assert!(!queue.contains("KQ1|"), "the pass is typed into no field:\n{queue}");
+    assert_eq!(appointment_of(&data, "黃志明")["status"], "checked_in");
+
+    // Live search by two characters of a Chinese name.
+    tmux.keys(&["F3"]);
+    tmux.wait_for("Name, ID number, phone or certificate serial");
+    tmux.type_text("志明");
+    let results = tmux.wait_for("WONG CHI MING");
+    let row = line_with(&results, &["黃志明", "WONG CHI MING"]).expect("黃志明's result");
+    assert!(row.contains("******6(3)"), "the ID number masked but its last 4:\n{results}");
+    assert!(!results.contains("A123456"), "the whole ID number is shown:\n{results}");
+    assert!(row.trim_end().ends_with("name"), "found by name:\n{results}");
+    // Enter opens the file.
+    tmux.keys(&["Enter"]);
+    let file = tmux.wait_until("黃志明's file", |s| {
+        s.contains("Subscriber file") && s.contains("黃志明  WONG CHI MING")
+    });
+    for section in ["Identity and documents", "Organisations and roles", "Certificates", "History"]
+    {
+        assert!(file.contains(section), "the file has {section}:\n{file}");
+    }
+    assert!(file.contains("Hong Kong identity card: ******6(3)"), "{file}");
+    assert!(file.contains("Phone: **** **** 4567"), "{file}");
+    assert!(!file.contains("A123456") && !file.contains("9123"), "unmasked:\n{file}");
+
+    // Back to the search, and by ID number, typed in full-width digits with spaces.
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("Name, ID number, phone or certificate serial: 志明");
+    tmux.keys(&["BSpace", "BSpace"]);
+    tmux.wait_for("Type part of a name");
+    tmux.type_text("４４０３０５ １９８５０５２１ ２４２８");
+    let results = tmux.wait_for("WANG FANG");
+    let row = line_with(&results, &["王芳", "WANG FANG"]).expect("王芳's result");
+    assert!(row.contains("**************2428"), "masked but its last 4:\n{results}");
+    assert!(row.trim_end().ends_with("ID number"), "found by ID number:\n{results}");
+    assert!(!results.contains("440305198505"), "the whole ID number is shown:\n{results}");
+    tmux.keys(&["Enter"]);
+    let file = tmux.wait_for("王芳  WANG FANG");
+    assert!(file.contains("Mainland resident identity card: **************2428"), "{file}");
+
+    // F2: the next language, zh-Hant, everything on screen included; round to English.
+    tmux.keys(&["F2"]);
+    let hant = tmux.wait_for("登記人檔案");
+    for text in ["註冊櫃檯", "繁體中文", "身份及證件", "F1 說明"] {
+        assert!(hant.contains(text), "{text} in zh-Hant:\n{hant}");
+    }
+    for english in ["Subscriber file", "Identity and documents", "F1 help", "English"] {
+        assert!(!hant.contains(english), "{english} left untranslated:\n{hant}");
+    }
+    tmux.keys(&["F2"]);
+    tmux.wait_for("Ficha do titular");
+    tmux.keys(&["F2"]);
+    tmux.wait_for("登记人档案");
+    tmux.keys(&["F2"]);
+    tmux.wait_for("Subscriber file");
+
+    // Ctrl-L locks: nothing of the file shows.
+    tmux.keys(&["C-l"]);
+    let locked = tmux.wait_for("Screen locked");
+    assert!(locked.contains("Locked while"), "{locked}");
+    assert!(!locked.contains("WANG FANG"), "the file shows on the locked screen:\n{locked}");
+    // The code that signed in does not unlock: a code is good once.
+    tmux.wait_for("Clerk id:");
+    tmux.type_text(CLERK);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Password:");
+    tmux.type_text(PASSWORD);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("One-time code:");
+    let step_now = totp::step_at(time::OffsetDateTime::now_utc().unix_timestamp(), 60);
+    if step_now <= signin_step + 1 {
+        // Within the window the kiosk accepts (one step of skew), so only the reuse refuses it.
+        tmux.type_text(&signin_code);
+        tmux.keys(&["Enter"]);
+        tmux.wait_for("already used");
+        assert!(tmux.screen().contains("Screen locked"));
+    }
+    // The next code unlocks, back onto the file that was open.
+    let (code, _) = app.code(Some(signin_step));
+    tmux.wait_for("One-time code:");
+    tmux.type_text(&code);
+    tmux.keys(&["Enter"]);
+    let unlocked = tmux.wait_until("the file again", |s| {
+        s.contains("王芳  WANG FANG") && !s.contains("Screen locked")
+    });
+    assert!(unlocked.contains("Subscriber file"), "{unlocked}");
+
+    // Ctrl-C quits, and the terminal is given back as it was.
+    tmux.keys(&["C-c"]);
+    assert_eq!(tmux.wait_for_exit(), "0", "{}", tmux.screen());
+    tmux.assert_terminal_restored();
+}
+
+/// The first-start screen's credentials: each clerk's line (id, password, role) and the URI
+/// under it, which the box may have wrapped over several rows.
+fn credentials_on(screen: &str) -> Vec<(String, String, String)> {
+    let inner: Vec<String> = screen
+        .lines()
+        .map(|l| l.trim_end().trim_start_matches('│').trim_end_matches('│').trim().to_owned())
+        .collect();
+    let mut found = Vec::new();
+    for (i, row) in inner.iter().enumerate() {
+        let words: Vec<&str> = row.split_whitespace().collect();
+        let [id, password, _role] = words[..] else { continue };
+        if !id.contains('.') || !inner.get(i + 1).is_some_and(|n| n.starts_with("otpauth://")) {
+            continue;
+        }
+        let mut uri = String::new();
+        for part in &inner[i + 1..] {
+            uri.push_str(part);
+            if uri.contains("algorithm=SHA1") {
+                break;
+            }
+        }
+        found.push((id.to_owned(), password.to_owned(), uri));
+    }
+    found
+}
+
+#[test]
+fn first_start_creates_the_demo_office_and_its_credentials_sign_in() {
+    wait_out_office_midnight();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let data_arg = data.to_str().expect("a UTF-8 path");
+    let tmux = Tmux::start(dir.path(), 100, 30, &["--data-dir", data_arg, "--lang", "en"]);
+    tmux.wait_for("data directory is empty");
+    tmux.keys(&["Enter"]);
+    let shown = tmux.wait_for("Press Enter to go to sign-in.");
+    let credentials = credentials_on(&shown);
+    let ids: Vec<&str> = credentials.iter().map(|(id, _, _)| id.as_str()).collect();
+    assert_eq!(ids, ["clerk.chan", "clerk.wong", "supervisor.lei"], "{shown}");
+    let (id, password, uri) = &credentials[0];
+    let app = Authenticator::from_uri(uri);
+    assert_eq!(app.otp.account, *id, "{uri}");
+
+    // Shown once: gone from the screen once the clerk goes on.
+    tmux.keys(&["Enter"]);
+    let signin = tmux.wait_for("Clerk id:");
+    assert!(!signin.contains(password.as_str()), "{signin}");
+    sign_in(&tmux, id, password, &app, None);
+    let queue = tmux.wait_for("Appointments (5)");
+    assert!(queue.contains("陳文詠 CHAN MAN WING"), "the status bar names the clerk:\n{queue}");
+    assert!(line_with(&queue, &["黃志明", "booked"]).is_some(), "{queue}");
+
+    tmux.keys(&["C-c"]);
+    assert_eq!(tmux.wait_for_exit(), "0", "{}", tmux.screen());
+    tmux.assert_terminal_restored();
+}
+
+/// The child process of `parent` (the kiosk under the pane's shell), from `/proc`.
+fn child_of(parent: &str) -> Option<String> {
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        // `pid (comm) state ppid …`; the name may hold spaces and parentheses.
+        let Some((_, rest)) = stat.rsplit_once(") ") else { continue };
+        if rest.split_whitespace().nth(1) == Some(parent) {
+            return Some(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    None
+}
+
+#[test]
+fn sigterm_ends_the_app_and_gives_the_terminal_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let demo = kiosk(&data).args(["demo", "init"]).output().expect("demo init");
+    assert_eq!(demo.status.code(), Some(0), "{}", stderr(&demo));
+    let data_arg = data.to_str().expect("a UTF-8 path");
+    let tmux = Tmux::start(dir.path(), 80, 24, &["--data-dir", data_arg, "--lang", "en"]);
+    tmux.wait_for("Clerk id:");
+    tmux.type_text("clerk.chan");
+    assert_eq!(tmux.format("#{alternate_on}"), "1");
+    assert!(tmux.raw_mode(), "the app reads keys in raw mode");
+
+    let shell = tmux.format("#{pane_pid}");
+    let pid = child_of(&shell).expect("the kiosk runs under the pane's shell");
+    let kill = Command::new("sh").args(["-c", "kill -TERM \"$1\"", "sh", &pid]).status();
+    assert!(kill.expect("kill runs").success(), "SIGTERM to {pid}");
+    let status = tmux.wait_for_exit();
+    tmux.assert_terminal_restored();
+    // The app ended itself: killed by the signal, the shell would say 143.
+    assert_eq!(status, "0", "{}", tmux.screen());
 }
