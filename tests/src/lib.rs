@@ -15,11 +15,24 @@ pub fn target_dir() -> PathBuf {
 
 /// Builds a binary of the workspace once per test process and returns its path.
 pub fn binary(package: &str, name: &str) -> PathBuf {
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--quiet", "-p", package, "--bin", name])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .status()
-        .expect("cargo runs");
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo.args(["build", "--quiet", "-p", package, "--bin", name]);
+    cargo.current_dir(env!("CARGO_MANIFEST_DIR"));
+    // What cargo set for this test process is not the build's environment. A build script that
+    // watches one of these (ring's watches CARGO_MANIFEST_DIR) would otherwise see it change
+    // between `cargo test` and this build, and each would rebuild ring and all above it for the
+    // other: some 20 s on every run.
+    for (var, _) in std::env::vars_os() {
+        let name = var.to_string_lossy();
+        let set_for_tests = ["CARGO_MANIFEST_", "CARGO_PKG_", "CARGO_BIN_", "CARGO_CRATE_"]
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+            || matches!(&*name, "CARGO_PRIMARY_PACKAGE" | "CARGO_TARGET_TMPDIR" | "OUT_DIR");
+        if set_for_tests {
+            cargo.env_remove(&var);
+        }
+    }
+    let status = cargo.status().expect("cargo runs");
     assert!(status.success(), "building {name} failed");
     target_dir().join("debug").join(name)
 }

@@ -63,13 +63,18 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
-    /// Polls the screen until `done` holds; fails with `what` and the screen after the deadline.
+    /// Polls the screen until `done` holds and the screen has settled (the same twice in a row,
+    /// so that it is not read half-drawn); fails with `what` and the screen after the deadline.
     fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + DEADLINE;
         loop {
             let screen = self.screen();
             if done(&screen) {
-                return screen;
+                std::thread::sleep(Duration::from_millis(30));
+                if self.screen() == screen {
+                    return screen;
+                }
+                continue;
             }
             assert!(Instant::now() < deadline, "{what} never came; the screen:\n{screen}");
             std::thread::sleep(Duration::from_millis(50));
@@ -224,6 +229,17 @@ fn exported(dir: &Path, kind: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// The QR payload of `booked_name`'s appointment, from `kiosk appointment pass`.
+fn pass_of(dir: &Path, booked_name: &str) -> String {
+    let appointment = appointment_of(dir, booked_name);
+    let id = appointment["id"].as_str().expect("an id");
+    let out = kiosk(dir).args(["appointment", "pass", id]).output().expect("pass");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let pass = stdout(&out).trim().to_owned();
+    assert!(pass.starts_with("KQ1|") && pass.split('|').count() == 5, "{pass}");
+    pass
+}
+
 fn appointment_of(dir: &Path, booked_name: &str) -> serde_json::Value {
     exported(dir, "appointment")
         .into_iter()
@@ -264,13 +280,16 @@ fn a_clerk_signs_in_checks_a_pass_in_finds_a_subscriber_locks_unlocks_and_quits(
     let data = dir.path().join("data");
     let app = office_with_clerk(&data);
     // What the booking system sends 黃志明: the pass of today's appointment, as a QR payload.
-    let appointment = appointment_of(&data, "黃志明");
-    assert_eq!(appointment["status"], "booked");
-    let id = appointment["id"].as_str().expect("an id");
-    let pass = kiosk(&data).args(["appointment", "pass", id]).output().expect("pass");
-    assert_eq!(pass.status.code(), Some(0), "{}", stderr(&pass));
-    let pass = stdout(&pass).trim().to_owned();
-    assert!(pass.starts_with("KQ1|") && pass.contains('|'), "{pass}");
+    assert_eq!(appointment_of(&data, "黃志明")["status"], "booked");
+    let pass = pass_of(&data, "黃志明");
+    // 張偉's pass with another booking reference: its signature no longer matches.
+    let genuine = pass_of(&data, "張偉");
+    let mut fields: Vec<&str> = genuine.split('|').collect();
+    let reference = fields[2].to_owned();
+    let altered = format!("{}9", &reference[..reference.len() - 1]);
+    assert_ne!(altered, reference);
+    fields[2] = &altered;
+    let forged = fields.join("|");
 
     let data_arg = data.to_str().expect("a UTF-8 path");
     let tmux = Tmux::start(dir.path(), 100, 30, &["--data-dir", data_arg, "--lang", "en"]);
@@ -300,6 +319,26 @@ fn a_clerk_signs_in_checks_a_pass_in_finds_a_subscriber_locks_unlocks_and_quits(
     });
     assert!(!queue.contains("KQ1|"), "the pass is typed into no field:\n{queue}");
     assert_eq!(appointment_of(&data, "黃志明")["status"], "checked_in");
+    // The same pass again is refused, and says why.
+    tmux.type_text(&pass);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("is already checked in. Do not check it in twice");
+    // An altered pass is refused as forged, and checks nobody in.
+    tmux.type_text(&forged);
+    tmux.keys(&["Enter"]);
+    let refused = tmux.wait_for("failed its security check");
+    let row = line_with(&refused, &["張偉", "PIN unlock"]).expect("張偉's row");
+    assert!(row.trim_end().ends_with("booked"), "{refused}");
+    assert_eq!(appointment_of(&data, "張偉")["status"], "booked");
+
+    // F1 lists the keys of the queue, from the key table; Esc closes it.
+    tmux.keys(&["F1"]);
+    let help = tmux.wait_for("Keys on this screen");
+    for key in ["Ctrl-L", "lock the screen", "F3 / /", "walk-in ticket", "Ctrl-C"] {
+        assert!(help.contains(key), "the help lists {key:?}:\n{help}");
+    }
+    tmux.keys(&["Escape"]);
+    tmux.wait_until("the help closed", |s| !s.contains("Keys on this screen"));
 
     // Live search by two characters of a Chinese name.
     tmux.keys(&["F3"]);
@@ -340,13 +379,14 @@ fn a_clerk_signs_in_checks_a_pass_in_finds_a_subscriber_locks_unlocks_and_quits(
 
     // F2: the next language, zh-Hant, everything on screen included; round to English.
     tmux.keys(&["F2"]);
-    let hant = tmux.wait_for("登記人檔案");
-    for text in ["註冊櫃檯", "繁體中文", "身份及證件", "F1 說明"] {
-        assert!(hant.contains(text), "{text} in zh-Hant:\n{hant}");
-    }
-    for english in ["Subscriber file", "Identity and documents", "F1 help", "English"] {
-        assert!(!hant.contains(english), "{english} left untranslated:\n{hant}");
-    }
+    tmux.wait_until("the file all in zh-Hant", |s| {
+        ["登記人檔案", "註冊櫃檯", "繁體中文", "身份及證件", "機構及角色", "F1 說明"]
+            .iter()
+            .all(|zh| s.contains(zh))
+            && ["Subscriber file", "Identity and documents", "Certificates", "History", "F1 help"]
+                .iter()
+                .all(|en| !s.contains(en))
+    });
     tmux.keys(&["F2"]);
     tmux.wait_for("Ficha do titular");
     tmux.keys(&["F2"]);
@@ -482,4 +522,58 @@ fn sigterm_ends_the_app_and_gives_the_terminal_back() {
     tmux.assert_terminal_restored();
     // The app ended itself: killed by the signal, the shell would say 143.
     assert_eq!(status, "0", "{}", tmux.screen());
+}
+
+/// What the app draws must reach the clerk's screen whole, at the 80×24 the screens are laid
+/// out for. Each problem is named, then all are asserted at once.
+#[test]
+fn the_search_the_file_and_the_help_reach_the_screen_whole_at_80_columns() {
+    wait_out_office_midnight();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let app = office_with_clerk(&data);
+    let data_arg = data.to_str().expect("a UTF-8 path");
+    let tmux = Tmux::start(dir.path(), 80, 24, &["--data-dir", data_arg, "--lang", "en"]);
+    sign_in(&tmux, CLERK, PASSWORD, &app, None);
+    tmux.wait_for("Appointments (5)");
+    let mut problems = Vec::new();
+
+    // The help box over the queue: every row has both borders, whatever wide characters the
+    // queue has under its left edge.
+    tmux.keys(&["F1"]);
+    let help = tmux.wait_for("Keys on this screen");
+    let rows: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.contains("┌ Keys on this screen"))
+        .skip(1)
+        .take_while(|l| !l.contains('└'))
+        .collect();
+    assert!(rows.len() > 10, "{help}");
+    if rows.iter().any(|r| r.matches('│').count() < 2) {
+        problems.push(format!("the help box loses its left border beside Chinese names:\n{help}"));
+    }
+    tmux.keys(&["Escape"]);
+    tmux.wait_until("the help closed", |s| !s.contains("Keys on this screen"));
+
+    // A search result shows the last four characters of the phone number, as of the ID number.
+    tmux.keys(&["F3"]);
+    tmux.type_text("志明");
+    let results = tmux.wait_for("WONG CHI MING");
+    let row = line_with(&results, &["黃志明", "WONG CHI MING"]).expect("黃志明's result");
+    if !row.contains("4567") {
+        problems.push(format!("the phone column cuts off the phone's last four:\n{results}"));
+    }
+
+    // The file names each organisation role once: 黃志明 is the legal representative of one
+    // company, by his membership and by the company's record, which say the same thing. (At 80
+    // columns the line is cut after "legal re".)
+    tmux.keys(&["Enter"]);
+    let file = tmux.wait_for("Organisations and roles");
+    let role = "SHENZHEN QIANHAI DATA SERVICES CO., LTD. — legal re";
+    let times = file.lines().filter(|l| l.contains(role)).count();
+    if times != 1 {
+        problems.push(format!("the file shows {role:?} {times} times:\n{file}"));
+    }
+
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
