@@ -24,7 +24,7 @@ use super::screens::search::{self, SearchState};
 use super::screens::signin::{self, Purpose, SignInForm};
 use super::screens::subscriber::{self, FileState};
 use super::status::{Devices, SyncState};
-use super::widgets::{fit, safe};
+use super::widgets::{self, fit, safe};
 
 /// Smallest window the screens are laid out for.
 pub const MIN_WIDTH: u16 = 80;
@@ -790,12 +790,15 @@ fn status_top(app: &App, frame: &mut Frame<'_>, area: Rect) {
         }
         None => String::new(),
     };
-    let middle = format!(" {} · {}{who}", safe(&app.office), app.kiosk_id);
     let room = usize::from(area.width).saturating_sub(
         unicode_width::UnicodeWidthStr::width(title.as_str())
             + unicode_width::UnicodeWidthStr::width(right.as_str()),
     );
-    let middle = fit(&middle, room);
+    // The office's name gives way first: who is signed in matters more at a glance.
+    // A generated kiosk id is a 26-character ULID; its end tells kiosks apart.
+    let tail = format!(" · {}{who}", widgets::fit_tail(&app.kiosk_id, 12));
+    let office_room = room.saturating_sub(unicode_width::UnicodeWidthStr::width(tail.as_str()) + 1);
+    let middle = fit(&format!(" {}{tail}", fit(&safe(&app.office), office_room)), room);
     let pad = room.saturating_sub(unicode_width::UnicodeWidthStr::width(middle.as_str()));
     let line = Line::from(vec![
         Span::styled(title, Style::new().add_modifier(Modifier::BOLD).reversed()),

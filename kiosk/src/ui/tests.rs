@@ -682,11 +682,21 @@ fn person_file() -> crate::subscriber_file::SubscriberFile {
         subject: Subject::Person(person),
         memberships: vec![MembershipLine {
             id: ulid(600),
-            party: party(502, "澳門貿易有限公司", "MACAU TRADING LIMITED", RecordKind::Organisation),
+            party: party(
+                502,
+                "澳門貿易有限公司",
+                "MACAU TRADING LIMITED",
+                RecordKind::Organisation,
+            ),
             role: MemberRole::Administrator,
             ended: None,
         }],
-        legal_representative_of: vec![party(503, "志偉工程", "CHI WAI ENGINEERING", RecordKind::Organisation)],
+        legal_representative_of: vec![party(
+            503,
+            "志偉工程",
+            "CHI WAI ENGINEERING",
+            RecordKind::Organisation,
+        )],
         legal_representative: None,
         authorisations: Vec::new(),
         seals: Vec::new(),
@@ -722,8 +732,15 @@ fn person_file() -> crate::subscriber_file::SubscriberFile {
             id: ulid(900),
             at: NOW - Duration::hours(2),
             kiosk: "K01DEMO".into(),
-            clerk: Some(ClerkName { id: ulid(1), username: "chan.tm".into(), display_name: "陳大文".into() }),
-            action: registry::audit::AuditAction::CertificateIssued { profile: "qualified".into(), medium: "token".into() },
+            clerk: Some(ClerkName {
+                id: ulid(1),
+                username: "chan.tm".into(),
+                display_name: "陳大文".into(),
+            }),
+            action: registry::audit::AuditAction::CertificateIssued {
+                profile: "qualified".into(),
+                medium: "token".into(),
+            },
             subject_kind: Some(RecordKind::Certificate),
             subject: Some(ulid(400)),
         }],
@@ -744,13 +761,24 @@ fn on_file(lang: Language) -> App {
 fn the_file_shows_identity_masked_certificates_tokens_applications_and_history() {
     let app = on_file(Language::En);
     let screen = render(&app, 80, 24);
-    for text in ["歐陽志偉", "******7(8)", "4f2a19c3", "expires in 12 days", "EK0001", "R-2026-0042", "澳門貿易有限公司"] {
+    for text in [
+        "歐陽志偉",
+        "******7(8)",
+        "4f2a19c3",
+        "expires in 12 days",
+        "EK0001",
+        "R-2026-0042",
+        "澳門貿易有限公司",
+    ] {
         assert!(screen.contains(text) || render(&app, 140, 40).contains(text), "{text}: {screen}");
     }
     assert!(!screen.contains("1234567(8)"), "the ID number is masked");
     assert!(!screen.contains("6612 3456"), "the phone is masked");
     let tall = render(&app, 140, 60);
-    assert!(tall.contains("chan.tm") && tall.contains("K01DEMO"), "the history says who and where: {tall}");
+    assert!(
+        tall.contains("chan.tm") && tall.contains("K01DEMO"),
+        "the history says who and where: {tall}"
+    );
 }
 
 #[test]
@@ -786,7 +814,10 @@ fn a_file_that_is_gone_or_unreadable_says_so() {
     // An answer for another record (the clerk moved on) is not shown.
     let mut app = on_queue(Language::En, clerk());
     update(&mut app, key(KeyCode::Enter));
-    update(&mut app, Action::Job(Done::FileLoaded { id: ulid(9999), result: Ok(Some(Box::new(person_file()))) }));
+    update(
+        &mut app,
+        Action::Job(Done::FileLoaded { id: ulid(9999), result: Ok(Some(Box::new(person_file()))) }),
+    );
     let Screen::Subscriber(state) = &app.screen else { panic!() };
     assert!(state.file.is_none());
 }
@@ -812,12 +843,21 @@ fn photos_app(lang: Language) -> App {
 fn the_photos_screen_encodes_for_each_window_size_and_esc_closes_it() {
     let mut app = photos_app(Language::En);
     let effects = update(&mut app, Action::Resize { width: 100, height: 30 });
-    assert!(matches!(effects.as_slice(), [Effect::EncodePhotos { window: (100, 30), .. }]), "{effects:?}");
+    assert!(
+        matches!(effects.as_slice(), [Effect::EncodePhotos { window: (100, 30), .. }]),
+        "{effects:?}"
+    );
     let picker = ratatui_image::picker::Picker::halfblocks();
-    let Some(Effect::EncodePhotos { chip, captured, body, window }) = effects.into_iter().next() else { panic!() };
+    let Some(Effect::EncodePhotos { chip, captured, body, window }) = effects.into_iter().next()
+    else {
+        panic!()
+    };
     let encoded = super::screens::photos::encode(&picker, &chip, &captured, body, window);
     assert!(update(&mut app, Action::Job(Done::PhotosEncoded(Box::new(encoded)))).is_empty());
-    assert!(update(&mut app, Action::Resize { width: 100, height: 30 }).is_empty(), "same size: no work");
+    assert!(
+        update(&mut app, Action::Resize { width: 100, height: 30 }).is_empty(),
+        "same size: no work"
+    );
     let screen = render(&app, 100, 30);
     assert!(screen.contains("JPEG 2000") && screen.contains("No photo yet"), "{screen}");
     assert!(matches!(update(&mut app, key(KeyCode::Esc)).as_slice(), [Effect::Quit]));
@@ -831,12 +871,21 @@ fn photos_are_drawn_from_what_the_job_encoded() {
     }));
     let side = Side::Photo(std::sync::Arc::new(face));
     let mut app = App::new(Language::En, "Office".into(), String::new(), NOW, false);
-    app.screen = Screen::Photos(Box::new(PhotosState { chip: side.clone(), captured: side, graphics: false, encoded: None }));
+    app.screen = Screen::Photos(Box::new(PhotosState {
+        chip: side.clone(),
+        captured: side,
+        graphics: false,
+        encoded: None,
+    }));
     let before = render(&app, 80, 24);
     assert!(before.contains("Preparing"), "{before}");
     let effects = update(&mut app, Action::Resize { width: 80, height: 24 });
-    let Some(Effect::EncodePhotos { chip, captured, body, window }) = effects.into_iter().next() else { panic!() };
-    let encoded = encode(&ratatui_image::picker::Picker::halfblocks(), &chip, &captured, body, window);
+    let Some(Effect::EncodePhotos { chip, captured, body, window }) = effects.into_iter().next()
+    else {
+        panic!()
+    };
+    let encoded =
+        encode(&ratatui_image::picker::Picker::halfblocks(), &chip, &captured, body, window);
     update(&mut app, Action::Job(Done::PhotosEncoded(Box::new(encoded))));
     let screen = render(&app, 80, 24);
     let lines: Vec<&str> = screen.lines().collect();
@@ -908,7 +957,10 @@ fn screens(lang: Language) -> Vec<(&'static str, App)> {
     list.push(("photos", photos_app(lang)));
     let mut notice = on_queue(lang, clerk());
     notice.notice = Some(super::app::Notice {
-        msg: Msg::with("counter-checkin-already", vec![("reference", "A-0002".into()), ("slot", "2026-11-30 10:30".into())]),
+        msg: Msg::with(
+            "counter-checkin-already",
+            vec![("reference", "A-0002".into()), ("slot", "2026-11-30 10:30".into())],
+        ),
         tone: super::app::Tone::Error,
     });
     list.push(("queue_refused_pass", notice));

@@ -45,6 +45,29 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// `text` cut to at most `width` cells from the front, keeping its end: a masked number's last
+/// digits are the ones that matter.
+pub fn fit_tail(text: &str, width: usize) -> String {
+    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return text.to_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 1; // the `…`
+    for c in text.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        kept.push(c);
+        used += w;
+    }
+    std::iter::once('…').chain(kept.into_iter().rev()).collect()
+}
+
 /// A one-line field: its label, what was typed (or dots for a secret), and a cursor when focused.
 pub fn field<'a>(label: String, value: &str, secret: bool, focused: bool) -> Line<'a> {
     let shown = if secret { "•".repeat(value.chars().count()) } else { safe(value).into_owned() };
@@ -75,5 +98,8 @@ mod tests {
         assert_eq!(fit("陳大文", 5), "陳大…");
         assert_eq!(fit("CHAN TAI MAN", 8), "CHAN TA…");
         assert_eq!(fit("abc", 0), "");
+        assert_eq!(fit_tail("*** *** **** 4455", 8), "…** 4455");
+        assert_eq!(fit_tail("**** 3456", 12), "**** 3456");
+        assert_eq!(fit_tail("abc", 0), "");
     }
 }

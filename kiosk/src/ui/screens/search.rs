@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 use crate::ui::jobs::{Effect, SearchRow};
 use crate::ui::keys::Command;
 use crate::ui::msg::Msg;
-use crate::ui::widgets::{field, fit, safe};
+use crate::ui::widgets::{field, fit, fit_tail, safe};
 
 /// Longest text the box takes: a name, a number or a serial is far shorter.
 const MAX_QUERY_CHARS: usize = 64;
@@ -137,11 +137,13 @@ pub fn view(state: &SearchState, lang: Language, frame: &mut Frame<'_>, area: Re
     }
     // Widths in cells: Chinese names take two per character, and the table pads by cells, so
     // columns stay aligned at 80 columns.
+    const NUMBER: u16 = 18;
+    const PHONE: u16 = 14;
     let widths = [
         Constraint::Length(12),
-        Constraint::Length(20),
         Constraint::Fill(1),
-        Constraint::Length(12),
+        Constraint::Length(NUMBER),
+        Constraint::Length(PHONE),
         Constraint::Length(10),
     ];
     let header = Row::new(
@@ -159,8 +161,9 @@ pub fn view(state: &SearchState, lang: Language, frame: &mut Frame<'_>, area: Re
         Row::new([
             Cell::from(fit(&safe(row.name_zh.as_deref().unwrap_or("")), 12)),
             Cell::from(fit(&safe(row.name_latin.as_deref().unwrap_or("")), 20)),
-            Cell::from(safe(row.number.as_deref().unwrap_or("")).into_owned()),
-            Cell::from(safe(row.phone.as_deref().unwrap_or("")).into_owned()),
+            // Numbers are cut from the front: their last 4 characters are all that show.
+            Cell::from(fit_tail(&safe(row.number.as_deref().unwrap_or("")), NUMBER.into())),
+            Cell::from(fit_tail(&safe(row.phone.as_deref().unwrap_or("")), PHONE.into())),
             Cell::from(t(matched_id(row.matched_by))),
         ])
     });

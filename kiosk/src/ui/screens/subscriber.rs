@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use registry::audit::AuditAction;
 use registry::model::*;
 use time::UtcOffset;
@@ -160,7 +160,10 @@ pub fn view(
         return;
     };
     let lines = lines(file, lang, offset);
-    frame.render_widget(Paragraph::new(lines).block(block).scroll((state.scroll, 0)), area);
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((state.scroll, 0)),
+        area,
+    );
 }
 
 fn heading(text: String) -> Line<'static> {
@@ -258,7 +261,14 @@ pub fn lines(file: &SubscriberFile, lang: Language, offset: UtcOffset) -> Vec<Li
         }
         out.push(Line::from(text));
     }
-    for org in &file.legal_representative_of {
+    // A legal representative is often a member in that role too: said once.
+    let listed: Vec<RecordId> = file
+        .memberships
+        .iter()
+        .filter(|m| m.role == MemberRole::LegalRepresentative && m.ended.is_none())
+        .map(|m| m.party.id)
+        .collect();
+    for org in file.legal_representative_of.iter().filter(|o| !listed.contains(&o.id)) {
         out.push(Line::from(format!(
             "  {} — {}",
             party_name(org),
