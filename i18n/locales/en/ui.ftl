@@ -18,6 +18,7 @@ key-refresh = refresh
 key-walk-in = walk-in ticket
 key-check-in-camera = check in by camera
 key-start-visit = start the visit
+key-stop-camera = stop the camera
 key-create-demo = create the demo office
 key-continue = continue
 key-close = close
@@ -105,6 +106,7 @@ queue-sign-in-first = A pass was scanned, but nobody is signed in. Sign in, then
 queue-checking-in = Checking the pass…
 queue-checked-in = { $name } is checked in.
 queue-camera-looking = Looking for a pass in front of the camera…
+queue-camera-cancelled = The camera stopped looking for a pass.
 queue-issuing-ticket = Issuing the ticket…
 
 appointment-status-booked = booked

@@ -18,6 +18,7 @@ key-refresh = actualizar
 key-walk-in = senha sem marcação
 key-check-in-camera = registar chegada pela câmara
 key-start-visit = iniciar o atendimento
+key-stop-camera = parar a câmara
 key-create-demo = criar o balcão de demonstração
 key-continue = continuar
 key-close = fechar
@@ -105,6 +106,7 @@ queue-sign-in-first = Foi lido um comprovativo, mas ninguém tem sessão aberta.
 queue-checking-in = A verificar o comprovativo…
 queue-checked-in = Chegada de { $name } registada.
 queue-camera-looking = À procura de um comprovativo em frente da câmara…
+queue-camera-cancelled = A câmara deixou de procurar o comprovativo.
 queue-issuing-ticket = A emitir a senha…
 
 appointment-status-booked = marcada

@@ -18,6 +18,7 @@ key-refresh = 刷新
 key-walk-in = 现场排队号
 key-check-in-camera = 用摄像头签到
 key-start-visit = 开始办理
+key-stop-camera = 停止摄像头
 key-create-demo = 创建演示网点
 key-continue = 继续
 key-close = 关闭
@@ -96,6 +97,7 @@ queue-sign-in-first = 已扫描预约凭证，但没有人登录。请先登录�
 queue-checking-in = 正在核对预约凭证…
 queue-checked-in = { $name } 已签到。
 queue-camera-looking = 正在从摄像头寻找预约凭证…
+queue-camera-cancelled = 摄像头已停止寻找预约凭证。
 queue-issuing-ticket = 正在发出排队号…
 
 appointment-status-booked = 已预约

@@ -18,6 +18,7 @@ key-refresh = 重新整理
 key-walk-in = 即場輪候籌號
 key-check-in-camera = 以鏡頭登記到達
 key-start-visit = 開始辦理
+key-stop-camera = 停止鏡頭
 key-create-demo = 建立示範辦事處
 key-continue = 繼續
 key-close = 關閉
@@ -96,6 +97,7 @@ queue-sign-in-first = 已掃描預約憑證，但未有人登入。請先登入�
 queue-checking-in = 正在核對預約憑證…
 queue-checked-in = { $name } 已登記到達。
 queue-camera-looking = 正在從鏡頭尋找預約憑證…
+queue-camera-cancelled = 鏡頭已停止尋找預約憑證。
 queue-issuing-ticket = 正在發出籌號…
 
 appointment-status-booked = 已預約

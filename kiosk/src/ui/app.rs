@@ -169,6 +169,8 @@ pub struct App {
     pub office_offset: UtcOffset,
     /// A visit wizard is open: quitting asks first.
     pub visit_in_progress: bool,
+    /// The camera is looking for a pass; Esc stops it.
+    pub camera_looking: bool,
     pub last_activity: OffsetDateTime,
     pub idle_lock: Duration,
     pub wedge: Wedge,
@@ -209,6 +211,7 @@ impl App {
             clock_skew: None,
             office_offset: now.offset(),
             visit_in_progress: false,
+            camera_looking: false,
             last_activity: now,
             idle_lock: Duration::minutes(5),
             wedge: Wedge::default(),
@@ -541,10 +544,12 @@ fn screen_command(app: &mut App, command: Command) -> Vec<Effect> {
             app.overlay = Some(Overlay::ServicePicker { selected: 0 });
             Vec::new()
         }
-        (Screen::Queue, Command::CheckInCamera) => {
+        (Screen::Queue, Command::CheckInCamera) if !app.camera_looking => {
+            app.camera_looking = true;
             app.say(Msg::new("queue-camera-looking"), Tone::Info);
             vec![Effect::CheckInByCamera { clerk }]
         }
+        (Screen::Queue, Command::Back) if app.camera_looking => vec![Effect::CancelCamera],
         (Screen::Queue, other) => match app.queue.command(other, supervisor) {
             Some((kind, id)) => open_file(app, kind, id),
             None => {
@@ -637,6 +642,10 @@ fn job_done(app: &mut App, done: Done) -> Vec<Effect> {
         Done::QueueLoaded(result) => {
             app.queue.loaded(result);
             Vec::new()
+        }
+        Done::CameraCheckedIn(result) => {
+            app.camera_looking = false;
+            job_done(app, Done::CheckedIn(result))
         }
         Done::CheckedIn(result) => match result {
             Ok(name) => {

@@ -3,7 +3,8 @@
 //! sends the outcome back as an [`Action::Job`]. Nothing here touches the app's state.
 
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 
 use registry::model::{Organisation, Person, RecordId, RecordKind, Service};
 use zeroize::Zeroizing;
@@ -63,6 +64,8 @@ pub enum Effect {
     CheckInByCamera {
         clerk: Option<RecordId>,
     },
+    /// Stop looking at the camera (Esc while it looks).
+    CancelCamera,
     IssueWalkIn {
         service: Service,
         clerk: Option<RecordId>,
@@ -87,6 +90,8 @@ pub enum Done {
     QueueLoaded(Result<DayQueue, Msg>),
     /// The booked name of the appointment checked in, or why not.
     CheckedIn(Result<String, Msg>),
+    /// As `CheckedIn`, for a pass the camera looked for (stopped, or none seen, included).
+    CameraCheckedIn(Result<String, Msg>),
     /// The ticket's number and service, and what the printer said (None: no printer).
     WalkInIssued(Result<(String, Service, Option<Msg>), Msg>),
 }
@@ -188,6 +193,8 @@ impl JobContext {
 #[derive(Debug)]
 pub struct Runner {
     ctx: JobContext,
+    /// Set to stop a camera scan between two frames.
+    camera_cancel: Arc<AtomicBool>,
     picker: ratatui_image::picker::Picker,
     tx: UnboundedSender<Action>,
     search: mpsc::Sender<(u64, String)>,
@@ -201,7 +208,7 @@ impl Runner {
         picker: ratatui_image::picker::Picker,
     ) -> Runner {
         let search = spawn_search_worker(ctx.clone(), tx.clone());
-        Runner { ctx, picker, tx, search }
+        Runner { ctx, picker, tx, search, camera_cancel: Arc::new(AtomicBool::new(false)) }
     }
 
     /// Starts the job for `effect`. `Quit` is the loop's to handle.
@@ -260,9 +267,17 @@ impl Runner {
             Effect::CheckIn { payload, clerk } => {
                 self.blocking(move |ctx| Done::CheckedIn(check_in(ctx, &payload, clerk)))
             }
-            Effect::CheckInByCamera { clerk } => self.blocking(move |ctx| {
-                Done::CheckedIn(scan_pass().and_then(|payload| check_in(ctx, &payload, clerk)))
-            }),
+            Effect::CheckInByCamera { clerk } => {
+                self.camera_cancel.store(false, Ordering::SeqCst);
+                let cancel = self.camera_cancel.clone();
+                self.blocking(move |ctx| {
+                    let scanned = scan_pass(&cancel);
+                    Done::CameraCheckedIn(
+                        scanned.and_then(|payload| check_in(ctx, &payload, clerk)),
+                    )
+                })
+            }
+            Effect::CancelCamera => self.camera_cancel.store(true, Ordering::SeqCst),
             Effect::IssueWalkIn { service, clerk } => {
                 self.blocking(move |ctx| Done::WalkInIssued(issue_walk_in(ctx, service, clerk)))
             }
@@ -370,13 +385,19 @@ fn check_in(ctx: &JobContext, payload: &str, clerk: Option<RecordId>) -> Result<
 /// How many frames the camera is given to show a pass (about ten seconds at 30 frames a second).
 const CAMERA_FRAMES: usize = 300;
 
-/// Reads a pass from the first camera.
-fn scan_pass() -> Result<String, Msg> {
+/// Reads a pass from the first camera, a frame at a time so that Esc (`cancel`) stops it.
+fn scan_pass(cancel: &AtomicBool) -> Result<String, Msg> {
     let mut camera = card_readers::camera::open_camera(0)
         .map_err(|e| Msg::with(e.message_id(), e.message_args()))?;
-    let payload = card_readers::camera::scan_qr(camera.as_mut(), CAMERA_FRAMES)
-        .ok_or_else(|| Msg::new(card_readers::qr::NOTHING_FOUND_MESSAGE_ID))?;
-    String::from_utf8(payload).map_err(|_| Msg::new("qr-pass-not-a-pass"))
+    for _ in 0..CAMERA_FRAMES {
+        if cancel.load(Ordering::SeqCst) {
+            return Err(Msg::new("queue-camera-cancelled"));
+        }
+        if let Some(payload) = card_readers::camera::scan_qr(camera.as_mut(), 1) {
+            return String::from_utf8(payload).map_err(|_| Msg::new("qr-pass-not-a-pass"));
+        }
+    }
+    Err(Msg::new(card_readers::qr::NOTHING_FOUND_MESSAGE_ID))
 }
 
 /// Issues a walk-in ticket and prints it when the office has a printer.

@@ -159,6 +159,7 @@ static QUEUE: &[Binding] = &[
     SEARCH_SLASH,
     row(&[key(KeyCode::Char('w'))], Command::WalkIn, "key-walk-in", true),
     row(&[key(KeyCode::Char('c'))], Command::CheckInCamera, "key-check-in-camera", true),
+    row(&[key(KeyCode::Esc)], Command::Back, "key-stop-camera", false),
     row(&[key(KeyCode::Char('r'))], Command::Refresh, "key-refresh", false),
     later(&[key(KeyCode::Char('v'))], Command::StartVisit, "key-start-visit"),
     HELP,

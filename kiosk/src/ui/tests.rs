@@ -443,6 +443,23 @@ fn a_pass_scanned_before_sign_in_is_refused() {
 }
 
 #[test]
+fn the_camera_looks_once_and_esc_stops_it() {
+    let mut app = on_queue(Language::En, clerk());
+    let effects = update(&mut app, key(KeyCode::Char('c')));
+    assert!(matches!(effects.as_slice(), [Effect::CheckInByCamera { clerk: Some(_) }]));
+    assert!(update(&mut app, key(KeyCode::Char('c'))).is_empty(), "one camera scan at a time");
+    assert!(matches!(update(&mut app, key(KeyCode::Esc)).as_slice(), [Effect::CancelCamera]));
+    update(&mut app, Action::Job(Done::CameraCheckedIn(Err(Msg::new("queue-camera-cancelled")))));
+    assert!(!app.camera_looking);
+    assert_eq!(app.notice.as_ref().map(|n| n.msg.id), Some("queue-camera-cancelled"));
+    assert!(update(&mut app, key(KeyCode::Esc)).is_empty(), "nothing to stop now");
+    // No camera: said in the clerk's language.
+    update(&mut app, key(KeyCode::Char('c')));
+    update(&mut app, Action::Job(Done::CameraCheckedIn(Err(Msg::new("camera-error-no-camera")))));
+    assert_eq!(app.notice.as_ref().map(|n| n.msg.id), Some("camera-error-no-camera"));
+}
+
+#[test]
 fn a_pasted_pass_is_a_pass() {
     let mut app = on_queue(Language::En, clerk());
     let effects = update(&mut app, Action::Paste("KQ1|A|B|C|D\n".into()));
