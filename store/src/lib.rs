@@ -8,6 +8,8 @@
 //! the same fold in [`Writer::apply_event`], so the store never assumes it is the only writer.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "bench-data")]
+pub mod bench_data;
 mod events;
 mod links;
 mod schema;
