@@ -77,6 +77,12 @@ pub fn load_or_create(data_dir: &Path, key: OfficeKey) -> io::Result<Vec<u8>> {
 }
 
 /// The key in `path`; `None` when there is no such file.
+/// The office's `key` if this kiosk has it; never makes one (checking a pass must not mint a
+/// key of its own).
+pub fn load(data_dir: &Path, key: OfficeKey) -> io::Result<Option<Vec<u8>>> {
+    read_key(&key.path(data_dir))
+}
+
 fn read_key(path: &Path) -> io::Result<Option<Vec<u8>>> {
     match std::fs::read(path) {
         Ok(key) if key.len() >= KEY_BYTES => Ok(Some(key)),

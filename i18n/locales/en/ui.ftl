@@ -140,3 +140,7 @@ search-matched-id-number = ID number
 search-matched-serial = serial
 search-matched-phone = phone
 search-matched-name = name
+
+ui-job-failed = Something went wrong while doing that; nothing was half-done. Try again, and call support if it happens again.
+counter-no-pass-key = This kiosk has no appointment pass key (keys/pass.key), so it cannot check passes. Ask the operator to install the office's key.
+counter-pass-key-unreadable = The appointment pass key could not be read ({ $detail }). Ask the operator to check keys/pass.key.

@@ -140,3 +140,7 @@ search-matched-id-number = identificação
 search-matched-serial = série
 search-matched-phone = telefone
 search-matched-name = nome
+
+ui-job-failed = Algo correu mal; nada ficou feito a meio. Tente de novo e, se voltar a acontecer, contacte o suporte.
+counter-no-pass-key = Este kiosk não tem a chave dos comprovativos de marcação (keys/pass.key) e não os pode verificar. Peça ao operador que instale a chave do balcão.
+counter-pass-key-unreadable = Não foi possível ler a chave dos comprovativos de marcação ({ $detail }). Peça ao operador que verifique keys/pass.key.

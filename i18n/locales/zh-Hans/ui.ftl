@@ -131,3 +131,7 @@ search-matched-id-number = 证件号码
 search-matched-serial = 序列号
 search-matched-phone = 电话
 search-matched-name = 姓名
+
+ui-job-failed = 处理时出现问题；没有任何事项只做了一半。请重试，如再次发生请联系支持人员。
+counter-no-pass-key = 此柜台机没有预约凭证密钥（keys/pass.key），无法核对预约凭证。请系统管理员安装网点的密钥。
+counter-pass-key-unreadable = 无法读取预约凭证密钥（{ $detail }）。请系统管理员检查 keys/pass.key。

@@ -131,3 +131,7 @@ search-matched-id-number = 證件號碼
 search-matched-serial = 序號
 search-matched-phone = 電話
 search-matched-name = 姓名
+
+ui-job-failed = 處理時出現問題；沒有任何事項只做了一半。請再試一次，如再發生請聯絡支援。
+counter-no-pass-key = 此櫃檯機沒有預約憑證密鑰（keys/pass.key），無法核對預約憑證。請系統管理員安裝辦事處的密鑰。
+counter-pass-key-unreadable = 無法讀取預約憑證密鑰（{ $detail }）。請系統管理員檢查 keys/pass.key。

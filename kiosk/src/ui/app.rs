@@ -224,6 +224,8 @@ impl App {
         match self.overlay {
             Some(Overlay::Help) => return Scope::Help,
             Some(Overlay::ConfirmQuit) => return Scope::ConfirmQuit,
+            // Nothing of the counter's work takes keys over the lock.
+            _ if self.lock.is_some() => return Scope::Locked,
             Some(Overlay::ServicePicker { .. }) => return Scope::ServicePicker,
             Some(Overlay::Ticket { .. }) => return Scope::Ticket,
             None => {}
@@ -256,16 +258,18 @@ impl App {
     }
 
     /// Locks the screen over whatever is open; the visit in progress stays as it is.
-    fn lock_screen(&mut self) {
-        if let Some(session) = &self.session
-            && self.lock.is_none()
-        {
-            let purpose =
-                Purpose::Unlock { clerk: session.clerk, name: session.display_name.clone() };
-            self.lock = Some(SignInForm::new(purpose));
-            self.overlay = None;
-            self.notice = None;
+    /// Locks the screen; a camera still looking for a pass stops (nothing is checked in
+    /// behind a locked screen).
+    fn lock_screen(&mut self) -> Vec<Effect> {
+        let Some(session) = &self.session else { return Vec::new() };
+        if self.lock.is_some() {
+            return Vec::new();
         }
+        let purpose = Purpose::Unlock { clerk: session.clerk, name: session.display_name.clone() };
+        self.lock = Some(SignInForm::new(purpose));
+        self.overlay = None;
+        self.notice = None;
+        if self.camera_looking { vec![Effect::CancelCamera] } else { Vec::new() }
     }
 
     fn too_small(&self) -> bool {
@@ -276,10 +280,18 @@ impl App {
         if !self.signed_in() {
             return;
         }
-        if self.screen != screen {
-            let previous = std::mem::replace(&mut self.screen, screen);
-            self.back.push(previous);
+        if self.screen == screen {
+            return;
         }
+        // Going to a screen already in the stack goes back to it: F3 → Enter → F3 … all day
+        // must not pile up files (each holds a person's details) behind the search.
+        if let Some(at) = self.back.iter().position(|s| *s == screen) {
+            self.back.truncate(at);
+            self.screen = screen;
+            return;
+        }
+        let previous = std::mem::replace(&mut self.screen, screen);
+        self.back.push(previous);
     }
 
     fn go_back(&mut self) {
@@ -288,8 +300,16 @@ impl App {
         }
     }
 
+    /// A one-line message; a locked screen shows none (it may name the person served).
     fn say(&mut self, msg: Msg, tone: Tone) {
-        self.notice = Some(Notice { msg, tone });
+        if self.lock.is_none() {
+            self.notice = Some(Notice { msg, tone });
+        }
+    }
+
+    /// Whether the day's queue has been opened this session (it is the screen under the others).
+    fn screen_has_queue(&self) -> bool {
+        self.screen == Screen::Queue || self.back.contains(&Screen::Queue)
     }
 }
 
@@ -298,10 +318,19 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Tick(now) => {
             app.now = now;
+            let mut effects = Vec::new();
             if app.signed_in() && now - app.last_activity >= app.idle_lock {
-                app.lock_screen();
+                effects.extend(app.lock_screen());
             }
-            Vec::new()
+            // A kiosk left running across midnight shows the new day's queue.
+            if app.signed_in()
+                && app.screen_has_queue()
+                && app.queue.day.as_ref().is_some_and(|d| d.date != now.date())
+                && !app.queue.loading
+            {
+                effects.extend(load_queue(app));
+            }
+            effects
         }
         Action::Resize { width, height } => {
             app.width = width;
@@ -369,6 +398,17 @@ fn paste(app: &mut App, text: &str) -> Vec<Effect> {
 }
 
 fn key_pressed(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    // A password may hold `KQ1|` and no pass is used in a secret field: the wedge stays out.
+    let secret_field = app.lock.as_ref().or(match &app.screen {
+        Screen::SignIn(form) => Some(form),
+        _ => None,
+    });
+    if secret_field.is_some_and(|f| f.step != signin::Step::Id) {
+        return match keys::lookup(app.scope(), &key) {
+            Some(binding) => command(app, binding),
+            None => typed(app, key),
+        };
+    }
     match app.wedge.feed(&key) {
         WedgeStep::Taken => return Vec::new(),
         WedgeStep::Payload(payload) => return pass_scanned(app, payload),
@@ -384,7 +424,10 @@ fn key_pressed(app: &mut App, key: KeyEvent) -> Vec<Effect> {
 
 /// A key no row of the table claims: typing into the focused field.
 fn typed(app: &mut App, key: KeyEvent) -> Vec<Effect> {
-    if app.overlay.is_some() {
+    // Ctrl-U, Ctrl-V, Alt-x… that are not commands are not letters either: an invisible `u`
+    // in a password would be a failed sign-in, counted toward the lockout.
+    let chord = key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    if app.overlay.is_some() || (chord && matches!(key.code, KeyCode::Char(_))) {
         return Vec::new();
     }
     if let Some(form) = &mut app.lock {
@@ -487,6 +530,7 @@ fn overlay_command(app: &mut App, overlay: Overlay, command: Command) -> Vec<Eff
                     vec![Effect::IssueWalkIn {
                         service: *service,
                         clerk: app.session.as_ref().map(|s| s.clerk),
+                        lang: app.lang,
                     }]
                 }
                 None => Vec::new(),
@@ -531,14 +575,13 @@ fn screen_command(app: &mut App, command: Command) -> Vec<Effect> {
             form.back();
             Vec::new()
         }
+        // F3 in the search box starts a new search.
+        (Screen::Search, Command::Search) => app.search.clear(),
         (_, Command::Search) => {
             app.open(Screen::Search);
             Vec::new()
         }
-        (_, Command::Lock) => {
-            app.lock_screen();
-            Vec::new()
-        }
+        (_, Command::Lock) => app.lock_screen(),
         (Screen::Queue, Command::Refresh) => load_queue(app),
         (Screen::Queue, Command::WalkIn) => {
             app.overlay = Some(Overlay::ServicePicker { selected: 0 });
@@ -609,9 +652,17 @@ fn job_done(app: &mut App, done: Done) -> Vec<Effect> {
             Vec::new()
         }
         Done::FileLoaded { id, result } => {
-            if let Screen::Subscriber(state) = &mut app.screen
-                && state.id == id
-            {
+            // The clerk may have gone on to a search meanwhile: the file waits in the stack.
+            let waiting =
+                std::iter::once(&mut app.screen).chain(app.back.iter_mut()).find_map(|screen| {
+                    match screen {
+                        Screen::Subscriber(state) if state.id == id && state.file.is_none() => {
+                            Some(state)
+                        }
+                        _ => None,
+                    }
+                });
+            if let Some(state) = waiting {
                 state.loaded(result);
             }
             Vec::new()
@@ -643,6 +694,25 @@ fn job_done(app: &mut App, done: Done) -> Vec<Effect> {
             app.queue.loaded(result);
             Vec::new()
         }
+        Done::Failed(msg) => {
+            // Whatever was waiting stops waiting, and says so.
+            if let Some(form) = app.lock.as_mut() {
+                form.busy = false;
+            }
+            if let Screen::SignIn(form) = &mut app.screen
+                && form.busy
+            {
+                form.busy = false;
+                form.error = Some(msg.clone());
+            }
+            if app.screen == Screen::FirstStart(FirstStart::Creating) {
+                app.screen = Screen::FirstStart(FirstStart::Failed(msg.clone()));
+            }
+            app.camera_looking = false;
+            app.queue.loading = false;
+            app.say(msg, Tone::Error);
+            Vec::new()
+        }
         Done::CameraCheckedIn(result) => {
             app.camera_looking = false;
             job_done(app, Done::CheckedIn(result))
@@ -659,8 +729,10 @@ fn job_done(app: &mut App, done: Done) -> Vec<Effect> {
         },
         Done::WalkInIssued(result) => match result {
             Ok((number, service, printed)) => {
-                app.notice = None;
-                app.overlay = Some(Overlay::Ticket { number, service, printed });
+                if app.lock.is_none() {
+                    app.notice = None;
+                    app.overlay = Some(Overlay::Ticket { number, service, printed });
+                }
                 load_queue(app)
             }
             Err(msg) => {
@@ -679,8 +751,11 @@ fn code_checked(app: &mut App, result: Result<SignedIn, crate::signin::Refusal>)
             Purpose::SignIn => false,
         };
         if allowed {
-            // Whoever unlocked is at the keyboard now; what was open stays open.
-            app.session = Some(who);
+            // The counter stays the clerk's (their visit, their audit trail): a supervisor
+            // unlocks it for them, and signs in themselves to work under their own name.
+            if app.session.is_none() {
+                app.session = Some(who);
+            }
             app.lock = None;
             app.last_activity = app.now;
         } else if let Some(form) = app.lock.as_mut() {
@@ -735,6 +810,8 @@ pub fn view(app: &App, frame: &mut Frame<'_>) {
     status_devices(app, frame, devices);
     footer_keys(app, frame, footer);
     match app.overlay {
+        _ if app.lock.is_some()
+            && !matches!(app.overlay, Some(Overlay::Help | Overlay::ConfirmQuit)) => {}
         Some(Overlay::Help) => help(app, frame, body),
         Some(Overlay::ConfirmQuit) => confirm_quit(app, frame, body),
         Some(Overlay::ServicePicker { selected }) => service_picker(app, selected, frame, body),

@@ -69,6 +69,8 @@ pub enum Effect {
     IssueWalkIn {
         service: Service,
         clerk: Option<RecordId>,
+        /// The language the ticket is printed in: the clerk's.
+        lang: i18n::Language,
     },
 }
 
@@ -90,6 +92,8 @@ pub enum Done {
     QueueLoaded(Result<DayQueue, Msg>),
     /// The booked name of the appointment checked in, or why not.
     CheckedIn(Result<String, Msg>),
+    /// A job panicked; whatever waited for it stops waiting.
+    Failed(Msg),
     /// As `CheckedIn`, for a pass the camera looked for (stopped, or none seen, included).
     CameraCheckedIn(Result<String, Msg>),
     /// The ticket's number and service, and what the printer said (None: no printer).
@@ -278,9 +282,8 @@ impl Runner {
                 })
             }
             Effect::CancelCamera => self.camera_cancel.store(true, Ordering::SeqCst),
-            Effect::IssueWalkIn { service, clerk } => {
-                self.blocking(move |ctx| Done::WalkInIssued(issue_walk_in(ctx, service, clerk)))
-            }
+            Effect::IssueWalkIn { service, clerk, lang } => self
+                .blocking(move |ctx| Done::WalkInIssued(issue_walk_in(ctx, service, clerk, lang))),
         }
     }
 
@@ -289,7 +292,10 @@ impl Runner {
         let ctx = self.ctx.clone();
         let tx = self.tx.clone();
         tokio::task::spawn_blocking(move || {
-            let done = job(&ctx);
+            // A job that panics (a device library, a decoder) must not leave the screen waiting
+            // for an answer that never comes: it answers with a failure instead.
+            let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&ctx)));
+            let done = done.unwrap_or_else(|_| Done::Failed(Msg::new("ui-job-failed")));
             let _ = tx.send(Action::Job(done));
         });
     }
@@ -310,12 +316,19 @@ fn spawn_search_worker(
                 request = newer;
             }
             let (generation, text) = request;
-            if store.is_none() {
-                store = ctx.open_store().ok();
-            }
             let result = match &store {
-                Some(s) => search_rows(s, &text, SEARCH_LIMIT).map_err(|e| Msg::store(&e)),
-                None => ctx.open_store().map(|_| Vec::new()).map_err(|e| Msg::store(&e)),
+                Some(s) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    search_rows(s, &text, SEARCH_LIMIT).map_err(|e| Msg::store(&e))
+                }))
+                .unwrap_or_else(|_| Err(Msg::new("ui-job-failed"))),
+                None => match ctx.open_store() {
+                    Ok(opened) => {
+                        let rows = search_rows(&opened, &text, SEARCH_LIMIT);
+                        store = Some(opened);
+                        rows.map_err(|e| Msg::store(&e))
+                    }
+                    Err(e) => Err(Msg::store(&e)),
+                },
             };
             if tx.send(Action::Job(Done::Search { generation, result })).is_err() {
                 return;
@@ -405,13 +418,15 @@ fn issue_walk_in(
     ctx: &JobContext,
     service: Service,
     clerk: Option<RecordId>,
+    lang: i18n::Language,
 ) -> Result<(String, Service, Option<Msg>), Msg> {
     let mut store = ctx.open_store().map_err(|e| Msg::store(&e))?;
     let ticket = crate::counter::issue_walk_in(&mut store, service, ctx.now(), ctx.offset(), clerk)
         .map_err(|e| Msg::store(&e))?;
     let document = crate::counter::queue_ticket(&store, &ticket, &ctx.config.office, ctx.offset())
         .map_err(|e| Msg::store(&e))?;
-    let printed = match crate::counter::print_ticket(&ctx.context(), &document) {
+    let context = crate::Context { lang, ..ctx.context() };
+    let printed = match crate::counter::print_ticket(&context, &document) {
         Ok(crate::counter::TicketPrint::NoPrinter) => None,
         Ok(crate::counter::TicketPrint::Spooled(spooled)) => Some(print_outcome(&spooled.job)),
         Err(failure) => Some(Msg::with(failure.message_id(), failure.message_args())),

@@ -148,7 +148,9 @@ static CREDENTIALS: &[Binding] =
 
 static SIGN_IN: &[Binding] = &[SUBMIT, BACK, HELP, LANGUAGE, QUIT];
 
-static LOCKED: &[Binding] = &[SUBMIT, BACK, HELP, LANGUAGE, QUIT];
+// No Ctrl-C on a locked screen: quitting would hand whoever is at the counter the shell the
+// kiosk was started from. SIGTERM from the operator still ends it.
+static LOCKED: &[Binding] = &[SUBMIT, BACK, HELP, LANGUAGE];
 
 static QUEUE: &[Binding] = &[
     NEXT_TAB,

@@ -121,6 +121,18 @@ async fn event_loop(
 ) -> Result<(), KioskError> {
     let offset = job_ctx.config.office_offset().unwrap_or(time::UtcOffset::UTC);
     let mut terminal = ratatui::init();
+    // ratatui's hook restores the terminal on a panic. Only the loop's own panic ends the app;
+    // a job's is caught and answered (`jobs::Runner`), and must not take the terminal from
+    // under a screen that goes on.
+    let loop_thread = std::thread::current().id();
+    let restoring = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().id() == loop_thread {
+            restoring(info);
+        } else {
+            tracing::error!(panic = %info, "a job panicked");
+        }
+    }));
     let _guard = TerminalGuard;
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();

@@ -58,6 +58,12 @@ impl SearchState {
         self.edited()
     }
 
+    /// Empties the box for a new search.
+    pub fn clear(&mut self) -> Vec<Effect> {
+        self.text.clear();
+        self.edited()
+    }
+
     /// Drops `tail` from the end of the box if it is there (a scanner's first keys).
     pub fn untype(&mut self, tail: &str) -> Vec<Effect> {
         match self.text.strip_suffix(tail) {
