@@ -130,7 +130,13 @@ fn provision(
         (_, Some(err)) => Err(err),
         (Err(e), None) => Err(e.into()),
         (Ok(None), None) => Ok(None),
-        (Ok(Some(summary)), None) => Ok(Some((summary, shown_credentials))),
+        (Ok(Some(summary)), None) => {
+            // The demo office checks its appointments' passes in from the start: it has the
+            // office's pass key (a real office installs the key its booking system uses).
+            crate::office_keys::load_or_create(&ctx.data_dir, crate::office_keys::OfficeKey::Pass)
+                .map_err(|e| KioskError::DataDir { dir: ctx.data_dir.join("keys"), source: e })?;
+            Ok(Some((summary, shown_credentials)))
+        }
     }
 }
 

@@ -19,6 +19,7 @@ key-walk-in = walk-in ticket
 key-check-in-camera = check in by camera
 key-start-visit = start the visit
 key-stop-camera = stop the camera
+key-sign-out = sign out
 key-create-demo = create the demo office
 key-continue = continue
 key-close = close
@@ -73,6 +74,8 @@ signin-clock-off = { $minutes ->
         [one] This kiosk's clock is { $minutes } minute off the registry's. Sign-in still works; ask support to set the clock.
        *[other] This kiosk's clock is { $minutes } minutes off the registry's. Sign-in still works; ask support to set the clock.
     }
+
+signin-signed-out = Signed out. The next clerk signs in here.
 
 lock-title = Screen locked
 lock-who = Locked while { $name } was signed in. { $name } or a supervisor can unlock it.

@@ -19,6 +19,7 @@ key-walk-in = senha sem marcação
 key-check-in-camera = registar chegada pela câmara
 key-start-visit = iniciar o atendimento
 key-stop-camera = parar a câmara
+key-sign-out = terminar a sessão
 key-create-demo = criar o balcão de demonstração
 key-continue = continuar
 key-close = fechar
@@ -73,6 +74,8 @@ signin-clock-off = { $minutes ->
         [1] O relógio deste kiosk difere { $minutes } minuto do do registo. A entrada continua a funcionar; peça ao suporte que acerte o relógio.
        *[other] O relógio deste kiosk difere { $minutes } minutos do do registo. A entrada continua a funcionar; peça ao suporte que acerte o relógio.
     }
+
+signin-signed-out = Sessão terminada. O funcionário seguinte entra aqui.
 
 lock-title = Ecrã bloqueado
 lock-who = Bloqueado enquanto { $name } tinha a sessão aberta. { $name } ou um supervisor pode desbloqueá-lo.

@@ -19,6 +19,7 @@ key-walk-in = 现场排队号
 key-check-in-camera = 用摄像头签到
 key-start-visit = 开始办理
 key-stop-camera = 停止摄像头
+key-sign-out = 退出登录
 key-create-demo = 创建演示网点
 key-continue = 继续
 key-close = 关闭
@@ -67,6 +68,8 @@ signin-hint-code = 输入验证器应用显示的 6 位数字，然后按 Enter�
 signin-checking = 核对中…
 signin-code-six-digits = 一次性密码为 6 位数字。
 signin-clock-off = 此柜台机的时钟与登记系统相差 { $minutes } 分钟。仍可登录；请联系支持人员校准时钟。
+
+signin-signed-out = 已退出登录。下一位柜员可在此登录。
 
 lock-title = 屏幕已锁定
 lock-who = 屏幕在 { $name } 登录期间锁定。{ $name } 或主管可以解锁。

@@ -19,6 +19,7 @@ key-walk-in = 即場輪候籌號
 key-check-in-camera = 以鏡頭登記到達
 key-start-visit = 開始辦理
 key-stop-camera = 停止鏡頭
+key-sign-out = 登出
 key-create-demo = 建立示範辦事處
 key-continue = 繼續
 key-close = 關閉
@@ -67,6 +68,8 @@ signin-hint-code = 輸入驗證器程式顯示的 6 位數字，然後按 Enter�
 signin-checking = 核對中…
 signin-code-six-digits = 一次性密碼為 6 位數字。
 signin-clock-off = 此櫃檯機的時鐘與登記系統相差 { $minutes } 分鐘。仍可登入；請聯絡支援調校時鐘。
+
+signin-signed-out = 已登出。下一位職員可在此登入。
 
 lock-title = 畫面已鎖定
 lock-who = 畫面於 { $name } 登入期間鎖定。{ $name } 或主管可以解鎖。

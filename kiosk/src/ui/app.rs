@@ -174,7 +174,6 @@ pub struct App {
     pub last_activity: OffsetDateTime,
     pub idle_lock: Duration,
     pub wedge: Wedge,
-    pub help_scroll: u16,
 }
 
 impl App {
@@ -215,7 +214,6 @@ impl App {
             last_activity: now,
             idle_lock: Duration::minutes(5),
             wedge: Wedge::default(),
-            help_scroll: 0,
         }
     }
 
@@ -487,7 +485,6 @@ fn command(app: &mut App, binding: &Binding) -> Vec<Effect> {
         Command::Help => {
             app.overlay =
                 if app.overlay == Some(Overlay::Help) { None } else { Some(Overlay::Help) };
-            app.help_scroll = 0;
             Vec::new()
         }
         Command::Language => {
@@ -559,6 +556,7 @@ fn lock_command(app: &mut App, command: Command) -> Vec<Effect> {
 
 fn screen_command(app: &mut App, command: Command) -> Vec<Effect> {
     let supervisor = app.supervisor();
+    let signed_in = app.signed_in();
     let clerk = app.session.as_ref().map(|s| s.clerk);
     match (&mut app.screen, command) {
         (Screen::FirstStart(FirstStart::Offer | FirstStart::Failed(_)), Command::Yes) => {
@@ -582,6 +580,17 @@ fn screen_command(app: &mut App, command: Command) -> Vec<Effect> {
             Vec::new()
         }
         (_, Command::Lock) => app.lock_screen(),
+        (_, Command::SignOut) if signed_in => {
+            // The next clerk starts from nothing the last one had open.
+            app.session = None;
+            app.back.clear();
+            app.search = SearchState::default();
+            app.queue = QueueState::default();
+            app.overlay = None;
+            app.screen = Screen::SignIn(SignInForm::new(Purpose::SignIn));
+            app.say(Msg::new("signin-signed-out"), Tone::Info);
+            Vec::new()
+        }
         (Screen::Queue, Command::Refresh) => load_queue(app),
         (Screen::Queue, Command::WalkIn) => {
             app.overlay = Some(Overlay::ServicePicker { selected: 0 });

@@ -27,6 +27,7 @@ pub enum Command {
     Language,
     Search,
     Lock,
+    SignOut,
     Quit,
     Back,
     Up,
@@ -123,6 +124,7 @@ const SEARCH: Binding = row(&[key(KeyCode::F(3))], Command::Search, "key-search"
 const SEARCH_SLASH: Binding =
     row(&[key(KeyCode::F(3)), key(KeyCode::Char('/'))], Command::Search, "key-search", true);
 const LOCK: Binding = row(&[ctrl('l')], Command::Lock, "key-lock", false);
+const SIGN_OUT: Binding = row(&[ctrl('o')], Command::SignOut, "key-sign-out", false);
 const UP: Binding = row(&[key(KeyCode::Up)], Command::Up, "key-up", false);
 const DOWN: Binding = row(&[key(KeyCode::Down)], Command::Down, "key-down", false);
 const PAGE_UP: Binding = row(&[key(KeyCode::PageUp)], Command::PageUp, "key-page-up", false);
@@ -167,10 +169,12 @@ static QUEUE: &[Binding] = &[
     HELP,
     LANGUAGE,
     LOCK,
+    SIGN_OUT,
     QUIT,
 ];
 
-static SEARCH_SCREEN: &[Binding] = &[UP, DOWN, OPEN, BACK, HELP, LANGUAGE, SEARCH, LOCK, QUIT];
+static SEARCH_SCREEN: &[Binding] =
+    &[UP, DOWN, OPEN, BACK, HELP, LANGUAGE, SEARCH, LOCK, SIGN_OUT, QUIT];
 
 static SUBSCRIBER: &[Binding] = &[
     UP,
@@ -183,6 +187,7 @@ static SUBSCRIBER: &[Binding] = &[
     HELP,
     LANGUAGE,
     LOCK,
+    SIGN_OUT,
     QUIT,
 ];
 

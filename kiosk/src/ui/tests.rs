@@ -321,6 +321,18 @@ fn a_supervisor_unlocks_a_clerks_screen_and_ctrl_l_locks_at_once() {
 }
 
 #[test]
+fn signing_out_leaves_nothing_of_the_last_clerk() {
+    let mut app = on_queue(Language::En, clerk());
+    update(&mut app, key(KeyCode::F(3)));
+    type_text(&mut app, "陳");
+    update(&mut app, Action::Key(KeyEvent::new(KeyCode::Char('o'), KeyModifiers::CONTROL)));
+    assert!(app.session.is_none());
+    assert!(matches!(app.screen, Screen::SignIn(_)));
+    assert!(app.back.is_empty() && app.search.text.is_empty() && app.queue.day.is_none());
+    assert_eq!(app.notice.as_ref().map(|n| n.msg.id), Some("signin-signed-out"));
+}
+
+#[test]
 fn a_locked_screen_keeps_the_counters_work_to_itself() {
     let mut app = on_queue(Language::En, clerk());
     update(&mut app, key(KeyCode::Char('c')));
@@ -1052,6 +1064,44 @@ fn screens(lang: Language) -> Vec<(&'static str, App)> {
         tone: super::app::Tone::Error,
     });
     list.push(("queue_refused_pass", notice));
+    let mut creating = App::new(lang, "澳門 eSignTrust".into(), "K01DEMO".into(), NOW, true);
+    creating.screen = Screen::FirstStart(FirstStart::Creating);
+    list.push(("first_start_creating", creating));
+    let mut failed = App::new(lang, "澳門 eSignTrust".into(), "K01DEMO".into(), NOW, true);
+    failed.screen = Screen::FirstStart(FirstStart::Failed(Msg::with(
+        "error-store",
+        vec![("detail", "disk I/O error".into())],
+    )));
+    list.push(("first_start_failed", failed));
+    let mut empty = on_queue(lang, clerk());
+    update(&mut empty, key(KeyCode::F(3)));
+    list.push(("search_empty", empty));
+    let mut none = on_queue(lang, clerk());
+    update(&mut none, key(KeyCode::F(3)));
+    let effects = type_text(&mut none, "zzz");
+    if let Some(Effect::Search { generation, .. }) = effects.last() {
+        update(
+            &mut none,
+            Action::Job(Done::Search { generation: *generation, result: Ok(Vec::new()) }),
+        );
+    }
+    list.push(("search_no_hits", none));
+    let mut help_search = on_queue(lang, clerk());
+    update(&mut help_search, key(KeyCode::F(3)));
+    update(&mut help_search, key(KeyCode::F(1)));
+    list.push(("help_search", help_search));
+    let mut help_file = on_file(lang);
+    update(&mut help_file, key(KeyCode::F(1)));
+    list.push(("help_file", help_file));
+    let mut help_sign_in = app(lang);
+    update(&mut help_sign_in, key(KeyCode::F(1)));
+    list.push(("help_sign_in", help_sign_in));
+    let mut not_yours = on_queue(lang, clerk());
+    update(&mut not_yours, ctrl('l'));
+    if let Some(form) = not_yours.lock.as_mut() {
+        form.error = Some(Msg::new("lock-not-yours"));
+    }
+    list.push(("locked_not_yours", not_yours));
     list
 }
 
@@ -1061,6 +1111,8 @@ fn every_screen_and_overlay_in_every_language_at_80x24() {
         for (name, app) in screens(lang) {
             insta::assert_snapshot!(format!("{name}_{}_80x24", lang.tag()), render(&app, 80, 24));
         }
+        let small = on_queue(lang, clerk());
+        insta::assert_snapshot!(format!("too_small_{}_60x20", lang.tag()), render(&small, 60, 20));
     }
 }
 
@@ -1069,8 +1121,6 @@ fn every_screen_and_overlay_at_140x40() {
     for (name, app) in screens(Language::ZhHant) {
         insta::assert_snapshot!(format!("{name}_zh-Hant_140x40"), render(&app, 140, 40));
     }
-    let small = on_queue(Language::En, clerk());
-    insta::assert_snapshot!("too_small_en_60x20", render(&small, 60, 20));
 }
 
 /// Every message id the app's code names exists (a missing one would show its id to the

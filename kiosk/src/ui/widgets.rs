@@ -68,6 +68,14 @@ pub fn fit_tail(text: &str, width: usize) -> String {
     std::iter::once('…').chain(kept.into_iter().rev()).collect()
 }
 
+/// `text` padded with spaces to `width` terminal cells (cut with `…` if longer), so columns of
+/// Chinese and Latin text line up.
+pub fn pad(text: &str, width: usize) -> String {
+    let cut = fit(text, width);
+    let used: usize = cut.chars().map(|c| c.width().unwrap_or(0)).sum();
+    format!("{cut}{}", " ".repeat(width.saturating_sub(used)))
+}
+
 /// A one-line field: its label, what was typed (or dots for a secret), and a cursor when focused.
 pub fn field<'a>(label: String, value: &str, secret: bool, focused: bool) -> Line<'a> {
     let shown = if secret { "•".repeat(value.chars().count()) } else { safe(value).into_owned() };
@@ -101,5 +109,7 @@ mod tests {
         assert_eq!(fit_tail("*** *** **** 4455", 8), "…** 4455");
         assert_eq!(fit_tail("**** 3456", 12), "**** 3456");
         assert_eq!(fit_tail("abc", 0), "");
+        assert_eq!(pad("有效", 6), "有效  ");
+        assert_eq!(pad("qualificado", 6), "quali…");
     }
 }

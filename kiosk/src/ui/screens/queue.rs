@@ -206,7 +206,8 @@ pub fn view(
     frame.render_widget(Paragraph::new(Line::from(spans)), tabs_row);
 
     if let Some(error) = &state.error {
-        frame.render_widget(Paragraph::new(safe(&error.text(lang)).into_owned()), body);
+        let text = safe(&error.text(lang)).into_owned();
+        frame.render_widget(Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true }), body);
         return;
     }
     let Some(day) = &state.day else {

@@ -6,7 +6,7 @@ use i18n::Language;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use crate::ui::jobs::{Effect, SearchRow};
 use crate::ui::keys::Command;
@@ -129,16 +129,18 @@ pub fn view(state: &SearchState, lang: Language, frame: &mut Frame<'_>, area: Re
     );
 
     if let Some(error) = &state.error {
-        frame.render_widget(Paragraph::new(safe(&error.text(lang)).into_owned()), body);
+        let text = safe(&error.text(lang)).into_owned();
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), body);
         return;
     }
     if state.text.trim().is_empty() {
-        frame.render_widget(Paragraph::new(t("search-hint")).style(dim()), body);
+        let hint = Paragraph::new(t("search-hint")).style(dim()).wrap(Wrap { trim: true });
+        frame.render_widget(hint, body);
         return;
     }
     if state.rows.is_empty() {
         let id = if state.searching() { "search-searching" } else { "search-no-hits" };
-        frame.render_widget(Paragraph::new(t(id)).style(dim()), body);
+        frame.render_widget(Paragraph::new(t(id)).style(dim()).wrap(Wrap { trim: true }), body);
         return;
     }
     // Widths in cells: Chinese names take two per character, and the table pads by cells, so

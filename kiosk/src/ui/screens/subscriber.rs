@@ -16,7 +16,7 @@ use crate::subscriber_file::{Party, Subject, SubscriberFile};
 use crate::ui::keys::Command;
 use crate::ui::msg::Msg;
 use crate::ui::screens::queue::{class_id, service_id};
-use crate::ui::widgets::{mask_tail, safe};
+use crate::ui::widgets::{mask_tail, pad, safe};
 
 /// Lines a PgUp or PgDn moves.
 const PAGE: u16 = 10;
@@ -302,10 +302,10 @@ pub fn lines(file: &SubscriberFile, lang: Language, offset: UtcOffset) -> Vec<Li
         let style = if c.renewal_due { Style::new().fg(Color::Yellow) } else { Style::new() };
         out.push(Line::styled(
             format!(
-                "  {:<10} {:<20} {:<10} {days}",
-                t(class_id(c.class)),
-                safe(c.serial.as_deref().unwrap_or("—")),
-                t(certificate_status_id(c.status)),
+                "  {} {} {} {days}",
+                pad(&t(class_id(c.class)), 12),
+                pad(&safe(c.serial.as_deref().unwrap_or("—")), 20),
+                pad(&t(certificate_status_id(c.status)), 10),
             ),
             style,
         ));
@@ -340,8 +340,8 @@ pub fn lines(file: &SubscriberFile, lang: Language, offset: UtcOffset) -> Vec<Li
     }
     for a in &file.applications {
         out.push(Line::from(format!(
-            "  {:<14} {} — {} ({})",
-            safe(&a.reference),
+            "  {} {} — {} ({})",
+            pad(&safe(&a.reference), 14),
             t(&service_id(a.service)),
             t(&format!("application-state-{}", a.state.as_str())),
             date_time(a.updated, offset)
@@ -372,7 +372,7 @@ pub fn lines(file: &SubscriberFile, lang: Language, offset: UtcOffset) -> Vec<Li
         };
         out.push(Line::from(vec![
             Span::styled(format!("  {} ", date_time(e.at, offset)), dim()),
-            Span::raw(format!("{:<8} {:<12} {what}", safe(&e.kiosk), safe(&who))),
+            Span::raw(format!("{} {} {what}", pad(&safe(&e.kiosk), 8), pad(&safe(&who), 12))),
         ]));
     }
     if file.timeline_more {
