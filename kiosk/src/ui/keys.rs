@@ -20,6 +20,24 @@ pub enum Scope {
     Ticket,
 }
 
+impl Scope {
+    /// Every scope, for tests that walk the whole key table.
+    pub const ALL: [Scope; 12] = [
+        Scope::FirstStart,
+        Scope::Credentials,
+        Scope::SignIn,
+        Scope::Locked,
+        Scope::Queue,
+        Scope::Search,
+        Scope::Subscriber,
+        Scope::Photos,
+        Scope::Help,
+        Scope::ConfirmQuit,
+        Scope::ServicePicker,
+        Scope::Ticket,
+    ];
+}
+
 /// What a key asks for. Screens decide what each means for them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Command {
@@ -265,24 +283,9 @@ pub fn lookup(scope: Scope, event: &KeyEvent) -> Option<&'static Binding> {
 mod tests {
     use super::*;
 
-    const ALL: [Scope; 12] = [
-        Scope::FirstStart,
-        Scope::Credentials,
-        Scope::SignIn,
-        Scope::Locked,
-        Scope::Queue,
-        Scope::Search,
-        Scope::Subscriber,
-        Scope::Photos,
-        Scope::Help,
-        Scope::ConfirmQuit,
-        Scope::ServicePicker,
-        Scope::Ticket,
-    ];
-
     #[test]
     fn no_key_means_two_things_in_one_scope() {
-        for scope in ALL {
+        for scope in Scope::ALL {
             let mut seen: Vec<Key> = Vec::new();
             for binding in table(scope) {
                 for k in binding.keys {
@@ -295,7 +298,7 @@ mod tests {
 
     #[test]
     fn every_row_is_found_by_its_own_keys_and_every_label_is_translated() {
-        for scope in ALL {
+        for scope in Scope::ALL {
             for binding in table(scope) {
                 for k in binding.keys {
                     let mods = if k.ctrl { KeyModifiers::CONTROL } else { KeyModifiers::NONE };
@@ -316,7 +319,7 @@ mod tests {
 
     #[test]
     fn every_scope_but_the_quit_question_has_help_and_every_scope_switches_language() {
-        for scope in ALL {
+        for scope in Scope::ALL {
             let commands: Vec<Command> = table(scope).iter().map(|b| b.command).collect();
             assert!(commands.contains(&Command::Language), "{scope:?}");
             if scope != Scope::ConfirmQuit {

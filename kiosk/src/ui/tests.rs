@@ -1241,22 +1241,8 @@ fn observable(app: &App) -> (String, Scope) {
 #[test]
 fn every_key_in_the_table_does_what_its_row_says_somewhere_visible() {
     use super::keys::table;
-    let scopes = [
-        Scope::FirstStart,
-        Scope::Credentials,
-        Scope::SignIn,
-        Scope::Locked,
-        Scope::Queue,
-        Scope::Search,
-        Scope::Subscriber,
-        Scope::Photos,
-        Scope::Help,
-        Scope::ConfirmQuit,
-        Scope::ServicePicker,
-        Scope::Ticket,
-    ];
     let mut dead = Vec::new();
-    for scope in scopes {
+    for scope in Scope::ALL {
         for binding in table(scope) {
             for k in binding.keys {
                 // Esc in the queue stops the camera: it is tested with the camera looking.

@@ -54,10 +54,14 @@ impl FileState {
     }
 }
 
+/// A Chinese and a Latin name, whichever there are, joined by `gap`.
+fn both_names(zh: &Option<String>, latin: &Option<String>, gap: &str) -> String {
+    [zh.as_deref(), latin.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(gap)
+}
+
 fn party_name(party: &Party) -> String {
-    let names: Vec<&str> =
-        [party.name_zh.as_deref(), party.name_latin.as_deref()].into_iter().flatten().collect();
-    if names.is_empty() { party.id.to_string() } else { safe(&names.join(" ")).into_owned() }
+    let names = both_names(&party.name_zh, &party.name_latin, " ");
+    if names.is_empty() { party.id.to_string() } else { safe(&names).into_owned() }
 }
 
 pub fn id_kind_id(kind: IdDocumentKind) -> &'static str {
@@ -192,11 +196,7 @@ pub fn lines(file: &SubscriberFile, lang: Language, offset: UtcOffset) -> Vec<Li
     };
     match &file.subject {
         Subject::Person(p) => {
-            let name = [p.name_zh.as_deref(), p.name_latin.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join("  ");
+            let name = both_names(&p.name_zh, &p.name_latin, "  ");
             out.push(Line::styled(
                 safe(&name).into_owned(),
                 Style::new().add_modifier(Modifier::BOLD),
@@ -223,11 +223,7 @@ pub fn lines(file: &SubscriberFile, lang: Language, offset: UtcOffset) -> Vec<Li
             }
         }
         Subject::Organisation(o) => {
-            let name = [o.name_zh.as_deref(), o.name_latin.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join("  ");
+            let name = both_names(&o.name_zh, &o.name_latin, "  ");
             out.push(Line::styled(
                 safe(&name).into_owned(),
                 Style::new().add_modifier(Modifier::BOLD),
