@@ -106,6 +106,7 @@ queue-days = { $count ->
        *[other] in { $count } days
     }
 queue-sign-in-first = A pass was scanned, but nobody is signed in. Sign in, then scan it again.
+queue-scan-not-a-pass = The code just scanned is not an appointment pass; nothing was done.
 queue-checking-in = Checking the pass…
 queue-checked-in = { $name } is checked in.
 queue-camera-looking = Looking for a pass in front of the camera…

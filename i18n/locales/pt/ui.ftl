@@ -106,6 +106,7 @@ queue-days = { $count ->
        *[other] dentro de { $count } dias
     }
 queue-sign-in-first = Foi lido um comprovativo, mas ninguém tem sessão aberta. Entre e leia-o de novo.
+queue-scan-not-a-pass = O código lido não é um comprovativo de marcação; nada foi feito.
 queue-checking-in = A verificar o comprovativo…
 queue-checked-in = Chegada de { $name } registada.
 queue-camera-looking = À procura de um comprovativo em frente da câmara…

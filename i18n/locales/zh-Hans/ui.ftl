@@ -97,6 +97,7 @@ queue-col-reference = 编号
 queue-col-submitted-by = 提交人
 queue-days = { $count } 天后
 queue-sign-in-first = 已扫描预约凭证，但没有人登录。请先登录，再扫描一次。
+queue-scan-not-a-pass = 刚扫描的不是预约凭证；没有进行任何操作。
 queue-checking-in = 正在核对预约凭证…
 queue-checked-in = { $name } 已签到。
 queue-camera-looking = 正在从摄像头寻找预约凭证…

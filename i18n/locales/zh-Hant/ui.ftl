@@ -97,6 +97,7 @@ queue-col-reference = 編號
 queue-col-submitted-by = 提交人
 queue-days = { $count } 日後
 queue-sign-in-first = 已掃描預約憑證，但未有人登入。請先登入，再掃描一次。
+queue-scan-not-a-pass = 剛掃描的不是預約憑證；沒有進行任何操作。
 queue-checking-in = 正在核對預約憑證…
 queue-checked-in = { $name } 已登記到達。
 queue-camera-looking = 正在從鏡頭尋找預約憑證…

@@ -9,7 +9,14 @@ use super::status::Devices;
 
 #[derive(Debug)]
 pub enum Action {
+    /// A key, with no time: tests, and anything that is not the terminal.
     Key(KeyEvent),
+    /// A key from the terminal with when it came (monotonic, since the app started): a
+    /// keyboard-wedge scanner types a whole code within milliseconds, a person does not.
+    KeyAt {
+        key: KeyEvent,
+        at: std::time::Duration,
+    },
     /// Text pasted at once (a bracketed paste, or a scanner some terminals deliver that way).
     Paste(String),
     Resize {

@@ -142,8 +142,24 @@ impl Wedge {
     }
 }
 
+/// Keys closer together than this come from a scanner, not a person.
+pub const SCANNER_GAP: std::time::Duration = std::time::Duration::from_millis(30);
+
+/// A scanner's burst of keys. A code that is not a pass (a payment or Wi-Fi QR code) typed
+/// where letters are commands would otherwise press them: `weixin://…` would open the walk-in
+/// picker and its Enter print a ticket. The first key of a possible burst is applied, with the
+/// state before it kept; a second key within [`SCANNER_GAP`] undoes it and collects the rest.
+#[derive(Debug, Clone, Default)]
+pub struct Burst {
+    last_at: Option<std::time::Duration>,
+    /// The state before a plain key in a screen where letters are commands, and that key.
+    before: Option<(Box<App>, char)>,
+    /// The characters of a burst being collected, up to its Enter.
+    text: Option<String>,
+}
+
 /// The app.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct App {
     pub lang: Language,
     pub office: String,
@@ -174,6 +190,7 @@ pub struct App {
     pub last_activity: OffsetDateTime,
     pub idle_lock: Duration,
     pub wedge: Wedge,
+    pub burst: Burst,
 }
 
 impl App {
@@ -214,6 +231,7 @@ impl App {
             last_activity: now,
             idle_lock: Duration::minutes(5),
             wedge: Wedge::default(),
+            burst: Burst::default(),
         }
     }
 
@@ -352,7 +370,75 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.last_activity = app.now;
             key_pressed(app, key)
         }
+        Action::KeyAt { key, at } => {
+            if key.kind == KeyEventKind::Release {
+                return Vec::new();
+            }
+            app.last_activity = app.now;
+            timed_key(app, key, at)
+        }
     }
+}
+
+/// A key from the terminal: a scanner's burst is told from a person's keys by its pace.
+fn timed_key(app: &mut App, key: KeyEvent, at: std::time::Duration) -> Vec<Effect> {
+    let fast = app.burst.last_at.is_some_and(|last| at.saturating_sub(last) < SCANNER_GAP);
+    app.burst.last_at = Some(at);
+    let plain = match key.code {
+        KeyCode::Char(c)
+            if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            Some(c)
+        }
+        _ => None,
+    };
+    if let Some(text) = &mut app.burst.text {
+        match (fast, plain, key.code) {
+            (true, Some(c), _) => {
+                if text.len() < MAX_WEDGE {
+                    text.push(c);
+                }
+                return Vec::new();
+            }
+            // Enter ends the code, however soon (some scanners send none, and a person presses
+            // it after the scan).
+            (_, None, KeyCode::Enter) => {
+                let text = std::mem::take(text);
+                app.burst.text = None;
+                return scanned(app, text);
+            }
+            // The burst ended without its Enter: it was not a code after all.
+            _ => app.burst.text = None,
+        }
+    }
+    if let (true, Some(c), Some((before, first))) = (fast, plain, app.burst.before.take()) {
+        // The key before this one started a scanner's burst: undo what it did.
+        let camera_started = app.camera_looking && !before.camera_looking;
+        let last_at = app.burst.last_at;
+        *app = *before;
+        app.burst = Burst { last_at, before: None, text: Some(format!("{first}{c}")) };
+        return if camera_started { vec![Effect::CancelCamera] } else { Vec::new() };
+    }
+    app.burst.before = None;
+    if let Some(c) = plain
+        && app.signed_in()
+        && !keys::types_text(app.scope())
+    {
+        let mut before = app.clone();
+        before.burst = Burst::default();
+        app.burst.before = Some((Box::new(before), c));
+    }
+    key_pressed(app, key)
+}
+
+/// A whole code from a scanner: a pass checks its appointment in; anything else is said to be
+/// no pass and does nothing.
+fn scanned(app: &mut App, text: String) -> Vec<Effect> {
+    if text.starts_with(PASS_START) {
+        return pass_scanned(app, text);
+    }
+    app.say(Msg::new("queue-scan-not-a-pass"), Tone::Error);
+    Vec::new()
 }
 
 /// The photos screen's pictures are encoded for the window's size, off the loop.

@@ -152,11 +152,12 @@ async fn event_loop(
         runner.run(effect);
     }
     let mut events = EventStream::new();
+    let started = std::time::Instant::now();
     loop {
         terminal.draw(|frame| app::view(&app, frame)).map_err(KioskError::Io)?;
         let action = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(Event::Key(key))) => Action::Key(key),
+                Some(Ok(Event::Key(key))) => Action::KeyAt { key, at: started.elapsed() },
                 Some(Ok(Event::Paste(text))) => Action::Paste(text),
                 Some(Ok(Event::Resize(width, height))) => Action::Resize { width, height },
                 Some(Ok(_)) => continue,

@@ -542,6 +542,53 @@ fn the_camera_looks_once_and_esc_stops_it() {
     assert_eq!(app.notice.as_ref().map(|n| n.msg.id), Some("camera-error-no-camera"));
 }
 
+/// Types `text` then Enter as a keyboard-wedge scanner does: a key every 4 ms from `start`.
+fn scan(app: &mut App, text: &str, start_ms: u64) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let mut at = std::time::Duration::from_millis(start_ms);
+    for code in text.chars().map(KeyCode::Char).chain([KeyCode::Enter]) {
+        effects.extend(update(app, Action::KeyAt { key: KeyEvent::from(code), at }));
+        at += std::time::Duration::from_millis(4);
+    }
+    effects
+}
+
+#[test]
+fn a_scanned_code_that_is_not_a_pass_presses_no_commands() {
+    let mut app = on_queue(Language::En, clerk());
+    // `w` opens the walk-in picker and Enter would issue a ticket, if a person typed them.
+    let effects = scan(&mut app, "weixin://wxpay/bizpayurl?pr=abc", 10_000);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(app.overlay, None);
+    assert_eq!(app.screen, Screen::Queue);
+    assert_eq!(app.notice.as_ref().map(|n| n.msg.id), Some("queue-scan-not-a-pass"));
+    // `c` starts the camera: a burst that starts with it stops it again.
+    let effects = scan(&mut app, "cWIFI:S:office;;", 20_000);
+    assert!(matches!(effects.first(), Some(Effect::CheckInByCamera { .. })), "{effects:?}");
+    assert!(effects.iter().any(|e| matches!(e, Effect::CancelCamera)), "{effects:?}");
+    assert!(!app.camera_looking);
+    // A pass scanned the same way checks in.
+    let pass = "KQ1|01JQ8ZK4V6N3C5Y7XW2M9T0ABC|A-0001|2026-11-30T10:30:00+08:00|ABCDEF";
+    let effects = scan(&mut app, pass, 30_000);
+    assert!(
+        matches!(effects.as_slice(), [Effect::CheckIn { payload, .. }] if payload == pass),
+        "{effects:?}"
+    );
+    // A person's keys, far apart, still work: `w`, then Enter a second later.
+    let w = Action::KeyAt {
+        key: KeyEvent::from(KeyCode::Char('w')),
+        at: std::time::Duration::from_secs(40),
+    };
+    update(&mut app, w);
+    assert_eq!(app.overlay, Some(Overlay::ServicePicker { selected: 0 }));
+    let enter = Action::KeyAt {
+        key: KeyEvent::from(KeyCode::Enter),
+        at: std::time::Duration::from_secs(41),
+    };
+    let effects = update(&mut app, enter);
+    assert!(matches!(effects.as_slice(), [Effect::IssueWalkIn { .. }]), "{effects:?}");
+}
+
 #[test]
 fn a_pasted_pass_is_a_pass() {
     let mut app = on_queue(Language::En, clerk());
