@@ -106,11 +106,12 @@ pub fn run(
         .build()
         .map_err(KioskError::Io)?;
     let job_ctx = JobContext { data_dir: ctx.data_dir.clone(), config: ctx.config.clone() };
-    runtime.block_on(event_loop(job_ctx, app, first, picker))?;
-    // Blocking jobs still running (a slow printer) are not waited for: their results have
-    // nowhere to go, and each write they make is one transaction that completes or not at all.
+    let result = runtime.block_on(event_loop(job_ctx, app, first, picker));
+    // Blocking jobs still running (a slow printer, a camera) are not waited for, whether the
+    // loop ended well or not: their results have nowhere to go, and each write they make is
+    // one transaction that completes or not at all.
     runtime.shutdown_timeout(StdDuration::from_millis(200));
-    Ok(ExitCode::SUCCESS)
+    result.map(|()| ExitCode::SUCCESS)
 }
 
 async fn event_loop(
@@ -120,7 +121,15 @@ async fn event_loop(
     picker: Picker,
 ) -> Result<(), KioskError> {
     let offset = job_ctx.config.office_offset().unwrap_or(time::UtcOffset::UTC);
-    let mut terminal = ratatui::init();
+    // Signals first: a SIGTERM that comes while the terminal is being set up still ends the
+    // loop through the guard below.
+    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    spawn_signals(tx.clone());
+    let mut terminal = ratatui::try_init().map_err(|e| {
+        // Set up half-way (raw mode on, no alternate screen): put back what was changed.
+        ratatui::restore();
+        KioskError::Io(e)
+    })?;
     // ratatui's hook restores the terminal on a panic. Only the loop's own panic ends the app;
     // a job's is caught and answered (`jobs::Runner`), and must not take the terminal from
     // under a screen that goes on.
@@ -135,9 +144,7 @@ async fn event_loop(
     }));
     let _guard = TerminalGuard;
     let _ = crossterm::execute!(std::io::stdout(), EnableBracketedPaste);
-    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let runner = Runner::new(job_ctx.clone(), tx.clone(), picker);
-    spawn_signals(tx.clone());
     spawn_ticks(tx.clone(), offset);
     spawn_device_poll(job_ctx, tx.clone());
     let mut first = first;
