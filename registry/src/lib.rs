@@ -13,5 +13,6 @@ pub mod problem;
 pub mod renewal;
 pub mod text;
 pub mod totp;
+pub mod visit;
 
 pub use problem::{Problem, Problems};
