@@ -145,22 +145,24 @@ fn tickets_of_day(
 }
 
 /// A name as the counter shows it: Chinese and Latin when both are on file.
-fn both_names(zh: Option<&str>, latin: Option<&str>) -> Option<String> {
+/// A subscriber's Chinese and Latin names, whichever there are, joined by `gap`; `None` when
+/// there is neither.
+pub fn both_names(zh: Option<&str>, latin: Option<&str>, gap: &str) -> Option<String> {
     let names: Vec<&str> =
         [zh, latin].into_iter().flatten().map(str::trim).filter(|n| !n.is_empty()).collect();
-    (!names.is_empty()).then(|| names.join(" "))
+    (!names.is_empty()).then(|| names.join(gap))
 }
 
 fn person_name(store: &Store, id: RecordId) -> Result<Option<String>, StoreError> {
     Ok(store
         .get::<Person>(id)?
-        .and_then(|p| both_names(p.name_zh.as_deref(), p.name_latin.as_deref())))
+        .and_then(|p| both_names(p.name_zh.as_deref(), p.name_latin.as_deref(), " ")))
 }
 
 fn organisation_name(store: &Store, id: RecordId) -> Result<Option<String>, StoreError> {
     Ok(store
         .get::<Organisation>(id)?
-        .and_then(|o| both_names(o.name_zh.as_deref(), o.name_latin.as_deref())))
+        .and_then(|o| both_names(o.name_zh.as_deref(), o.name_latin.as_deref(), " ")))
 }
 
 fn renewal_row(

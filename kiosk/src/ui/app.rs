@@ -464,20 +464,58 @@ fn paste(app: &mut App, text: &str) -> Vec<Effect> {
     if let Some(payload) = text.trim().strip_prefix(PASS_START) {
         return pass_scanned(app, format!("{PASS_START}{payload}"));
     }
+    focused_field(app).map_or_else(Vec::new, |field| field.type_str(text))
+}
+
+/// The text field that has the focus: the lock form over everything, else the screen's own.
+enum Field<'a> {
+    Search(&'a mut SearchState),
+    Form(&'a mut SignInForm),
+}
+
+fn focused_field(app: &mut App) -> Option<Field<'_>> {
     if app.overlay.is_some() {
-        return Vec::new();
+        return None;
     }
-    if let Some(form) = &mut app.lock {
-        text.chars().for_each(|c| form.key(KeyCode::Char(c)));
-        return Vec::new();
+    if let Some(form) = app.lock.as_mut() {
+        return Some(Field::Form(form));
     }
     match &mut app.screen {
-        Screen::Search => app.search.type_str(text),
-        Screen::SignIn(form) => {
-            text.chars().for_each(|c| form.key(KeyCode::Char(c)));
-            Vec::new()
+        Screen::Search => Some(Field::Search(&mut app.search)),
+        Screen::SignIn(form) => Some(Field::Form(form)),
+        _ => None,
+    }
+}
+
+impl Field<'_> {
+    fn key(self, code: KeyCode) -> Vec<Effect> {
+        match self {
+            Field::Search(search) => search.key(code),
+            Field::Form(form) => {
+                form.key(code);
+                Vec::new()
+            }
         }
-        _ => Vec::new(),
+    }
+
+    fn type_str(self, text: &str) -> Vec<Effect> {
+        match self {
+            Field::Search(search) => search.type_str(text),
+            Field::Form(form) => {
+                text.chars().for_each(|c| form.key(KeyCode::Char(c)));
+                Vec::new()
+            }
+        }
+    }
+
+    fn untype(self, tail: &str) -> Vec<Effect> {
+        match self {
+            Field::Search(search) => search.untype(tail),
+            Field::Form(form) => {
+                form.untype(tail);
+                Vec::new()
+            }
+        }
     }
 }
 
@@ -511,40 +549,15 @@ fn typed(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     // Ctrl-U, Ctrl-V, Alt-x… that are not commands are not letters either: an invisible `u`
     // in a password would be a failed sign-in, counted toward the lockout.
     let chord = key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-    if app.overlay.is_some() || (chord && matches!(key.code, KeyCode::Char(_))) {
+    if chord && matches!(key.code, KeyCode::Char(_)) {
         return Vec::new();
     }
-    if let Some(form) = &mut app.lock {
-        form.key(key.code);
-        return Vec::new();
-    }
-    match &mut app.screen {
-        Screen::Search => app.search.key(key.code),
-        Screen::SignIn(form) => {
-            form.key(key.code);
-            Vec::new()
-        }
-        _ => Vec::new(),
-    }
+    focused_field(app).map_or_else(Vec::new, |field| field.key(key.code))
 }
 
 /// Takes back the start of a pass that a field received before the wedge knew it for one.
 fn untype(app: &mut App, tail: &str) -> Vec<Effect> {
-    if app.overlay.is_some() {
-        return Vec::new();
-    }
-    if let Some(form) = &mut app.lock {
-        form.untype(tail);
-        return Vec::new();
-    }
-    match &mut app.screen {
-        Screen::Search => app.search.untype(tail),
-        Screen::SignIn(form) => {
-            form.untype(tail);
-            Vec::new()
-        }
-        _ => Vec::new(),
-    }
+    focused_field(app).map_or_else(Vec::new, |field| field.untype(tail))
 }
 
 /// A pass came from the scanner (or a paste): check the appointment in, from any screen.

@@ -59,7 +59,7 @@ pub fn start_counter(ctx: &Context) -> Result<ExitCode, KioskError> {
         App::new(ctx.lang, ctx.config.office.clone(), store.kiosk_id().to_owned(), now, empty);
     drop(store);
     app.idle_lock = time::Duration::minutes(i64::from(ctx.config.idle_lock_minutes));
-    run(ctx, app, Vec::new(), Picker::halfblocks())
+    run(ctx, app, Picker::halfblocks())
 }
 
 /// `kiosk photo compare CHIP CAPTURED`: the photos screen on its own; Esc closes it.
@@ -84,29 +84,19 @@ pub fn start_photos(
     let now = OffsetDateTime::now_utc().to_offset(ctx.office_offset());
     let mut app = App::new(ctx.lang, ctx.config.office.clone(), String::new(), now, false);
     app.screen = app::Screen::Photos(Box::new(state));
-    run(ctx, app, Vec::new(), picker)
+    run(ctx, app, picker)
 }
 
-/// Runs the app until it quits: `kiosk` with no command, and `kiosk photo compare`.
-/// `picker` knows which pictures the terminal draws; ask it before calling (it talks to the
-/// terminal).
-pub fn run(
-    ctx: &Context,
-    app: App,
-    first: Vec<Effect>,
-    picker: Picker,
-) -> Result<ExitCode, KioskError> {
-    if !std::io::stdout().is_terminal() {
-        errln!("{}", ctx.t("error-not-a-terminal"));
-        return Ok(ExitCode::from(1));
-    }
+/// Runs the app until it quits: `kiosk` with no command, and `kiosk photo compare`. The callers
+/// have checked that stdout is a terminal, and asked it (`picker`) which pictures it draws.
+fn run(ctx: &Context, app: App, picker: Picker) -> Result<ExitCode, KioskError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(KioskError::Io)?;
     let job_ctx = JobContext { data_dir: ctx.data_dir.clone(), config: ctx.config.clone() };
-    let result = runtime.block_on(event_loop(job_ctx, app, first, picker));
+    let result = runtime.block_on(event_loop(job_ctx, app, picker));
     // Blocking jobs still running (a slow printer, a camera) are not waited for, whether the
     // loop ended well or not: their results have nowhere to go, and each write they make is
     // one transaction that completes or not at all.
@@ -114,13 +104,8 @@ pub fn run(
     result.map(|()| ExitCode::SUCCESS)
 }
 
-async fn event_loop(
-    job_ctx: JobContext,
-    mut app: App,
-    first: Vec<Effect>,
-    picker: Picker,
-) -> Result<(), KioskError> {
-    let offset = job_ctx.config.office_offset().unwrap_or(time::UtcOffset::UTC);
+async fn event_loop(job_ctx: JobContext, mut app: App, picker: Picker) -> Result<(), KioskError> {
+    let offset = job_ctx.offset();
     // Signals first: a SIGTERM that comes while the terminal is being set up still ends the
     // loop through the guard below.
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
@@ -147,8 +132,8 @@ async fn event_loop(
     let runner = Runner::new(job_ctx.clone(), tx.clone(), picker);
     spawn_ticks(tx.clone(), offset);
     spawn_device_poll(job_ctx, tx.clone());
-    let mut first = first;
-    first.extend(app::update(&mut app, Action::Tick(OffsetDateTime::now_utc().to_offset(offset))));
+    let mut first =
+        app::update(&mut app, Action::Tick(OffsetDateTime::now_utc().to_offset(offset)));
     if let Ok(size) = terminal.size() {
         first.extend(app::update(
             &mut app,

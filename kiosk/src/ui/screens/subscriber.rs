@@ -12,6 +12,7 @@ use registry::audit::AuditAction;
 use registry::model::*;
 use time::UtcOffset;
 
+use crate::counter::both_names;
 use crate::subscriber_file::{Party, Subject, SubscriberFile};
 use crate::ui::keys::Command;
 use crate::ui::msg::Msg;
@@ -54,14 +55,10 @@ impl FileState {
     }
 }
 
-/// A Chinese and a Latin name, whichever there are, joined by `gap`.
-fn both_names(zh: &Option<String>, latin: &Option<String>, gap: &str) -> String {
-    [zh.as_deref(), latin.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(gap)
-}
-
+/// A party by name, or by id when this store has no names for it.
 fn party_name(party: &Party) -> String {
-    let names = both_names(&party.name_zh, &party.name_latin, " ");
-    if names.is_empty() { party.id.to_string() } else { safe(&names).into_owned() }
+    both_names(party.name_zh.as_deref(), party.name_latin.as_deref(), " ")
+        .map_or_else(|| party.id.to_string(), |names| safe(&names).into_owned())
 }
 
 pub fn id_kind_id(kind: IdDocumentKind) -> &'static str {
@@ -196,7 +193,8 @@ pub fn lines(file: &SubscriberFile, lang: Language, offset: UtcOffset) -> Vec<Li
     };
     match &file.subject {
         Subject::Person(p) => {
-            let name = both_names(&p.name_zh, &p.name_latin, "  ");
+            let name =
+                both_names(p.name_zh.as_deref(), p.name_latin.as_deref(), "  ").unwrap_or_default();
             out.push(Line::styled(
                 safe(&name).into_owned(),
                 Style::new().add_modifier(Modifier::BOLD),
@@ -223,7 +221,8 @@ pub fn lines(file: &SubscriberFile, lang: Language, offset: UtcOffset) -> Vec<Li
             }
         }
         Subject::Organisation(o) => {
-            let name = both_names(&o.name_zh, &o.name_latin, "  ");
+            let name =
+                both_names(o.name_zh.as_deref(), o.name_latin.as_deref(), "  ").unwrap_or_default();
             out.push(Line::styled(
                 safe(&name).into_owned(),
                 Style::new().add_modifier(Modifier::BOLD),
