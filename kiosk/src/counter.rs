@@ -789,6 +789,7 @@ mod tests {
             holder_organisation: None,
             token: None,
             renewal_confirmed: false,
+            revocation_phrase: None,
             revocation: None,
             issuance: None,
         };

@@ -555,6 +555,7 @@ impl Office {
                     token,
                     // Every other organisation certificate is confirmed for renewal.
                     renewal_confirmed: n % 2 == 0,
+                    revocation_phrase: None,
                     revocation: None,
                     issuance: None,
                 });

@@ -537,6 +537,7 @@ mod tests {
             holder_organisation: org.map(|o| o.id),
             token: None,
             renewal_confirmed: true,
+            revocation_phrase: None,
             revocation: None,
             issuance: None,
         }

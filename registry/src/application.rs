@@ -161,6 +161,9 @@ pub struct Application {
     pub walk_in_ticket: Option<RecordId>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// Where the counter visit stands, step by step (`registry::visit`). Older records have none.
+    #[serde(default)]
+    pub visit: crate::visit::Visit,
 }
 
 /// Who is acting, for the rules that need a second person.
@@ -310,6 +313,7 @@ impl Application {
             appointment: None,
             walk_in_ticket: None,
             created_at: now,
+            visit: crate::visit::Visit::default(),
         }
     }
 

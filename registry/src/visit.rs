@@ -6,11 +6,14 @@
 //! resumes at the same step after a crash, a lock or on another kiosk). A step opens when every
 //! fact of the steps before it is recorded or those steps were skipped by someone allowed to.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
 
-use crate::model::{CertificateClass, HolderKind, Service, StaffRole};
+use crate::model::{
+    Certificate, CertificateClass, HolderKind, IdDocumentKind, Person, RecordId, Service, StaffRole,
+};
 
 /// One step of a visit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -36,7 +39,8 @@ pub enum Step {
     Confirmation,
     /// Fee from the price table, payment reference, invoice details.
     Payment,
-    /// The application form printed for signature and stamp.
+    /// The application form printed for signature and stamp; done when its signed copy's QR
+    /// code is scanned back.
     Form,
     /// A supervisor approves (signs in on the same screen; never their own action).
     Approval,
@@ -134,6 +138,28 @@ pub struct Circumstances {
     pub revocation_phrase_given: bool,
 }
 
+/// Every message id this module's errors and fields produce (checked in every language by the
+/// i18n crate's tests; a test here checks the list against the enums).
+pub const ALL_MESSAGE_IDS: &[&str] = &[
+    "visit-cloud-sign-online-only",
+    "visit-identity-unsupported-document",
+    "visit-identity-invalid-data",
+    "visit-identity-chip-not-authentic",
+    "visit-field-document-number",
+    "visit-field-name",
+    "visit-field-birth-date",
+    "visit-field-expiry",
+    "visit-recheck-no-longer-due",
+    "visit-recheck-revetting-required",
+    "visit-recheck-revoke-first",
+    "visit-recheck-no-form",
+    "visit-password-length",
+    "visit-password-letter",
+    "visit-password-non-letter",
+    "visit-phrase-too-short",
+    "visit-phrase-same-as-pin",
+];
+
 /// Why a service is not done at the counter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum NotAtCounter {
@@ -167,8 +193,8 @@ pub fn plan(service: Service, c: Circumstances) -> Result<Vec<PlannedStep>, NotA
             never(Identity),
             never(Photo),
             never(Confirmation),
-            never(Payment),
             never(Form),
+            never(Payment),
             never(Recheck),
             never(Issuance),
             never(Completion),
@@ -181,8 +207,8 @@ pub fn plan(service: Service, c: Circumstances) -> Result<Vec<PlannedStep>, NotA
             never(Documents),
             supervisor_may_skip(Email),
             never(Confirmation),
-            never(Payment),
             never(Form),
+            never(Payment),
             never(Recheck),
             never(Issuance),
             never(Completion),
@@ -193,8 +219,8 @@ pub fn plan(service: Service, c: Circumstances) -> Result<Vec<PlannedStep>, NotA
             never(Consent),
             never(Identity),
             never(Confirmation),
-            never(Payment),
             never(Form),
+            never(Payment),
             never(Revocation),
             never(Issuance),
             never(Completion),
@@ -264,10 +290,779 @@ pub fn may_skip(plan: &[PlannedStep], step: Step, role: StaffRole) -> Result<(),
     }
 }
 
+/// Someone allowed to let a visit past a rule did so: who, when, and why in their words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Override {
+    pub by: RecordId,
+    pub reason: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// One email address of the visit's certificates and how it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailCheck {
+    pub address: String,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub verified_at: Option<OffsetDateTime>,
+    /// A supervisor let the visit go on with this address unverified (the relay unreachable).
+    #[serde(default)]
+    pub unverified: Option<Override>,
+}
+
+impl EmailCheck {
+    pub fn settled(&self) -> bool {
+        self.verified_at.is_some() || self.unverified.is_some()
+    }
+}
+
+/// An address verified for the same renewal within this many days is not asked again (seed 000).
+pub const EMAIL_VERIFIED_DAYS: i64 = 30;
+
+/// Whether an address verified at `verified_at` still counts at `now`.
+pub fn still_verified(verified_at: OffsetDateTime, now: OffsetDateTime) -> bool {
+    let age = now - verified_at;
+    !age.is_negative() && age.whole_days() < EMAIL_VERIFIED_DAYS
+}
+
+/// Where the identity document's data came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentSource {
+    /// The chip of an ePassport or eID, read over PC/SC after the printed MRZ opened it.
+    Chip,
+    /// A Mainland resident ID card on its serial reader.
+    MainlandReader,
+    /// The MRZ as a keyboard-wedge document scanner (or the clerk) typed it: no chip read.
+    TypedMrz,
+}
+
+impl DocumentSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentSource::Chip => "chip",
+            DocumentSource::MainlandReader => "mainland_reader",
+            DocumentSource::TypedMrz => "typed_mrz",
+        }
+    }
+}
+
+/// A field of the identity document that differs from the registry's record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityField {
+    DocumentNumber,
+    Name,
+    BirthDate,
+    /// The document has expired (a different expiry that is still valid is no mismatch).
+    Expiry,
+}
+
+impl IdentityField {
+    pub const ALL: [IdentityField; 4] = [
+        IdentityField::DocumentNumber,
+        IdentityField::Name,
+        IdentityField::BirthDate,
+        IdentityField::Expiry,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentityField::DocumentNumber => "document_number",
+            IdentityField::Name => "name",
+            IdentityField::BirthDate => "birth_date",
+            IdentityField::Expiry => "expiry",
+        }
+    }
+
+    pub fn message_id(self) -> &'static str {
+        match self {
+            IdentityField::DocumentNumber => "visit-field-document-number",
+            IdentityField::Name => "visit-field-name",
+            IdentityField::BirthDate => "visit-field-birth-date",
+            IdentityField::Expiry => "visit-field-expiry",
+        }
+    }
+}
+
+/// What the document presented at the counter says, whichever way it was read.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PresentedDocument {
+    pub kind: IdDocumentKind,
+    pub number: String,
+    /// The Latin name as the document prints it (surname, then given names).
+    pub name_latin: Option<String>,
+    /// The Chinese name (Mainland ID cards).
+    pub name_zh: Option<String>,
+    pub birth_date: Option<Date>,
+    pub expiry: Option<Date>,
+}
+
+/// Document numbers and names are personal data.
+impl std::fmt::Debug for PresentedDocument {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PresentedDocument").field("kind", &self.kind).finish_non_exhaustive()
+    }
+}
+
+impl PresentedDocument {
+    /// What a machine readable zone says. `None` when its document code is not one the
+    /// registry accepts (seed 000: "unsupported identity document type").
+    pub fn from_mrz(mrz: &crate::mrz::Mrz) -> Option<PresentedDocument> {
+        let kind = match mrz.document_code.chars().next() {
+            Some('P') => IdDocumentKind::Passport,
+            // TD1/TD2 cards: residence permits carry an R after the I in many states; Macau's
+            // resident card (BIR) is an I card issued by MAC.
+            Some('I' | 'A' | 'C') if mrz.document_code.contains('R') => {
+                IdDocumentKind::ResidencePermit
+            }
+            Some('I') if mrz.issuing_state == "MAC" => IdDocumentKind::MacauResident,
+            _ => return None,
+        };
+        let name = [mrz.surname.trim(), mrz.given_names.trim()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        Some(PresentedDocument {
+            kind,
+            number: mrz.document_number.clone(),
+            name_latin: (!name.is_empty()).then_some(name),
+            name_zh: None,
+            birth_date: mrz.birth_date,
+            expiry: mrz.expiry_date,
+        })
+    }
+}
+
+/// Why an identity check did not pass, in the CA's words (seed 000).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdentityRefused {
+    /// 「不支援之身份證明文件類別」: not a kind the registry accepts, or not the kind it holds.
+    #[error("unsupported identity document type")]
+    UnsupportedDocument,
+    /// 「無效之身份證明文件個人資料」, with the fields that differ.
+    #[error("invalid identity document personal data")]
+    PersonalDataDiffers(Vec<IdentityField>),
+    /// The chip's signatures do not check out: the document may be forged.
+    #[error("the chip failed passive authentication")]
+    ChipNotAuthentic,
+}
+
+impl IdentityRefused {
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            IdentityRefused::UnsupportedDocument => "visit-identity-unsupported-document",
+            IdentityRefused::PersonalDataDiffers(_) => "visit-identity-invalid-data",
+            IdentityRefused::ChipNotAuthentic => "visit-identity-chip-not-authentic",
+        }
+    }
+}
+
+fn letters_only(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect()
+}
+
+/// Compares the document with the registry's record of the person, field by field. A different
+/// expiry is no mismatch while the document is still valid on `today` (seed 000).
+pub fn compare_identity(
+    person: &Person,
+    document: &PresentedDocument,
+    today: Date,
+) -> Result<(), IdentityRefused> {
+    if document.kind != person.id_document.kind {
+        return Err(IdentityRefused::UnsupportedDocument);
+    }
+    let mut differs = Vec::new();
+    if letters_only(&document.number) != letters_only(person.id_document.number.expose()) {
+        differs.push(IdentityField::DocumentNumber);
+    }
+    let latin = match (&document.name_latin, &person.name_latin) {
+        (Some(doc), Some(record)) => Some(letters_only(doc) == letters_only(record)),
+        _ => None,
+    };
+    let zh = match (&document.name_zh, &person.name_zh) {
+        (Some(doc), Some(record)) => Some(letters_only(doc) == letters_only(record)),
+        _ => None,
+    };
+    // The name matches when every name both sides have agrees, and there is at least one.
+    let name_ok = match (latin, zh) {
+        (None, None) => false,
+        (a, b) => a.unwrap_or(true) && b.unwrap_or(true),
+    };
+    if !name_ok {
+        differs.push(IdentityField::Name);
+    }
+    if person.birth_date.is_some() && document.birth_date != person.birth_date {
+        differs.push(IdentityField::BirthDate);
+    }
+    if document.expiry.is_some_and(|expiry| expiry < today) {
+        differs.push(IdentityField::Expiry);
+    }
+    if differs.is_empty() { Ok(()) } else { Err(IdentityRefused::PersonalDataDiffers(differs)) }
+}
+
+/// The identity step's outcome, kept on the visit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityCheck {
+    pub source: DocumentSource,
+    pub document: IdDocumentKind,
+    /// `Some(false)` blocks the step: a chip whose signatures fail.
+    pub passive_authentication: Option<bool>,
+    /// Empty when the document agrees with the record.
+    pub mismatches: Vec<IdentityField>,
+    pub unsupported: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// A supervisor accepted the person despite a failed check, with a written reason.
+    #[serde(default)]
+    pub overridden: Option<Override>,
+}
+
+impl IdentityCheck {
+    pub fn refusal(&self) -> Option<IdentityRefused> {
+        if self.passive_authentication == Some(false) {
+            Some(IdentityRefused::ChipNotAuthentic)
+        } else if self.unsupported {
+            Some(IdentityRefused::UnsupportedDocument)
+        } else if !self.mismatches.is_empty() {
+            Some(IdentityRefused::PersonalDataDiffers(self.mismatches.clone()))
+        } else {
+            None
+        }
+    }
+
+    pub fn passed(&self) -> bool {
+        self.refusal().is_none() || self.overridden.is_some()
+    }
+}
+
+/// The form as printed: when, and a fingerprint of the data it showed, so the re-check before
+/// activation can tell whether anything changed since (seed 000, step 6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormRecord {
+    #[serde(with = "time::serde::rfc3339")]
+    pub printed_at: OffsetDateTime,
+    /// The print spool's job.
+    pub job: Option<String>,
+    /// [`identity_fingerprint`] when the form was printed.
+    pub identity: String,
+    /// [`subjects_fingerprint`] when the form was printed.
+    pub subjects: String,
+    /// The signed copy's QR code was scanned back.
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub signed_at: Option<OffsetDateTime>,
+}
+
+/// How the fee was paid, for the day-end's totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    Cash,
+    Card,
+    Transfer,
+}
+
+impl PaymentMethod {
+    pub const ALL: [PaymentMethod; 3] =
+        [PaymentMethod::Cash, PaymentMethod::Card, PaymentMethod::Transfer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentMethod::Cash => "cash",
+            PaymentMethod::Card => "card",
+            PaymentMethod::Transfer => "transfer",
+        }
+    }
+}
+
+/// One certificate the visit issued: what the completion notice shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedLine {
+    pub certificate: RecordId,
+    pub serial: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub not_after: OffsetDateTime,
+    pub previous_serial: Option<String>,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    pub previous_not_after: Option<OffsetDateTime>,
+    /// The token's chip serial; `None` for a PKCS#12 file.
+    pub token: Option<String>,
+}
+
+/// Where a visit stands, kept on its application and saved at every step, so a crash, a lock or
+/// another kiosk of the office resumes it at the same step. One field of the application: it
+/// merges as a whole, like `progress`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Visit {
+    pub facts: BTreeSet<Fact>,
+    pub skipped: BTreeMap<Step, Override>,
+    pub emails: Vec<EmailCheck>,
+    pub identity: Option<IdentityCheck>,
+    /// Content hash of the photo taken at the counter.
+    pub photo: Option<String>,
+    pub form: Option<FormRecord>,
+    pub payment_method: Option<PaymentMethod>,
+    /// Renewal keeps the token's key pair (續期, seed 003) unless the person asks for a new one.
+    #[serde(default)]
+    pub new_key: bool,
+    pub issued: Vec<IssuedLine>,
+    /// The kiosk that last saved a step.
+    pub kiosk: Option<String>,
+}
+
+impl Visit {
+    pub fn done(&self, fact: Fact) -> bool {
+        self.facts.contains(&fact)
+    }
+
+    pub fn skipped_steps(&self) -> BTreeSet<Step> {
+        self.skipped.keys().copied().collect()
+    }
+
+    /// The step the visit stands at in `plan`.
+    pub fn current(&self, plan: &[PlannedStep]) -> Option<Step> {
+        current(plan, &self.facts, &self.skipped_steps())
+    }
+
+    /// Seed 000, step 6: identity data changed since vetting, so vetting starts again from the
+    /// identity check; what the person agreed to was agreed on the old data.
+    pub fn revet(&mut self) {
+        for fact in [
+            Fact::IdentityChecked,
+            Fact::PhotoTaken,
+            Fact::DataConfirmed,
+            Fact::FormPrinted,
+            Fact::Rechecked,
+        ] {
+            self.facts.remove(&fact);
+        }
+        self.identity = None;
+        self.form = None;
+    }
+}
+
+fn digest(fields: &[&str]) -> String {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    for text in fields {
+        ctx.update(&(text.len() as u64).to_be_bytes());
+        ctx.update(text.as_bytes());
+    }
+    ctx.finish().as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A fingerprint of the person's identity data as vetting saw it: names, document, birth date.
+/// SHA-256, hex, so the visit keeps no personal data of its own.
+pub fn identity_fingerprint(person: &Person) -> String {
+    let kind = serde_json::to_string(&person.id_document.kind).unwrap_or_default();
+    let birth = person.birth_date.map(|d| d.to_string()).unwrap_or_default();
+    digest(&[
+        person.name_zh.as_deref().unwrap_or(""),
+        person.name_latin.as_deref().unwrap_or(""),
+        &kind,
+        person.id_document.number.expose(),
+        &birth,
+    ])
+}
+
+/// A fingerprint of the certificates' subjects as the form showed them.
+pub fn subjects_fingerprint(certificates: &[Certificate]) -> String {
+    let mut subjects: Vec<String> = certificates
+        .iter()
+        .map(|c| format!("{} {}", c.id, serde_json::to_string(&c.subject).unwrap_or_default()))
+        .collect();
+    subjects.sort();
+    let fields: Vec<&str> = subjects.iter().map(String::as_str).collect();
+    digest(&fields)
+}
+
+/// Why the re-check before activation stops a renewal (seed 000, step 6).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecheckRefused {
+    /// A certificate of the renewal is no longer due: revoked, expired or renewed meanwhile.
+    #[error("a certificate of this renewal is no longer due for renewal")]
+    NoLongerDue { serial: String },
+    /// The identity data changed since vetting: vetting again.
+    #[error("the identity data changed since vetting: vet again")]
+    RevettingRequired,
+    /// The subject changed while the old certificate is valid: 「需先撤銷原有證書」.
+    #[error("the subject data changed while the old certificate is valid: revoke it first")]
+    RevokeFirst { serial: String },
+    /// The form was never printed, so there is nothing to compare with.
+    #[error("the form has not been printed")]
+    NoForm,
+}
+
+impl RecheckRefused {
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            RecheckRefused::NoLongerDue { .. } => "visit-recheck-no-longer-due",
+            RecheckRefused::RevettingRequired => "visit-recheck-revetting-required",
+            RecheckRefused::RevokeFirst { .. } => "visit-recheck-revoke-first",
+            RecheckRefused::NoForm => "visit-recheck-no-form",
+        }
+    }
+
+    pub fn message_args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            RecheckRefused::NoLongerDue { serial } | RecheckRefused::RevokeFirst { serial } => {
+                vec![("serial", serial.clone())]
+            }
+            _ => vec![],
+        }
+    }
+}
+
+/// The re-check before activation of a renewal: every certificate still due (or, when it is
+/// renewed on the same token, still valid), and nothing the form showed changed since it was
+/// printed.
+pub fn recheck_renewal(
+    visit: &Visit,
+    person: &Person,
+    certificates_now: &[Certificate],
+    now: OffsetDateTime,
+) -> Result<(), RecheckRefused> {
+    let form = visit.form.as_ref().ok_or(RecheckRefused::NoForm)?;
+    for cert in certificates_now {
+        if !crate::renewal::is_renewal_due(cert, now, crate::renewal::RENEWAL_WINDOW_DAYS) {
+            return Err(RecheckRefused::NoLongerDue {
+                serial: cert.serial.clone().unwrap_or_default(),
+            });
+        }
+    }
+    if subjects_fingerprint(certificates_now) != form.subjects {
+        // Every certificate is still due, so still valid: it must be revoked before a
+        // certificate with other data can be issued.
+        let serial = certificates_now.first().and_then(|c| c.serial.clone()).unwrap_or_default();
+        return Err(RecheckRefused::RevokeFirst { serial });
+    }
+    if identity_fingerprint(person) != form.identity {
+        return Err(RecheckRefused::RevettingRequired);
+    }
+    Ok(())
+}
+
+/// A rule a new password breaks (seed 000, activation: 8 or more characters, a letter, a
+/// character that is not a letter). The counter applies it to the PIN a holder sets on a new
+/// token and to a PKCS#12 file's password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordRule {
+    #[error("at least 8 characters")]
+    Length,
+    #[error("at least one letter (a-z, either case)")]
+    Letter,
+    #[error("at least one character that is not a letter (a digit or a symbol)")]
+    NonLetter,
+}
+
+impl PasswordRule {
+    pub const ALL: [PasswordRule; 3] =
+        [PasswordRule::Length, PasswordRule::Letter, PasswordRule::NonLetter];
+
+    pub fn message_id(self) -> &'static str {
+        match self {
+            PasswordRule::Length => "visit-password-length",
+            PasswordRule::Letter => "visit-password-letter",
+            PasswordRule::NonLetter => "visit-password-non-letter",
+        }
+    }
+}
+
+pub const PASSWORD_MIN_CHARS: usize = 8;
+
+/// Every rule `password` breaks, in the order the seed lists them.
+pub fn password_problems(password: &str) -> Vec<PasswordRule> {
+    let mut broken = Vec::new();
+    if password.chars().count() < PASSWORD_MIN_CHARS {
+        broken.push(PasswordRule::Length);
+    }
+    if !password.chars().any(|c| c.is_ascii_alphabetic()) {
+        broken.push(PasswordRule::Letter);
+    }
+    if !password.chars().any(|c| !c.is_ascii_alphabetic()) {
+        broken.push(PasswordRule::NonLetter);
+    }
+    broken
+}
+
+/// The revocation phrase the holder sets for a new certificate, which lets them revoke it later
+/// without a supervisor (DOMAIN.md). Not the PIN (anyone holding the token would know both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PhraseRule {
+    #[error("the revocation phrase needs at least 4 characters")]
+    TooShort,
+    #[error("the revocation phrase must not be the PIN")]
+    SameAsPin,
+}
+
+impl PhraseRule {
+    pub fn message_id(self) -> &'static str {
+        match self {
+            PhraseRule::TooShort => "visit-phrase-too-short",
+            PhraseRule::SameAsPin => "visit-phrase-same-as-pin",
+        }
+    }
+}
+
+pub const PHRASE_MIN_CHARS: usize = 4;
+
+pub fn check_revocation_phrase(phrase: &str, pin: &str) -> Result<(), PhraseRule> {
+    if phrase.trim().chars().count() < PHRASE_MIN_CHARS {
+        Err(PhraseRule::TooShort)
+    } else if phrase == pin {
+        Err(PhraseRule::SameAsPin)
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use Step::*;
+
+    use crate::model::{CertificateStatus, IdDocument, Sensitive, SubjectDn};
+    use time::macros::{date, datetime};
+
+    const NOW: OffsetDateTime = datetime!(2026-11-29 10:00 +8);
+
+    fn chan() -> Person {
+        Person {
+            id: RecordId::nil(),
+            name_zh: Some("陳大文".into()),
+            name_latin: Some("CHAN TAI MAN".into()),
+            id_document: IdDocument {
+                kind: IdDocumentKind::Passport,
+                number: Sensitive::new("MA1234567"),
+                issuing_state: Some("MAC".into()),
+                expiry: Some(date!(2030 - 01 - 01)),
+            },
+            nationality: Some("CHN".into()),
+            birth_date: Some(date!(1980 - 05 - 17)),
+            sex: None,
+            phone: None,
+            email: Some("chan@example.mo".into()),
+            photo: None,
+        }
+    }
+
+    fn passport() -> PresentedDocument {
+        PresentedDocument {
+            kind: IdDocumentKind::Passport,
+            number: "MA1234567".into(),
+            name_latin: Some("CHAN TAI MAN".into()),
+            name_zh: None,
+            birth_date: Some(date!(1980 - 05 - 17)),
+            expiry: Some(date!(2031 - 06 - 30)),
+        }
+    }
+
+    #[test]
+    fn identity_agrees_despite_a_different_but_valid_expiry_and_spacing() {
+        let doc = PresentedDocument { name_latin: Some("chan  tai-man".into()), ..passport() };
+        assert_eq!(compare_identity(&chan(), &doc, NOW.date()), Ok(()));
+    }
+
+    #[test]
+    fn identity_mismatches_are_named_field_by_field() {
+        let doc = PresentedDocument {
+            number: "MA7654321".into(),
+            name_latin: Some("CHAN SIU MING".into()),
+            birth_date: Some(date!(1981 - 05 - 17)),
+            expiry: Some(date!(2026 - 11 - 28)),
+            ..passport()
+        };
+        assert_eq!(
+            compare_identity(&chan(), &doc, NOW.date()),
+            Err(IdentityRefused::PersonalDataDiffers(IdentityField::ALL.to_vec()))
+        );
+        let other_kind = PresentedDocument { kind: IdDocumentKind::ResidencePermit, ..passport() };
+        assert_eq!(
+            compare_identity(&chan(), &other_kind, NOW.date()),
+            Err(IdentityRefused::UnsupportedDocument)
+        );
+        // A document with no name at all cannot agree with a record that has one.
+        let nameless = PresentedDocument { name_latin: None, ..passport() };
+        assert_eq!(
+            compare_identity(&chan(), &nameless, NOW.date()),
+            Err(IdentityRefused::PersonalDataDiffers(vec![IdentityField::Name]))
+        );
+    }
+
+    #[test]
+    fn a_failed_chip_or_mismatch_blocks_the_step_until_a_supervisor_overrides() {
+        let mut check = IdentityCheck {
+            source: DocumentSource::Chip,
+            document: IdDocumentKind::Passport,
+            passive_authentication: Some(false),
+            mismatches: vec![],
+            unsupported: false,
+            at: NOW,
+            overridden: None,
+        };
+        assert_eq!(check.refusal(), Some(IdentityRefused::ChipNotAuthentic));
+        assert!(!check.passed());
+        check.passive_authentication = Some(true);
+        check.mismatches = vec![IdentityField::Name];
+        assert!(!check.passed());
+        check.overridden =
+            Some(Override { by: RecordId::nil(), reason: "name romanised".into(), at: NOW });
+        assert!(check.passed());
+        check.overridden = None;
+        check.mismatches.clear();
+        assert!(check.passed());
+    }
+
+    fn due_certificate() -> Certificate {
+        Certificate {
+            id: RecordId::nil(),
+            class: CertificateClass::Qualified,
+            holder_kind: HolderKind::Person,
+            subject: SubjectDn { cn: "陳大文".into(), ..Default::default() },
+            serial: Some("0a1b".into()),
+            not_before: Some(NOW - time::Duration::days(700)),
+            not_after: Some(NOW + time::Duration::days(20)),
+            validity_years: 2,
+            status: CertificateStatus::Valid,
+            holder_person: Some(RecordId::nil()),
+            holder_organisation: None,
+            token: None,
+            renewal_confirmed: false,
+            revocation_phrase: None,
+            revocation: None,
+            issuance: None,
+        }
+    }
+
+    fn printed(person: &Person, certs: &[Certificate]) -> Visit {
+        Visit {
+            form: Some(FormRecord {
+                printed_at: NOW,
+                job: None,
+                identity: identity_fingerprint(person),
+                subjects: subjects_fingerprint(certs),
+                signed_at: None,
+            }),
+            ..Visit::default()
+        }
+    }
+
+    #[test]
+    fn the_recheck_before_activation_names_what_changed() {
+        let person = chan();
+        let cert = due_certificate();
+        let visit = printed(&person, std::slice::from_ref(&cert));
+        assert_eq!(recheck_renewal(&visit, &person, std::slice::from_ref(&cert), NOW), Ok(()));
+        assert_eq!(
+            recheck_renewal(&Visit::default(), &person, std::slice::from_ref(&cert), NOW),
+            Err(RecheckRefused::NoForm)
+        );
+        let renamed = Person { name_latin: Some("CHAN TAI-MAN DAVID".into()), ..chan() };
+        assert_eq!(
+            recheck_renewal(&visit, &renamed, std::slice::from_ref(&cert), NOW),
+            Err(RecheckRefused::RevettingRequired)
+        );
+        let mut moved = cert.clone();
+        moved.subject.o = Some("新公司".into());
+        assert_eq!(
+            recheck_renewal(&visit, &person, &[moved], NOW),
+            Err(RecheckRefused::RevokeFirst { serial: "0a1b".into() })
+        );
+        let revoked = Certificate { status: CertificateStatus::Revoked, ..cert.clone() };
+        assert_eq!(
+            recheck_renewal(&visit, &person, &[revoked], NOW),
+            Err(RecheckRefused::NoLongerDue { serial: "0a1b".into() })
+        );
+        // The fingerprints hold no personal data.
+        let form = visit.form.as_ref().expect("printed");
+        assert!(!form.identity.contains("MA1234567") && form.identity.len() == 64);
+    }
+
+    #[test]
+    fn revetting_forgets_what_was_agreed_on_the_old_data() {
+        let mut visit = printed(&chan(), &[]);
+        for fact in [Fact::CertificatesChosen, Fact::EmailsVerified, Fact::IdentityChecked] {
+            visit.facts.insert(fact);
+        }
+        visit.facts.insert(Fact::FormPrinted);
+        visit.revet();
+        assert!(visit.done(Fact::CertificatesChosen) && visit.done(Fact::EmailsVerified));
+        assert!(!visit.done(Fact::IdentityChecked) && !visit.done(Fact::FormPrinted));
+        assert!(visit.form.is_none());
+        let route = plan(Service::Renewal, person(CertificateClass::Qualified)).expect("plan");
+        assert_eq!(visit.current(&route), Some(Consent));
+    }
+
+    #[test]
+    fn emails_verified_within_thirty_days_are_not_asked_again() {
+        assert!(still_verified(NOW - time::Duration::days(29), NOW));
+        assert!(!still_verified(NOW - time::Duration::days(30), NOW));
+        assert!(!still_verified(NOW + time::Duration::minutes(5), NOW), "from the future");
+    }
+
+    #[test]
+    fn every_message_id_is_listed() {
+        let mut ids = vec![NotAtCounter::CloudSign.message_id()];
+        ids.extend(IdentityField::ALL.map(IdentityField::message_id));
+        ids.extend(PasswordRule::ALL.map(PasswordRule::message_id));
+        ids.extend([PhraseRule::TooShort, PhraseRule::SameAsPin].map(PhraseRule::message_id));
+        for refused in [
+            IdentityRefused::UnsupportedDocument,
+            IdentityRefused::PersonalDataDiffers(vec![]),
+            IdentityRefused::ChipNotAuthentic,
+        ] {
+            ids.push(refused.message_id());
+        }
+        for refused in [
+            RecheckRefused::NoLongerDue { serial: String::new() },
+            RecheckRefused::RevettingRequired,
+            RecheckRefused::RevokeFirst { serial: String::new() },
+            RecheckRefused::NoForm,
+        ] {
+            ids.push(refused.message_id());
+        }
+        ids.sort_unstable();
+        let mut listed = ALL_MESSAGE_IDS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(ids, listed);
+    }
+
+    #[test]
+    fn passwords_follow_seed_000s_three_rules() {
+        use PasswordRule::*;
+        assert_eq!(password_problems("abcdefg1"), vec![]);
+        assert_eq!(password_problems("abc1"), vec![Length]);
+        assert_eq!(password_problems("12345678"), vec![Letter]);
+        assert_eq!(password_problems("abcdefgh"), vec![NonLetter]);
+        assert_eq!(password_problems(""), vec![Length, Letter, NonLetter]);
+        assert_eq!(password_problems("密碼密碼密碼密碼"), vec![Letter]);
+        assert_eq!(check_revocation_phrase("開門芝麻", "12345678"), Ok(()));
+        assert_eq!(check_revocation_phrase("abc", "12345678"), Err(PhraseRule::TooShort));
+        assert_eq!(check_revocation_phrase("Secret-99", "Secret-99"), Err(PhraseRule::SameAsPin));
+    }
+
+    #[test]
+    fn a_visit_round_trips_through_json_and_old_applications_have_an_empty_one() {
+        let mut visit = printed(&chan(), &[]);
+        visit.facts.insert(Fact::ConsentGiven);
+        visit
+            .skipped
+            .insert(Email, Override { by: RecordId::nil(), reason: "relay down".into(), at: NOW });
+        let json = serde_json::to_string(&visit).expect("json");
+        assert_eq!(serde_json::from_str::<Visit>(&json).expect("back"), visit);
+        let mut old = serde_json::to_value(crate::application::Application::draft(
+            RecordId::nil(),
+            Service::Renewal,
+            RecordId::nil(),
+            HolderKind::Person,
+            CertificateClass::Qualified,
+            NOW,
+        ))
+        .expect("json");
+        old.as_object_mut().expect("object").remove("visit");
+        let app: crate::application::Application = serde_json::from_value(old).expect("old");
+        assert_eq!(app.visit, Visit::default());
+    }
 
     fn person(class: CertificateClass) -> Circumstances {
         Circumstances { holder: HolderKind::Person, class, revocation_phrase_given: true }
@@ -289,7 +1084,9 @@ mod tests {
         order(Consent, Identity);
         order(Identity, Photo);
         order(Photo, Confirmation);
-        order(Confirmation, Recheck);
+        order(Confirmation, Form);
+        order(Form, Payment);
+        order(Payment, Recheck);
         order(Recheck, Issuance);
         assert_eq!(route.last(), Some(&Completion));
     }

@@ -260,6 +260,7 @@ fn certificate(holder_kind: HolderKind, days_left: i64, confirmed: bool) -> Cert
         holder_organisation: holder_kind.belongs_to_organisation().then(Ulid::new),
         token: None,
         renewal_confirmed: confirmed,
+        revocation_phrase: None,
         revocation: None,
         issuance: None,
     }

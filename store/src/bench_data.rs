@@ -243,6 +243,7 @@ fn synthetic_certificate(rng: &mut StdRng, holder: &Person) -> Certificate {
         holder_organisation: None,
         token: None,
         renewal_confirmed: false,
+        revocation_phrase: None,
         revocation: None,
         issuance: None,
     }

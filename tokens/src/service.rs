@@ -653,6 +653,7 @@ impl<'a> Counter<'a> {
             holder_organisation: draft.holder_organisation,
             token: token.map(|t| t.id),
             renewal_confirmed: false,
+            revocation_phrase: None,
             revocation: None,
             issuance: Some(issuance),
         };

@@ -97,6 +97,10 @@ pub struct Certificate {
     pub token: Option<RecordId>,
     /// The organisation confirmed this certificate for renewal (renewal-due list, seed 000).
     pub renewal_confirmed: bool,
+    /// The holder's revocation phrase, hashed (a PHC string): given back, it lets them revoke
+    /// without a supervisor. Set at the counter when the certificate is issued.
+    #[serde(default)]
+    pub revocation_phrase: Option<String>,
     pub revocation: Option<Revocation>,
     /// How and by whom the certificate was made, once the office CA signed it.
     #[serde(default)]

@@ -66,6 +66,7 @@ pub fn certificate_for(holder: &Person, serial: &str) -> Certificate {
         holder_organisation: None,
         token: None,
         renewal_confirmed: false,
+        revocation_phrase: None,
         revocation: None,
         issuance: None,
     }

@@ -55,6 +55,7 @@ fn main() -> ExitCode {
             holder_organisation: None,
             token: None,
             renewal_confirmed: false,
+            revocation_phrase: None,
             revocation: None,
             issuance: None,
         };
