@@ -22,6 +22,7 @@ pub mod signin;
 pub mod subscriber_file;
 pub mod token_cmd;
 pub mod ui;
+pub mod visits;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -82,6 +82,28 @@ pub enum AuditAction {
     AppointmentCheckedIn,
     /// A walk-in queue ticket was issued (the subject names it; its number is on the record).
     WalkInTicketIssued,
+    /// A step of a counter visit and how it ended (the subject is the application). What was
+    /// typed or read (numbers, names, codes) is never here: it is on the records, or nowhere.
+    VisitStep {
+        step: crate::visit::Step,
+        outcome: StepOutcome,
+    },
+}
+
+/// How a visit's step ended, for the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum StepOutcome {
+    /// The step recorded its fact.
+    Done,
+    /// Something the step did or checked was refused: the message id says what.
+    Refused { message: String },
+    /// A supervisor let the visit past the step; the reason is on the application.
+    Skipped { by: RecordId },
+    /// A supervisor accepted what the step refused (a failed identity check).
+    Overridden { by: RecordId },
+    /// A supervisor approved the application.
+    Approved { by: RecordId },
 }
 
 /// Which step of sign-in failed.

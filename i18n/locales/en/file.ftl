@@ -74,6 +74,7 @@ audit-token-reported = token reported
 audit-print-job-cancelled = print job cancelled
 audit-appointment-checked-in = checked in
 audit-walk-in-ticket-issued = walk-in ticket issued
+audit-visit-step = visit step
 
 photo-preparing = Preparing the photo…
 walk-in-print-waiting = The ticket waits for the printer (job { $job }): tell the person their number.

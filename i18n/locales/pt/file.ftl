@@ -74,6 +74,7 @@ audit-token-reported = token USB comunicado
 audit-print-job-cancelled = impressão cancelada
 audit-appointment-checked-in = chegada registada
 audit-walk-in-ticket-issued = senha sem marcação emitida
+audit-visit-step = passo do atendimento
 
 photo-preparing = A preparar a fotografia…
 walk-in-print-waiting = A senha espera pela impressora (trabalho { $job }): diga o número à pessoa.

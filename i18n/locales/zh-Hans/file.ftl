@@ -68,6 +68,7 @@ audit-token-reported = 报告 USB Key
 audit-print-job-cancelled = 取消打印任务
 audit-appointment-checked-in = 签到
 audit-walk-in-ticket-issued = 发出现场排队号
+audit-visit-step = 办理步骤
 
 photo-preparing = 正在准备照片…
 walk-in-print-waiting = 排队号正在等待打印机（任务 { $job }）：请把号码告诉申请人。

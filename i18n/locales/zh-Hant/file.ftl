@@ -68,6 +68,7 @@ audit-token-reported = 報告 USB Key
 audit-print-job-cancelled = 取消列印工作
 audit-appointment-checked-in = 登記到達
 audit-walk-in-ticket-issued = 發出即場輪候籌號
+audit-visit-step = 辦理步驟
 
 photo-preparing = 正在準備相片…
 walk-in-print-waiting = 籌號正等候列印機（工作 { $job }）：請把號碼告訴申請人。

@@ -129,6 +129,7 @@ pub fn audit_action_id(action: &AuditAction) -> &'static str {
         AuditAction::PrintJobCancelled { .. } => "audit-print-job-cancelled",
         AuditAction::AppointmentCheckedIn => "audit-appointment-checked-in",
         AuditAction::WalkInTicketIssued => "audit-walk-in-ticket-issued",
+        AuditAction::VisitStep { .. } => "audit-visit-step",
     }
 }
 

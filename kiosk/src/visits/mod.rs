@@ -1,0 +1,236 @@
+//! The counter's visits, device and store side: what each step of a visit wizard does when the
+//! clerk presses its key. The counter app sends a [`VisitOp`] from a blocking job and draws the
+//! [`Outcome`]; the rules (which step comes next, who may skip it) are `registry::visit`'s.
+//!
+//! Every operation opens the store itself, saves the application before it answers (a visit
+//! resumes at the same step after a crash, a lock or on another kiosk of the office), and writes
+//! one audit event for the step and its outcome.
+
+use std::path::PathBuf;
+
+use registry::application::{Actor, Application};
+use registry::model::{
+    Certificate, InvoiceDetails, Money, Organisation, Person, RecordId, Service, StaffRole,
+};
+use registry::visit::{PaymentMethod, PlannedStep, Step};
+use tokens::pin::Pin;
+use zeroize::Zeroizing;
+
+/// What the wizard shows of a visit: its application, its plan, and the records it is about,
+/// read in one snapshot after the operation saved.
+#[derive(Debug, Clone)]
+pub struct VisitView {
+    pub application: Application,
+    pub plan: Vec<PlannedStep>,
+    pub applicant: Person,
+    pub organisation: Option<Organisation>,
+    /// The visit's certificates: for a renewal, the ones due (pre-selected, fixed).
+    pub certificates: Vec<Certificate>,
+    /// The fee the price table asks for this application.
+    pub fee: Option<Money>,
+    /// The chip's face image and the counter's photo, as files the photo view encodes.
+    pub chip_photo: Option<PathBuf>,
+    pub counter_photo: Option<PathBuf>,
+}
+
+impl VisitView {
+    /// The step the visit stands at; `None` when every step is done.
+    pub fn current(&self) -> Option<Step> {
+        self.application.visit.current(&self.plan)
+    }
+}
+
+/// How the identity document is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdentityInput {
+    /// The MRZ as the document scanner typed it. With `chip`, the chip is read over PC/SC
+    /// (the MRZ opens it) and passive authentication must pass; without, the typed zone is the
+    /// only evidence (no reader at this counter).
+    Mrz { text: String, chip: bool },
+    /// A Mainland resident ID card on its serial reader.
+    MainlandReader { device: PathBuf },
+}
+
+/// One thing the clerk does in a visit.
+#[derive(Debug)]
+pub enum VisitOp {
+    /// Start `service` for a person, or resume the open application of that service they have.
+    Open {
+        service: Service,
+        applicant: RecordId,
+    },
+    /// Resume an application (from the queue, the subscriber file, or a scanned form code).
+    Resume {
+        application: RecordId,
+    },
+    ChooseCertificates {
+        application: RecordId,
+        new_key: bool,
+    },
+    SendCode {
+        application: RecordId,
+        address: String,
+    },
+    CheckCode {
+        application: RecordId,
+        address: String,
+        code: Zeroizing<String>,
+    },
+    /// A supervisor (signed in on the same screen) lets the visit past a step it may skip.
+    Skip {
+        application: RecordId,
+        step: Step,
+        supervisor: RecordId,
+        reason: String,
+    },
+    Consent {
+        application: RecordId,
+    },
+    Identity {
+        application: RecordId,
+        input: IdentityInput,
+    },
+    /// A supervisor accepts a person whose identity check failed, with a written reason.
+    OverrideIdentity {
+        application: RecordId,
+        supervisor: RecordId,
+        reason: String,
+    },
+    PhotoFromFile {
+        application: RecordId,
+        path: PathBuf,
+    },
+    PhotoFromCamera {
+        application: RecordId,
+    },
+    /// The person checked every certificate record and accepts the applicant agreement.
+    Confirm {
+        application: RecordId,
+    },
+    PrintForm {
+        application: RecordId,
+    },
+    /// The signed form's QR code, scanned back: opens its application and marks it signed.
+    FormSigned {
+        payload: String,
+    },
+    Pay {
+        application: RecordId,
+        method: PaymentMethod,
+        reference: String,
+        invoice: Option<InvoiceDetails>,
+    },
+    /// A supervisor approves the application (never their own).
+    Approve {
+        application: RecordId,
+        supervisor: RecordId,
+    },
+    Recheck {
+        application: RecordId,
+    },
+    /// The key and certificate on the token, with the holder's PIN and a new revocation phrase.
+    Issue {
+        application: RecordId,
+        pin: Pin,
+        phrase: Zeroizing<String>,
+    },
+    Complete {
+        application: RecordId,
+    },
+    Cancel {
+        application: RecordId,
+    },
+}
+
+impl VisitOp {
+    /// The application the operation is about, when it names one.
+    pub fn application(&self) -> Option<RecordId> {
+        match self {
+            VisitOp::Open { .. } | VisitOp::FormSigned { .. } => None,
+            VisitOp::Resume { application }
+            | VisitOp::ChooseCertificates { application, .. }
+            | VisitOp::SendCode { application, .. }
+            | VisitOp::CheckCode { application, .. }
+            | VisitOp::Skip { application, .. }
+            | VisitOp::Consent { application }
+            | VisitOp::Identity { application, .. }
+            | VisitOp::OverrideIdentity { application, .. }
+            | VisitOp::PhotoFromFile { application, .. }
+            | VisitOp::PhotoFromCamera { application }
+            | VisitOp::Confirm { application }
+            | VisitOp::PrintForm { application }
+            | VisitOp::Pay { application, .. }
+            | VisitOp::Approve { application, .. }
+            | VisitOp::Recheck { application }
+            | VisitOp::Issue { application, .. }
+            | VisitOp::Complete { application }
+            | VisitOp::Cancel { application } => Some(*application),
+        }
+    }
+}
+
+/// Something to tell the clerk besides the new state of the visit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// The code went to the mail relay.
+    CodeSent {
+        address: String,
+    },
+    /// The relay could not take it: the code waits in the outbox (message id of the reason).
+    CodeQueued {
+        address: String,
+        reason: &'static str,
+    },
+    /// The form went to the print spool (or its PDF was written when no printer is set).
+    FormPrinted {
+        job: String,
+    },
+    ReceiptPrinted {
+        job: String,
+    },
+    /// Vetting passed: 「已確認並成功提交證書續期申請」.
+    Submitted,
+    /// The certificate is on the token: 「成功激活」.
+    Activated,
+}
+
+/// What an operation answers.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub view: VisitView,
+    pub notice: Option<Notice>,
+}
+
+/// Why an operation did not go through, kept typed until it is drawn (F2 re-translates it).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{id}")]
+pub struct VisitError {
+    pub id: &'static str,
+    pub args: Vec<(&'static str, String)>,
+    /// For the log: a category, never personal data.
+    pub category: &'static str,
+}
+
+impl VisitError {
+    pub fn new(id: &'static str, category: &'static str) -> Self {
+        VisitError { id, args: Vec::new(), category }
+    }
+
+    pub fn with_args(mut self, args: Vec<(&'static str, String)>) -> Self {
+        self.args = args;
+        self
+    }
+
+    pub fn message_id(&self) -> &'static str {
+        self.id
+    }
+
+    pub fn message_args(&self) -> Vec<(&'static str, String)> {
+        self.args.clone()
+    }
+}
+
+/// Who acts, as the state machine needs it.
+pub fn actor(clerk: RecordId, role: StaffRole) -> Actor {
+    Actor { clerk, role }
+}
