@@ -23,6 +23,7 @@ use super::screens::queue::{self, QueueState};
 use super::screens::search::{self, SearchState};
 use super::screens::signin::{self, Purpose, SignInForm};
 use super::screens::subscriber::{self, FileState};
+use super::screens::visit::{self, VisitState};
 use super::status::{Devices, SyncState};
 use super::widgets::{self, fit, safe};
 
@@ -39,6 +40,7 @@ pub enum Screen {
     Search,
     Subscriber(Box<FileState>),
     Photos(Box<PhotosState>),
+    Visit(Box<VisitState>),
 }
 
 /// What sits over the screen and takes the keys until it closes.
@@ -56,7 +58,23 @@ pub enum Overlay {
         service: Service,
         printed: Option<Msg>,
     },
+    /// Which service to start for the subscriber whose file is open.
+    VisitPicker {
+        applicant: registry::model::RecordId,
+        selected: usize,
+    },
 }
+
+/// The services a visit can be started for from a file, in the order the picker lists them.
+pub const VISIT_SERVICES: [Service; 7] = [
+    Service::Renewal,
+    Service::NewIssuance,
+    Service::Change,
+    Service::Replacement,
+    Service::PinUnlock,
+    Service::Revocation,
+    Service::Redispatch,
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
@@ -83,6 +101,10 @@ pub struct Wedge {
 /// The longest payload the wedge collects before it gives up (a pass is about 130 characters).
 const MAX_WEDGE: usize = 512;
 const PASS_START: &str = "KQ1|";
+/// A signed form's QR code, scanned back (`printers::formcode`).
+const FORM_START: &str = "KF1|";
+/// What a scanner types that the wedge takes, wherever the focus is.
+const CODE_STARTS: [&str; 2] = [PASS_START, FORM_START];
 
 #[derive(Debug, PartialEq)]
 enum WedgeStep {
@@ -90,7 +112,8 @@ enum WedgeStep {
     Pass,
     /// The wedge took the key.
     Taken,
-    /// `KQ1|` was just completed: the focused field should drop the `KQ1` it received.
+    /// `KQ1|` or `KF1|` was just completed: the focused field should drop the three
+    /// characters it received.
     Started,
     /// Enter ended a payload.
     Payload(String),
@@ -120,9 +143,9 @@ impl Wedge {
         match key.code {
             KeyCode::Char(c) if plain => {
                 self.recent.push(c);
-                if self.recent.ends_with(PASS_START) {
+                if let Some(start) = CODE_STARTS.iter().find(|s| self.recent.ends_with(*s)) {
                     self.recent.clear();
-                    self.capture = Some(PASS_START.to_owned());
+                    self.capture = Some((*start).to_owned());
                     return WedgeStep::Started;
                 }
                 // Only the last few characters matter.
@@ -244,6 +267,7 @@ impl App {
             _ if self.lock.is_some() => return Scope::Locked,
             Some(Overlay::ServicePicker { .. }) => return Scope::ServicePicker,
             Some(Overlay::Ticket { .. }) => return Scope::Ticket,
+            Some(Overlay::VisitPicker { .. }) => return Scope::VisitPicker,
             None => {}
         }
         self.screen_scope()
@@ -262,6 +286,8 @@ impl App {
             Screen::Search => Scope::Search,
             Screen::Subscriber(_) => Scope::Subscriber,
             Screen::Photos(_) => Scope::Photos,
+            Screen::Visit(state) if state.types_text() => Scope::VisitForm,
+            Screen::Visit(_) => Scope::Visit,
         }
     }
 
@@ -437,6 +463,9 @@ fn scanned(app: &mut App, text: String) -> Vec<Effect> {
     if text.starts_with(PASS_START) {
         return pass_scanned(app, text);
     }
+    if text.starts_with(FORM_START) {
+        return form_scanned(app, text);
+    }
     app.say(Msg::new("queue-scan-not-a-pass"), Tone::Error);
     Vec::new()
 }
@@ -464,6 +493,9 @@ fn paste(app: &mut App, text: &str) -> Vec<Effect> {
     if let Some(payload) = text.trim().strip_prefix(PASS_START) {
         return pass_scanned(app, format!("{PASS_START}{payload}"));
     }
+    if let Some(payload) = text.trim().strip_prefix(FORM_START) {
+        return form_scanned(app, format!("{FORM_START}{payload}"));
+    }
     focused_field(app).map_or_else(Vec::new, |field| field.type_str(text))
 }
 
@@ -471,6 +503,7 @@ fn paste(app: &mut App, text: &str) -> Vec<Effect> {
 enum Field<'a> {
     Search(&'a mut SearchState),
     Form(&'a mut SignInForm),
+    Visit(&'a mut VisitState),
 }
 
 fn focused_field(app: &mut App) -> Option<Field<'_>> {
@@ -483,6 +516,7 @@ fn focused_field(app: &mut App) -> Option<Field<'_>> {
     match &mut app.screen {
         Screen::Search => Some(Field::Search(&mut app.search)),
         Screen::SignIn(form) => Some(Field::Form(form)),
+        Screen::Visit(state) if state.types_text() => Some(Field::Visit(state)),
         _ => None,
     }
 }
@@ -495,6 +529,10 @@ impl Field<'_> {
                 form.key(code);
                 Vec::new()
             }
+            Field::Visit(state) => {
+                state.key(code);
+                Vec::new()
+            }
         }
     }
 
@@ -503,6 +541,13 @@ impl Field<'_> {
             Field::Search(search) => search.type_str(text),
             Field::Form(form) => {
                 text.chars().for_each(|c| form.key(KeyCode::Char(c)));
+                Vec::new()
+            }
+            Field::Visit(state) => {
+                // A pasted document zone keeps its line breaks.
+                text.chars().for_each(|c| {
+                    state.key(if c == '\n' { KeyCode::Char('\n') } else { KeyCode::Char(c) })
+                });
                 Vec::new()
             }
         }
@@ -515,6 +560,10 @@ impl Field<'_> {
                 form.untype(tail);
                 Vec::new()
             }
+            Field::Visit(state) => {
+                state.untype(tail);
+                Vec::new()
+            }
         }
     }
 }
@@ -523,9 +572,13 @@ fn key_pressed(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     // A password may hold `KQ1|` and no pass is used in a secret field: the wedge stays out.
     let secret_field = app.lock.as_ref().or(match &app.screen {
         Screen::SignIn(form) => Some(form),
+        Screen::Visit(state) => state.approval.as_ref().and_then(|a| a.signin.as_ref()),
         _ => None,
     });
-    if secret_field.is_some_and(|f| f.step != signin::Step::Id) {
+    let visit_secret = matches!(&app.screen, Screen::Visit(state)
+        if state.approval.is_none()
+            && matches!(state.input(), Some(visit::Input::Pin | visit::Input::Phrase)));
+    if visit_secret || secret_field.is_some_and(|f| f.step != signin::Step::Id) {
         return match keys::lookup(app.scope(), &key) {
             Some(binding) => command(app, binding),
             None => typed(app, key),
@@ -533,7 +586,7 @@ fn key_pressed(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     }
     match app.wedge.feed(&key) {
         WedgeStep::Taken => return Vec::new(),
-        WedgeStep::Payload(payload) => return pass_scanned(app, payload),
+        WedgeStep::Payload(payload) => return scanned(app, payload),
         WedgeStep::Started => return untype(app, "KQ1"),
         WedgeStep::Pass => {}
     }
@@ -568,6 +621,38 @@ fn pass_scanned(app: &mut App, payload: String) -> Vec<Effect> {
     }
     app.say(Msg::new("queue-checking-in"), Tone::Info);
     vec![Effect::CheckIn { payload, clerk: app.session.as_ref().map(|s| s.clerk) }]
+}
+
+/// A signed form's code came from the scanner: open its application's visit and mark the form
+/// signed, from any screen.
+fn form_scanned(app: &mut App, payload: String) -> Vec<Effect> {
+    if !app.signed_in() {
+        app.say(Msg::new("queue-sign-in-first"), Tone::Error);
+        return Vec::new();
+    }
+    let op = crate::visits::VisitOp::FormSigned { payload };
+    match &mut app.screen {
+        Screen::Visit(state) if state.busy.is_none() => {
+            state.busy = Some(Msg::new("visit-form-signed-checking"));
+            state.error = None;
+        }
+        _ => {
+            let mut state = VisitState::opening(Service::Renewal);
+            state.busy = Some(Msg::new("visit-form-signed-checking"));
+            app.open(Screen::Visit(Box::new(state)));
+        }
+    }
+    visit_effects(app, vec![op])
+}
+
+/// The effects that run a visit's operations as the signed-in clerk.
+fn visit_effects(app: &mut App, ops: Vec<crate::visits::VisitOp>) -> Vec<Effect> {
+    let Some(session) = &app.session else { return Vec::new() };
+    let actor = registry::application::Actor { clerk: session.clerk, role: session.role };
+    if !ops.is_empty() {
+        app.visit_in_progress = true;
+    }
+    ops.into_iter().map(|op| Effect::Visit { op, actor, lang: app.lang }).collect()
 }
 
 fn command(app: &mut App, binding: &Binding) -> Vec<Effect> {
@@ -632,6 +717,22 @@ fn overlay_command(app: &mut App, overlay: Overlay, command: Command) -> Vec<Eff
                 None => Vec::new(),
             }
         }
+        (Overlay::VisitPicker { applicant, selected }, Command::Up) => {
+            app.overlay =
+                Some(Overlay::VisitPicker { applicant, selected: selected.saturating_sub(1) });
+            Vec::new()
+        }
+        (Overlay::VisitPicker { applicant, selected }, Command::Down) => {
+            let selected = (selected + 1).min(VISIT_SERVICES.len() - 1);
+            app.overlay = Some(Overlay::VisitPicker { applicant, selected });
+            Vec::new()
+        }
+        (Overlay::VisitPicker { applicant, selected }, Command::Enter) => {
+            app.overlay = None;
+            let Some(service) = VISIT_SERVICES.get(selected).copied() else { return Vec::new() };
+            app.open(Screen::Visit(Box::new(VisitState::opening(service))));
+            visit_effects(app, vec![crate::visits::VisitOp::Open { service, applicant }])
+        }
         // Esc, Enter or No closes the rest.
         (_, Command::Back | Command::Enter | Command::No) => {
             app.overlay = None;
@@ -654,6 +755,11 @@ fn lock_command(app: &mut App, command: Command) -> Vec<Effect> {
 }
 
 fn screen_command(app: &mut App, command: Command) -> Vec<Effect> {
+    if matches!(app.screen, Screen::Visit(_))
+        && !matches!(command, Command::Search | Command::Lock | Command::SignOut)
+    {
+        return visit_command(app, command);
+    }
     let supervisor = app.supervisor();
     let signed_in = app.signed_in();
     let clerk = app.session.as_ref().map(|s| s.clerk);
@@ -723,6 +829,16 @@ fn screen_command(app: &mut App, command: Command) -> Vec<Effect> {
             }
             None => Vec::new(),
         },
+        (Screen::Subscriber(state), Command::StartVisit) => {
+            match state.file.as_ref().map(|f| (state.kind, state.id, f)) {
+                Some((registry::model::RecordKind::Person, applicant, _)) => {
+                    app.overlay = Some(Overlay::VisitPicker { applicant, selected: 0 });
+                }
+                Some(_) => app.say(Msg::new("visit-person-only"), Tone::Info),
+                None => {}
+            }
+            Vec::new()
+        }
         (
             Screen::Subscriber(state),
             Command::Up | Command::Down | Command::PageUp | Command::PageDown,
@@ -736,6 +852,38 @@ fn screen_command(app: &mut App, command: Command) -> Vec<Effect> {
         }
         _ => Vec::new(),
     }
+}
+
+fn visit_command(app: &mut App, command: Command) -> Vec<Effect> {
+    let Some(session) = app.session.clone() else { return Vec::new() };
+    let Screen::Visit(state) = &mut app.screen else { return Vec::new() };
+    // The supervisor's sign-in takes Enter, and Esc a step back.
+    if let Some(form) = state.approval.as_mut().and_then(|a| a.signin.as_mut()) {
+        match command {
+            Command::Enter => return form.enter(),
+            Command::Back if form.step != signin::Step::Id => {
+                form.back();
+                return Vec::new();
+            }
+            _ => {}
+        }
+    }
+    if command == Command::Back && state.approval.is_none() {
+        if state.busy.is_some() {
+            app.say(Msg::new("visit-wait-for-step"), Tone::Info);
+            return Vec::new();
+        }
+        // Every step is saved as it is done: leaving loses nothing, and the visit resumes here.
+        let saved = state.view.is_some() && !state.finished();
+        app.visit_in_progress = false;
+        app.go_back();
+        if saved {
+            app.say(Msg::new("visit-left-saved"), Tone::Info);
+        }
+        return Vec::new();
+    }
+    let ops = visit::command(state, command, &session);
+    visit_effects(app, ops)
 }
 
 fn load_queue(app: &mut App) -> Vec<Effect> {
@@ -753,8 +901,55 @@ fn open_file(
     vec![Effect::OpenFile { kind, id }]
 }
 
+/// The visit screen waiting for a job, wherever it is in the stack.
+fn visit_screen(app: &mut App) -> Option<&mut VisitState> {
+    std::iter::once(&mut app.screen).chain(app.back.iter_mut()).find_map(|screen| match screen {
+        Screen::Visit(state) => Some(state.as_mut()),
+        _ => None,
+    })
+}
+
+fn visit_done(app: &mut App, result: Result<Box<crate::visits::Outcome>, Msg>) -> Vec<Effect> {
+    let Some(state) = visit_screen(app) else { return Vec::new() };
+    state.loaded(result.map(|o| *o));
+    if let Some(view) = &state.view {
+        state.service = view.application.service;
+    }
+    let finished = state.finished();
+    // The re-check before activation runs by itself as soon as the visit reaches it; a refusal
+    // stays on screen (Enter runs it again).
+    let recheck = state.error.is_none()
+        && state.current() == Some(registry::visit::Step::Recheck)
+        && state.busy.is_none();
+    let application = state.application();
+    if recheck {
+        state.busy = Some(Msg::new("visit-rechecking"));
+    }
+    app.visit_in_progress = !finished;
+    match (recheck, application) {
+        (true, Some(application)) => {
+            visit_effects(app, vec![crate::visits::VisitOp::Recheck { application }])
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The sign-in form a password or code answer is for: the lock's, the sign-in screen's, or a
+/// supervisor's approval on the visit screen.
+fn waiting_form(app: &mut App) -> Option<&mut SignInForm> {
+    if let Some(form) = app.lock.as_mut() {
+        return Some(form);
+    }
+    match &mut app.screen {
+        Screen::SignIn(form) => Some(form),
+        Screen::Visit(state) => state.approval.as_mut().and_then(|a| a.signin.as_mut()),
+        _ => None,
+    }
+}
+
 fn job_done(app: &mut App, done: Done) -> Vec<Effect> {
     match done {
+        Done::Visit(result) => visit_done(app, result),
         Done::Search { generation, result } => {
             app.search.done(generation, result);
             Vec::new()
@@ -790,9 +985,7 @@ fn job_done(app: &mut App, done: Done) -> Vec<Effect> {
             Vec::new()
         }
         Done::PasswordChecked(result) => {
-            if let Some(form) = app.lock.as_mut() {
-                form.password_checked(result);
-            } else if let Screen::SignIn(form) = &mut app.screen {
+            if let Some(form) = waiting_form(app) {
                 form.password_checked(result);
             }
             Vec::new()
@@ -815,6 +1008,14 @@ fn job_done(app: &mut App, done: Done) -> Vec<Effect> {
             }
             if app.screen == Screen::FirstStart(FirstStart::Creating) {
                 app.screen = Screen::FirstStart(FirstStart::Failed(msg.clone()));
+            }
+            if let Some(state) = visit_screen(app) {
+                if let Some(form) = state.approval.as_mut().and_then(|a| a.signin.as_mut()) {
+                    form.busy = false;
+                }
+                if state.busy.is_some() {
+                    state.loaded(Err(msg.clone()));
+                }
             }
             app.camera_looking = false;
             app.queue.loading = false;
@@ -872,6 +1073,15 @@ fn code_checked(app: &mut App, result: Result<SignedIn, crate::signin::Refusal>)
         }
         return Vec::new();
     }
+    if let Screen::Visit(state) = &mut app.screen {
+        let Some(form) = state.approval.as_mut().and_then(|a| a.signin.as_mut()) else {
+            return Vec::new();
+        };
+        let Some(who) = form.code_checked(result) else { return Vec::new() };
+        let Some(clerk) = app.session.as_ref().map(|s| s.clerk) else { return Vec::new() };
+        let ops = visit::supervisor_signed_in(state, who, clerk);
+        return visit_effects(app, ops);
+    }
     let Screen::SignIn(form) = &mut app.screen else { return Vec::new() };
     let Some(who) = form.code_checked(result) else { return Vec::new() };
     app.session = Some(who);
@@ -906,6 +1116,9 @@ pub fn view(app: &App, frame: &mut Frame<'_>) {
             subscriber::view(state, app.lang, app.office_offset, frame, body)
         }
         (None, Screen::Photos(state)) => photos::view(state, app.lang, frame, body),
+        (None, Screen::Visit(state)) => {
+            visit::view(state, app.lang, app.office_offset, app.now, frame, body)
+        }
     }
     if let Some(n) = &app.notice {
         let style = match n.tone {
@@ -926,6 +1139,7 @@ pub fn view(app: &App, frame: &mut Frame<'_>) {
         Some(Overlay::Ticket { ref number, service, ref printed }) => {
             ticket(app, number, service, printed.as_ref(), frame, body)
         }
+        Some(Overlay::VisitPicker { selected, .. }) => visit_picker(app, selected, frame, body),
         None => {}
     }
 }
@@ -1130,8 +1344,23 @@ fn confirm_quit(app: &App, frame: &mut Frame<'_>, area: Rect) {
     );
 }
 
+fn visit_picker(app: &App, selected: usize, frame: &mut Frame<'_>, area: Rect) {
+    picker(app, &VISIT_SERVICES, selected, "visit-pick-service", frame, area);
+}
+
 fn service_picker(app: &App, selected: usize, frame: &mut Frame<'_>, area: Rect) {
-    let lines: Vec<Line<'_>> = Service::ALL
+    picker(app, &Service::ALL, selected, "walk-in-pick-service", frame, area);
+}
+
+fn picker(
+    app: &App,
+    services: &[Service],
+    selected: usize,
+    title: &str,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
+    let lines: Vec<Line<'_>> = services
         .iter()
         .enumerate()
         .map(|(i, service)| {
@@ -1145,8 +1374,7 @@ fn service_picker(app: &App, selected: usize, frame: &mut Frame<'_>, area: Rect)
         .collect();
     let rect = centered(area, 40, u16::try_from(lines.len()).unwrap_or(7) + 2);
     clear(frame, rect);
-    let block =
-        Block::new().borders(Borders::ALL).title(format!(" {} ", t(app, "walk-in-pick-service")));
+    let block = Block::new().borders(Borders::ALL).title(format!(" {} ", t(app, title)));
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }
 

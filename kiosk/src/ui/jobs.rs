@@ -28,6 +28,13 @@ pub const SEARCH_LIMIT: usize = 50;
 /// What `update` asks the world to do.
 #[derive(Debug)]
 pub enum Effect {
+    /// A step of a visit, done by `kiosk::visits` as `actor`.
+    Visit {
+        op: crate::visits::VisitOp,
+        actor: registry::application::Actor,
+        /// The clerk's language: mails and printed forms follow it.
+        lang: i18n::Language,
+    },
     /// Leave the loop and restore the terminal.
     Quit,
     Search {
@@ -77,6 +84,8 @@ pub enum Effect {
 /// A finished job.
 #[derive(Debug)]
 pub enum Done {
+    /// A visit's step answered: the visit as saved, or why the step was refused.
+    Visit(Result<Box<crate::visits::Outcome>, Msg>),
     Search {
         generation: u64,
         result: Result<Vec<SearchRow>, Msg>,
@@ -282,6 +291,14 @@ impl Runner {
                 })
             }
             Effect::CancelCamera => self.camera_cancel.store(true, Ordering::SeqCst),
+            Effect::Visit { op, actor, lang } => self.blocking(move |ctx| {
+                let mut context = ctx.context();
+                context.lang = lang;
+                let result = crate::visits::run(&context, op, actor, ctx.now())
+                    .map(Box::new)
+                    .map_err(|e| Msg::with(e.message_id(), e.message_args()));
+                Done::Visit(result)
+            }),
             Effect::IssueWalkIn { service, clerk, lang } => self
                 .blocking(move |ctx| Done::WalkInIssued(issue_walk_in(ctx, service, clerk, lang))),
         }

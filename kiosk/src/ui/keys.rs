@@ -18,11 +18,17 @@ pub enum Scope {
     ConfirmQuit,
     ServicePicker,
     Ticket,
+    /// A visit step with nothing to type: keys are commands.
+    Visit,
+    /// A visit step (or a supervisor's approval) with a text field: keys type.
+    VisitForm,
+    /// Which service a visit from a subscriber's file is for.
+    VisitPicker,
 }
 
 impl Scope {
     /// Every scope, for tests that walk the whole key table.
-    pub const ALL: [Scope; 12] = [
+    pub const ALL: [Scope; 15] = [
         Scope::FirstStart,
         Scope::Credentials,
         Scope::SignIn,
@@ -35,6 +41,9 @@ impl Scope {
         Scope::ConfirmQuit,
         Scope::ServicePicker,
         Scope::Ticket,
+        Scope::Visit,
+        Scope::VisitForm,
+        Scope::VisitPicker,
     ];
 }
 
@@ -59,8 +68,16 @@ pub enum Command {
     Refresh,
     WalkIn,
     CheckInCamera,
-    /// Starts a visit wizard: listed so the clerk sees what is coming, greyed until it exists.
+    /// Starts (or resumes) a visit wizard for the subscriber.
     StartVisit,
+    /// Ticks or unticks the step's checkbox (consent, agreement, new key pair).
+    Toggle,
+    /// The step's other way: resend the code, read without the chip, the camera, reprint.
+    Alternative,
+    /// A supervisor signs in on this screen to allow what the clerk may not.
+    Supervisor,
+    /// Tab: the step's next field.
+    NextField,
     Yes,
     No,
 }
@@ -95,6 +112,7 @@ impl Key {
             KeyCode::Right => "→".into(),
             KeyCode::PageUp => "PgUp".into(),
             KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Char(' ') => "Space".into(),
             KeyCode::Char(c) => c.to_uppercase().collect::<String>(),
             _ => "?".into(),
         };
@@ -191,6 +209,41 @@ static QUEUE: &[Binding] = &[
     QUIT,
 ];
 
+const VISIT_ENTER: Binding = row(&[key(KeyCode::Enter)], Command::Enter, "key-visit-enter", true);
+const ALTERNATIVE: Binding =
+    row(&[key(KeyCode::F(5))], Command::Alternative, "key-visit-alternative", true);
+const SUPERVISOR: Binding =
+    row(&[key(KeyCode::F(6))], Command::Supervisor, "key-visit-supervisor", true);
+const LEAVE_VISIT: Binding = row(&[key(KeyCode::Esc)], Command::Back, "key-visit-leave", true);
+
+static VISIT: &[Binding] = &[
+    VISIT_ENTER,
+    row(&[key(KeyCode::Char(' '))], Command::Toggle, "key-visit-toggle", true),
+    ALTERNATIVE,
+    SUPERVISOR,
+    LEAVE_VISIT,
+    HELP,
+    LANGUAGE,
+    LOCK,
+    QUIT,
+];
+
+static VISIT_FORM: &[Binding] = &[
+    VISIT_ENTER,
+    row(&[key(KeyCode::Tab)], Command::NextField, "key-visit-next-field", true),
+    UP,
+    DOWN,
+    ALTERNATIVE,
+    SUPERVISOR,
+    LEAVE_VISIT,
+    HELP,
+    LANGUAGE,
+    LOCK,
+    QUIT,
+];
+
+static VISIT_PICKER: &[Binding] = &[UP, DOWN, OPEN, BACK, HELP, LANGUAGE, QUIT];
+
 static SEARCH_SCREEN: &[Binding] =
     &[UP, DOWN, OPEN, BACK, HELP, LANGUAGE, SEARCH, LOCK, SIGN_OUT, QUIT];
 
@@ -200,7 +253,7 @@ static SUBSCRIBER: &[Binding] = &[
     PAGE_UP,
     PAGE_DOWN,
     BACK,
-    later(&[key(KeyCode::Char('v'))], Command::StartVisit, "key-start-visit"),
+    row(&[key(KeyCode::Char('v'))], Command::StartVisit, "key-start-visit", true),
     SEARCH_SLASH,
     HELP,
     LANGUAGE,
@@ -257,12 +310,15 @@ pub fn table(scope: Scope) -> &'static [Binding] {
         Scope::ConfirmQuit => CONFIRM_QUIT,
         Scope::ServicePicker => SERVICE_PICKER,
         Scope::Ticket => TICKET,
+        Scope::Visit => VISIT,
+        Scope::VisitForm => VISIT_FORM,
+        Scope::VisitPicker => VISIT_PICKER,
     }
 }
 
 /// Whether plain characters in this scope are typed into a field rather than being commands.
 pub fn types_text(scope: Scope) -> bool {
-    matches!(scope, Scope::SignIn | Scope::Locked | Scope::Search)
+    matches!(scope, Scope::SignIn | Scope::Locked | Scope::Search | Scope::VisitForm)
 }
 
 /// The row a key press selects in `scope`, if any. In a scope that types text, a plain

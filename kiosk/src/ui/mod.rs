@@ -11,6 +11,8 @@ pub mod screens;
 pub mod status;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod visit_tests;
 pub mod widgets;
 
 use std::io::IsTerminal;

@@ -806,7 +806,7 @@ fn party(n: u128, zh: &str, latin: &str, kind: RecordKind) -> crate::subscriber_
     }
 }
 
-fn person_file() -> crate::subscriber_file::SubscriberFile {
+pub(super) fn person_file() -> crate::subscriber_file::SubscriberFile {
     use crate::subscriber_file::*;
     let person = Person {
         id: ulid(202),
@@ -941,7 +941,9 @@ fn file_keys_scroll_and_esc_goes_back() {
     let Screen::Subscriber(state) = &app.screen else { panic!() };
     assert_eq!(state.scroll, 0);
     update(&mut app, key(KeyCode::Char('v')));
-    assert_eq!(app.notice.as_ref().map(|n| n.msg.id), Some("notice-not-yet"));
+    assert!(matches!(app.overlay, Some(Overlay::VisitPicker { .. })), "V offers the services");
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.overlay, None);
     update(&mut app, key(KeyCode::Char('/')));
     assert_eq!(app.screen, Screen::Search);
     update(&mut app, key(KeyCode::Esc));
@@ -1260,6 +1262,19 @@ fn app_in(scope: Scope) -> App {
                 service: Service::Renewal,
                 printed: None,
             });
+            app
+        }
+        Scope::Visit => {
+            super::visit_tests::on_visit(Language::En, Some(registry::visit::Step::Certificates))
+        }
+        // Two fields, so that Tab and the arrows have somewhere to go.
+        Scope::VisitForm => {
+            super::visit_tests::on_visit(Language::En, Some(registry::visit::Step::Issuance))
+        }
+        Scope::VisitPicker => {
+            let mut app = on_file(Language::En);
+            update(&mut app, key(KeyCode::Char('v')));
+            update(&mut app, key(KeyCode::Down));
             app
         }
     };

@@ -18,7 +18,7 @@ use zeroize::Zeroizing;
 
 /// What the wizard shows of a visit: its application, its plan, and the records it is about,
 /// read in one snapshot after the operation saved.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VisitView {
     pub application: Application,
     pub plan: Vec<PlannedStep>,
@@ -234,3 +234,5 @@ impl VisitError {
 pub fn actor(clerk: RecordId, role: StaffRole) -> Actor {
     Actor { clerk, role }
 }
+mod run;
+pub use run::run;

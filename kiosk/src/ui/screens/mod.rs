@@ -6,3 +6,4 @@ pub mod queue;
 pub mod search;
 pub mod signin;
 pub mod subscriber;
+pub mod visit;

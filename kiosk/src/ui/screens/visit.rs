@@ -1,0 +1,1004 @@
+//! The visit wizard: one screen that walks a service's step plan (`registry::visit::plan`) from
+//! the first step not done to the completion notice. Each step is a small form; Enter does the
+//! step's work through a job (`kiosk::visits`), which saves the application before it answers,
+//! so the wizard only ever shows what the store holds and a visit resumes where it stood.
+
+use crossterm::event::KeyCode;
+use i18n::Language;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use registry::application::ApplicationState;
+use registry::model::{RecordId, Service, StaffRole};
+use registry::visit::{Fact, PaymentMethod, Skip, Step};
+use time::{OffsetDateTime, UtcOffset};
+use zeroize::Zeroizing;
+
+use crate::signin::SignedIn;
+use crate::ui::keys::Command;
+use crate::ui::msg::Msg;
+use crate::ui::screens::signin::{Purpose, SignInForm};
+use crate::ui::widgets::{field, fit, safe};
+use crate::visits::{IdentityInput, Notice, Outcome, VisitOp, VisitView};
+
+const CODE_DIGITS: usize = 6;
+const MAX_TEXT: usize = 256;
+/// A TD3 zone (passports) is 2 × 44 characters, TD2 2 × 36, TD1 (ID cards) 3 × 30.
+const MRZ_LENGTHS: [usize; 3] = [88, 72, 90];
+
+/// What the supervisor is asked to allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allow {
+    /// Let the visit past a step they may skip (an email that cannot be verified offline).
+    Skip(Step),
+    /// Accept the person despite a failed identity check.
+    OverrideIdentity,
+    /// Approve the application waiting for a second person.
+    Approve,
+}
+
+/// A supervisor's approval on the clerk's screen: the reason first (where one is needed), then
+/// the supervisor signs in with password and one-time code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Approval {
+    pub allow: Allow,
+    pub reason: String,
+    /// `None` while the reason is typed.
+    pub signin: Option<SignInForm>,
+}
+
+impl Approval {
+    pub fn needs_reason(&self) -> bool {
+        !matches!(self.allow, Allow::Approve)
+    }
+}
+
+/// Which text field of a step has the focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Code,
+    Mrz,
+    PhotoPath,
+    Reference,
+    Pin,
+    Phrase,
+}
+
+/// The text fields of each step, in Tab order.
+pub fn inputs(step: Step) -> &'static [Input] {
+    match step {
+        Step::Email => &[Input::Code],
+        Step::Identity => &[Input::Mrz],
+        Step::Photo => &[Input::PhotoPath],
+        Step::Payment => &[Input::Reference],
+        Step::Issuance => &[Input::Pin, Input::Phrase],
+        _ => &[],
+    }
+}
+
+#[derive(Clone, PartialEq)]
+pub struct VisitState {
+    pub service: Service,
+    /// `None` until the visit is opened (or resumed) from the store.
+    pub view: Option<Box<VisitView>>,
+    /// A job is working: what it does, for the screen.
+    pub busy: Option<Msg>,
+    /// Why the last thing the clerk did was refused: the step stays where it was.
+    pub error: Option<Msg>,
+    /// What the last job reported (code sent, form printed…), a line each.
+    pub info: Vec<Msg>,
+    pub focus: usize,
+    pub code: String,
+    /// Which email address of the visit the code is for.
+    pub email: usize,
+    pub mrz: String,
+    /// Read the chip after the MRZ (F5 turns it off where no reader works).
+    pub chip: bool,
+    pub photo_path: String,
+    /// The consent or agreement checkbox of the current step.
+    pub checked: bool,
+    pub new_key: bool,
+    pub method: PaymentMethod,
+    pub reference: String,
+    pub pin: Zeroizing<String>,
+    pub phrase: Zeroizing<String>,
+    pub approval: Option<Approval>,
+    /// The step the inputs above were typed for: a new step starts from empty fields.
+    pub step: Option<Step>,
+}
+
+/// What is typed (codes, document zones, PINs, the phrase) never reaches a log.
+impl std::fmt::Debug for VisitState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VisitState")
+            .field("service", &self.service)
+            .field("application", &self.application())
+            .field("step", &self.current())
+            .field("busy", &self.busy)
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
+impl VisitState {
+    /// A visit being opened: the job answers with its view.
+    pub fn opening(service: Service) -> VisitState {
+        VisitState {
+            service,
+            view: None,
+            busy: Some(Msg::new("visit-opening")),
+            error: None,
+            info: Vec::new(),
+            focus: 0,
+            code: String::new(),
+            email: 0,
+            mrz: String::new(),
+            chip: true,
+            photo_path: String::new(),
+            checked: false,
+            new_key: false,
+            method: PaymentMethod::Cash,
+            reference: String::new(),
+            pin: Zeroizing::new(String::new()),
+            phrase: Zeroizing::new(String::new()),
+            approval: None,
+            step: None,
+        }
+    }
+
+    pub fn application(&self) -> Option<RecordId> {
+        self.view.as_ref().map(|v| v.application.id)
+    }
+
+    /// The step the visit stands at, or `None` when done (or not loaded).
+    pub fn current(&self) -> Option<Step> {
+        self.view.as_ref().and_then(|v| v.current())
+    }
+
+    /// Whether the application is finished (completed, cancelled, rejected).
+    pub fn finished(&self) -> bool {
+        self.view.as_ref().is_some_and(|v| v.application.progress.state.is_final())
+    }
+
+    /// Whether the current step has a text field: the keys type into it.
+    pub fn types_text(&self) -> bool {
+        if let Some(approval) = &self.approval {
+            return approval.signin.is_some() || approval.needs_reason();
+        }
+        self.current().is_some_and(|s| !inputs(s).is_empty())
+    }
+
+    /// The field with the focus, if the step has any.
+    pub fn input(&self) -> Option<Input> {
+        let step = self.current()?;
+        let list = inputs(step);
+        list.get(self.focus.min(list.len().saturating_sub(1))).copied()
+    }
+
+    fn field_mut(&mut self, input: Input) -> &mut String {
+        match input {
+            Input::Code => &mut self.code,
+            Input::Mrz => &mut self.mrz,
+            Input::PhotoPath => &mut self.photo_path,
+            Input::Reference => &mut self.reference,
+            Input::Pin => &mut self.pin,
+            Input::Phrase => &mut self.phrase,
+        }
+    }
+
+    /// The job answered: the new state of the visit, and what to tell the clerk.
+    pub fn loaded(&mut self, result: Result<Outcome, Msg>) {
+        self.busy = None;
+        match result {
+            Ok(outcome) => {
+                self.error = None;
+                self.info = outcome.notice.as_ref().map(notice_msgs).unwrap_or_default();
+                let view = outcome.view;
+                let step = view.current();
+                if step != self.step {
+                    self.reset_inputs(&view, step);
+                }
+                self.view = Some(Box::new(view));
+            }
+            Err(msg) => {
+                self.error = Some(msg);
+                self.info.clear();
+                // A refused secret is typed again from nothing.
+                self.pin = Zeroizing::new(String::new());
+                self.code.clear();
+            }
+        }
+    }
+
+    fn reset_inputs(&mut self, view: &VisitView, step: Option<Step>) {
+        self.step = step;
+        self.focus = 0;
+        self.code.clear();
+        self.mrz.clear();
+        self.photo_path.clear();
+        self.reference.clear();
+        self.pin = Zeroizing::new(String::new());
+        self.phrase = Zeroizing::new(String::new());
+        self.checked = match step {
+            Some(Step::Consent) => view.application.consent_given,
+            Some(Step::Confirmation) => view.application.agreement_accepted,
+            _ => false,
+        };
+        self.new_key = view.application.visit.new_key;
+        self.email = view.application.visit.emails.iter().position(|e| !e.settled()).unwrap_or(0);
+        self.approval = None;
+    }
+
+    /// A character or Backspace for the focused field (or the approval's).
+    pub fn key(&mut self, code: KeyCode) {
+        if self.busy.is_some() {
+            return;
+        }
+        if let Some(approval) = &mut self.approval {
+            match &mut approval.signin {
+                Some(form) => form.key(code),
+                None => edit(&mut approval.reason, code, MAX_TEXT, |_| true),
+            }
+            return;
+        }
+        let Some(input) = self.input() else { return };
+        let (max, ok): (usize, fn(char) -> bool) = match input {
+            Input::Code => (CODE_DIGITS, |c| c.is_ascii_digit()),
+            Input::Mrz => (MAX_TEXT, |c| c.is_ascii_alphanumeric() || c == '<' || c == '\n'),
+            Input::Pin => (64, |_| true),
+            _ => (MAX_TEXT, |_| true),
+        };
+        let field = self.field_mut(input);
+        match code {
+            // Full-width digits and letters from a CJK keyboard are what they look like; an MRZ
+            // scanner may send lower case.
+            KeyCode::Char(c) => {
+                let c = registry::text::fold_width(&c.to_string()).chars().next().unwrap_or(c);
+                let c = if input == Input::Mrz { c.to_ascii_uppercase() } else { c };
+                edit(field, KeyCode::Char(c), max, ok)
+            }
+            other => edit(field, other, max, ok),
+        }
+    }
+
+    /// Takes back what a scanner typed into the focused field before the wedge knew it.
+    pub fn untype(&mut self, tail: &str) {
+        if let Some(approval) = &mut self.approval {
+            if let Some(form) = &mut approval.signin {
+                form.untype(tail);
+            } else if approval.reason.ends_with(tail) {
+                approval.reason.truncate(approval.reason.len() - tail.len());
+            }
+            return;
+        }
+        if let Some(input) = self.input() {
+            let field = self.field_mut(input);
+            if field.ends_with(tail) {
+                let keep = field.len() - tail.len();
+                field.truncate(keep);
+            }
+        }
+    }
+
+    /// Tab: the next field of the step.
+    fn next_field(&mut self) {
+        if let Some(step) = self.current() {
+            let n = inputs(step).len();
+            if n > 0 {
+                self.focus = (self.focus + 1) % n;
+            }
+        }
+    }
+}
+
+fn edit(field: &mut String, code: KeyCode, max: usize, ok: fn(char) -> bool) {
+    match code {
+        KeyCode::Backspace => {
+            field.pop();
+        }
+        KeyCode::Char(c) if !c.is_control() && ok(c) && field.chars().count() < max => {
+            field.push(c)
+        }
+        _ => {}
+    }
+}
+
+fn notice_msgs(notice: &Notice) -> Vec<Msg> {
+    let one = |id, args| vec![Msg::with(id, args)];
+    match notice {
+        Notice::CodeSent { address } => one("visit-code-sent", vec![("address", address.clone())]),
+        // The reason is a message of its own, so that F2 translates it too.
+        Notice::CodeQueued { address, reason } => vec![
+            Msg::with("visit-code-queued", vec![("address", address.clone())]),
+            Msg::new(reason),
+        ],
+        Notice::FormPrinted { job } => one("visit-form-printed", vec![("job", job.clone())]),
+        Notice::ReceiptPrinted { job } => one("visit-receipt-printed", vec![("job", job.clone())]),
+        Notice::Submitted => vec![Msg::new("visit-submitted")],
+        Notice::Activated => vec![Msg::new("visit-activated")],
+    }
+}
+
+/// Whether a typed MRZ is whole: Enter then reads it; before, Enter starts its next line (a
+/// document scanner types each line and an Enter).
+fn mrz_complete(text: &str) -> bool {
+    let len = text.chars().filter(|c| !c.is_whitespace()).count();
+    MRZ_LENGTHS.contains(&len)
+}
+
+/// What a key does in the wizard. `clerk` is who works the counter.
+pub fn command(state: &mut VisitState, command: Command, clerk: &SignedIn) -> Vec<VisitOp> {
+    if state.busy.is_some() {
+        return Vec::new();
+    }
+    if state.approval.is_some() {
+        return approval_command(state, command, clerk);
+    }
+    let Some(view) = &state.view else { return Vec::new() };
+    let application = view.application.id;
+    let Some(step) = view.current() else {
+        return Vec::new();
+    };
+    state.error = None;
+    match (step, command) {
+        (_, Command::NextField) => {
+            state.next_field();
+            Vec::new()
+        }
+        (Step::Certificates, Command::Toggle) => {
+            state.new_key = !state.new_key;
+            Vec::new()
+        }
+        (Step::Certificates, Command::Enter) => {
+            busy(state, "visit-saving");
+            vec![VisitOp::ChooseCertificates { application, new_key: state.new_key }]
+        }
+        (Step::Email, Command::Enter | Command::Alternative) => {
+            let Some(check) = view.application.visit.emails.get(state.email) else {
+                return Vec::new();
+            };
+            let address = check.address.clone();
+            if command == Command::Enter && state.code.len() == CODE_DIGITS {
+                let code = Zeroizing::new(std::mem::take(&mut state.code));
+                busy(state, "visit-checking-code");
+                vec![VisitOp::CheckCode { application, address, code }]
+            } else if command == Command::Alternative || state.code.is_empty() {
+                busy(state, "visit-sending-code");
+                vec![VisitOp::SendCode { application, address }]
+            } else {
+                state.error = Some(Msg::new("visit-code-six-digits"));
+                Vec::new()
+            }
+        }
+        (Step::Email, Command::Up | Command::Down) => {
+            let n = view.application.visit.emails.len().max(1);
+            state.email = if command == Command::Up {
+                (state.email + n - 1) % n
+            } else {
+                (state.email + 1) % n
+            };
+            state.code.clear();
+            Vec::new()
+        }
+        (Step::Consent | Step::Confirmation, Command::Toggle) => {
+            state.checked = !state.checked;
+            Vec::new()
+        }
+        (Step::Consent | Step::Confirmation, Command::Enter) if !state.checked => {
+            state.error = Some(Msg::new(if step == Step::Consent {
+                "visit-consent-required"
+            } else {
+                "visit-agreement-required"
+            }));
+            Vec::new()
+        }
+        (Step::Consent, Command::Enter) => {
+            busy(state, "visit-saving");
+            vec![VisitOp::Consent { application }]
+        }
+        (Step::Confirmation, Command::Enter) => {
+            busy(state, "visit-saving");
+            vec![VisitOp::Confirm { application }]
+        }
+        (Step::Identity, Command::Alternative) => {
+            state.chip = !state.chip;
+            Vec::new()
+        }
+        (Step::Identity, Command::Enter) if !mrz_complete(&state.mrz) => {
+            // The scanner's Enter between lines, or a clerk typing the zone line by line.
+            if !state.mrz.is_empty() && !state.mrz.ends_with('\n') {
+                state.mrz.push('\n');
+            }
+            Vec::new()
+        }
+        (Step::Identity, Command::Enter) => {
+            let text = std::mem::take(&mut state.mrz);
+            busy(state, if state.chip { "visit-reading-chip" } else { "visit-checking-identity" });
+            vec![VisitOp::Identity {
+                application,
+                input: IdentityInput::Mrz { text, chip: state.chip },
+            }]
+        }
+        (Step::Photo, Command::Alternative) => {
+            busy(state, "visit-camera-photo");
+            vec![VisitOp::PhotoFromCamera { application }]
+        }
+        (Step::Photo, Command::Enter) if state.photo_path.trim().is_empty() => {
+            state.error = Some(Msg::new("visit-photo-path-required"));
+            Vec::new()
+        }
+        (Step::Photo, Command::Enter) => {
+            let path = std::path::PathBuf::from(state.photo_path.trim());
+            busy(state, "visit-checking-photo");
+            vec![VisitOp::PhotoFromFile { application, path }]
+        }
+        (Step::Form, Command::Enter | Command::Alternative)
+            if view.application.visit.form.is_none() || command == Command::Alternative =>
+        {
+            busy(state, "visit-printing-form");
+            vec![VisitOp::PrintForm { application }]
+        }
+        (Step::Form, Command::Enter) => {
+            state.error = Some(Msg::new("visit-scan-signed-form"));
+            Vec::new()
+        }
+        (Step::Payment, Command::Up | Command::Down) => {
+            let all = PaymentMethod::ALL;
+            let at = all.iter().position(|m| *m == state.method).unwrap_or(0);
+            let n = all.len();
+            let next = if command == Command::Up { (at + n - 1) % n } else { (at + 1) % n };
+            state.method = all[next];
+            Vec::new()
+        }
+        (Step::Payment, Command::Enter) if state.reference.trim().is_empty() => {
+            state.error = Some(Msg::new("visit-reference-required"));
+            Vec::new()
+        }
+        (Step::Payment, Command::Enter) => {
+            let reference = state.reference.trim().to_owned();
+            busy(state, "visit-recording-payment");
+            vec![VisitOp::Pay { application, method: state.method, reference, invoice: None }]
+        }
+        (Step::Approval, Command::Supervisor) => {
+            state.approval = Some(Approval {
+                allow: Allow::Approve,
+                reason: String::new(),
+                signin: Some(SignInForm::new(Purpose::SignIn)),
+            });
+            Vec::new()
+        }
+        (Step::Recheck, Command::Enter) => {
+            busy(state, "visit-rechecking");
+            vec![VisitOp::Recheck { application }]
+        }
+        (Step::Issuance, Command::Enter) if state.pin.is_empty() => {
+            state.focus = 0;
+            state.error = Some(Msg::new("visit-pin-required"));
+            Vec::new()
+        }
+        (Step::Issuance, Command::Enter) if state.phrase.is_empty() => {
+            state.focus = 1;
+            Vec::new()
+        }
+        (Step::Issuance, Command::Enter) => {
+            let pin = tokens::pin::Pin::new(std::mem::take(&mut *state.pin));
+            let phrase = std::mem::replace(&mut state.phrase, Zeroizing::new(String::new()));
+            busy(state, "visit-issuing");
+            vec![VisitOp::Issue { application, pin, phrase }]
+        }
+        (Step::Completion, Command::Enter) => {
+            busy(state, "visit-saving");
+            vec![VisitOp::Complete { application }]
+        }
+        (Step::Identity, Command::Supervisor)
+            if view.application.visit.identity.as_ref().is_some_and(|c| !c.passed()) =>
+        {
+            state.approval = Some(Approval {
+                allow: Allow::OverrideIdentity,
+                reason: String::new(),
+                signin: None,
+            });
+            Vec::new()
+        }
+        (step, Command::Supervisor) if skippable(view, step) => {
+            state.approval =
+                Some(Approval { allow: Allow::Skip(step), reason: String::new(), signin: None });
+            Vec::new()
+        }
+        (_, Command::Supervisor) => {
+            state.error = Some(Msg::new("visit-nothing-to-approve"));
+            Vec::new()
+        }
+        (_, Command::Alternative) => {
+            state.error = Some(Msg::new("visit-no-alternative"));
+            Vec::new()
+        }
+        // Between the fields of a form, ↑ and ↓ move as Tab does.
+        (step, Command::Up | Command::Down) if inputs(step).len() > 1 => {
+            let n = inputs(step).len();
+            state.focus = if command == Command::Up {
+                (state.focus + n - 1) % n
+            } else {
+                (state.focus + 1) % n
+            };
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn skippable(view: &VisitView, step: Step) -> bool {
+    view.plan.iter().any(|p| p.step == step && p.skip == Skip::Supervisor)
+}
+
+fn busy(state: &mut VisitState, id: &'static str) {
+    state.busy = Some(Msg::new(id));
+    state.error = None;
+    state.info.clear();
+}
+
+fn approval_command(state: &mut VisitState, command: Command, clerk: &SignedIn) -> Vec<VisitOp> {
+    let Some(approval) = &mut state.approval else { return Vec::new() };
+    let _ = clerk;
+    match (command, &mut approval.signin) {
+        (Command::Back, None) => {
+            state.approval = None;
+            Vec::new()
+        }
+        (Command::Back, Some(form)) => {
+            if form.step == crate::ui::screens::signin::Step::Id {
+                approval.signin = None;
+                if !approval.needs_reason() {
+                    state.approval = None;
+                }
+            } else {
+                form.back();
+            }
+            Vec::new()
+        }
+        (Command::Enter, None) => {
+            if approval.reason.trim().is_empty() {
+                state.error = Some(Msg::new("visit-reason-required"));
+            } else {
+                state.error = None;
+                approval.signin = Some(SignInForm::new(Purpose::SignIn));
+            }
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The supervisor's sign-in answered: the operation they allow, or why not.
+pub fn supervisor_signed_in(
+    state: &mut VisitState,
+    who: SignedIn,
+    clerk: RecordId,
+) -> Vec<VisitOp> {
+    let Some(approval) = state.approval.take() else { return Vec::new() };
+    let Some(application) = state.application() else { return Vec::new() };
+    if who.role != StaffRole::Supervisor {
+        state.error = Some(Msg::new("visit-not-a-supervisor"));
+        return Vec::new();
+    }
+    if who.clerk == clerk {
+        state.error = Some(Msg::new("visit-own-approval"));
+        return Vec::new();
+    }
+    let supervisor = who.clerk;
+    let reason = approval.reason.trim().to_owned();
+    busy(state, "visit-saving");
+    vec![match approval.allow {
+        Allow::Skip(step) => VisitOp::Skip { application, step, supervisor, reason },
+        Allow::OverrideIdentity => VisitOp::OverrideIdentity { application, supervisor, reason },
+        Allow::Approve => VisitOp::Approve { application, supervisor },
+    }]
+}
+
+// ---- view ----
+
+fn t(lang: Language, id: &str) -> String {
+    i18n::text(lang, id)
+}
+
+pub fn step_id(step: Step) -> &'static str {
+    match step {
+        Step::Certificates => "visit-step-certificates",
+        Step::Identity => "visit-step-identity",
+        Step::Email => "visit-step-email",
+        Step::Consent => "visit-step-consent",
+        Step::Photo => "visit-step-photo",
+        Step::Details => "visit-step-details",
+        Step::Documents => "visit-step-documents",
+        Step::Confirmation => "visit-step-confirmation",
+        Step::Payment => "visit-step-payment",
+        Step::Form => "visit-step-form",
+        Step::Approval => "visit-step-approval",
+        Step::Recheck => "visit-step-recheck",
+        Step::Issuance => "visit-step-issuance",
+        Step::PinReset => "visit-step-pin-reset",
+        Step::Revocation => "visit-step-revocation",
+        Step::Address => "visit-step-address",
+        Step::Completion => "visit-step-completion",
+    }
+}
+
+fn method_id(method: PaymentMethod) -> &'static str {
+    match method {
+        PaymentMethod::Cash => "visit-method-cash",
+        PaymentMethod::Card => "visit-method-card",
+        PaymentMethod::Transfer => "visit-method-transfer",
+    }
+}
+
+fn day(at: OffsetDateTime, offset: UtcOffset) -> String {
+    let d = at.to_offset(offset).date();
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+fn minute(at: OffsetDateTime, offset: UtcOffset) -> String {
+    let l = at.to_offset(offset);
+    format!("{} {:02}:{:02}", day(at, offset), l.hour(), l.minute())
+}
+
+fn checkbox(checked: bool, label: String) -> Line<'static> {
+    Line::from(format!("{} {label}", if checked { "[x]" } else { "[ ]" }))
+}
+
+pub fn view(
+    state: &VisitState,
+    lang: Language,
+    offset: UtcOffset,
+    now: OffsetDateTime,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
+    let title = format!(" {} ", t(lang, &crate::ui::screens::queue::service_id(state.service)));
+    let block = Block::new().borders(Borders::ALL).title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(view) = &state.view else {
+        let msg = state.error.as_ref().or(state.busy.as_ref());
+        let text = msg.map(|m| m.text(lang)).unwrap_or_default();
+        frame.render_widget(
+            Paragraph::new(safe(&text).into_owned()).wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    };
+    let [steps_area, body] =
+        Layout::horizontal([Constraint::Length(22), Constraint::Min(20)]).areas(inner);
+    steps_column(view, lang, frame, steps_area);
+    let width = usize::from(body.width);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let name = crate::counter::both_names(
+        view.applicant.name_zh.as_deref(),
+        view.applicant.name_latin.as_deref(),
+        " ",
+    )
+    .unwrap_or_default();
+    lines.push(Line::styled(
+        fit(&format!("{} · {}", safe(&name), view.application.reference), width),
+        Style::new().add_modifier(Modifier::BOLD),
+    ));
+    match view.current() {
+        Some(step) => {
+            lines.push(Line::styled(
+                fit(&t(lang, step_id(step)), width),
+                Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            ));
+            step_body(state, view, step, lang, offset, now, width, &mut lines);
+        }
+        None => finished_body(view, lang, offset, &mut lines),
+    }
+    if let Some(approval) = &state.approval {
+        approval_lines(approval, lang, width, &mut lines);
+    }
+    lines.push(Line::from(""));
+    if let Some(busy) = &state.busy {
+        lines.push(Line::styled(
+            fit(&safe(&busy.text(lang)), width),
+            Style::new().fg(Color::Yellow),
+        ));
+    }
+    if let Some(error) = &state.error {
+        lines.push(Line::styled(
+            safe(&error.text(lang)).into_owned(),
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        ));
+    }
+    for info in &state.info {
+        lines
+            .push(Line::styled(safe(&info.text(lang)).into_owned(), Style::new().fg(Color::Green)));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+}
+
+fn steps_column(view: &VisitView, lang: Language, frame: &mut Frame<'_>, area: Rect) {
+    let current = view.current();
+    let visit = &view.application.visit;
+    let width = usize::from(area.width.saturating_sub(1));
+    let lines: Vec<Line<'static>> = view
+        .plan
+        .iter()
+        .map(|p| {
+            let (mark, style) = if Some(p.step) == current {
+                ("▶", Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED))
+            } else if visit.skipped.contains_key(&p.step) {
+                ("–", Style::new().add_modifier(Modifier::DIM))
+            } else if visit.done(p.step.records()) {
+                ("✓", Style::new().fg(Color::Green))
+            } else {
+                ("·", Style::new().add_modifier(Modifier::DIM))
+            };
+            Line::styled(fit(&format!("{mark} {}", t(lang, step_id(p.step))), width), style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn step_body(
+    state: &VisitState,
+    view: &VisitView,
+    step: Step,
+    lang: Language,
+    offset: UtcOffset,
+    now: OffsetDateTime,
+    width: usize,
+    lines: &mut Vec<Line<'static>>,
+) {
+    let visit = &view.application.visit;
+    let focused = |input: Input| state.approval.is_none() && state.input() == Some(input);
+    match step {
+        Step::Certificates | Step::Confirmation => {
+            for cert in &view.certificates {
+                let serial = cert.serial.clone().unwrap_or_default();
+                let expiry = cert.not_after.map(|d| day(d, offset)).unwrap_or_default();
+                let days = cert.days_left(now).unwrap_or(0);
+                let text = i18n::text_with(
+                    lang,
+                    "visit-certificate-line",
+                    &[("serial", serial.into()), ("expiry", expiry.into()), ("days", days.into())],
+                );
+                let fixed = if step == Step::Certificates { "[x] " } else { "" };
+                lines.push(Line::from(fit(&format!("{fixed}{}", safe(&text)), width)));
+                lines.push(Line::from(fit(&format!("    {}", safe(&cert.subject.cn)), width)));
+            }
+            if step == Step::Certificates {
+                lines.push(Line::from(t(lang, "visit-due-fixed")));
+                lines.push(checkbox(state.new_key, t(lang, "visit-new-key")));
+            } else {
+                if let Some(fee) = view.fee {
+                    lines.push(Line::from(i18n::text_with(
+                        lang,
+                        "visit-fee",
+                        &[("fee", fee.to_string().into())],
+                    )));
+                }
+                lines.push(checkbox(state.checked, t(lang, "visit-agreement")));
+            }
+        }
+        Step::Email => {
+            for (i, check) in visit.emails.iter().enumerate() {
+                let status = match (&check.verified_at, &check.unverified) {
+                    (Some(at), _) => i18n::text_with(
+                        lang,
+                        "visit-email-verified-at",
+                        &[("at", minute(*at, offset).into())],
+                    ),
+                    (None, Some(_)) => t(lang, "visit-email-unverified"),
+                    (None, None) => t(lang, "visit-email-waiting"),
+                };
+                let mark = if i == state.email { "▶" } else { " " };
+                lines.push(Line::from(fit(
+                    &format!("{mark} {} — {status}", safe(&check.address)),
+                    width,
+                )));
+            }
+            if visit.emails.is_empty() {
+                lines.push(Line::from(t(lang, "visit-no-email")));
+            }
+            lines.push(field(t(lang, "visit-code"), &state.code, false, focused(Input::Code)));
+            lines.push(Line::from(t(lang, "visit-email-hint")));
+        }
+        Step::Consent => {
+            lines.push(Line::from(t(lang, "visit-consent-statement")));
+            lines.push(checkbox(state.checked, t(lang, "visit-consent")));
+        }
+        Step::Identity => {
+            lines.push(Line::from(t(lang, "visit-identity-hint")));
+            let mrz_lines: Vec<&str> = state.mrz.split('\n').collect();
+            for (i, l) in mrz_lines.iter().enumerate() {
+                let label = if i == 0 { t(lang, "visit-mrz") } else { String::new() };
+                lines.push(field(label, l, false, focused(Input::Mrz) && i + 1 == mrz_lines.len()));
+            }
+            let chip = if state.chip { "visit-chip-on" } else { "visit-chip-off" };
+            lines.push(Line::from(t(lang, chip)));
+            if let Some(check) = &visit.identity
+                && let Some(refusal) = check.refusal()
+            {
+                lines.push(Line::styled(
+                    t(lang, refusal.message_id()),
+                    Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+                ));
+                for field in &check.mismatches {
+                    lines.push(Line::from(format!("  ✗ {}", t(lang, field.message_id()))));
+                }
+                lines.push(Line::from(t(lang, "visit-identity-override-hint")));
+            }
+        }
+        Step::Photo => {
+            lines.push(Line::from(t(lang, "visit-photo-hint")));
+            lines.push(field(
+                t(lang, "visit-photo-file"),
+                &state.photo_path,
+                false,
+                focused(Input::PhotoPath),
+            ));
+            if view.chip_photo.is_some() {
+                lines.push(Line::from(t(lang, "visit-chip-photo-kept")));
+            }
+        }
+        Step::Form => match &visit.form {
+            None => lines.push(Line::from(t(lang, "visit-form-hint"))),
+            Some(form) => {
+                lines.push(Line::from(i18n::text_with(
+                    lang,
+                    "visit-form-printed-at",
+                    &[("at", minute(form.printed_at, offset).into())],
+                )));
+                lines.push(Line::from(t(lang, "visit-scan-signed-form")));
+            }
+        },
+        Step::Payment => {
+            if let Some(fee) = view.application.progress.fee.or(view.fee) {
+                lines.push(Line::from(i18n::text_with(
+                    lang,
+                    "visit-fee",
+                    &[("fee", fee.to_string().into())],
+                )));
+            }
+            let methods: Vec<String> = PaymentMethod::ALL
+                .iter()
+                .map(|m| {
+                    let name = t(lang, method_id(*m));
+                    if *m == state.method { format!("[{name}]") } else { format!(" {name} ") }
+                })
+                .collect();
+            lines.push(Line::from(fit(
+                &format!("{}: {}", t(lang, "visit-method"), methods.join(" ")),
+                width,
+            )));
+            lines.push(field(
+                t(lang, "visit-reference"),
+                &state.reference,
+                false,
+                focused(Input::Reference),
+            ));
+        }
+        Step::Approval => {
+            let waiting = view.application.progress.state == ApplicationState::AwaitingApproval;
+            let id = if waiting { "visit-approval-waiting" } else { "visit-approval-hint" };
+            lines.push(Line::from(t(lang, id)));
+        }
+        Step::Recheck => lines.push(Line::from(t(lang, "visit-recheck-hint"))),
+        Step::Issuance => {
+            lines.push(Line::from(t(lang, "visit-issuance-hint")));
+            lines.push(field(t(lang, "visit-pin"), &state.pin, true, focused(Input::Pin)));
+            lines.push(field(t(lang, "visit-phrase"), &state.phrase, true, focused(Input::Phrase)));
+        }
+        Step::Completion => {
+            lines.push(Line::styled(t(lang, "visit-activated"), Style::new().fg(Color::Green)));
+            issued_lines(view, lang, offset, width, lines);
+            lines.push(Line::from(t(lang, "visit-completion-hint")));
+        }
+        Step::Details | Step::Documents | Step::PinReset | Step::Revocation | Step::Address => {
+            lines.push(Line::from(fit(&t(lang, "visit-step-not-at-this-counter-yet"), width)));
+        }
+    }
+}
+
+fn issued_lines(
+    view: &VisitView,
+    lang: Language,
+    offset: UtcOffset,
+    width: usize,
+    lines: &mut Vec<Line<'static>>,
+) {
+    for issued in &view.application.visit.issued {
+        let old = i18n::text_with(
+            lang,
+            "visit-old-certificate",
+            &[
+                ("serial", issued.previous_serial.clone().unwrap_or_default().into()),
+                (
+                    "expiry",
+                    issued.previous_not_after.map(|d| day(d, offset)).unwrap_or_default().into(),
+                ),
+            ],
+        );
+        let new = i18n::text_with(
+            lang,
+            "visit-new-certificate",
+            &[
+                ("serial", issued.serial.clone().into()),
+                ("expiry", day(issued.not_after, offset).into()),
+            ],
+        );
+        lines.push(Line::from(fit(&safe(&old), width)));
+        lines.push(Line::from(fit(&safe(&new), width)));
+    }
+}
+
+fn finished_body(
+    view: &VisitView,
+    lang: Language,
+    offset: UtcOffset,
+    lines: &mut Vec<Line<'static>>,
+) {
+    let state = view.application.progress.state;
+    let id = match state {
+        ApplicationState::Completed => "visit-completed",
+        ApplicationState::Cancelled => "visit-cancelled",
+        ApplicationState::Rejected => "visit-rejected",
+        _ => "visit-all-steps-done",
+    };
+    lines.push(Line::styled(
+        t(lang, id),
+        Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
+    ));
+    issued_lines(view, lang, offset, 200, lines);
+    let _ = Fact::Completed;
+}
+
+fn approval_lines(
+    approval: &Approval,
+    lang: Language,
+    width: usize,
+    lines: &mut Vec<Line<'static>>,
+) {
+    lines.push(Line::from(""));
+    let what = match approval.allow {
+        Allow::Skip(step) => {
+            i18n::text_with(lang, "visit-allow-skip", &[("step", t(lang, step_id(step)).into())])
+        }
+        Allow::OverrideIdentity => t(lang, "visit-allow-override"),
+        Allow::Approve => t(lang, "visit-allow-approve"),
+    };
+    lines.push(Line::styled(
+        fit(&what, width),
+        Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
+    ));
+    if approval.needs_reason() {
+        lines.push(field(
+            t(lang, "visit-reason"),
+            &approval.reason,
+            false,
+            approval.signin.is_none(),
+        ));
+    }
+    if let Some(form) = &approval.signin {
+        use crate::ui::screens::signin::Step as S;
+        lines.push(field(t(lang, "signin-id"), &form.username, false, form.step == S::Id));
+        if form.step != S::Id {
+            lines.push(field(
+                t(lang, "signin-password"),
+                &form.password,
+                true,
+                form.step == S::Password,
+            ));
+        }
+        if form.step == S::Code {
+            lines.push(field(t(lang, "signin-code"), &form.code, false, true));
+        }
+        if let Some(error) = &form.error {
+            lines.push(Line::styled(
+                safe(&error.text(lang)).into_owned(),
+                Style::new().fg(Color::Red),
+            ));
+        }
+    }
+}

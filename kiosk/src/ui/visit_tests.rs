@@ -1,0 +1,717 @@
+//! The visit wizard's `update` at every step of a renewal (refusals included), the supervisor's
+//! approval on the clerk's screen, and snapshots of every step at 80×24 in all four languages.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use i18n::Language;
+use registry::application::{Application, ApplicationState};
+use registry::model::*;
+use registry::visit::{
+    EmailCheck, FormRecord, IdentityCheck, IdentityField, IssuedLine, PaymentMethod, Step,
+};
+use time::OffsetDateTime;
+use time::macros::{date, datetime};
+
+use super::action::Action;
+use super::app::{App, Overlay, Screen, update};
+use super::jobs::{Done, Effect};
+use super::keys::Scope;
+use super::msg::Msg;
+use super::screens::visit::{Allow, VisitState};
+use crate::signin::{PasswordAccepted, SignedIn};
+use crate::visits::{IdentityInput, Notice, Outcome, VisitOp, VisitView};
+
+const NOW: OffsetDateTime = datetime!(2026-11-30 10:15 +8);
+
+fn ulid(n: u128) -> RecordId {
+    ulid::Ulid::from(n)
+}
+
+fn clerk() -> SignedIn {
+    SignedIn {
+        clerk: ulid(1),
+        username: "chan.tm".into(),
+        display_name: "陳大文".into(),
+        role: StaffRole::Clerk,
+    }
+}
+
+fn key(code: KeyCode) -> Action {
+    Action::Key(KeyEvent::from(code))
+}
+
+fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for c in text.chars() {
+        effects.extend(update(app, key(KeyCode::Char(c))));
+    }
+    effects
+}
+
+fn person() -> Person {
+    Person {
+        id: ulid(200),
+        name_zh: Some("何家豪".into()),
+        name_latin: Some("HO KA HOU".into()),
+        id_document: IdDocument {
+            kind: IdDocumentKind::Passport,
+            number: Sensitive::new("MA1234567"),
+            issuing_state: Some("MAC".into()),
+            expiry: Some(date!(2031 - 01 - 01)),
+        },
+        nationality: Some("CHN".into()),
+        birth_date: Some(date!(1985 - 03 - 02)),
+        sex: None,
+        phone: None,
+        email: Some("ho.kahou@example.mo".into()),
+        photo: None,
+    }
+}
+
+fn certificate() -> Certificate {
+    Certificate {
+        id: ulid(300),
+        class: CertificateClass::Qualified,
+        holder_kind: HolderKind::Person,
+        subject: SubjectDn { cn: "何家豪 HO KA HOU".into(), ..Default::default() },
+        serial: Some("4f2a19c3".into()),
+        not_before: Some(NOW - time::Duration::days(700)),
+        not_after: Some(NOW + time::Duration::days(12)),
+        validity_years: 2,
+        status: CertificateStatus::Valid,
+        holder_person: Some(ulid(200)),
+        holder_organisation: None,
+        token: None,
+        renewal_confirmed: false,
+        revocation_phrase: None,
+        revocation: None,
+        issuance: None,
+    }
+}
+
+/// A renewal standing at `step`: every step before it done.
+pub(super) fn renewal_at(step: Option<Step>) -> VisitView {
+    let circumstances = registry::visit::Circumstances {
+        holder: HolderKind::Person,
+        class: CertificateClass::Qualified,
+        revocation_phrase_given: true,
+    };
+    let plan = registry::visit::plan(Service::Renewal, circumstances).expect("a counter service");
+    let mut application = Application::draft(
+        ulid(400),
+        Service::Renewal,
+        ulid(200),
+        HolderKind::Person,
+        CertificateClass::Qualified,
+        NOW,
+    );
+    application.reference = "R-2026-0042".into();
+    application.certificates = vec![ulid(300)];
+    let fee = Money { minor: 40_000, currency: Currency::Mop };
+    application.visit.emails = vec![EmailCheck {
+        address: "ho.kahou@example.mo".into(),
+        verified_at: None,
+        unverified: None,
+    }];
+    for planned in &plan {
+        if Some(planned.step) == step {
+            break;
+        }
+        application.visit.facts.insert(planned.step.records());
+        match planned.step {
+            Step::Email => {
+                application.visit.emails[0].verified_at = Some(NOW - time::Duration::minutes(9))
+            }
+            Step::Form => {
+                application.visit.form = Some(FormRecord {
+                    printed_at: NOW - time::Duration::minutes(5),
+                    job: Some("J-7".into()),
+                    identity: String::new(),
+                    subjects: String::new(),
+                    signed_at: Some(NOW - time::Duration::minutes(4)),
+                });
+                application.progress.state = ApplicationState::AwaitingPayment;
+                application.progress.fee = Some(fee);
+            }
+            Step::Payment => {
+                application.progress.state = ApplicationState::AwaitingFulfilment;
+                application.visit.payment_method = Some(PaymentMethod::Card);
+            }
+            Step::Issuance => application.visit.issued.push(IssuedLine {
+                certificate: ulid(301),
+                serial: "7c01be55".into(),
+                not_after: NOW + time::Duration::days(731),
+                previous_serial: Some("4f2a19c3".into()),
+                previous_not_after: Some(NOW + time::Duration::days(12)),
+                token: Some("EK0001".into()),
+            }),
+            Step::Completion => application.progress.state = ApplicationState::Completed,
+            _ => {}
+        }
+        if planned.step == Step::Consent {
+            application.consent_given = true;
+        }
+        if planned.step == Step::Confirmation {
+            application.agreement_accepted = true;
+        }
+    }
+    VisitView {
+        application,
+        plan,
+        applicant: person(),
+        organisation: None,
+        certificates: vec![certificate()],
+        fee: Some(fee),
+        chip_photo: None,
+        counter_photo: None,
+    }
+}
+
+/// A clerk on the visit screen of a renewal standing at `step`.
+pub(super) fn on_visit(lang: Language, step: Option<Step>) -> App {
+    let mut app = App::new(lang, "澳門 eSignTrust 總辦事處".into(), "K01DEMO".into(), NOW, false);
+    app.session = Some(clerk());
+    app.screen = Screen::Queue;
+    let mut state = VisitState::opening(Service::Renewal);
+    state.loaded(Ok(Outcome { view: renewal_at(step), notice: None }));
+    app.screen = Screen::Visit(Box::new(state));
+    app.back = vec![Screen::Queue];
+    app.visit_in_progress = true;
+    app
+}
+
+fn state(app: &App) -> &VisitState {
+    match &app.screen {
+        Screen::Visit(state) => state,
+        other => panic!("not on the visit screen: {other:?}"),
+    }
+}
+
+fn ops(effects: Vec<Effect>) -> Vec<VisitOp> {
+    effects
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Visit { op, actor, .. } => {
+                assert_eq!(actor.clerk, ulid(1), "the signed-in clerk acts");
+                Some(op)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn answer(app: &mut App, view: VisitView, notice: Option<Notice>) -> Vec<Effect> {
+    update(app, Action::Job(Done::Visit(Ok(Box::new(Outcome { view, notice })))))
+}
+
+fn refuse(app: &mut App, id: &'static str) -> Vec<Effect> {
+    update(app, Action::Job(Done::Visit(Err(Msg::new(id)))))
+}
+
+fn render(app: &App, width: u16, height: u16) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).expect("term");
+    terminal.draw(|frame| super::app::view(app, frame)).expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    let mut text = String::new();
+    for y in 0..buffer.area.height {
+        let mut skip = 0;
+        for x in 0..buffer.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            text.push_str(symbol);
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+        }
+        text.push('\n');
+    }
+    text
+}
+
+#[test]
+fn v_in_a_persons_file_offers_the_services_and_enter_opens_the_renewal() {
+    let mut app = App::new(Language::En, "O".into(), "K".into(), NOW, false);
+    app.session = Some(clerk());
+    app.screen = Screen::Subscriber(Box::new(super::screens::subscriber::FileState::loading(
+        RecordKind::Person,
+        ulid(200),
+    )));
+    // Nothing to start from before the file has loaded.
+    assert!(update(&mut app, key(KeyCode::Char('v'))).is_empty());
+    assert_eq!(app.overlay, None);
+    if let Screen::Subscriber(state) = &mut app.screen {
+        state.file = Some(Box::new(super::tests::person_file()));
+    }
+    update(&mut app, key(KeyCode::Char('v')));
+    assert_eq!(app.overlay, Some(Overlay::VisitPicker { applicant: ulid(200), selected: 0 }));
+    assert_eq!(app.scope(), Scope::VisitPicker);
+    let ops = ops(update(&mut app, key(KeyCode::Enter)));
+    assert!(
+        matches!(ops.as_slice(), [VisitOp::Open { service: Service::Renewal, applicant }] if *applicant == ulid(200)),
+        "{ops:?}"
+    );
+    assert!(app.visit_in_progress);
+    assert_eq!(state(&app).busy, Some(Msg::new("visit-opening")));
+}
+
+#[test]
+fn an_organisation_file_says_visits_start_from_a_person() {
+    let mut app = App::new(Language::En, "O".into(), "K".into(), NOW, false);
+    app.session = Some(clerk());
+    let mut file =
+        super::screens::subscriber::FileState::loading(RecordKind::Organisation, ulid(500));
+    file.file = Some(Box::new(super::tests::person_file()));
+    app.screen = Screen::Subscriber(Box::new(file));
+    update(&mut app, key(KeyCode::Char('v')));
+    assert_eq!(app.overlay, None);
+    assert_eq!(app.notice.as_ref().map(|n| n.msg.id), Some("visit-person-only"));
+}
+
+#[test]
+fn certificates_due_are_fixed_and_enter_chooses_them_with_the_key_choice() {
+    let mut app = on_visit(Language::En, Some(Step::Certificates));
+    assert_eq!(app.scope(), Scope::Visit);
+    update(&mut app, key(KeyCode::Char(' ')));
+    assert!(state(&app).new_key, "Space asks for a new key pair");
+    let ops = ops(update(&mut app, key(KeyCode::Enter)));
+    assert!(
+        matches!(ops.as_slice(), [VisitOp::ChooseCertificates { new_key: true, .. }]),
+        "{ops:?}"
+    );
+    // While the job works, keys do nothing and Esc does not leave.
+    assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
+    update(&mut app, key(KeyCode::Esc));
+    assert!(matches!(app.screen, Screen::Visit(_)));
+    assert_eq!(app.notice.as_ref().map(|n| n.msg.id), Some("visit-wait-for-step"));
+    // The answer moves the wizard on to the email step, with fresh fields.
+    answer(&mut app, renewal_at(Some(Step::Email)), None);
+    assert_eq!(state(&app).current(), Some(Step::Email));
+    assert_eq!(state(&app).busy, None);
+    assert_eq!(app.scope(), Scope::VisitForm);
+}
+
+#[test]
+fn the_email_step_sends_a_code_checks_six_digits_and_says_when_it_waits_offline() {
+    let mut app = on_visit(Language::En, Some(Step::Email));
+    let sent = ops(update(&mut app, key(KeyCode::Enter)));
+    assert!(
+        matches!(sent.as_slice(), [VisitOp::SendCode { address, .. }] if address == "ho.kahou@example.mo"),
+        "{sent:?}"
+    );
+    answer(
+        &mut app,
+        renewal_at(Some(Step::Email)),
+        Some(Notice::CodeQueued {
+            address: "ho.kahou@example.mo".into(),
+            reason: "mail-relay-down",
+        }),
+    );
+    assert_eq!(state(&app).info.len(), 2, "the queued code and why");
+    // Letters do not go into a code; five digits are not a code.
+    type_text(&mut app, "12a345");
+    assert_eq!(state(&app).code, "12345");
+    assert!(ops(update(&mut app, key(KeyCode::Enter))).is_empty());
+    assert_eq!(state(&app).error, Some(Msg::new("visit-code-six-digits")));
+    type_text(&mut app, "６");
+    assert_eq!(state(&app).code, "123456", "a full-width digit is a digit");
+    let checked = ops(update(&mut app, key(KeyCode::Enter)));
+    assert!(
+        matches!(checked.as_slice(), [VisitOp::CheckCode { code, .. }] if code.as_str() == "123456"),
+        "{checked:?}"
+    );
+    // A wrong code: said, and the field empties for the next try.
+    refuse(&mut app, "mail-code-wrong");
+    assert_eq!(state(&app).error, Some(Msg::new("mail-code-wrong")));
+    assert!(state(&app).code.is_empty());
+    // F5 sends a new code whatever is typed.
+    type_text(&mut app, "99");
+    assert!(matches!(
+        ops(update(&mut app, key(KeyCode::F(5)))).as_slice(),
+        [VisitOp::SendCode { .. }]
+    ));
+}
+
+fn accepted_supervisor() -> PasswordAccepted {
+    PasswordAccepted::for_tests(ulid(2), "lei.mf", NOW)
+}
+
+fn supervisor() -> SignedIn {
+    SignedIn {
+        clerk: ulid(2),
+        username: "lei.mf".into(),
+        display_name: "李美芳".into(),
+        role: StaffRole::Supervisor,
+    }
+}
+
+/// Walks the supervisor's sign-in on the visit screen: id, password, code.
+fn supervisor_signs_in(app: &mut App, who: SignedIn) -> Vec<Effect> {
+    type_text(app, "lei.mf");
+    update(app, key(KeyCode::Enter));
+    type_text(app, "Pass-word1");
+    let checking = update(app, key(KeyCode::Enter));
+    assert!(
+        matches!(checking.as_slice(), [Effect::CheckPassword { username, .. }] if username == "lei.mf"),
+        "{checking:?}"
+    );
+    update(app, Action::Job(Done::PasswordChecked(Ok(accepted_supervisor()))));
+    type_text(app, "123456");
+    let code = update(app, key(KeyCode::Enter));
+    assert!(matches!(code.as_slice(), [Effect::CheckCode { .. }]), "{code:?}");
+    update(app, Action::Job(Done::CodeChecked(Ok(who))))
+}
+
+#[test]
+fn a_supervisor_lets_the_visit_go_on_without_the_email_with_a_written_reason() {
+    let mut app = on_visit(Language::En, Some(Step::Email));
+    update(&mut app, key(KeyCode::F(6)));
+    let approval = state(&app).approval.clone().expect("an approval opens");
+    assert_eq!(approval.allow, Allow::Skip(Step::Email));
+    // No reason, no sign-in.
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(state(&app).error, Some(Msg::new("visit-reason-required")));
+    type_text(&mut app, "mail relay down");
+    update(&mut app, key(KeyCode::Enter));
+    // The password is never shown, and a pass-like string in it is no pass.
+    let effects = supervisor_signs_in(&mut app, supervisor());
+    let ops = ops(effects);
+    assert!(
+        matches!(ops.as_slice(), [VisitOp::Skip { step: Step::Email, supervisor, reason, .. }]
+            if *supervisor == ulid(2) && reason == "mail relay down"),
+        "{ops:?}"
+    );
+}
+
+#[test]
+fn the_clerk_cannot_approve_for_themselves_nor_can_a_clerk_approve() {
+    let mut app = on_visit(Language::En, Some(Step::Email));
+    update(&mut app, key(KeyCode::F(6)));
+    type_text(&mut app, "offline");
+    update(&mut app, key(KeyCode::Enter));
+    let effects = supervisor_signs_in(&mut app, clerk());
+    assert!(ops(effects).is_empty());
+    assert_eq!(state(&app).error, Some(Msg::new("visit-not-a-supervisor")));
+
+    let mut own = on_visit(Language::En, Some(Step::Email));
+    if let Some(session) = own.session.as_mut() {
+        *session = supervisor();
+    }
+    update(&mut own, key(KeyCode::F(6)));
+    type_text(&mut own, "offline");
+    update(&mut own, key(KeyCode::Enter));
+    let effects = supervisor_signs_in(&mut own, supervisor());
+    assert!(effects.is_empty());
+    assert_eq!(state(&own).error, Some(Msg::new("visit-own-approval")));
+}
+
+#[test]
+fn esc_steps_back_out_of_an_approval_before_it_leaves_the_visit() {
+    let mut app = on_visit(Language::En, Some(Step::Email));
+    update(&mut app, key(KeyCode::F(6)));
+    type_text(&mut app, "why");
+    update(&mut app, key(KeyCode::Enter));
+    update(&mut app, key(KeyCode::Esc));
+    assert!(
+        state(&app).approval.as_ref().is_some_and(|a| a.signin.is_none()),
+        "back to the reason"
+    );
+    update(&mut app, key(KeyCode::Esc));
+    assert!(state(&app).approval.is_none());
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::Queue, "the visit is left");
+    assert!(!app.visit_in_progress);
+    assert_eq!(app.notice.as_ref().map(|n| n.msg.id), Some("visit-left-saved"));
+}
+
+#[test]
+fn consent_and_the_agreement_must_be_ticked() {
+    for (step, refusal) in [
+        (Step::Consent, "visit-consent-required"),
+        (Step::Confirmation, "visit-agreement-required"),
+    ] {
+        let mut app = on_visit(Language::En, Some(step));
+        assert!(ops(update(&mut app, key(KeyCode::Enter))).is_empty());
+        assert_eq!(state(&app).error, Some(Msg::new(refusal)));
+        update(&mut app, key(KeyCode::Char(' ')));
+        let ops = ops(update(&mut app, key(KeyCode::Enter)));
+        let expected = match step {
+            Step::Consent => matches!(ops.as_slice(), [VisitOp::Consent { .. }]),
+            _ => matches!(ops.as_slice(), [VisitOp::Confirm { .. }]),
+        };
+        assert!(expected, "{step:?}: {ops:?}");
+    }
+}
+
+const MRZ: [&str; 2] = [
+    "P<MACHO<<KA<HOU<<<<<<<<<<<<<<<<<<<<<<<<<<<<<",
+    "MA12345670MAC8503021M3101015<<<<<<<<<<<<<<02",
+];
+
+#[test]
+fn a_scanner_types_the_zone_line_by_line_and_the_whole_zone_is_read_with_the_chip() {
+    let mut app = on_visit(Language::En, Some(Step::Identity));
+    assert_eq!(app.scope(), Scope::VisitForm);
+    type_text(&mut app, MRZ[0]);
+    // The Enter after the first line starts the second; nothing is read yet.
+    assert!(ops(update(&mut app, key(KeyCode::Enter))).is_empty());
+    type_text(&mut app, &MRZ[1].to_lowercase());
+    let ops = ops(update(&mut app, key(KeyCode::Enter)));
+    match ops.as_slice() {
+        [VisitOp::Identity { input: IdentityInput::Mrz { text, chip: true }, .. }] => {
+            assert_eq!(text, &format!("{}\n{}", MRZ[0], MRZ[1]), "upper case, two lines");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(state(&app).busy, Some(Msg::new("visit-reading-chip")));
+}
+
+#[test]
+fn f5_checks_the_typed_zone_alone_where_no_reader_works() {
+    let mut app = on_visit(Language::En, Some(Step::Identity));
+    update(&mut app, key(KeyCode::F(5)));
+    update(&mut app, Action::Paste(format!("{}\n{}", MRZ[0], MRZ[1])));
+    let ops = ops(update(&mut app, key(KeyCode::Enter)));
+    assert!(
+        matches!(
+            ops.as_slice(),
+            [VisitOp::Identity { input: IdentityInput::Mrz { chip: false, .. }, .. }]
+        ),
+        "{ops:?}"
+    );
+}
+
+fn failed_identity() -> VisitView {
+    let mut view = renewal_at(Some(Step::Identity));
+    view.application.visit.identity = Some(IdentityCheck {
+        source: registry::visit::DocumentSource::Chip,
+        document: IdDocumentKind::Passport,
+        passive_authentication: Some(true),
+        mismatches: vec![IdentityField::Name, IdentityField::BirthDate],
+        unsupported: false,
+        at: NOW,
+        overridden: None,
+    });
+    view
+}
+
+#[test]
+fn a_failed_identity_check_names_the_fields_and_a_supervisor_may_override_it() {
+    let mut app = on_visit(Language::En, Some(Step::Identity));
+    // F6 before any failure: nothing to approve.
+    update(&mut app, key(KeyCode::F(6)));
+    assert_eq!(state(&app).error, Some(Msg::new("visit-nothing-to-approve")));
+    answer(&mut app, failed_identity(), None);
+    let screen = render(&app, 80, 24);
+    for text in ["Invalid identity document personal data", "name", "date of birth"] {
+        assert!(screen.contains(text), "{text}: {screen}");
+    }
+    update(&mut app, key(KeyCode::F(6)));
+    assert_eq!(state(&app).approval.as_ref().map(|a| a.allow), Some(Allow::OverrideIdentity));
+    type_text(&mut app, "name romanised differently");
+    update(&mut app, key(KeyCode::Enter));
+    let ops = ops(supervisor_signs_in(&mut app, supervisor()));
+    assert!(
+        matches!(ops.as_slice(), [VisitOp::OverrideIdentity { supervisor, .. }] if *supervisor == ulid(2)),
+        "{ops:?}"
+    );
+}
+
+#[test]
+fn the_photo_comes_from_a_file_or_the_camera() {
+    let mut app = on_visit(Language::En, Some(Step::Photo));
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(state(&app).error, Some(Msg::new("visit-photo-path-required")));
+    type_text(&mut app, "/home/counter/photos/ho.jpg");
+    let ops1 = ops(update(&mut app, key(KeyCode::Enter)));
+    assert!(
+        matches!(ops1.as_slice(), [VisitOp::PhotoFromFile { path, .. }] if path.ends_with("ho.jpg")),
+        "{ops1:?}"
+    );
+    refuse(&mut app, "photo-too-dark");
+    assert_eq!(state(&app).error, Some(Msg::new("photo-too-dark")));
+    assert!(matches!(
+        ops(update(&mut app, key(KeyCode::F(5)))).as_slice(),
+        [VisitOp::PhotoFromCamera { .. }]
+    ));
+}
+
+#[test]
+fn the_form_prints_then_waits_for_its_signed_copy_scanned_from_any_screen() {
+    let mut app = on_visit(Language::En, Some(Step::Form));
+    let printed = ops(update(&mut app, key(KeyCode::Enter)));
+    assert!(matches!(printed.as_slice(), [VisitOp::PrintForm { .. }]), "{printed:?}");
+    let mut view = renewal_at(Some(Step::Form));
+    view.application.visit.form = Some(FormRecord {
+        printed_at: NOW,
+        job: Some("J-7".into()),
+        identity: String::new(),
+        subjects: String::new(),
+        signed_at: None,
+    });
+    answer(&mut app, view, Some(Notice::FormPrinted { job: "J-7".into() }));
+    assert_eq!(
+        state(&app).info,
+        vec![Msg::with("visit-form-printed", vec![("job", "J-7".into())])]
+    );
+    // Enter again does not print twice: the signed copy is what is missing.
+    assert!(ops(update(&mut app, key(KeyCode::Enter))).is_empty());
+    assert_eq!(state(&app).error, Some(Msg::new("visit-scan-signed-form")));
+    assert!(matches!(
+        ops(update(&mut app, key(KeyCode::F(5)))).as_slice(),
+        [VisitOp::PrintForm { .. }]
+    ));
+    answer(&mut app, renewal_at(Some(Step::Form)), None);
+
+    // The scanner types the signed form's code: the wedge takes it, whatever the screen.
+    let mut queue = on_visit(Language::En, Some(Step::Form));
+    queue.screen = Screen::Queue;
+    queue.back.clear();
+    let effects = type_text(&mut queue, "KF1|01ARZ3NDEKTSV4RRFFQ69G5FAV|R-2026-0042|abc");
+    assert!(ops(effects).is_empty());
+    let ops = ops(update(&mut queue, key(KeyCode::Enter)));
+    assert!(
+        matches!(ops.as_slice(), [VisitOp::FormSigned { payload }] if payload == "KF1|01ARZ3NDEKTSV4RRFFQ69G5FAV|R-2026-0042|abc"),
+        "{ops:?}"
+    );
+    assert!(matches!(queue.screen, Screen::Visit(_)), "the visit opens for it");
+}
+
+#[test]
+fn payment_takes_a_method_and_a_reference() {
+    let mut app = on_visit(Language::En, Some(Step::Payment));
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(state(&app).error, Some(Msg::new("visit-reference-required")));
+    update(&mut app, key(KeyCode::Down));
+    type_text(&mut app, "POS-88231");
+    let ops = ops(update(&mut app, key(KeyCode::Enter)));
+    assert!(
+        matches!(ops.as_slice(), [VisitOp::Pay { method: PaymentMethod::Card, reference, invoice: None, .. }]
+            if reference == "POS-88231"),
+        "{ops:?}"
+    );
+}
+
+#[test]
+fn the_recheck_runs_by_itself_when_the_visit_reaches_it() {
+    let mut app = on_visit(Language::En, Some(Step::Payment));
+    let effects = answer(&mut app, renewal_at(Some(Step::Recheck)), None);
+    assert!(matches!(ops(effects).as_slice(), [VisitOp::Recheck { .. }]));
+    assert_eq!(state(&app).busy, Some(Msg::new("visit-rechecking")));
+    // A refusal stays on screen and does not loop.
+    let effects = refuse(&mut app, "visit-recheck-revoke-first");
+    assert!(effects.is_empty());
+    assert_eq!(state(&app).error.as_ref().map(|m| m.id), Some("visit-recheck-revoke-first"));
+    assert!(matches!(
+        ops(update(&mut app, key(KeyCode::Enter))).as_slice(),
+        [VisitOp::Recheck { .. }]
+    ));
+}
+
+#[test]
+fn issuance_takes_the_pin_and_a_phrase_never_shown_nor_scanned() {
+    let mut app = on_visit(Language::En, Some(Step::Issuance));
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(state(&app).error, Some(Msg::new("visit-pin-required")));
+    // A PIN holding what looks like a pass start stays a PIN.
+    type_text(&mut app, "KQ1|9876");
+    assert_eq!(state(&app).pin.as_str(), "KQ1|9876");
+    // Enter with no phrase moves to the phrase.
+    assert!(ops(update(&mut app, key(KeyCode::Enter))).is_empty());
+    assert_eq!(state(&app).focus, 1);
+    type_text(&mut app, "開門芝麻");
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("9876") && !screen.contains("芝麻"), "{screen}");
+    assert!(!format!("{:?}", state(&app)).contains("9876"), "Debug hides secrets");
+    let ops = ops(update(&mut app, key(KeyCode::Enter)));
+    match ops.as_slice() {
+        [VisitOp::Issue { pin, phrase, .. }] => {
+            assert_eq!(pin.expose(), "KQ1|9876");
+            assert_eq!(phrase.as_str(), "開門芝麻");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(state(&app).pin.is_empty() && state(&app).phrase.is_empty(), "secrets handed off");
+    refuse(&mut app, "token-wrong-pin");
+    assert_eq!(state(&app).error, Some(Msg::new("token-wrong-pin")));
+}
+
+#[test]
+fn completion_shows_old_and_new_serials_and_enter_completes() {
+    let mut app = on_visit(Language::En, Some(Step::Completion));
+    let screen = render(&app, 80, 24);
+    for text in ["4f2a19c3", "7c01be55", "Activated successfully"] {
+        assert!(screen.contains(text), "{text}: {screen}");
+    }
+    let ops1 = ops(update(&mut app, key(KeyCode::Enter)));
+    assert!(matches!(ops1.as_slice(), [VisitOp::Complete { .. }]), "{ops1:?}");
+    answer(&mut app, renewal_at(None), None);
+    assert!(state(&app).finished());
+    assert!(!app.visit_in_progress, "quitting no longer asks");
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::Queue);
+    assert_eq!(app.notice, None, "nothing left to resume");
+}
+
+#[test]
+fn a_locked_screen_shows_nothing_of_the_visit_and_f2_retranslates_it() {
+    let mut app = on_visit(Language::En, Some(Step::Identity));
+    answer(&mut app, failed_identity(), None);
+    update(&mut app, Action::Key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::CONTROL)));
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("何家豪") && !screen.contains("R-2026-0042"), "{screen}");
+    let mut app = on_visit(Language::En, Some(Step::Identity));
+    answer(&mut app, failed_identity(), None);
+    update(&mut app, key(KeyCode::F(2)));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains(&i18n::text(app.lang, "visit-identity-invalid-data")), "{screen}");
+}
+
+#[test]
+fn every_renewal_step_in_every_language_at_80x24() {
+    let steps = [
+        Some(Step::Certificates),
+        Some(Step::Email),
+        Some(Step::Consent),
+        Some(Step::Identity),
+        Some(Step::Photo),
+        Some(Step::Confirmation),
+        Some(Step::Form),
+        Some(Step::Payment),
+        Some(Step::Recheck),
+        Some(Step::Issuance),
+        Some(Step::Completion),
+        None,
+    ];
+    for lang in Language::ALL {
+        for step in steps {
+            let app = on_visit(lang, step);
+            let name = step.map_or("done".to_owned(), |s| format!("{s:?}").to_lowercase());
+            insta::assert_snapshot!(
+                format!("visit_{name}_{}_80x24", lang.tag()),
+                render(&app, 80, 24)
+            );
+        }
+        let mut failed = on_visit(lang, Some(Step::Identity));
+        answer(&mut failed, failed_identity(), None);
+        insta::assert_snapshot!(
+            format!("visit_identity_failed_{}_80x24", lang.tag()),
+            render(&failed, 80, 24)
+        );
+        let mut approval = on_visit(lang, Some(Step::Email));
+        update(&mut approval, key(KeyCode::F(6)));
+        type_text(&mut approval, "relay down");
+        update(&mut approval, key(KeyCode::Enter));
+        insta::assert_snapshot!(
+            format!("visit_approval_{}_80x24", lang.tag()),
+            render(&approval, 80, 24)
+        );
+        let mut picker = on_visit(lang, Some(Step::Certificates));
+        picker.screen = Screen::Queue;
+        picker.overlay = Some(Overlay::VisitPicker { applicant: ulid(200), selected: 0 });
+        insta::assert_snapshot!(
+            format!("visit_picker_{}_80x24", lang.tag()),
+            render(&picker, 80, 24)
+        );
+    }
+}
