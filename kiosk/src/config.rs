@@ -289,13 +289,13 @@ impl Config {
             return Err(refuse("printer", &shown, Rule::Printer));
         }
         if let Some(relay) = &config.mail_relay
-            && crate::mail::check_relay(relay).is_err()
+            && !crate::mail::relay_usable(relay)
         {
             // As for the printer: never the relay's password.
             return Err(refuse("mail_relay", &crate::mail::relay_as_typed(relay), Rule::MailRelay));
         }
         match (&config.mail_relay, &config.mail_from) {
-            (_, Some(from)) if crate::mail::check_sender(from).is_err() => {
+            (_, Some(from)) if !crate::mail::sender_usable(from) => {
                 return Err(refuse("mail_from", from, Rule::MailFrom));
             }
             (Some(_), None) => return Err(refuse("mail_from", "", Rule::MailFrom)),

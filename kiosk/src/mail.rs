@@ -354,6 +354,8 @@ impl Relay {
             .from(self.from.clone())
             .to(to)
             .subject(subject)
+            // A Message-ID from this host, so a relay or reader can tell a resent mail.
+            .message_id(None)
             .header(ContentType::TEXT_PLAIN)
             .body(body.to_owned())
             .map_err(|_| QueuedReason::Refused)?;
@@ -580,16 +582,17 @@ fn send_one(
 
 /// Whether `mail_relay` is an address the relay can be reached at: `smtp://` or `smtps://`
 /// with a host, and `tls=required` or `tls=opportunistic` if any.
-pub fn check_relay(relay: &str) -> Result<(), ()> {
-    let url = url::Url::parse(relay.trim()).map_err(|_| ())?;
-    let tls = url.query_pairs().find(|(k, _)| k == "tls").map(|(_, v)| v.into_owned());
-    let scheme_ok = match (url.scheme(), tls.as_deref()) {
-        ("smtp", None | Some("required" | "opportunistic")) => true,
-        ("smtps", None) => true,
-        _ => false,
+pub fn relay_usable(relay: &str) -> bool {
+    let Ok(url) = url::Url::parse(relay.trim()) else {
+        return false;
     };
+    let tls = url.query_pairs().find(|(k, _)| k == "tls").map(|(_, v)| v.into_owned());
+    let scheme_ok = matches!(
+        (url.scheme(), tls.as_deref()),
+        ("smtp", None | Some("required" | "opportunistic")) | ("smtps", None)
+    );
     let host_ok = url.host_str().is_some_and(|h| !h.is_empty());
-    (scheme_ok && host_ok).then_some(()).ok_or(())
+    scheme_ok && host_ok
 }
 
 /// `mail_relay` as an operator may see it: without a user name or password.
@@ -604,8 +607,8 @@ pub fn relay_as_typed(relay: &str) -> String {
 }
 
 /// Whether `mail_from` is a sender address (`counter@example.mo`, `Name <counter@…>`).
-pub fn check_sender(from: &str) -> Result<(), ()> {
-    from.parse::<Mailbox>().map(|_| ()).map_err(|_| ())
+pub fn sender_usable(from: &str) -> bool {
+    from.parse::<Mailbox>().is_ok()
 }
 
 /// An address as the clerk's lists show it: the first character and the domain
@@ -876,10 +879,10 @@ mod tests {
     #[test]
     fn relay_addresses_are_checked_and_shown_without_credentials() {
         for good in ["smtp://relay:25", "smtps://relay", "smtp://127.0.0.1:2525?tls=required"] {
-            assert_eq!(check_relay(good), Ok(()), "{good}");
+            assert!(relay_usable(good), "{good}");
         }
         for bad in ["relay:25", "imap://relay", "smtps://relay?tls=required", "smtp:///x", ""] {
-            assert_eq!(check_relay(bad), Err(()), "{bad}");
+            assert!(!relay_usable(bad), "{bad}");
         }
         assert_eq!(
             relay_as_typed("smtps://clerk:s3cret@relay.mo:465/x?tls=1"),

@@ -3,7 +3,10 @@
 # The mail that carries a code: its subject never holds the code (the subject stays in the outbox).
 mail-code-subject = Email verification code for application { $reference }
 mail-code-body-code = Your email verification code is: { $code }
-mail-code-body-validity = Give it to the clerk at the counter. It is valid for { $minutes } minutes, until { $until }, for application { $reference } only.
+mail-code-body-validity = Give it to the clerk at the counter. It is valid for { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }, until { $until }, for application { $reference } only.
 mail-code-body-ignore = If you are not at a registration counter of { $office } now, ignore this mail: nothing is done without the code.
 
 # What the counter is told after a code is made.

@@ -2,7 +2,10 @@
 
 mail-code-subject = Código de verificação do correio electrónico do pedido { $reference }
 mail-code-body-code = O seu código de verificação do correio electrónico é: { $code }
-mail-code-body-validity = Indique-o ao funcionário do balcão. É válido durante { $minutes } minutos, até às { $until }, e apenas para o pedido { $reference }.
+mail-code-body-validity = Indique-o ao funcionário do balcão. É válido durante { $minutes ->
+        [1] { $minutes } minuto
+       *[other] { $minutes } minutos
+    }, até às { $until }, e apenas para o pedido { $reference }.
 mail-code-body-ignore = Se não se encontra agora num balcão de registo de { $office }, ignore esta mensagem: nada é feito sem o código.
 
 mail-code-sent = Foi enviado um código de verificação, válido durante 10 minutos.
@@ -12,7 +15,7 @@ mail-code-queued-not-configured = Não está configurado nenhum servidor de corr
 
 mail-code-wrong = Código errado. { $tries_left ->
         [0] Não restam tentativas: envie um novo código.
-        [one] Resta { $tries_left } tentativa.
+        [1] Resta { $tries_left } tentativa.
        *[other] Restam { $tries_left } tentativas.
     }
 mail-code-expired = Este código expirou (os códigos são válidos durante 10 minutos): envie um novo código.
@@ -39,15 +42,15 @@ mail-queue-title = Mensagem  Destinatário  Assunto  Estado  Tentativas
 mail-queue-next-try = próxima tentativa às { $at }
 mail-send-none-due = Nenhuma mensagem está por enviar agora.
 mail-send-sent = { $count ->
-        [one] { $count } mensagem enviada.
+        [1] { $count } mensagem enviada.
        *[other] { $count } mensagens enviadas.
     }
 mail-send-waiting = { $count ->
-        [one] { $count } mensagem continua na caixa de saída: { $reason }.
+        [1] { $count } mensagem continua na caixa de saída: { $reason }.
        *[other] { $count } mensagens continuam na caixa de saída: { $reason }.
     }
 mail-send-given-up = { $count ->
-        [one] { $count } mensagem foi abandonada: o seu código expirou ou foi substituído.
+        [1] { $count } mensagem foi abandonada: o seu código expirou ou foi substituído.
        *[other] { $count } mensagens foram abandonadas: os seus códigos expiraram ou foram substituídos.
     }
 
