@@ -214,6 +214,13 @@ fn spawn_device_poll(ctx: JobContext, tx: mpsc::UnboundedSender<Action>) {
             if tx.send(Action::Devices(devices)).is_err() {
                 return;
             }
+            // Codes that waited in the outbox while the relay was down go when it is back; with
+            // nothing due this is one indexed read.
+            if ctx.config.mail_relay.is_some()
+                && let Ok(mut store) = ctx.open_store()
+            {
+                crate::mail::send_due(&mut store, &ctx.config, ctx.now());
+            }
             std::thread::sleep(DEVICE_POLL);
         }
     });
