@@ -113,6 +113,26 @@ pub enum Command {
         #[command(subcommand)]
         command: ClerkCommand,
     },
+    /// The mail outbox: email verification codes waiting for the office's mail relay
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// The outbox: each mail's recipient (masked), subject, state and tries
+    Queue {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send the mails whose next try is due
+    Send {
+        /// Send every waiting mail now, without waiting for its next try (the relay is back)
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -44,6 +44,13 @@ pub struct Config {
     /// Minutes without a key after which the screen locks (the same clerk or a supervisor
     /// unlocks it).
     pub idle_lock_minutes: u32,
+    /// The office's mail relay, for email verification codes: `smtp://host:25` (plain),
+    /// `smtps://host:465`, `smtp://host:587?tls=required`, with `user:password@` when it asks
+    /// for them. Unset, codes wait in the outbox.
+    pub mail_relay: Option<String>,
+    /// The sender of the kiosk's mails (`counter@example.mo`, or `Name <counter@example.mo>`);
+    /// needed when `mail_relay` is set.
+    pub mail_from: Option<String>,
 }
 
 /// The range of the minute settings: at least a minute, at most a day.
@@ -97,6 +104,8 @@ impl Default for Config {
             printer: None,
             signin_lockout_minutes: 5,
             idle_lock_minutes: 5,
+            mail_relay: None,
+            mail_from: None,
         }
     }
 }
@@ -123,6 +132,8 @@ pub enum Rule {
     PinTries,
     Printer,
     Minutes,
+    MailRelay,
+    MailFrom,
 }
 
 impl Rule {
@@ -135,6 +146,8 @@ impl Rule {
             Rule::PinTries => "too few wrong PINs allowed before a token is locked",
             Rule::Printer => "not a printer address like ipp://host:631/printers/QUEUE",
             Rule::Minutes => "minutes must be from 1 to 1440",
+            Rule::MailRelay => "not a mail relay address like smtp://host:25 or smtps://host:465",
+            Rule::MailFrom => "not a sender address like counter@example.mo",
         }
     }
 
@@ -147,6 +160,8 @@ impl Rule {
             Rule::PinTries => "config-error-pin-tries",
             Rule::Printer => "config-error-printer",
             Rule::Minutes => "config-error-minutes",
+            Rule::MailRelay => "config-error-mail-relay",
+            Rule::MailFrom => "config-error-mail-from",
         }
     }
 }
@@ -162,6 +177,8 @@ impl ConfigError {
         "config-error-pin-tries",
         "config-error-printer",
         "config-error-minutes",
+        "config-error-mail-relay",
+        "config-error-mail-from",
     ];
 
     pub fn message_id(&self) -> &'static str {
@@ -198,7 +215,8 @@ impl Config {
 
     /// Defaults, then `DATA_DIR/kiosk.toml`, then `KIOSK_LANGUAGE`, `KIOSK_KIOSK_ID`,
     /// `KIOSK_OFFICE`, `KIOSK_CURRENCY`, `KIOSK_LOG`, `KIOSK_PIN_TRIES`, `KIOSK_TOKEN_MODULE`,
-    /// `KIOSK_PRINTER`, `KIOSK_SIGNIN_LOCKOUT_MINUTES`, `KIOSK_IDLE_LOCK_MINUTES`.
+    /// `KIOSK_PRINTER`, `KIOSK_SIGNIN_LOCKOUT_MINUTES`, `KIOSK_IDLE_LOCK_MINUTES`,
+    /// `KIOSK_MAIL_RELAY`, `KIOSK_MAIL_FROM`.
     pub fn load(data_dir: &Path) -> Result<Config, ConfigError> {
         let path = data_dir.join(Self::FILE_NAME);
         check_is_file(&path)?;
@@ -214,6 +232,8 @@ impl Config {
             "printer",
             "signin_lockout_minutes",
             "idle_lock_minutes",
+            "mail_relay",
+            "mail_from",
         ];
         let figment = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(&path))
@@ -267,6 +287,19 @@ impl Config {
             // The address as typed, without any credentials in it.
             let shown = printers::ipp_client::address_as_typed(printer);
             return Err(refuse("printer", &shown, Rule::Printer));
+        }
+        if let Some(relay) = &config.mail_relay
+            && !crate::mail::relay_usable(relay)
+        {
+            // As for the printer: never the relay's password.
+            return Err(refuse("mail_relay", &crate::mail::relay_as_typed(relay), Rule::MailRelay));
+        }
+        match (&config.mail_relay, &config.mail_from) {
+            (_, Some(from)) if !crate::mail::sender_usable(from) => {
+                return Err(refuse("mail_from", from, Rule::MailFrom));
+            }
+            (Some(_), None) => return Err(refuse("mail_from", "", Rule::MailFrom)),
+            _ => {}
         }
         Ok(config)
     }
@@ -422,6 +455,8 @@ mod tests {
             Rule::PinTries,
             Rule::Printer,
             Rule::Minutes,
+            Rule::MailRelay,
+            Rule::MailFrom,
         ];
         let mut errors = vec![
             ConfigError::NotAFile { path: "/data/kiosk.toml".into() },
@@ -483,6 +518,44 @@ mod tests {
             jail.set_env("KIOSK_SIGNIN_LOCKOUT_MINUTES", "five");
             let err = Config::load(dir.path()).expect_err("not a number");
             assert!(err.to_string().contains("KIOSK_SIGNIN_LOCKOUT_MINUTES"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_mail_relay_and_sender_are_checked_and_a_relay_password_is_never_shown() {
+        figment::Jail::expect_with(|jail| {
+            jail.clear_env();
+            let dir = tempfile::tempdir().expect("tempdir");
+            assert_eq!(Config::load(dir.path()).expect("load").mail_relay, None);
+            let toml =
+                "mail_relay = \"smtps://relay.example.mo\"\nmail_from = \"counter@example.mo\"\n";
+            std::fs::write(dir.path().join(Config::FILE_NAME), toml).expect("write");
+            let config = Config::load(dir.path()).expect("load");
+            assert_eq!(config.mail_relay.as_deref(), Some("smtps://relay.example.mo"));
+            assert_eq!(config.mail_from.as_deref(), Some("counter@example.mo"));
+            for good in ["smtp://127.0.0.1:2525", "smtp://relay:587?tls=required"] {
+                jail.set_env("KIOSK_MAIL_RELAY", good);
+                Config::load(dir.path()).unwrap_or_else(|e| panic!("{good}: {e}"));
+            }
+            for bad in ["relay.example.mo", "http://relay", "smtp://", "smtp://relay?tls=maybe"] {
+                jail.set_env("KIOSK_MAIL_RELAY", bad);
+                let err = Config::load(dir.path()).expect_err(bad);
+                assert_eq!(err.message_id(), "config-error-mail-relay", "{bad}");
+            }
+            jail.set_env("KIOSK_MAIL_RELAY", "ftp://clerk:s3cret@relay.example.mo");
+            let err = Config::load(dir.path()).expect_err("not smtp");
+            assert!(err.to_string().starts_with("KIOSK_MAIL_RELAY = "), "{err}");
+            assert!(!err.to_string().contains("s3cret"), "{err}");
+            jail.set_env("KIOSK_MAIL_RELAY", "smtp://127.0.0.1:2525");
+            jail.set_env("KIOSK_MAIL_FROM", "not an address");
+            let err = Config::load(dir.path()).expect_err("bad sender");
+            assert_eq!(err.message_id(), "config-error-mail-from");
+            std::fs::write(dir.path().join(Config::FILE_NAME), "").expect("write");
+            jail.clear_env();
+            jail.set_env("KIOSK_MAIL_RELAY", "smtp://127.0.0.1:2525");
+            let err = Config::load(dir.path()).expect_err("a relay needs a sender");
+            assert_eq!(err.message_id(), "config-error-mail-from");
             Ok(())
         });
     }

@@ -13,6 +13,7 @@ pub mod data_dir;
 pub mod demo;
 pub mod device_cmd;
 pub mod logging;
+pub mod mail;
 pub mod office_keys;
 pub mod output;
 pub mod photos;
@@ -326,6 +327,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Appointment { .. } => "appointment",
         Command::WalkIn { .. } => "walk-in",
         Command::Clerk { .. } => "clerk",
+        Command::Mail { .. } => "mail",
     }
 }
 
@@ -356,6 +358,7 @@ fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, KioskError> 
         Some(Command::Appointment { command }) => counter_cmd::appointment(ctx, command),
         Some(Command::WalkIn { command }) => counter_cmd::walk_in(ctx, command),
         Some(Command::Clerk { command }) => clerk_cmd::run(ctx, command),
+        Some(Command::Mail { command }) => mail::run(ctx, command),
         Some(Command::Photo { command }) => match command {
             cli::PhotoCommand::Check { file, out } => photos::check(ctx, &file, out.as_deref()),
             cli::PhotoCommand::Compare { chip, captured } => {

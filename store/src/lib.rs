@@ -12,6 +12,7 @@
 pub mod bench_data;
 mod events;
 mod links;
+mod outbox;
 mod schema;
 mod search;
 mod soundness;
@@ -32,6 +33,7 @@ use time::OffsetDateTime;
 
 pub use events::{Event, RecordState, Stamp, diff, fold};
 pub use links::{AUDIT_SUBJECT, Link, REFERENCES};
+pub use outbox::{EmailCode, FirstTry, MailId, MailState, NewMail, OutboxMail};
 pub use schema::SCHEMA_VERSION;
 pub use search::{MatchedBy, SubscriberHit, id_number_key, phone_key, serial_key, short_grams};
 pub use soundness::{Fault, Finding, REPORT_MESSAGE_IDS, RebuildReport, VerifyReport};

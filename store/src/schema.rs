@@ -124,6 +124,46 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         WHERE from_kind = 'audit_event';
     INSERT OR REPLACE INTO meta (key, value) VALUES ('relink', 'record_links is new');
     "#,
+    // 5: the mail outbox and the email verification codes (`outbox`). Local to this kiosk, like
+    // `meta`: no events, never replicated. A code is a secret and a mail is this counter's to
+    // send; another counter sending it again would mail the person twice. IF NOT EXISTS, as
+    // for migration 3: a store set back to an older version runs it again.
+    r#"
+    -- Times are Unix ms. `body` is NULL once a `secret` mail (one holding a code) was sent or
+    -- given up. `attempts` counts tries begun; `next_try_at` is also how a try claims the mail.
+    -- `last_error` is a category, never the relay's text (which can quote the address).
+    CREATE TABLE IF NOT EXISTS mail_outbox (
+        id          TEXT PRIMARY KEY,
+        recipient   TEXT NOT NULL,
+        subject     TEXT NOT NULL,
+        body        TEXT,
+        secret      INTEGER NOT NULL,
+        created_at  INTEGER NOT NULL,
+        attempts    INTEGER NOT NULL,
+        next_try_at INTEGER NOT NULL,
+        expires_at  INTEGER,
+        sent_at     INTEGER,
+        given_up_at INTEGER,
+        last_error  TEXT
+    );
+    -- The mails still waiting: what the counter app's poller reads every few seconds.
+    CREATE INDEX IF NOT EXISTS mail_outbox_waiting ON mail_outbox (next_try_at)
+        WHERE sent_at IS NULL AND given_up_at IS NULL;
+    -- One code per application and address (lower case), kept as a salted SHA-256; `mail` is
+    -- the outbox mail that carries it.
+    CREATE TABLE IF NOT EXISTS email_codes (
+        application TEXT NOT NULL,
+        address     TEXT NOT NULL,
+        salt        BLOB NOT NULL,
+        hash        BLOB NOT NULL,
+        created_at  INTEGER NOT NULL,
+        expires_at  INTEGER NOT NULL,
+        tries_left  INTEGER NOT NULL,
+        used_at     INTEGER,
+        mail        TEXT,
+        PRIMARY KEY (application, address)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// How many migrations this build knows; a store from a newer build is refused, not damaged.
@@ -145,5 +185,15 @@ mod tests {
     fn the_reindex_migration_sets_the_key_search_reads() {
         let sql = super::MIGRATIONS[1];
         assert!(sql.contains(&format!("'{}'", crate::search::REINDEX_KEY)), "{sql}");
+    }
+
+    #[test]
+    fn the_outbox_migration_runs_again_on_a_store_set_back_to_before_it() {
+        let mut conn = rusqlite::Connection::open_in_memory().expect("memory");
+        super::migrate(&mut conn).expect("migrate");
+        conn.execute_batch("PRAGMA user_version = 4;").expect("set back");
+        super::migrate(&mut conn).expect("migration 5 again");
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("v");
+        assert_eq!(version, super::SCHEMA_VERSION);
     }
 }

@@ -80,3 +80,138 @@ pub fn stderr(output: &Output) -> String {
 pub fn age_today_of_one_born_on_new_years_day(year: i32) -> i32 {
     (time::OffsetDateTime::now_utc() + time::Duration::hours(8)).year() - year
 }
+
+/// Debian's Python, where `python3-aiosmtpd` lives (a `python3` earlier on the PATH, such as
+/// pyenv's, does not see Debian's packages).
+const DEBIAN_PYTHON: &str = "/usr/bin/python3";
+
+/// A real SMTP server for the tests: Debian's `python3-aiosmtpd` on a loopback port, keeping
+/// every message it accepts as a file in a maildir. Stopped when dropped.
+#[derive(Debug)]
+pub struct Smtp {
+    pub port: u16,
+    maildir: PathBuf,
+    child: std::process::Child,
+}
+
+/// A loopback port nothing listens on now (the OS picks it; the caller binds it soon after).
+pub fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    listener.local_addr().expect("its address").port()
+}
+
+impl Smtp {
+    /// Starts a server on a free port, its maildir under `dir`.
+    pub fn start(dir: &Path) -> Smtp {
+        Smtp::start_on(dir, free_port())
+    }
+
+    /// Starts a server on `port` (a relay that was down comes back where it was), and returns
+    /// once it accepts connections.
+    pub fn start_on(dir: &Path, port: u16) -> Smtp {
+        let maildir = dir.join("maildir");
+        let mut child = Command::new(DEBIAN_PYTHON)
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&maildir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{DEBIAN_PYTHON} runs (install python3-aiosmtpd with scripts/deps.sh test): {e}"
+                )
+            });
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = child.try_wait() {
+                let mut err = String::new();
+                if let Some(mut stderr) = child.stderr.take() {
+                    let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
+                }
+                panic!(
+                    "aiosmtpd stopped ({status}); install python3-aiosmtpd with \
+                     scripts/deps.sh test: {err}"
+                );
+            }
+            assert!(std::time::Instant::now() < deadline, "aiosmtpd did not listen on {port}");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        Smtp { port, maildir, child }
+    }
+
+    /// The relay's address for `mail_relay`.
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every message received, oldest first, decoded (as a mail reader shows it): the
+    /// envelope's recipient (`X-RcptTo`), `Subject`, a blank line, the text body.
+    pub fn messages(&self) -> Vec<String> {
+        // Python's own MIME parser: the bodies come base64 or quoted-printable, the subjects as
+        // RFC 2047 words.
+        let script = r#"
+import email, email.policy, os, sys
+root = sys.argv[1]
+files = []
+for sub in ("new", "cur"):
+    d = os.path.join(root, sub)
+    if os.path.isdir(d):
+        files += [os.path.join(d, f) for f in os.listdir(d)]
+files.sort(key=lambda f: (os.stat(f).st_mtime_ns, f))
+out = []
+for f in files:
+    with open(f, "rb") as fh:
+        m = email.message_from_binary_file(fh, policy=email.policy.default)
+    body = m.get_body(preferencelist=("plain",))
+    text = body.get_content() if body is not None else ""
+    out.append("X-RcptTo: %s\nSubject: %s\n\n%s" % (m.get("X-RcptTo", ""), m.get("Subject", ""), text))
+sys.stdout.write("\x1e".join(out))
+"#;
+        let out = Command::new(DEBIAN_PYTHON)
+            .arg("-c")
+            .arg(script)
+            .arg(&self.maildir)
+            .output()
+            .expect("python reads the maildir");
+        assert!(out.status.success(), "reading the maildir: {}", stderr(&out));
+        let text = String::from_utf8(out.stdout).expect("UTF-8");
+        if text.is_empty() { Vec::new() } else { text.split('\u{1e}').map(str::to_owned).collect() }
+    }
+
+    /// The code in the latest message to `address`: the first run of exactly six digits in its
+    /// body.
+    pub fn code_for(&self, address: &str) -> Option<String> {
+        let message = self.messages().into_iter().rev().find(|m| {
+            m.lines()
+                .next()
+                .and_then(|l| l.strip_prefix("X-RcptTo: "))
+                .is_some_and(|to| to.trim().eq_ignore_ascii_case(address))
+        })?;
+        let (_, body) = message.split_once("\n\n")?;
+        let chars: Vec<char> = body.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            if chars[i].is_ascii_digit() {
+                let start = i;
+                while i < chars.len() && chars[i].is_ascii_digit() {
+                    i += 1;
+                }
+                if i - start == 6 {
+                    return Some(chars[start..i].iter().collect());
+                }
+            } else {
+                i += 1;
+            }
+        }
+        None
+    }
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
