@@ -393,8 +393,14 @@ fn a_whole_renewal_step_by_step_on_the_chip_the_printer_and_the_token() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cups = printers::cups::Cups::start(&dir.path().join("cups")).expect("cupsd");
     let printer = cups.add_pdf_queue("counter").expect("queue");
-    let config =
-        Config { printer: Some(printer), token_module: Some(MODULE.into()), ..Config::default() };
+    let smtp = tests::Smtp::start(dir.path());
+    let config = Config {
+        printer: Some(printer),
+        token_module: Some(MODULE.into()),
+        mail_relay: Some(smtp.url()),
+        mail_from: Some("counter@example.mo".into()),
+        ..Config::default()
+    };
     let office = Office::new(config);
     let (holder, old_id) = certificate_on_a_token(&office);
     let old: Certificate = office.store().get(old_id).expect("read").expect("old");
@@ -409,13 +415,27 @@ fn a_whole_renewal_step_by_step_on_the_chip_the_printer_and_the_token() {
         office.ok(VisitOp::Open { service: Service::Renewal, applicant: office.person.id });
     assert_eq!(opened.view.application.certificates, vec![old_id]);
     let id = opened.view.application.id;
-    office.ok(VisitOp::ChooseCertificates { application: id, new_key: false });
-    office.ok(VisitOp::Skip {
+    let chosen = office.ok(VisitOp::ChooseCertificates { application: id, new_key: false });
+    assert_eq!(chosen.view.current(), Some(Step::Email));
+    // The code goes to the person's address through the office's relay, and is read back.
+    let address = "chan@example.mo".to_owned();
+    let sent = office.ok(VisitOp::SendCode { application: id, address: address.clone() });
+    assert_eq!(sent.notice, Some(Notice::CodeSent { address: address.clone() }));
+    let code = smtp.code_for(&address).expect("the code arrived");
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let err = office.refused(VisitOp::CheckCode {
         application: id,
-        step: Step::Email,
-        supervisor: office.supervisor,
-        reason: "the mail relay is down".into(),
+        address: address.clone(),
+        code: zeroize::Zeroizing::new(wrong.into()),
     });
+    assert_eq!((err.id, err.args), ("mail-code-wrong", vec![("tries_left", "4".to_owned())]));
+    let verified = office.ok(VisitOp::CheckCode {
+        application: id,
+        address: address.clone(),
+        code: zeroize::Zeroizing::new(code),
+    });
+    assert!(verified.view.application.visit.emails[0].verified_at.is_some());
+    assert_eq!(verified.view.current(), Some(Step::Consent));
     office.ok(VisitOp::Consent { application: id });
     office.ok(VisitOp::Identity { application: id, input: chip(&mrz) });
     office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file() });
@@ -523,6 +543,7 @@ fn a_whole_renewal_step_by_step_on_the_chip_the_printer_and_the_token() {
 
     let audited = office.audited(id);
     for step in [
+        Step::Email,
         Step::Identity,
         Step::Photo,
         Step::Form,
@@ -573,4 +594,47 @@ fn a_visit_whose_process_is_killed_resumes_at_the_same_step() {
     assert_eq!(opened.view.current(), Some(Step::Identity));
     let report = office.store().verify_report().expect("verify");
     assert!(report.faults.is_empty(), "{:?}", report.faults);
+}
+
+#[test]
+fn a_code_the_relay_cannot_take_waits_in_the_outbox_and_a_supervisor_lets_the_visit_go_on() {
+    // A relay address nothing listens on: the office's relay is down.
+    let config = Config {
+        mail_relay: Some(format!("smtp://127.0.0.1:{}", tests::free_port())),
+        mail_from: Some("counter@example.mo".into()),
+        ..Config::default()
+    };
+    let office = Office::new(config);
+    office.due_certificate();
+    let id = office
+        .ok(VisitOp::Open { service: Service::Renewal, applicant: office.person.id })
+        .view
+        .application
+        .id;
+    office.ok(VisitOp::ChooseCertificates { application: id, new_key: false });
+    let stranger =
+        office.refused(VisitOp::SendCode { application: id, address: "x@example.mo".into() });
+    assert_eq!(stranger.id, "visit-email-not-on-visit");
+    let queued =
+        office.ok(VisitOp::SendCode { application: id, address: "CHAN@example.mo".into() });
+    assert_eq!(
+        queued.notice,
+        Some(Notice::CodeQueued {
+            address: "chan@example.mo".into(),
+            reason: "mail-reason-unreachable"
+        })
+    );
+    assert_eq!(queued.view.current(), Some(Step::Email), "the step waits");
+    let skipped = office.ok(VisitOp::Skip {
+        application: id,
+        step: Step::Email,
+        supervisor: office.supervisor,
+        reason: "the mail relay is down".into(),
+    });
+    assert_eq!(skipped.view.current(), Some(Step::Consent));
+    let email = &skipped.view.application.visit.emails[0];
+    assert!(email.verified_at.is_none() && email.unverified.is_some(), "{email:?}");
+    let audited = office.audited(id);
+    assert!(audited.contains(&(Step::Email, StepOutcome::Started)));
+    assert!(audited.contains(&(Step::Email, StepOutcome::Skipped { by: office.supervisor })));
 }

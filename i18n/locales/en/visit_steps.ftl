@@ -23,4 +23,4 @@ visit-token-not-present = Plug in the applicant's token (serial { $serial }): it
 visit-token-other-certificate = The token holds another certificate ({ $serial }): plug in the token of the certificate being renewed.
 visit-ca-pin-needed = The office CA is not unlocked on this counter (KIOSK_CA_PIN): certificates cannot be issued here. Call support.
 visit-nothing-to-issue = Every certificate of this application has been issued.
-visit-mail-not-available = Email codes cannot be sent from this counter yet: a supervisor may let the visit go on with the address unverified.
+visit-email-not-on-visit = This address is not one of the addresses of this visit's certificates.

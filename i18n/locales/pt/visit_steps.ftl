@@ -23,4 +23,4 @@ visit-token-not-present = Ligue o token USB do requerente (número de série { $
 visit-token-other-certificate = O token USB tem outro certificado ({ $serial }): ligue o token do certificado a renovar.
 visit-ca-pin-needed = A AC da entidade não está desbloqueada neste balcão (KIOSK_CA_PIN): não é possível emitir certificados aqui. Contacte o suporte.
 visit-nothing-to-issue = Todos os certificados deste pedido já foram emitidos.
-visit-mail-not-available = Ainda não é possível enviar códigos por correio electrónico deste balcão: um supervisor pode deixar o atendimento prosseguir com o endereço por verificar.
+visit-email-not-on-visit = Este endereço não é um dos endereços de correio electrónico dos certificados deste atendimento.

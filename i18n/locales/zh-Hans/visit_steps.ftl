@@ -23,4 +23,4 @@ visit-token-not-present = 请插入申请人的 USB Key（序列号 { $serial }�
 visit-token-other-certificate = 此 USB Key 中是另一张数字证书（{ $serial }）：请插入续期证书所在的 USB Key。
 visit-ca-pin-needed = 此柜台未解锁本单位的 CA（KIOSK_CA_PIN），无法签发数字证书。请联系技术支持。
 visit-nothing-to-issue = 此申请的所有数字证书均已签发。
-visit-mail-not-available = 此柜台暂时无法发送电子邮箱验证码：主管可让办理继续，并将电子邮箱记录为未验证。
+visit-email-not-on-visit = 此电子邮箱不是本次办理的数字证书所载的电子邮箱。

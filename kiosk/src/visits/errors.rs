@@ -48,7 +48,7 @@ pub const ALL_MESSAGE_IDS: &[&str] = &[
     "visit-ca-pin-needed",
     "visit-nothing-to-issue",
     "visit-receipt-print-failed",
-    "visit-mail-not-available",
+    "visit-email-not-on-visit",
 ];
 
 fn with(id: &'static str, category: &'static str, args: Vec<(&'static str, String)>) -> VisitError {
@@ -75,6 +75,18 @@ impl From<StoreError> for VisitError {
             // The category only: a decoding error's text can quote a record's values.
             _ => with("error-store", category, detail(category.to_owned())),
         }
+    }
+}
+
+impl From<crate::mail::MailError> for VisitError {
+    fn from(err: crate::mail::MailError) -> Self {
+        with(err.message_id(), err.category(), err.message_args())
+    }
+}
+
+impl From<crate::mail::CodeRefused> for VisitError {
+    fn from(err: crate::mail::CodeRefused) -> Self {
+        with(err.message_id(), "email code", err.message_args())
     }
 }
 
