@@ -513,8 +513,10 @@ impl Record for Application {
 
     /// Progress moves only through [`Application::apply`] (the store's `transition`); a plain
     /// write can neither create an application past the draft nor move one along. Once
-    /// submitted, what was vetted stays as vetted: only the mailing address and the links to
-    /// the visit may change (return it for correction to change more).
+    /// submitted, what was vetted stays as vetted: only the mailing address, the links to the
+    /// visit and the visit's own record of its steps may change (return it for correction to
+    /// change more). The visit goes on after submission (payment, the re-check, issuance) and
+    /// records each step where it stands, so a crash resumes it there.
     fn check_change(before: Option<&Self>, after: &Self) -> Result<(), Vec<Problem>> {
         let mut p = Problems::new();
         match before {
@@ -529,6 +531,7 @@ impl Record for Application {
                     vetted.mailing_address = before.mailing_address.clone();
                     vetted.appointment = before.appointment;
                     vetted.walk_in_ticket = before.walk_in_ticket;
+                    vetted.visit = before.visit.clone();
                     p.check(vetted != *before, "application", codes::CHANGE_NOT_ALLOWED);
                 }
             }

@@ -104,6 +104,11 @@ pub enum StepOutcome {
     Overridden { by: RecordId },
     /// A supervisor approved the application.
     Approved { by: RecordId },
+    /// A document of the step went to the print spool (or its PDF was written): the step is
+    /// done when its signed copy comes back.
+    Printed { job: String },
+    /// The step began something that is finished elsewhere (a code mailed, or queued).
+    Started,
 }
 
 /// Which step of sign-in failed.

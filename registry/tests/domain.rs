@@ -583,6 +583,16 @@ fn a_plain_write_cannot_move_an_application_or_revive_a_token_or_certificate() {
     let mut edited = draft.clone();
     edited.validity_years = 3;
     assert!(Application::check_change(Some(&draft), &edited).is_ok(), "other fields may change");
+    // Once submitted, the vetted data stays; the visit's record of its steps goes on (payment,
+    // the re-check and issuance come after submission).
+    let mut submitted = draft.clone();
+    submitted.progress.state = S::AwaitingPayment;
+    let mut stepped = submitted.clone();
+    stepped.visit.facts.insert(registry::visit::Fact::Paid);
+    assert!(Application::check_change(Some(&submitted), &stepped).is_ok(), "the visit goes on");
+    let mut revetted = submitted.clone();
+    revetted.validity_years = 3;
+    assert!(Application::check_change(Some(&submitted), &revetted).is_err(), "vetted stays");
 
     let token = Token {
         id: Ulid::new(),

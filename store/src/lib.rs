@@ -778,6 +778,26 @@ impl Writer<'_> {
         Ok(after)
     }
 
+    /// Records `action` as an audit event about `subject`, by the clerk of this write, at its
+    /// time, from this kiosk: the one way a step writes its audit event, so none is hand-built.
+    pub fn audit(
+        &mut self,
+        action: AuditAction,
+        subject: Option<(RecordKind, RecordId)>,
+    ) -> Result<AuditEvent, StoreError> {
+        let event = AuditEvent {
+            id: ulid::Ulid::new(),
+            at: self.now,
+            kiosk: self.clock.node().to_owned(),
+            clerk: self.clerk,
+            action,
+            subject_kind: subject.map(|(kind, _)| kind),
+            subject: subject.map(|(_, id)| id),
+        };
+        self.put(&event)?;
+        Ok(event)
+    }
+
     /// How many records the store holds, as this transaction sees it: a check that must not
     /// race with another process's write ("is the store still empty?").
     pub fn record_count(&self) -> Result<u64, StoreError> {

@@ -8,6 +8,12 @@
 
 use std::path::PathBuf;
 
+mod errors;
+mod run;
+
+pub use errors::ALL_MESSAGE_IDS;
+pub use run::run;
+
 use registry::application::{Actor, Application};
 use registry::model::{
     Certificate, InvoiceDetails, Money, Organisation, Person, RecordId, Service, StaffRole,
@@ -234,5 +240,3 @@ impl VisitError {
 pub fn actor(clerk: RecordId, role: StaffRole) -> Actor {
     Actor { clerk, role }
 }
-mod run;
-pub use run::run;

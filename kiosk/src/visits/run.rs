@@ -1,13 +1,1037 @@
-//! Placeholder until the step implementations land (branch feat/visit-steps replaces this file).
+//! What each [`VisitOp`] does: opens the store, checks the step is open in the visit's plan,
+//! does the step's work on its device or in the store, saves the application with the step's
+//! fact in one transaction with the step's audit event, and answers the visit as re-read in one
+//! snapshot. A refused step is audited as refused, with the message the clerk reads.
 
-use super::{Outcome, VisitError, VisitOp};
-use registry::application::Actor;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+use registry::application::{Actor, Application, ApplicationAction, DocumentKind, Payment};
+use registry::audit::{AuditAction, StepOutcome};
+use registry::fees::FeeSchedule;
+use registry::model::{
+    Certificate, CertificateStatus, Clerk, Money, Organisation, Person, RecordId, RecordKind,
+    Service, StaffRole, Token,
+};
+use registry::renewal::{RENEWAL_WINDOW_DAYS, is_renewal_due};
+use registry::visit::{
+    self, Circumstances, DocumentSource, EmailCheck, Fact, FormRecord, IdentityCheck, IssuedLine,
+    Override, PlannedStep, PresentedDocument, Step,
+};
+use store::Store;
+use time::OffsetDateTime;
+
+use super::{IdentityInput, Notice, Outcome, VisitError, VisitOp, VisitView};
+use crate::print_cmd;
+use crate::{Context, office_keys, print_docs};
+
+/// How long the Mainland reader may take to answer before the step says it did not.
+const CN_READER_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Runs one operation of a visit for `actor` at `now` (the office's time; renewal windows and
+/// document expiries are counted in its zone).
 pub fn run(
-    _ctx: &crate::Context,
-    _op: VisitOp,
-    _actor: Actor,
-    _now: time::OffsetDateTime,
+    ctx: &Context,
+    op: VisitOp,
+    actor: Actor,
+    now: OffsetDateTime,
 ) -> Result<Outcome, VisitError> {
-    Err(VisitError::new("visit-not-ready", "not_ready"))
+    let store = ctx.open_store()?;
+    let mut visits =
+        Visits { ctx, store, actor, now, subject: None, step: step_of(&op), recorded: false };
+    visits.subject = op.application().map(|id| (RecordKind::Application, id));
+    let done = visits.dispatch(op);
+    match done {
+        Ok((id, notice)) => Ok(Outcome { view: visits.view(id)?, notice }),
+        Err(err) => {
+            if !visits.recorded
+                && let Some(step) = visits.step
+            {
+                visits.audit_refusal(step, &err);
+            }
+            tracing::info!(step = ?visits.step, message = err.id, category = err.category, "visit step refused");
+            Err(err)
+        }
+    }
 }
+
+/// The step an operation belongs to, for its audit event. `None` for reading a visit.
+fn step_of(op: &VisitOp) -> Option<Step> {
+    Some(match op {
+        VisitOp::Resume { .. } => return None,
+        VisitOp::Open { .. } | VisitOp::ChooseCertificates { .. } => Step::Certificates,
+        VisitOp::SendCode { .. } | VisitOp::CheckCode { .. } => Step::Email,
+        VisitOp::Skip { step, .. } => *step,
+        VisitOp::Consent { .. } => Step::Consent,
+        VisitOp::Identity { .. } | VisitOp::OverrideIdentity { .. } => Step::Identity,
+        VisitOp::PhotoFromFile { .. } | VisitOp::PhotoFromCamera { .. } => Step::Photo,
+        VisitOp::Confirm { .. } => Step::Confirmation,
+        VisitOp::PrintForm { .. } | VisitOp::FormSigned { .. } => Step::Form,
+        VisitOp::Pay { .. } => Step::Payment,
+        VisitOp::Approve { .. } => Step::Approval,
+        VisitOp::Recheck { .. } => Step::Recheck,
+        VisitOp::Issue { .. } => Step::Issuance,
+        VisitOp::Complete { .. } | VisitOp::Cancel { .. } => Step::Completion,
+    })
+}
+
+/// One operation's working state.
+struct Visits<'a> {
+    ctx: &'a Context,
+    store: Store,
+    actor: Actor,
+    now: OffsetDateTime,
+    /// What the audit event of a refusal is about, once known.
+    subject: Option<(RecordKind, RecordId)>,
+    step: Option<Step>,
+    /// The refusal was saved with the step's record (an identity check that failed): it is
+    /// audited already.
+    recorded: bool,
+}
+
+type Done = (RecordId, Option<Notice>);
+
+fn plan_of(app: &Application) -> Result<Vec<PlannedStep>, VisitError> {
+    let c = Circumstances {
+        holder: app.holder_kind,
+        class: app.certificate_class,
+        revocation_phrase_given: app.revocation_phrase_verified,
+    };
+    Ok(visit::plan(app.service, c)?)
+}
+
+fn step_name(step: Step) -> String {
+    serde_json::to_value(step).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+fn refuse(id: &'static str) -> VisitError {
+    VisitError::new(id, "refused")
+}
+
+impl Visits<'_> {
+    fn dispatch(&mut self, op: VisitOp) -> Result<Done, VisitError> {
+        match op {
+            VisitOp::Open { service, applicant } => self.open(service, applicant),
+            VisitOp::Resume { application } => {
+                self.load(application)?;
+                Ok((application, None))
+            }
+            VisitOp::ChooseCertificates { application, new_key } => {
+                self.choose_certificates(application, new_key)
+            }
+            VisitOp::SendCode { application, address } => self.send_code(application, &address),
+            VisitOp::CheckCode { application, address, code } => {
+                self.check_code(application, &address, &code)
+            }
+            VisitOp::Skip { application, step, supervisor, reason } => {
+                self.skip(application, step, supervisor, &reason)
+            }
+            VisitOp::Consent { application } => {
+                let (mut app, _) = self.open_step(application, Step::Consent)?;
+                app.consent_given = true;
+                app.visit.facts.insert(Fact::ConsentGiven);
+                self.save(&app, Step::Consent, StepOutcome::Done, Vec::new())?;
+                Ok((application, None))
+            }
+            VisitOp::Identity { application, input } => self.identity(application, input),
+            VisitOp::OverrideIdentity { application, supervisor, reason } => {
+                self.override_identity(application, supervisor, &reason)
+            }
+            VisitOp::PhotoFromFile { application, path } => {
+                self.open_step(application, Step::Photo)?;
+                let bytes = card_readers::input::read_picture(
+                    &path,
+                    card_readers::input::MAX_PHOTO_FILE_BYTES,
+                )?;
+                self.photo(application, &bytes)
+            }
+            VisitOp::PhotoFromCamera { application } => {
+                self.open_step(application, Step::Photo)?;
+                let bytes = camera_picture()?;
+                self.photo(application, &bytes)
+            }
+            VisitOp::Confirm { application } => {
+                let (mut app, _) = self.open_step(application, Step::Confirmation)?;
+                app.agreement_accepted = true;
+                app.visit.facts.insert(Fact::DataConfirmed);
+                self.save(&app, Step::Confirmation, StepOutcome::Done, Vec::new())?;
+                Ok((application, None))
+            }
+            VisitOp::PrintForm { application } => self.print_form(application),
+            VisitOp::FormSigned { payload } => self.form_signed(&payload),
+            VisitOp::Pay { application, method, reference, invoice } => {
+                self.pay(application, method, &reference, invoice)
+            }
+            VisitOp::Approve { application, supervisor } => self.approve(application, supervisor),
+            VisitOp::Recheck { application } => self.recheck(application),
+            VisitOp::Issue { application, pin, phrase } => self.issue(application, &pin, &phrase),
+            VisitOp::Complete { application } => {
+                let (mut app, _) = self.open_step(application, Step::Completion)?;
+                app.visit.facts.insert(Fact::Completed);
+                let complete = vec![(ApplicationAction::Complete, self.actor.clerk)];
+                self.save(&app, Step::Completion, StepOutcome::Done, complete)?;
+                Ok((application, None))
+            }
+            VisitOp::Cancel { application } => {
+                let app = self.load(application)?;
+                // The refusal (money taken, no supervisor) is audited at the step it stands at.
+                self.step = Some(app.visit.current(&plan_of(&app)?).unwrap_or(Step::Completion));
+                let actor = self.actor.clerk;
+                self.store.write(Some(actor), |w| {
+                    w.transition(application, ApplicationAction::Cancel, actor).map(drop)
+                })?;
+                Ok((application, None))
+            }
+        }
+    }
+
+    // --- the store --------------------------------------------------------------------------
+
+    fn load(&mut self, id: RecordId) -> Result<Application, VisitError> {
+        let app =
+            self.store.get::<Application>(id)?.ok_or_else(|| refuse("visit-no-application"))?;
+        self.subject = Some((RecordKind::Application, id));
+        Ok(app)
+    }
+
+    fn person(&self, id: RecordId) -> Result<Person, VisitError> {
+        self.store.get::<Person>(id)?.ok_or_else(|| refuse("visit-no-applicant"))
+    }
+
+    fn certificates(&self, app: &Application) -> Result<Vec<Certificate>, VisitError> {
+        let mut out = Vec::with_capacity(app.certificates.len());
+        for id in &app.certificates {
+            out.extend(self.store.get::<Certificate>(*id)?);
+        }
+        Ok(out)
+    }
+
+    /// The application, with its plan, when `step` is open: in the plan, with every step before
+    /// it done or skipped, and the application not finished. A step already done may be done
+    /// again (a second photo) until a later one is.
+    fn open_step(
+        &mut self,
+        id: RecordId,
+        step: Step,
+    ) -> Result<(Application, Vec<PlannedStep>), VisitError> {
+        let app = self.load(id)?;
+        if app.state().is_final() {
+            return Err(registry::application::TransitionError::Finished(app.state()).into());
+        }
+        let plan = plan_of(&app)?;
+        let at = |s: Option<Step>| match s {
+            Some(s) => plan.iter().position(|p| p.step == s),
+            None => Some(plan.len()),
+        };
+        let open = match (at(Some(step)), at(app.visit.current(&plan))) {
+            (Some(wanted), Some(current)) => wanted <= current,
+            _ => false,
+        };
+        if !open {
+            let current = app.visit.current(&plan).map(step_name).unwrap_or_default();
+            return Err(refuse("visit-step-not-open")
+                .with_args(vec![("step", step_name(step)), ("current", current)]));
+        }
+        Ok((app, plan))
+    }
+
+    /// Saves the application as the step left it, takes it through `then` (each action by its
+    /// clerk), and writes the step's audit event: one transaction, so a crash keeps all or none.
+    fn save(
+        &mut self,
+        app: &Application,
+        step: Step,
+        outcome: StepOutcome,
+        then: Vec<(ApplicationAction, RecordId)>,
+    ) -> Result<Application, VisitError> {
+        let mut app = app.clone();
+        app.visit.kiosk = Some(self.store.kiosk_id().to_owned());
+        let id = app.id;
+        let saved = self.store.write(Some(self.actor.clerk), |w| {
+            w.put(&app)?;
+            let mut after = app.clone();
+            for (action, clerk) in then {
+                after = w.transition(id, action, clerk)?;
+            }
+            w.audit(AuditAction::VisitStep { step, outcome }, Some((RecordKind::Application, id)))?;
+            Ok(after)
+        })?;
+        Ok(saved)
+    }
+
+    /// Saves what a refused step found (an identity check that failed, a visit sent back to
+    /// vetting) with its refusal in the audit trail, and answers the refusal.
+    fn save_refused(&mut self, app: &Application, step: Step, err: VisitError) -> VisitError {
+        let outcome = StepOutcome::Refused { message: err.id.to_owned() };
+        match self.save(app, step, outcome, Vec::new()) {
+            Ok(_) => {
+                self.recorded = true;
+                err
+            }
+            Err(store) => store,
+        }
+    }
+
+    fn audit_refusal(&mut self, step: Step, err: &VisitError) {
+        let outcome = StepOutcome::Refused { message: err.id.to_owned() };
+        let subject = self.subject;
+        let written = self.store.write(Some(self.actor.clerk), |w| {
+            w.audit(AuditAction::VisitStep { step, outcome }, subject).map(drop)
+        });
+        if let Err(e) = written {
+            tracing::error!(category = e.category(), "a refused visit step could not be audited");
+        }
+    }
+
+    /// An active supervisor other than the clerk at the keyboard: a supervisor never approves
+    /// their own action.
+    fn supervisor(&self, id: RecordId) -> Result<Clerk, VisitError> {
+        if id == self.actor.clerk {
+            return Err(refuse("visit-supervisor-own-action"));
+        }
+        match self.store.get::<Clerk>(id)? {
+            Some(clerk) if clerk.active && clerk.role == StaffRole::Supervisor => Ok(clerk),
+            _ => Err(refuse("visit-supervisor-required")),
+        }
+    }
+
+    fn fee(&self, app: &Application) -> Result<Money, VisitError> {
+        let quote = FeeSchedule::example(self.ctx.config.currency).quote(
+            app.service,
+            app.certificate_class,
+            app.validity_years,
+        )?;
+        // A renewal renews every certificate due: each is a certificate of the price table.
+        let count = match app.service {
+            Service::Renewal | Service::Change => app.certificates.len().max(1) as i64,
+            _ => 1,
+        };
+        Ok(Money { minor: quote.total.minor * count, currency: quote.total.currency })
+    }
+
+    fn today(&self) -> time::Date {
+        self.now.to_offset(self.ctx.office_offset()).date()
+    }
+
+    fn photos_dir(&self) -> Result<PathBuf, VisitError> {
+        private_dir(&self.ctx.data_dir.join("photos"))
+    }
+
+    fn chip_photo(&self, id: RecordId) -> Option<PathBuf> {
+        let dir = self.ctx.data_dir.join("photos");
+        ["jpg", "jp2"].iter().map(|ext| dir.join(format!("chip-{id}.{ext}"))).find(|p| p.exists())
+    }
+
+    /// The visit as the store now has it, read in one snapshot.
+    fn view(&self, id: RecordId) -> Result<VisitView, VisitError> {
+        let read = self.store.snapshot(|s| {
+            let Some(app) = s.get::<Application>(id)? else { return Ok(None) };
+            let Some(applicant) = s.get::<Person>(app.applicant)? else { return Ok(None) };
+            let organisation = match app.organisation {
+                Some(org) => s.get::<Organisation>(org)?,
+                None => None,
+            };
+            let mut certificates = Vec::new();
+            for cert in &app.certificates {
+                certificates.extend(s.get::<Certificate>(*cert)?);
+            }
+            Ok(Some((app, applicant, organisation, certificates)))
+        })?;
+        let (application, applicant, organisation, certificates) =
+            read.ok_or_else(|| refuse("visit-no-application"))?;
+        let plan = plan_of(&application).unwrap_or_default();
+        let fee = application.progress.fee.or_else(|| self.fee(&application).ok());
+        let counter_photo = application
+            .visit
+            .photo
+            .as_ref()
+            .map(|hash| self.ctx.data_dir.join("photos").join(format!("{hash}.jpg")))
+            .filter(|p| p.exists());
+        Ok(VisitView {
+            chip_photo: self.chip_photo(id),
+            application,
+            plan,
+            applicant,
+            organisation,
+            certificates,
+            fee,
+            counter_photo,
+        })
+    }
+
+    // --- the steps --------------------------------------------------------------------------
+
+    /// The applicant's open application of `service`, or a new draft. A renewal is about every
+    /// certificate of theirs that is due, fixed (seed 000).
+    fn open(&mut self, service: Service, applicant: RecordId) -> Result<Done, VisitError> {
+        self.subject = Some((RecordKind::Person, applicant));
+        let person = self.person(applicant)?;
+        let mut open = Vec::new();
+        for link in self.store.linked_from(applicant, RecordKind::Application)? {
+            if link.field != "applicant" {
+                continue;
+            }
+            if let Some(app) = self.store.get::<Application>(link.from_id)?
+                && app.service == service
+                && !app.state().is_final()
+            {
+                open.push(app);
+            }
+        }
+        if let Some(app) = open.into_iter().max_by_key(|a| a.created_at) {
+            return Ok((app.id, None));
+        }
+        let mut held = Vec::new();
+        for link in self.store.linked_from(person.id, RecordKind::Certificate)? {
+            if link.field == "holder_person"
+                && let Some(cert) = self.store.get::<Certificate>(link.from_id)?
+            {
+                held.push(cert);
+            }
+        }
+        let chosen: Vec<Certificate> = match service {
+            Service::Renewal => {
+                let mut due: Vec<Certificate> = held
+                    .into_iter()
+                    .filter(|c| is_renewal_due(c, self.now, RENEWAL_WINDOW_DAYS))
+                    .collect();
+                due.sort_by_key(|c| c.not_after);
+                if due.is_empty() {
+                    return Err(refuse("visit-renewal-none-due"));
+                }
+                due
+            }
+            Service::NewIssuance => Vec::new(),
+            // The contract has no choice of certificates yet: the ones in force.
+            _ => {
+                let valid: Vec<Certificate> =
+                    held.into_iter().filter(|c| c.status == CertificateStatus::Valid).collect();
+                if valid.is_empty() {
+                    return Err(refuse("visit-no-certificates"));
+                }
+                valid
+            }
+        };
+        let (holder, class) = match chosen.first() {
+            Some(cert) => (cert.holder_kind, cert.class),
+            None => {
+                (registry::model::HolderKind::Person, registry::model::CertificateClass::Qualified)
+            }
+        };
+        let mut app =
+            Application::draft(ulid::Ulid::new(), service, applicant, holder, class, self.now);
+        if let Some(cert) = chosen.first()
+            && registry::model::VALIDITY_YEARS.contains(&cert.validity_years)
+        {
+            app.validity_years = cert.validity_years;
+        }
+        app.certificates = chosen.iter().map(|c| c.id).collect();
+        app.visit.kiosk = Some(self.store.kiosk_id().to_owned());
+        // A cloud-sign certificate is refused before anything is written.
+        plan_of(&app)?;
+        let id = app.id;
+        self.store.write(Some(self.actor.clerk), |w| {
+            w.put(&app)?;
+            w.audit(AuditAction::RecordCreated, Some((RecordKind::Application, id))).map(drop)
+        })?;
+        Ok((id, None))
+    }
+
+    fn choose_certificates(&mut self, id: RecordId, new_key: bool) -> Result<Done, VisitError> {
+        let (mut app, _) = self.open_step(id, Step::Certificates)?;
+        let person = self.person(app.applicant)?;
+        app.visit.new_key = new_key;
+        let mut addresses: Vec<String> = Vec::new();
+        for address in person.email.iter() {
+            let address = address.trim();
+            if !address.is_empty() && !addresses.iter().any(|a| a.eq_ignore_ascii_case(address)) {
+                addresses.push(address.to_owned());
+            }
+        }
+        let earlier = self.verified_for_same_renewal(&app)?;
+        let mut emails = Vec::new();
+        for address in addresses {
+            let kept = app.visit.emails.iter().find(|e| e.address.eq_ignore_ascii_case(&address));
+            let mut check = kept.cloned().unwrap_or(EmailCheck {
+                address: address.clone(),
+                verified_at: None,
+                unverified: None,
+            });
+            if check.verified_at.is_none() {
+                check.verified_at = earlier
+                    .iter()
+                    .filter(|(a, _)| a.eq_ignore_ascii_case(&address))
+                    .map(|(_, at)| *at)
+                    .max();
+            }
+            emails.push(check);
+        }
+        app.visit.emails = emails;
+        app.visit.facts.insert(Fact::CertificatesChosen);
+        if app.visit.emails.iter().all(EmailCheck::settled) {
+            app.visit.facts.insert(Fact::EmailsVerified);
+        }
+        self.save(&app, Step::Certificates, StepOutcome::Done, Vec::new())?;
+        Ok((id, None))
+    }
+
+    /// Addresses verified, within [`visit::EMAIL_VERIFIED_DAYS`], for another renewal
+    /// application of one of this application's certificates (seed 000: not asked again).
+    fn verified_for_same_renewal(
+        &self,
+        app: &Application,
+    ) -> Result<Vec<(String, OffsetDateTime)>, VisitError> {
+        let mut found = Vec::new();
+        if app.service != Service::Renewal {
+            return Ok(found);
+        }
+        for cert in &app.certificates {
+            for link in self.store.linked_from(*cert, RecordKind::Application)? {
+                if link.field != "certificates" || link.from_id == app.id {
+                    continue;
+                }
+                let Some(other) = self.store.get::<Application>(link.from_id)? else { continue };
+                if other.service != Service::Renewal {
+                    continue;
+                }
+                for email in &other.visit.emails {
+                    if let Some(at) = email.verified_at
+                        && visit::still_verified(at, self.now)
+                    {
+                        found.push((email.address.clone(), at));
+                    }
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// The visit's own entry for `address` (the addresses are the certificates', chosen with
+    /// them).
+    fn email_of(app: &Application, address: &str) -> Result<String, VisitError> {
+        app.visit
+            .emails
+            .iter()
+            .find(|e| e.address.eq_ignore_ascii_case(address.trim()))
+            .map(|e| e.address.clone())
+            .ok_or_else(|| refuse("visit-email-not-on-visit"))
+    }
+
+    /// A new 6-digit code for `address`, through the outbox: sent, or waiting there while the
+    /// relay cannot take it (the step says so; a supervisor may let the visit go on).
+    fn send_code(&mut self, id: RecordId, address: &str) -> Result<Done, VisitError> {
+        let (app, _) = self.open_step(id, Step::Email)?;
+        let address = Self::email_of(&app, address)?;
+        let sent = crate::mail::send_code(
+            &mut self.store,
+            &self.ctx.config,
+            self.ctx.lang,
+            id,
+            &address,
+            self.now,
+        )?;
+        self.store.write(Some(self.actor.clerk), |w| {
+            w.audit(
+                AuditAction::VisitStep { step: Step::Email, outcome: StepOutcome::Started },
+                Some((RecordKind::Application, id)),
+            )
+            .map(drop)
+        })?;
+        let notice = match sent {
+            crate::mail::CodeSent::Sent => Notice::CodeSent { address },
+            crate::mail::CodeSent::Queued { reason } => {
+                Notice::CodeQueued { address, reason: reason.message_id() }
+            }
+        };
+        Ok((id, Some(notice)))
+    }
+
+    fn check_code(&mut self, id: RecordId, address: &str, code: &str) -> Result<Done, VisitError> {
+        let (mut app, _) = self.open_step(id, Step::Email)?;
+        let address = Self::email_of(&app, address)?;
+        crate::mail::check_code(&mut self.store, id, &address, code, self.now)?;
+        for email in app.visit.emails.iter_mut().filter(|e| e.address == address) {
+            email.verified_at = Some(self.now);
+        }
+        if app.visit.emails.iter().all(EmailCheck::settled) {
+            app.visit.facts.insert(Fact::EmailsVerified);
+        }
+        self.save(&app, Step::Email, StepOutcome::Done, Vec::new())?;
+        Ok((id, None))
+    }
+
+    fn skip(
+        &mut self,
+        id: RecordId,
+        step: Step,
+        supervisor: RecordId,
+        reason: &str,
+    ) -> Result<Done, VisitError> {
+        let (mut app, plan) = self.open_step(id, step)?;
+        let by = self.supervisor(supervisor)?;
+        if reason.trim().is_empty() {
+            return Err(refuse("visit-reason-required"));
+        }
+        visit::may_skip(&plan, step, by.role)?;
+        let granted = Override { by: by.id, reason: reason.trim().to_owned(), at: self.now };
+        if step == Step::Email {
+            for email in app.visit.emails.iter_mut().filter(|e| !e.settled()) {
+                email.unverified = Some(granted.clone());
+            }
+        }
+        app.visit.skipped.insert(step, granted);
+        self.save(&app, step, StepOutcome::Skipped { by: by.id }, Vec::new())?;
+        Ok((id, None))
+    }
+
+    fn identity(&mut self, id: RecordId, input: IdentityInput) -> Result<Done, VisitError> {
+        let (mut app, _) = self.open_step(id, Step::Identity)?;
+        let mut person = self.person(app.applicant)?;
+        let today = self.today();
+        let (source, presented, authentic) = match input {
+            IdentityInput::Mrz { text, chip } => {
+                let printed = registry::mrz::parse(&card_readers::emrtd::mrz_lines(&text), today)?;
+                if chip {
+                    let dir = self.ctx.data_dir.join("csca");
+                    let trust = card_readers::emrtd::load_trust_store(&dir).map_err(|e| {
+                        refuse("doc-error-trust-store").with_args(vec![
+                            ("dir", dir.to_string_lossy().into_owned()),
+                            ("detail", e.to_string()),
+                        ])
+                    })?;
+                    let reading =
+                        card_readers::emrtd::read_document(&printed, None, &trust, today)?;
+                    self.keep_chip_photo(id, &reading.face)?;
+                    let presented = PresentedDocument::from_mrz(&reading.mrz);
+                    (DocumentSource::Chip, presented, Some(reading.passive_authentication.passed))
+                } else {
+                    (DocumentSource::TypedMrz, PresentedDocument::from_mrz(&printed), None)
+                }
+            }
+            IdentityInput::MainlandReader { device } => {
+                use card_readers::cn_id::{CnIdReader, DEFAULT_BAUD};
+                let mut reader = CnIdReader::open(&device, DEFAULT_BAUD, CN_READER_TIMEOUT)?;
+                let card = reader.read_card()?;
+                let presented = PresentedDocument {
+                    kind: registry::model::IdDocumentKind::MainlandResident,
+                    number: card.id_number.clone(),
+                    name_latin: None,
+                    name_zh: Some(card.name.clone()),
+                    birth_date: Some(card.birth_date),
+                    expiry: card.valid_to,
+                };
+                (DocumentSource::MainlandReader, Some(presented), None)
+            }
+        };
+        let compared = match &presented {
+            Some(doc) => visit::compare_identity(&person, doc, today),
+            None => Err(visit::IdentityRefused::UnsupportedDocument),
+        };
+        let check = IdentityCheck {
+            source,
+            document: presented.as_ref().map_or(person.id_document.kind, |d| d.kind),
+            passive_authentication: authentic,
+            mismatches: match &compared {
+                Err(visit::IdentityRefused::PersonalDataDiffers(fields)) => fields.clone(),
+                _ => Vec::new(),
+            },
+            unsupported: matches!(compared, Err(visit::IdentityRefused::UnsupportedDocument)),
+            at: self.now,
+            overridden: None,
+        };
+        app.visit.identity = Some(check.clone());
+        if let Some(refused) = check.refusal() {
+            app.visit.facts.remove(&Fact::IdentityChecked);
+            return Err(self.save_refused(&app, Step::Identity, refused.into()));
+        }
+        app.visit.facts.insert(Fact::IdentityChecked);
+        if !app.documents.contains(&DocumentKind::ApplicantId) {
+            app.documents.push(DocumentKind::ApplicantId);
+        }
+        // A renewed document (another expiry, still valid) is the person's document now.
+        let renewed_expiry = presented.as_ref().and_then(|d| d.expiry);
+        let person_changed = renewed_expiry.is_some()
+            && renewed_expiry != person.id_document.expiry
+            && renewed_expiry.is_some_and(|e| e >= today);
+        if person_changed {
+            person.id_document.expiry = renewed_expiry;
+        }
+        let mut saved = app.clone();
+        saved.visit.kiosk = Some(self.store.kiosk_id().to_owned());
+        self.store.write(Some(self.actor.clerk), |w| {
+            if person_changed {
+                w.put(&person)?;
+            }
+            w.put(&saved)?;
+            w.audit(
+                AuditAction::VisitStep { step: Step::Identity, outcome: StepOutcome::Done },
+                Some((RecordKind::Application, id)),
+            )
+            .map(drop)
+        })?;
+        Ok((id, None))
+    }
+
+    /// The chip's face image, kept beside the counter's photo for the side-by-side view.
+    fn keep_chip_photo(&self, id: RecordId, face: &[u8]) -> Result<(), VisitError> {
+        let format = card_readers::emrtd::lds::ImageFormat::sniff(face);
+        let ext = match format {
+            Some(card_readers::emrtd::lds::ImageFormat::Jpeg2000) => "jp2",
+            _ => "jpg",
+        };
+        let dir = self.photos_dir()?;
+        // One chip photo per application: a second read replaces the first whatever its format.
+        for old in ["jpg", "jp2"] {
+            let _ = std::fs::remove_file(dir.join(format!("chip-{id}.{old}")));
+        }
+        printers::named_file::write_file(
+            &dir.join(format!("chip-{id}.{ext}")),
+            face,
+            printers::named_file::NewFile::OwnerOnly,
+        )?;
+        Ok(())
+    }
+
+    fn override_identity(
+        &mut self,
+        id: RecordId,
+        supervisor: RecordId,
+        reason: &str,
+    ) -> Result<Done, VisitError> {
+        let (mut app, _) = self.open_step(id, Step::Identity)?;
+        let by = self.supervisor(supervisor)?;
+        if reason.trim().is_empty() {
+            return Err(refuse("visit-reason-required"));
+        }
+        let Some(check) = app.visit.identity.as_mut().filter(|c| c.refusal().is_some()) else {
+            return Err(refuse("visit-identity-nothing-to-override"));
+        };
+        check.overridden =
+            Some(Override { by: by.id, reason: reason.trim().to_owned(), at: self.now });
+        app.visit.facts.insert(Fact::IdentityChecked);
+        app.identity_override = true;
+        if !app.documents.contains(&DocumentKind::ApplicantId) {
+            app.documents.push(DocumentKind::ApplicantId);
+        }
+        self.save(&app, Step::Identity, StepOutcome::Overridden { by: by.id }, Vec::new())?;
+        Ok((id, None))
+    }
+
+    fn photo(&mut self, id: RecordId, bytes: &[u8]) -> Result<Done, VisitError> {
+        let (mut app, _) = self.open_step(id, Step::Photo)?;
+        let mut person = self.person(app.applicant)?;
+        let accepted = card_readers::photo::check_photo(bytes)?;
+        let path = self.photos_dir()?.join(format!("{}.jpg", accepted.sha256));
+        printers::named_file::write_file(
+            &path,
+            &accepted.jpeg,
+            printers::named_file::NewFile::OwnerOnly,
+        )?;
+        app.visit.photo = Some(accepted.sha256.clone());
+        app.visit.facts.insert(Fact::PhotoTaken);
+        person.photo = Some(accepted.sha256);
+        let mut saved = app.clone();
+        saved.visit.kiosk = Some(self.store.kiosk_id().to_owned());
+        self.store.write(Some(self.actor.clerk), |w| {
+            w.put(&person)?;
+            w.put(&saved)?;
+            w.audit(
+                AuditAction::VisitStep { step: Step::Photo, outcome: StepOutcome::Done },
+                Some((RecordKind::Application, id)),
+            )
+            .map(drop)
+        })?;
+        Ok((id, None))
+    }
+
+    /// Prints `doc` through the spool to the office's printer, or, with none configured, writes
+    /// its PDF under DATA_DIR/forms/. Answers the spool's job id, or the PDF's path.
+    fn print(
+        &self,
+        doc: &printers::document::Document,
+        file_name: &str,
+        failed: &'static str,
+    ) -> Result<String, VisitError> {
+        match &self.ctx.config.printer {
+            Some(printer) => {
+                let spooled = print_cmd::spool_document(self.ctx, doc, printer)?;
+                use printers::spool::SpoolState;
+                match spooled.job.state {
+                    // At the printer, or kept by the spool until the printer takes it.
+                    SpoolState::Printed | SpoolState::Sending | SpoolState::Waiting => {
+                        Ok(spooled.job.id.to_string())
+                    }
+                    SpoolState::Failed | SpoolState::Cancelled | SpoolState::Expired => {
+                        let reason =
+                            spooled.job.last_error.map(|e| e.message_id).unwrap_or_default();
+                        Err(refuse(failed).with_args(vec![
+                            ("job", spooled.job.id.to_string()),
+                            ("reason", reason),
+                        ]))
+                    }
+                }
+            }
+            None => {
+                let pdf = print_cmd::render_pdf(self.ctx, doc)?;
+                let dir = private_dir(&self.ctx.data_dir.join("forms"))?;
+                let path = dir.join(file_name);
+                printers::named_file::write_file(
+                    &path,
+                    &pdf,
+                    printers::named_file::NewFile::OwnerOnly,
+                )?;
+                Ok(path.to_string_lossy().into_owned())
+            }
+        }
+    }
+
+    fn print_form(&mut self, id: RecordId) -> Result<Done, VisitError> {
+        let (mut app, _) = self.open_step(id, Step::Form)?;
+        let person = self.person(app.applicant)?;
+        let certificates = self.certificates(&app)?;
+        let doc = print_docs::application_form(self.ctx, &self.store, id, self.today())?;
+        let job =
+            self.print(&doc, &format!("form-{}.pdf", app.reference), "visit-form-print-failed")?;
+        app.visit.form = Some(FormRecord {
+            printed_at: self.now,
+            job: Some(job.clone()),
+            identity: visit::identity_fingerprint(&person),
+            subjects: visit::subjects_fingerprint(&certificates),
+            signed_at: None,
+        });
+        // The step is done when the signed copy comes back.
+        app.visit.facts.remove(&Fact::FormPrinted);
+        self.save(&app, Step::Form, StepOutcome::Printed { job: job.clone() }, Vec::new())?;
+        Ok((id, Some(Notice::FormPrinted { job })))
+    }
+
+    /// The signed form's code scanned back: the form is signed, and the application goes to
+    /// vetting with the fee of the price table (straight to fulfilment when there is none).
+    fn form_signed(&mut self, payload: &str) -> Result<Done, VisitError> {
+        let key = office_keys::load(&self.ctx.data_dir, office_keys::OfficeKey::Form)
+            .map_err(|e| refuse("error-failed").with_args(vec![("detail", e.to_string())]))?
+            .ok_or_else(|| refuse("visit-form-key-missing"))?;
+        let code = printers::formcode::FormCode::parse(payload, &key)?;
+        let id = code.application;
+        let (mut app, _) = self.open_step(id, Step::Form)?;
+        if code.reference != app.reference {
+            return Err(printers::formcode::FormCodeError::Forged.into());
+        }
+        let Some(form) = app.visit.form.as_mut() else {
+            return Err(visit::RecheckRefused::NoForm.into());
+        };
+        form.signed_at = Some(self.now);
+        if !app.documents.contains(&DocumentKind::SignedApplicationForm) {
+            app.documents.push(DocumentKind::SignedApplicationForm);
+        }
+        app.visit.facts.insert(Fact::FormPrinted);
+        let clerk = self.actor.clerk;
+        let mut then = Vec::new();
+        let submitting = app.state() == registry::application::ApplicationState::Draft;
+        if submitting {
+            let fee = self.fee(&app)?;
+            if fee.minor == 0 {
+                app.visit.facts.insert(Fact::Paid);
+            }
+            then.push((ApplicationAction::Submit { organisation: None }, clerk));
+            then.push((ApplicationAction::PassVetting { fee }, clerk));
+        }
+        self.save(&app, Step::Form, StepOutcome::Done, then)?;
+        Ok((id, submitting.then_some(Notice::Submitted)))
+    }
+
+    fn pay(
+        &mut self,
+        id: RecordId,
+        method: visit::PaymentMethod,
+        reference: &str,
+        invoice: Option<registry::model::InvoiceDetails>,
+    ) -> Result<Done, VisitError> {
+        let (mut app, _) = self.open_step(id, Step::Payment)?;
+        if reference.trim().is_empty() {
+            return Err(refuse("visit-payment-reference-required"));
+        }
+        // The invoice details go on the form and are vetted with it: after submission they
+        // stay as they were.
+        if invoice.is_some() && invoice != app.invoice {
+            return Err(refuse("visit-invoice-too-late"));
+        }
+        let amount = match app.progress.fee {
+            Some(fee) => fee,
+            None => self.fee(&app)?,
+        };
+        app.visit.payment_method = Some(method);
+        app.visit.facts.insert(Fact::Paid);
+        let payment = Payment { amount, reference: reference.trim().to_owned(), at: self.now };
+        let record = vec![(ApplicationAction::RecordPayment(payment), self.actor.clerk)];
+        self.save(&app, Step::Payment, StepOutcome::Done, record)?;
+        // The payment stands whatever the printer does; a receipt that did not print is said.
+        let doc = print_docs::receipt(self.ctx, &self.store, id, self.today())?;
+        match self.print(
+            &doc,
+            &format!("receipt-{}.pdf", app.reference),
+            "visit-receipt-print-failed",
+        ) {
+            Ok(job) => Ok((id, Some(Notice::ReceiptPrinted { job }))),
+            Err(err) => Err(err),
+        }
+    }
+
+    fn approve(&mut self, id: RecordId, supervisor: RecordId) -> Result<Done, VisitError> {
+        let mut app = self.load(id)?;
+        let by = self.supervisor(supervisor)?;
+        app.visit.facts.insert(Fact::Approved);
+        self.save(
+            &app,
+            Step::Approval,
+            StepOutcome::Approved { by: by.id },
+            vec![(ApplicationAction::Approve, by.id)],
+        )?;
+        Ok((id, None))
+    }
+
+    fn recheck(&mut self, id: RecordId) -> Result<Done, VisitError> {
+        let (mut app, _) = self.open_step(id, Step::Recheck)?;
+        let person = self.person(app.applicant)?;
+        let certificates = self.certificates(&app)?;
+        let checked = match app.service {
+            Service::Renewal => {
+                visit::recheck_renewal(&app.visit, &person, &certificates, self.now)
+            }
+            _ => match &app.visit.form {
+                None => Err(visit::RecheckRefused::NoForm),
+                Some(form) if form.identity != visit::identity_fingerprint(&person) => {
+                    Err(visit::RecheckRefused::RevettingRequired)
+                }
+                Some(_) => Ok(()),
+            },
+        };
+        match checked {
+            Ok(()) => {
+                app.visit.facts.insert(Fact::Rechecked);
+                self.save(&app, Step::Recheck, StepOutcome::Done, Vec::new())?;
+                Ok((id, None))
+            }
+            Err(visit::RecheckRefused::RevettingRequired) => {
+                // Back to the identity check: what was agreed was agreed on the old data.
+                app.visit.revet();
+                Err(self.save_refused(
+                    &app,
+                    Step::Recheck,
+                    visit::RecheckRefused::RevettingRequired.into(),
+                ))
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Renews the next certificate of the visit on its token: found by the token's serial among
+    /// those plugged in, the holder's PIN checked (wrong PINs counted), the office CA signs.
+    fn issue(&mut self, id: RecordId, pin: &tokens::Pin, phrase: &str) -> Result<Done, VisitError> {
+        let (mut app, _) = self.open_step(id, Step::Issuance)?;
+        visit::check_revocation_phrase(phrase, pin.expose())?;
+        let issued_already: Vec<Option<String>> =
+            app.visit.issued.iter().map(|l| l.previous_serial.clone()).collect();
+        let certificates = self.certificates(&app)?;
+        let Some(old) = certificates.iter().find(|c| !issued_already.contains(&c.serial)).cloned()
+        else {
+            return Err(refuse("visit-nothing-to-issue"));
+        };
+        let module_path =
+            self.ctx.config.token_module.clone().ok_or_else(|| refuse("visit-no-token-module"))?;
+        let token: Token = match old.token {
+            Some(token) => self.store.get::<Token>(token)?,
+            None => None,
+        }
+        .ok_or_else(|| refuse("visit-token-unknown"))?;
+        let module = tokens::Module::load(Path::new(&module_path))?;
+        let info =
+            module.tokens()?.into_iter().find(|t| t.serial == token.serial).ok_or_else(|| {
+                refuse("visit-token-not-present").with_args(vec![("serial", token.serial.clone())])
+            })?;
+        let session = module.open(&info.label)?;
+        let renewal = if app.visit.new_key {
+            tokens::service::Renewal::NewKey
+        } else {
+            tokens::service::Renewal::SameKey
+        };
+        let clerk = Some(self.actor.clerk);
+        let pin_tries = self.ctx.config.pin_tries;
+        let ca_pin = std::env::var("KIOSK_CA_PIN").ok().map(tokens::Pin::new);
+        let data_dir = self.ctx.data_dir.clone();
+        let validity = app.validity_years;
+        let issued = {
+            let mut counter = tokens::service::Counter::new(&mut self.store, clerk, pin_tries)?;
+            // The holder's PIN first: a wrong one is refused, and counted, before the CA opens.
+            counter.login(&session, pin)?;
+            let current = counter.current_certificate(&session)?;
+            if current.record.id != old.id {
+                return Err(refuse("visit-token-other-certificate")
+                    .with_args(vec![("serial", current.serial.clone())]));
+            }
+            let ca_pin = ca_pin.ok_or_else(|| refuse("visit-ca-pin-needed"))?;
+            let ca = tokens::ca::OfficeCa::open(&data_dir, &ca_pin)?;
+            counter.renew(&ca, &session, renewal, validity)?
+        };
+        session.logout();
+        let hash = crate::auth::hash_password(phrase)
+            .map_err(|detail| refuse("error-failed").with_args(vec![("detail", detail)]))?;
+        let mut renewed = self
+            .store
+            .get::<Certificate>(issued.certificate)?
+            .ok_or_else(|| refuse("visit-nothing-to-issue"))?;
+        renewed.revocation_phrase = Some(hash);
+        app.visit.issued.push(IssuedLine {
+            certificate: issued.certificate,
+            serial: issued.serial.clone(),
+            not_after: issued.not_after,
+            previous_serial: old.serial.clone(),
+            previous_not_after: old.not_after,
+            token: issued.token.clone(),
+        });
+        let all = certificates
+            .iter()
+            .all(|c| app.visit.issued.iter().any(|l| l.previous_serial == c.serial));
+        if all {
+            app.visit.facts.insert(Fact::Issued);
+        }
+        let mut saved = app.clone();
+        saved.visit.kiosk = Some(self.store.kiosk_id().to_owned());
+        self.store.write(clerk, |w| {
+            w.put(&renewed)?;
+            w.put(&saved)?;
+            w.audit(
+                AuditAction::VisitStep { step: Step::Issuance, outcome: StepOutcome::Done },
+                Some((RecordKind::Application, id)),
+            )
+            .map(drop)
+        })?;
+        Ok((id, all.then_some(Notice::Activated)))
+    }
+}
+
+/// A folder of the data directory that holds personal data: its owner's alone.
+fn private_dir(dir: &Path) -> Result<PathBuf, VisitError> {
+    use std::os::unix::fs::DirBuilderExt;
+    let made = std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir);
+    made.map_err(|e| {
+        refuse("error-data-dir")
+            .with_args(vec![("dir", dir.to_string_lossy().into_owned()), ("detail", e.to_string())])
+    })?;
+    Ok(dir.to_owned())
+}
+
+/// A frame of the counter's camera, as a PNG for the photo rules. No camera: the camera's own
+/// refusal, which tells the clerk to pick a file.
+fn camera_picture() -> Result<Vec<u8>, VisitError> {
+    let mut camera = card_readers::camera::open_camera(0)?;
+    let frame = camera.frame()?;
+    let mut png = std::io::Cursor::new(Vec::new());
+    frame
+        .write_to(&mut png, image::ImageFormat::Png)
+        .map_err(|e| refuse("error-failed").with_args(vec![("detail", e.to_string())]))?;
+    Ok(png.into_inner())
+}
+
+#[cfg(test)]
+mod tests;

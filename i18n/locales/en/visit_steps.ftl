@@ -1,0 +1,26 @@
+# The counter's visit steps (kiosk::visits): what a step that cannot go on says.
+
+visit-no-application = There is no such application in this office's records.
+visit-no-applicant = The applicant's record was not found.
+visit-renewal-none-due = This person has no certificate due for renewal (renewal opens 30 days before expiry).
+visit-no-certificates = This person has no certificate in force for this service.
+visit-step-not-open = This step cannot be taken yet: the visit stands at an earlier step ({ $current }).
+visit-supervisor-own-action = A supervisor never approves their own action: another supervisor must sign in.
+visit-supervisor-required = Only an active supervisor can do this: a supervisor must sign in.
+visit-reason-required = Write the reason down: it is kept with the application.
+visit-skip-never = This step is never skipped.
+visit-skip-supervisor-only = Only a supervisor may let the visit past this step.
+visit-skip-not-in-plan = This step is not part of this service.
+visit-identity-nothing-to-override = The identity check has not failed: there is nothing to override.
+visit-form-key-missing = This counter has no form key: it did not print this form. Scan it at the counter of the office that printed it.
+visit-form-print-failed = The form was not printed (job { $job }): { $reason }. Check the printer and print again.
+visit-receipt-print-failed = The payment is recorded, but the receipt was not printed (job { $job }): { $reason }. Print it again from the queue.
+visit-payment-reference-required = Enter the payment reference (receipt or card-terminal number).
+visit-invoice-too-late = The invoice details are printed on the form and vetted with it: they cannot change after the form was signed.
+visit-no-token-module = No token module is configured for this counter (token_module): the certificate cannot be written to the token.
+visit-token-unknown = The certificate's token is not in the office's records.
+visit-token-not-present = Plug in the applicant's token (serial { $serial }): it was not found.
+visit-token-other-certificate = The token holds another certificate ({ $serial }): plug in the token of the certificate being renewed.
+visit-ca-pin-needed = The office CA is not unlocked on this counter (KIOSK_CA_PIN): certificates cannot be issued here. Call support.
+visit-nothing-to-issue = Every certificate of this application has been issued.
+visit-email-not-on-visit = This address is not one of the addresses of this visit's certificates.

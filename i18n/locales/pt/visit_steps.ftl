@@ -1,0 +1,26 @@
+# The counter's visit steps (kiosk::visits): what a step that cannot go on says.
+
+visit-no-application = Este pedido não consta dos registos da entidade.
+visit-no-applicant = O registo do requerente não foi encontrado.
+visit-renewal-none-due = Esta pessoa não tem nenhum certificado digital para renovação (a renovação abre 30 dias antes de expirar).
+visit-no-certificates = Esta pessoa não tem nenhum certificado digital em vigor para este serviço.
+visit-step-not-open = Este passo ainda não pode ser dado: o atendimento está num passo anterior ({ $current }).
+visit-supervisor-own-action = Um supervisor nunca aprova a sua própria acção: outro supervisor tem de iniciar sessão.
+visit-supervisor-required = Só um supervisor activo pode fazer isto: um supervisor tem de iniciar sessão.
+visit-reason-required = Escreva o motivo: fica guardado com o pedido.
+visit-skip-never = Este passo nunca é dispensado.
+visit-skip-supervisor-only = Só um supervisor pode dispensar este passo.
+visit-skip-not-in-plan = Este passo não faz parte deste serviço.
+visit-identity-nothing-to-override = A verificação da identidade não falhou: não há nada a aprovar.
+visit-form-key-missing = Este balcão não tem a chave dos formulários: não foi ele que imprimiu este formulário. Leia-o no balcão da entidade que o imprimiu.
+visit-form-print-failed = O formulário não foi impresso (trabalho { $job }): { $reason }. Verifique a impressora e imprima de novo.
+visit-receipt-print-failed = O pagamento está registado, mas o recibo não foi impresso (trabalho { $job }): { $reason }. Imprima-o de novo a partir da fila.
+visit-payment-reference-required = Introduza a referência do pagamento (número do recibo ou do terminal de pagamento).
+visit-invoice-too-late = Os dados da factura são impressos no formulário e verificados com ele: não podem mudar depois de o formulário ser assinado.
+visit-no-token-module = Este balcão não tem módulo de token configurado (token_module): o certificado não pode ser gravado no token USB.
+visit-token-unknown = O token USB deste certificado não consta dos registos da entidade.
+visit-token-not-present = Ligue o token USB do requerente (número de série { $serial }): não foi detectado.
+visit-token-other-certificate = O token USB tem outro certificado ({ $serial }): ligue o token do certificado a renovar.
+visit-ca-pin-needed = A AC da entidade não está desbloqueada neste balcão (KIOSK_CA_PIN): não é possível emitir certificados aqui. Contacte o suporte.
+visit-nothing-to-issue = Todos os certificados deste pedido já foram emitidos.
+visit-email-not-on-visit = Este endereço não é um dos endereços de correio electrónico dos certificados deste atendimento.

@@ -1,0 +1,580 @@
+//! The store-side steps of a visit against a real store in a temporary data directory: what
+//! each step records, what it refuses and that the refusal is in the audit trail.
+
+use std::path::Path;
+
+use registry::application::{Actor, Application, ApplicationAction, ApplicationState};
+use registry::audit::{AuditAction, AuditEvent, StepOutcome};
+use registry::model::{
+    Certificate, CertificateClass, CertificateStatus, Clerk, HolderKind, IdDocument,
+    IdDocumentKind, Person, RecordId, Sensitive, Service, StaffRole, SubjectDn,
+};
+use registry::visit::{EmailCheck, Fact, IdentityField, PaymentMethod, Step};
+use tempfile::TempDir;
+use time::{Duration, OffsetDateTime};
+
+use super::run;
+use crate::visits::{IdentityInput, Notice, Outcome, VisitError, VisitOp};
+use crate::{Context, config::Config};
+
+struct Office {
+    dir: TempDir,
+    ctx: Context,
+    clerk: RecordId,
+    supervisor: RecordId,
+    person: RecordId,
+    due: RecordId,
+    not_due: RecordId,
+}
+
+/// A TD3 passport MRZ with its check digits.
+pub(crate) fn td3(surname: &str, given: &str, number: &str, birth: &str, expiry: &str) -> String {
+    let cd = |s: &str| registry::mrz::check_digit(s).expect("check digit");
+    let pad = |s: &str, n: usize| format!("{s:<<n$}");
+    let name = pad(&format!("{}<<{}", surname.replace(' ', "<"), given.replace(' ', "<")), 39);
+    let line1 = format!("P<MAC{name}");
+    let number = pad(number, 9);
+    let optional = pad("", 14);
+    let body = format!(
+        "{number}{}CHN{birth}{}M{expiry}{}{optional}{}",
+        cd(&number),
+        cd(birth),
+        cd(expiry),
+        cd(&optional)
+    );
+    let composite = format!(
+        "{number}{}{birth}{}{expiry}{}{optional}{}",
+        cd(&number),
+        cd(birth),
+        cd(expiry),
+        cd(&optional)
+    );
+    format!("{line1}\n{body}{}", cd(&composite))
+}
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+fn clerk(username: &str, role: StaffRole) -> Clerk {
+    Clerk {
+        id: ulid::Ulid::new(),
+        username: username.into(),
+        display_name: username.into(),
+        role,
+        password_hash: "$argon2id$unused".into(),
+        active: true,
+        totp_secret: None,
+        totp_period: registry::totp::DEFAULT_PERIOD,
+    }
+}
+
+pub(crate) fn chan(id: RecordId) -> Person {
+    Person {
+        id,
+        name_zh: Some("陳大文".into()),
+        name_latin: Some("CHAN TAI MAN".into()),
+        id_document: IdDocument {
+            kind: IdDocumentKind::Passport,
+            number: Sensitive::new("MA1234567"),
+            issuing_state: Some("MAC".into()),
+            expiry: Some(time::macros::date!(2031 - 06 - 30)),
+        },
+        nationality: Some("CHN".into()),
+        birth_date: Some(time::macros::date!(1980 - 05 - 17)),
+        sex: None,
+        phone: None,
+        email: Some("chan@example.mo".into()),
+        photo: None,
+    }
+}
+
+fn certificate(holder: RecordId, days_left: i64) -> Certificate {
+    Certificate {
+        id: ulid::Ulid::new(),
+        class: CertificateClass::Qualified,
+        holder_kind: HolderKind::Person,
+        subject: SubjectDn { cn: "陳大文".into(), ..Default::default() },
+        serial: Some(format!("{:032x}", rand::random::<u128>())),
+        not_before: Some(now() - Duration::days(700)),
+        not_after: Some(now() + Duration::days(days_left)),
+        validity_years: 2,
+        status: CertificateStatus::Valid,
+        holder_person: Some(holder),
+        holder_organisation: None,
+        token: None,
+        renewal_confirmed: false,
+        revocation_phrase: None,
+        revocation: None,
+        issuance: None,
+    }
+}
+
+fn office() -> Office {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ctx = Context {
+        data_dir: dir.path().join("data"),
+        config: Config::default(),
+        lang: i18n::Language::En,
+    };
+    let mut store = ctx.open_store_quietly().expect("store");
+    let (clerk, supervisor) =
+        (clerk("clerk.a", StaffRole::Clerk), clerk("super.b", StaffRole::Supervisor));
+    let person = chan(ulid::Ulid::new());
+    let due = certificate(person.id, 20);
+    let not_due = certificate(person.id, 200);
+    store
+        .write(None, |w| {
+            w.put(&clerk)?;
+            w.put(&supervisor)?;
+            w.put(&person)?;
+            w.put(&due)?;
+            w.put(&not_due).map(drop)
+        })
+        .expect("seed");
+    Office {
+        dir,
+        ctx,
+        clerk: clerk.id,
+        supervisor: supervisor.id,
+        person: person.id,
+        due: due.id,
+        not_due: not_due.id,
+    }
+}
+
+impl Office {
+    fn as_clerk(&self, op: VisitOp) -> Result<Outcome, VisitError> {
+        run(&self.ctx, op, Actor { clerk: self.clerk, role: StaffRole::Clerk }, now())
+    }
+
+    fn ok(&self, op: VisitOp) -> Outcome {
+        self.as_clerk(op).unwrap_or_else(|e| panic!("refused: {e:?}"))
+    }
+
+    fn open(&self) -> RecordId {
+        self.ok(VisitOp::Open { service: Service::Renewal, applicant: self.person })
+            .view
+            .application
+            .id
+    }
+
+    fn store(&self) -> store::Store {
+        self.ctx.open_store_quietly().expect("store")
+    }
+
+    /// The visit-step audit events about `id`, oldest first.
+    fn steps(&self, id: RecordId) -> Vec<(Step, StepOutcome)> {
+        let mut events: Vec<AuditEvent> = Vec::new();
+        self.store()
+            .audit_about(id, |e| {
+                events.push(e);
+                std::ops::ControlFlow::Continue(())
+            })
+            .expect("audit");
+        events.reverse();
+        events
+            .into_iter()
+            .filter_map(|e| match e.action {
+                AuditAction::VisitStep { step, outcome } => Some((step, outcome)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn refused(&self, id: RecordId, step: Step, message: &str) -> bool {
+        self.steps(id).contains(&(step, StepOutcome::Refused { message: message.into() }))
+    }
+
+    /// Certificates chosen, the email step skipped by the supervisor, consent given.
+    fn up_to_identity(&self) -> RecordId {
+        let id = self.open();
+        self.ok(VisitOp::ChooseCertificates { application: id, new_key: false });
+        self.ok(VisitOp::Skip {
+            application: id,
+            step: Step::Email,
+            supervisor: self.supervisor,
+            reason: "relay down".into(),
+        });
+        self.ok(VisitOp::Consent { application: id });
+        id
+    }
+
+    fn matching_mrz(&self) -> String {
+        td3("CHAN", "TAI MAN", "MA1234567", "800517", "310630")
+    }
+
+    fn photo_file(&self, name: &str, light: bool) -> std::path::PathBuf {
+        let path = self.dir.path().join(name);
+        image::RgbImage::from_fn(600, 800, |x, y| {
+            let v = if light { ((x * 7 + y * 13) % 200 + 30) as u8 } else { 2 };
+            image::Rgb([v, v.saturating_add(10), v.saturating_sub(1)])
+        })
+        .save(&path)
+        .expect("png");
+        path
+    }
+}
+
+#[test]
+fn a_renewal_opens_on_the_certificates_due_and_resumes_the_same_application() {
+    let office = office();
+    let first = office.ok(VisitOp::Open { service: Service::Renewal, applicant: office.person });
+    let app = &first.view.application;
+    assert_eq!(app.certificates, vec![office.due], "only the due one, not {}", office.not_due);
+    assert_eq!(app.state(), ApplicationState::Draft);
+    assert_eq!(first.view.current(), Some(Step::Certificates));
+    assert_eq!(first.view.fee.map(|f| f.minor), Some(80_000), "2 years of a qualified certificate");
+    let again = office.ok(VisitOp::Open { service: Service::Renewal, applicant: office.person });
+    assert_eq!(again.view.application.id, app.id, "the open application is resumed");
+
+    // Someone with nothing due is told so, and the refusal is audited about them.
+    let other = chan(ulid::Ulid::new());
+    let mut other = Person {
+        id_document: IdDocument {
+            number: Sensitive::new("MB7654321"),
+            ..other.id_document.clone()
+        },
+        ..other
+    };
+    other.email = None;
+    office.store().put(None, &other).expect("other");
+    let err = office.as_clerk(VisitOp::Open { service: Service::Renewal, applicant: other.id });
+    assert_eq!(err.map(|_| ()).unwrap_err().id, "visit-renewal-none-due");
+    assert!(office.refused(other.id, Step::Certificates, "visit-renewal-none-due"));
+}
+
+#[test]
+fn an_address_verified_for_the_same_renewal_within_30_days_is_not_asked_again() {
+    for (days_ago, settled) in [(10, true), (40, false)] {
+        let office = office();
+        // An earlier renewal of the same certificate, cancelled after its email was verified.
+        let mut earlier = Application::draft(
+            ulid::Ulid::new(),
+            Service::Renewal,
+            office.person,
+            HolderKind::Person,
+            CertificateClass::Qualified,
+            now() - Duration::days(days_ago),
+        );
+        earlier.certificates = vec![office.due];
+        earlier.validity_years = 2;
+        let verified = now() - Duration::days(days_ago);
+        earlier.visit.emails = vec![EmailCheck {
+            address: "Chan@Example.mo".into(),
+            verified_at: Some(verified),
+            unverified: None,
+        }];
+        let clerk = office.clerk;
+        office
+            .store()
+            .write(Some(clerk), |w| {
+                w.put(&earlier)?;
+                w.transition(earlier.id, ApplicationAction::Cancel, clerk).map(drop)
+            })
+            .expect("earlier");
+        let id = office.open();
+        assert_ne!(id, earlier.id);
+        let chosen = office.ok(VisitOp::ChooseCertificates { application: id, new_key: true });
+        let visit = &chosen.view.application.visit;
+        assert!(visit.new_key);
+        assert_eq!(visit.emails.len(), 1);
+        assert_eq!(visit.emails[0].address, "chan@example.mo");
+        if settled {
+            let at = visit.emails[0].verified_at.expect("shown as verified, with its time");
+            assert_eq!(at.unix_timestamp(), verified.unix_timestamp());
+            assert!(visit.done(Fact::EmailsVerified));
+            assert_eq!(chosen.view.current(), Some(Step::Consent));
+        } else {
+            assert_eq!(visit.emails[0].verified_at, None, "{days_ago} days is too long ago");
+            assert_eq!(chosen.view.current(), Some(Step::Email));
+        }
+        assert!(office.steps(id).contains(&(Step::Certificates, StepOutcome::Done)));
+    }
+}
+
+#[test]
+fn a_step_is_skipped_only_by_another_active_supervisor_with_a_reason() {
+    let office = office();
+    let id = office.open();
+    // A step before its turn.
+    let early = office.as_clerk(VisitOp::Consent { application: id }).map(|_| ()).unwrap_err();
+    assert_eq!(early.id, "visit-step-not-open");
+    assert!(office.refused(id, Step::Consent, "visit-step-not-open"));
+    office.ok(VisitOp::ChooseCertificates { application: id, new_key: false });
+    let skip = |supervisor, step, reason: &str| {
+        office
+            .as_clerk(VisitOp::Skip { application: id, step, supervisor, reason: reason.into() })
+            .map(|_| ())
+    };
+    assert_eq!(skip(office.clerk, Step::Email, "x").unwrap_err().id, "visit-supervisor-own-action");
+    let supervisor_as_actor = run(
+        &office.ctx,
+        VisitOp::Skip {
+            application: id,
+            step: Step::Email,
+            supervisor: office.supervisor,
+            reason: "x".into(),
+        },
+        Actor { clerk: office.supervisor, role: StaffRole::Supervisor },
+        now(),
+    );
+    assert_eq!(supervisor_as_actor.map(|_| ()).unwrap_err().id, "visit-supervisor-own-action");
+    let another_clerk = clerk("clerk.c", StaffRole::Clerk);
+    office.store().put(None, &another_clerk).expect("clerk");
+    assert_eq!(
+        skip(another_clerk.id, Step::Email, "x").unwrap_err().id,
+        "visit-supervisor-required"
+    );
+    assert_eq!(skip(office.supervisor, Step::Email, "  ").unwrap_err().id, "visit-reason-required");
+    assert_eq!(
+        skip(office.supervisor, Step::Certificates, "x").unwrap_err().id,
+        "visit-skip-never"
+    );
+    skip(office.supervisor, Step::Email, "relay down").expect("skipped");
+    let view = office.ok(VisitOp::Resume { application: id }).view;
+    assert_eq!(view.current(), Some(Step::Consent));
+    let unverified = view.application.visit.emails[0].unverified.as_ref().expect("marked");
+    assert_eq!((unverified.by, unverified.reason.as_str()), (office.supervisor, "relay down"));
+    assert!(
+        office.steps(id).contains(&(Step::Email, StepOutcome::Skipped { by: office.supervisor }))
+    );
+}
+
+#[test]
+fn a_typed_mrz_that_agrees_passes_and_one_that_differs_names_the_fields() {
+    let office = office();
+    let id = office.up_to_identity();
+    let bad = office
+        .as_clerk(VisitOp::Identity {
+            application: id,
+            input: IdentityInput::Mrz { text: "P<MAC".into(), chip: false },
+        })
+        .map(|_| ())
+        .unwrap_err();
+    assert!(bad.id.starts_with("mrz-"), "the MRZ's own message: {bad:?}");
+
+    let other = td3("CHAN", "SIU MING", "MA7654321", "810517", "310630");
+    let err = office
+        .as_clerk(VisitOp::Identity {
+            application: id,
+            input: IdentityInput::Mrz { text: other, chip: false },
+        })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(err.id, "visit-identity-invalid-data");
+    assert_eq!(
+        err.args,
+        vec![(
+            "fields",
+            "visit-field-document-number,visit-field-name,visit-field-birth-date".to_owned()
+        )]
+    );
+    let view = office.ok(VisitOp::Resume { application: id }).view;
+    let check = view.application.visit.identity.as_ref().expect("recorded whatever the result");
+    assert_eq!(
+        check.mismatches,
+        vec![IdentityField::DocumentNumber, IdentityField::Name, IdentityField::BirthDate]
+    );
+    assert_eq!(view.current(), Some(Step::Identity), "blocked");
+    assert!(office.refused(id, Step::Identity, "visit-identity-invalid-data"));
+    // Exactly one event for that refusal: saved with the check, not audited twice.
+    let refusals = office.steps(id).into_iter().filter(|(s, o)| *s == Step::Identity && matches!(o, StepOutcome::Refused { message } if message == "visit-identity-invalid-data")).count();
+    assert_eq!(refusals, 1);
+
+    let passed = office.ok(VisitOp::Identity {
+        application: id,
+        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
+    });
+    let app = &passed.view.application;
+    assert!(app.visit.done(Fact::IdentityChecked));
+    assert!(app.documents.contains(&registry::application::DocumentKind::ApplicantId));
+    assert_eq!(passed.view.current(), Some(Step::Photo));
+}
+
+#[test]
+fn a_failed_identity_check_overridden_by_a_supervisor_waits_for_approval() {
+    let office = office();
+    let id = office.up_to_identity();
+    let nothing = office
+        .as_clerk(VisitOp::OverrideIdentity {
+            application: id,
+            supervisor: office.supervisor,
+            reason: "x".into(),
+        })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(nothing.id, "visit-identity-nothing-to-override");
+    let romanised = td3("CHAN", "TAI MAN DAVID", "MA1234567", "800517", "310630");
+    office
+        .as_clerk(VisitOp::Identity {
+            application: id,
+            input: IdentityInput::Mrz { text: romanised, chip: false },
+        })
+        .map(|_| ())
+        .unwrap_err();
+    let overridden = office.ok(VisitOp::OverrideIdentity {
+        application: id,
+        supervisor: office.supervisor,
+        reason: "name romanised differently on the new passport".into(),
+    });
+    assert!(overridden.view.application.identity_override);
+    assert_eq!(overridden.view.current(), Some(Step::Photo));
+    assert!(
+        office
+            .steps(id)
+            .contains(&(Step::Identity, StepOutcome::Overridden { by: office.supervisor }))
+    );
+
+    let photo = office.photo_file("face.png", true);
+    office.ok(VisitOp::PhotoFromFile { application: id, path: photo });
+    office.ok(VisitOp::Confirm { application: id });
+    office.ok(VisitOp::PrintForm { application: id });
+    let signed = office.ok(VisitOp::FormSigned { payload: form_code(&office, id) });
+    assert_eq!(signed.notice, Some(Notice::Submitted));
+    assert_eq!(signed.view.application.state(), ApplicationState::AwaitingApproval);
+    let by_clerk = office
+        .as_clerk(VisitOp::Approve { application: id, supervisor: office.clerk })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(by_clerk.id, "visit-supervisor-own-action");
+    let approved = office.ok(VisitOp::Approve { application: id, supervisor: office.supervisor });
+    assert_eq!(approved.view.application.state(), ApplicationState::AwaitingPayment);
+    assert_eq!(approved.view.application.progress.approved_by, Some(office.supervisor));
+}
+
+fn form_code(office: &Office, id: RecordId) -> String {
+    let key = crate::office_keys::load(&office.ctx.data_dir, crate::office_keys::OfficeKey::Form)
+        .expect("key")
+        .expect("made when the form was printed");
+    let app: Application = office.store().get(id).expect("read").expect("app");
+    printers::formcode::FormCode { application: id, reference: app.reference }.encode(&key)
+}
+
+#[test]
+fn photos_are_checked_kept_owner_only_and_a_bad_one_says_why() {
+    let office = office();
+    let id = office.up_to_identity();
+    office.ok(VisitOp::Identity {
+        application: id,
+        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
+    });
+    let dark = office.photo_file("dark.png", false);
+    let err = office
+        .as_clerk(VisitOp::PhotoFromFile { application: id, path: dark })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(err.id, "photo-error-too-dark");
+    assert!(office.refused(id, Step::Photo, "photo-error-too-dark"));
+    let missing = office
+        .as_clerk(VisitOp::PhotoFromFile {
+            application: id,
+            path: office.dir.path().join("none.jpg"),
+        })
+        .map(|_| ())
+        .unwrap_err();
+    assert!(missing.id.starts_with("input-") || missing.id.starts_with("file-"), "{missing:?}");
+
+    let good = office
+        .ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
+    let hash = good.view.application.visit.photo.clone().expect("hash");
+    assert_eq!(good.view.applicant.photo.as_deref(), Some(hash.as_str()));
+    let path = good.view.counter_photo.clone().expect("the counter photo");
+    assert_eq!(path, office.ctx.data_dir.join("photos").join(format!("{hash}.jpg")));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&path).expect("photo").permissions().mode() & 0o777, 0o600);
+    assert_eq!(good.view.current(), Some(Step::Confirmation));
+}
+
+#[test]
+fn form_payment_and_recheck_without_devices_and_revetting_goes_back_to_the_identity_step() {
+    let office = office();
+    let id = office.up_to_identity();
+    office.ok(VisitOp::Identity {
+        application: id,
+        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
+    });
+    office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
+    office.ok(VisitOp::Confirm { application: id });
+    let printed = office.ok(VisitOp::PrintForm { application: id });
+    let Some(Notice::FormPrinted { job }) = printed.notice else { panic!("{:?}", printed.notice) };
+    assert!(
+        Path::new(&job).starts_with(office.ctx.data_dir.join("forms")),
+        "no printer: a PDF {job}"
+    );
+    assert!(std::fs::read(&job).expect("pdf").starts_with(b"%PDF"));
+    assert_eq!(printed.view.current(), Some(Step::Form), "done when signed back");
+
+    // A forged code is refused and audited; the real one submits with the price table's fee.
+    let code = form_code(&office, id);
+    // One digit of the signature changed.
+    let last = if code.ends_with('0') { "1" } else { "0" };
+    let forged = format!("{}{last}", &code[..code.len() - 1]);
+    let err = office.as_clerk(VisitOp::FormSigned { payload: forged }).map(|_| ()).unwrap_err();
+    assert_eq!(err.id, "formcode-forged");
+    let signed = office.ok(VisitOp::FormSigned { payload: code });
+    assert_eq!(signed.notice, Some(Notice::Submitted));
+    let app = &signed.view.application;
+    assert_eq!(app.state(), ApplicationState::AwaitingPayment);
+    assert_eq!(app.progress.fee.map(|f| f.minor), Some(80_000));
+    assert!(app.visit.form.as_ref().is_some_and(|f| f.signed_at.is_some()));
+    assert_eq!(signed.view.current(), Some(Step::Payment));
+
+    let no_ref = office
+        .as_clerk(VisitOp::Pay {
+            application: id,
+            method: PaymentMethod::Card,
+            reference: " ".into(),
+            invoice: None,
+        })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(no_ref.id, "visit-payment-reference-required");
+    let paid = office.ok(VisitOp::Pay {
+        application: id,
+        method: PaymentMethod::Card,
+        reference: "POS-000123".into(),
+        invoice: None,
+    });
+    let Some(Notice::ReceiptPrinted { job }) = paid.notice else { panic!("{:?}", paid.notice) };
+    assert!(std::fs::read(&job).expect("receipt").starts_with(b"%PDF"));
+    assert_eq!(paid.view.application.state(), ApplicationState::AwaitingFulfilment);
+    assert_eq!(paid.view.application.visit.payment_method, Some(PaymentMethod::Card));
+    // Money has changed hands: a clerk alone cannot cancel.
+    let cancel = office.as_clerk(VisitOp::Cancel { application: id }).map(|_| ()).unwrap_err();
+    assert_eq!(cancel.id, "transition-supervisor-required");
+
+    let rechecked = office.ok(VisitOp::Recheck { application: id });
+    assert!(rechecked.view.application.visit.done(Fact::Rechecked));
+    assert_eq!(rechecked.view.current(), Some(Step::Issuance));
+
+    // The person's name is corrected meanwhile: the re-check sends the visit back to vetting.
+    let mut store = office.store();
+    let mut person: Person = store.get(office.person).expect("read").expect("person");
+    person.name_latin = Some("CHAN TAI MAN DAVID".into());
+    store.put(None, &person).expect("renamed");
+    let err = office.as_clerk(VisitOp::Recheck { application: id }).map(|_| ()).unwrap_err();
+    assert_eq!(err.id, "visit-recheck-revetting-required");
+    let view = office.ok(VisitOp::Resume { application: id }).view;
+    assert_eq!(view.current(), Some(Step::Identity), "saved at the identity step");
+    assert!(
+        view.application.visit.done(Fact::ConsentGiven) && view.application.visit.form.is_none()
+    );
+    assert!(office.refused(id, Step::Recheck, "visit-recheck-revetting-required"));
+}
+
+#[test]
+fn every_message_a_step_says_exists_in_every_language() {
+    let args: Vec<(&str, i18n::FluentValue<'_>)> = ["current", "step", "job", "reason", "serial"]
+        .into_iter()
+        .map(|name| (name, i18n::FluentValue::from("x")))
+        .collect();
+    for id in crate::visits::ALL_MESSAGE_IDS {
+        let english = i18n::text_with(i18n::Language::En, id, &args);
+        assert_ne!(english, *id, "English lacks {id}");
+        for lang in i18n::Language::ALL.into_iter().filter(|l| *l != i18n::Language::En) {
+            let text = i18n::text_with(lang, id, &args);
+            assert!(text != *id && text != english, "{lang} lacks {id}: {text}");
+        }
+    }
+}
