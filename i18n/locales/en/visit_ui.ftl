@@ -103,7 +103,6 @@ visit-allow-skip = Supervisor: let the visit go on without "{ $step }"
 visit-allow-override = Supervisor: accept the person despite the failed identity check
 visit-allow-approve = Supervisor: approve this application
 visit-reason = Reason
-visit-reason-required = Write the reason first.
 visit-not-a-supervisor = Only a supervisor can allow this.
 visit-own-approval = A supervisor cannot approve their own work; another supervisor must.
 visit-nothing-to-approve = Nothing at this step needs a supervisor.

@@ -103,7 +103,6 @@ visit-allow-skip = Supervisor: deixar o atendimento continuar sem «{ $step }»
 visit-allow-override = Supervisor: aceitar a pessoa apesar da verificação de identidade falhada
 visit-allow-approve = Supervisor: aprovar este pedido
 visit-reason = Motivo
-visit-reason-required = Escreva primeiro o motivo.
 visit-not-a-supervisor = Só um supervisor pode permitir isto.
 visit-own-approval = Um supervisor não pode aprovar o seu próprio trabalho; tem de ser outro supervisor.
 visit-nothing-to-approve = Nada neste passo precisa de um supervisor.

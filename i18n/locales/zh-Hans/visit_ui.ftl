@@ -100,7 +100,6 @@ visit-allow-skip = 主管：准许不经“{ $step }”继续
 visit-allow-override = 主管：身份核对未通过，仍予受理
 visit-allow-approve = 主管：批准此申请
 visit-reason = 理由
-visit-reason-required = 请先填写理由。
 visit-not-a-supervisor = 只有主管可以准许。
 visit-own-approval = 主管不能批准自己经手的工作，须由另一位主管批准。
 visit-nothing-to-approve = 此步骤没有须主管批准的事项。

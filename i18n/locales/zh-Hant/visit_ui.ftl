@@ -100,7 +100,6 @@ visit-allow-skip = 主管：准許不經「{ $step }」繼續
 visit-allow-override = 主管：身份核對未通過，仍予接納
 visit-allow-approve = 主管：批准此申請
 visit-reason = 理由
-visit-reason-required = 請先寫下理由。
 visit-not-a-supervisor = 只有主管可以准許。
 visit-own-approval = 主管不可批准自己經手的工作，須由另一位主管批准。
 visit-nothing-to-approve = 此步驟沒有須主管批准的事項。

@@ -715,3 +715,32 @@ fn every_renewal_step_in_every_language_at_80x24() {
         );
     }
 }
+
+#[test]
+fn an_operation_in_a_log_names_itself_never_what_was_typed() {
+    let op = VisitOp::CheckCode {
+        application: ulid(400),
+        address: "ho.kahou@example.mo".into(),
+        code: zeroize::Zeroizing::new("482913".into()),
+    };
+    let identity = VisitOp::Identity {
+        application: ulid(400),
+        input: IdentityInput::Mrz { text: MRZ.join("\n"), chip: true },
+    };
+    let issue = VisitOp::Issue {
+        application: ulid(400),
+        pin: tokens::pin::Pin::new("9876".to_owned()),
+        phrase: zeroize::Zeroizing::new("開門芝麻".into()),
+    };
+    for (op, secrets) in [
+        (op, vec!["482913", "ho.kahou"]),
+        (identity, vec!["MA1234567", "HO<<KA"]),
+        (issue, vec!["9876", "芝麻"]),
+    ] {
+        let debug = format!("{op:?}");
+        assert!(debug.contains(op.name()), "{debug}");
+        for secret in secrets {
+            assert!(!debug.contains(secret), "{debug}");
+        }
+    }
+}

@@ -57,8 +57,8 @@ pub enum IdentityInput {
     MainlandReader { device: PathBuf },
 }
 
-/// One thing the clerk does in a visit.
-#[derive(Debug)]
+/// One thing the clerk does in a visit. `Debug` names the operation and its application only:
+/// codes, zones, PINs and phrases never reach a log.
 pub enum VisitOp {
     /// Start `service` for a person, or resume the open application of that service they have.
     Open {
@@ -148,7 +148,42 @@ pub enum VisitOp {
     },
 }
 
+impl std::fmt::Debug for VisitOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VisitOp")
+            .field("op", &self.name())
+            .field("application", &self.application())
+            .finish_non_exhaustive()
+    }
+}
+
 impl VisitOp {
+    /// The operation's name, for logs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            VisitOp::Open { .. } => "open",
+            VisitOp::Resume { .. } => "resume",
+            VisitOp::ChooseCertificates { .. } => "choose_certificates",
+            VisitOp::SendCode { .. } => "send_code",
+            VisitOp::CheckCode { .. } => "check_code",
+            VisitOp::Skip { .. } => "skip",
+            VisitOp::Consent { .. } => "consent",
+            VisitOp::Identity { .. } => "identity",
+            VisitOp::OverrideIdentity { .. } => "override_identity",
+            VisitOp::PhotoFromFile { .. } => "photo_from_file",
+            VisitOp::PhotoFromCamera { .. } => "photo_from_camera",
+            VisitOp::Confirm { .. } => "confirm",
+            VisitOp::PrintForm { .. } => "print_form",
+            VisitOp::FormSigned { .. } => "form_signed",
+            VisitOp::Pay { .. } => "pay",
+            VisitOp::Approve { .. } => "approve",
+            VisitOp::Recheck { .. } => "recheck",
+            VisitOp::Issue { .. } => "issue",
+            VisitOp::Complete { .. } => "complete",
+            VisitOp::Cancel { .. } => "cancel",
+        }
+    }
+
     /// The application the operation is about, when it names one.
     pub fn application(&self) -> Option<RecordId> {
         match self {
