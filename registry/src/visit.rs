@@ -225,16 +225,20 @@ pub fn plan(service: Service, c: Circumstances) -> Result<Vec<PlannedStep>, NotA
             never(Issuance),
             never(Completion),
         ],
-        // The PIN is reset with the SO PIN after the identity check; a supervisor approves.
+        // The PIN is reset with the SO PIN after the identity check; the form (its "PIN unlock"
+        // box ticked) is signed, and a supervisor approves.
         Service::PinUnlock => vec![
             never(Certificates),
+            never(Consent),
             never(Identity),
+            never(Form),
             never(Approval),
             never(PinReset),
             never(Completion),
         ],
         Service::Revocation => vec![
             never(Certificates),
+            never(Consent),
             never(Identity),
             never(Confirmation),
             never(Form),
@@ -242,7 +246,13 @@ pub fn plan(service: Service, c: Circumstances) -> Result<Vec<PlannedStep>, NotA
             never(Completion),
         ],
         Service::Redispatch => {
-            vec![never(Certificates), never(Identity), never(Address), never(Completion)]
+            vec![
+                never(Certificates),
+                never(Consent),
+                never(Identity),
+                never(Address),
+                never(Completion),
+            ]
         }
     };
     // Only an organisation brings its papers; a person's identity document is the evidence.
@@ -1114,6 +1124,16 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn every_service_asks_consent_to_the_personal_data_statement_before_the_identity_check() {
+        // Submitting any application needs the consent (the state machine's rule).
+        for service in Service::ALL {
+            let route = steps(service, person(CertificateClass::Standard));
+            let at = |s| route.iter().position(|x| *x == s);
+            assert!(at(Consent).is_some() && at(Consent) < at(Identity), "{service:?}: {route:?}");
         }
     }
 

@@ -24,3 +24,11 @@ visit-token-other-certificate = The token holds another certificate ({ $serial }
 visit-ca-pin-needed = The office CA is not unlocked on this counter (KIOSK_CA_PIN): certificates cannot be issued here. Call support.
 visit-nothing-to-issue = Every certificate of this application has been issued.
 visit-email-not-on-visit = This address is not one of the addresses of this visit's certificates.
+
+visit-certificate-not-theirs = That certificate is not one of this person's certificates in force.
+visit-choose-a-certificate = Choose at least one certificate (Space or F4 ticks the highlighted one).
+visit-no-serial = The certificate has no serial number yet: it was never issued.
+visit-not-approved-yet = The application is not vetted and approved yet.
+visit-renewal-certificates-fixed = A renewal renews every certificate due; they cannot be chosen.
+visit-revocation-phrase-wrong = The revocation phrase does not match. Leave it empty to have a supervisor approve instead.
+visit-so-pin-needed = The office's SO PIN is not set at this kiosk (KIOSK_SO_PIN): the PIN cannot be reset here.

@@ -107,3 +107,32 @@ visit-not-a-supervisor = Only a supervisor can allow this.
 visit-own-approval = A supervisor cannot approve their own work; another supervisor must.
 visit-nothing-to-approve = Nothing at this step needs a supervisor.
 visit-no-alternative = There is no other way for this step.
+visit-pick-certificates = Tick the certificates this visit is about (Space or F4; ↑↓ to move).
+visit-phrase-hint = The phrase set when the certificate was issued; left empty, a supervisor approves the revocation.
+visit-new-pin = New PIN
+visit-new-pin-again = New PIN again
+visit-new-pin-required = The person types the new PIN.
+visit-pin-reset-hint = The person types the token's new PIN twice; the office's SO PIN resets it.
+visit-pins-differ = The two PINs differ: type them again.
+visit-resetting-pin = Resetting the PIN…
+visit-pin-reset = The token's PIN was reset.
+visit-reason-for-revocation = Reason (↑↓)
+visit-reason-unspecified = unspecified
+visit-reason-key-compromise = key compromised
+visit-reason-affiliation-changed = affiliation changed
+visit-reason-superseded = superseded
+visit-reason-cessation = no longer needed
+visit-revocation-final = Revocation is final: the certificates below and their seals stop working.
+visit-revoke-armed = Press Enter again to revoke. This cannot be undone.
+visit-revoking = Revoking…
+visit-revoked = { $certificates ->
+    [one] 1 certificate revoked
+   *[other] { $certificates } certificates revoked
+}, with { $seals ->
+    [one] 1 seal
+   *[other] { $seals } seals
+}.
+visit-revoked-done = Revoked.
+visit-status-revoked = revoked
+visit-status-not-revoked = not revoked
+visit-submitted-other = The application was checked and submitted.

@@ -24,3 +24,11 @@ visit-token-other-certificate = O token USB tem outro certificado ({ $serial }):
 visit-ca-pin-needed = A AC da entidade não está desbloqueada neste balcão (KIOSK_CA_PIN): não é possível emitir certificados aqui. Contacte o suporte.
 visit-nothing-to-issue = Todos os certificados deste pedido já foram emitidos.
 visit-email-not-on-visit = Este endereço não é um dos endereços de correio electrónico dos certificados deste atendimento.
+
+visit-certificate-not-theirs = Esse certificado não é um dos certificados válidos desta pessoa.
+visit-choose-a-certificate = Escolha pelo menos um certificado (Space ou F4 marca o realçado).
+visit-no-serial = O certificado ainda não tem número de série: nunca foi emitido.
+visit-not-approved-yet = O pedido ainda não foi verificado e aprovado.
+visit-renewal-certificates-fixed = Uma renovação renova todos os certificados a renovar; não podem ser escolhidos.
+visit-revocation-phrase-wrong = A frase de revogação não corresponde. Deixe-a vazia para que um supervisor aprove.
+visit-so-pin-needed = O SO PIN do balcão não está definido neste quiosque (KIOSK_SO_PIN): o PIN não pode ser reposto aqui.

@@ -107,3 +107,32 @@ visit-not-a-supervisor = Só um supervisor pode permitir isto.
 visit-own-approval = Um supervisor não pode aprovar o seu próprio trabalho; tem de ser outro supervisor.
 visit-nothing-to-approve = Nada neste passo precisa de um supervisor.
 visit-no-alternative = Este passo não tem outra forma.
+visit-pick-certificates = Marque os certificados deste atendimento (Space ou F4; ↑↓ para mover).
+visit-phrase-hint = A frase definida quando o certificado foi emitido; vazia, um supervisor aprova a revogação.
+visit-new-pin = Novo PIN
+visit-new-pin-again = Novo PIN outra vez
+visit-new-pin-required = A pessoa escreve o novo PIN.
+visit-pin-reset-hint = A pessoa escreve duas vezes o novo PIN do token; o SO PIN do balcão repõe-no.
+visit-pins-differ = Os dois PIN são diferentes: escreva-os de novo.
+visit-resetting-pin = A repor o PIN…
+visit-pin-reset = O PIN do token foi reposto.
+visit-reason-for-revocation = Motivo (↑↓)
+visit-reason-unspecified = não especificado
+visit-reason-key-compromise = chave comprometida
+visit-reason-affiliation-changed = mudança de entidade
+visit-reason-superseded = substituído
+visit-reason-cessation = já não é necessário
+visit-revocation-final = A revogação é definitiva: os certificados abaixo e os seus selos deixam de funcionar.
+visit-revoke-armed = Prima Enter de novo para revogar. Não pode ser desfeito.
+visit-revoking = A revogar…
+visit-revoked = { $certificates ->
+    [1] 1 certificado revogado
+   *[other] { $certificates } certificados revogados
+}, com { $seals ->
+    [1] 1 selo
+   *[other] { $seals } selos
+}.
+visit-revoked-done = Revogado.
+visit-status-revoked = revogado
+visit-status-not-revoked = não revogado
+visit-submitted-other = O pedido foi verificado e submetido.

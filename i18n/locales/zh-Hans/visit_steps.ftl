@@ -24,3 +24,11 @@ visit-token-other-certificate = 此 USB Key 中是另一张数字证书（{ $ser
 visit-ca-pin-needed = 此柜台未解锁本单位的 CA（KIOSK_CA_PIN），无法签发数字证书。请联系技术支持。
 visit-nothing-to-issue = 此申请的所有数字证书均已签发。
 visit-email-not-on-visit = 此电子邮箱不是本次办理的数字证书所载的电子邮箱。
+
+visit-certificate-not-theirs = 该数字证书不是此人仍然有效的数字证书。
+visit-choose-a-certificate = 请至少选择一张数字证书（Space 或 F4 勾选所在行）。
+visit-no-serial = 该数字证书尚无序列号：从未签发。
+visit-not-approved-yet = 申请尚未审核及批准。
+visit-renewal-certificates-fixed = 续期须一并续期所有到期的数字证书，不能选择。
+visit-revocation-phrase-wrong = 证书注销短语不正确。如留空，则须由主管批准。
+visit-so-pin-needed = 本机未设置本网点的 SO PIN（KIOSK_SO_PIN），不能在此重置 PIN。

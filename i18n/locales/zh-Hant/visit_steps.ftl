@@ -24,3 +24,11 @@ visit-token-other-certificate = 此數字證書盤載有另一張電子證書（
 visit-ca-pin-needed = 此櫃檯未解鎖機構的核證機關（KIOSK_CA_PIN），無法簽發電子證書。請聯絡技術支援。
 visit-nothing-to-issue = 此申請的所有電子證書均已簽發。
 visit-email-not-on-visit = 此電郵地址並非本次辦理的電子證書所載之電郵地址。
+
+visit-certificate-not-theirs = 該電子證書不是此人仍然有效的電子證書。
+visit-choose-a-certificate = 請最少選擇一張電子證書（Space 或 F4 剔選所在行）。
+visit-no-serial = 該電子證書尚無序號：從未簽發。
+visit-not-approved-yet = 申請尚未審核及批准。
+visit-renewal-certificates-fixed = 續期須一併續期所有到期的電子證書，不可選擇。
+visit-revocation-phrase-wrong = 證書撤銷短語不正確。如留空，則須由主管批准。
+visit-so-pin-needed = 此電腦未設定本辦事處的 SO PIN（KIOSK_SO_PIN），不能在此重設 PIN。

@@ -577,7 +577,7 @@ fn key_pressed(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     });
     let visit_secret = matches!(&app.screen, Screen::Visit(state)
         if state.approval.is_none()
-            && matches!(state.input(), Some(visit::Input::Pin | visit::Input::Phrase)));
+            && state.input().is_some_and(visit::Input::secret));
     if visit_secret || secret_field.is_some_and(|f| f.step != signin::Step::Id) {
         return match keys::lookup(app.scope(), &key) {
             Some(binding) => command(app, binding),

@@ -218,7 +218,9 @@ const LEAVE_VISIT: Binding = row(&[key(KeyCode::Esc)], Command::Back, "key-visit
 
 static VISIT: &[Binding] = &[
     VISIT_ENTER,
-    row(&[key(KeyCode::Char(' '))], Command::Toggle, "key-visit-toggle", true),
+    row(&[key(KeyCode::Char(' ')), key(KeyCode::F(4))], Command::Toggle, "key-visit-toggle", true),
+    UP,
+    DOWN,
     ALTERNATIVE,
     SUPERVISOR,
     LEAVE_VISIT,
@@ -231,6 +233,8 @@ static VISIT: &[Binding] = &[
 static VISIT_FORM: &[Binding] = &[
     VISIT_ENTER,
     row(&[key(KeyCode::Tab)], Command::NextField, "key-visit-next-field", true),
+    // Space is typed into the field: F4 ticks here.
+    row(&[key(KeyCode::F(4))], Command::Toggle, "key-visit-toggle", false),
     UP,
     DOWN,
     ALTERNATIVE,

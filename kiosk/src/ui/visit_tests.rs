@@ -6,7 +6,7 @@ use i18n::Language;
 use registry::application::{Application, ApplicationState};
 use registry::model::*;
 use registry::visit::{
-    EmailCheck, FormRecord, IdentityCheck, IdentityField, IssuedLine, PaymentMethod, Step,
+    EmailCheck, Fact, FormRecord, IdentityCheck, IdentityField, IssuedLine, PaymentMethod, Step,
 };
 use time::OffsetDateTime;
 use time::macros::{date, datetime};
@@ -90,15 +90,21 @@ fn certificate() -> Certificate {
 
 /// A renewal standing at `step`: every step before it done.
 pub(super) fn renewal_at(step: Option<Step>) -> VisitView {
+    visit_at(Service::Renewal, step)
+}
+
+/// A visit of `service` standing at `step`: every step before it done. A revocation is one
+/// without the phrase (a supervisor approves).
+pub(super) fn visit_at(service: Service, step: Option<Step>) -> VisitView {
     let circumstances = registry::visit::Circumstances {
         holder: HolderKind::Person,
         class: CertificateClass::Qualified,
-        revocation_phrase_given: true,
+        revocation_phrase_given: service != Service::Revocation,
     };
-    let plan = registry::visit::plan(Service::Renewal, circumstances).expect("a counter service");
+    let plan = registry::visit::plan(service, circumstances).expect("a counter service");
     let mut application = Application::draft(
         ulid(400),
-        Service::Renewal,
+        service,
         ulid(200),
         HolderKind::Person,
         CertificateClass::Qualified,
@@ -121,6 +127,14 @@ pub(super) fn renewal_at(step: Option<Step>) -> VisitView {
             Step::Email => {
                 application.visit.emails[0].verified_at = Some(NOW - time::Duration::minutes(9))
             }
+            Step::Form if service != Service::Renewal => {
+                application.progress.state = if plan.iter().any(|p| p.step == Step::Approval) {
+                    ApplicationState::AwaitingApproval
+                } else {
+                    ApplicationState::AwaitingFulfilment
+                };
+            }
+            Step::Approval => application.progress.state = ApplicationState::AwaitingFulfilment,
             Step::Form => {
                 application.visit.form = Some(FormRecord {
                     printed_at: NOW - time::Duration::minutes(5),
@@ -154,16 +168,45 @@ pub(super) fn renewal_at(step: Option<Step>) -> VisitView {
             application.agreement_accepted = true;
         }
     }
+    let mut certificates = vec![certificate()];
+    if service != Service::Renewal {
+        let mut other = certificate();
+        other.id = ulid(302);
+        other.serial = Some("9d30aa17".into());
+        other.class = CertificateClass::Encryption;
+        other.not_after = Some(NOW + time::Duration::days(400));
+        certificates.push(other);
+    }
+    if service == Service::Revocation && application.visit.done(Fact::Revoked) {
+        certificates[0].status = CertificateStatus::Revoked;
+    }
     VisitView {
         application,
         plan,
         applicant: person(),
         organisation: None,
-        certificates: vec![certificate()],
+        certificates,
         fee: Some(fee),
         chip_photo: None,
         counter_photo: None,
     }
+}
+
+/// A clerk (in English) on the visit screen of `service` standing at `step`.
+pub(super) fn on_visit_of(service: Service, step: Option<Step>) -> App {
+    let mut app = on_visit(Language::En, step);
+    if let Screen::Visit(state) = &mut app.screen {
+        let mut fresh = VisitState::opening(service);
+        fresh.loaded(Ok(Outcome { view: visit_at(service, step), notice: None }));
+        **state = fresh;
+    }
+    app
+}
+
+fn on_visit_in(lang: Language, service: Service, step: Option<Step>) -> App {
+    let mut app = on_visit_of(service, step);
+    app.lang = lang;
+    app
 }
 
 /// A clerk on the visit screen of a renewal standing at `step`.
@@ -741,6 +784,133 @@ fn an_operation_in_a_log_names_itself_never_what_was_typed() {
         assert!(debug.contains(op.name()), "{debug}");
         for secret in secrets {
             assert!(!debug.contains(secret), "{debug}");
+        }
+    }
+}
+
+#[test]
+fn a_revocation_picks_its_certificates_and_takes_the_phrase_unseen() {
+    let mut app = on_visit_of(Service::Revocation, Some(Step::Certificates));
+    assert_eq!(app.scope(), Scope::VisitForm, "the phrase is typed here");
+    assert!(ops(update(&mut app, key(KeyCode::Enter))).is_empty());
+    assert_eq!(state(&app).error, Some(Msg::new("visit-choose-a-certificate")));
+    // Space goes into the phrase; F4 ticks the highlighted certificate.
+    update(&mut app, key(KeyCode::Down));
+    update(&mut app, key(KeyCode::F(4)));
+    assert_eq!(state(&app).selected, vec![ulid(302)]);
+    type_text(&mut app, "開門 芝麻");
+    assert!(!render(&app, 80, 24).contains("芝麻"), "the phrase is not shown");
+    let ops1 = ops(update(&mut app, key(KeyCode::Enter)));
+    match ops1.as_slice() {
+        [VisitOp::SelectCertificates { certificates, phrase: Some(phrase), .. }] => {
+            assert_eq!(certificates, &vec![ulid(302)]);
+            assert_eq!(phrase.as_str(), "開門 芝麻");
+        }
+        other => panic!("{other:?}"),
+    }
+    // No phrase: none is sent, and a supervisor will approve.
+    let mut app = on_visit_of(Service::Revocation, Some(Step::Certificates));
+    update(&mut app, key(KeyCode::F(4)));
+    let ops2 = ops(update(&mut app, key(KeyCode::Enter)));
+    assert!(
+        matches!(ops2.as_slice(), [VisitOp::SelectCertificates { phrase: None, .. }]),
+        "{ops2:?}"
+    );
+}
+
+#[test]
+fn a_pin_unlock_ticks_with_space_where_nothing_is_typed() {
+    let mut app = on_visit_of(Service::PinUnlock, Some(Step::Certificates));
+    assert_eq!(app.scope(), Scope::Visit);
+    update(&mut app, key(KeyCode::Char(' ')));
+    assert_eq!(state(&app).selected, vec![ulid(300)]);
+    update(&mut app, key(KeyCode::Char(' ')));
+    assert!(state(&app).selected.is_empty(), "Space again unticks");
+}
+
+#[test]
+fn a_supervisor_approves_the_revocation_on_the_clerks_screen() {
+    let mut app = on_visit_of(Service::Revocation, Some(Step::Approval));
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(state(&app).error, Some(Msg::new("visit-approval-hint")));
+    update(&mut app, key(KeyCode::F(6)));
+    let approval = state(&app).approval.clone().expect("approval");
+    assert_eq!(approval.allow, Allow::Approve);
+    assert!(approval.signin.is_some(), "an approval needs no reason: straight to sign-in");
+    let ops = ops(supervisor_signs_in(&mut app, supervisor()));
+    assert!(
+        matches!(ops.as_slice(), [VisitOp::Approve { supervisor, .. }] if *supervisor == ulid(2)),
+        "{ops:?}"
+    );
+}
+
+#[test]
+fn revoking_takes_a_reason_and_two_enters() {
+    let mut app = on_visit_of(Service::Revocation, Some(Step::Revocation));
+    update(&mut app, key(KeyCode::Down));
+    assert!(ops(update(&mut app, key(KeyCode::Enter))).is_empty(), "the first Enter warns");
+    assert_eq!(state(&app).info, vec![Msg::new("visit-revoke-armed")]);
+    // Changing the reason disarms.
+    update(&mut app, key(KeyCode::Up));
+    update(&mut app, key(KeyCode::Down));
+    assert!(ops(update(&mut app, key(KeyCode::Enter))).is_empty());
+    let ops = ops(update(&mut app, key(KeyCode::Enter)));
+    assert!(
+        matches!(ops.as_slice(), [VisitOp::Revoke { reason: RevocationReason::KeyCompromise, .. }]),
+        "{ops:?}"
+    );
+    answer(
+        &mut app,
+        visit_at(Service::Revocation, Some(Step::Completion)),
+        Some(Notice::Revoked { certificates: 1, seals: 2 }),
+    );
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("1 certificate revoked, with 2 seals"), "{screen}");
+    assert!(screen.contains("4f2a19c3 · revoked"), "{screen}");
+}
+
+#[test]
+fn a_pin_reset_takes_the_new_pin_twice_and_says_when_they_differ() {
+    let mut app = on_visit_of(Service::PinUnlock, Some(Step::PinReset));
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(state(&app).error, Some(Msg::new("visit-new-pin-required")));
+    type_text(&mut app, "Abc-1234");
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(state(&app).focus, 1);
+    type_text(&mut app, "Abc-1235");
+    assert!(ops(update(&mut app, key(KeyCode::Enter))).is_empty());
+    assert_eq!(state(&app).error, Some(Msg::new("visit-pins-differ")));
+    assert!(state(&app).pin.is_empty() && state(&app).pin_again.is_empty());
+    type_text(&mut app, "Abc-1234");
+    update(&mut app, key(KeyCode::Tab));
+    type_text(&mut app, "Abc-1234");
+    assert!(!render(&app, 80, 24).contains("1234"));
+    let ops = ops(update(&mut app, key(KeyCode::Enter)));
+    assert!(
+        matches!(ops.as_slice(), [VisitOp::ResetPin { new_pin, .. }] if new_pin.expose() == "Abc-1234"),
+        "{ops:?}"
+    );
+}
+
+#[test]
+fn every_revocation_and_pin_unlock_step_in_every_language_at_80x24() {
+    for lang in Language::ALL {
+        for service in [Service::Revocation, Service::PinUnlock] {
+            let circumstances = registry::visit::Circumstances {
+                holder: HolderKind::Person,
+                class: CertificateClass::Qualified,
+                revocation_phrase_given: false,
+            };
+            let plan = registry::visit::plan(service, circumstances).expect("plan");
+            for step in plan.iter().map(|p| Some(p.step)).chain([None]) {
+                let app = on_visit_in(lang, service, step);
+                let name = step.map_or("done".to_owned(), |s| format!("{s:?}").to_lowercase());
+                let service_name = format!("{service:?}").to_lowercase();
+                insta::assert_snapshot!(
+                    format!("visit_{service_name}_{name}_{}_80x24", lang.tag()),
+                    render(&app, 80, 24)
+                );
+            }
         }
     }
 }

@@ -25,6 +25,13 @@ use crate::print_cmd::PrintFailure;
 /// The message ids this module and the steps produce besides the libraries' own (checked in
 /// every language by the i18n crate's tests).
 pub const ALL_MESSAGE_IDS: &[&str] = &[
+    "visit-certificate-not-theirs",
+    "visit-choose-a-certificate",
+    "visit-no-serial",
+    "visit-not-approved-yet",
+    "visit-renewal-certificates-fixed",
+    "visit-revocation-phrase-wrong",
+    "visit-so-pin-needed",
     "visit-no-application",
     "visit-no-applicant",
     "visit-renewal-none-due",

@@ -16,7 +16,8 @@ pub use run::run;
 
 use registry::application::{Actor, Application};
 use registry::model::{
-    Certificate, InvoiceDetails, Money, Organisation, Person, RecordId, Service, StaffRole,
+    Certificate, InvoiceDetails, Money, Organisation, Person, RecordId, RevocationReason, Service,
+    StaffRole,
 };
 use registry::visit::{PaymentMethod, PlannedStep, Step};
 use tokens::pin::Pin;
@@ -72,6 +73,24 @@ pub enum VisitOp {
     ChooseCertificates {
         application: RecordId,
         new_key: bool,
+    },
+    /// Every service but renewal: the certificates the visit is about, picked by the clerk from
+    /// the person's certificates in force. For a revocation, the revocation phrase the person
+    /// gives (none: a supervisor approves instead).
+    SelectCertificates {
+        application: RecordId,
+        certificates: Vec<RecordId>,
+        phrase: Option<Zeroizing<String>>,
+    },
+    /// Revokes the visit's certificates (final; their seals with them).
+    Revoke {
+        application: RecordId,
+        reason: RevocationReason,
+    },
+    /// Resets the token's user PIN with the office's SO PIN; the holder types the new one.
+    ResetPin {
+        application: RecordId,
+        new_pin: Pin,
     },
     SendCode {
         application: RecordId,
@@ -164,6 +183,9 @@ impl VisitOp {
             VisitOp::Open { .. } => "open",
             VisitOp::Resume { .. } => "resume",
             VisitOp::ChooseCertificates { .. } => "choose_certificates",
+            VisitOp::SelectCertificates { .. } => "select_certificates",
+            VisitOp::Revoke { .. } => "revoke",
+            VisitOp::ResetPin { .. } => "reset_pin",
             VisitOp::SendCode { .. } => "send_code",
             VisitOp::CheckCode { .. } => "check_code",
             VisitOp::Skip { .. } => "skip",
@@ -190,6 +212,9 @@ impl VisitOp {
             VisitOp::Open { .. } | VisitOp::FormSigned { .. } => None,
             VisitOp::Resume { application }
             | VisitOp::ChooseCertificates { application, .. }
+            | VisitOp::SelectCertificates { application, .. }
+            | VisitOp::Revoke { application, .. }
+            | VisitOp::ResetPin { application, .. }
             | VisitOp::SendCode { application, .. }
             | VisitOp::CheckCode { application, .. }
             | VisitOp::Skip { application, .. }
@@ -231,6 +256,13 @@ pub enum Notice {
     },
     /// Vetting passed: 「已確認並成功提交證書續期申請」.
     Submitted,
+    /// The certificates were revoked, with this many seals.
+    Revoked {
+        certificates: usize,
+        seals: usize,
+    },
+    /// The token's PIN was reset.
+    PinReset,
     /// The certificate is on the token: 「成功激活」.
     Activated,
 }

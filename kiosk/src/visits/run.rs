@@ -59,7 +59,11 @@ pub fn run(
 fn step_of(op: &VisitOp) -> Option<Step> {
     Some(match op {
         VisitOp::Resume { .. } => return None,
-        VisitOp::Open { .. } | VisitOp::ChooseCertificates { .. } => Step::Certificates,
+        VisitOp::Open { .. }
+        | VisitOp::ChooseCertificates { .. }
+        | VisitOp::SelectCertificates { .. } => Step::Certificates,
+        VisitOp::Revoke { .. } => Step::Revocation,
+        VisitOp::ResetPin { .. } => Step::PinReset,
         VisitOp::SendCode { .. } | VisitOp::CheckCode { .. } => Step::Email,
         VisitOp::Skip { step, .. } => *step,
         VisitOp::Consent { .. } => Step::Consent,
@@ -119,6 +123,14 @@ impl Visits<'_> {
             VisitOp::ChooseCertificates { application, new_key } => {
                 self.choose_certificates(application, new_key)
             }
+            VisitOp::SelectCertificates { application, certificates, phrase } => self
+                .select_certificates(
+                    application,
+                    &certificates,
+                    phrase.as_deref().map(String::as_str),
+                ),
+            VisitOp::Revoke { application, reason } => self.revoke(application, reason),
+            VisitOp::ResetPin { application, new_pin } => self.reset_pin(application, &new_pin),
             VisitOp::SendCode { application, address } => self.send_code(application, &address),
             VisitOp::CheckCode { application, address, code } => {
                 self.check_code(application, &address, &code)
@@ -360,6 +372,137 @@ impl Visits<'_> {
     }
 
     // --- the steps --------------------------------------------------------------------------
+
+    /// The certificates a service other than renewal is about: a non-empty choice among the
+    /// applicant's certificates in force. A revocation phrase, when given, must be the one set
+    /// for every certificate chosen; with none, the plan takes a supervisor's approval.
+    fn select_certificates(
+        &mut self,
+        id: RecordId,
+        chosen: &[RecordId],
+        phrase: Option<&str>,
+    ) -> Result<Done, VisitError> {
+        let (mut app, _) = self.open_step(id, Step::Certificates)?;
+        if app.service == Service::Renewal {
+            // A renewal is about every certificate due, fixed (seed 000).
+            return Err(refuse("visit-renewal-certificates-fixed"));
+        }
+        if chosen.is_empty() {
+            return Err(refuse("visit-choose-a-certificate"));
+        }
+        let mut certificates = Vec::with_capacity(chosen.len());
+        for cert in chosen {
+            match self.store.get::<Certificate>(*cert)? {
+                Some(c)
+                    if c.holder_person == Some(app.applicant)
+                        && c.status == CertificateStatus::Valid =>
+                {
+                    certificates.push(c)
+                }
+                _ => return Err(refuse("visit-certificate-not-theirs")),
+            }
+        }
+        let phrase = phrase.map(str::trim).filter(|p| !p.is_empty());
+        app.revocation_phrase_verified = match (app.service, phrase) {
+            (Service::Revocation, Some(phrase)) => {
+                let matches = certificates.iter().all(|c| {
+                    c.revocation_phrase
+                        .as_deref()
+                        .is_some_and(|hash| crate::auth::verify_password(phrase, hash))
+                });
+                if !matches {
+                    return Err(refuse("visit-revocation-phrase-wrong"));
+                }
+                true
+            }
+            _ => false,
+        };
+        if let Some(first) = certificates.first() {
+            app.holder_kind = first.holder_kind;
+            app.certificate_class = first.class;
+        }
+        app.certificates = certificates.iter().map(|c| c.id).collect();
+        app.visit.facts.insert(Fact::CertificatesChosen);
+        self.save(&app, Step::Certificates, StepOutcome::Done, Vec::new())?;
+        Ok((id, None))
+    }
+
+    /// Revokes every certificate of the visit (seeds 002/003: final, the seals with them), once
+    /// the application is vetted and, where needed, approved.
+    fn revoke(
+        &mut self,
+        id: RecordId,
+        reason: registry::model::RevocationReason,
+    ) -> Result<Done, VisitError> {
+        let (mut app, _) = self.open_step(id, Step::Revocation)?;
+        if app.state() != registry::application::ApplicationState::AwaitingFulfilment {
+            return Err(refuse("visit-not-approved-yet"));
+        }
+        let certificates = self.certificates(&app)?;
+        let seals_before = self.store.list::<registry::model::Seal>()?;
+        let clerk = Some(self.actor.clerk);
+        let pin_tries = self.ctx.config.pin_tries;
+        let mut revoked = 0;
+        {
+            let mut counter = tokens::service::Counter::new(&mut self.store, clerk, pin_tries)?;
+            for cert in &certificates {
+                // A certificate revoked meanwhile (on another counter) is revoked: go on.
+                if cert.status == CertificateStatus::Revoked {
+                    continue;
+                }
+                let serial = cert.serial.clone().ok_or_else(|| refuse("visit-no-serial"))?;
+                counter.revoke(&serial, reason)?;
+                revoked += 1;
+            }
+        }
+        let ids: Vec<RecordId> = certificates.iter().map(|c| c.id).collect();
+        let seals = seals_before
+            .iter()
+            .filter(|s| {
+                s.certificate.is_some_and(|c| ids.contains(&c))
+                    && s.status != registry::model::SealStatus::Revoked
+            })
+            .count();
+        app.visit.facts.insert(Fact::Revoked);
+        self.save(&app, Step::Revocation, StepOutcome::Done, Vec::new())?;
+        Ok((id, Some(Notice::Revoked { certificates: revoked, seals })))
+    }
+
+    /// Resets the user PIN of the token holding the visit's certificate, with the office's SO
+    /// PIN (`KIOSK_SO_PIN`, as `kiosk token unlock` takes it), once a supervisor approved.
+    fn reset_pin(&mut self, id: RecordId, new_pin: &tokens::Pin) -> Result<Done, VisitError> {
+        let (mut app, _) = self.open_step(id, Step::PinReset)?;
+        if app.state() != registry::application::ApplicationState::AwaitingFulfilment {
+            return Err(refuse("visit-not-approved-yet"));
+        }
+        let certificates = self.certificates(&app)?;
+        let token = match certificates.iter().find_map(|c| c.token) {
+            Some(token) => self.store.get::<Token>(token)?,
+            None => None,
+        }
+        .ok_or_else(|| refuse("visit-token-unknown"))?;
+        let module_path =
+            self.ctx.config.token_module.clone().ok_or_else(|| refuse("visit-no-token-module"))?;
+        let module = tokens::Module::load(Path::new(&module_path))?;
+        let info =
+            module.tokens()?.into_iter().find(|t| t.serial == token.serial).ok_or_else(|| {
+                refuse("visit-token-not-present").with_args(vec![("serial", token.serial.clone())])
+            })?;
+        let so_pin = std::env::var("KIOSK_SO_PIN")
+            .ok()
+            .map(tokens::Pin::new)
+            .ok_or_else(|| refuse("visit-so-pin-needed"))?;
+        let session = module.open(&info.label)?;
+        {
+            let clerk = Some(self.actor.clerk);
+            let mut counter =
+                tokens::service::Counter::new(&mut self.store, clerk, self.ctx.config.pin_tries)?;
+            counter.unlock(&session, &so_pin, new_pin)?;
+        }
+        app.visit.facts.insert(Fact::PinReset);
+        self.save(&app, Step::PinReset, StepOutcome::Done, Vec::new())?;
+        Ok((id, Some(Notice::PinReset)))
+    }
 
     /// The applicant's open application of `service`, or a new draft. A renewal is about every
     /// certificate of theirs that is due, fixed (seed 000).

@@ -11,8 +11,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use registry::application::ApplicationState;
-use registry::model::{RecordId, Service, StaffRole};
-use registry::visit::{Fact, PaymentMethod, Skip, Step};
+use registry::model::{RecordId, RevocationReason, Service, StaffRole};
+use registry::visit::{PaymentMethod, Skip, Step};
 use time::{OffsetDateTime, UtcOffset};
 use zeroize::Zeroizing;
 
@@ -24,6 +24,14 @@ use crate::ui::widgets::{field, fit, safe};
 use crate::visits::{IdentityInput, Notice, Outcome, VisitOp, VisitView};
 
 const CODE_DIGITS: usize = 6;
+/// The reasons a counter revokes for (RFC 5280), in the order the clerk cycles through them.
+const REASONS: [RevocationReason; 5] = [
+    RevocationReason::Unspecified,
+    RevocationReason::KeyCompromise,
+    RevocationReason::AffiliationChanged,
+    RevocationReason::Superseded,
+    RevocationReason::CessationOfOperation,
+];
 const MAX_TEXT: usize = 256;
 /// A TD3 zone (passports) is 2 × 44 characters, TD2 2 × 36, TD1 (ID cards) 3 × 30.
 const MRZ_LENGTHS: [usize; 3] = [88, 72, 90];
@@ -64,11 +72,23 @@ pub enum Input {
     Reference,
     Pin,
     Phrase,
+    /// The new PIN typed a second time.
+    PinAgain,
 }
 
-/// The text fields of each step, in Tab order.
-pub fn inputs(step: Step) -> &'static [Input] {
+impl Input {
+    /// Typed, never shown, never scanned into.
+    pub fn secret(self) -> bool {
+        matches!(self, Input::Pin | Input::Phrase | Input::PinAgain)
+    }
+}
+
+/// The text fields of each step of `service`, in Tab order.
+pub fn inputs(service: Service, step: Step) -> &'static [Input] {
     match step {
+        // The phrase set at issuance lets the person revoke without a supervisor.
+        Step::Certificates if service == Service::Revocation => &[Input::Phrase],
+        Step::PinReset => &[Input::Pin, Input::PinAgain],
         Step::Email => &[Input::Code],
         Step::Identity => &[Input::Mrz],
         Step::Photo => &[Input::PhotoPath],
@@ -104,6 +124,14 @@ pub struct VisitState {
     pub reference: String,
     pub pin: Zeroizing<String>,
     pub phrase: Zeroizing<String>,
+    pub pin_again: Zeroizing<String>,
+    /// The certificates picked (services other than renewal), and the highlighted row.
+    pub selected: Vec<RecordId>,
+    pub cursor: usize,
+    /// The revocation reason picked.
+    pub reason: RevocationReason,
+    /// Enter was pressed once on an irreversible step: the next Enter does it.
+    pub armed: bool,
     pub approval: Option<Approval>,
     /// The step the inputs above were typed for: a new step starts from empty fields.
     pub step: Option<Step>,
@@ -143,6 +171,11 @@ impl VisitState {
             reference: String::new(),
             pin: Zeroizing::new(String::new()),
             phrase: Zeroizing::new(String::new()),
+            pin_again: Zeroizing::new(String::new()),
+            selected: Vec::new(),
+            cursor: 0,
+            reason: RevocationReason::Unspecified,
+            armed: false,
             approval: None,
             step: None,
         }
@@ -167,13 +200,13 @@ impl VisitState {
         if let Some(approval) = &self.approval {
             return approval.signin.is_some() || approval.needs_reason();
         }
-        self.current().is_some_and(|s| !inputs(s).is_empty())
+        self.current().is_some_and(|s| !inputs(self.service, s).is_empty())
     }
 
     /// The field with the focus, if the step has any.
     pub fn input(&self) -> Option<Input> {
         let step = self.current()?;
-        let list = inputs(step);
+        let list = inputs(self.service, step);
         list.get(self.focus.min(list.len().saturating_sub(1))).copied()
     }
 
@@ -185,6 +218,7 @@ impl VisitState {
             Input::Reference => &mut self.reference,
             Input::Pin => &mut self.pin,
             Input::Phrase => &mut self.phrase,
+            Input::PinAgain => &mut self.pin_again,
         }
     }
 
@@ -194,8 +228,11 @@ impl VisitState {
         match result {
             Ok(outcome) => {
                 self.error = None;
-                self.info = outcome.notice.as_ref().map(notice_msgs).unwrap_or_default();
+                let service = outcome.view.application.service;
+                self.info =
+                    outcome.notice.as_ref().map(|n| notice_msgs(n, service)).unwrap_or_default();
                 let view = outcome.view;
+                self.service = view.application.service;
                 let step = view.current();
                 if step != self.step {
                     self.reset_inputs(&view, step);
@@ -207,6 +244,8 @@ impl VisitState {
                 self.info.clear();
                 // A refused secret is typed again from nothing.
                 self.pin = Zeroizing::new(String::new());
+                self.pin_again = Zeroizing::new(String::new());
+                self.armed = false;
                 self.code.clear();
             }
         }
@@ -221,6 +260,10 @@ impl VisitState {
         self.reference.clear();
         self.pin = Zeroizing::new(String::new());
         self.phrase = Zeroizing::new(String::new());
+        self.pin_again = Zeroizing::new(String::new());
+        self.selected.clear();
+        self.cursor = 0;
+        self.armed = false;
         self.checked = match step {
             Some(Step::Consent) => view.application.consent_given,
             Some(Step::Confirmation) => view.application.agreement_accepted,
@@ -247,7 +290,7 @@ impl VisitState {
         let (max, ok): (usize, fn(char) -> bool) = match input {
             Input::Code => (CODE_DIGITS, |c| c.is_ascii_digit()),
             Input::Mrz => (MAX_TEXT, |c| c.is_ascii_alphanumeric() || c == '<' || c == '\n'),
-            Input::Pin => (64, |_| true),
+            Input::Pin | Input::PinAgain => (64, |_| true),
             _ => (MAX_TEXT, |_| true),
         };
         let field = self.field_mut(input);
@@ -285,7 +328,7 @@ impl VisitState {
     /// Tab: the next field of the step.
     fn next_field(&mut self) {
         if let Some(step) = self.current() {
-            let n = inputs(step).len();
+            let n = inputs(self.service, step).len();
             if n > 0 {
                 self.focus = (self.focus + 1) % n;
             }
@@ -305,7 +348,7 @@ fn edit(field: &mut String, code: KeyCode, max: usize, ok: fn(char) -> bool) {
     }
 }
 
-fn notice_msgs(notice: &Notice) -> Vec<Msg> {
+fn notice_msgs(notice: &Notice, service: Service) -> Vec<Msg> {
     let one = |id, args| vec![Msg::with(id, args)];
     match notice {
         Notice::CodeSent { address } => one("visit-code-sent", vec![("address", address.clone())]),
@@ -316,7 +359,14 @@ fn notice_msgs(notice: &Notice) -> Vec<Msg> {
         ],
         Notice::FormPrinted { job } => one("visit-form-printed", vec![("job", job.clone())]),
         Notice::ReceiptPrinted { job } => one("visit-receipt-printed", vec![("job", job.clone())]),
-        Notice::Submitted => vec![Msg::new("visit-submitted")],
+        // The CA's own words for a renewal; the same fact in plain words for the rest.
+        Notice::Submitted if service == Service::Renewal => vec![Msg::new("visit-submitted")],
+        Notice::Submitted => vec![Msg::new("visit-submitted-other")],
+        Notice::Revoked { certificates, seals } => one(
+            "visit-revoked",
+            vec![("certificates", certificates.to_string()), ("seals", seals.to_string())],
+        ),
+        Notice::PinReset => vec![Msg::new("visit-pin-reset")],
         Notice::Activated => vec![Msg::new("visit-activated")],
     }
 }
@@ -346,6 +396,38 @@ pub fn command(state: &mut VisitState, command: Command, clerk: &SignedIn) -> Ve
         (_, Command::NextField) => {
             state.next_field();
             Vec::new()
+        }
+        // Every service but renewal: the clerk picks the certificates the visit is about.
+        (Step::Certificates, Command::Up | Command::Down) if state.service != Service::Renewal => {
+            let n = view.certificates.len().max(1);
+            state.cursor = if command == Command::Up {
+                (state.cursor + n - 1) % n
+            } else {
+                (state.cursor + 1) % n
+            };
+            Vec::new()
+        }
+        (Step::Certificates, Command::Toggle) if state.service != Service::Renewal => {
+            if let Some(cert) = view.certificates.get(state.cursor) {
+                match state.selected.iter().position(|c| *c == cert.id) {
+                    Some(at) => {
+                        state.selected.remove(at);
+                    }
+                    None => state.selected.push(cert.id),
+                }
+            }
+            Vec::new()
+        }
+        (Step::Certificates, Command::Enter) if state.service != Service::Renewal => {
+            if state.selected.is_empty() {
+                state.error = Some(Msg::new("visit-choose-a-certificate"));
+                return Vec::new();
+            }
+            let phrase = (state.service == Service::Revocation && !state.phrase.is_empty())
+                .then(|| std::mem::replace(&mut state.phrase, Zeroizing::new(String::new())));
+            let certificates = state.selected.clone();
+            busy(state, "visit-saving");
+            vec![VisitOp::SelectCertificates { application, certificates, phrase }]
         }
         (Step::Certificates, Command::Toggle) => {
             state.new_key = !state.new_key;
@@ -469,6 +551,53 @@ pub fn command(state: &mut VisitState, command: Command, clerk: &SignedIn) -> Ve
             });
             Vec::new()
         }
+        (Step::Revocation, Command::Up | Command::Down) => {
+            let all = REASONS;
+            let at = all.iter().position(|r| *r == state.reason).unwrap_or(0);
+            let n = all.len();
+            let next = if command == Command::Up { (at + n - 1) % n } else { (at + 1) % n };
+            state.reason = all[next];
+            state.armed = false;
+            Vec::new()
+        }
+        // Revocation is final: the first Enter says so, the second revokes.
+        (Step::Revocation, Command::Enter) if !state.armed => {
+            state.armed = true;
+            state.info = vec![Msg::new("visit-revoke-armed")];
+            Vec::new()
+        }
+        (Step::Revocation, Command::Enter) => {
+            state.armed = false;
+            let reason = state.reason;
+            busy(state, "visit-revoking");
+            vec![VisitOp::Revoke { application, reason }]
+        }
+        (Step::PinReset, Command::Enter) if state.pin.is_empty() => {
+            state.focus = 0;
+            state.error = Some(Msg::new("visit-new-pin-required"));
+            Vec::new()
+        }
+        (Step::PinReset, Command::Enter) if state.pin_again.is_empty() => {
+            state.focus = 1;
+            Vec::new()
+        }
+        (Step::PinReset, Command::Enter) if *state.pin != *state.pin_again => {
+            state.pin = Zeroizing::new(String::new());
+            state.pin_again = Zeroizing::new(String::new());
+            state.focus = 0;
+            state.error = Some(Msg::new("visit-pins-differ"));
+            Vec::new()
+        }
+        (Step::PinReset, Command::Enter) => {
+            let new_pin = tokens::pin::Pin::new(std::mem::take(&mut *state.pin));
+            state.pin_again = Zeroizing::new(String::new());
+            busy(state, "visit-resetting-pin");
+            vec![VisitOp::ResetPin { application, new_pin }]
+        }
+        (Step::Approval, Command::Enter) => {
+            state.error = Some(Msg::new("visit-approval-hint"));
+            Vec::new()
+        }
         (Step::Recheck, Command::Enter) => {
             busy(state, "visit-rechecking");
             vec![VisitOp::Recheck { application }]
@@ -516,8 +645,8 @@ pub fn command(state: &mut VisitState, command: Command, clerk: &SignedIn) -> Ve
             Vec::new()
         }
         // Between the fields of a form, ↑ and ↓ move as Tab does.
-        (step, Command::Up | Command::Down) if inputs(step).len() > 1 => {
-            let n = inputs(step).len();
+        (step, Command::Up | Command::Down) if inputs(state.service, step).len() > 1 => {
+            let n = inputs(state.service, step).len();
             state.focus = if command == Command::Up {
                 (state.focus + n - 1) % n
             } else {
@@ -753,6 +882,38 @@ fn step_body(
     let visit = &view.application.visit;
     let focused = |input: Input| state.approval.is_none() && state.input() == Some(input);
     match step {
+        Step::Certificates if state.service != Service::Renewal => {
+            lines.push(Line::from(t(lang, "visit-pick-certificates")));
+            for (i, cert) in view.certificates.iter().enumerate() {
+                let serial = cert.serial.clone().unwrap_or_default();
+                let expiry = cert.not_after.map(|d| day(d, offset)).unwrap_or_default();
+                let days = cert.days_left(now).unwrap_or(0);
+                let text = i18n::text_with(
+                    lang,
+                    "visit-certificate-line",
+                    &[("serial", serial.into()), ("expiry", expiry.into()), ("days", days.into())],
+                );
+                let picked = if state.selected.contains(&cert.id) { "[x]" } else { "[ ]" };
+                let here = i == state.cursor && state.approval.is_none();
+                let mark = if here { "▶" } else { " " };
+                let line = fit(&format!("{mark}{picked} {}", safe(&text)), width);
+                lines.push(if here {
+                    Line::styled(line, Style::new().add_modifier(Modifier::REVERSED))
+                } else {
+                    Line::from(line)
+                });
+                lines.push(Line::from(fit(&format!("    {}", safe(&cert.subject.cn)), width)));
+            }
+            if state.service == Service::Revocation {
+                lines.push(field(
+                    t(lang, "visit-phrase"),
+                    &state.phrase,
+                    true,
+                    focused(Input::Phrase),
+                ));
+                lines.push(Line::from(t(lang, "visit-phrase-hint")));
+            }
+        }
         Step::Certificates | Step::Confirmation => {
             for cert in &view.certificates {
                 let serial = cert.serial.clone().unwrap_or_default();
@@ -891,12 +1052,87 @@ fn step_body(
             lines.push(field(t(lang, "visit-phrase"), &state.phrase, true, focused(Input::Phrase)));
         }
         Step::Completion => {
-            lines.push(Line::styled(t(lang, "visit-activated"), Style::new().fg(Color::Green)));
-            issued_lines(view, lang, offset, width, lines);
+            done_lines(view, lang, offset, width, lines);
             lines.push(Line::from(t(lang, "visit-completion-hint")));
         }
-        Step::Details | Step::Documents | Step::PinReset | Step::Revocation | Step::Address => {
+        Step::Revocation => {
+            lines.push(Line::styled(
+                t(lang, "visit-revocation-final"),
+                Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            ));
+            for cert in &view.certificates {
+                let serial = cert.serial.clone().unwrap_or_default();
+                lines.push(Line::from(fit(
+                    &format!("  {serial} {}", safe(&cert.subject.cn)),
+                    width,
+                )));
+            }
+            let reasons: Vec<String> = REASONS
+                .iter()
+                .map(|r| {
+                    let name = t(lang, reason_id(*r));
+                    if *r == state.reason { format!("[{name}]") } else { name }
+                })
+                .collect();
+            lines.push(Line::from(format!(
+                "{}: {}",
+                t(lang, "visit-reason-for-revocation"),
+                reasons.join(" · ")
+            )));
+        }
+        Step::PinReset => {
+            lines.push(Line::from(t(lang, "visit-pin-reset-hint")));
+            lines.push(field(t(lang, "visit-new-pin"), &state.pin, true, focused(Input::Pin)));
+            lines.push(field(
+                t(lang, "visit-new-pin-again"),
+                &state.pin_again,
+                true,
+                focused(Input::PinAgain),
+            ));
+        }
+        Step::Details | Step::Documents | Step::Address => {
             lines.push(Line::from(fit(&t(lang, "visit-step-not-at-this-counter-yet"), width)));
+        }
+    }
+}
+
+fn reason_id(reason: RevocationReason) -> &'static str {
+    match reason {
+        RevocationReason::Unspecified => "visit-reason-unspecified",
+        RevocationReason::KeyCompromise => "visit-reason-key-compromise",
+        RevocationReason::AffiliationChanged => "visit-reason-affiliation-changed",
+        RevocationReason::Superseded => "visit-reason-superseded",
+        RevocationReason::CessationOfOperation => "visit-reason-cessation",
+    }
+}
+
+/// What the visit did, as its completion shows it: each service its own.
+fn done_lines(
+    view: &VisitView,
+    lang: Language,
+    offset: UtcOffset,
+    width: usize,
+    lines: &mut Vec<Line<'static>>,
+) {
+    let green = Style::new().fg(Color::Green);
+    match view.application.service {
+        Service::Revocation => {
+            lines.push(Line::styled(t(lang, "visit-revoked-done"), green));
+            for cert in &view.certificates {
+                let serial = cert.serial.clone().unwrap_or_default();
+                let status = match cert.status {
+                    registry::model::CertificateStatus::Revoked => t(lang, "visit-status-revoked"),
+                    _ => t(lang, "visit-status-not-revoked"),
+                };
+                lines.push(Line::from(fit(&format!("  {serial} · {status}"), width)));
+            }
+        }
+        Service::PinUnlock => lines.push(Line::styled(t(lang, "visit-pin-reset"), green)),
+        _ => {
+            if !view.application.visit.issued.is_empty() {
+                lines.push(Line::styled(t(lang, "visit-activated"), green));
+            }
+            issued_lines(view, lang, offset, width, lines);
         }
     }
 }
@@ -950,8 +1186,7 @@ fn finished_body(
         t(lang, id),
         Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
     ));
-    issued_lines(view, lang, offset, 200, lines);
-    let _ = Fact::Completed;
+    done_lines(view, lang, offset, 200, lines);
 }
 
 fn approval_lines(

@@ -563,6 +563,119 @@ fn form_payment_and_recheck_without_devices_and_revetting_goes_back_to_the_ident
     assert!(office.refused(id, Step::Recheck, "visit-recheck-revetting-required"));
 }
 
+/// Walks a revocation up to its form signed back; `phrase` is what the person gives.
+fn revocation_signed(office: &Office, phrase: Option<&str>) -> Result<RecordId, VisitError> {
+    let open = office.ok(VisitOp::Open { service: Service::Revocation, applicant: office.person });
+    let id = open.view.application.id;
+    assert_eq!(open.view.certificates.len(), 2, "every certificate in force is offered");
+    office.as_clerk(VisitOp::SelectCertificates {
+        application: id,
+        certificates: vec![office.not_due],
+        phrase: phrase.map(|p| zeroize::Zeroizing::new(p.to_owned())),
+    })?;
+    office.ok(VisitOp::Consent { application: id });
+    office.ok(VisitOp::Identity {
+        application: id,
+        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
+    });
+    office.ok(VisitOp::Confirm { application: id });
+    office.ok(VisitOp::PrintForm { application: id });
+    office.ok(VisitOp::FormSigned { payload: form_code(office, id) });
+    Ok(id)
+}
+
+#[test]
+fn a_revocation_without_the_phrase_waits_for_a_supervisor_and_revokes_only_what_was_chosen() {
+    let office = office();
+    // A revocation picks its certificates; none is refused, as is someone else's.
+    let id = office
+        .ok(VisitOp::Open { service: Service::Revocation, applicant: office.person })
+        .view
+        .application
+        .id;
+    let none = office
+        .as_clerk(VisitOp::SelectCertificates {
+            application: id,
+            certificates: vec![],
+            phrase: None,
+        })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(none.id, "visit-choose-a-certificate");
+    let stranger = certificate(ulid::Ulid::new(), 100);
+    office.store().put(None, &stranger).expect("stranger");
+    let theirs = office
+        .as_clerk(VisitOp::SelectCertificates {
+            application: id,
+            certificates: vec![stranger.id],
+            phrase: None,
+        })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(theirs.id, "visit-certificate-not-theirs");
+
+    let id = revocation_signed(&office, None).expect("chosen");
+    let view = office.ok(VisitOp::Resume { application: id }).view;
+    assert_eq!(view.application.certificates, vec![office.not_due]);
+    assert_eq!(view.application.state(), ApplicationState::AwaitingApproval);
+    assert_eq!(view.current(), Some(Step::Approval), "no phrase: a supervisor approves");
+    // Nothing is revoked before the approval.
+    let early = office
+        .as_clerk(VisitOp::Revoke {
+            application: id,
+            reason: registry::model::RevocationReason::KeyCompromise,
+        })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(early.id, "visit-step-not-open");
+    let by_clerk = office
+        .as_clerk(VisitOp::Approve { application: id, supervisor: office.clerk })
+        .unwrap_err();
+    assert_eq!(by_clerk.id, "visit-supervisor-own-action");
+    office.ok(VisitOp::Approve { application: id, supervisor: office.supervisor });
+    let revoked = office.ok(VisitOp::Revoke {
+        application: id,
+        reason: registry::model::RevocationReason::KeyCompromise,
+    });
+    assert_eq!(revoked.notice, Some(Notice::Revoked { certificates: 1, seals: 0 }));
+    let store = office.store();
+    let gone: Certificate = store.get(office.not_due).expect("read").expect("cert");
+    assert_eq!(gone.status, CertificateStatus::Revoked);
+    let kept: Certificate = store.get(office.due).expect("read").expect("cert");
+    assert_eq!(kept.status, CertificateStatus::Valid, "only the one chosen");
+    let done = office.ok(VisitOp::Complete { application: id });
+    assert_eq!(done.view.application.state(), ApplicationState::Completed);
+    let revocation: Vec<StepOutcome> = office
+        .steps(id)
+        .into_iter()
+        .filter(|(s, _)| *s == Step::Revocation)
+        .map(|(_, o)| o)
+        .collect();
+    assert_eq!(
+        revocation,
+        vec![StepOutcome::Refused { message: "visit-step-not-open".into() }, StepOutcome::Done],
+        "the early try and the revocation, each audited once"
+    );
+}
+
+#[test]
+fn the_revocation_phrase_set_at_issuance_spares_the_supervisor_and_a_wrong_one_is_said() {
+    let office = office();
+    let mut store = office.store();
+    let mut cert: Certificate = store.get(office.not_due).expect("read").expect("cert");
+    cert.revocation_phrase = Some(crate::auth::hash_password("開門芝麻").expect("hash"));
+    store.put(None, &cert).expect("phrase set");
+    let wrong = revocation_signed(&office, Some("芝麻開門")).map(|_| ()).unwrap_err();
+    assert_eq!(wrong.id, "visit-revocation-phrase-wrong");
+    let office2 = office;
+    let id = revocation_signed(&office2, Some("開門芝麻")).expect("the right phrase");
+    let view = office2.ok(VisitOp::Resume { application: id }).view;
+    assert!(view.application.revocation_phrase_verified);
+    assert!(!view.plan.iter().any(|p| p.step == Step::Approval), "no approval step");
+    assert_eq!(view.application.state(), ApplicationState::AwaitingFulfilment);
+    assert_eq!(view.current(), Some(Step::Revocation));
+}
+
 #[test]
 fn every_message_a_step_says_exists_in_every_language() {
     let args: Vec<(&str, i18n::FluentValue<'_>)> = ["current", "step", "job", "reason", "serial"]
