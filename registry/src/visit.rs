@@ -182,7 +182,8 @@ pub fn plan(service: Service, c: Circumstances) -> Result<Vec<PlannedStep>, NotA
     if !c.class.issued_at_counter() {
         return Err(NotAtCounter::CloudSign);
     }
-    let organisation = matches!(c.holder, HolderKind::Organisation);
+    // The same rule as the documents an application needs (`Application::required_documents`).
+    let organisation = c.holder.belongs_to_organisation();
     let mut steps = match service {
         // Seed 000's counter route: certificates (due ones fixed), emails, consent, identity,
         // photo, confirmation, the re-check before activation, activation, completion.
@@ -199,7 +200,9 @@ pub fn plan(service: Service, c: Circumstances) -> Result<Vec<PlannedStep>, NotA
             never(Issuance),
             never(Completion),
         ],
+        // A change of details starts from the certificate whose subject changes.
         Service::NewIssuance | Service::Change => vec![
+            never(Certificates),
             never(Consent),
             never(Identity),
             never(Photo),
@@ -246,11 +249,14 @@ pub fn plan(service: Service, c: Circumstances) -> Result<Vec<PlannedStep>, NotA
             never(Completion),
         ],
         Service::Redispatch => {
+            // Postage is paid, and the form (with the new address) signed.
             vec![
                 never(Certificates),
                 never(Consent),
                 never(Identity),
                 never(Address),
+                never(Form),
+                never(Payment),
                 never(Completion),
             ]
         }
@@ -258,6 +264,10 @@ pub fn plan(service: Service, c: Circumstances) -> Result<Vec<PlannedStep>, NotA
     // Only an organisation brings its papers; a person's identity document is the evidence.
     if !organisation {
         steps.retain(|s| s.step != Documents);
+    }
+    // A new certificate is about no certificate yet.
+    if service == Service::NewIssuance {
+        steps.retain(|s| s.step != Certificates);
     }
     // Revocation without the phrase set at issuance needs a supervisor (DOMAIN.md).
     if service == Service::Revocation && !c.revocation_phrase_given {

@@ -32,3 +32,12 @@ visit-not-approved-yet = The application is not vetted and approved yet.
 visit-renewal-certificates-fixed = A renewal renews every certificate due; they cannot be chosen.
 visit-revocation-phrase-wrong = The revocation phrase does not match. Leave it empty to have a supervisor approve instead.
 visit-so-pin-needed = The office's SO PIN is not set at this kiosk (KIOSK_SO_PIN): the PIN cannot be reset here.
+visit-address-required = Type the new mailing address.
+visit-not-their-organisation = The person does not act for that organisation: open the file of one who does.
+visit-document-missing = A paper is missing: { $document }.
+visit-plug-a-blank-token = Plug in a blank token from stock.
+visit-no-profile = No certificate profile is made for this class and holder.
+visit-one-blank-token = { $count ->
+    [one] 1 blank token is
+   *[other] { $count } blank tokens are
+} plugged in: leave only the one for this certificate.

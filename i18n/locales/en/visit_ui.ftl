@@ -136,3 +136,27 @@ visit-revoked-done = Revoked.
 visit-status-revoked = revoked
 visit-status-not-revoked = not revoked
 visit-submitted-other = The application was checked and submitted.
+key-visit-less = fewer years
+key-visit-more = more years
+visit-details-hint = Whose certificate (↑↓), its class (Space) and years (← →); Enter.
+visit-holder-personal = personal: { $name }
+visit-holder-organisation = for the organisation { $name } (as its agent)
+visit-class = Class
+visit-class-qualified = qualified
+visit-class-standard = standard
+visit-class-encryption = encryption
+visit-class-cloud-sign = cloud-sign
+visit-years = Validity: { $years ->
+    [one] 1 year
+   *[other] { $years } years
+}
+visit-documents-hint = Tick each paper collected (Space; ↑↓ to move); Enter.
+visit-doc-signed-form = signed application form
+visit-doc-seal-sample = seal sample form
+visit-doc-business-licence = business licence
+visit-doc-legal-representative-id = legal representative's ID
+visit-doc-agent-id = agent's ID
+visit-doc-applicant-id = applicant's ID
+visit-address-hint = The address the token is posted to from now on.
+visit-address = New mailing address
+visit-issuance-hint-blank = Plug in a blank token from stock; the person types its PIN and a revocation phrase for the new certificate.

@@ -32,3 +32,12 @@ visit-not-approved-yet = O pedido ainda não foi verificado e aprovado.
 visit-renewal-certificates-fixed = Uma renovação renova todos os certificados a renovar; não podem ser escolhidos.
 visit-revocation-phrase-wrong = A frase de revogação não corresponde. Deixe-a vazia para que um supervisor aprove.
 visit-so-pin-needed = O SO PIN do balcão não está definido neste quiosque (KIOSK_SO_PIN): o PIN não pode ser reposto aqui.
+visit-address-required = Escreva o novo endereço postal.
+visit-not-their-organisation = A pessoa não actua por essa entidade: abra a ficha de quem actua.
+visit-document-missing = Falta um documento: { $document }.
+visit-plug-a-blank-token = Ligue um token USB em branco do stock.
+visit-no-profile = Não há perfil de certificado para esta classe e titular.
+visit-one-blank-token = { $count ->
+    [1] Há 1 token USB em branco ligado
+   *[other] Há { $count } tokens USB em branco ligados
+}: deixe só o deste certificado.

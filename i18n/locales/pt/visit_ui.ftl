@@ -136,3 +136,27 @@ visit-revoked-done = Revogado.
 visit-status-revoked = revogado
 visit-status-not-revoked = não revogado
 visit-submitted-other = O pedido foi verificado e submetido.
+key-visit-less = menos anos
+key-visit-more = mais anos
+visit-details-hint = De quem é o certificado (↑↓), a classe (Space) e os anos (← →); Enter.
+visit-holder-personal = pessoal: { $name }
+visit-holder-organisation = para a entidade { $name } (como encarregado do pedido)
+visit-class = Classe
+visit-class-qualified = qualificado
+visit-class-standard = normal
+visit-class-encryption = cifra
+visit-class-cloud-sign = assinatura na nuvem
+visit-years = Validade: { $years ->
+    [1] 1 ano
+   *[other] { $years } anos
+}
+visit-documents-hint = Marque cada documento recebido (Space; ↑↓ para mover); Enter.
+visit-doc-signed-form = formulário de pedido assinado
+visit-doc-seal-sample = formulário de amostra do selo
+visit-doc-business-licence = licença comercial
+visit-doc-legal-representative-id = identificação do representante legal
+visit-doc-agent-id = identificação do encarregado do pedido
+visit-doc-applicant-id = identificação do requerente
+visit-address-hint = O endereço para onde o token USB passa a ser enviado.
+visit-address = Novo endereço postal
+visit-issuance-hint-blank = Ligue um token USB em branco do stock; a pessoa escreve o seu PIN e uma frase de revogação para o novo certificado.

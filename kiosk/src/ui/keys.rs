@@ -78,6 +78,9 @@ pub enum Command {
     Supervisor,
     /// Tab: the step's next field.
     NextField,
+    /// ← and → on a step: fewer or more (a certificate's years).
+    Less,
+    More,
     Yes,
     No,
 }
@@ -221,6 +224,8 @@ static VISIT: &[Binding] = &[
     row(&[key(KeyCode::Char(' ')), key(KeyCode::F(4))], Command::Toggle, "key-visit-toggle", true),
     UP,
     DOWN,
+    row(&[key(KeyCode::Left)], Command::Less, "key-visit-less", false),
+    row(&[key(KeyCode::Right)], Command::More, "key-visit-more", false),
     ALTERNATIVE,
     SUPERVISOR,
     LEAVE_VISIT,

@@ -1301,6 +1301,10 @@ fn apps_in(scope: Scope) -> Vec<App> {
     match scope {
         Scope::Visit => {
             apps.push(on_visit_of(Service::PinUnlock, Some(Step::Certificates)));
+            // Two years, so that ← has a year to take away.
+            let mut details = on_visit_of(Service::NewIssuance, Some(Step::Details));
+            update(&mut details, key(KeyCode::Right));
+            apps.push(details);
         }
         Scope::VisitForm => {
             apps.push(on_visit(Language::En, Some(Step::Payment)));

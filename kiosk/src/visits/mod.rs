@@ -14,10 +14,10 @@ mod run;
 pub use errors::ALL_MESSAGE_IDS;
 pub use run::run;
 
-use registry::application::{Actor, Application};
+use registry::application::{Actor, Application, DocumentKind};
 use registry::model::{
-    Certificate, InvoiceDetails, Money, Organisation, Person, RecordId, RevocationReason, Service,
-    StaffRole,
+    Certificate, CertificateClass, InvoiceDetails, Money, Organisation, Person, RecordId,
+    RevocationReason, Service, StaffRole,
 };
 use registry::visit::{PaymentMethod, PlannedStep, Step};
 use tokens::pin::Pin;
@@ -31,6 +31,9 @@ pub struct VisitView {
     pub plan: Vec<PlannedStep>,
     pub applicant: Person,
     pub organisation: Option<Organisation>,
+    /// The organisations the applicant acts for (member, agent or legal representative): whose
+    /// a new certificate may be.
+    pub organisations: Vec<Organisation>,
     /// The visit's certificates: for a renewal, the ones due (pre-selected, fixed).
     pub certificates: Vec<Certificate>,
     /// The fee the price table asks for this application.
@@ -81,6 +84,24 @@ pub enum VisitOp {
         application: RecordId,
         certificates: Vec<RecordId>,
         phrase: Option<Zeroizing<String>>,
+    },
+    /// A new certificate (or a change of details): whose it is (the person, or one of the
+    /// organisations they act for), its class and its years.
+    SetDetails {
+        application: RecordId,
+        organisation: Option<RecordId>,
+        class: CertificateClass,
+        years: u8,
+    },
+    /// The organisation's papers collected at the counter.
+    Documents {
+        application: RecordId,
+        documents: Vec<DocumentKind>,
+    },
+    /// The new mailing address of a token sent by post.
+    SetAddress {
+        application: RecordId,
+        address: String,
     },
     /// Revokes the visit's certificates (final; their seals with them).
     Revoke {
@@ -185,6 +206,9 @@ impl VisitOp {
             VisitOp::ChooseCertificates { .. } => "choose_certificates",
             VisitOp::SelectCertificates { .. } => "select_certificates",
             VisitOp::Revoke { .. } => "revoke",
+            VisitOp::SetDetails { .. } => "set_details",
+            VisitOp::Documents { .. } => "documents",
+            VisitOp::SetAddress { .. } => "set_address",
             VisitOp::ResetPin { .. } => "reset_pin",
             VisitOp::SendCode { .. } => "send_code",
             VisitOp::CheckCode { .. } => "check_code",
@@ -214,6 +238,9 @@ impl VisitOp {
             | VisitOp::ChooseCertificates { application, .. }
             | VisitOp::SelectCertificates { application, .. }
             | VisitOp::Revoke { application, .. }
+            | VisitOp::SetDetails { application, .. }
+            | VisitOp::Documents { application, .. }
+            | VisitOp::SetAddress { application, .. }
             | VisitOp::ResetPin { application, .. }
             | VisitOp::SendCode { application, .. }
             | VisitOp::CheckCode { application, .. }

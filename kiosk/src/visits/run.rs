@@ -63,6 +63,9 @@ fn step_of(op: &VisitOp) -> Option<Step> {
         | VisitOp::ChooseCertificates { .. }
         | VisitOp::SelectCertificates { .. } => Step::Certificates,
         VisitOp::Revoke { .. } => Step::Revocation,
+        VisitOp::SetDetails { .. } => Step::Details,
+        VisitOp::Documents { .. } => Step::Documents,
+        VisitOp::SetAddress { .. } => Step::Address,
         VisitOp::ResetPin { .. } => Step::PinReset,
         VisitOp::SendCode { .. } | VisitOp::CheckCode { .. } => Step::Email,
         VisitOp::Skip { step, .. } => *step,
@@ -130,6 +133,23 @@ impl Visits<'_> {
                     phrase.as_deref().map(String::as_str),
                 ),
             VisitOp::Revoke { application, reason } => self.revoke(application, reason),
+            VisitOp::SetDetails { application, organisation, class, years } => {
+                self.set_details(application, organisation, class, years)
+            }
+            VisitOp::Documents { application, documents } => {
+                self.documents(application, &documents)
+            }
+            VisitOp::SetAddress { application, address } => {
+                let (mut app, _) = self.open_step(application, Step::Address)?;
+                let address = address.trim();
+                if address.is_empty() {
+                    return Err(refuse("visit-address-required"));
+                }
+                app.mailing_address = Some(address.to_owned());
+                app.visit.facts.insert(Fact::AddressChanged);
+                self.save(&app, Step::Address, StepOutcome::Done, Vec::new())?;
+                Ok((application, None))
+            }
             VisitOp::ResetPin { application, new_pin } => self.reset_pin(application, &new_pin),
             VisitOp::SendCode { application, address } => self.send_code(application, &address),
             VisitOp::CheckCode { application, address, code } => {
@@ -353,6 +373,7 @@ impl Visits<'_> {
             read.ok_or_else(|| refuse("visit-no-application"))?;
         let plan = plan_of(&application).unwrap_or_default();
         let fee = application.progress.fee.or_else(|| self.fee(&application).ok());
+        let organisations = self.organisations_of(application.applicant)?;
         let counter_photo = application
             .visit
             .photo
@@ -360,6 +381,7 @@ impl Visits<'_> {
             .map(|hash| self.ctx.data_dir.join("photos").join(format!("{hash}.jpg")))
             .filter(|p| p.exists());
         Ok(VisitView {
+            organisations,
             chip_photo: self.chip_photo(id),
             application,
             plan,
@@ -371,7 +393,108 @@ impl Visits<'_> {
         })
     }
 
+    /// The organisations `person` acts for: a membership in force, or its legal representative.
+    fn organisations_of(&self, person: RecordId) -> Result<Vec<Organisation>, VisitError> {
+        let mut ids: Vec<RecordId> = Vec::new();
+        for link in self.store.linked_from(person, RecordKind::Membership)? {
+            if let Some(m) = self.store.get::<registry::model::Membership>(link.from_id)?
+                && m.person == person
+                && m.ended.is_none()
+                && !ids.contains(&m.organisation)
+            {
+                ids.push(m.organisation);
+            }
+        }
+        for link in self.store.linked_from(person, RecordKind::Organisation)? {
+            if link.field == "legal_representative" && !ids.contains(&link.from_id) {
+                ids.push(link.from_id);
+            }
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.extend(self.store.get::<Organisation>(id)?);
+        }
+        Ok(out)
+    }
+
     // --- the steps --------------------------------------------------------------------------
+
+    /// Whose the new certificate is, its class and its years. An organisation's is asked for by
+    /// the person at the counter as its agent (經辦人), who must act for it.
+    fn set_details(
+        &mut self,
+        id: RecordId,
+        organisation: Option<RecordId>,
+        class: registry::model::CertificateClass,
+        years: u8,
+    ) -> Result<Done, VisitError> {
+        let (mut app, _) = self.open_step(id, Step::Details)?;
+        if !registry::model::VALIDITY_YEARS.contains(&years) {
+            return Err(registry::fees::FeeError::ValidityYears(years).into());
+        }
+        if !class.issued_at_counter() {
+            return Err(visit::NotAtCounter::CloudSign.into());
+        }
+        if let Some(org) = organisation
+            && !self.organisations_of(app.applicant)?.iter().any(|o| o.id == org)
+        {
+            return Err(refuse("visit-not-their-organisation"));
+        }
+        app.organisation = organisation;
+        app.agent = organisation.map(|_| app.applicant);
+        if app.service == Service::NewIssuance {
+            app.holder_kind = match organisation {
+                Some(_) => registry::model::HolderKind::Organisation,
+                None => registry::model::HolderKind::Person,
+            };
+        }
+        app.certificate_class = class;
+        app.validity_years = years;
+        // The email step verifies the applicant's address, as for a renewal.
+        if app.visit.emails.is_empty() {
+            let person = self.person(app.applicant)?;
+            app.visit.emails = person
+                .email
+                .iter()
+                .map(|a| a.trim())
+                .filter(|a| !a.is_empty())
+                .map(|address| EmailCheck {
+                    address: address.to_owned(),
+                    verified_at: None,
+                    unverified: None,
+                })
+                .collect();
+            if app.visit.emails.is_empty() {
+                app.visit.facts.insert(Fact::EmailsVerified);
+            }
+        }
+        app.visit.facts.insert(Fact::DetailsEntered);
+        self.save(&app, Step::Details, StepOutcome::Done, Vec::new())?;
+        Ok((id, None))
+    }
+
+    /// The organisation's papers (seed 002): every one the application needs, besides the
+    /// signed form, which comes back with its QR code.
+    fn documents(&mut self, id: RecordId, collected: &[DocumentKind]) -> Result<Done, VisitError> {
+        let (mut app, _) = self.open_step(id, Step::Documents)?;
+        let missing: Vec<DocumentKind> = app
+            .required_documents()
+            .into_iter()
+            .filter(|d| *d != DocumentKind::SignedApplicationForm && !collected.contains(d))
+            .collect();
+        if let Some(first) = missing.first() {
+            return Err(refuse("visit-document-missing")
+                .with_args(vec![("document", first.as_str().to_owned())]));
+        }
+        for doc in collected {
+            if !app.documents.contains(doc) {
+                app.documents.push(*doc);
+            }
+        }
+        app.visit.facts.insert(Fact::DocumentsCollected);
+        self.save(&app, Step::Documents, StepOutcome::Done, Vec::new())?;
+        Ok((id, None))
+    }
 
     /// The certificates a service other than renewal is about: a non-empty choice among the
     /// applicant's certificates in force. A revocation phrase, when given, must be the one set
@@ -1068,11 +1191,163 @@ impl Visits<'_> {
         }
     }
 
+    /// Issues what the visit's service issues: a renewal renews on the holder's token; a new
+    /// certificate, a change of details and a replacement go through [`Visits::issue_new`].
+    fn issue(&mut self, id: RecordId, pin: &tokens::Pin, phrase: &str) -> Result<Done, VisitError> {
+        let (app, _) = self.open_step(id, Step::Issuance)?;
+        visit::check_revocation_phrase(phrase, pin.expose())?;
+        match app.service {
+            Service::Renewal => self.renew(app, pin, phrase),
+            _ => self.issue_new(app, pin, phrase),
+        }
+    }
+
+    /// The token of the inventory plugged in now that is blank (a token from stock, initialised
+    /// by the office with its first PIN): exactly one, so the certificate cannot land on the
+    /// wrong one.
+    fn blank_token(&mut self, module: &tokens::Module) -> Result<tokens::TokenInfo, VisitError> {
+        let mut blank = Vec::new();
+        for info in module.tokens()? {
+            let known = self.store.token_by_serial(&info.serial)?;
+            if known.is_none_or(|t| t.status == registry::model::TokenStatus::Blank) {
+                blank.push(info);
+            }
+        }
+        match blank.len() {
+            1 => Ok(blank.remove(0)),
+            0 => Err(refuse("visit-plug-a-blank-token")),
+            n => Err(refuse("visit-one-blank-token").with_args(vec![("count", n.to_string())])),
+        }
+    }
+
+    /// A new certificate on a blank token, a change of details on the holder's token, or a
+    /// replacement on a blank token (the old token reported, its certificate revoked).
+    fn issue_new(
+        &mut self,
+        mut app: Application,
+        pin: &tokens::Pin,
+        phrase: &str,
+    ) -> Result<Done, VisitError> {
+        let id = app.id;
+        if !app.visit.issued.is_empty() {
+            return Err(refuse("visit-nothing-to-issue"));
+        }
+        let module_path =
+            self.ctx.config.token_module.clone().ok_or_else(|| refuse("visit-no-token-module"))?;
+        let module = tokens::Module::load(Path::new(&module_path))?;
+        let person = self.person(app.applicant)?;
+        let organisation = match app.organisation {
+            Some(org) => self.store.get::<Organisation>(org)?,
+            None => None,
+        };
+        let old = self.certificates(&app)?.into_iter().next();
+        let info = match (app.service, &old) {
+            (Service::Change, Some(old)) => {
+                let token: Token = match old.token {
+                    Some(token) => self.store.get::<Token>(token)?,
+                    None => None,
+                }
+                .ok_or_else(|| refuse("visit-token-unknown"))?;
+                module.tokens()?.into_iter().find(|t| t.serial == token.serial).ok_or_else(
+                    || {
+                        refuse("visit-token-not-present")
+                            .with_args(vec![("serial", token.serial.clone())])
+                    },
+                )?
+            }
+            (Service::Change | Service::Replacement, None) => {
+                return Err(refuse("visit-nothing-to-issue"));
+            }
+            _ => self.blank_token(&module)?,
+        };
+        let session = module.open(&info.label)?;
+        let clerk = Some(self.actor.clerk);
+        let ca_pin = std::env::var("KIOSK_CA_PIN").ok().map(tokens::Pin::new);
+        let data_dir = self.ctx.data_dir.clone();
+        let subject = subject_for(&person, organisation.as_ref(), office_country(&self.ctx.config));
+        let holder = app.holder_kind;
+        let profile = tokens::profile::Profile::ALL
+            .into_iter()
+            .find(|p| p.class() == app.certificate_class && p.holder_kind() == holder)
+            .ok_or_else(|| refuse("visit-no-profile"))?;
+        let issued = {
+            let mut counter =
+                tokens::service::Counter::new(&mut self.store, clerk, self.ctx.config.pin_tries)?;
+            counter.login(&session, pin)?;
+            let ca_pin = ca_pin.ok_or_else(|| refuse("visit-ca-pin-needed"))?;
+            let ca = tokens::ca::OfficeCa::open(&data_dir, &ca_pin)?;
+            match (app.service, &old) {
+                (Service::Change, Some(_)) => {
+                    counter.change(&ca, &session, subject, app.validity_years)?
+                }
+                (Service::Replacement, Some(old)) => {
+                    let serial = old.serial.clone().ok_or_else(|| refuse("visit-no-serial"))?;
+                    // Revoked for a compromised key: the token was lost; else it was damaged.
+                    let report = match old.revocation.as_ref().map(|r| r.reason) {
+                        Some(registry::model::RevocationReason::KeyCompromise) => {
+                            registry::model::TokenStatus::Lost
+                        }
+                        _ => registry::model::TokenStatus::Damaged,
+                    };
+                    counter.replace(&ca, &serial, report, &session, app.validity_years)?
+                }
+                _ => {
+                    let request = tokens::service::IssueRequest {
+                        profile,
+                        subject,
+                        validity_years: app.validity_years,
+                        key: tokens::KeyKind::P256,
+                        // An organisation's own certificate has no person as its holder.
+                        holder_person: (holder != registry::model::HolderKind::Organisation)
+                            .then_some(person.id),
+                        holder_organisation: organisation.as_ref().map(|o| o.id),
+                    };
+                    counter.issue(&ca, &session, &request)?
+                }
+            }
+        };
+        session.logout();
+        let hash = crate::auth::hash_password(phrase)
+            .map_err(|detail| refuse("error-failed").with_args(vec![("detail", detail)]))?;
+        let mut made = self
+            .store
+            .get::<Certificate>(issued.certificate)?
+            .ok_or_else(|| refuse("visit-nothing-to-issue"))?;
+        made.revocation_phrase = Some(hash);
+        app.visit.issued.push(IssuedLine {
+            certificate: issued.certificate,
+            serial: issued.serial.clone(),
+            not_after: issued.not_after,
+            previous_serial: old.as_ref().and_then(|c| c.serial.clone()),
+            previous_not_after: old.as_ref().and_then(|c| c.not_after),
+            token: issued.token.clone(),
+        });
+        if !app.certificates.contains(&issued.certificate) && app.service == Service::NewIssuance {
+            app.certificates.push(issued.certificate);
+        }
+        app.visit.facts.insert(Fact::Issued);
+        app.visit.kiosk = Some(self.store.kiosk_id().to_owned());
+        self.store.write(clerk, |w| {
+            w.put(&made)?;
+            w.put(&app)?;
+            w.audit(
+                AuditAction::VisitStep { step: Step::Issuance, outcome: StepOutcome::Done },
+                Some((RecordKind::Application, id)),
+            )
+            .map(drop)
+        })?;
+        Ok((id, Some(Notice::Activated)))
+    }
+
     /// Renews the next certificate of the visit on its token: found by the token's serial among
     /// those plugged in, the holder's PIN checked (wrong PINs counted), the office CA signs.
-    fn issue(&mut self, id: RecordId, pin: &tokens::Pin, phrase: &str) -> Result<Done, VisitError> {
-        let (mut app, _) = self.open_step(id, Step::Issuance)?;
-        visit::check_revocation_phrase(phrase, pin.expose())?;
+    fn renew(
+        &mut self,
+        mut app: Application,
+        pin: &tokens::Pin,
+        phrase: &str,
+    ) -> Result<Done, VisitError> {
+        let id = app.id;
         let issued_already: Vec<Option<String>> =
             app.visit.issued.iter().map(|l| l.previous_serial.clone()).collect();
         let certificates = self.certificates(&app)?;
@@ -1150,6 +1425,59 @@ impl Visits<'_> {
             .map(drop)
         })?;
         Ok((id, all.then_some(Notice::Activated)))
+    }
+}
+
+/// The office's country, as its currency tells it (the configuration has no country of its
+/// own): Macau's pataca, the Mainland's yuan, Hong Kong's dollar.
+fn office_country(config: &crate::config::Config) -> &'static str {
+    match config.currency {
+        registry::model::Currency::Mop => "MO",
+        registry::model::Currency::Cny => "CN",
+        registry::model::Currency::Hkd => "HK",
+    }
+}
+
+/// The subject of a new certificate: the person's names and document number, or the
+/// organisation's name and registration number, and the country that issued the document or
+/// registered the organisation (the office's country when it cannot tell).
+fn subject_for(
+    person: &Person,
+    organisation: Option<&Organisation>,
+    office_country: &str,
+) -> registry::model::SubjectDn {
+    let country = |alpha3: Option<&str>| {
+        match alpha3 {
+            Some("MAC") => "MO",
+            Some("CHN") => "CN",
+            Some("HKG") => "HK",
+            Some("PRT") => "PT",
+            _ => office_country,
+        }
+        .to_owned()
+    };
+    match organisation {
+        Some(org) => {
+            let name = org.name_zh.clone().or_else(|| org.name_latin.clone()).unwrap_or_default();
+            registry::model::SubjectDn {
+                cn: name.clone(),
+                o: Some(name),
+                c: Some(office_country.to_owned()),
+                serial_number: Some(org.registration.number.clone()),
+                ..Default::default()
+            }
+        }
+        None => registry::model::SubjectDn {
+            cn: crate::counter::both_names(
+                person.name_zh.as_deref(),
+                person.name_latin.as_deref(),
+                " ",
+            )
+            .unwrap_or_default(),
+            c: Some(country(person.id_document.issuing_state.as_deref())),
+            serial_number: Some(person.id_document.number.expose().to_owned()),
+            ..Default::default()
+        },
     }
 }
 

@@ -11,7 +11,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use registry::application::ApplicationState;
-use registry::model::{RecordId, RevocationReason, Service, StaffRole};
+use registry::application::DocumentKind;
+use registry::model::{CertificateClass, RecordId, RevocationReason, Service, StaffRole};
 use registry::visit::{PaymentMethod, Skip, Step};
 use time::{OffsetDateTime, UtcOffset};
 use zeroize::Zeroizing;
@@ -24,6 +25,20 @@ use crate::ui::widgets::{field, fit, safe};
 use crate::visits::{IdentityInput, Notice, Outcome, VisitOp, VisitView};
 
 const CODE_DIGITS: usize = 6;
+/// The classes a counter issues, in the order Space cycles through them.
+const CLASSES: [CertificateClass; 3] =
+    [CertificateClass::Qualified, CertificateClass::Standard, CertificateClass::Encryption];
+
+/// The papers the documents step asks for: what the application needs, but the signed form
+/// (it comes back with its QR code) and the applicant's ID (the identity step reads it).
+fn papers(view: &VisitView) -> Vec<DocumentKind> {
+    view.application
+        .required_documents()
+        .into_iter()
+        .filter(|d| !matches!(d, DocumentKind::SignedApplicationForm | DocumentKind::ApplicantId))
+        .collect()
+}
+
 /// The reasons a counter revokes for (RFC 5280), in the order the clerk cycles through them.
 const REASONS: [RevocationReason; 5] = [
     RevocationReason::Unspecified,
@@ -74,6 +89,8 @@ pub enum Input {
     Phrase,
     /// The new PIN typed a second time.
     PinAgain,
+    /// The new mailing address (redispatch).
+    Address,
 }
 
 impl Input {
@@ -89,6 +106,7 @@ pub fn inputs(service: Service, step: Step) -> &'static [Input] {
         // The phrase set at issuance lets the person revoke without a supervisor.
         Step::Certificates if service == Service::Revocation => &[Input::Phrase],
         Step::PinReset => &[Input::Pin, Input::PinAgain],
+        Step::Address => &[Input::Address],
         Step::Email => &[Input::Code],
         Step::Identity => &[Input::Mrz],
         Step::Photo => &[Input::PhotoPath],
@@ -132,6 +150,13 @@ pub struct VisitState {
     pub reason: RevocationReason,
     /// Enter was pressed once on an irreversible step: the next Enter does it.
     pub armed: bool,
+    /// A new certificate's holder: 0 the person, n the n-th organisation they act for.
+    pub holder: usize,
+    pub class: CertificateClass,
+    pub years: u8,
+    /// The organisation's papers ticked as collected.
+    pub documents: Vec<DocumentKind>,
+    pub address: String,
     pub approval: Option<Approval>,
     /// The step the inputs above were typed for: a new step starts from empty fields.
     pub step: Option<Step>,
@@ -176,6 +201,11 @@ impl VisitState {
             cursor: 0,
             reason: RevocationReason::Unspecified,
             armed: false,
+            holder: 0,
+            class: CertificateClass::Qualified,
+            years: 1,
+            documents: Vec::new(),
+            address: String::new(),
             approval: None,
             step: None,
         }
@@ -219,6 +249,7 @@ impl VisitState {
             Input::Pin => &mut self.pin,
             Input::Phrase => &mut self.phrase,
             Input::PinAgain => &mut self.pin_again,
+            Input::Address => &mut self.address,
         }
     }
 
@@ -264,6 +295,15 @@ impl VisitState {
         self.selected.clear();
         self.cursor = 0;
         self.armed = false;
+        self.address = view.application.mailing_address.clone().unwrap_or_default();
+        self.class = view.application.certificate_class;
+        self.years = view.application.validity_years;
+        self.holder = view
+            .application
+            .organisation
+            .and_then(|org| view.organisations.iter().position(|o| o.id == org))
+            .map_or(0, |i| i + 1);
+        self.documents = view.application.documents.clone();
         self.checked = match step {
             Some(Step::Consent) => view.application.consent_given,
             Some(Step::Confirmation) => view.application.agreement_accepted,
@@ -550,6 +590,69 @@ pub fn command(state: &mut VisitState, command: Command, clerk: &SignedIn) -> Ve
                 signin: Some(SignInForm::new(Purpose::SignIn)),
             });
             Vec::new()
+        }
+        (Step::Details, Command::Up | Command::Down) => {
+            let n = view.organisations.len() + 1;
+            state.holder = if command == Command::Up {
+                (state.holder + n - 1) % n
+            } else {
+                (state.holder + 1) % n
+            };
+            Vec::new()
+        }
+        (Step::Details, Command::Toggle) => {
+            let at = CLASSES.iter().position(|c| *c == state.class).unwrap_or(0);
+            state.class = CLASSES[(at + 1) % CLASSES.len()];
+            Vec::new()
+        }
+        (Step::Details, Command::Less) => {
+            state.years = state.years.saturating_sub(1).max(1);
+            Vec::new()
+        }
+        (Step::Details, Command::More) => {
+            state.years = (state.years + 1).min(5);
+            Vec::new()
+        }
+        (Step::Details, Command::Enter) => {
+            let organisation =
+                state.holder.checked_sub(1).and_then(|i| view.organisations.get(i)).map(|o| o.id);
+            let (class, years) = (state.class, state.years);
+            busy(state, "visit-saving");
+            vec![VisitOp::SetDetails { application, organisation, class, years }]
+        }
+        (Step::Documents, Command::Up | Command::Down) => {
+            let n = papers(view).len().max(1);
+            state.cursor = if command == Command::Up {
+                (state.cursor + n - 1) % n
+            } else {
+                (state.cursor + 1) % n
+            };
+            Vec::new()
+        }
+        (Step::Documents, Command::Toggle) => {
+            if let Some(doc) = papers(view).get(state.cursor).copied() {
+                match state.documents.iter().position(|d| *d == doc) {
+                    Some(at) => {
+                        state.documents.remove(at);
+                    }
+                    None => state.documents.push(doc),
+                }
+            }
+            Vec::new()
+        }
+        (Step::Documents, Command::Enter) => {
+            let documents = state.documents.clone();
+            busy(state, "visit-saving");
+            vec![VisitOp::Documents { application, documents }]
+        }
+        (Step::Address, Command::Enter) if state.address.trim().is_empty() => {
+            state.error = Some(Msg::new("visit-address-required"));
+            Vec::new()
+        }
+        (Step::Address, Command::Enter) => {
+            let address = state.address.trim().to_owned();
+            busy(state, "visit-saving");
+            vec![VisitOp::SetAddress { application, address }]
         }
         (Step::Revocation, Command::Up | Command::Down) => {
             let all = REASONS;
@@ -1047,7 +1150,11 @@ fn step_body(
         }
         Step::Recheck => lines.push(Line::from(t(lang, "visit-recheck-hint"))),
         Step::Issuance => {
-            lines.push(Line::from(t(lang, "visit-issuance-hint")));
+            let hint = match state.service {
+                Service::Renewal | Service::Change => "visit-issuance-hint",
+                _ => "visit-issuance-hint-blank",
+            };
+            lines.push(Line::from(t(lang, hint)));
             lines.push(field(t(lang, "visit-pin"), &state.pin, true, focused(Input::Pin)));
             lines.push(field(t(lang, "visit-phrase"), &state.phrase, true, focused(Input::Phrase)));
         }
@@ -1090,9 +1197,81 @@ fn step_body(
                 focused(Input::PinAgain),
             ));
         }
-        Step::Details | Step::Documents | Step::Address => {
-            lines.push(Line::from(fit(&t(lang, "visit-step-not-at-this-counter-yet"), width)));
+        Step::Details => {
+            lines.push(Line::from(t(lang, "visit-details-hint")));
+            let personal = crate::counter::both_names(
+                view.applicant.name_zh.as_deref(),
+                view.applicant.name_latin.as_deref(),
+                " ",
+            )
+            .unwrap_or_default();
+            let holders = std::iter::once(i18n::text_with(
+                lang,
+                "visit-holder-personal",
+                &[("name", personal.into())],
+            ))
+            .chain(view.organisations.iter().map(|o| {
+                let name = o.name_zh.clone().or_else(|| o.name_latin.clone()).unwrap_or_default();
+                i18n::text_with(lang, "visit-holder-organisation", &[("name", name.into())])
+            }));
+            for (i, holder) in holders.enumerate() {
+                let mark = if i == state.holder { "(•)" } else { "( )" };
+                lines.push(Line::from(fit(&format!("{mark} {}", safe(&holder)), width)));
+            }
+            let classes: Vec<String> = CLASSES
+                .iter()
+                .map(|c| {
+                    let name = t(lang, class_id(*c));
+                    if *c == state.class { format!("[{name}]") } else { name }
+                })
+                .collect();
+            lines.push(Line::from(format!("{}: {}", t(lang, "visit-class"), classes.join(" · "))));
+            lines.push(Line::from(i18n::text_with(
+                lang,
+                "visit-years",
+                &[("years", i64::from(state.years).into())],
+            )));
         }
+        Step::Documents => {
+            lines.push(Line::from(t(lang, "visit-documents-hint")));
+            for (i, doc) in papers(view).iter().enumerate() {
+                let mark = if i == state.cursor { "▶" } else { " " };
+                let ticked = if state.documents.contains(doc) { "[x]" } else { "[ ]" };
+                lines.push(Line::from(fit(
+                    &format!("{mark}{ticked} {}", t(lang, document_id(*doc))),
+                    width,
+                )));
+            }
+        }
+        Step::Address => {
+            lines.push(Line::from(t(lang, "visit-address-hint")));
+            lines.push(field(
+                t(lang, "visit-address"),
+                &state.address,
+                false,
+                focused(Input::Address),
+            ));
+        }
+    }
+}
+
+fn class_id(class: CertificateClass) -> &'static str {
+    match class {
+        CertificateClass::Qualified => "visit-class-qualified",
+        CertificateClass::Standard => "visit-class-standard",
+        CertificateClass::Encryption => "visit-class-encryption",
+        CertificateClass::CloudSign => "visit-class-cloud-sign",
+    }
+}
+
+fn document_id(doc: DocumentKind) -> &'static str {
+    match doc {
+        DocumentKind::SignedApplicationForm => "visit-doc-signed-form",
+        DocumentKind::SealSampleForm => "visit-doc-seal-sample",
+        DocumentKind::BusinessLicence => "visit-doc-business-licence",
+        DocumentKind::LegalRepresentativeId => "visit-doc-legal-representative-id",
+        DocumentKind::AgentId => "visit-doc-agent-id",
+        DocumentKind::ApplicantId => "visit-doc-applicant-id",
     }
 }
 
