@@ -348,6 +348,14 @@ impl Application {
         let mut p = Problems::new();
         p.extend_nested("application", self.validate());
         p.check(!self.consent_given, "consent_given", codes::REQUIRED);
+        // A redispatch's draft is saved before the address is taken (a visit is saved at every
+        // step); it is needed to submit.
+        p.check(
+            self.service == Service::Redispatch
+                && self.mailing_address.as_deref().is_none_or(|a| a.trim().is_empty()),
+            "mailing_address",
+            codes::REQUIRED,
+        );
         p.check(
             self.service.issues_certificate() && !self.agreement_accepted,
             "agreement_accepted",
@@ -501,12 +509,6 @@ impl Record for Application {
             self.service != Service::NewIssuance && self.certificates.is_empty(),
             "certificates",
             codes::NO_CERTIFICATES,
-        );
-        p.check(
-            self.service == Service::Redispatch
-                && self.mailing_address.as_deref().is_none_or(|a| a.trim().is_empty()),
-            "mailing_address",
-            codes::REQUIRED,
         );
         p.finish()
     }

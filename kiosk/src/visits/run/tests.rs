@@ -677,11 +677,133 @@ fn the_revocation_phrase_set_at_issuance_spares_the_supervisor_and_a_wrong_one_i
 }
 
 #[test]
+fn a_new_certificate_for_an_organisation_needs_its_agent_and_its_papers() {
+    let office = office();
+    let org = registry::model::Organisation {
+        id: ulid::Ulid::new(),
+        name_zh: Some("澳門貿易有限公司".into()),
+        name_latin: None,
+        registration: registry::model::OrganisationRegistration {
+            kind: registry::model::RegistrationKind::MacauCommercialRegistry,
+            number: "SO-12345".into(),
+        },
+        legal_representative: None,
+        licence_valid_until: None,
+        address: None,
+        phone: None,
+        website: None,
+    };
+    let other_org = registry::model::Organisation {
+        id: ulid::Ulid::new(),
+        name_zh: Some("別家公司".into()),
+        ..org.clone()
+    };
+    let membership = registry::model::Membership {
+        id: ulid::Ulid::new(),
+        organisation: org.id,
+        person: office.person,
+        role: registry::model::MemberRole::Employee,
+        ended: None,
+    };
+    office
+        .store()
+        .write(None, |w| {
+            w.put(&org)?;
+            w.put(&other_org)?;
+            w.put(&membership).map(drop)
+        })
+        .expect("organisations");
+    let open = office.ok(VisitOp::Open { service: Service::NewIssuance, applicant: office.person });
+    let id = open.view.application.id;
+    assert_eq!(open.view.organisations.iter().map(|o| o.id).collect::<Vec<_>>(), vec![org.id]);
+    assert_eq!(open.view.current(), Some(Step::Consent), "a new certificate is about none yet");
+    office.ok(VisitOp::Consent { application: id });
+    office.ok(VisitOp::Identity {
+        application: id,
+        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
+    });
+    office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
+    let not_theirs = office
+        .as_clerk(VisitOp::SetDetails {
+            application: id,
+            organisation: Some(other_org.id),
+            class: CertificateClass::Qualified,
+            years: 2,
+        })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(not_theirs.id, "visit-not-their-organisation");
+    let years = office
+        .as_clerk(VisitOp::SetDetails {
+            application: id,
+            organisation: Some(org.id),
+            class: CertificateClass::Qualified,
+            years: 6,
+        })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(years.id, "fee-validity-years");
+    let set = office.ok(VisitOp::SetDetails {
+        application: id,
+        organisation: Some(org.id),
+        class: CertificateClass::Standard,
+        years: 3,
+    });
+    let app = &set.view.application;
+    assert_eq!(app.holder_kind, HolderKind::Organisation);
+    assert_eq!((app.organisation, app.agent), (Some(org.id), Some(office.person)));
+    assert_eq!(set.view.current(), Some(Step::Documents), "an organisation brings its papers");
+    assert_eq!(set.view.fee.map(|f| f.minor), Some(90_000 + 10_000), "3 years standard + token");
+    use registry::application::DocumentKind::*;
+    let missing = office
+        .as_clerk(VisitOp::Documents { application: id, documents: vec![BusinessLicence] })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(missing.id, "visit-document-missing");
+    let papers = office.ok(VisitOp::Documents {
+        application: id,
+        documents: vec![BusinessLicence, LegalRepresentativeId, AgentId],
+    });
+    assert_eq!(papers.view.current(), Some(Step::Email));
+}
+
+#[test]
+fn a_redispatch_keeps_the_new_address_and_refuses_an_empty_one() {
+    let office = office();
+    let id = office
+        .ok(VisitOp::Open { service: Service::Redispatch, applicant: office.person })
+        .view
+        .application
+        .id;
+    office.ok(VisitOp::SelectCertificates {
+        application: id,
+        certificates: vec![office.due],
+        phrase: None,
+    });
+    office.ok(VisitOp::Consent { application: id });
+    office.ok(VisitOp::Identity {
+        application: id,
+        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
+    });
+    let empty = office
+        .as_clerk(VisitOp::SetAddress { application: id, address: "  ".into() })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(empty.id, "visit-address-required");
+    let set =
+        office.ok(VisitOp::SetAddress { application: id, address: "澳門新馬路 1 號".into() });
+    assert_eq!(set.view.application.mailing_address.as_deref(), Some("澳門新馬路 1 號"));
+    assert_eq!(set.view.current(), Some(Step::Form));
+    assert_eq!(set.view.fee.map(|f| f.minor), Some(2_000), "postage");
+}
+
+#[test]
 fn every_message_a_step_says_exists_in_every_language() {
-    let args: Vec<(&str, i18n::FluentValue<'_>)> = ["current", "step", "job", "reason", "serial"]
-        .into_iter()
-        .map(|name| (name, i18n::FluentValue::from("x")))
-        .collect();
+    let args: Vec<(&str, i18n::FluentValue<'_>)> =
+        ["current", "step", "job", "reason", "serial", "document", "count"]
+            .into_iter()
+            .map(|name| (name, i18n::FluentValue::from("x")))
+            .collect();
     for id in crate::visits::ALL_MESSAGE_IDS {
         let english = i18n::text_with(i18n::Language::En, id, &args);
         assert_ne!(english, *id, "English lacks {id}");
