@@ -807,6 +807,13 @@ fn screen_command(app: &mut App, command: Command) -> Vec<Effect> {
             vec![Effect::CheckInByCamera { clerk }]
         }
         (Screen::Queue, Command::Back) if app.camera_looking => vec![Effect::CancelCamera],
+        (Screen::Queue, Command::Enter) if app.queue.selected_approval().is_some() => {
+            let Some((application, service)) = app.queue.selected_approval() else {
+                return Vec::new();
+            };
+            app.open(Screen::Visit(Box::new(VisitState::opening(service))));
+            visit_effects(app, vec![crate::visits::VisitOp::Resume { application }])
+        }
         (Screen::Queue, other) => match app.queue.command(other, supervisor) {
             Some((kind, id)) => open_file(app, kind, id),
             None => {

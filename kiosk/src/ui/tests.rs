@@ -454,10 +454,14 @@ fn supervisors_see_what_waits_for_approval() {
     let mut app = on_queue(Language::En, supervisor());
     update(&mut app, key(KeyCode::Left));
     assert_eq!(app.queue.tab, super::screens::queue::Tab::Approvals);
+    // Enter opens the visit itself: the supervisor sees what they approve, and approves there.
     let effects = update(&mut app, key(KeyCode::Enter));
     assert!(
-        matches!(effects.as_slice(), [Effect::OpenFile { kind: RecordKind::Organisation, id }] if *id == ulid(502))
+        matches!(effects.as_slice(), [Effect::Visit { op: crate::visits::VisitOp::Resume { application }, .. }]
+            if *application == ulid(500)),
+        "{effects:?}"
     );
+    assert!(matches!(app.screen, Screen::Visit(_)));
 }
 
 #[test]

@@ -116,6 +116,16 @@ impl QueueState {
         None
     }
 
+    /// On the approvals tab, the selected application: Enter opens its visit, where the
+    /// supervisor sees what they approve.
+    pub fn selected_approval(&self) -> Option<(RecordId, registry::model::Service)> {
+        if self.tab != Tab::Approvals {
+            return None;
+        }
+        let a = self.day.as_ref()?.awaiting_approval.get(self.selected[self.tab.index()])?;
+        Some((a.application, a.service))
+    }
+
     /// The person or organisation of the selected row.
     fn subject(&self) -> Option<(RecordKind, RecordId)> {
         let day = self.day.as_ref()?;
