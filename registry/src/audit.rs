@@ -109,6 +109,9 @@ pub enum StepOutcome {
     Printed { job: String },
     /// The step began something that is finished elsewhere (a code mailed, or queued).
     Started,
+    /// The application was cancelled at this step: by the clerk before any payment, else by
+    /// the supervisor named (a refund; the reason is on the application).
+    Cancelled { by: RecordId },
 }
 
 /// Which step of sign-in failed.

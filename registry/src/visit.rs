@@ -629,6 +629,9 @@ pub struct Visit {
     pub issued: Vec<IssuedLine>,
     /// The kiosk that last saved a step.
     pub kiosk: Option<String>,
+    /// Who cancelled after payment (a refund) and why.
+    #[serde(default)]
+    pub cancelled: Option<Override>,
 }
 
 impl Visit {

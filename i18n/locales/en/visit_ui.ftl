@@ -160,3 +160,7 @@ visit-doc-applicant-id = applicant's ID
 visit-address-hint = The address the token is posted to from now on.
 visit-address = New mailing address
 visit-issuance-hint-blank = Plug in a blank token from stock; the person types its PIN and a revocation phrase for the new certificate.
+key-visit-cancel = cancel the application
+visit-cancel-armed = Press F8 again to cancel the application.
+visit-refund-armed = The fee was paid: press F8 again, and a supervisor cancels it with a refund.
+visit-allow-refund = Supervisor: cancel the paid application (refund)

@@ -160,3 +160,7 @@ visit-doc-applicant-id = identificação do requerente
 visit-address-hint = O endereço para onde o token USB passa a ser enviado.
 visit-address = Novo endereço postal
 visit-issuance-hint-blank = Ligue um token USB em branco do stock; a pessoa escreve o seu PIN e uma frase de revogação para o novo certificado.
+key-visit-cancel = cancelar o pedido
+visit-cancel-armed = Prima F8 de novo para cancelar o pedido.
+visit-refund-armed = A taxa foi paga: prima F8 de novo e um supervisor cancela-o com reembolso.
+visit-allow-refund = Supervisor: cancelar o pedido pago (reembolso)

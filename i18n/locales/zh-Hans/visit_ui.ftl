@@ -148,3 +148,7 @@ visit-doc-applicant-id = 申请人身份证明文件
 visit-address-hint = 今后邮寄 USB Key 的地址。
 visit-address = 新邮寄地址
 visit-issuance-hint-blank = 插入库存的空白 USB Key；申请人输入其 PIN 及新数字证书的注销短语。
+key-visit-cancel = 取消申请
+visit-cancel-armed = 再按 F8 取消申请。
+visit-refund-armed = 费用已缴付：再按 F8，由主管取消并退款。
+visit-allow-refund = 主管：取消已付款的申请（退款）

@@ -148,3 +148,7 @@ visit-doc-applicant-id = 申請人身份證明文件
 visit-address-hint = 日後郵寄數字證書盤的地址。
 visit-address = 新郵寄地址
 visit-issuance-hint-blank = 插入庫存的空白數字證書盤；申請人輸入其 PIN 及新電子證書的撤銷短語。
+key-visit-cancel = 取消申請
+visit-cancel-armed = 再按 F8 取消申請。
+visit-refund-armed = 費用已繳付：再按 F8，由主管取消並退款。
+visit-allow-refund = 主管：取消已付款的申請（退款）

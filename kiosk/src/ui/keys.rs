@@ -78,6 +78,8 @@ pub enum Command {
     Supervisor,
     /// Tab: the step's next field.
     NextField,
+    /// Cancels the application (twice; after payment a supervisor's refund).
+    CancelVisit,
     /// ← and → on a step: fewer or more (a certificate's years).
     Less,
     More,
@@ -218,6 +220,8 @@ const ALTERNATIVE: Binding =
 const SUPERVISOR: Binding =
     row(&[key(KeyCode::F(6))], Command::Supervisor, "key-visit-supervisor", true);
 const LEAVE_VISIT: Binding = row(&[key(KeyCode::Esc)], Command::Back, "key-visit-leave", true);
+const CANCEL_VISIT: Binding =
+    row(&[key(KeyCode::F(8))], Command::CancelVisit, "key-visit-cancel", false);
 
 static VISIT: &[Binding] = &[
     VISIT_ENTER,
@@ -229,6 +233,7 @@ static VISIT: &[Binding] = &[
     ALTERNATIVE,
     SUPERVISOR,
     LEAVE_VISIT,
+    CANCEL_VISIT,
     HELP,
     LANGUAGE,
     LOCK,
@@ -245,6 +250,7 @@ static VISIT_FORM: &[Binding] = &[
     ALTERNATIVE,
     SUPERVISOR,
     LEAVE_VISIT,
+    CANCEL_VISIT,
     HELP,
     LANGUAGE,
     LOCK,

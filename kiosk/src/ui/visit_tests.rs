@@ -165,6 +165,11 @@ pub(super) fn visit_at(service: Service, step: Option<Step>) -> VisitView {
             }
             Step::Payment => {
                 application.progress.state = ApplicationState::AwaitingFulfilment;
+                application.progress.payment = Some(registry::application::Payment {
+                    amount: fee,
+                    reference: "POS-88231".into(),
+                    at: NOW,
+                });
                 application.visit.payment_method = Some(PaymentMethod::Card);
             }
             Step::Issuance => application.visit.issued.push(IssuedLine {
@@ -1034,4 +1039,30 @@ fn every_step_of_the_other_services_in_every_language_at_80x24() {
             }
         }
     }
+}
+
+#[test]
+fn f8_twice_cancels_a_visit_not_paid_and_a_paid_one_needs_a_supervisors_refund() {
+    let mut app = on_visit(Language::En, Some(Step::Consent));
+    assert!(ops(update(&mut app, key(KeyCode::F(8)))).is_empty(), "the first F8 warns");
+    assert_eq!(state(&app).info, vec![Msg::new("visit-cancel-armed")]);
+    // Any other key disarms it.
+    update(&mut app, key(KeyCode::Char(' ')));
+    assert!(ops(update(&mut app, key(KeyCode::F(8)))).is_empty());
+    let ops1 = ops(update(&mut app, key(KeyCode::F(8))));
+    assert!(matches!(ops1.as_slice(), [VisitOp::Cancel { supervisor: None, .. }]), "{ops1:?}");
+
+    let mut paid = on_visit(Language::En, Some(Step::Recheck));
+    update(&mut paid, key(KeyCode::F(8)));
+    assert_eq!(state(&paid).info, vec![Msg::new("visit-refund-armed")]);
+    assert!(ops(update(&mut paid, key(KeyCode::F(8)))).is_empty(), "a supervisor is called");
+    assert_eq!(state(&paid).approval.as_ref().map(|a| a.allow), Some(Allow::Refund));
+    type_text(&mut paid, "changed their mind");
+    update(&mut paid, key(KeyCode::Enter));
+    let ops2 = ops(supervisor_signs_in(&mut paid, supervisor()));
+    assert!(
+        matches!(ops2.as_slice(), [VisitOp::Cancel { supervisor: Some(s), reason, .. }]
+            if *s == ulid(2) && reason == "changed their mind"),
+        "{ops2:?}"
+    );
 }

@@ -183,8 +183,12 @@ pub enum VisitOp {
     Complete {
         application: RecordId,
     },
+    /// Cancels the application. Once money has changed hands it is a refund: a supervisor
+    /// (signed in on the clerk's screen) cancels, with a written reason.
     Cancel {
         application: RecordId,
+        supervisor: Option<RecordId>,
+        reason: String,
     },
 }
 
@@ -257,7 +261,7 @@ impl VisitOp {
             | VisitOp::Recheck { application }
             | VisitOp::Issue { application, .. }
             | VisitOp::Complete { application }
-            | VisitOp::Cancel { application } => Some(*application),
+            | VisitOp::Cancel { application, .. } => Some(*application),
         }
     }
 }

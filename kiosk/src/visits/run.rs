@@ -204,14 +204,28 @@ impl Visits<'_> {
                 self.save(&app, Step::Completion, StepOutcome::Done, complete)?;
                 Ok((application, None))
             }
-            VisitOp::Cancel { application } => {
-                let app = self.load(application)?;
+            VisitOp::Cancel { application, supervisor, reason } => {
+                let mut app = self.load(application)?;
                 // The refusal (money taken, no supervisor) is audited at the step it stands at.
-                self.step = Some(app.visit.current(&plan_of(&app)?).unwrap_or(Step::Completion));
-                let actor = self.actor.clerk;
-                self.store.write(Some(actor), |w| {
-                    w.transition(application, ApplicationAction::Cancel, actor).map(drop)
-                })?;
+                let step = app.visit.current(&plan_of(&app)?).unwrap_or(Step::Completion);
+                self.step = Some(step);
+                let (by, outcome) = match supervisor {
+                    Some(supervisor) => {
+                        let by = self.supervisor(supervisor)?;
+                        if reason.trim().is_empty() {
+                            return Err(refuse("visit-reason-required"));
+                        }
+                        app.visit.cancelled = Some(Override {
+                            by: by.id,
+                            reason: reason.trim().to_owned(),
+                            at: self.now,
+                        });
+                        (by.id, StepOutcome::Cancelled { by: by.id })
+                    }
+                    None => (self.actor.clerk, StepOutcome::Cancelled { by: self.actor.clerk }),
+                };
+                let cancel = vec![(ApplicationAction::Cancel, by)];
+                self.save(&app, step, outcome, cancel)?;
                 Ok((application, None))
             }
         }

@@ -60,6 +60,8 @@ pub enum Allow {
     OverrideIdentity,
     /// Approve the application waiting for a second person.
     Approve,
+    /// Cancel an application already paid for: a refund.
+    Refund,
 }
 
 /// A supervisor's approval on the clerk's screen: the reason first (where one is needed), then
@@ -150,6 +152,8 @@ pub struct VisitState {
     pub reason: RevocationReason,
     /// Enter was pressed once on an irreversible step: the next Enter does it.
     pub armed: bool,
+    /// F8 was pressed once: the next F8 cancels the application.
+    pub cancel_armed: bool,
     /// A new certificate's holder: 0 the person, n the n-th organisation they act for.
     pub holder: usize,
     pub class: CertificateClass,
@@ -201,6 +205,7 @@ impl VisitState {
             cursor: 0,
             reason: RevocationReason::Unspecified,
             armed: false,
+            cancel_armed: false,
             holder: 0,
             class: CertificateClass::Qualified,
             years: 1,
@@ -432,7 +437,28 @@ pub fn command(state: &mut VisitState, command: Command, clerk: &SignedIn) -> Ve
         return Vec::new();
     };
     state.error = None;
+    if command != Command::CancelVisit {
+        state.cancel_armed = false;
+    }
     match (step, command) {
+        (_, Command::CancelVisit) if !state.cancel_armed => {
+            state.cancel_armed = true;
+            let paid = view.application.progress.payment.is_some();
+            state.info =
+                vec![Msg::new(if paid { "visit-refund-armed" } else { "visit-cancel-armed" })];
+            Vec::new()
+        }
+        (_, Command::CancelVisit) => {
+            state.cancel_armed = false;
+            state.info.clear();
+            if view.application.progress.payment.is_some() {
+                state.approval =
+                    Some(Approval { allow: Allow::Refund, reason: String::new(), signin: None });
+                return Vec::new();
+            }
+            busy(state, "visit-saving");
+            vec![VisitOp::Cancel { application, supervisor: None, reason: String::new() }]
+        }
         (_, Command::NextField) => {
             state.next_field();
             Vec::new()
@@ -826,6 +852,7 @@ pub fn supervisor_signed_in(
         Allow::Skip(step) => VisitOp::Skip { application, step, supervisor, reason },
         Allow::OverrideIdentity => VisitOp::OverrideIdentity { application, supervisor, reason },
         Allow::Approve => VisitOp::Approve { application, supervisor },
+        Allow::Refund => VisitOp::Cancel { application, supervisor: Some(supervisor), reason },
     }]
 }
 
@@ -1381,6 +1408,7 @@ fn approval_lines(
         }
         Allow::OverrideIdentity => t(lang, "visit-allow-override"),
         Allow::Approve => t(lang, "visit-allow-approve"),
+        Allow::Refund => t(lang, "visit-allow-refund"),
     };
     lines.push(Line::styled(
         fit(&what, width),

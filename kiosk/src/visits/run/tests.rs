@@ -541,7 +541,10 @@ fn form_payment_and_recheck_without_devices_and_revetting_goes_back_to_the_ident
     assert_eq!(paid.view.application.state(), ApplicationState::AwaitingFulfilment);
     assert_eq!(paid.view.application.visit.payment_method, Some(PaymentMethod::Card));
     // Money has changed hands: a clerk alone cannot cancel.
-    let cancel = office.as_clerk(VisitOp::Cancel { application: id }).map(|_| ()).unwrap_err();
+    let cancel = office
+        .as_clerk(VisitOp::Cancel { application: id, supervisor: None, reason: String::new() })
+        .map(|_| ())
+        .unwrap_err();
     assert_eq!(cancel.id, "transition-supervisor-required");
 
     let rechecked = office.ok(VisitOp::Recheck { application: id });
@@ -795,6 +798,68 @@ fn a_redispatch_keeps_the_new_address_and_refuses_an_empty_one() {
     assert_eq!(set.view.application.mailing_address.as_deref(), Some("澳門新馬路 1 號"));
     assert_eq!(set.view.current(), Some(Step::Form));
     assert_eq!(set.view.fee.map(|f| f.minor), Some(2_000), "postage");
+}
+
+#[test]
+fn a_refund_is_a_supervisors_with_a_reason_and_a_draft_is_the_clerks_to_cancel() {
+    let office = office();
+    let id = office.up_to_identity();
+    office.ok(VisitOp::Identity {
+        application: id,
+        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
+    });
+    office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
+    office.ok(VisitOp::Confirm { application: id });
+    office.ok(VisitOp::PrintForm { application: id });
+    office.ok(VisitOp::FormSigned { payload: form_code(&office, id) });
+    office.ok(VisitOp::Pay {
+        application: id,
+        method: PaymentMethod::Cash,
+        reference: "R-1".into(),
+        invoice: None,
+    });
+    let no_reason = office
+        .as_clerk(VisitOp::Cancel {
+            application: id,
+            supervisor: Some(office.supervisor),
+            reason: " ".into(),
+        })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(no_reason.id, "visit-reason-required");
+    let own = office
+        .as_clerk(VisitOp::Cancel {
+            application: id,
+            supervisor: Some(office.clerk),
+            reason: "changed their mind".into(),
+        })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(own.id, "visit-supervisor-own-action");
+    let refunded = office.ok(VisitOp::Cancel {
+        application: id,
+        supervisor: Some(office.supervisor),
+        reason: "changed their mind".into(),
+    });
+    assert_eq!(refunded.view.application.state(), ApplicationState::Cancelled);
+    let cancelled = refunded.view.application.visit.cancelled.clone().expect("who and why");
+    assert_eq!(
+        (cancelled.by, cancelled.reason.as_str()),
+        (office.supervisor, "changed their mind")
+    );
+    assert!(
+        office
+            .steps(id)
+            .contains(&(Step::Recheck, StepOutcome::Cancelled { by: office.supervisor })),
+        "{:?}",
+        office.steps(id)
+    );
+
+    // A draft with no money taken is the clerk's to cancel.
+    let other = office.open();
+    let gone =
+        office.ok(VisitOp::Cancel { application: other, supervisor: None, reason: String::new() });
+    assert_eq!(gone.view.application.state(), ApplicationState::Cancelled);
 }
 
 #[test]
