@@ -164,3 +164,5 @@ key-visit-cancel = cancel the application
 visit-cancel-armed = Press F8 again to cancel the application.
 visit-refund-armed = The fee was paid: press F8 again, and a supervisor cancels it with a refund.
 visit-allow-refund = Supervisor: cancel the paid application (refund)
+key-visit-photos = compare photos
+visit-no-photos-yet = No photo yet: the chip's comes with the identity step, the counter's with the photo step.

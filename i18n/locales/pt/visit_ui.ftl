@@ -164,3 +164,5 @@ key-visit-cancel = cancelar o pedido
 visit-cancel-armed = Prima F8 de novo para cancelar o pedido.
 visit-refund-armed = A taxa foi paga: prima F8 de novo e um supervisor cancela-o com reembolso.
 visit-allow-refund = Supervisor: cancelar o pedido pago (reembolso)
+key-visit-photos = comparar fotografias
+visit-no-photos-yet = Ainda não há fotografias: a do chip vem com o passo da identificação, a do balcão com o passo da fotografia.

@@ -152,3 +152,5 @@ key-visit-cancel = 取消申请
 visit-cancel-armed = 再按 F8 取消申请。
 visit-refund-armed = 费用已缴付：再按 F8，由主管取消并退款。
 visit-allow-refund = 主管：取消已付款的申请（退款）
+key-visit-photos = 比对照片
+visit-no-photos-yet = 尚无照片：芯片照片在身份证明文件步骤取得，柜台照片在照片步骤拍摄。

@@ -152,3 +152,5 @@ key-visit-cancel = 取消申請
 visit-cancel-armed = 再按 F8 取消申請。
 visit-refund-armed = 費用已繳付：再按 F8，由主管取消並退款。
 visit-allow-refund = 主管：取消已付款的申請（退款）
+key-visit-photos = 比對相片
+visit-no-photos-yet = 尚無相片：晶片相片於身份證明文件步驟取得，櫃檯相片於相片步驟拍攝。

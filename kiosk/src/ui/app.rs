@@ -875,6 +875,16 @@ fn visit_command(app: &mut App, command: Command) -> Vec<Effect> {
             _ => {}
         }
     }
+    if command == Command::ComparePhotos && state.approval.is_none() {
+        let view = state.view.as_ref();
+        let chip = view.and_then(|v| v.chip_photo.clone());
+        let captured = view.and_then(|v| v.counter_photo.clone());
+        if chip.is_none() && captured.is_none() {
+            state.error = Some(Msg::new("visit-no-photos-yet"));
+            return Vec::new();
+        }
+        return vec![Effect::LoadPhotos { chip, captured }];
+    }
     if command == Command::Back && state.approval.is_none() {
         if state.busy.is_some() {
             app.say(Msg::new("visit-wait-for-step"), Tone::Info);
@@ -957,6 +967,14 @@ fn waiting_form(app: &mut App) -> Option<&mut SignInForm> {
 fn job_done(app: &mut App, done: Done) -> Vec<Effect> {
     match done {
         Done::Visit(result) => visit_done(app, result),
+        Done::PhotosLoaded(state) => {
+            // Only over the visit that asked: the clerk may have left it meanwhile.
+            if matches!(app.screen, Screen::Visit(_)) && app.lock.is_none() {
+                app.open(Screen::Photos(state));
+                return encode_photos(app);
+            }
+            Vec::new()
+        }
         Done::Search { generation, result } => {
             app.search.done(generation, result);
             Vec::new()

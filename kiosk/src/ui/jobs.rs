@@ -28,6 +28,11 @@ pub const SEARCH_LIMIT: usize = 50;
 /// What `update` asks the world to do.
 #[derive(Debug)]
 pub enum Effect {
+    /// Read the chip's and the counter's photos of a visit for the side-by-side screen.
+    LoadPhotos {
+        chip: Option<PathBuf>,
+        captured: Option<PathBuf>,
+    },
     /// A step of a visit, done by `kiosk::visits` as `actor`.
     Visit {
         op: crate::visits::VisitOp,
@@ -84,6 +89,8 @@ pub enum Effect {
 /// A finished job.
 #[derive(Debug)]
 pub enum Done {
+    /// The photos of a visit, read for the side-by-side screen.
+    PhotosLoaded(Box<super::screens::photos::PhotosState>),
     /// A visit's step answered: the visit as saved, or why the step was refused.
     Visit(Result<Box<crate::visits::Outcome>, Msg>),
     Search {
@@ -291,6 +298,23 @@ impl Runner {
                 })
             }
             Effect::CancelCamera => self.camera_cancel.store(true, Ordering::SeqCst),
+            Effect::LoadPhotos { chip, captured } => {
+                let graphics =
+                    self.picker.protocol_type() != ratatui_image::picker::ProtocolType::Halfblocks;
+                self.blocking(move |_| {
+                    use super::screens::photos::{PhotosState, Side};
+                    let side = |path: Option<PathBuf>| match path {
+                        Some(path) => Side::load(&path),
+                        None => Side::Problem(Msg::new("photo-missing")),
+                    };
+                    Done::PhotosLoaded(Box::new(PhotosState {
+                        chip: side(chip),
+                        captured: side(captured),
+                        graphics,
+                        encoded: None,
+                    }))
+                })
+            }
             Effect::Visit { op, actor, lang } => self.blocking(move |ctx| {
                 let mut context = ctx.context();
                 context.lang = lang;

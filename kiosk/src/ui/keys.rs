@@ -80,6 +80,8 @@ pub enum Command {
     NextField,
     /// Cancels the application (twice; after payment a supervisor's refund).
     CancelVisit,
+    /// The chip's photo and the counter's side by side.
+    ComparePhotos,
     /// ← and → on a step: fewer or more (a certificate's years).
     Less,
     More,
@@ -220,6 +222,8 @@ const ALTERNATIVE: Binding =
 const SUPERVISOR: Binding =
     row(&[key(KeyCode::F(6))], Command::Supervisor, "key-visit-supervisor", true);
 const LEAVE_VISIT: Binding = row(&[key(KeyCode::Esc)], Command::Back, "key-visit-leave", true);
+const COMPARE_PHOTOS: Binding =
+    row(&[key(KeyCode::F(7))], Command::ComparePhotos, "key-visit-photos", false);
 const CANCEL_VISIT: Binding =
     row(&[key(KeyCode::F(8))], Command::CancelVisit, "key-visit-cancel", false);
 
@@ -233,6 +237,7 @@ static VISIT: &[Binding] = &[
     ALTERNATIVE,
     SUPERVISOR,
     LEAVE_VISIT,
+    COMPARE_PHOTOS,
     CANCEL_VISIT,
     HELP,
     LANGUAGE,
@@ -250,6 +255,7 @@ static VISIT_FORM: &[Binding] = &[
     ALTERNATIVE,
     SUPERVISOR,
     LEAVE_VISIT,
+    COMPARE_PHOTOS,
     CANCEL_VISIT,
     HELP,
     LANGUAGE,

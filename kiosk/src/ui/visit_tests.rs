@@ -1066,3 +1066,31 @@ fn f8_twice_cancels_a_visit_not_paid_and_a_paid_one_needs_a_supervisors_refund()
         "{ops2:?}"
     );
 }
+
+#[test]
+fn f7_shows_the_chip_photo_beside_the_counter_photo_and_esc_comes_back_to_the_visit() {
+    let mut app = on_visit(Language::En, Some(Step::Photo));
+    assert!(update(&mut app, key(KeyCode::F(7))).is_empty());
+    assert_eq!(state(&app).error, Some(Msg::new("visit-no-photos-yet")));
+    let mut view = renewal_at(Some(Step::Confirmation));
+    view.chip_photo = Some("/data/photos/chip-1.jpg".into());
+    view.counter_photo = Some("/data/photos/abc.jpg".into());
+    answer(&mut app, view, None);
+    let effects = update(&mut app, key(KeyCode::F(7)));
+    assert!(
+        matches!(effects.as_slice(), [Effect::LoadPhotos { chip: Some(c), captured: Some(p) }]
+            if c.ends_with("chip-1.jpg") && p.ends_with("abc.jpg")),
+        "{effects:?}"
+    );
+    let loaded = super::screens::photos::PhotosState {
+        chip: super::screens::photos::Side::Problem(Msg::new("photo-missing")),
+        captured: super::screens::photos::Side::Problem(Msg::new("photo-missing")),
+        graphics: false,
+        encoded: None,
+    };
+    let effects = update(&mut app, Action::Job(Done::PhotosLoaded(Box::new(loaded))));
+    assert!(matches!(app.screen, Screen::Photos(_)));
+    assert!(matches!(effects.as_slice(), [Effect::EncodePhotos { .. }]), "{effects:?}");
+    update(&mut app, key(KeyCode::Esc));
+    assert!(matches!(app.screen, Screen::Visit(_)), "back to the visit");
+}
