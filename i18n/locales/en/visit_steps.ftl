@@ -41,3 +41,4 @@ visit-one-blank-token = { $count ->
     [one] 1 blank token is
    *[other] { $count } blank tokens are
 } plugged in: leave only the one for this certificate.
+visit-invoice-organisation-only = Invoice details are for an organisation's application.

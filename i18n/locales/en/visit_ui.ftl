@@ -166,3 +166,6 @@ visit-refund-armed = The fee was paid: press F8 again, and a supervisor cancels 
 visit-allow-refund = Supervisor: cancel the paid application (refund)
 key-visit-photos = compare photos
 visit-no-photos-yet = No photo yet: the chip's comes with the identity step, the counter's with the photo step.
+visit-invoice-hint = An e-invoice in the organisation's name (optional; F4 ticks the agreement here):
+visit-taxpayer-id = Taxpayer ID
+visit-invoice-email = Invoice email

@@ -41,3 +41,4 @@ visit-one-blank-token = { $count ->
     [1] Há 1 token USB em branco ligado
    *[other] Há { $count } tokens USB em branco ligados
 }: deixe só o deste certificado.
+visit-invoice-organisation-only = Os dados da factura são para o pedido de uma entidade.

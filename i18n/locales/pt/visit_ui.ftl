@@ -166,3 +166,6 @@ visit-refund-armed = A taxa foi paga: prima F8 de novo e um supervisor cancela-o
 visit-allow-refund = Supervisor: cancelar o pedido pago (reembolso)
 key-visit-photos = comparar fotografias
 visit-no-photos-yet = Ainda não há fotografias: a do chip vem com o passo da identificação, a do balcão com o passo da fotografia.
+visit-invoice-hint = Uma factura electrónica em nome da entidade (opcional; aqui F4 marca o acordo):
+visit-taxpayer-id = Número de contribuinte
+visit-invoice-email = Correio electrónico da factura

@@ -154,3 +154,6 @@ visit-refund-armed = 费用已缴付：再按 F8，由主管取消并退款。
 visit-allow-refund = 主管：取消已付款的申请（退款）
 key-visit-photos = 比对照片
 visit-no-photos-yet = 尚无照片：芯片照片在身份证明文件步骤取得，柜台照片在照片步骤拍摄。
+visit-invoice-hint = 以单位名称开具电子发票（可选；在此按 F4 勾选协议）：
+visit-taxpayer-id = 纳税人识别号
+visit-invoice-email = 接收发票的电子邮箱

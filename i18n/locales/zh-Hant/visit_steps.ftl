@@ -38,3 +38,4 @@ visit-document-missing = 欠缺文件：{ $document }。
 visit-plug-a-blank-token = 請插入一個庫存的空白數字證書盤。
 visit-one-blank-token = 已插入 { $count } 個空白數字證書盤：只保留用於此電子證書的一個。
 visit-no-profile = 此類別及持有人沒有相應的電子證書範本。
+visit-invoice-organisation-only = 發票資料只適用於機構的申請。

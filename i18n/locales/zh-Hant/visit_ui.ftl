@@ -154,3 +154,6 @@ visit-refund-armed = 費用已繳付：再按 F8，由主管取消並退款。
 visit-allow-refund = 主管：取消已付款的申請（退款）
 key-visit-photos = 比對相片
 visit-no-photos-yet = 尚無相片：晶片相片於身份證明文件步驟取得，櫃檯相片於相片步驟拍攝。
+visit-invoice-hint = 以機構名稱開具電子發票（可選；於此按 F4 剔選協定）：
+visit-taxpayer-id = 納稅人識別號
+visit-invoice-email = 接收發票的電郵地址

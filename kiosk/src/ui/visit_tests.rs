@@ -1094,3 +1094,27 @@ fn f7_shows_the_chip_photo_beside_the_counter_photo_and_esc_comes_back_to_the_vi
     update(&mut app, key(KeyCode::Esc));
     assert!(matches!(app.screen, Screen::Visit(_)), "back to the visit");
 }
+
+#[test]
+fn an_organisation_confirms_its_invoice_details_with_the_agreement() {
+    let mut app = on_visit_of(Service::NewIssuance, Some(Step::Confirmation));
+    let mut view = visit_at(Service::NewIssuance, Some(Step::Confirmation));
+    view.application.organisation = Some(ulid(500));
+    view.organisation = Some(organisation());
+    view.application.visit.facts.remove(&Fact::DataConfirmed);
+    answer(&mut app, view, None);
+    assert_eq!(app.scope(), Scope::VisitForm, "the invoice fields are typed");
+    update(&mut app, key(KeyCode::F(4)));
+    type_text(&mut app, "123456789012345");
+    update(&mut app, key(KeyCode::Tab));
+    type_text(&mut app, "accounts@trading.mo");
+    let ops = ops(update(&mut app, key(KeyCode::Enter)));
+    match ops.as_slice() {
+        [VisitOp::Confirm { invoice: Some(invoice), .. }] => {
+            assert_eq!(invoice.title, "澳門貿易有限公司", "titled with the organisation's name");
+            assert_eq!(invoice.taxpayer_id, "123456789012345");
+            assert_eq!(invoice.email, "accounts@trading.mo");
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -150,8 +150,11 @@ pub enum VisitOp {
         application: RecordId,
     },
     /// The person checked every certificate record and accepts the applicant agreement.
+    /// With an organisation's invoice details (the title is checked against its name), taken
+    /// here because the form shows them and vetting checks them.
     Confirm {
         application: RecordId,
+        invoice: Option<InvoiceDetails>,
     },
     PrintForm {
         application: RecordId,
@@ -254,7 +257,7 @@ impl VisitOp {
             | VisitOp::OverrideIdentity { application, .. }
             | VisitOp::PhotoFromFile { application, .. }
             | VisitOp::PhotoFromCamera { application }
-            | VisitOp::Confirm { application }
+            | VisitOp::Confirm { application, .. }
             | VisitOp::PrintForm { application }
             | VisitOp::Pay { application, .. }
             | VisitOp::Approve { application, .. }

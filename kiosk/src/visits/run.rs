@@ -182,8 +182,21 @@ impl Visits<'_> {
                 let bytes = camera_picture()?;
                 self.photo(application, &bytes)
             }
-            VisitOp::Confirm { application } => {
+            VisitOp::Confirm { application, invoice } => {
                 let (mut app, _) = self.open_step(application, Step::Confirmation)?;
+                if let Some(invoice) = invoice {
+                    let org = match app.organisation {
+                        Some(org) => self.store.get::<Organisation>(org)?,
+                        None => None,
+                    }
+                    .ok_or_else(|| refuse("visit-invoice-organisation-only"))?;
+                    if let Err(problems) = invoice.validate(&org) {
+                        return Err(
+                            registry::application::TransitionError::Incomplete(problems).into()
+                        );
+                    }
+                    app.invoice = Some(invoice);
+                }
                 app.agreement_accepted = true;
                 app.visit.facts.insert(Fact::DataConfirmed);
                 self.save(&app, Step::Confirmation, StepOutcome::Done, Vec::new())?;

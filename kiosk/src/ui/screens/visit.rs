@@ -93,6 +93,9 @@ pub enum Input {
     PinAgain,
     /// The new mailing address (redispatch).
     Address,
+    /// An organisation's invoice: its taxpayer ID and the email the e-invoice goes to.
+    TaxpayerId,
+    InvoiceEmail,
 }
 
 impl Input {
@@ -103,8 +106,10 @@ impl Input {
 }
 
 /// The text fields of each step of `service`, in Tab order.
-pub fn inputs(service: Service, step: Step) -> &'static [Input] {
+pub fn inputs(service: Service, step: Step, organisation: bool) -> &'static [Input] {
     match step {
+        // An organisation's invoice details are confirmed with the rest.
+        Step::Confirmation if organisation => &[Input::TaxpayerId, Input::InvoiceEmail],
         // The phrase set at issuance lets the person revoke without a supervisor.
         Step::Certificates if service == Service::Revocation => &[Input::Phrase],
         Step::PinReset => &[Input::Pin, Input::PinAgain],
@@ -161,6 +166,10 @@ pub struct VisitState {
     /// The organisation's papers ticked as collected.
     pub documents: Vec<DocumentKind>,
     pub address: String,
+    pub taxpayer_id: String,
+    pub invoice_email: String,
+    /// The visit is an organisation's (its invoice is asked for).
+    pub organisation: bool,
     pub approval: Option<Approval>,
     /// The step the inputs above were typed for: a new step starts from empty fields.
     pub step: Option<Step>,
@@ -211,6 +220,9 @@ impl VisitState {
             years: 1,
             documents: Vec::new(),
             address: String::new(),
+            taxpayer_id: String::new(),
+            invoice_email: String::new(),
+            organisation: false,
             approval: None,
             step: None,
         }
@@ -235,13 +247,13 @@ impl VisitState {
         if let Some(approval) = &self.approval {
             return approval.signin.is_some() || approval.needs_reason();
         }
-        self.current().is_some_and(|s| !inputs(self.service, s).is_empty())
+        self.current().is_some_and(|s| !inputs(self.service, s, self.organisation).is_empty())
     }
 
     /// The field with the focus, if the step has any.
     pub fn input(&self) -> Option<Input> {
         let step = self.current()?;
-        let list = inputs(self.service, step);
+        let list = inputs(self.service, step, self.organisation);
         list.get(self.focus.min(list.len().saturating_sub(1))).copied()
     }
 
@@ -255,6 +267,8 @@ impl VisitState {
             Input::Phrase => &mut self.phrase,
             Input::PinAgain => &mut self.pin_again,
             Input::Address => &mut self.address,
+            Input::TaxpayerId => &mut self.taxpayer_id,
+            Input::InvoiceEmail => &mut self.invoice_email,
         }
     }
 
@@ -269,6 +283,7 @@ impl VisitState {
                     outcome.notice.as_ref().map(|n| notice_msgs(n, service)).unwrap_or_default();
                 let view = outcome.view;
                 self.service = view.application.service;
+                self.organisation = view.application.organisation.is_some();
                 let step = view.current();
                 if step != self.step {
                     self.reset_inputs(&view, step);
@@ -309,6 +324,9 @@ impl VisitState {
             .and_then(|org| view.organisations.iter().position(|o| o.id == org))
             .map_or(0, |i| i + 1);
         self.documents = view.application.documents.clone();
+        let invoice = view.application.invoice.as_ref();
+        self.taxpayer_id = invoice.map(|i| i.taxpayer_id.clone()).unwrap_or_default();
+        self.invoice_email = invoice.map(|i| i.email.clone()).unwrap_or_default();
         self.checked = match step {
             Some(Step::Consent) => view.application.consent_given,
             Some(Step::Confirmation) => view.application.agreement_accepted,
@@ -373,7 +391,7 @@ impl VisitState {
     /// Tab: the next field of the step.
     fn next_field(&mut self) {
         if let Some(step) = self.current() {
-            let n = inputs(self.service, step).len();
+            let n = inputs(self.service, step, self.organisation).len();
             if n > 0 {
                 self.focus = (self.focus + 1) % n;
             }
@@ -547,8 +565,28 @@ pub fn command(state: &mut VisitState, command: Command, clerk: &SignedIn) -> Ve
             vec![VisitOp::Consent { application }]
         }
         (Step::Confirmation, Command::Enter) => {
+            // An invoice when the organisation asks for one: both its fields typed.
+            let invoice =
+                match (&view.organisation, state.taxpayer_id.trim(), state.invoice_email.trim()) {
+                    (Some(org), taxpayer, email) if !taxpayer.is_empty() || !email.is_empty() => {
+                        Some(registry::model::InvoiceDetails {
+                            kind: registry::model::InvoiceKind::OrdinaryElectronic,
+                            title: org
+                                .name_zh
+                                .clone()
+                                .or_else(|| org.name_latin.clone())
+                                .unwrap_or_default(),
+                            taxpayer_id: taxpayer.to_owned(),
+                            email: email.to_owned(),
+                            bank: None,
+                            bank_account: None,
+                            address: None,
+                        })
+                    }
+                    _ => None,
+                };
             busy(state, "visit-saving");
-            vec![VisitOp::Confirm { application }]
+            vec![VisitOp::Confirm { application, invoice }]
         }
         (Step::Identity, Command::Alternative) => {
             state.chip = !state.chip;
@@ -774,8 +812,10 @@ pub fn command(state: &mut VisitState, command: Command, clerk: &SignedIn) -> Ve
             Vec::new()
         }
         // Between the fields of a form, ↑ and ↓ move as Tab does.
-        (step, Command::Up | Command::Down) if inputs(state.service, step).len() > 1 => {
-            let n = inputs(state.service, step).len();
+        (step, Command::Up | Command::Down)
+            if inputs(state.service, step, state.organisation).len() > 1 =>
+        {
+            let n = inputs(state.service, step, state.organisation).len();
             state.focus = if command == Command::Up {
                 (state.focus + n - 1) % n
             } else {
@@ -1070,6 +1110,21 @@ fn step_body(
                     )));
                 }
                 lines.push(checkbox(state.checked, t(lang, "visit-agreement")));
+                if state.organisation {
+                    lines.push(Line::from(t(lang, "visit-invoice-hint")));
+                    lines.push(field(
+                        t(lang, "visit-taxpayer-id"),
+                        &state.taxpayer_id,
+                        false,
+                        focused(Input::TaxpayerId),
+                    ));
+                    lines.push(field(
+                        t(lang, "visit-invoice-email"),
+                        &state.invoice_email,
+                        false,
+                        focused(Input::InvoiceEmail),
+                    ));
+                }
             }
         }
         Step::Email => {

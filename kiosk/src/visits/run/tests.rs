@@ -428,7 +428,7 @@ fn a_failed_identity_check_overridden_by_a_supervisor_waits_for_approval() {
 
     let photo = office.photo_file("face.png", true);
     office.ok(VisitOp::PhotoFromFile { application: id, path: photo });
-    office.ok(VisitOp::Confirm { application: id });
+    office.ok(VisitOp::Confirm { application: id, invoice: None });
     office.ok(VisitOp::PrintForm { application: id });
     let signed = office.ok(VisitOp::FormSigned { payload: form_code(&office, id) });
     assert_eq!(signed.notice, Some(Notice::Submitted));
@@ -495,7 +495,7 @@ fn form_payment_and_recheck_without_devices_and_revetting_goes_back_to_the_ident
         input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
     });
     office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
-    office.ok(VisitOp::Confirm { application: id });
+    office.ok(VisitOp::Confirm { application: id, invoice: None });
     let printed = office.ok(VisitOp::PrintForm { application: id });
     let Some(Notice::FormPrinted { job }) = printed.notice else { panic!("{:?}", printed.notice) };
     assert!(
@@ -581,7 +581,7 @@ fn revocation_signed(office: &Office, phrase: Option<&str>) -> Result<RecordId, 
         application: id,
         input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
     });
-    office.ok(VisitOp::Confirm { application: id });
+    office.ok(VisitOp::Confirm { application: id, invoice: None });
     office.ok(VisitOp::PrintForm { application: id });
     office.ok(VisitOp::FormSigned { payload: form_code(office, id) });
     Ok(id)
@@ -768,6 +768,39 @@ fn a_new_certificate_for_an_organisation_needs_its_agent_and_its_papers() {
         documents: vec![BusinessLicence, LegalRepresentativeId, AgentId],
     });
     assert_eq!(papers.view.current(), Some(Step::Email));
+    office.ok(VisitOp::Skip {
+        application: id,
+        step: Step::Email,
+        supervisor: office.supervisor,
+        reason: "relay down".into(),
+    });
+    // The invoice's title is the organisation's name, and its taxpayer ID must be one.
+    let invoice = |title: &str, taxpayer: &str| registry::model::InvoiceDetails {
+        kind: registry::model::InvoiceKind::OrdinaryElectronic,
+        title: title.into(),
+        taxpayer_id: taxpayer.into(),
+        email: "accounts@trading.mo".into(),
+        bank: None,
+        bank_account: None,
+        address: None,
+    };
+    let wrong = office
+        .as_clerk(VisitOp::Confirm {
+            application: id,
+            invoice: Some(invoice("別家公司", "123456789012345")),
+        })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(wrong.id, "transition-incomplete");
+    let confirmed = office.ok(VisitOp::Confirm {
+        application: id,
+        invoice: Some(invoice("澳門貿易有限公司", "123456789012345")),
+    });
+    assert_eq!(
+        confirmed.view.application.invoice.as_ref().map(|i| i.taxpayer_id.as_str()),
+        Some("123456789012345")
+    );
+    assert_eq!(confirmed.view.current(), Some(Step::Form));
 }
 
 #[test]
@@ -809,7 +842,7 @@ fn a_refund_is_a_supervisors_with_a_reason_and_a_draft_is_the_clerks_to_cancel()
         input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
     });
     office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
-    office.ok(VisitOp::Confirm { application: id });
+    office.ok(VisitOp::Confirm { application: id, invoice: None });
     office.ok(VisitOp::PrintForm { application: id });
     office.ok(VisitOp::FormSigned { payload: form_code(&office, id) });
     office.ok(VisitOp::Pay {
