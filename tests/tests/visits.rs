@@ -439,7 +439,7 @@ fn a_whole_renewal_step_by_step_on_the_chip_the_printer_and_the_token() {
     office.ok(VisitOp::Consent { application: id });
     office.ok(VisitOp::Identity { application: id, input: chip(&mrz) });
     office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file() });
-    office.ok(VisitOp::Confirm { application: id });
+    office.ok(VisitOp::Confirm { application: id, invoice: None });
 
     let printed = office.ok(VisitOp::PrintForm { application: id });
     assert!(matches!(printed.notice, Some(Notice::FormPrinted { .. })), "{:?}", printed.notice);
