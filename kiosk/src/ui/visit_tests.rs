@@ -1111,3 +1111,30 @@ fn an_organisation_confirms_its_invoice_details_with_the_agreement() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn an_organisations_papers_step_in_every_language_at_80x24() {
+    for lang in Language::ALL {
+        let mut app = on_visit_in(lang, Service::NewIssuance, Some(Step::Details));
+        let mut view = visit_at(Service::NewIssuance, Some(Step::Details));
+        view.application.holder_kind = HolderKind::Organisation;
+        view.application.organisation = Some(ulid(500));
+        view.organisation = Some(organisation());
+        view.plan = registry::visit::plan(
+            Service::NewIssuance,
+            registry::visit::Circumstances {
+                holder: HolderKind::Organisation,
+                class: CertificateClass::Qualified,
+                revocation_phrase_given: true,
+            },
+        )
+        .expect("plan");
+        view.application.visit.facts.insert(Fact::DetailsEntered);
+        answer(&mut app, view, None);
+        update(&mut app, key(KeyCode::Char(' ')));
+        insta::assert_snapshot!(
+            format!("visit_organisation_documents_{}_80x24", lang.tag()),
+            render(&app, 80, 24)
+        );
+    }
+}
