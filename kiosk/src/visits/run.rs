@@ -626,18 +626,14 @@ impl Visits<'_> {
             return Err(refuse("visit-not-approved-yet"));
         }
         let certificates = self.certificates(&app)?;
-        let token = match certificates.iter().find_map(|c| c.token) {
-            Some(token) => self.store.get::<Token>(token)?,
-            None => None,
-        }
-        .ok_or_else(|| refuse("visit-token-unknown"))?;
+        let on_token = certificates
+            .iter()
+            .find(|c| c.token.is_some())
+            .ok_or_else(|| refuse("visit-token-unknown"))?;
         let module_path =
             self.ctx.config.token_module.clone().ok_or_else(|| refuse("visit-no-token-module"))?;
         let module = tokens::Module::load(Path::new(&module_path))?;
-        let info =
-            module.tokens()?.into_iter().find(|t| t.serial == token.serial).ok_or_else(|| {
-                refuse("visit-token-not-present").with_args(vec![("serial", token.serial.clone())])
-            })?;
+        let info = self.token_of(&module, on_token)?;
         let so_pin = std::env::var("KIOSK_SO_PIN")
             .ok()
             .map(tokens::Pin::new)
@@ -1269,19 +1265,7 @@ impl Visits<'_> {
         };
         let old = self.certificates(&app)?.into_iter().next();
         let info = match (app.service, &old) {
-            (Service::Change, Some(old)) => {
-                let token: Token = match old.token {
-                    Some(token) => self.store.get::<Token>(token)?,
-                    None => None,
-                }
-                .ok_or_else(|| refuse("visit-token-unknown"))?;
-                module.tokens()?.into_iter().find(|t| t.serial == token.serial).ok_or_else(
-                    || {
-                        refuse("visit-token-not-present")
-                            .with_args(vec![("serial", token.serial.clone())])
-                    },
-                )?
-            }
+            (Service::Change, Some(old)) => self.token_of(&module, old)?,
             (Service::Change | Service::Replacement, None) => {
                 return Err(refuse("visit-nothing-to-issue"));
             }
@@ -1334,6 +1318,23 @@ impl Visits<'_> {
             }
         };
         session.logout();
+        if app.service == Service::NewIssuance && !app.certificates.contains(&issued.certificate) {
+            app.certificates.push(issued.certificate);
+        }
+        self.record_issued(&mut app, &issued, old.as_ref(), phrase, true)?;
+        Ok((id, Some(Notice::Activated)))
+    }
+
+    /// Keeps what an issuance made: the revocation phrase (hashed) on the new certificate, the
+    /// completion notice's line, and `Issued` once `all` are; one transaction with the audit.
+    fn record_issued(
+        &mut self,
+        app: &mut Application,
+        issued: &tokens::service::Issued,
+        old: Option<&Certificate>,
+        phrase: &str,
+        all: bool,
+    ) -> Result<(), VisitError> {
         let hash = crate::auth::hash_password(phrase)
             .map_err(|detail| refuse("error-failed").with_args(vec![("detail", detail)]))?;
         let mut made = self
@@ -1345,25 +1346,41 @@ impl Visits<'_> {
             certificate: issued.certificate,
             serial: issued.serial.clone(),
             not_after: issued.not_after,
-            previous_serial: old.as_ref().and_then(|c| c.serial.clone()),
-            previous_not_after: old.as_ref().and_then(|c| c.not_after),
+            previous_serial: old.and_then(|c| c.serial.clone()),
+            previous_not_after: old.and_then(|c| c.not_after),
             token: issued.token.clone(),
         });
-        if !app.certificates.contains(&issued.certificate) && app.service == Service::NewIssuance {
-            app.certificates.push(issued.certificate);
+        if all {
+            app.visit.facts.insert(Fact::Issued);
         }
-        app.visit.facts.insert(Fact::Issued);
         app.visit.kiosk = Some(self.store.kiosk_id().to_owned());
-        self.store.write(clerk, |w| {
+        let id = app.id;
+        self.store.write(Some(self.actor.clerk), |w| {
             w.put(&made)?;
-            w.put(&app)?;
+            w.put(&*app)?;
             w.audit(
                 AuditAction::VisitStep { step: Step::Issuance, outcome: StepOutcome::Done },
                 Some((RecordKind::Application, id)),
             )
             .map(drop)
         })?;
-        Ok((id, Some(Notice::Activated)))
+        Ok(())
+    }
+
+    /// The token that holds `certificate`, plugged in now.
+    fn token_of(
+        &self,
+        module: &tokens::Module,
+        certificate: &Certificate,
+    ) -> Result<tokens::TokenInfo, VisitError> {
+        let token: Token = match certificate.token {
+            Some(token) => self.store.get::<Token>(token)?,
+            None => None,
+        }
+        .ok_or_else(|| refuse("visit-token-unknown"))?;
+        module.tokens()?.into_iter().find(|t| t.serial == token.serial).ok_or_else(|| {
+            refuse("visit-token-not-present").with_args(vec![("serial", token.serial.clone())])
+        })
     }
 
     /// Renews the next certificate of the visit on its token: found by the token's serial among
@@ -1384,16 +1401,8 @@ impl Visits<'_> {
         };
         let module_path =
             self.ctx.config.token_module.clone().ok_or_else(|| refuse("visit-no-token-module"))?;
-        let token: Token = match old.token {
-            Some(token) => self.store.get::<Token>(token)?,
-            None => None,
-        }
-        .ok_or_else(|| refuse("visit-token-unknown"))?;
         let module = tokens::Module::load(Path::new(&module_path))?;
-        let info =
-            module.tokens()?.into_iter().find(|t| t.serial == token.serial).ok_or_else(|| {
-                refuse("visit-token-not-present").with_args(vec![("serial", token.serial.clone())])
-            })?;
+        let info = self.token_of(&module, &old)?;
         let session = module.open(&info.label)?;
         let renewal = if app.visit.new_key {
             tokens::service::Renewal::NewKey
@@ -1419,38 +1428,11 @@ impl Visits<'_> {
             counter.renew(&ca, &session, renewal, validity)?
         };
         session.logout();
-        let hash = crate::auth::hash_password(phrase)
-            .map_err(|detail| refuse("error-failed").with_args(vec![("detail", detail)]))?;
-        let mut renewed = self
-            .store
-            .get::<Certificate>(issued.certificate)?
-            .ok_or_else(|| refuse("visit-nothing-to-issue"))?;
-        renewed.revocation_phrase = Some(hash);
-        app.visit.issued.push(IssuedLine {
-            certificate: issued.certificate,
-            serial: issued.serial.clone(),
-            not_after: issued.not_after,
-            previous_serial: old.serial.clone(),
-            previous_not_after: old.not_after,
-            token: issued.token.clone(),
+        // Every certificate of the renewal, this one included, renewed?
+        let all = certificates.iter().all(|c| {
+            c.id == old.id || app.visit.issued.iter().any(|l| l.previous_serial == c.serial)
         });
-        let all = certificates
-            .iter()
-            .all(|c| app.visit.issued.iter().any(|l| l.previous_serial == c.serial));
-        if all {
-            app.visit.facts.insert(Fact::Issued);
-        }
-        let mut saved = app.clone();
-        saved.visit.kiosk = Some(self.store.kiosk_id().to_owned());
-        self.store.write(clerk, |w| {
-            w.put(&renewed)?;
-            w.put(&saved)?;
-            w.audit(
-                AuditAction::VisitStep { step: Step::Issuance, outcome: StepOutcome::Done },
-                Some((RecordKind::Application, id)),
-            )
-            .map(drop)
-        })?;
+        self.record_issued(&mut app, &issued, Some(&old), phrase, all)?;
         Ok((id, all.then_some(Notice::Activated)))
     }
 }
