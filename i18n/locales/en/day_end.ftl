@@ -47,9 +47,14 @@ day-end-closed = Day { $day } of counter { $kiosk } is closed by { $by } and kep
 day-end-print-failed = The day is closed, but the report did not print: { $reason } Print it again with "kiosk day-end show --printer".
 day-end-printed-file = The report's PDF is in { $file }.
 
-key-day-end = Day-end
-key-day-end-close = Close the day and print
+key-day-end = day-end close
+key-day-end-close = close the day and print
 day-end-counting = Counting the day…
 day-end-closing = Closing the day and printing the report…
 day-end-close-hint = Enter closes the day and prints this report. A closed day is kept as it is and cannot be closed again.
 day-end-print-waiting = The report waits in the print queue (job { $job }).
+day-end-print-job-failed = The day is closed, but the report's print job { $job } failed. Print it again with "kiosk day-end show --printer".
+day-end-more = { $count ->
+        [one] … and { $count } more ("kiosk day-end show" lists them all)
+       *[other] … and { $count } more ("kiosk day-end show" lists them all)
+    }

@@ -18,7 +18,7 @@ day-end-method-none = meio de pagamento não registado
 day-end-tokens = Tokens USB
 day-end-tokens-used = Entregues
 day-end-tokens-spoiled = Inutilizados
-day-end-tokens-lost = Declarados perdidos
+day-end-tokens-lost = Perdidos
 day-end-forms = Formulários
 day-end-forms-printed = Impressos
 day-end-forms-unsigned = Sem cópia assinada devolvida
@@ -47,9 +47,14 @@ day-end-closed = O dia { $day } do balcão { $kiosk } foi fechado por { $by } e 
 day-end-print-failed = O dia está fechado, mas o relatório não foi impresso: { $reason } Imprima-o de novo com "kiosk day-end show --printer".
 day-end-printed-file = O PDF do relatório está em { $file }.
 
-key-day-end = Fecho do dia
-key-day-end-close = Fechar o dia e imprimir
+key-day-end = fecho do dia
+key-day-end-close = fechar o dia e imprimir
 day-end-counting = A contar o dia…
 day-end-closing = A fechar o dia e a imprimir o relatório…
 day-end-close-hint = Enter fecha o dia e imprime este relatório. Um dia fechado fica guardado como está e não volta a ser fechado.
 day-end-print-waiting = O relatório aguarda na fila de impressão (trabalho { $job }).
+day-end-print-job-failed = O dia está fechado, mas o trabalho de impressão { $job } do relatório falhou. Imprima-o de novo com "kiosk day-end show --printer".
+day-end-more = { $count ->
+        [1] … e mais { $count } ("kiosk day-end show" mostra todos)
+       *[other] … e mais { $count } ("kiosk day-end show" mostra todos)
+    }
