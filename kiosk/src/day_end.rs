@@ -244,7 +244,7 @@ pub fn document(ctx: &Context, view: &DayView) -> Document {
 #[derive(Debug)]
 pub enum ReportPrint {
     /// To the office's printer through the spool: printed, at the printer, or waiting.
-    Spooled(JobSummary),
+    Spooled(Box<JobSummary>),
     /// No printer configured: its PDF, in the data directory's `day-end/` folder.
     File(PathBuf),
 }
@@ -256,7 +256,7 @@ pub fn print_report(ctx: &Context, view: &DayView) -> Result<ReportPrint, PrintF
     let doc = document(ctx, view);
     match &ctx.config.printer {
         Some(printer) => {
-            Ok(ReportPrint::Spooled(print_cmd::spool_document(ctx, &doc, printer)?.job))
+            Ok(ReportPrint::Spooled(Box::new(print_cmd::spool_document(ctx, &doc, printer)?.job)))
         }
         None => {
             let pdf = print_cmd::render_pdf(ctx, &doc)?;

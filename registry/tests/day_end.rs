@@ -432,7 +432,7 @@ fn who_may_close_which_day(
 #[test]
 fn a_second_close_names_who_closed_the_day_and_when() {
     let first = closed(HERE, DAY);
-    let refused = may_close(&[first.clone()], HERE, DAY, StaffRole::Supervisor, NOON)
+    let refused = may_close(std::slice::from_ref(&first), HERE, DAY, StaffRole::Supervisor, NOON)
         .expect_err("closed once");
     assert_eq!(refused, CloseRefused::AlreadyClosed { by: id(2), at: first.closed_at });
     let args = refused.message_args();

@@ -73,7 +73,7 @@ fn a_closed_day_is_kept_linked_to_its_supervisor_sound_and_exported() {
     };
     store.put(Some(supervisor), &record).expect("put");
     assert_eq!(store.get::<DayEnd>(record.id).expect("get"), Some(record.clone()));
-    assert_eq!(store.list::<DayEnd>().expect("list"), [record.clone()]);
+    assert_eq!(store.list::<DayEnd>().expect("list"), std::slice::from_ref(&record));
     let links = store.linked_to(supervisor).expect("links");
     assert!(links.iter().any(|l| l.from_kind == RecordKind::DayEnd && l.from_id == record.id));
     assert!(store.verify_report().expect("verify").faults.is_empty());

@@ -122,7 +122,7 @@ fn day(closed: bool) -> DayView {
 pub(super) fn on_day_end(lang: Language, closed: bool) -> App {
     let mut app = on_queue(lang, StaffRole::Supervisor);
     update(&mut app, key(KeyCode::Char('d')));
-    update(&mut app, Action::Job(Done::DayEndLoaded(Ok(day(closed)))));
+    update(&mut app, Action::Job(Done::DayEndLoaded(Ok(Box::new(day(closed))))));
     app
 }
 
@@ -173,7 +173,7 @@ fn a_supervisor_opens_the_day_end_and_a_job_counts_the_day() {
     assert_eq!(state(&app).busy.as_ref().map(|m| m.id), Some("day-end-counting"));
     // Enter while it counts does nothing.
     assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
-    update(&mut app, Action::Job(Done::DayEndLoaded(Ok(day(false)))));
+    update(&mut app, Action::Job(Done::DayEndLoaded(Ok(Box::new(day(false))))));
     assert_eq!(state(&app).view, Some(day(false)));
     assert!(state(&app).busy.is_none());
 }
@@ -194,7 +194,7 @@ fn enter_closes_the_day_once_as_the_signed_in_supervisor_and_shows_what_was_prin
     assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
 
     let printed = Msg::with("print-printed", vec![("job", "J-7".into())]);
-    update(&mut app, Action::Job(Done::DayEndClosed(Ok((day(true), printed.clone())))));
+    update(&mut app, Action::Job(Done::DayEndClosed(Ok((Box::new(day(true)), printed.clone())))));
     assert_eq!(state(&app).printed, Some(printed));
     assert!(state(&app).view.as_ref().is_some_and(|v| v.closed.is_some()));
 
@@ -237,7 +237,7 @@ fn esc_goes_back_to_the_queue_and_a_close_answered_after_is_said() {
     update(&mut app, key(KeyCode::Esc));
     assert_eq!(app.screen, Screen::Queue);
     let printed = Msg::with("print-printed", vec![("job", "J-7".into())]);
-    update(&mut app, Action::Job(Done::DayEndClosed(Ok((day(true), printed)))));
+    update(&mut app, Action::Job(Done::DayEndClosed(Ok((Box::new(day(true)), printed)))));
     assert_eq!(app.notice.as_ref().map(|n| n.msg.id), Some("print-printed"));
 }
 
@@ -254,7 +254,7 @@ fn the_day_end_in_every_language_at_80x24() {
         update(&mut closed, key(KeyCode::Enter));
         let printed =
             Msg::with("print-printed", vec![("job", "01JD2X7Q0000000000000000PR".into())]);
-        update(&mut closed, Action::Job(Done::DayEndClosed(Ok((day(true), printed)))));
+        update(&mut closed, Action::Job(Done::DayEndClosed(Ok((Box::new(day(true)), printed)))));
         insta::assert_snapshot!(
             format!("day_end_closed_{}_80x24", lang.tag()),
             render(&closed, 80, 24)

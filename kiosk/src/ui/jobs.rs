@@ -115,9 +115,9 @@ pub enum Done {
     CameraCheckedIn(Result<String, Msg>),
     /// The ticket's number and service, and what the printer said (None: no printer).
     WalkInIssued(Result<(String, Service, Option<Msg>), Msg>),
-    DayEndLoaded(Result<crate::day_end::DayView, Msg>),
+    DayEndLoaded(Result<Box<crate::day_end::DayView>, Msg>),
     /// The day as kept and what became of its printed report, or why it was not closed.
-    DayEndClosed(Result<(crate::day_end::DayView, Msg), Msg>),
+    DayEndClosed(Result<(Box<crate::day_end::DayView>, Msg), Msg>),
 }
 
 /// One search hit as the results table shows it. ID and phone numbers are masked when read.
@@ -316,6 +316,7 @@ impl Runner {
                 let result = ctx
                     .open_store()
                     .and_then(|store| crate::day_end::load(&store, ctx.now().date(), ctx.offset()))
+                    .map(Box::new)
                     .map_err(|e| Msg::store(&e));
                 Done::DayEndLoaded(result)
             }),
@@ -488,7 +489,7 @@ fn close_day(
     ctx: &JobContext,
     supervisor: RecordId,
     lang: i18n::Language,
-) -> Result<(crate::day_end::DayView, Msg), Msg> {
+) -> Result<(Box<crate::day_end::DayView>, Msg), Msg> {
     let mut store = ctx.open_store().map_err(|e| Msg::store(&e))?;
     let context = crate::Context { lang, ..ctx.context() };
     let (view, printed) =
@@ -498,5 +499,5 @@ fn close_day(
                 refused => Msg::with(refused.message_id(), refused.message_args()),
             },
         )?;
-    Ok((view, super::screens::day_end::printed_msg(printed)))
+    Ok((Box::new(view), super::screens::day_end::printed_msg(printed)))
 }

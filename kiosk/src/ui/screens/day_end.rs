@@ -48,11 +48,11 @@ impl DayEndState {
         }
     }
 
-    pub fn loaded(&mut self, result: Result<DayView, Msg>) {
+    pub fn loaded(&mut self, result: Result<Box<DayView>, Msg>) {
         self.busy = None;
         match result {
             Ok(view) => {
-                self.view = Some(view);
+                self.view = Some(*view);
                 self.error = None;
             }
             Err(msg) => self.error = Some(msg),
@@ -60,11 +60,11 @@ impl DayEndState {
     }
 
     /// The close answered: the day as kept and what the printer did, or why it was not closed.
-    pub fn closed(&mut self, result: Result<(DayView, Msg), Msg>) {
+    pub fn closed(&mut self, result: Result<(Box<DayView>, Msg), Msg>) {
         self.busy = None;
         match result {
             Ok((view, printed)) => {
-                self.view = Some(view);
+                self.view = Some(*view);
                 self.printed = Some(printed);
                 self.error = None;
             }
