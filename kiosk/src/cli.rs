@@ -118,6 +118,43 @@ pub enum Command {
         #[command(subcommand)]
         command: MailCommand,
     },
+    /// The counter's day-end close: a supervisor closes the day, kept as a record and printed
+    #[command(name = "day-end")]
+    DayEnd {
+        #[command(subcommand)]
+        command: DayEndCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DayEndCommand {
+    /// Close this counter's day (a supervisor; the password from standard input, asked without
+    /// echo on a terminal): count it, keep the report as a record, print it
+    Close {
+        /// The supervisor who closes the day: their user name
+        #[arg(long, value_name = "USER")]
+        supervisor: String,
+        /// The office day to close [default: today in the office's zone]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        date: Option<time::Date>,
+        #[command(flatten)]
+        target: PrintTarget,
+        /// The day as one JSON object
+        #[arg(long)]
+        json: bool,
+    },
+    /// This counter's day: as kept at its close, or the figures so far
+    Show {
+        /// The office day [default: today in the office's zone]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        date: Option<time::Date>,
+        /// The day as one JSON object
+        #[arg(long)]
+        json: bool,
+        /// Also print the report (to the printer at URI, or to a PDF file)
+        #[command(flatten)]
+        target: PrintTarget,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -233,7 +270,7 @@ pub struct PrintTarget {
     #[arg(long, value_name = "URI")]
     pub printer: Option<String>,
     /// Write the PDF to FILE instead of printing
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", alias = "out")]
     pub to_file: Option<PathBuf>,
 }
 
@@ -583,6 +620,12 @@ pub enum ExportFormat {
 
 fn parse_language(text: &str) -> Result<Language, String> {
     text.parse().map_err(|e: i18n::UnknownLanguage| e.to_string())
+}
+
+fn parse_date(text: &str) -> Result<time::Date, String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text.trim(), format)
+        .map_err(|_| format!("{text:?} is not a date: YYYY-MM-DD"))
 }
 
 fn parse_id_kind(text: &str) -> Result<IdKind, String> {

@@ -10,6 +10,8 @@ pub mod config;
 pub mod counter;
 pub mod counter_cmd;
 pub mod data_dir;
+pub mod day_end;
+pub mod day_end_cmd;
 pub mod demo;
 pub mod device_cmd;
 pub mod logging;
@@ -328,6 +330,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::WalkIn { .. } => "walk-in",
         Command::Clerk { .. } => "clerk",
         Command::Mail { .. } => "mail",
+        Command::DayEnd { .. } => "day-end",
     }
 }
 
@@ -359,6 +362,7 @@ fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, KioskError> 
         Some(Command::WalkIn { command }) => counter_cmd::walk_in(ctx, command),
         Some(Command::Clerk { command }) => clerk_cmd::run(ctx, command),
         Some(Command::Mail { command }) => mail::run(ctx, command),
+        Some(Command::DayEnd { command }) => day_end_cmd::run(ctx, command),
         Some(Command::Photo { command }) => match command {
             cli::PhotoCommand::Check { file, out } => photos::check(ctx, &file, out.as_deref()),
             cli::PhotoCommand::Compare { chip, captured } => {

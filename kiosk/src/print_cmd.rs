@@ -181,14 +181,14 @@ pub fn run_with_default_printer(
 }
 
 /// Where a document goes.
-enum Destination {
+pub(crate) enum Destination {
     Printer(String),
     File(PathBuf),
 }
 
 /// The command's destination, checked before anything is rendered; `None` (after telling the
 /// person why) when there is none or the printer address cannot be one.
-fn destination(
+pub(crate) fn destination(
     ctx: &Context,
     target: PrintTarget,
     default_printer: Option<&str>,
@@ -211,7 +211,11 @@ fn destination(
     Some(Destination::Printer(printer))
 }
 
-fn output(ctx: &Context, doc: &Document, to: Destination) -> Result<ExitCode, KioskError> {
+pub(crate) fn output(
+    ctx: &Context,
+    doc: &Document,
+    to: Destination,
+) -> Result<ExitCode, KioskError> {
     let printer = match to {
         Destination::File(path) => {
             let pdf = render(ctx, doc)?;

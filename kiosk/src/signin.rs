@@ -71,12 +71,15 @@ pub struct PasswordAccepted {
     at: OffsetDateTime,
 }
 
-#[cfg(test)]
 impl PasswordAccepted {
+    /// Whose password it was: a supervisor closing the day proves who they are with it.
     pub fn clerk(&self) -> RecordId {
         self.clerk
     }
+}
 
+#[cfg(test)]
+impl PasswordAccepted {
     /// What `check_password` answers for `clerk` at `at`, for the UI's tests.
     pub fn for_tests(clerk: RecordId, username: &str, at: OffsetDateTime) -> Self {
         PasswordAccepted { clerk, username: username.to_owned(), at }

@@ -182,6 +182,20 @@ pub struct QueueTicket {
     pub waiting: u32,
 }
 
+/// A counter's day-end report (`registry::day_end`), closed by a supervisor or, before the
+/// close, as it stands. References and token serials only: no person's name or number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayEndSheet {
+    pub office: String,
+    /// The counter (kiosk id) whose day it is.
+    pub kiosk: String,
+    pub day: Date,
+    /// Who closed the day (their user name) and when, in the office's zone; `None` before the
+    /// close.
+    pub closed: Option<(String, OffsetDateTime)>,
+    pub report: registry::day_end::DayEndReport,
+}
+
 /// Everything the counter prints.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "document", rename_all = "snake_case")]
@@ -190,6 +204,7 @@ pub enum Document {
     Receipt(Receipt),
     RenewalNotice(RenewalNotice),
     QueueTicket(QueueTicket),
+    DayEnd(DayEndSheet),
 }
 
 impl Document {
@@ -199,7 +214,7 @@ impl Document {
             Document::ApplicationForm(f) => Some((f.application, &f.reference)),
             Document::Receipt(r) => Some((r.application, &r.reference)),
             Document::RenewalNotice(n) => Some((n.application, &n.reference)),
-            Document::QueueTicket(_) => None,
+            Document::QueueTicket(_) | Document::DayEnd(_) => None,
         }
     }
 
@@ -210,6 +225,7 @@ impl Document {
             Document::Receipt(_) => "receipt",
             Document::RenewalNotice(_) => "renewal_notice",
             Document::QueueTicket(_) => "queue_ticket",
+            Document::DayEnd(_) => "day_end",
         }
     }
 
@@ -294,10 +310,66 @@ impl Document {
             Document::QueueTicket(QueueTicket {
                 number: "A027".into(),
                 service: Service::Renewal,
-                office,
+                office: office.clone(),
                 issued_at: time::macros::datetime!(2026-11-21 09:41 +08:00),
                 waiting: 3,
             }),
+            Document::DayEnd(DayEndSheet {
+                office,
+                kiosk: "K01JD2X00DEMO".into(),
+                day: date,
+                closed: Some(("lei.mf".into(), time::macros::datetime!(2026-11-21 18:05 +08:00))),
+                report: day_end_example(application),
+            }),
         ]
+    }
+}
+
+/// The example day-end: a few services, cash and card in patacas, a spoiled token, a form
+/// waiting for its signed copy and an application left open.
+fn day_end_example(application: RecordId) -> registry::day_end::DayEndReport {
+    use registry::application::ApplicationState;
+    use registry::day_end::{ApplicationLine, DayEndReport, PaymentTotal, ServiceCount, TokenLine};
+    use registry::model::{Currency, TokenStatus};
+    use registry::visit::PaymentMethod;
+    let done = |service: Service| match service {
+        Service::Renewal => 3,
+        Service::NewIssuance => 1,
+        Service::PinUnlock => 1,
+        _ => 0,
+    };
+    let mop = |minor: i64| Money { minor, currency: Currency::Mop };
+    let line = |reference: &str, service, state| ApplicationLine {
+        application,
+        reference: reference.into(),
+        service,
+        state,
+    };
+    DayEndReport {
+        services: Service::ALL
+            .into_iter()
+            .map(|service| ServiceCount { service, completed: done(service) })
+            .collect(),
+        payments: vec![
+            PaymentTotal { method: Some(PaymentMethod::Cash), count: 2, total: mop(75_050) },
+            PaymentTotal { method: Some(PaymentMethod::Card), count: 1, total: mop(40_000) },
+        ],
+        refunds: Vec::new(),
+        tokens_used: vec!["SN-0042-7781".into()],
+        tokens_spoiled: vec![TokenLine {
+            serial: "SN-0042-7790".into(),
+            status: TokenStatus::Damaged,
+        }],
+        tokens_lost: Vec::new(),
+        forms_printed: 4,
+        forms_unsigned: vec![line(
+            "A20261121-7QK2ZD",
+            Service::NewIssuance,
+            ApplicationState::Draft,
+        )],
+        open_applications: vec![
+            line("A20261121-7QK2ZD", Service::NewIssuance, ApplicationState::Draft),
+            line("A20261121-9MB3XA", Service::Renewal, ApplicationState::AwaitingPayment),
+        ],
     }
 }

@@ -55,6 +55,7 @@ fn title_id(doc: &Document) -> &'static str {
         Document::Receipt(_) => "printed-receipt-title",
         Document::RenewalNotice(_) => "printed-notice-title",
         Document::QueueTicket(_) => "printed-ticket-title",
+        Document::DayEnd(_) => "day-end-title",
     }
 }
 
@@ -89,6 +90,16 @@ fn expected_values(doc: &Document) -> Vec<&'static str> {
             "6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3",
         ],
         "queue_ticket" => vec!["A027", "澳門郵政 eSignTrust 註冊署"],
+        "day_end" => vec![
+            "K01JD2X00DEMO",
+            "lei.mf",
+            "MOP 750.50",
+            "MOP 400.00",
+            "SN-0042-7781",
+            "SN-0042-7790",
+            "A20261121-7QK2ZD",
+            "A20261121-9MB3XA",
+        ],
         other => panic!("no expectations for {other}"),
     }
 }

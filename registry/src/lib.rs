@@ -4,6 +4,7 @@
 pub mod application;
 pub mod audit;
 pub mod credentials;
+pub mod day_end;
 pub mod fees;
 pub mod hlc;
 pub mod ids;

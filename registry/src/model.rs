@@ -38,10 +38,12 @@ pub enum RecordKind {
     WalkInTicket,
     Clerk,
     AuditEvent,
+    /// A counter's day closed by a supervisor (`registry::day_end`).
+    DayEnd,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 12] = [
+    pub const ALL: [RecordKind; 13] = [
         RecordKind::Person,
         RecordKind::Organisation,
         RecordKind::Membership,
@@ -54,6 +56,7 @@ impl RecordKind {
         RecordKind::WalkInTicket,
         RecordKind::Clerk,
         RecordKind::AuditEvent,
+        RecordKind::DayEnd,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -70,6 +73,7 @@ impl RecordKind {
             RecordKind::WalkInTicket => "walk_in_ticket",
             RecordKind::Clerk => "clerk",
             RecordKind::AuditEvent => "audit_event",
+            RecordKind::DayEnd => "day_end",
         }
     }
 

@@ -151,6 +151,7 @@ pub(crate) fn is_whole_record(kind: RecordKind, state: &Map<String, Value>) -> b
         RecordKind::WalkInTicket => decodes::<WalkInTicket>(state),
         RecordKind::Clerk => decodes::<Clerk>(state),
         RecordKind::AuditEvent => decodes::<registry::audit::AuditEvent>(state),
+        RecordKind::DayEnd => decodes::<registry::day_end::DayEnd>(state),
     }
 }
 

@@ -52,6 +52,8 @@ pub const REFERENCES: &[(RecordKind, &str)] = &[
     (RecordKind::Appointment, "organisation"),
     (RecordKind::AuditEvent, "subject"),
     (RecordKind::AuditEvent, "clerk"),
+    // The supervisor who closed a counter's day.
+    (RecordKind::DayEnd, "closed_by"),
 ];
 
 /// The reference field of an audit event that names what it is about.

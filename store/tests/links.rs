@@ -456,6 +456,15 @@ fn every_listed_reference_field_makes_a_link() {
     ];
     app.consent_given = true;
     app.agreement_accepted = true;
+    let nothing = registry::day_end::Sources { applications: &[], audit: &[], tokens: &[] };
+    let day_end = registry::day_end::DayEnd {
+        id: Ulid::new(),
+        kiosk: "K1".into(),
+        day: NOW.date(),
+        closed_by: supervisor.id,
+        closed_at: NOW,
+        report: registry::day_end::count_day("K1", NOW.date(), NOW.offset(), &nothing),
+    };
     store
         .write(None, |w| {
             w.put(&clerk)?;
@@ -473,6 +482,7 @@ fn every_listed_reference_field_makes_a_link() {
             let fee = Money::new(400, Currency::Mop);
             w.transition(app.id, ApplicationAction::PassVetting { fee }, clerk.id)?;
             w.transition(app.id, ApplicationAction::Approve, supervisor.id)?;
+            w.put(&day_end)?;
             Ok(())
         })
         .expect("every kind of reference");

@@ -17,6 +17,7 @@ use super::action::Action;
 use super::jobs::{Done, Effect};
 use super::keys::{self, Binding, Command, Scope};
 use super::msg::Msg;
+use super::screens::day_end::{self, DayEndState};
 use super::screens::first_start::{self, FirstStart};
 use super::screens::photos::{self, PhotosState};
 use super::screens::queue::{self, QueueState};
@@ -41,6 +42,7 @@ pub enum Screen {
     Subscriber(Box<FileState>),
     Photos(Box<PhotosState>),
     Visit(Box<VisitState>),
+    DayEnd(Box<DayEndState>),
 }
 
 /// What sits over the screen and takes the keys until it closes.
@@ -288,6 +290,7 @@ impl App {
             Screen::Photos(_) => Scope::Photos,
             Screen::Visit(state) if state.types_text() => Scope::VisitForm,
             Screen::Visit(_) => Scope::Visit,
+            Screen::DayEnd(_) => Scope::DayEnd,
         }
     }
 
@@ -814,6 +817,23 @@ fn screen_command(app: &mut App, command: Command) -> Vec<Effect> {
             app.open(Screen::Visit(Box::new(VisitState::opening(service))));
             visit_effects(app, vec![crate::visits::VisitOp::Resume { application }])
         }
+        (Screen::Queue, Command::DayEnd) => open_day_end(app, supervisor),
+        (Screen::DayEnd(state), Command::Enter) => match state.command(Command::Enter) {
+            day_end::Enter::Close if supervisor => match clerk {
+                Some(supervisor) => vec![Effect::CloseDayEnd { supervisor, lang: app.lang }],
+                None => Vec::new(),
+            },
+            day_end::Enter::Close => {
+                state.busy = None;
+                app.say(Msg::new("day-end-supervisor-only"), Tone::Error);
+                Vec::new()
+            }
+            day_end::Enter::Say(msg) => {
+                app.say(msg, Tone::Info);
+                Vec::new()
+            }
+            day_end::Enter::Nothing => Vec::new(),
+        },
         (Screen::Queue, other) => match app.queue.command(other, supervisor) {
             Some((kind, id)) => open_file(app, kind, id),
             None => {
@@ -903,6 +923,24 @@ fn visit_command(app: &mut App, command: Command) -> Vec<Effect> {
     visit_effects(app, ops)
 }
 
+/// The day-end screen, for supervisors; a clerk is told it is theirs.
+fn open_day_end(app: &mut App, supervisor: bool) -> Vec<Effect> {
+    if !supervisor {
+        app.say(Msg::new("day-end-supervisor-only"), Tone::Error);
+        return Vec::new();
+    }
+    app.open(Screen::DayEnd(Box::new(DayEndState::counting())));
+    vec![Effect::LoadDayEnd]
+}
+
+/// The day-end screen waiting for a job, wherever it is in the stack.
+fn day_end_screen(app: &mut App) -> Option<&mut DayEndState> {
+    std::iter::once(&mut app.screen).chain(app.back.iter_mut()).find_map(|screen| match screen {
+        Screen::DayEnd(state) => Some(state.as_mut()),
+        _ => None,
+    })
+}
+
 fn load_queue(app: &mut App) -> Vec<Effect> {
     app.queue.loading = true;
     vec![Effect::LoadQueue]
@@ -975,6 +1013,23 @@ fn job_done(app: &mut App, done: Done) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Done::DayEndLoaded(result) => {
+            if let Some(state) = day_end_screen(app) {
+                state.loaded(result);
+            }
+            Vec::new()
+        }
+        Done::DayEndClosed(result) => {
+            match day_end_screen(app) {
+                Some(state) => state.closed(result),
+                // The supervisor left the screen meanwhile: the close stands, and is said.
+                None => match result {
+                    Ok((_, printed)) => app.say(printed, Tone::Info),
+                    Err(msg) => app.say(msg, Tone::Error),
+                },
+            }
+            Vec::new()
+        }
         Done::Search { generation, result } => {
             app.search.done(generation, result);
             Vec::new()
@@ -1041,6 +1096,11 @@ fn job_done(app: &mut App, done: Done) -> Vec<Effect> {
                 if state.busy.is_some() {
                     state.loaded(Err(msg.clone()));
                 }
+            }
+            if let Some(state) = day_end_screen(app)
+                && state.busy.is_some()
+            {
+                state.loaded(Err(msg.clone()));
             }
             app.camera_looking = false;
             app.queue.loading = false;
@@ -1144,6 +1204,7 @@ pub fn view(app: &App, frame: &mut Frame<'_>) {
         (None, Screen::Visit(state)) => {
             visit::view(state, app.lang, app.office_offset, app.now, frame, body)
         }
+        (None, Screen::DayEnd(state)) => day_end::view(state, app.lang, frame, body),
     }
     if let Some(n) = &app.notice {
         let style = match n.tone {

@@ -84,6 +84,14 @@ pub enum Effect {
         /// The language the ticket is printed in: the clerk's.
         lang: i18n::Language,
     },
+    /// Count today's day-end of this counter (or read it as kept at its close).
+    LoadDayEnd,
+    /// Close today as the signed-in supervisor and print the report.
+    CloseDayEnd {
+        supervisor: RecordId,
+        /// The language the report is printed in: the supervisor's.
+        lang: i18n::Language,
+    },
 }
 
 /// A finished job.
@@ -114,6 +122,9 @@ pub enum Done {
     CameraCheckedIn(Result<String, Msg>),
     /// The ticket's number and service, and what the printer said (None: no printer).
     WalkInIssued(Result<(String, Service, Option<Msg>), Msg>),
+    DayEndLoaded(Result<Box<crate::day_end::DayView>, Msg>),
+    /// The day as kept and what became of its printed report, or why it was not closed.
+    DayEndClosed(Result<(Box<crate::day_end::DayView>, Msg), Msg>),
 }
 
 /// One search hit as the results table shows it. ID and phone numbers are masked when read.
@@ -325,6 +336,17 @@ impl Runner {
             }),
             Effect::IssueWalkIn { service, clerk, lang } => self
                 .blocking(move |ctx| Done::WalkInIssued(issue_walk_in(ctx, service, clerk, lang))),
+            Effect::LoadDayEnd => self.blocking(|ctx| {
+                let result = ctx
+                    .open_store()
+                    .and_then(|store| crate::day_end::load(&store, ctx.now().date(), ctx.offset()))
+                    .map(Box::new)
+                    .map_err(|e| Msg::store(&e));
+                Done::DayEndLoaded(result)
+            }),
+            Effect::CloseDayEnd { supervisor, lang } => {
+                self.blocking(move |ctx| Done::DayEndClosed(close_day(ctx, supervisor, lang)))
+            }
         }
     }
 
@@ -484,4 +506,22 @@ fn print_outcome(job: &printers::spool::JobSummary) -> Msg {
         SpoolState::Sending if job.ipp_job_id.is_some() => Msg::with("print-at-printer", id),
         _ => Msg::with("walk-in-print-waiting", id),
     }
+}
+
+/// Closes today as `supervisor` and prints the report in `lang`.
+fn close_day(
+    ctx: &JobContext,
+    supervisor: RecordId,
+    lang: i18n::Language,
+) -> Result<(Box<crate::day_end::DayView>, Msg), Msg> {
+    let mut store = ctx.open_store().map_err(|e| Msg::store(&e))?;
+    let context = crate::Context { lang, ..ctx.context() };
+    let (view, printed) =
+        crate::day_end::close_and_print(&context, &mut store, supervisor, ctx.now()).map_err(
+            |e| match e {
+                crate::day_end::DayEndError::Store(e) => Msg::store(&e),
+                refused => Msg::with(refused.message_id(), refused.message_args()),
+            },
+        )?;
+    Ok((Box::new(view), super::screens::day_end::printed_msg(printed)))
 }

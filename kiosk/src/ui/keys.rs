@@ -24,11 +24,13 @@ pub enum Scope {
     VisitForm,
     /// Which service a visit from a subscriber's file is for.
     VisitPicker,
+    /// The supervisors' day-end screen.
+    DayEnd,
 }
 
 impl Scope {
     /// Every scope, for tests that walk the whole key table.
-    pub const ALL: [Scope; 15] = [
+    pub const ALL: [Scope; 16] = [
         Scope::FirstStart,
         Scope::Credentials,
         Scope::SignIn,
@@ -44,6 +46,7 @@ impl Scope {
         Scope::Visit,
         Scope::VisitForm,
         Scope::VisitPicker,
+        Scope::DayEnd,
     ];
 }
 
@@ -87,6 +90,8 @@ pub enum Command {
     More,
     Yes,
     No,
+    /// Opens the day-end screen (supervisors).
+    DayEnd,
 }
 
 /// A key as the table names it.
@@ -209,6 +214,8 @@ static QUEUE: &[Binding] = &[
     row(&[key(KeyCode::Esc)], Command::Back, "key-stop-camera", false),
     row(&[key(KeyCode::Char('r'))], Command::Refresh, "key-refresh", false),
     later(&[key(KeyCode::Char('v'))], Command::StartVisit, "key-start-visit"),
+    // Supervisors only: a clerk pressing it is told so.
+    row(&[key(KeyCode::Char('d'))], Command::DayEnd, "key-day-end", false),
     HELP,
     LANGUAGE,
     LOCK,
@@ -314,6 +321,16 @@ static TICKET: &[Binding] = &[
     QUIT,
 ];
 
+static DAY_END: &[Binding] = &[
+    row(&[key(KeyCode::Enter)], Command::Enter, "key-day-end-close", true),
+    BACK,
+    HELP,
+    LANGUAGE,
+    LOCK,
+    SIGN_OUT,
+    QUIT,
+];
+
 static SERVICE_PICKER: &[Binding] = &[UP, DOWN, SUBMIT, BACK, HELP, LANGUAGE, QUIT];
 
 /// The rows of a scope, in the order the footer and help show them.
@@ -334,6 +351,7 @@ pub fn table(scope: Scope) -> &'static [Binding] {
         Scope::Visit => VISIT,
         Scope::VisitForm => VISIT_FORM,
         Scope::VisitPicker => VISIT_PICKER,
+        Scope::DayEnd => DAY_END,
     }
 }
 

@@ -4,6 +4,8 @@
 
 pub mod action;
 pub mod app;
+#[cfg(test)]
+mod day_end_tests;
 pub mod jobs;
 pub mod keys;
 pub mod msg;

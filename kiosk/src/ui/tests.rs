@@ -1281,6 +1281,7 @@ fn app_in(scope: Scope) -> App {
             update(&mut app, key(KeyCode::Down));
             app
         }
+        Scope::DayEnd => super::day_end_tests::on_day_end(Language::En, false),
     };
     if scope == Scope::Queue {
         // Up needs a row above to move to.

@@ -1,5 +1,7 @@
 //! Where each document puts what: the application form after the CA's paper form (seeds 002,
-//! 003), the receipt, the renewal completion notice and the queue ticket.
+//! 003), the receipt, the renewal completion notice, the queue ticket and the day-end report.
+
+mod day_end;
 
 use registry::model::{CertificateClass, HolderKind, Money, Service};
 use time::OffsetDateTime;
@@ -23,6 +25,7 @@ pub(super) fn title_id(doc: &Document) -> &'static str {
         Document::Receipt(_) => "printed-receipt-title",
         Document::RenewalNotice(_) => "printed-notice-title",
         Document::QueueTicket(_) => "printed-ticket-title",
+        Document::DayEnd(_) => "day-end-title",
     }
 }
 
@@ -50,6 +53,10 @@ pub(super) fn lay_out(
         Document::RenewalNotice(notice) => {
             renewal_notice(&mut w, notice, qr)?;
             footer_text(&notice.office, &notice.reference)
+        }
+        Document::DayEnd(sheet) => {
+            day_end::day_end(&mut w, sheet)?;
+            format!("{} · {} · {}", sheet.office, sheet.kiosk, sheet.day)
         }
         Document::QueueTicket(_) => return Err(RenderError::Layout("queue ticket on A4")),
     };

@@ -1,5 +1,6 @@
 //! One module per screen: its state, how its keys change it, and how it is drawn.
 
+pub mod day_end;
 pub mod first_start;
 pub mod photos;
 pub mod queue;
