@@ -7,6 +7,7 @@ pub mod credentials;
 pub mod fees;
 pub mod hlc;
 pub mod ids;
+pub mod members;
 pub mod model;
 pub mod mrz;
 pub mod problem;
