@@ -52,6 +52,7 @@ fn every_domain_message_id_is_translated() {
         registry::model::LifecycleError::ALL_MESSAGE_IDS,
         registry::fees::FeeError::ALL_MESSAGE_IDS,
         registry::visit::ALL_MESSAGE_IDS,
+        registry::members::ALL_MESSAGE_IDS,
         tokens::TokenError::ALL_MESSAGE_IDS,
         tokens::dn::SubjectError::ALL_MESSAGE_IDS,
         card_readers::emrtd::reader::ReadError::ALL_MESSAGE_IDS,

@@ -79,6 +79,12 @@ pub enum Effect {
         /// The language the ticket is printed in: the clerk's.
         lang: i18n::Language,
     },
+    /// An organisation's members screen: read it (`op: None`), or do an action as `clerk`.
+    Members {
+        organisation: RecordId,
+        op: Option<crate::members::MembersOp>,
+        clerk: Option<RecordId>,
+    },
 }
 
 /// A finished job.
@@ -107,6 +113,12 @@ pub enum Done {
     CameraCheckedIn(Result<String, Msg>),
     /// The ticket's number and service, and what the printer said (None: no printer).
     WalkInIssued(Result<(String, Service, Option<Msg>), Msg>),
+    /// The members screen as saved (`None`: no such organisation), with what the action did.
+    Members {
+        organisation: RecordId,
+        result: Result<Option<Box<crate::members::MembersView>>, Msg>,
+        done: Option<Msg>,
+    },
 }
 
 /// One search hit as the results table shows it. ID and phone numbers are masked when read.
@@ -301,6 +313,9 @@ impl Runner {
             }),
             Effect::IssueWalkIn { service, clerk, lang } => self
                 .blocking(move |ctx| Done::WalkInIssued(issue_walk_in(ctx, service, clerk, lang))),
+            Effect::Members { organisation, op, clerk } => {
+                self.blocking(move |ctx| super::screens::members::run(ctx, organisation, op, clerk))
+            }
         }
     }
 

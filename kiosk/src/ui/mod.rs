@@ -6,6 +6,8 @@ pub mod action;
 pub mod app;
 pub mod jobs;
 pub mod keys;
+#[cfg(test)]
+mod members_tests;
 pub mod msg;
 pub mod screens;
 pub mod status;

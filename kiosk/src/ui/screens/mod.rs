@@ -1,6 +1,7 @@
 //! One module per screen: its state, how its keys change it, and how it is drawn.
 
 pub mod first_start;
+pub mod members;
 pub mod photos;
 pub mod queue;
 pub mod search;
