@@ -53,6 +53,7 @@ fn every_domain_message_id_is_translated() {
         registry::fees::FeeError::ALL_MESSAGE_IDS,
         registry::visit::ALL_MESSAGE_IDS,
         registry::day_end::CloseRefused::ALL_MESSAGE_IDS,
+        registry::members::ALL_MESSAGE_IDS,
         tokens::TokenError::ALL_MESSAGE_IDS,
         tokens::dn::SubjectError::ALL_MESSAGE_IDS,
         card_readers::emrtd::reader::ReadError::ALL_MESSAGE_IDS,

@@ -16,6 +16,7 @@ pub mod demo;
 pub mod device_cmd;
 pub mod logging;
 pub mod mail;
+pub mod members;
 pub mod office_keys;
 pub mod output;
 pub mod photos;

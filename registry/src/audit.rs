@@ -88,6 +88,35 @@ pub enum AuditAction {
         step: crate::visit::Step,
         outcome: StepOutcome,
     },
+    /// An employee was let use an organisation certificate or seal for `years` (the subject is
+    /// the authorisation; who and what are on it).
+    AuthorisationGranted {
+        years: u8,
+    },
+    /// An authorisation's certificate or seal, or its years, changed.
+    AuthorisationChanged {
+        years: u8,
+    },
+    /// An authorisation withdrawn for a while (临时取消授权).
+    AuthorisationWithdrawn,
+    /// A withdrawn authorisation given back.
+    AuthorisationRestored,
+    /// An authorisation ended for good (注销授权).
+    AuthorisationEnded,
+    /// The administrator role was handed over (the subject is the new administrator's
+    /// membership; `previous`, the outgoing administrators' memberships, ended). Never done
+    /// without the signed transfer letter: `letter_collected_on` is the office day the counter
+    /// took it.
+    AdministratorTransferred {
+        previous: Vec<RecordId>,
+        letter_collected_on: time::Date,
+    },
+    /// A change to an organisation's members or authorisations was refused: which (`action`)
+    /// and the message the clerk read (the subject is the organisation or the authorisation).
+    MembersActionRefused {
+        action: String,
+        message: String,
+    },
 }
 
 /// How a visit's step ended, for the audit trail.

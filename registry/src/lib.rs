@@ -8,6 +8,7 @@ pub mod day_end;
 pub mod fees;
 pub mod hlc;
 pub mod ids;
+pub mod members;
 pub mod model;
 pub mod mrz;
 pub mod problem;

@@ -837,6 +837,12 @@ impl Writer<'_> {
         list_records(&self.tx)
     }
 
+    /// [`Store::linked_from`] as this transaction sees it: for a rule over a record's
+    /// neighbours that must not race ("one administrator at a time").
+    pub fn linked_from(&self, id: RecordId, kind: RecordKind) -> Result<Vec<Link>, StoreError> {
+        links::Links { conn: &self.tx }.to(id, Some(kind))
+    }
+
     fn write_checked<R: Record>(
         &mut self,
         record: &R,

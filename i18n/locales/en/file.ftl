@@ -75,6 +75,13 @@ audit-print-job-cancelled = print job cancelled
 audit-appointment-checked-in = checked in
 audit-walk-in-ticket-issued = walk-in ticket issued
 audit-visit-step = visit step
+audit-authorisation-granted = authorisation added
+audit-authorisation-changed = authorisation changed
+audit-authorisation-withdrawn = authorisation suspended
+audit-authorisation-restored = authorisation resumed
+audit-authorisation-ended = authorisation ended
+audit-administrator-transferred = administrator transferred (signed letter collected)
+audit-members-action-refused = change to members refused
 
 photo-preparing = Preparing the photo…
 walk-in-print-waiting = The ticket waits for the printer (job { $job }): tell the person their number.

@@ -75,6 +75,13 @@ audit-print-job-cancelled = impressão cancelada
 audit-appointment-checked-in = chegada registada
 audit-walk-in-ticket-issued = senha sem marcação emitida
 audit-visit-step = passo do atendimento
+audit-authorisation-granted = autorização concedida
+audit-authorisation-changed = autorização alterada
+audit-authorisation-withdrawn = autorização suspensa
+audit-authorisation-restored = autorização retomada
+audit-authorisation-ended = autorização revogada
+audit-administrator-transferred = administrador transferido (carta assinada recebida)
+audit-members-action-refused = alteração de membros recusada
 
 photo-preparing = A preparar a fotografia…
 walk-in-print-waiting = A senha espera pela impressora (trabalho { $job }): diga o número à pessoa.

@@ -69,6 +69,13 @@ audit-print-job-cancelled = 取消打印任务
 audit-appointment-checked-in = 签到
 audit-walk-in-ticket-issued = 发出现场排队号
 audit-visit-step = 办理步骤
+audit-authorisation-granted = 添加授权
+audit-authorisation-changed = 修改授权
+audit-authorisation-withdrawn = 临时取消授权
+audit-authorisation-restored = 恢复授权
+audit-authorisation-ended = 注销授权
+audit-administrator-transferred = 转让管理员（已收取签署的委托书）
+audit-members-action-refused = 成员或授权修改被拒
 
 photo-preparing = 正在准备照片…
 walk-in-print-waiting = 排队号正在等待打印机（任务 { $job }）：请把号码告诉申请人。

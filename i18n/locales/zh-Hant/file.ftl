@@ -69,6 +69,13 @@ audit-print-job-cancelled = 取消列印工作
 audit-appointment-checked-in = 登記到達
 audit-walk-in-ticket-issued = 發出即場輪候籌號
 audit-visit-step = 辦理步驟
+audit-authorisation-granted = 新增授權
+audit-authorisation-changed = 修改授權
+audit-authorisation-withdrawn = 暫停授權
+audit-authorisation-restored = 恢復授權
+audit-authorisation-ended = 撤銷授權
+audit-administrator-transferred = 轉讓管理員（已收取簽署的委託書）
+audit-members-action-refused = 成員或授權修改被拒
 
 photo-preparing = 正在準備相片…
 walk-in-print-waiting = 籌號正等候列印機（工作 { $job }）：請把號碼告訴申請人。

@@ -19,6 +19,7 @@ use super::keys::{self, Binding, Command, Scope};
 use super::msg::Msg;
 use super::screens::day_end::{self, DayEndState};
 use super::screens::first_start::{self, FirstStart};
+use super::screens::members::{self, MembersState};
 use super::screens::photos::{self, PhotosState};
 use super::screens::queue::{self, QueueState};
 use super::screens::search::{self, SearchState};
@@ -43,6 +44,7 @@ pub enum Screen {
     Photos(Box<PhotosState>),
     Visit(Box<VisitState>),
     DayEnd(Box<DayEndState>),
+    Members(Box<MembersState>),
 }
 
 /// What sits over the screen and takes the keys until it closes.
@@ -291,6 +293,7 @@ impl App {
             Screen::Visit(state) if state.types_text() => Scope::VisitForm,
             Screen::Visit(_) => Scope::Visit,
             Screen::DayEnd(_) => Scope::DayEnd,
+            Screen::Members(state) => state.scope(),
         }
     }
 
@@ -763,6 +766,11 @@ fn screen_command(app: &mut App, command: Command) -> Vec<Effect> {
     {
         return visit_command(app, command);
     }
+    if matches!(app.screen, Screen::Members(_))
+        && !matches!(command, Command::Search | Command::Lock | Command::SignOut)
+    {
+        return members_command(app, command);
+    }
     let supervisor = app.supervisor();
     let signed_in = app.signed_in();
     let clerk = app.session.as_ref().map(|s| s.clerk);
@@ -866,6 +874,19 @@ fn screen_command(app: &mut App, command: Command) -> Vec<Effect> {
             }
             Vec::new()
         }
+        (Screen::Subscriber(state), Command::Members) => {
+            match state.file.as_ref().map(|_| (state.kind, state.id)) {
+                Some((registry::model::RecordKind::Organisation, organisation)) => {
+                    app.open(Screen::Members(Box::new(MembersState::loading(organisation))));
+                    vec![Effect::Members { organisation, op: None, clerk }]
+                }
+                Some(_) => {
+                    app.say(Msg::new("members-organisations-only"), Tone::Info);
+                    Vec::new()
+                }
+                None => Vec::new(),
+            }
+        }
         (
             Screen::Subscriber(state),
             Command::Up | Command::Down | Command::PageUp | Command::PageDown,
@@ -939,6 +960,26 @@ fn day_end_screen(app: &mut App) -> Option<&mut DayEndState> {
         Screen::DayEnd(state) => Some(state.as_mut()),
         _ => None,
     })
+}
+
+/// A key on the members screen: Esc with nothing open leaves it; the rest is the screen's.
+fn members_command(app: &mut App, command: Command) -> Vec<Effect> {
+    let clerk = app.session.as_ref().map(|s| s.clerk);
+    let Screen::Members(state) = &mut app.screen else { return Vec::new() };
+    if command == Command::Back && state.form.is_none() && state.confirm.is_none() {
+        // An action on its way is answered to this screen: leaving would hide its outcome.
+        if state.busy.is_some() && state.view.is_some() {
+            app.say(Msg::new("members-wait"), Tone::Info);
+        } else {
+            app.go_back();
+        }
+        return Vec::new();
+    }
+    let organisation = state.organisation;
+    members::command(state, command)
+        .into_iter()
+        .map(|op| Effect::Members { organisation, op: Some(op), clerk })
+        .collect()
 }
 
 fn load_queue(app: &mut App) -> Vec<Effect> {
@@ -1050,6 +1091,20 @@ fn job_done(app: &mut App, done: Done) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Done::Members { organisation, result, done } => {
+            // The clerk may have gone on meanwhile: the screen waits in the stack, or is gone.
+            let waiting =
+                std::iter::once(&mut app.screen).chain(app.back.iter_mut()).find_map(|screen| {
+                    match screen {
+                        Screen::Members(state) if state.organisation == organisation => Some(state),
+                        _ => None,
+                    }
+                });
+            if let Some(state) = waiting {
+                state.loaded(result, done);
+            }
+            Vec::new()
+        }
         Done::PhotosEncoded(encoded) => {
             if let Screen::Photos(state) = &mut app.screen {
                 state.encoded = Some(*encoded);
@@ -1101,6 +1156,11 @@ fn job_done(app: &mut App, done: Done) -> Vec<Effect> {
                 && state.busy.is_some()
             {
                 state.loaded(Err(msg.clone()));
+            }
+            if let Screen::Members(state) = &mut app.screen
+                && state.busy.is_some()
+            {
+                state.loaded(Err(msg.clone()), None);
             }
             app.camera_looking = false;
             app.queue.loading = false;
@@ -1205,6 +1265,7 @@ pub fn view(app: &App, frame: &mut Frame<'_>) {
             visit::view(state, app.lang, app.office_offset, app.now, frame, body)
         }
         (None, Screen::DayEnd(state)) => day_end::view(state, app.lang, frame, body),
+        (None, Screen::Members(state)) => members::view(state, app.lang, app.now, frame, body),
     }
     if let Some(n) = &app.notice {
         let style = match n.tone {

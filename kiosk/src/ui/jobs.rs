@@ -92,6 +92,12 @@ pub enum Effect {
         /// The language the report is printed in: the supervisor's.
         lang: i18n::Language,
     },
+    /// An organisation's members screen: read it (`op: None`), or do an action as `clerk`.
+    Members {
+        organisation: RecordId,
+        op: Option<crate::members::MembersOp>,
+        clerk: Option<RecordId>,
+    },
 }
 
 /// A finished job.
@@ -125,6 +131,12 @@ pub enum Done {
     DayEndLoaded(Result<Box<crate::day_end::DayView>, Msg>),
     /// The day as kept and what became of its printed report, or why it was not closed.
     DayEndClosed(Result<(Box<crate::day_end::DayView>, Msg), Msg>),
+    /// The members screen as saved (`None`: no such organisation), with what the action did.
+    Members {
+        organisation: RecordId,
+        result: Result<Option<Box<crate::members::MembersView>>, Msg>,
+        done: Option<Msg>,
+    },
 }
 
 /// One search hit as the results table shows it. ID and phone numbers are masked when read.
@@ -346,6 +358,9 @@ impl Runner {
             }),
             Effect::CloseDayEnd { supervisor, lang } => {
                 self.blocking(move |ctx| Done::DayEndClosed(close_day(ctx, supervisor, lang)))
+            }
+            Effect::Members { organisation, op, clerk } => {
+                self.blocking(move |ctx| super::screens::members::run(ctx, organisation, op, clerk))
             }
         }
     }

@@ -26,11 +26,19 @@ pub enum Scope {
     VisitPicker,
     /// The supervisors' day-end screen.
     DayEnd,
+    /// An organisation's members and authorisations.
+    Members,
+    /// Adding or changing an authorisation: its certificate or seal, its years.
+    MembersForm,
+    /// Handing the administrator over: the signed letter.
+    MembersTransfer,
+    /// Ending an authorisation or handing the administrator over: yes or no.
+    MembersConfirm,
 }
 
 impl Scope {
     /// Every scope, for tests that walk the whole key table.
-    pub const ALL: [Scope; 16] = [
+    pub const ALL: [Scope; 20] = [
         Scope::FirstStart,
         Scope::Credentials,
         Scope::SignIn,
@@ -47,6 +55,10 @@ impl Scope {
         Scope::VisitForm,
         Scope::VisitPicker,
         Scope::DayEnd,
+        Scope::Members,
+        Scope::MembersForm,
+        Scope::MembersTransfer,
+        Scope::MembersConfirm,
     ];
 }
 
@@ -92,6 +104,18 @@ pub enum Command {
     No,
     /// Opens the day-end screen (supervisors).
     DayEnd,
+    /// Opens an organisation's members screen.
+    Members,
+    /// Gives the selected member an authorisation.
+    Grant,
+    ChangeGrant,
+    /// Withdraws the selected authorisation for a while.
+    Suspend,
+    Resume,
+    /// Ends the selected authorisation for good (asks first).
+    EndGrant,
+    /// Hands the administrator role to the selected member.
+    Transfer,
 }
 
 /// A key as the table names it.
@@ -282,11 +306,65 @@ static SUBSCRIBER: &[Binding] = &[
     PAGE_DOWN,
     BACK,
     row(&[key(KeyCode::Char('v'))], Command::StartVisit, "key-start-visit", true),
+    row(&[key(KeyCode::Char('m'))], Command::Members, "members-key-open", true),
     SEARCH_SLASH,
     HELP,
     LANGUAGE,
     LOCK,
     SIGN_OUT,
+    QUIT,
+];
+
+static MEMBERS: &[Binding] = &[
+    UP,
+    DOWN,
+    BACK,
+    row(&[key(KeyCode::Char('a'))], Command::Grant, "members-key-add", true),
+    row(&[key(KeyCode::Char('c'))], Command::ChangeGrant, "members-key-change", true),
+    row(&[key(KeyCode::Char('s'))], Command::Suspend, "members-key-suspend", true),
+    row(&[key(KeyCode::Char('r'))], Command::Resume, "members-key-resume", true),
+    row(&[key(KeyCode::Char('e'))], Command::EndGrant, "members-key-end", true),
+    row(&[key(KeyCode::Char('t'))], Command::Transfer, "members-key-transfer", true),
+    SEARCH_SLASH,
+    HELP,
+    LANGUAGE,
+    LOCK,
+    SIGN_OUT,
+    QUIT,
+];
+
+const MEMBERS_CANCEL: Binding =
+    row(&[key(KeyCode::Esc)], Command::Back, "members-key-cancel", true);
+
+static MEMBERS_FORM: &[Binding] = &[
+    row(&[key(KeyCode::Up)], Command::Up, "members-key-previous-object", false),
+    row(&[key(KeyCode::Down)], Command::Down, "members-key-next-object", true),
+    row(&[key(KeyCode::Left)], Command::Less, "members-key-fewer-years", true),
+    row(&[key(KeyCode::Right)], Command::More, "members-key-more-years", true),
+    row(&[key(KeyCode::Enter)], Command::Enter, "members-key-save", true),
+    MEMBERS_CANCEL,
+    HELP,
+    LANGUAGE,
+    LOCK,
+    QUIT,
+];
+
+static MEMBERS_TRANSFER: &[Binding] = &[
+    row(&[key(KeyCode::Char(' '))], Command::Toggle, "members-key-letter", true),
+    row(&[key(KeyCode::Enter)], Command::Enter, "key-continue", true),
+    MEMBERS_CANCEL,
+    HELP,
+    LANGUAGE,
+    LOCK,
+    QUIT,
+];
+
+static MEMBERS_CONFIRM: &[Binding] = &[
+    row(&[key(KeyCode::Char('y'))], Command::Yes, "members-key-yes", true),
+    row(&[key(KeyCode::Char('n')), key(KeyCode::Esc)], Command::No, "members-key-no", true),
+    HELP,
+    LANGUAGE,
+    LOCK,
     QUIT,
 ];
 
@@ -352,6 +430,10 @@ pub fn table(scope: Scope) -> &'static [Binding] {
         Scope::VisitForm => VISIT_FORM,
         Scope::VisitPicker => VISIT_PICKER,
         Scope::DayEnd => DAY_END,
+        Scope::Members => MEMBERS,
+        Scope::MembersForm => MEMBERS_FORM,
+        Scope::MembersTransfer => MEMBERS_TRANSFER,
+        Scope::MembersConfirm => MEMBERS_CONFIRM,
     }
 }
 

@@ -8,6 +8,8 @@ pub mod app;
 mod day_end_tests;
 pub mod jobs;
 pub mod keys;
+#[cfg(test)]
+mod members_tests;
 pub mod msg;
 pub mod screens;
 pub mod status;

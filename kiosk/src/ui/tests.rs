@@ -1282,6 +1282,24 @@ fn app_in(scope: Scope) -> App {
             app
         }
         Scope::DayEnd => super::day_end_tests::on_day_end(Language::En, false),
+        // On an employee's authorisation, with lines above and below.
+        Scope::Members => super::members_tests::on_members(Language::En),
+        // Changing it: two certificates or seals to choose from, years in the middle.
+        Scope::MembersForm => {
+            let mut app = super::members_tests::on_members(Language::En);
+            update(&mut app, key(KeyCode::Char('c')));
+            app
+        }
+        Scope::MembersTransfer => {
+            let mut app = super::members_tests::on_members(Language::En);
+            update(&mut app, key(KeyCode::Char('t')));
+            app
+        }
+        Scope::MembersConfirm => {
+            let mut app = super::members_tests::on_members(Language::En);
+            update(&mut app, key(KeyCode::Char('e')));
+            app
+        }
     };
     if scope == Scope::Queue {
         // Up needs a row above to move to.

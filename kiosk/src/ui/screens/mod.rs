@@ -2,6 +2,7 @@
 
 pub mod day_end;
 pub mod first_start;
+pub mod members;
 pub mod photos;
 pub mod queue;
 pub mod search;

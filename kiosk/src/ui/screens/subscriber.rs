@@ -130,6 +130,13 @@ pub fn audit_action_id(action: &AuditAction) -> &'static str {
         AuditAction::AppointmentCheckedIn => "audit-appointment-checked-in",
         AuditAction::WalkInTicketIssued => "audit-walk-in-ticket-issued",
         AuditAction::VisitStep { .. } => "audit-visit-step",
+        AuditAction::AuthorisationGranted { .. } => "audit-authorisation-granted",
+        AuditAction::AuthorisationChanged { .. } => "audit-authorisation-changed",
+        AuditAction::AuthorisationWithdrawn => "audit-authorisation-withdrawn",
+        AuditAction::AuthorisationRestored => "audit-authorisation-restored",
+        AuditAction::AuthorisationEnded => "audit-authorisation-ended",
+        AuditAction::AdministratorTransferred { .. } => "audit-administrator-transferred",
+        AuditAction::MembersActionRefused { .. } => "audit-members-action-refused",
     }
 }
 
