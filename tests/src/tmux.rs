@@ -134,10 +134,23 @@ impl Tmux {
     }
 
     /// Waits for the kiosk to end (the pane's shell prints its status) and answers the status.
+    /// A kiosk killed outright leaves its screen drawn, and the line lands wherever the cursor
+    /// stood: the status is the word after it.
     pub fn wait_for_exit(&self) -> String {
-        let screen = self.wait_for("kiosk exited with ");
-        let line = screen.lines().find(|l| l.contains("kiosk exited with ")).unwrap_or_default();
-        line.trim().trim_start_matches("kiosk exited with ").to_owned()
+        let deadline = Instant::now() + DEADLINE;
+        // Joined (`-J`): the line may wrap at the pane's edge.
+        let joined = || {
+            let out = self.tmux(&["capture-pane", "-p", "-J"]);
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        let mut screen = joined();
+        while !screen.contains("kiosk exited with ") {
+            assert!(Instant::now() < deadline, "the kiosk never ended; the screen:\n{screen}");
+            std::thread::sleep(Duration::from_millis(50));
+            screen = joined();
+        }
+        let (_, after) = screen.split_once("kiosk exited with ").unwrap_or_default();
+        after.split_whitespace().next().unwrap_or_default().to_owned()
     }
 
     /// After the kiosk ended: the pane is back on the main screen, with a visible cursor, and
