@@ -497,7 +497,6 @@ fn a_walk_in_renewal_from_the_pass_to_the_new_certificate_by_keys_only() {
     let completion = walk.answer("the completion notice", |s| {
         s.contains("Activated successfully.") && s.contains("Enter closes the application")
     });
-    eprintln!("COMPLETION\n{completion}");
     assert!(!completion.contains(PIN) && !completion.contains(PHRASE), "{completion}");
 
     walk.step("completion", "");
