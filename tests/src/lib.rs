@@ -1,6 +1,9 @@
 //! Helpers for the end-to-end tests: the built `kiosk` binary, run as a user would run it.
 #![forbid(unsafe_code)]
 
+pub mod tmux;
+pub mod visit;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -7,63 +7,28 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use card_readers::emrtd::lds;
 use card_readers::emrtd::vcard::{TestPki, VirtualPassport, insert, pcscd, sample_face};
-use card_readers::emrtd::{bac, lds};
 use kiosk::config::Config;
 use kiosk::visits::{IdentityInput, Notice, Outcome, VisitError, VisitOp, run};
 use registry::application::{Actor, ApplicationState};
 use registry::audit::{AuditAction, StepOutcome};
 use registry::model::{
-    Certificate, CertificateClass, CertificateStatus, Clerk, HolderKind, IdDocument,
-    IdDocumentKind, Person, RecordId, Sensitive, Service, StaffRole, SubjectDn,
+    Certificate, CertificateClass, CertificateStatus, Clerk, HolderKind, Person, RecordId, Service,
+    StaffRole, SubjectDn,
 };
 use registry::visit::{DocumentSource, Fact, IdentityField, PaymentMethod, Step};
 use serde_json::Value;
 use tempfile::TempDir;
+use tests::visit::{
+    CA_PIN, PIN, chan, chans_mrz, form_code_of, mrz_information, pkcs11_tool, td3, tool,
+};
 use tests::{binary, kiosk, stderr, stdout};
 use time::{Duration, OffsetDateTime};
-use tokens::softhsm::{MODULE, SoftHsm};
-use tokens::{Module, Pin};
+use tokens::Pin;
+use tokens::softhsm::MODULE;
 
-const SO_PIN: &str = "87654321";
-const PIN: &str = "123456";
-const CA_PIN: &str = "246824";
 const PHRASE: &str = "開門芝麻";
-
-/// A TD3 passport MRZ issued by Macau, with its check digits.
-fn td3(surname: &str, given: &str, number: &str, birth: &str, expiry: &str) -> String {
-    let cd = |s: &str| registry::mrz::check_digit(s).expect("check digit");
-    let pad = |s: &str, n: usize| format!("{s:<<n$}");
-    let name = pad(&format!("{}<<{}", surname.replace(' ', "<"), given.replace(' ', "<")), 39);
-    let number = pad(number, 9);
-    let optional = pad("", 14);
-    let checked = format!(
-        "{number}{}{birth}{}{expiry}{}{optional}{}",
-        cd(&number),
-        cd(birth),
-        cd(expiry),
-        cd(&optional)
-    );
-    let line2 = format!(
-        "{number}{}CHN{birth}{}M{expiry}{}{optional}{}{}",
-        cd(&number),
-        cd(birth),
-        cd(expiry),
-        cd(&optional),
-        cd(&checked)
-    );
-    format!("P<MAC{name}\n{line2}")
-}
-
-/// The MRZ of the person on file: the passport the applicant presents.
-fn chans_mrz() -> String {
-    td3("CHAN", "TAI MAN", "MA1234567", "800517", "310630")
-}
-
-fn mrz_information(mrz: &str) -> String {
-    let parsed = registry::mrz::parse(mrz, OffsetDateTime::now_utc().date()).expect("mrz");
-    bac::mrz_information(&parsed).expect("dates")
-}
 
 fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
@@ -79,26 +44,6 @@ fn clerk(username: &str, role: StaffRole) -> Clerk {
         active: true,
         totp_secret: None,
         totp_period: registry::totp::DEFAULT_PERIOD,
-    }
-}
-
-fn chan() -> Person {
-    Person {
-        id: ulid::Ulid::new(),
-        name_zh: Some("陳大文".into()),
-        name_latin: Some("CHAN TAI MAN".into()),
-        id_document: IdDocument {
-            kind: IdDocumentKind::Passport,
-            number: Sensitive::new("MA1234567"),
-            issuing_state: Some("MAC".into()),
-            expiry: Some(time::macros::date!(2031 - 06 - 30)),
-        },
-        nationality: Some("CHN".into()),
-        birth_date: Some(time::macros::date!(1980 - 05 - 17)),
-        sex: None,
-        phone: None,
-        email: Some("chan@example.mo".into()),
-        photo: None,
     }
 }
 
@@ -287,93 +232,6 @@ fn the_chip_is_read_over_pcsc_and_a_chip_failing_passive_authentication_blocks_t
     drop(card);
 }
 
-fn tool(program: &str, args: &[&str], dir: &Path) -> Output {
-    Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("{program} runs (install it with scripts/deps.sh test): {e}"))
-}
-
-/// The form code printed on the first page of `pdf`, read back as a scanner would.
-fn form_code_of(pdf: &Path, dir: &Path) -> String {
-    let base = dir.join("signed-form");
-    let out = tool(
-        "pdftoppm",
-        &[
-            "-r",
-            "150",
-            "-png",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            pdf.to_str().expect("utf-8"),
-            base.to_str().expect("utf-8"),
-        ],
-        dir,
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
-    let png = std::fs::read_dir(dir)
-        .expect("dir")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| {
-            p.extension().is_some_and(|x| x == "png")
-                && p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("signed-form"))
-        })
-        .expect("page image");
-    let payloads = card_readers::qr::decode_file(&png).expect("decode");
-    assert_eq!(payloads.len(), 1, "one code on the form");
-    String::from_utf8(payloads[0].clone()).expect("utf-8")
-}
-
-fn label(prefix: &str) -> String {
-    format!("{prefix}-{}", ulid::Ulid::new())
-}
-
-/// An office CA on a SoftHSM2 token of its own, and the person's certificate issued by it onto
-/// their token, then dated due for renewal. Returns the holder token's label and the
-/// certificate's id.
-fn certificate_on_a_token(office: &Office) -> (String, RecordId) {
-    SoftHsm::from_env().expect("softhsm config");
-    let module = Module::load(&SoftHsm::module()).expect("SoftHSM2 module (install softhsm2)");
-    let ca_label = label("ca");
-    module.init_token(&ca_label, &Pin::new(SO_PIN), &Pin::new(CA_PIN)).expect("CA token");
-    tokens::ca::init(office.data(), &module, &ca_label, &Pin::new(CA_PIN), "Test Office", now())
-        .expect("ca init");
-    let holder = label("hd");
-    module.init_token(&holder, &Pin::new(SO_PIN), &Pin::new(PIN)).expect("holder token");
-    let ca = tokens::ca::OfficeCa::open(office.data(), &Pin::new(CA_PIN)).expect("open ca");
-    let mut store = office.store();
-    let session = module.open(&holder).expect("session");
-    let mut counter =
-        tokens::service::Counter::new(&mut store, None, tokens::service::DEFAULT_PIN_TRIES)
-            .expect("counter");
-    counter.login(&session, &Pin::new(PIN)).expect("login");
-    let request = tokens::service::IssueRequest {
-        profile: tokens::Profile::parse("qualified-person").expect("profile"),
-        subject: tokens::dn::parse("CN=陳大文,C=MO,serialNumber=1234567(8)").expect("dn"),
-        validity_years: 2,
-        key: tokens::KeyKind::P256,
-        holder_person: Some(office.person.id),
-        holder_organisation: None,
-    };
-    let issued = counter.issue(&ca, &session, &request).expect("issued");
-    session.logout();
-    // Two years have nearly gone by: the certificate is due.
-    let mut cert: Certificate = store.get(issued.certificate).expect("read").expect("record");
-    cert.not_after = Some(now() + Duration::days(20));
-    store.put(None, &cert).expect("due");
-    (holder, issued.certificate)
-}
-
-fn pkcs11_tool(args: &[&str], dir: &Path) -> Output {
-    let out = tool("pkcs11-tool", &[&["--module", MODULE][..], args].concat(), dir);
-    assert!(out.status.success(), "pkcs11-tool: {}", stderr(&out));
-    out
-}
-
 /// Issuance in a process of its own, as the counter runs it: the office CA's PIN comes from
 /// its environment.
 fn issue_in_process_of_its_own(office: &Office, id: RecordId) -> Output {
@@ -402,7 +260,8 @@ fn a_whole_renewal_step_by_step_on_the_chip_the_printer_and_the_token() {
         ..Config::default()
     };
     let office = Office::new(config);
-    let (holder, old_id) = certificate_on_a_token(&office);
+    let (holder, old_id) =
+        tests::visit::certificate_on_a_token(office.data(), &mut office.store(), office.person.id);
     let old: Certificate = office.store().get(old_id).expect("read").expect("old");
     let pki = TestPki::new("MO").expect("pki");
     office.trust_csca(&pki);
