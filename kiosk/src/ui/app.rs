@@ -117,8 +117,8 @@ enum WedgeStep {
     /// The wedge took the key.
     Taken,
     /// `KQ1|` or `KF1|` was just completed: the focused field should drop the three
-    /// characters it received.
-    Started,
+    /// characters it received (`KQ1` or `KF1`).
+    Started(&'static str),
     /// Enter ended a payload.
     Payload(String),
 }
@@ -150,7 +150,7 @@ impl Wedge {
                 if let Some(start) = CODE_STARTS.iter().find(|s| self.recent.ends_with(*s)) {
                     self.recent.clear();
                     self.capture = Some((*start).to_owned());
-                    return WedgeStep::Started;
+                    return WedgeStep::Started(start.trim_end_matches('|'));
                 }
                 // Only the last few characters matter.
                 if self.recent.len() > PASS_START.len() {
@@ -593,7 +593,7 @@ fn key_pressed(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     match app.wedge.feed(&key) {
         WedgeStep::Taken => return Vec::new(),
         WedgeStep::Payload(payload) => return scanned(app, payload),
-        WedgeStep::Started => return untype(app, "KQ1"),
+        WedgeStep::Started(typed) => return untype(app, typed),
         WedgeStep::Pass => {}
     }
     let scope = app.scope();
@@ -1007,7 +1007,18 @@ fn visit_screen(app: &mut App) -> Option<&mut VisitState> {
 
 fn visit_done(app: &mut App, result: Result<Box<crate::visits::Outcome>, Msg>) -> Vec<Effect> {
     let Some(state) = visit_screen(app) else { return Vec::new() };
+    let refused = result.is_err();
+    let was_refreshing = state.refreshing;
     state.loaded(result.map(|o| *o));
+    // A refused step may have saved what it found (a failed identity check and its fields, a
+    // visit sent back to vetting): read the visit again, the refusal staying on screen.
+    if refused
+        && !was_refreshing
+        && let Some(application) = state.application()
+    {
+        state.refreshing = true;
+        return visit_effects(app, vec![crate::visits::VisitOp::Resume { application }]);
+    }
     if let Some(view) = &state.view {
         state.service = view.application.service;
     }

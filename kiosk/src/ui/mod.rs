@@ -24,7 +24,7 @@ use std::process::ExitCode;
 use std::time::Duration as StdDuration;
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event, EventStream};
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
@@ -155,10 +155,10 @@ async fn event_loop(job_ctx: JobContext, mut app: App, picker: Picker) -> Result
         terminal.draw(|frame| app::view(&app, frame)).map_err(KioskError::Io)?;
         let action = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(Event::Key(key))) => Action::KeyAt { key, at: started.elapsed() },
-                Some(Ok(Event::Paste(text))) => Action::Paste(text),
-                Some(Ok(Event::Resize(width, height))) => Action::Resize { width, height },
-                Some(Ok(_)) => continue,
+                Some(Ok(event)) => match terminal_action(event, started) {
+                    Some(action) => action,
+                    None => continue,
+                },
                 Some(Err(e)) => return Err(KioskError::Io(e)),
                 // The terminal went away: nothing more will come.
                 None => return Ok(()),
@@ -166,6 +166,16 @@ async fn event_loop(job_ctx: JobContext, mut app: App, picker: Picker) -> Result
             Some(action) = rx.recv() => action,
         };
         let mut pending = vec![action];
+        // Keys already waiting are taken before the next frame, each timed as it is read: a
+        // frame that took longer than a scanner's key gap (a loaded machine) must not split
+        // its burst in two, which would turn a scanned code into letters.
+        while let Some(ready) = events.next().now_or_never() {
+            match ready {
+                Some(Ok(event)) => pending.extend(terminal_action(event, started)),
+                Some(Err(e)) => return Err(KioskError::Io(e)),
+                None => return Ok(()),
+            }
+        }
         // Everything already waiting is applied before the next frame.
         while let Ok(more) = rx.try_recv() {
             pending.push(more);
@@ -178,6 +188,16 @@ async fn event_loop(job_ctx: JobContext, mut app: App, picker: Picker) -> Result
                 runner.run(effect);
             }
         }
+    }
+}
+
+/// What a terminal event means to the app; `None` for events it does not use (focus, mouse).
+fn terminal_action(event: Event, started: std::time::Instant) -> Option<Action> {
+    match event {
+        Event::Key(key) => Some(Action::KeyAt { key, at: started.elapsed() }),
+        Event::Paste(text) => Some(Action::Paste(text)),
+        Event::Resize(width, height) => Some(Action::Resize { width, height }),
+        _ => None,
     }
 }
 

@@ -664,9 +664,12 @@ fn the_recheck_runs_by_itself_when_the_visit_reaches_it() {
     let effects = answer(&mut app, renewal_at(Some(Step::Recheck)), None);
     assert!(matches!(ops(effects).as_slice(), [VisitOp::Recheck { .. }]));
     assert_eq!(state(&app).busy, Some(Msg::new("visit-rechecking")));
-    // A refusal stays on screen and does not loop.
+    // A refusal stays on screen and does not loop: the visit is read again once, and the
+    // refusal stays over it.
     let effects = refuse(&mut app, "visit-recheck-revoke-first");
-    assert!(effects.is_empty());
+    assert!(matches!(ops(effects).as_slice(), [VisitOp::Resume { .. }]));
+    let effects = answer(&mut app, renewal_at(Some(Step::Recheck)), None);
+    assert!(effects.is_empty(), "no re-check by itself after a refusal");
     assert_eq!(state(&app).error.as_ref().map(|m| m.id), Some("visit-recheck-revoke-first"));
     assert!(matches!(
         ops(update(&mut app, key(KeyCode::Enter))).as_slice(),
@@ -1137,4 +1140,40 @@ fn an_organisations_papers_step_in_every_language_at_80x24() {
             render(&app, 80, 24)
         );
     }
+}
+
+#[test]
+fn a_refused_identity_check_is_read_back_so_its_fields_show_and_a_supervisor_can_override() {
+    // The step saved the failed check and answered a refusal: the wizard reads the visit again.
+    let mut app = on_visit(Language::En, Some(Step::Identity));
+    type_text(&mut app, MRZ[0]);
+    update(&mut app, key(KeyCode::Enter));
+    type_text(&mut app, MRZ[1]);
+    update(&mut app, key(KeyCode::Enter));
+    let effects = refuse(&mut app, "visit-identity-invalid-data");
+    assert!(matches!(ops(effects).as_slice(), [VisitOp::Resume { .. }]));
+    answer(&mut app, failed_identity(), None);
+    assert_eq!(state(&app).error, Some(Msg::new("visit-identity-invalid-data")));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("✗ date of birth"), "{screen}");
+    update(&mut app, key(KeyCode::F(6)));
+    assert_eq!(state(&app).approval.as_ref().map(|a| a.allow), Some(Allow::OverrideIdentity));
+    // A refusal of the reading itself does not read again and again.
+    let mut again = on_visit(Language::En, Some(Step::Identity));
+    refuse(&mut again, "visit-identity-invalid-data");
+    assert!(refuse(&mut again, "error-store").is_empty());
+}
+
+#[test]
+fn completion_shows_long_serials_and_their_expiry_whole_at_80_columns() {
+    let mut view = renewal_at(Some(Step::Completion));
+    view.application.visit.issued[0].serial = "63c41e0b9a7f22d5c3e8814f0d2b1763".into();
+    view.application.visit.issued[0].previous_serial =
+        Some("4f2a19c3aa01bc02de03ff04aa05bb06".into());
+    let mut app = on_visit(Language::En, Some(Step::Completion));
+    answer(&mut app, view, Some(Notice::Activated));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("2028-11-30"), "the new expiry shows: {screen}");
+    assert!(screen.contains("2026-12-12"), "the old expiry shows: {screen}");
+    assert_eq!(screen.matches("Activated successfully").count(), 1, "{screen}");
 }

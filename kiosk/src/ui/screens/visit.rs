@@ -173,6 +173,9 @@ pub struct VisitState {
     pub approval: Option<Approval>,
     /// The step the inputs above were typed for: a new step starts from empty fields.
     pub step: Option<Step>,
+    /// The visit is being read again after a refusal (a refused step may have saved what it
+    /// found, as a failed identity check does): the refusal stays on screen.
+    pub refreshing: bool,
 }
 
 /// What is typed (codes, document zones, PINs, the phrase) never reaches a log.
@@ -225,6 +228,7 @@ impl VisitState {
             organisation: false,
             approval: None,
             step: None,
+            refreshing: false,
         }
     }
 
@@ -277,7 +281,10 @@ impl VisitState {
         self.busy = None;
         match result {
             Ok(outcome) => {
-                self.error = None;
+                // What a refusal said stays over the visit read again after it.
+                if !std::mem::take(&mut self.refreshing) {
+                    self.error = None;
+                }
                 let service = outcome.view.application.service;
                 self.info =
                     outcome.notice.as_ref().map(|n| notice_msgs(n, service)).unwrap_or_default();
@@ -291,6 +298,7 @@ impl VisitState {
                 self.view = Some(Box::new(view));
             }
             Err(msg) => {
+                self.refreshing = false;
                 self.error = Some(msg);
                 self.info.clear();
                 // A refused secret is typed again from nothing.
@@ -430,7 +438,8 @@ fn notice_msgs(notice: &Notice, service: Service) -> Vec<Msg> {
             vec![("certificates", certificates.to_string()), ("seals", seals.to_string())],
         ),
         Notice::PinReset => vec![Msg::new("visit-pin-reset")],
-        Notice::Activated => vec![Msg::new("visit-activated")],
+        // The completion step says it, with the serials: once is enough.
+        Notice::Activated => Vec::new(),
     }
 }
 
@@ -992,9 +1001,6 @@ pub fn view(
         }
         None => finished_body(view, lang, offset, &mut lines),
     }
-    if let Some(approval) = &state.approval {
-        approval_lines(approval, lang, width, &mut lines);
-    }
     lines.push(Line::from(""));
     if let Some(busy) = &state.busy {
         lines.push(Line::styled(
@@ -1013,6 +1019,25 @@ pub fn view(
             .push(Line::styled(safe(&info.text(lang)).into_owned(), Style::new().fg(Color::Green)));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    // The supervisor's approval sits over the lower part of the step, whatever its length:
+    // what is approved, the reason, and the sign-in are never pushed off the screen.
+    if let Some(approval) = &state.approval {
+        let mut lines = Vec::new();
+        approval_lines(approval, lang, &mut lines);
+        let inner_width = body.width.saturating_sub(2).max(1);
+        let rows: u16 = lines
+            .iter()
+            .map(|l| {
+                u16::try_from(l.width().div_ceil(usize::from(inner_width)).max(1)).unwrap_or(1)
+            })
+            .sum();
+        let height = (rows + 2).min(body.height);
+        let area = Rect { y: body.y + body.height - height, height, ..body };
+        frame.render_widget(ratatui::widgets::Clear, area);
+        let block =
+            Block::new().borders(Borders::ALL).border_style(Style::new().fg(Color::Magenta));
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+    }
 }
 
 fn steps_column(view: &VisitView, lang: Language, frame: &mut Frame<'_>, area: Rect) {
@@ -1393,7 +1418,7 @@ fn done_lines(
             if !view.application.visit.issued.is_empty() {
                 lines.push(Line::styled(t(lang, "visit-activated"), green));
             }
-            issued_lines(view, lang, offset, width, lines);
+            issued_lines(view, lang, offset, lines);
         }
     }
 }
@@ -1402,7 +1427,6 @@ fn issued_lines(
     view: &VisitView,
     lang: Language,
     offset: UtcOffset,
-    width: usize,
     lines: &mut Vec<Line<'static>>,
 ) {
     for issued in &view.application.visit.issued {
@@ -1425,8 +1449,9 @@ fn issued_lines(
                 ("expiry", day(issued.not_after, offset).into()),
             ],
         );
-        lines.push(Line::from(fit(&safe(&old), width)));
-        lines.push(Line::from(fit(&safe(&new), width)));
+        // Whole, wrapped: a serial is 32 hex digits, and the expiry after it must show.
+        lines.push(Line::from(safe(&old).into_owned()));
+        lines.push(Line::from(safe(&new).into_owned()));
     }
 }
 
@@ -1450,13 +1475,7 @@ fn finished_body(
     done_lines(view, lang, offset, 200, lines);
 }
 
-fn approval_lines(
-    approval: &Approval,
-    lang: Language,
-    width: usize,
-    lines: &mut Vec<Line<'static>>,
-) {
-    lines.push(Line::from(""));
+fn approval_lines(approval: &Approval, lang: Language, lines: &mut Vec<Line<'static>>) {
     let what = match approval.allow {
         Allow::Skip(step) => {
             i18n::text_with(lang, "visit-allow-skip", &[("step", t(lang, step_id(step)).into())])
@@ -1465,10 +1484,7 @@ fn approval_lines(
         Allow::Approve => t(lang, "visit-allow-approve"),
         Allow::Refund => t(lang, "visit-allow-refund"),
     };
-    lines.push(Line::styled(
-        fit(&what, width),
-        Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
-    ));
+    lines.push(Line::styled(what, Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD)));
     if approval.needs_reason() {
         lines.push(field(
             t(lang, "visit-reason"),
@@ -1490,6 +1506,9 @@ fn approval_lines(
         }
         if form.step == S::Code {
             lines.push(field(t(lang, "signin-code"), &form.code, false, true));
+        }
+        if form.busy {
+            lines.push(Line::styled(t(lang, "signin-checking"), Style::new().fg(Color::Yellow)));
         }
         if let Some(error) = &form.error {
             lines.push(Line::styled(
