@@ -39,6 +39,9 @@ pub struct Config {
     /// The office's printer (`ipp://host:631/printers/QUEUE`): where `kiosk print` sends
     /// documents when the command names no `--printer`, and what `kiosk devices` shows.
     pub printer: Option<String>,
+    /// The serial device of the counter's Mainland resident ID card reader (`/dev/ttyUSB0`),
+    /// which the visit's identity step reads a Mainland card on.
+    pub cn_reader: Option<String>,
     /// Minutes a clerk cannot sign in after 5 failed sign-in steps in a row.
     pub signin_lockout_minutes: u32,
     /// Minutes without a key after which the screen locks (the same clerk or a supervisor
@@ -102,6 +105,7 @@ impl Default for Config {
             pin_tries: tokens::service::DEFAULT_PIN_TRIES,
             token_module: None,
             printer: None,
+            cn_reader: None,
             signin_lockout_minutes: 5,
             idle_lock_minutes: 5,
             mail_relay: None,
@@ -230,6 +234,7 @@ impl Config {
             "pin_tries",
             "token_module",
             "printer",
+            "cn_reader",
             "signin_lockout_minutes",
             "idle_lock_minutes",
             "mail_relay",

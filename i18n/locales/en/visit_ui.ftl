@@ -169,3 +169,6 @@ visit-no-photos-yet = No photo yet: the chip's comes with the identity step, the
 visit-invoice-hint = An e-invoice in the organisation's name (optional; F4 ticks the agreement here):
 visit-taxpayer-id = Taxpayer ID
 visit-invoice-email = Invoice email
+visit-reading-card = Reading the Mainland ID card…
+visit-mainland-hint = Place the Mainland resident ID card on the reader, then Enter.
+visit-mainland-on = The Mainland ID card reader is read (F5: passport chip).

@@ -169,3 +169,6 @@ visit-no-photos-yet = Ainda não há fotografias: a do chip vem com o passo da i
 visit-invoice-hint = Uma factura electrónica em nome da entidade (opcional; aqui F4 marca o acordo):
 visit-taxpayer-id = Número de contribuinte
 visit-invoice-email = Correio electrónico da factura
+visit-reading-card = A ler o Bilhete de Identidade de Residente do Interior da China…
+visit-mainland-hint = Coloque o Bilhete de Identidade de Residente do Interior da China no leitor e prima Enter.
+visit-mainland-on = É lido o leitor do Bilhete de Identidade do Interior da China (F5: chip do passaporte).

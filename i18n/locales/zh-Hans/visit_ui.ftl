@@ -157,3 +157,6 @@ visit-no-photos-yet = 尚无照片：芯片照片在身份证明文件步骤取�
 visit-invoice-hint = 以单位名称开具电子发票（可选；在此按 F4 勾选协议）：
 visit-taxpayer-id = 纳税人识别号
 visit-invoice-email = 接收发票的电子邮箱
+visit-reading-card = 正在读取居民身份证…
+visit-mainland-hint = 将居民身份证放在读卡器上，然后按 Enter。
+visit-mainland-on = 读取居民身份证读卡器（F5：护照芯片）。

@@ -157,3 +157,6 @@ visit-no-photos-yet = 尚無相片：晶片相片於身份證明文件步驟取�
 visit-invoice-hint = 以機構名稱開具電子發票（可選；於此按 F4 剔選協定）：
 visit-taxpayer-id = 納稅人識別號
 visit-invoice-email = 接收發票的電郵地址
+visit-reading-card = 正在讀取內地居民身份證…
+visit-mainland-hint = 將內地居民身份證放在讀卡器上，然後按 Enter。
+visit-mainland-on = 讀取內地身份證讀卡器（F5：護照晶片）。

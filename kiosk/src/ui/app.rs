@@ -218,6 +218,8 @@ pub struct App {
     pub idle_lock: Duration,
     pub wedge: Wedge,
     pub burst: Burst,
+    /// The counter's Mainland ID card reader (`cn_reader`), offered by the identity step.
+    pub cn_reader: Option<std::path::PathBuf>,
 }
 
 impl App {
@@ -259,6 +261,7 @@ impl App {
             idle_lock: Duration::minutes(5),
             wedge: Wedge::default(),
             burst: Burst::default(),
+            cn_reader: None,
         }
     }
 
@@ -643,12 +646,19 @@ fn form_scanned(app: &mut App, payload: String) -> Vec<Effect> {
             state.error = None;
         }
         _ => {
-            let mut state = VisitState::opening(Service::Renewal);
+            let mut state = new_visit(&app.cn_reader, Service::Renewal);
             state.busy = Some(Msg::new("visit-form-signed-checking"));
             app.open(Screen::Visit(Box::new(state)));
         }
     }
     visit_effects(app, vec![op])
+}
+
+/// A visit screen being opened, knowing this counter's readers.
+fn new_visit(cn_reader: &Option<std::path::PathBuf>, service: Service) -> VisitState {
+    let mut state = VisitState::opening(service);
+    state.cn_reader = cn_reader.clone();
+    state
 }
 
 /// The effects that run a visit's operations as the signed-in clerk.
@@ -736,7 +746,7 @@ fn overlay_command(app: &mut App, overlay: Overlay, command: Command) -> Vec<Eff
         (Overlay::VisitPicker { applicant, selected }, Command::Enter) => {
             app.overlay = None;
             let Some(service) = VISIT_SERVICES.get(selected).copied() else { return Vec::new() };
-            app.open(Screen::Visit(Box::new(VisitState::opening(service))));
+            app.open(Screen::Visit(Box::new(new_visit(&app.cn_reader, service))));
             visit_effects(app, vec![crate::visits::VisitOp::Open { service, applicant }])
         }
         // Esc, Enter or No closes the rest.
@@ -822,7 +832,7 @@ fn screen_command(app: &mut App, command: Command) -> Vec<Effect> {
             let Some((application, service)) = app.queue.selected_approval() else {
                 return Vec::new();
             };
-            app.open(Screen::Visit(Box::new(VisitState::opening(service))));
+            app.open(Screen::Visit(Box::new(new_visit(&app.cn_reader, service))));
             visit_effects(app, vec![crate::visits::VisitOp::Resume { application }])
         }
         (Screen::Queue, Command::DayEnd) => open_day_end(app, supervisor),

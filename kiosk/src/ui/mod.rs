@@ -65,6 +65,7 @@ pub fn start_counter(ctx: &Context) -> Result<ExitCode, KioskError> {
         App::new(ctx.lang, ctx.config.office.clone(), store.kiosk_id().to_owned(), now, empty);
     drop(store);
     app.idle_lock = time::Duration::minutes(i64::from(ctx.config.idle_lock_minutes));
+    app.cn_reader = ctx.config.cn_reader.as_ref().map(std::path::PathBuf::from);
     run(ctx, app, Picker::halfblocks())
 }
 

@@ -1177,3 +1177,29 @@ fn completion_shows_long_serials_and_their_expiry_whole_at_80_columns() {
     assert!(screen.contains("2026-12-12"), "the old expiry shows: {screen}");
     assert_eq!(screen.matches("Activated successfully").count(), 1, "{screen}");
 }
+
+#[test]
+fn f5_goes_round_the_chip_the_typed_zone_and_the_mainland_reader_where_there_is_one() {
+    // No Mainland reader at this counter: F5 goes between the chip and the typed zone.
+    let mut app = on_visit(Language::En, Some(Step::Identity));
+    update(&mut app, key(KeyCode::F(5)));
+    update(&mut app, key(KeyCode::F(5)));
+    assert_eq!(state(&app).reading, super::screens::visit::Reading::Chip);
+    // With one, the card is read with nothing typed.
+    let mut app = on_visit(Language::En, Some(Step::Identity));
+    if let Screen::Visit(state) = &mut app.screen {
+        state.cn_reader = Some("/dev/ttyUSB0".into());
+    }
+    update(&mut app, key(KeyCode::F(5)));
+    update(&mut app, key(KeyCode::F(5)));
+    assert_eq!(state(&app).reading, super::screens::visit::Reading::Mainland);
+    type_text(&mut app, "ABC");
+    assert!(state(&app).mrz.is_empty(), "nothing to type for a card");
+    assert!(render(&app, 80, 24).contains("Place the Mainland resident ID card"));
+    let ops = ops(update(&mut app, key(KeyCode::Enter)));
+    assert!(
+        matches!(ops.as_slice(), [VisitOp::Identity { input: IdentityInput::MainlandReader { device }, .. }]
+            if device.ends_with("ttyUSB0")),
+        "{ops:?}"
+    );
+}

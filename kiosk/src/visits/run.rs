@@ -1229,8 +1229,17 @@ impl Visits<'_> {
     /// by the office with its first PIN): exactly one, so the certificate cannot land on the
     /// wrong one.
     fn blank_token(&mut self, module: &tokens::Module) -> Result<tokens::TokenInfo, VisitError> {
+        // The office CA's own token (often in the same module) and a slot with no token made
+        // ready (SoftHSM2's free slot, a token fresh from the factory) are not stock.
+        let ca_token = tokens::ca::CaConfig::load(&self.ctx.data_dir).ok().map(|c| c.token_label);
         let mut blank = Vec::new();
         for info in module.tokens()? {
+            if !info.initialized
+                || !info.user_pin_initialized
+                || ca_token.as_deref() == Some(info.label.as_str())
+            {
+                continue;
+            }
             let known = self.store.token_by_serial(&info.serial)?;
             if known.is_none_or(|t| t.status == registry::model::TokenStatus::Blank) {
                 blank.push(info);
@@ -1318,9 +1327,8 @@ impl Visits<'_> {
             }
         };
         session.logout();
-        if app.service == Service::NewIssuance && !app.certificates.contains(&issued.certificate) {
-            app.certificates.push(issued.certificate);
-        }
+        // A new certificate is named by its completion line: the vetted application (its
+        // certificates included) does not change after submission.
         self.record_issued(&mut app, &issued, old.as_ref(), phrase, true)?;
         Ok((id, Some(Notice::Activated)))
     }

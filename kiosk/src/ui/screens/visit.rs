@@ -80,6 +80,17 @@ impl Approval {
     }
 }
 
+/// How the identity step reads the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// The zone, then the chip over PC/SC with passive authentication.
+    Chip,
+    /// The typed zone alone (no reader at this counter).
+    Typed,
+    /// A Mainland resident ID card on the counter's serial reader: nothing to type.
+    Mainland,
+}
+
 /// Which text field of a step has the focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Input {
@@ -139,8 +150,10 @@ pub struct VisitState {
     /// Which email address of the visit the code is for.
     pub email: usize,
     pub mrz: String,
-    /// Read the chip after the MRZ (F5 turns it off where no reader works).
-    pub chip: bool,
+    /// How the identity document is read (F5 goes round the ways this counter has).
+    pub reading: Reading,
+    /// The counter's Mainland ID card reader, when it has one (`cn_reader` in kiosk.toml).
+    pub cn_reader: Option<std::path::PathBuf>,
     pub photo_path: String,
     /// The consent or agreement checkbox of the current step.
     pub checked: bool,
@@ -204,7 +217,8 @@ impl VisitState {
             code: String::new(),
             email: 0,
             mrz: String::new(),
-            chip: true,
+            reading: Reading::Chip,
+            cn_reader: None,
             photo_path: String::new(),
             checked: false,
             new_key: false,
@@ -358,6 +372,9 @@ impl VisitState {
             return;
         }
         let Some(input) = self.input() else { return };
+        if input == Input::Mrz && self.reading == Reading::Mainland {
+            return;
+        }
         let (max, ok): (usize, fn(char) -> bool) = match input {
             Input::Code => (CODE_DIGITS, |c| c.is_ascii_digit()),
             Input::Mrz => (MAX_TEXT, |c| c.is_ascii_alphanumeric() || c == '<' || c == '\n'),
@@ -598,8 +615,17 @@ pub fn command(state: &mut VisitState, command: Command, clerk: &SignedIn) -> Ve
             vec![VisitOp::Confirm { application, invoice }]
         }
         (Step::Identity, Command::Alternative) => {
-            state.chip = !state.chip;
+            state.reading = match (state.reading, &state.cn_reader) {
+                (Reading::Chip, _) => Reading::Typed,
+                (Reading::Typed, Some(_)) => Reading::Mainland,
+                _ => Reading::Chip,
+            };
             Vec::new()
+        }
+        (Step::Identity, Command::Enter) if state.reading == Reading::Mainland => {
+            let Some(device) = state.cn_reader.clone() else { return Vec::new() };
+            busy(state, "visit-reading-card");
+            vec![VisitOp::Identity { application, input: IdentityInput::MainlandReader { device } }]
         }
         (Step::Identity, Command::Enter) if !mrz_complete(&state.mrz) => {
             // The scanner's Enter between lines, or a clerk typing the zone line by line.
@@ -610,11 +636,9 @@ pub fn command(state: &mut VisitState, command: Command, clerk: &SignedIn) -> Ve
         }
         (Step::Identity, Command::Enter) => {
             let text = std::mem::take(&mut state.mrz);
-            busy(state, if state.chip { "visit-reading-chip" } else { "visit-checking-identity" });
-            vec![VisitOp::Identity {
-                application,
-                input: IdentityInput::Mrz { text, chip: state.chip },
-            }]
+            let chip = state.reading == Reading::Chip;
+            busy(state, if chip { "visit-reading-chip" } else { "visit-checking-identity" });
+            vec![VisitOp::Identity { application, input: IdentityInput::Mrz { text, chip } }]
         }
         (Step::Photo, Command::Alternative) => {
             busy(state, "visit-camera-photo");
@@ -1180,14 +1204,23 @@ fn step_body(
             lines.push(checkbox(state.checked, t(lang, "visit-consent")));
         }
         Step::Identity => {
-            lines.push(Line::from(t(lang, "visit-identity-hint")));
-            let mrz_lines: Vec<&str> = state.mrz.split('\n').collect();
-            for (i, l) in mrz_lines.iter().enumerate() {
-                let label = if i == 0 { t(lang, "visit-mrz") } else { String::new() };
-                lines.push(field(label, l, false, focused(Input::Mrz) && i + 1 == mrz_lines.len()));
+            if state.reading == Reading::Mainland {
+                lines.push(Line::from(t(lang, "visit-mainland-hint")));
+            } else {
+                lines.push(Line::from(t(lang, "visit-identity-hint")));
+                let mrz_lines: Vec<&str> = state.mrz.split('\n').collect();
+                for (i, l) in mrz_lines.iter().enumerate() {
+                    let label = if i == 0 { t(lang, "visit-mrz") } else { String::new() };
+                    let here = focused(Input::Mrz) && i + 1 == mrz_lines.len();
+                    lines.push(field(label, l, false, here));
+                }
             }
-            let chip = if state.chip { "visit-chip-on" } else { "visit-chip-off" };
-            lines.push(Line::from(t(lang, chip)));
+            let how = match state.reading {
+                Reading::Chip => "visit-chip-on",
+                Reading::Typed => "visit-chip-off",
+                Reading::Mainland => "visit-mainland-on",
+            };
+            lines.push(Line::from(t(lang, how)));
             if let Some(check) = &visit.identity
                 && let Some(refusal) = check.refusal()
             {
