@@ -170,3 +170,99 @@ pub fn certificate_on_a_token(
     store.put(None, &cert).expect("due");
     (token_label, issued.certificate)
 }
+
+/// The label of the office CA's token in an office's own SoftHSM2 (see [`office_hsm`]).
+pub const CA_LABEL: &str = "office-ca";
+
+/// A SoftHSM2 of the office's own under `dir` (so the only tokens plugged in are the ones the
+/// test puts there), with the office CA on its own token, made by `kiosk ca init` into
+/// `data_dir`. Every process that loads the module gets `SOFTHSM2_CONF` from [`in_hsm`].
+pub fn office_hsm(dir: &Path, data_dir: &Path) -> SoftHsm {
+    let hsm = SoftHsm::create(&dir.join("hsm")).expect("softhsm config");
+    hsm.init_token(CA_LABEL, SO_PIN, CA_PIN).expect("the office CA's token");
+    let mut init = crate::kiosk(data_dir);
+    in_hsm(&mut init, &hsm).env("KIOSK_CA_PIN", CA_PIN);
+    init.args(["ca", "init", "--module", MODULE, "--token-label", CA_LABEL, "--out-cert"]);
+    init.arg(dir.join("office-chain.pem"));
+    let out = init.output().expect("kiosk ca init runs");
+    assert!(out.status.success(), "kiosk ca init: {}", stderr(&out));
+    hsm
+}
+
+/// `cmd` loading SoftHSM2 sees `hsm`'s tokens.
+pub fn in_hsm<'a>(cmd: &'a mut Command, hsm: &SoftHsm) -> &'a mut Command {
+    cmd.env("SOFTHSM2_CONF", &hsm.conf)
+}
+
+/// pkcs11-tool on `hsm`'s tokens, in `dir`.
+pub fn pkcs11_tool_in(hsm: &SoftHsm, args: &[&str], dir: &Path) -> Output {
+    let mut cmd = Command::new("pkcs11-tool");
+    in_hsm(&mut cmd, hsm).arg("--module").arg(MODULE).args(args).current_dir(dir);
+    cmd.output().unwrap_or_else(|e| panic!("pkcs11-tool runs (scripts/deps.sh test): {e}"))
+}
+
+/// A holder's certificate issued onto a new token `label` of `hsm` by `kiosk token issue`, as
+/// the person's (`holder`): the token enters the inventory as issued. Answers the serial.
+pub fn issued_with_kiosk(data_dir: &Path, hsm: &SoftHsm, label: &str, holder: RecordId) -> String {
+    hsm.init_token(label, SO_PIN, PIN).expect("the holder's token");
+    let mut issue = crate::kiosk(data_dir);
+    in_hsm(&mut issue, hsm).env("KIOSK_CA_PIN", CA_PIN);
+    issue.args(["token", "issue", "--module", MODULE, "--token-label", label, "--pin", PIN]);
+    issue.args([
+        "--profile",
+        "qualified-person",
+        "--subject",
+        "CN=陳大文,C=MO,serialNumber=MA1234567",
+    ]);
+    issue.args(["--validity-years", "2", "--key", "p256", "--holder", &holder.to_string()]);
+    let out = issue.output().expect("kiosk token issue runs");
+    assert!(out.status.success(), "kiosk token issue: {}", stderr(&out));
+    let issued: serde_json::Value =
+        serde_json::from_str(crate::stdout(&out).trim()).expect("one JSON object");
+    issued["serial"].as_str().expect("a serial").to_owned()
+}
+
+/// The certificate object labelled `cert_label` on token `label`, read back by pkcs11-tool into
+/// `dir/file`, converted to PEM (`dir/file.pem`) and verified by openssl against the office
+/// CA's chain in `data_dir`. Answers the certificate as `openssl x509 -text` prints it (UTF-8
+/// names).
+pub fn verified_on_token(
+    hsm: &SoftHsm,
+    data_dir: &Path,
+    label: &str,
+    cert_label: &str,
+    file: &str,
+    dir: &Path,
+) -> String {
+    let read = [
+        "--token-label",
+        label,
+        "--read-object",
+        "--type",
+        "cert",
+        "--label",
+        cert_label,
+        "-o",
+        file,
+    ];
+    let out = pkcs11_tool_in(hsm, &read, dir);
+    assert!(out.status.success(), "pkcs11-tool read: {}", stderr(&out));
+    let config = tokens::ca::CaConfig::load(data_dir).expect("ca config");
+    let chain = std::fs::read(data_dir.join("ca").join(&config.chain)).expect("chain");
+    let certs = tokens::ca::read_pem_chain(&chain).expect("pem");
+    std::fs::write(dir.join("sub.pem"), tokens::ca::pem_chain(&certs[..1])).expect("sub");
+    std::fs::write(dir.join("root.pem"), tokens::ca::pem_chain(&certs[1..])).expect("root");
+    let pem = format!("{file}.pem");
+    let out = tool("openssl", &["x509", "-inform", "DER", "-in", file, "-out", &pem], dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let verify =
+        tool("openssl", &["verify", "-CAfile", "root.pem", "-untrusted", "sub.pem", &pem], dir);
+    assert!(verify.status.success(), "{}{}", crate::stdout(&verify), stderr(&verify));
+    let text = tool(
+        "openssl",
+        &["x509", "-in", &pem, "-noout", "-serial", "-subject", "-nameopt", "utf8,sep_comma_plus"],
+        dir,
+    );
+    assert!(text.status.success(), "{}", stderr(&text));
+    crate::stdout(&text)
+}

@@ -5,6 +5,8 @@
 //!   consent), prints the application's id, then waits (the crash test kills it there);
 //! - `visit-op DATA_DIR CLERK issue APPLICATION PIN PHRASE`: issuance, reading the office CA's PIN
 //!   from `KIOSK_CA_PIN` as the counter does; prints the notice, or the refusal's message id.
+//! - `visit-op DATA_DIR CLERK reset-pin APPLICATION NEW_PIN`: the PIN unlock's reset, reading
+//!   the office's SO PIN from `KIOSK_SO_PIN` as the counter does; prints as `issue` does.
 //!
 //! The configuration is the data directory's, with `KIOSK_*` variables over it.
 #![forbid(unsafe_code)]
@@ -55,26 +57,32 @@ fn main() -> ExitCode {
             let _ = std::io::stdin().lock().read_line(&mut line);
             ExitCode::SUCCESS
         }
-        ("issue", [application, pin, phrase]) => {
-            let op = VisitOp::Issue {
-                application: id(application),
-                pin: tokens::Pin::new(pin.clone()),
-                phrase: zeroize::Zeroizing::new(phrase.clone()),
-            };
-            match step(op) {
-                Ok(outcome) => {
-                    println!("{:?}", outcome.notice);
-                    ExitCode::SUCCESS
-                }
-                Err(err) => {
-                    println!("{} {:?}", err.id, err.args);
-                    ExitCode::from(1)
-                }
-            }
-        }
+        ("issue", [application, pin, phrase]) => answer(step(VisitOp::Issue {
+            application: id(application),
+            pin: tokens::Pin::new(pin.clone()),
+            phrase: zeroize::Zeroizing::new(phrase.clone()),
+        })),
+        ("reset-pin", [application, new_pin]) => answer(step(VisitOp::ResetPin {
+            application: id(application),
+            new_pin: tokens::Pin::new(new_pin.clone()),
+        })),
         _ => {
             eprintln!("unknown command {command}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Prints the notice, or the refusal's message id and arguments (exit status 1).
+fn answer(done: Result<Outcome, VisitError>) -> ExitCode {
+    match done {
+        Ok(outcome) => {
+            println!("{:?}", outcome.notice);
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            println!("{} {:?}", err.id, err.args);
+            ExitCode::from(1)
         }
     }
 }
