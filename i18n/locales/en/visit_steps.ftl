@@ -42,3 +42,4 @@ visit-one-blank-token = { $count ->
    *[other] { $count } blank tokens are
 } plugged in: leave only the one for this certificate.
 visit-invoice-organisation-only = Invoice details are for an organisation's application.
+visit-chip-failed-read-chip = This document's chip failed its signature check: read the chip again, or a supervisor decides (F6).

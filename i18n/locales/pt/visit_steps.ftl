@@ -42,3 +42,4 @@ visit-one-blank-token = { $count ->
    *[other] Há { $count } tokens USB em branco ligados
 }: deixe só o deste certificado.
 visit-invoice-organisation-only = Os dados da factura são para o pedido de uma entidade.
+visit-chip-failed-read-chip = O chip deste documento falhou a verificação da assinatura: leia o chip de novo, ou um supervisor decide (F6).

@@ -39,3 +39,4 @@ visit-plug-a-blank-token = 请插入一个库存的空白 USB Key。
 visit-one-blank-token = 已插入 { $count } 个空白 USB Key：只保留用于此数字证书的一个。
 visit-no-profile = 此类别及持有人没有相应的数字证书模板。
 visit-invoice-organisation-only = 发票信息只适用于单位的申请。
+visit-chip-failed-read-chip = 此证件的芯片未通过签名验证：请再次读取芯片，或由主管决定（F6）。

@@ -39,3 +39,4 @@ visit-plug-a-blank-token = 請插入一個庫存的空白數字證書盤。
 visit-one-blank-token = 已插入 { $count } 個空白數字證書盤：只保留用於此電子證書的一個。
 visit-no-profile = 此類別及持有人沒有相應的電子證書範本。
 visit-invoice-organisation-only = 發票資料只適用於機構的申請。
+visit-chip-failed-read-chip = 此證件的晶片未通過簽署驗證：請再次讀取晶片，或由主管決定（F6）。

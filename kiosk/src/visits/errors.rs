@@ -25,6 +25,7 @@ use crate::print_cmd::PrintFailure;
 /// The message ids this module and the steps produce besides the libraries' own (checked in
 /// every language by the i18n crate's tests).
 pub const ALL_MESSAGE_IDS: &[&str] = &[
+    "visit-chip-failed-read-chip",
     "visit-invoice-organisation-only",
     "visit-address-required",
     "visit-not-their-organisation",

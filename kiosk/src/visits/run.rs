@@ -875,8 +875,18 @@ impl Visits<'_> {
 
     fn identity(&mut self, id: RecordId, input: IdentityInput) -> Result<Done, VisitError> {
         let (mut app, _) = self.open_step(id, Step::Identity)?;
-        let mut person = self.person(app.applicant)?;
+        let before = self.person(app.applicant)?;
+        let mut person = before.clone();
         let today = self.today();
+        // A chip that failed its signatures may be a forged document: typing its zone, or
+        // another reader, must not let it through. Only a chip that passes, or a supervisor's
+        // override, clears it.
+        let chip_failed = app.visit.identity.as_ref().is_some_and(|c| {
+            c.passive_authentication == Some(false) && c.overridden.is_none()
+        });
+        if chip_failed && !matches!(input, IdentityInput::Mrz { chip: true, .. }) {
+            return Err(refuse("visit-chip-failed-read-chip"));
+        }
         let (source, presented, authentic) = match input {
             IdentityInput::Mrz { text, chip } => {
                 let printed = registry::mrz::parse(&card_readers::emrtd::mrz_lines(&text), today)?;
@@ -948,8 +958,9 @@ impl Visits<'_> {
         let mut saved = app.clone();
         saved.visit.kiosk = Some(self.store.kiosk_id().to_owned());
         self.store.write(Some(self.actor.clerk), |w| {
+            // Only the field this step changed: an edit made meanwhile elsewhere stands.
             if person_changed {
-                w.put(&person)?;
+                w.edit(&before, &person)?;
             }
             w.put(&saved)?;
             w.audit(
@@ -1008,7 +1019,8 @@ impl Visits<'_> {
 
     fn photo(&mut self, id: RecordId, bytes: &[u8]) -> Result<Done, VisitError> {
         let (mut app, _) = self.open_step(id, Step::Photo)?;
-        let mut person = self.person(app.applicant)?;
+        let before = self.person(app.applicant)?;
+        let mut person = before.clone();
         let accepted = card_readers::photo::check_photo(bytes)?;
         let path = self.photos_dir()?.join(format!("{}.jpg", accepted.sha256));
         printers::named_file::write_file(
@@ -1022,7 +1034,7 @@ impl Visits<'_> {
         let mut saved = app.clone();
         saved.visit.kiosk = Some(self.store.kiosk_id().to_owned());
         self.store.write(Some(self.actor.clerk), |w| {
-            w.put(&person)?;
+            w.edit(&before, &person)?;
             w.put(&saved)?;
             w.audit(
                 AuditAction::VisitStep { step: Step::Photo, outcome: StepOutcome::Done },
