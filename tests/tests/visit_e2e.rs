@@ -4,7 +4,10 @@
 //! from a local SMTP server, the form and the receipt through the test CUPS, the signed form's QR
 //! code read back from the printed PDF, the new certificate on a SoftHSM2 token), counting the
 //! keys and the software's waits; an identity check that fails and is overridden by a
-//! supervisor on the clerk's screen; a visit killed with SIGKILL and resumed at the same step.
+//! supervisor on the clerk's screen; a visit killed with SIGKILL and resumed at the same step;
+//! a new organisation certificate asked for by its employee, issued onto a blank token from stock
+//! in the office's own SoftHSM2; a revocation without the phrase, approved by a supervisor who
+//! signs in on the clerk's screen.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -14,19 +17,20 @@ use kiosk::config::Config;
 use registry::audit::{AuditAction, StepOutcome};
 use registry::model::{
     Appointment, AppointmentStatus, Certificate, CertificateClass, CertificateStatus, HolderKind,
-    Person, RecordId, Service, SubjectDn,
+    MemberRole, Membership, Organisation, OrganisationRegistration, Person, RecordId,
+    RegistrationKind, Service, SubjectDn,
 };
 use registry::visit::Step;
 use serde_json::Value;
 use tempfile::TempDir;
 use tests::tmux::{Authenticator, DEADLINE, Tmux, line_with, sign_in, wait_out_office_midnight};
 use tests::visit::{
-    CA_PIN, PIN, certificate_on_a_token, chan, chans_mrz, form_code_of, mrz_information,
-    pkcs11_tool, tool,
+    CA_PIN, PIN, SO_PIN, certificate_on_a_token, chan, chans_mrz, form_code_of, in_hsm,
+    issued_with_kiosk, mrz_information, office_hsm, pkcs11_tool, tool, verified_on_token,
 };
 use tests::{kiosk, run_with_stdin, stderr, stdout};
 use time::OffsetDateTime;
-use tokens::softhsm::MODULE;
+use tokens::softhsm::{MODULE, SoftHsm};
 
 const PASSWORD: &str = "Counter-2026e";
 const CLERK: &str = "clerk.visit";
@@ -706,4 +710,358 @@ fn a_visit_killed_with_sigkill_resumes_at_the_same_step() {
     assert_eq!(apps[0]["consent_given"], true);
     let verify = kiosk(&office.data).args(["store", "verify"]).output().expect("verify");
     assert_eq!(verify.status.code(), Some(0), "{}{}", stdout(&verify), stderr(&verify));
+}
+
+/// An office for the services that write to or revoke on tokens: its own SoftHSM2 (so that the
+/// only tokens plugged in are the ones the test plugs in) with the office CA made by `kiosk ca
+/// init`, and the test CUPS for the forms and receipts. The counter's pane gets the SoftHSM2
+/// directory and the office CA's PIN in its environment.
+struct TokenOffice {
+    office: Office,
+    hsm: SoftHsm,
+    cups: printers::cups::Cups,
+    /// cupsd's folder, removed once cupsd (above) has stopped.
+    _cups_dir: TempDir,
+}
+
+impl TokenOffice {
+    fn new() -> TokenOffice {
+        let cups_dir = tempfile::tempdir().expect("tempdir");
+        let cups = printers::cups::Cups::start(&cups_dir.path().join("cups")).expect("cupsd");
+        let printer = cups.add_pdf_queue("counter").expect("queue");
+        let toml = format!("printer = \"{printer}\"\ntoken_module = \"{MODULE}\"\n");
+        let office = Office::new(chan(), &toml);
+        let hsm = office_hsm(office.dir.path(), &office.data);
+        TokenOffice { office, hsm, cups, _cups_dir: cups_dir }
+    }
+
+    fn counter(&self) -> Tmux {
+        let conf = self.hsm.conf.to_str().expect("a UTF-8 path");
+        self.office.counter("counter", &[("SOFTHSM2_CONF", conf), ("KIOSK_CA_PIN", CA_PIN)])
+    }
+
+    /// A folder of the test's, for files read back (forms, certificates).
+    fn work(&self, name: &str) -> PathBuf {
+        let dir = self.office.dir.path().join(name);
+        std::fs::create_dir_all(&dir).expect("work dir");
+        dir
+    }
+
+    /// A new token `label` in the office's SoftHSM2, initialised as `kiosk token init` does
+    /// for a token from stock.
+    fn blank_token(&self, label: &str) {
+        let mut init = kiosk(&self.office.data);
+        in_hsm(&mut init, &self.hsm).args(["token", "init", "--module", MODULE]);
+        init.args(["--token-label", label, "--so-pin", SO_PIN, "--pin", PIN]);
+        let out = init.output().expect("kiosk token init runs");
+        assert!(out.status.success(), "kiosk token init: {}", stderr(&out));
+    }
+
+    /// Enter prints the form through the test CUPS (the `n`-th printout); its signed copy's
+    /// code, read back from the PDF, is typed by the scanner with its Enter. Answers the PDF.
+    fn form_printed_and_scanned(&self, tmux: &Tmux, n: usize, name: &str) -> PathBuf {
+        tmux.wait_for("Enter prints the application form");
+        tmux.keys(&["Enter"]);
+        tmux.wait_until("the form printed", |s| {
+            s.contains("Scan the QR code of the signed form") && s.contains("Printed ")
+        });
+        let outputs = printed(&self.cups, n);
+        let pdf = outputs[n - 1].clone();
+        let code = form_code_of(&pdf, &self.work(name));
+        assert!(code.starts_with("KF1|"), "{code}");
+        tmux.type_text(&code);
+        tmux.keys(&["Enter"]);
+        pdf
+    }
+
+    /// The supervisor's clerk record id.
+    fn supervisor_id(&self) -> String {
+        let supervisor = self
+            .office
+            .exported("clerk")
+            .into_iter()
+            .find(|c| c["username"] == SUPERVISOR)
+            .expect("the supervisor's record");
+        supervisor["id"].as_str().expect("an id").to_owned()
+    }
+}
+
+/// F3, the person's name, their file, `v`, and the service `downs` rows below Renewal in the
+/// picker, named `service`, opened with Enter.
+fn open_service(tmux: &Tmux, downs: usize, service: &str) {
+    tmux.wait_for("Appointments (0)");
+    tmux.keys(&["F3"]);
+    tmux.wait_for("Name, ID number, phone or certificate serial");
+    tmux.type_text("陳大文");
+    tmux.wait_until("the search result", |s| line_with(s, &["陳大文", "CHAN TAI MAN"]).is_some());
+    tmux.keys(&["Enter"]);
+    tmux.wait_until("the file", |s| s.contains("Subscriber file") && s.contains("Certificates"));
+    tmux.keys(&["v"]);
+    tmux.wait_for("Start a service");
+    for _ in 0..downs {
+        tmux.keys(&["Down"]);
+    }
+    tmux.wait_for(&format!("▶ {service} "));
+    tmux.keys(&["Enter"]);
+}
+
+/// Consent ticked and given.
+fn consent(tmux: &Tmux) {
+    tmux.wait_for("The person reads the Personal Data Collection");
+    tmux.keys(&["Space"]);
+    tmux.wait_for("[x] I agree to and accept the Personal Data");
+    tmux.keys(&["Enter"]);
+}
+
+/// No reader at this counter: F5, and 陳大文's passport zone typed line by line.
+fn typed_identity(tmux: &Tmux) {
+    tmux.wait_for("Scan the document's machine readable zone");
+    tmux.keys(&["F5"]);
+    tmux.wait_for("The typed zone alone is checked");
+    for line in mrz_lines(&chans_mrz()) {
+        tmux.type_text(line);
+        tmux.keys(&["Enter"]);
+    }
+}
+
+#[test]
+fn a_new_organisation_certificate_for_its_employee_by_keys_only() {
+    wait_out_office_midnight();
+    let office = TokenOffice::new();
+    let org = Organisation {
+        id: ulid::Ulid::new(),
+        name_zh: Some("澳門貿易有限公司".into()),
+        name_latin: None,
+        registration: OrganisationRegistration {
+            kind: RegistrationKind::MacauCommercialRegistry,
+            number: "SO-12345".into(),
+        },
+        legal_representative: None,
+        licence_valid_until: None,
+        address: None,
+        phone: None,
+        website: None,
+    };
+    let membership = Membership {
+        id: ulid::Ulid::new(),
+        organisation: org.id,
+        person: office.office.person.id,
+        role: MemberRole::Employee,
+        ended: None,
+    };
+    office
+        .office
+        .store()
+        .write(None, |w| {
+            w.put(&org)?;
+            w.put(&membership).map(drop)
+        })
+        .expect("the organisation and its employee");
+    office.blank_token("stock-org");
+    let photo = photo_file(office.office.dir.path());
+
+    let tmux = office.counter();
+    sign_in(&tmux, CLERK, PASSWORD, &office.office.clerk, None);
+    open_service(&tmux, 1, "New certificate");
+    consent(&tmux);
+    typed_identity(&tmux);
+
+    tmux.wait_for("Photo file");
+    tmux.type_text(photo.to_str().expect("a UTF-8 path"));
+    tmux.keys(&["Enter"]);
+
+    // Details: the organisation as holder (↓), the class as it is, a year more (→).
+    let details = tmux.wait_for("Whose certificate");
+    assert!(details.contains("(•) personal: 陳大文"), "the person first:\n{details}");
+    tmux.keys(&["Down"]);
+    tmux.wait_for("(•) for the organisation 澳門貿易有限公司");
+    let years = |s: &str| {
+        s.lines()
+            .find(|l| l.contains("Validity: "))
+            .map(|l| l.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let before = years(&tmux.screen());
+    tmux.keys(&["Right"]);
+    let after =
+        years(&tmux.wait_until("a year more", |s| !years(s).is_empty() && years(s) != before));
+    tmux.keys(&["Enter"]);
+
+    // The organisation's papers: each ticked.
+    let papers = tmux.wait_for("Tick each paper collected");
+    let rows = papers.lines().filter(|l| l.contains("[ ] ")).count();
+    assert!(rows >= 1, "papers to collect:\n{papers}");
+    for i in 0..rows {
+        tmux.keys(&["Space"]);
+        tmux.wait_until("a paper ticked", |s| s.matches("[x] ").count() == i + 1);
+        tmux.keys(&["Down"]);
+    }
+    tmux.keys(&["Enter"]);
+
+    // Email: the relay is down today; the supervisor lets the visit go on, with a reason.
+    tmux.wait_for("Enter sends a code to the address");
+    tmux.keys(&["F6"]);
+    tmux.wait_for("Supervisor: let the visit go on without");
+    tmux.type_text("The mail relay is down");
+    tmux.keys(&["Enter"]);
+    sign_in(&tmux, SUPERVISOR, PASSWORD, &office.office.supervisor, None);
+
+    // Confirmation: F4 ticks the agreement (the keys type into the invoice's fields).
+    tmux.wait_for("[ ] I agree to and accept the Applicant");
+    tmux.keys(&["F4"]);
+    tmux.wait_for("[x] I agree to and accept the Applicant");
+    tmux.type_text("123456789012345");
+    tmux.keys(&["Tab"]);
+    tmux.type_text("accounts@trading.mo");
+    tmux.wait_for("accounts@trading.mo");
+    tmux.keys(&["Enter"]);
+
+    let pdf = office.form_printed_and_scanned(&tmux, 1, "form");
+    let form = tool("pdftotext", &[pdf.to_str().expect("utf-8"), "-"], office.office.dir.path());
+    for part in ["澳門貿易有限公司", "SO-12345", "123456789012345"] {
+        assert!(stdout(&form).contains(part), "{part} is not on the form:\n{}", stdout(&form));
+    }
+
+    tmux.wait_for("Receipt or terminal reference");
+    tmux.type_text(PAYMENT_REFERENCE);
+    tmux.keys(&["Enter"]);
+    // The re-check runs by itself: the activation on a blank token from stock.
+    let activation = tmux.wait_for("Token PIN");
+    assert!(activation.contains("Plug in a blank token from stock"), "{activation}");
+    tmux.type_text(PIN);
+    tmux.keys(&["Tab"]);
+    tmux.type_text(PHRASE);
+    tmux.keys(&["Enter"]);
+    let completion = tmux.wait_until("the completion notice", |s| {
+        s.contains("Activated successfully.") && s.contains("Enter closes the application")
+    });
+    assert!(!completion.contains(PIN) && !completion.contains(PHRASE), "{completion}");
+    tmux.keys(&["Enter"]);
+    let done = tmux.wait_for("The application is completed.");
+    // The frame's title says "New certificate" too: the serial is the hex word after it.
+    let serial = done
+        .lines()
+        .filter_map(|l| l.split_once("New certificate ").map(|(_, rest)| rest))
+        .filter_map(|rest| rest.split([',', ' ']).next())
+        .find(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_hexdigit()))
+        .unwrap_or_else(|| panic!("no new serial on the screen:\n{done}"))
+        .to_owned();
+    tmux.keys(&["C-c"]);
+    assert_eq!(tmux.wait_for_exit(), "0", "{}", tmux.screen());
+
+    // On the token from stock, verified against the office CA: the organisation's.
+    let made = office
+        .office
+        .exported("certificate")
+        .into_iter()
+        .find(|c| c["serial"] == serial.as_str())
+        .unwrap_or_else(|| panic!("no certificate {serial:?} in the export:\n{done}"));
+    assert_eq!(made["holder_organisation"], org.id.to_string(), "{made}");
+    assert!(made["holder_person"].is_null(), "the organisation's own certificate: {made}");
+    let expected_years: u64 =
+        after.split_whitespace().find_map(|w| w.parse().ok()).expect("years on the screen");
+    assert_eq!(made["validity_years"], expected_years, "{after}: {made}");
+    let label = made["subject"]["cn"].as_str().expect("a CN");
+    let text = verified_on_token(
+        &office.hsm,
+        &office.office.data,
+        "stock-org",
+        label,
+        "org.der",
+        &office.work("org"),
+    );
+    assert!(text.to_lowercase().contains(&format!("serial={serial}")), "{text}");
+    assert!(text.contains("O=澳門貿易有限公司"), "{text}");
+
+    // `kiosk export`: completed, the organisation's, its agent the person, the invoice kept.
+    let application = office.office.application();
+    assert_eq!(application["progress"]["state"], "completed", "{application}");
+    assert_eq!(application["holder_kind"], "organisation", "{application}");
+    assert_eq!(application["organisation"], org.id.to_string(), "{application}");
+    assert_eq!(application["agent"], office.office.person.id.to_string(), "{application}");
+    assert_eq!(application["invoice"]["taxpayer_id"], "123456789012345", "{application}");
+    assert_eq!(application["invoice"]["email"], "accounts@trading.mo", "{application}");
+    assert_eq!(application["progress"]["payment"]["reference"], PAYMENT_REFERENCE);
+    let supervisor: RecordId = office.supervisor_id().parse().expect("an id");
+    let audited = office.office.audited(application["id"].as_str().expect("id"));
+    assert!(
+        audited.contains(&(Step::Email, StepOutcome::Skipped { by: supervisor })),
+        "{audited:?}"
+    );
+    for step in [Step::Identity, Step::Photo, Step::Details, Step::Documents, Step::Issuance] {
+        assert!(audited.contains(&(step, StepOutcome::Done)), "{step:?}: {audited:?}");
+    }
+}
+
+#[test]
+fn a_revocation_without_the_phrase_approved_by_a_supervisor_by_keys_only() {
+    wait_out_office_midnight();
+    let office = TokenOffice::new();
+    let serial =
+        issued_with_kiosk(&office.office.data, &office.hsm, "holder", office.office.person.id);
+
+    let tmux = office.counter();
+    let (_, signed_in_at) = sign_in(&tmux, CLERK, PASSWORD, &office.office.clerk, None);
+    open_service(&tmux, 5, "Revocation");
+
+    // The certificate ticked (F4: the keys type into the phrase field), the phrase left empty.
+    let pick = tmux.wait_for("Tick the certificates this visit is about");
+    assert!(pick.contains(&format!("▶[ ] {serial}")), "{pick}");
+    tmux.keys(&["F4"]);
+    tmux.wait_for(&format!("▶[x] {serial}"));
+    tmux.keys(&["Enter"]);
+    consent(&tmux);
+    typed_identity(&tmux);
+
+    tmux.wait_for("[ ] I agree to and accept the Applicant");
+    tmux.keys(&["Space"]);
+    tmux.wait_for("[x] I agree to and accept the Applicant");
+    tmux.keys(&["Enter"]);
+    office.form_printed_and_scanned(&tmux, 1, "form");
+
+    // No phrase: a supervisor approves. The clerk's own account is refused.
+    let waiting = tmux.wait_for("This application waits for a supervisor's approval");
+    assert!(waiting.contains("▶ Supervisor approval"), "{waiting}");
+    tmux.keys(&["F6"]);
+    tmux.wait_for("Supervisor: approve this application");
+    sign_in(&tmux, CLERK, PASSWORD, &office.office.clerk, Some(signed_in_at));
+    tmux.wait_for("Only a supervisor can allow this.");
+    tmux.keys(&["F6"]);
+    tmux.wait_for("Supervisor: approve this application");
+    sign_in(&tmux, SUPERVISOR, PASSWORD, &office.office.supervisor, None);
+
+    // The reason (↓ to key compromised), and Enter twice: revocation is final.
+    let revocation = tmux.wait_for("Revocation is final");
+    assert!(revocation.contains(&serial), "{revocation}");
+    tmux.keys(&["Down"]);
+    tmux.wait_for("[key compromised]");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Press Enter again to revoke.");
+    tmux.keys(&["Enter"]);
+    let completion = tmux.wait_until("the completion step", |s| {
+        s.contains("Revoked.") && s.contains("Enter closes the application")
+    });
+    assert!(line_with(&completion, &[&serial, "revoked"]).is_some(), "{completion}");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("The application is completed.");
+    tmux.keys(&["C-c"]);
+    assert_eq!(tmux.wait_for_exit(), "0", "{}", tmux.screen());
+
+    let cert = office
+        .office
+        .exported("certificate")
+        .into_iter()
+        .find(|c| c["serial"] == serial.as_str())
+        .expect("the certificate");
+    assert_eq!(cert["status"], "revoked", "{cert}");
+    assert_eq!(cert["revocation"]["reason"], "keyCompromise", "{cert}");
+    let supervisor = office.supervisor_id();
+    let application = office.office.application();
+    assert_eq!(application["service"], "revocation", "{application}");
+    assert_eq!(application["progress"]["state"], "completed", "{application}");
+    assert_eq!(application["progress"]["approved_by"], supervisor.as_str(), "{application}");
+    let by: RecordId = supervisor.parse().expect("an id");
+    let audited = office.office.audited(application["id"].as_str().expect("id"));
+    assert!(audited.contains(&(Step::Approval, StepOutcome::Approved { by })), "{audited:?}");
+    assert!(audited.contains(&(Step::Revocation, StepOutcome::Done)), "{audited:?}");
 }
