@@ -136,6 +136,9 @@ pub struct Circumstances {
     pub class: CertificateClass,
     /// Revocation: the applicant gave the revocation phrase set at issuance.
     pub revocation_phrase_given: bool,
+    /// A supervisor accepted the person despite a failed identity check: a supervisor approves
+    /// the application once it is submitted (the state machine holds it for one).
+    pub identity_overridden: bool,
 }
 
 /// Every message id this module's errors and fields produce (checked in every language by the
@@ -272,6 +275,12 @@ pub fn plan(service: Service, c: Circumstances) -> Result<Vec<PlannedStep>, NotA
     // Revocation without the phrase set at issuance needs a supervisor (DOMAIN.md).
     if service == Service::Revocation && !c.revocation_phrase_given {
         let at = steps.iter().position(|s| s.step == Revocation).unwrap_or(steps.len());
+        steps.insert(at, never(Approval));
+    }
+    // An overridden identity check is approved once the signed form submits the application,
+    // before anything is paid or done.
+    if c.identity_overridden && !steps.iter().any(|s| s.step == Approval) {
+        let at = steps.iter().position(|s| s.step == Form).map_or(steps.len() - 1, |i| i + 1);
         steps.insert(at, never(Approval));
     }
     Ok(steps)
@@ -1088,7 +1097,12 @@ mod tests {
     }
 
     fn person(class: CertificateClass) -> Circumstances {
-        Circumstances { holder: HolderKind::Person, class, revocation_phrase_given: true }
+        Circumstances {
+            holder: HolderKind::Person,
+            class,
+            revocation_phrase_given: true,
+            identity_overridden: false,
+        }
     }
 
     fn steps(service: Service, c: Circumstances) -> Vec<Step> {
@@ -1123,6 +1137,7 @@ mod tests {
                         holder,
                         class: CertificateClass::Standard,
                         revocation_phrase_given: phrase,
+                        identity_overridden: false,
                     };
                     let route = steps(service, c);
                     let unique: BTreeSet<Step> = route.iter().copied().collect();
@@ -1147,6 +1162,25 @@ mod tests {
             let route = steps(service, person(CertificateClass::Standard));
             let at = |s| route.iter().position(|x| *x == s);
             assert!(at(Consent).is_some() && at(Consent) < at(Identity), "{service:?}: {route:?}");
+        }
+    }
+
+    #[test]
+    fn an_overridden_identity_check_puts_a_supervisors_approval_after_the_form() {
+        for service in Service::ALL {
+            let c =
+                Circumstances { identity_overridden: true, ..person(CertificateClass::Standard) };
+            let route = steps(service, c);
+            let at = |s| route.iter().position(|x| *x == s);
+            assert!(at(Approval).is_some(), "{service:?}: {route:?}");
+            if let Some(form) = at(Form) {
+                assert!(at(Approval) > Some(form), "{service:?}: {route:?}");
+            }
+            for later in [Payment, Issuance, Revocation, PinReset] {
+                if let Some(l) = at(later) {
+                    assert!(at(Approval) < Some(l), "{service:?}: {route:?}");
+                }
+            }
         }
     }
 

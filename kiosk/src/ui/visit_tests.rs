@@ -117,6 +117,7 @@ pub(super) fn visit_at(service: Service, step: Option<Step>) -> VisitView {
         holder: HolderKind::Person,
         class: CertificateClass::Qualified,
         revocation_phrase_given: service != Service::Revocation,
+        identity_overridden: false,
     };
     let plan = registry::visit::plan(service, circumstances).expect("a counter service");
     let mut application = Application::draft(
@@ -926,6 +927,7 @@ fn every_revocation_and_pin_unlock_step_in_every_language_at_80x24() {
                 holder: HolderKind::Person,
                 class: CertificateClass::Qualified,
                 revocation_phrase_given: false,
+                identity_overridden: false,
             };
             let plan = registry::visit::plan(service, circumstances).expect("plan");
             for step in plan.iter().map(|p| Some(p.step)).chain([None]) {
@@ -974,6 +976,7 @@ fn an_organisations_papers_are_ticked_one_by_one() {
             holder: HolderKind::Organisation,
             class: CertificateClass::Qualified,
             revocation_phrase_given: true,
+            identity_overridden: false,
         },
     )
     .expect("plan");
@@ -1023,6 +1026,7 @@ fn every_step_of_the_other_services_in_every_language_at_80x24() {
                 holder: HolderKind::Person,
                 class: CertificateClass::Qualified,
                 revocation_phrase_given: true,
+                identity_overridden: false,
             };
             let plan = registry::visit::plan(service, circumstances).expect("plan");
             for step in plan.iter().map(|p| p.step) {
@@ -1129,6 +1133,7 @@ fn an_organisations_papers_step_in_every_language_at_80x24() {
                 holder: HolderKind::Organisation,
                 class: CertificateClass::Qualified,
                 revocation_phrase_given: true,
+                identity_overridden: false,
             },
         )
         .expect("plan");
@@ -1202,4 +1207,38 @@ fn f5_goes_round_the_chip_the_typed_zone_and_the_mainland_reader_where_there_is_
             if device.ends_with("ttyUSB0")),
         "{ops:?}"
     );
+}
+
+#[test]
+fn a_supervisor_at_their_own_counter_approves_what_a_clerk_submitted_but_not_their_own() {
+    let mut view = visit_at(Service::Revocation, Some(Step::Approval));
+    view.application.progress.submitted_by = Some(ulid(1));
+    let mut app = on_visit_of(Service::Revocation, Some(Step::Approval));
+    if let Some(session) = app.session.as_mut() {
+        *session = supervisor();
+    }
+    answer(&mut app, view.clone(), None);
+    update(&mut app, key(KeyCode::F(6)));
+    let ops1 = ops_as(supervisor_signs_in(&mut app, supervisor()), ulid(2));
+    assert!(matches!(ops1.as_slice(), [VisitOp::Approve { .. }]), "{ops1:?}");
+
+    view.application.progress.submitted_by = Some(ulid(2));
+    let mut own = on_visit_of(Service::Revocation, Some(Step::Approval));
+    if let Some(session) = own.session.as_mut() {
+        *session = supervisor();
+    }
+    answer(&mut own, view, None);
+    update(&mut own, key(KeyCode::F(6)));
+    assert!(supervisor_signs_in(&mut own, supervisor()).is_empty());
+    assert_eq!(state(&own).error, Some(Msg::new("visit-own-approval")));
+}
+
+fn ops_as(effects: Vec<Effect>, clerk: RecordId) -> Vec<VisitOp> {
+    effects
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Visit { op, actor, .. } if actor.clerk == clerk => Some(op),
+            _ => None,
+        })
+        .collect()
 }

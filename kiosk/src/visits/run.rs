@@ -103,6 +103,7 @@ fn plan_of(app: &Application) -> Result<Vec<PlannedStep>, VisitError> {
         holder: app.holder_kind,
         class: app.certificate_class,
         revocation_phrase_given: app.revocation_phrase_verified,
+        identity_overridden: app.identity_override,
     };
     Ok(visit::plan(app.service, c)?)
 }
@@ -881,9 +882,11 @@ impl Visits<'_> {
         // A chip that failed its signatures may be a forged document: typing its zone, or
         // another reader, must not let it through. Only a chip that passes, or a supervisor's
         // override, clears it.
-        let chip_failed = app.visit.identity.as_ref().is_some_and(|c| {
-            c.passive_authentication == Some(false) && c.overridden.is_none()
-        });
+        let chip_failed = app
+            .visit
+            .identity
+            .as_ref()
+            .is_some_and(|c| c.passive_authentication == Some(false) && c.overridden.is_none());
         if chip_failed && !matches!(input, IdentityInput::Mrz { chip: true, .. }) {
             return Err(refuse("visit-chip-failed-read-chip"));
         }
@@ -1180,7 +1183,15 @@ impl Visits<'_> {
 
     fn approve(&mut self, id: RecordId, supervisor: RecordId) -> Result<Done, VisitError> {
         let mut app = self.load(id)?;
-        let by = self.supervisor(supervisor)?;
+        // A supervisor signed in at this counter approves from their queue what another clerk
+        // did; never what they submitted themselves.
+        if Some(supervisor) == app.progress.submitted_by {
+            return Err(refuse("visit-supervisor-own-action"));
+        }
+        let by = match self.store.get::<Clerk>(supervisor)? {
+            Some(clerk) if clerk.active && clerk.role == StaffRole::Supervisor => clerk,
+            _ => return Err(refuse("visit-supervisor-required")),
+        };
         app.visit.facts.insert(Fact::Approved);
         self.save(
             &app,

@@ -914,7 +914,16 @@ pub fn supervisor_signed_in(
         state.error = Some(Msg::new("visit-not-a-supervisor"));
         return Vec::new();
     }
-    if who.clerk == clerk {
+    // Skips, overrides and refunds allow what the clerk at the keyboard does: never their own.
+    // An approval is of an application someone submitted: never by them (a supervisor at this
+    // counter approves from their queue what another clerk submitted).
+    let own = match approval.allow {
+        Allow::Approve => {
+            state.view.as_ref().and_then(|v| v.application.progress.submitted_by) == Some(who.clerk)
+        }
+        _ => who.clerk == clerk,
+    };
+    if own {
         state.error = Some(Msg::new("visit-own-approval"));
         return Vec::new();
     }
@@ -1483,7 +1492,10 @@ fn issued_lines(
             ],
         );
         // Whole, wrapped: a serial is 32 hex digits, and the expiry after it must show.
-        lines.push(Line::from(safe(&old).into_owned()));
+        // A new certificate renews nothing: no old line.
+        if issued.previous_serial.is_some() {
+            lines.push(Line::from(safe(&old).into_owned()));
+        }
         lines.push(Line::from(safe(&new).into_owned()));
     }
 }
