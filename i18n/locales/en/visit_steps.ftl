@@ -43,3 +43,7 @@ visit-one-blank-token = { $count ->
 } plugged in: leave only the one for this certificate.
 visit-invoice-organisation-only = Invoice details are for an organisation's application.
 visit-chip-failed-read-chip = This document's chip failed its signature check: read the chip again, or a supervisor decides (F6).
+visit-cancel-too-late = It is done (issued, revoked or reset): the application cannot be cancelled now.
+visit-choose-one-certificate = Choose one certificate: one token is changed, replaced or unlocked at a time.
+visit-certificates-of-one-holder = The certificates of one visit must all be the person's, or all one organisation's.
+visit-change-keeps-holder-and-class = A change of details keeps the certificate's holder and class; for another, apply for a new certificate.

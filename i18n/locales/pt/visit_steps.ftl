@@ -43,3 +43,7 @@ visit-one-blank-token = { $count ->
 }: deixe só o deste certificado.
 visit-invoice-organisation-only = Os dados da factura são para o pedido de uma entidade.
 visit-chip-failed-read-chip = O chip deste documento falhou a verificação da assinatura: leia o chip de novo, ou um supervisor decide (F6).
+visit-cancel-too-late = Já está feito (emitido, revogado ou reposto): o pedido já não pode ser cancelado.
+visit-choose-one-certificate = Escolha um certificado: muda-se, substitui-se ou desbloqueia-se um token USB de cada vez.
+visit-certificates-of-one-holder = Os certificados de um atendimento têm de ser todos da pessoa, ou todos de uma entidade.
+visit-change-keeps-holder-and-class = Uma alteração de dados mantém o titular e a classe do certificado; para outros, peça um certificado novo.

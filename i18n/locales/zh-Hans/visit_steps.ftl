@@ -40,3 +40,7 @@ visit-one-blank-token = 已插入 { $count } 个空白 USB Key：只保留用于
 visit-no-profile = 此类别及持有人没有相应的数字证书模板。
 visit-invoice-organisation-only = 发票信息只适用于单位的申请。
 visit-chip-failed-read-chip = 此证件的芯片未通过签名验证：请再次读取芯片，或由主管决定（F6）。
+visit-cancel-too-late = 已办妥（已签发、注销或重置），现在不能取消申请。
+visit-choose-one-certificate = 请选择一张数字证书：每次只变更、补办或解锁一个 USB Key。
+visit-certificates-of-one-holder = 同一次办理的数字证书须全属此人，或全属同一单位。
+visit-change-keeps-holder-and-class = 变更信息不改变数字证书的持有人及类别；如需其他，请申请新数字证书。

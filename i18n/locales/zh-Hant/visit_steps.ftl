@@ -40,3 +40,7 @@ visit-one-blank-token = 已插入 { $count } 個空白數字證書盤：只保�
 visit-no-profile = 此類別及持有人沒有相應的電子證書範本。
 visit-invoice-organisation-only = 發票資料只適用於機構的申請。
 visit-chip-failed-read-chip = 此證件的晶片未通過簽署驗證：請再次讀取晶片，或由主管決定（F6）。
+visit-cancel-too-late = 已辦妥（已簽發、撤銷或重設），現時不能取消申請。
+visit-choose-one-certificate = 請選擇一張電子證書：每次只變更、補發或解鎖一個數字證書盤。
+visit-certificates-of-one-holder = 同一次辦理的電子證書須全屬此人，或全屬同一機構。
+visit-change-keeps-holder-and-class = 變更資料不改變電子證書的持有人及類別；如需其他，請申請新電子證書。

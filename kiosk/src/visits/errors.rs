@@ -25,6 +25,10 @@ use crate::print_cmd::PrintFailure;
 /// The message ids this module and the steps produce besides the libraries' own (checked in
 /// every language by the i18n crate's tests).
 pub const ALL_MESSAGE_IDS: &[&str] = &[
+    "visit-cancel-too-late",
+    "visit-choose-one-certificate",
+    "visit-certificates-of-one-holder",
+    "visit-change-keeps-holder-and-class",
     "visit-chip-failed-read-chip",
     "visit-invoice-organisation-only",
     "visit-address-required",

@@ -220,6 +220,13 @@ impl Visits<'_> {
             }
             VisitOp::Cancel { application, supervisor, reason } => {
                 let mut app = self.load(application)?;
+                // What was issued, revoked or reset is done: cancelling would leave it done
+                // under an application that says it never happened.
+                if [Fact::Issued, Fact::Revoked, Fact::PinReset].iter().any(|f| app.visit.done(*f))
+                {
+                    self.step = Some(Step::Completion);
+                    return Err(refuse("visit-cancel-too-late"));
+                }
                 // The refusal (money taken, no supervisor) is audited at the step it stands at.
                 let step = app.visit.current(&plan_of(&app)?).unwrap_or(Step::Completion);
                 self.step = Some(step);
@@ -468,6 +475,15 @@ impl Visits<'_> {
         {
             return Err(refuse("visit-not-their-organisation"));
         }
+        // A change of details changes the subject, not whose certificate it is nor its class.
+        if app.service == Service::Change {
+            let old = self.certificates(&app)?.into_iter().next();
+            if let Some(old) = old
+                && (organisation != old.holder_organisation || class != old.class)
+            {
+                return Err(refuse("visit-change-keeps-holder-and-class"));
+            }
+        }
         app.organisation = organisation;
         app.agent = organisation.map(|_| app.applicant);
         if app.service == Service::NewIssuance {
@@ -553,6 +569,21 @@ impl Visits<'_> {
                 _ => return Err(refuse("visit-certificate-not-theirs")),
             }
         }
+        // One token is changed, replaced or unlocked at a time.
+        if matches!(app.service, Service::Change | Service::Replacement | Service::PinUnlock)
+            && certificates.len() > 1
+        {
+            return Err(refuse("visit-choose-one-certificate"));
+        }
+        // The certificates of one visit are one holder's: the person's, or one organisation's.
+        if let Some(first) = certificates.first()
+            && certificates.iter().any(|c| {
+                c.holder_kind != first.holder_kind
+                    || c.holder_organisation != first.holder_organisation
+            })
+        {
+            return Err(refuse("visit-certificates-of-one-holder"));
+        }
         let phrase = phrase.map(str::trim).filter(|p| !p.is_empty());
         app.revocation_phrase_verified = match (app.service, phrase) {
             (Service::Revocation, Some(phrase)) => {
@@ -571,6 +602,8 @@ impl Visits<'_> {
         if let Some(first) = certificates.first() {
             app.holder_kind = first.holder_kind;
             app.certificate_class = first.class;
+            app.organisation = first.holder_organisation;
+            app.agent = first.holder_organisation.map(|_| app.applicant);
         }
         app.certificates = certificates.iter().map(|c| c.id).collect();
         app.visit.facts.insert(Fact::CertificatesChosen);
@@ -593,6 +626,11 @@ impl Visits<'_> {
         let seals_before = self.store.list::<registry::model::Seal>()?;
         let clerk = Some(self.actor.clerk);
         let pin_tries = self.ctx.config.pin_tries;
+        // Every serial known before any certificate is revoked: never half a revocation.
+        if certificates.iter().any(|c| c.status != CertificateStatus::Revoked && c.serial.is_none())
+        {
+            return Err(refuse("visit-no-serial"));
+        }
         let mut revoked = 0;
         {
             let mut counter = tokens::service::Counter::new(&mut self.store, clerk, pin_tries)?;
@@ -694,8 +732,11 @@ impl Visits<'_> {
             Service::NewIssuance => Vec::new(),
             // The contract has no choice of certificates yet: the ones in force.
             _ => {
-                let valid: Vec<Certificate> =
-                    held.into_iter().filter(|c| c.status == CertificateStatus::Valid).collect();
+                // Cloud-sign certificates are never handled at the counter: not offered.
+                let valid: Vec<Certificate> = held
+                    .into_iter()
+                    .filter(|c| c.status == CertificateStatus::Valid && c.class.issued_at_counter())
+                    .collect();
                 if valid.is_empty() {
                     return Err(refuse("visit-no-certificates"));
                 }

@@ -646,6 +646,12 @@ fn a_revocation_without_the_phrase_waits_for_a_supervisor_and_revokes_only_what_
     assert_eq!(gone.status, CertificateStatus::Revoked);
     let kept: Certificate = store.get(office.due).expect("read").expect("cert");
     assert_eq!(kept.status, CertificateStatus::Valid, "only the one chosen");
+    // Revoked is done: the application cannot be cancelled as if it never happened.
+    let late = office
+        .as_clerk(VisitOp::Cancel { application: id, supervisor: None, reason: String::new() })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(late.id, "visit-cancel-too-late");
     let done = office.ok(VisitOp::Complete { application: id });
     assert_eq!(done.view.application.state(), ApplicationState::Completed);
     let revocation: Vec<StepOutcome> = office
@@ -893,6 +899,55 @@ fn a_refund_is_a_supervisors_with_a_reason_and_a_draft_is_the_clerks_to_cancel()
     let gone =
         office.ok(VisitOp::Cancel { application: other, supervisor: None, reason: String::new() });
     assert_eq!(gone.view.application.state(), ApplicationState::Cancelled);
+}
+
+#[test]
+fn a_pin_unlock_or_a_change_is_about_one_certificate_and_a_change_keeps_its_holder_and_class() {
+    let office = office();
+    for service in [Service::PinUnlock, Service::Change, Service::Replacement] {
+        let id = office.ok(VisitOp::Open { service, applicant: office.person }).view.application.id;
+        let two = office
+            .as_clerk(VisitOp::SelectCertificates {
+                application: id,
+                certificates: vec![office.due, office.not_due],
+                phrase: None,
+            })
+            .map(|_| ())
+            .unwrap_err();
+        assert_eq!(two.id, "visit-choose-one-certificate", "{service:?}");
+    }
+    let id = office
+        .ok(VisitOp::Open { service: Service::Change, applicant: office.person })
+        .view
+        .application
+        .id;
+    office.ok(VisitOp::SelectCertificates {
+        application: id,
+        certificates: vec![office.due],
+        phrase: None,
+    });
+    office.ok(VisitOp::Consent { application: id });
+    office.ok(VisitOp::Identity {
+        application: id,
+        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
+    });
+    office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
+    let other_class = office
+        .as_clerk(VisitOp::SetDetails {
+            application: id,
+            organisation: None,
+            class: CertificateClass::Encryption,
+            years: 2,
+        })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(other_class.id, "visit-change-keeps-holder-and-class");
+    office.ok(VisitOp::SetDetails {
+        application: id,
+        organisation: None,
+        class: CertificateClass::Qualified,
+        years: 2,
+    });
 }
 
 #[test]
