@@ -351,6 +351,9 @@ fn a_pin_locked_by_wrong_pins_is_reset_after_a_supervisors_approval() {
     assert_eq!(approved.view.application.state(), ApplicationState::AwaitingFulfilment);
     assert_eq!(approved.view.current(), Some(Step::PinReset));
 
+    // A new PIN follows the token's PIN rules: refused before the token is touched.
+    let weak = office.visit_op(&["reset-pin", &id.to_string(), "12"], &[("KIOSK_SO_PIN", SO_PIN)]);
+    assert!(refusal(&weak).starts_with("token-error-pin-rules"), "{}", stdout(&weak));
     // The counter has no SO PIN in its environment: said, nothing reset.
     let no_so = office.visit_op(&["reset-pin", &id.to_string(), NEW_PIN], &[]);
     assert!(refusal(&no_so).starts_with("visit-so-pin-needed"), "{}", stdout(&no_so));

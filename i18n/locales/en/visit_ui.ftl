@@ -172,3 +172,7 @@ visit-invoice-email = Invoice email
 visit-reading-card = Reading the Mainland ID card…
 visit-mainland-hint = Place the Mainland resident ID card on the reader, then Enter.
 visit-mainland-on = The Mainland ID card reader is read (F5: passport chip).
+visit-pick-certificates-f4 = Tick the certificates to revoke (F4; ↑↓ to move); the phrase is typed below.
+visit-approval-why-identity = The identity check failed and was accepted by a supervisor.
+visit-approval-why-no-phrase = The revocation phrase was not given.
+visit-approval-why-pin-unlock = A token's PIN is reset with the office's SO PIN.

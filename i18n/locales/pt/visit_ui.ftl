@@ -172,3 +172,7 @@ visit-invoice-email = Correio electrónico da factura
 visit-reading-card = A ler o Bilhete de Identidade de Residente do Interior da China…
 visit-mainland-hint = Coloque o Bilhete de Identidade de Residente do Interior da China no leitor e prima Enter.
 visit-mainland-on = É lido o leitor do Bilhete de Identidade do Interior da China (F5: chip do passaporte).
+visit-pick-certificates-f4 = Marque os certificados a revogar (F4; ↑↓ para mover); a frase escreve-se abaixo.
+visit-approval-why-identity = A verificação de identidade falhou e foi aceite por um supervisor.
+visit-approval-why-no-phrase = A frase de revogação não foi dada.
+visit-approval-why-pin-unlock = O PIN de um token USB é reposto com o SO PIN do balcão.

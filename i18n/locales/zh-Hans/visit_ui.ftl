@@ -160,3 +160,7 @@ visit-invoice-email = 接收发票的电子邮箱
 visit-reading-card = 正在读取居民身份证…
 visit-mainland-hint = 将居民身份证放在读卡器上，然后按 Enter。
 visit-mainland-on = 读取居民身份证读卡器（F5：护照芯片）。
+visit-pick-certificates-f4 = 勾选要注销的数字证书（F4；↑↓ 移动）；注销短语在下方输入。
+visit-approval-why-identity = 身份核对未通过，经主管受理。
+visit-approval-why-no-phrase = 未提供证书注销短语。
+visit-approval-why-pin-unlock = 以本网点的 SO PIN 重置 USB Key 的 PIN。

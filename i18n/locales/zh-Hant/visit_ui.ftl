@@ -160,3 +160,7 @@ visit-invoice-email = 接收發票的電郵地址
 visit-reading-card = 正在讀取內地居民身份證…
 visit-mainland-hint = 將內地居民身份證放在讀卡器上，然後按 Enter。
 visit-mainland-on = 讀取內地身份證讀卡器（F5：護照晶片）。
+visit-pick-certificates-f4 = 剔選要撤銷的電子證書（F4；↑↓ 移動）；撤銷短語在下方輸入。
+visit-approval-why-identity = 身份核對未通過，經主管接納。
+visit-approval-why-no-phrase = 未有提供證書撤銷短語。
+visit-approval-why-pin-unlock = 以本辦事處的 SO PIN 重設數字證書盤的 PIN。

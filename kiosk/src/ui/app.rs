@@ -220,6 +220,9 @@ pub struct App {
     pub burst: Burst,
     /// The counter's Mainland ID card reader (`cn_reader`), offered by the identity step.
     pub cn_reader: Option<std::path::PathBuf>,
+    /// The last visit screen opened: each has its number, so a job's answer goes to the screen
+    /// that asked, never to another visit opened meanwhile.
+    pub visit_screens: u64,
 }
 
 impl App {
@@ -262,6 +265,7 @@ impl App {
             wedge: Wedge::default(),
             burst: Burst::default(),
             cn_reader: None,
+            visit_screens: 0,
         }
     }
 
@@ -646,7 +650,7 @@ fn form_scanned(app: &mut App, payload: String) -> Vec<Effect> {
             state.error = None;
         }
         _ => {
-            let mut state = new_visit(&app.cn_reader, Service::Renewal);
+            let mut state = new_visit(app, Service::Renewal);
             state.busy = Some(Msg::new("visit-form-signed-checking"));
             app.open(Screen::Visit(Box::new(state)));
         }
@@ -654,10 +658,12 @@ fn form_scanned(app: &mut App, payload: String) -> Vec<Effect> {
     visit_effects(app, vec![op])
 }
 
-/// A visit screen being opened, knowing this counter's readers.
-fn new_visit(cn_reader: &Option<std::path::PathBuf>, service: Service) -> VisitState {
+/// A visit screen being opened, knowing this counter's readers, with a number of its own.
+fn new_visit(app: &mut App, service: Service) -> VisitState {
     let mut state = VisitState::opening(service);
-    state.cn_reader = cn_reader.clone();
+    state.cn_reader = app.cn_reader.clone();
+    app.visit_screens += 1;
+    state.screen = app.visit_screens;
     state
 }
 
@@ -668,7 +674,11 @@ fn visit_effects(app: &mut App, ops: Vec<crate::visits::VisitOp>) -> Vec<Effect>
     if !ops.is_empty() {
         app.visit_in_progress = true;
     }
-    ops.into_iter().map(|op| Effect::Visit { op, actor, lang: app.lang }).collect()
+    let screen = match &app.screen {
+        Screen::Visit(state) => state.screen,
+        _ => 0,
+    };
+    ops.into_iter().map(|op| Effect::Visit { op, actor, lang: app.lang, screen }).collect()
 }
 
 fn command(app: &mut App, binding: &Binding) -> Vec<Effect> {
@@ -746,7 +756,8 @@ fn overlay_command(app: &mut App, overlay: Overlay, command: Command) -> Vec<Eff
         (Overlay::VisitPicker { applicant, selected }, Command::Enter) => {
             app.overlay = None;
             let Some(service) = VISIT_SERVICES.get(selected).copied() else { return Vec::new() };
-            app.open(Screen::Visit(Box::new(new_visit(&app.cn_reader, service))));
+            let state = new_visit(app, service);
+            app.open(Screen::Visit(Box::new(state)));
             visit_effects(app, vec![crate::visits::VisitOp::Open { service, applicant }])
         }
         // Esc, Enter or No closes the rest.
@@ -832,7 +843,8 @@ fn screen_command(app: &mut App, command: Command) -> Vec<Effect> {
             let Some((application, service)) = app.queue.selected_approval() else {
                 return Vec::new();
             };
-            app.open(Screen::Visit(Box::new(new_visit(&app.cn_reader, service))));
+            let state = new_visit(app, service);
+            app.open(Screen::Visit(Box::new(state)));
             visit_effects(app, vec![crate::visits::VisitOp::Resume { application }])
         }
         (Screen::Queue, Command::DayEnd) => open_day_end(app, supervisor),
@@ -1007,16 +1019,20 @@ fn open_file(
     vec![Effect::OpenFile { kind, id }]
 }
 
-/// The visit screen waiting for a job, wherever it is in the stack.
-fn visit_screen(app: &mut App) -> Option<&mut VisitState> {
+/// The visit screen numbered `number`, wherever it is in the stack.
+fn visit_screen(app: &mut App, number: u64) -> Option<&mut VisitState> {
     std::iter::once(&mut app.screen).chain(app.back.iter_mut()).find_map(|screen| match screen {
-        Screen::Visit(state) => Some(state.as_mut()),
+        Screen::Visit(state) if state.screen == number => Some(state.as_mut()),
         _ => None,
     })
 }
 
-fn visit_done(app: &mut App, result: Result<Box<crate::visits::Outcome>, Msg>) -> Vec<Effect> {
-    let Some(state) = visit_screen(app) else { return Vec::new() };
+fn visit_done(
+    app: &mut App,
+    screen: u64,
+    result: Result<Box<crate::visits::Outcome>, Msg>,
+) -> Vec<Effect> {
+    let Some(state) = visit_screen(app, screen) else { return Vec::new() };
     let refused = result.is_err();
     let was_refreshing = state.refreshing;
     state.loaded(result.map(|o| *o));
@@ -1066,7 +1082,7 @@ fn waiting_form(app: &mut App) -> Option<&mut SignInForm> {
 
 fn job_done(app: &mut App, done: Done) -> Vec<Effect> {
     match done {
-        Done::Visit(result) => visit_done(app, result),
+        Done::Visit { screen, result } => visit_done(app, screen, result),
         Done::PhotosLoaded(state) => {
             // Only over the visit that asked: the clerk may have left it meanwhile.
             if matches!(app.screen, Screen::Visit(_)) && app.lock.is_none() {
@@ -1165,7 +1181,12 @@ fn job_done(app: &mut App, done: Done) -> Vec<Effect> {
             if app.screen == Screen::FirstStart(FirstStart::Creating) {
                 app.screen = Screen::FirstStart(FirstStart::Failed(msg.clone()));
             }
-            if let Some(state) = visit_screen(app) {
+            // A job that panicked says no more than that: every visit screen waiting stops.
+            let visits = std::iter::once(&mut app.screen).chain(app.back.iter_mut());
+            for state in visits.filter_map(|screen| match screen {
+                Screen::Visit(state) => Some(state.as_mut()),
+                _ => None,
+            }) {
                 if let Some(form) = state.approval.as_mut().and_then(|a| a.signin.as_mut()) {
                     form.busy = false;
                 }

@@ -39,6 +39,8 @@ pub enum Effect {
         actor: registry::application::Actor,
         /// The clerk's language: mails and printed forms follow it.
         lang: i18n::Language,
+        /// The visit screen that asked (its number): the answer goes to it alone.
+        screen: u64,
     },
     /// Leave the loop and restore the terminal.
     Quit,
@@ -106,7 +108,10 @@ pub enum Done {
     /// The photos of a visit, read for the side-by-side screen.
     PhotosLoaded(Box<super::screens::photos::PhotosState>),
     /// A visit's step answered: the visit as saved, or why the step was refused.
-    Visit(Result<Box<crate::visits::Outcome>, Msg>),
+    Visit {
+        screen: u64,
+        result: Result<Box<crate::visits::Outcome>, Msg>,
+    },
     Search {
         generation: u64,
         result: Result<Vec<SearchRow>, Msg>,
@@ -338,13 +343,13 @@ impl Runner {
                     }))
                 })
             }
-            Effect::Visit { op, actor, lang } => self.blocking(move |ctx| {
+            Effect::Visit { op, actor, lang, screen } => self.blocking(move |ctx| {
                 let mut context = ctx.context();
                 context.lang = lang;
                 let result = crate::visits::run(&context, op, actor, ctx.now())
                     .map(Box::new)
                     .map_err(|e| Msg::with(e.message_id(), e.message_args()));
-                Done::Visit(result)
+                Done::Visit { screen, result }
             }),
             Effect::IssueWalkIn { service, clerk, lang } => self
                 .blocking(move |ctx| Done::WalkInIssued(issue_walk_in(ctx, service, clerk, lang))),

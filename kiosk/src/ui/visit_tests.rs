@@ -267,11 +267,13 @@ fn ops(effects: Vec<Effect>) -> Vec<VisitOp> {
 }
 
 fn answer(app: &mut App, view: VisitView, notice: Option<Notice>) -> Vec<Effect> {
-    update(app, Action::Job(Done::Visit(Ok(Box::new(Outcome { view, notice })))))
+    let screen = state(app).screen;
+    update(app, Action::Job(Done::Visit { screen, result: Ok(Box::new(Outcome { view, notice })) }))
 }
 
 fn refuse(app: &mut App, id: &'static str) -> Vec<Effect> {
-    update(app, Action::Job(Done::Visit(Err(Msg::new(id)))))
+    let screen = state(app).screen;
+    update(app, Action::Job(Done::Visit { screen, result: Err(Msg::new(id)) }))
 }
 
 fn render(app: &App, width: u16, height: u16) -> String {
@@ -1241,4 +1243,31 @@ fn ops_as(effects: Vec<Effect>, clerk: RecordId) -> Vec<VisitOp> {
             _ => None,
         })
         .collect()
+}
+
+#[test]
+fn an_answer_goes_to_the_visit_screen_that_asked_and_another_application_starts_afresh() {
+    // A visit is waiting on a job; the scanner brings a signed form of another application,
+    // which opens a second visit screen over it.
+    let mut app = on_visit(Language::En, Some(Step::Payment));
+    type_text(&mut app, "POS-1");
+    let first = state(&app).screen;
+    update(&mut app, key(KeyCode::Esc));
+    update(&mut app, Action::Paste("KF1|01ARZ3NDEKTSV4RRFFQ69G5FAV|R-2|ab".into()));
+    let second = state(&app).screen;
+    assert_ne!(first, second, "each visit screen has its number");
+    // The first screen's late answer does not land on the second.
+    let late = Done::Visit {
+        screen: first,
+        result: Ok(Box::new(Outcome { view: renewal_at(Some(Step::Completion)), notice: None })),
+    };
+    update(&mut app, Action::Job(late));
+    assert!(state(&app).view.is_none(), "the second screen still waits for its own answer");
+    // A visit screen answered with another application than it showed keeps nothing typed.
+    let mut app = on_visit(Language::En, Some(Step::Payment));
+    type_text(&mut app, "POS-1");
+    let mut other = renewal_at(Some(Step::Payment));
+    other.application.id = ulid(401);
+    answer(&mut app, other, None);
+    assert!(state(&app).reference.is_empty(), "the first application's reference is gone");
 }

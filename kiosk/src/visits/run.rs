@@ -661,6 +661,7 @@ impl Visits<'_> {
     /// PIN (`KIOSK_SO_PIN`, as `kiosk token unlock` takes it), once a supervisor approved.
     fn reset_pin(&mut self, id: RecordId, new_pin: &tokens::Pin) -> Result<Done, VisitError> {
         let (mut app, _) = self.open_step(id, Step::PinReset)?;
+        // The new PIN follows the token's own PIN rules (`tokens::pin`), checked by the unlock.
         if app.state() != registry::application::ApplicationState::AwaitingFulfilment {
             return Err(refuse("visit-not-approved-yet"));
         }

@@ -186,6 +186,8 @@ pub struct VisitState {
     pub approval: Option<Approval>,
     /// The step the inputs above were typed for: a new step starts from empty fields.
     pub step: Option<Step>,
+    /// This screen's number (`App::visit_screens`): jobs answer the screen that asked.
+    pub screen: u64,
     /// The visit is being read again after a refusal (a refused step may have saved what it
     /// found, as a failed identity check does): the refusal stays on screen.
     pub refreshing: bool,
@@ -243,6 +245,7 @@ impl VisitState {
             approval: None,
             step: None,
             refreshing: false,
+            screen: 0,
         }
     }
 
@@ -303,10 +306,13 @@ impl VisitState {
                 self.info =
                     outcome.notice.as_ref().map(|n| notice_msgs(n, service)).unwrap_or_default();
                 let view = outcome.view;
+                // Another application than the one on screen (a signed form scanned over
+                // it): nothing typed or half-approved for the first carries over.
+                let other = self.application().is_some_and(|id| id != view.application.id);
                 self.service = view.application.service;
                 self.organisation = view.application.organisation.is_some();
                 let step = view.current();
-                if step != self.step {
+                if step != self.step || other {
                     self.reset_inputs(&view, step);
                 }
                 self.view = Some(Box::new(view));
@@ -1111,7 +1117,13 @@ fn step_body(
     let focused = |input: Input| state.approval.is_none() && state.input() == Some(input);
     match step {
         Step::Certificates if state.service != Service::Renewal => {
-            lines.push(Line::from(t(lang, "visit-pick-certificates")));
+            // Where the phrase is typed, Space is a character: F4 ticks.
+            let hint = if state.service == Service::Revocation {
+                "visit-pick-certificates-f4"
+            } else {
+                "visit-pick-certificates"
+            };
+            lines.push(Line::from(t(lang, hint)));
             for (i, cert) in view.certificates.iter().enumerate() {
                 let serial = cert.serial.clone().unwrap_or_default();
                 let expiry = cert.not_after.map(|d| day(d, offset)).unwrap_or_default();
@@ -1124,7 +1136,8 @@ fn step_body(
                 let picked = if state.selected.contains(&cert.id) { "[x]" } else { "[ ]" };
                 let here = i == state.cursor && state.approval.is_none();
                 let mark = if here { "▶" } else { " " };
-                let line = fit(&format!("{mark}{picked} {}", safe(&text)), width);
+                // Whole, wrapped: a serial is 32 hex digits, and its expiry must show.
+                let line = format!("{mark}{picked} {}", safe(&text));
                 lines.push(if here {
                     Line::styled(line, Style::new().add_modifier(Modifier::REVERSED))
                 } else {
@@ -1153,7 +1166,7 @@ fn step_body(
                     &[("serial", serial.into()), ("expiry", expiry.into()), ("days", days.into())],
                 );
                 let fixed = if step == Step::Certificates { "[x] " } else { "" };
-                lines.push(Line::from(fit(&format!("{fixed}{}", safe(&text)), width)));
+                lines.push(Line::from(format!("{fixed}{}", safe(&text))));
                 lines.push(Line::from(fit(&format!("    {}", safe(&cert.subject.cn)), width)));
             }
             if step == Step::Certificates {
@@ -1296,6 +1309,23 @@ fn step_body(
             let waiting = view.application.progress.state == ApplicationState::AwaitingApproval;
             let id = if waiting { "visit-approval-waiting" } else { "visit-approval-hint" };
             lines.push(Line::from(t(lang, id)));
+            // What the supervisor approves: the service, its certificates, and why a second
+            // person is needed.
+            for cert in &view.certificates {
+                let serial = cert.serial.clone().unwrap_or_default();
+                lines.push(Line::from(format!("  {serial} {}", safe(&cert.subject.cn))));
+            }
+            let application = &view.application;
+            if application.identity_override {
+                lines.push(Line::from(t(lang, "visit-approval-why-identity")));
+            }
+            if application.service == Service::Revocation && !application.revocation_phrase_verified
+            {
+                lines.push(Line::from(t(lang, "visit-approval-why-no-phrase")));
+            }
+            if application.service == Service::PinUnlock {
+                lines.push(Line::from(t(lang, "visit-approval-why-pin-unlock")));
+            }
         }
         Step::Recheck => lines.push(Line::from(t(lang, "visit-recheck-hint"))),
         Step::Issuance => {
