@@ -172,6 +172,22 @@ impl Module {
             .into_iter()
             .find(|t| t.label == label)
             .ok_or_else(|| TokenError::NoToken(label.to_owned()))?;
+        self.open_info(info, label)
+    }
+
+    /// Opens a read-write session on the token with this chip serial: tokens of one vendor
+    /// often share a label, and the counter must write to the very token it chose.
+    pub fn open_serial(&self, serial: &str) -> Result<TokenSession> {
+        let info = self
+            .tokens()?
+            .into_iter()
+            .find(|t| t.serial == serial)
+            .ok_or_else(|| TokenError::NoToken(serial.to_owned()))?;
+        self.open_info(info, serial)
+    }
+
+    fn open_info(&self, info: TokenInfo, name: &str) -> Result<TokenSession> {
+        let label = name;
         let slot = self
             .ctx
             .get_slots_with_token()?

@@ -551,3 +551,21 @@ fn a_delivered_certificate_suspended_later_is_not_revoked_for_a_leftover_file() 
     assert_eq!(record.status, CertificateStatus::Suspended, "the suspension stands");
     assert!(office.ca.deliveries().pending().expect("pending").is_empty(), "the file is gone");
 }
+
+#[test]
+fn tokens_that_share_a_label_are_opened_by_their_serial() {
+    // Tokens of one vendor often come with one label: the counter opens the one it chose.
+    let module = module();
+    let shared = label("v");
+    module.init_token(&shared, &Pin::new(SO_PIN), &Pin::new(PIN)).expect("first token");
+    module.init_token(&shared, &Pin::new(SO_PIN), &Pin::new("654321")).expect("second token");
+    let twins: Vec<_> =
+        module.tokens().expect("tokens").into_iter().filter(|t| t.label == shared).collect();
+    assert_eq!(twins.len(), 2, "two tokens, one label");
+    for twin in &twins {
+        let session = module.open_serial(&twin.serial).expect("opened by serial");
+        assert_eq!(session.info().serial, twin.serial);
+    }
+    let unknown = module.open_serial("no-such-serial").map(|_| ()).unwrap_err();
+    assert!(matches!(unknown, TokenError::NoToken(_)), "{unknown:?}");
+}

@@ -678,7 +678,7 @@ impl Visits<'_> {
             .ok()
             .map(tokens::Pin::new)
             .ok_or_else(|| refuse("visit-so-pin-needed"))?;
-        let session = module.open(&info.label)?;
+        let session = module.open_serial(&info.serial)?;
         {
             let clerk = Some(self.actor.clerk);
             let mut counter =
@@ -696,14 +696,16 @@ impl Visits<'_> {
         self.subject = Some((RecordKind::Person, applicant));
         let person = self.person(applicant)?;
         let mut open = Vec::new();
+        // Certificates already renewed at a counter: renewed, they are no longer due (the old
+        // certificate stays valid until it expires, so its status does not say so).
+        let mut renewed: Vec<String> = Vec::new();
         for link in self.store.linked_from(applicant, RecordKind::Application)? {
             if link.field != "applicant" {
                 continue;
             }
-            if let Some(app) = self.store.get::<Application>(link.from_id)?
-                && app.service == service
-                && !app.state().is_final()
-            {
+            let Some(app) = self.store.get::<Application>(link.from_id)? else { continue };
+            renewed.extend(app.visit.issued.iter().filter_map(|l| l.previous_serial.clone()));
+            if app.service == service && !app.state().is_final() {
                 open.push(app);
             }
         }
@@ -723,6 +725,7 @@ impl Visits<'_> {
                 let mut due: Vec<Certificate> = held
                     .into_iter()
                     .filter(|c| is_renewal_due(c, self.now, RENEWAL_WINDOW_DAYS))
+                    .filter(|c| c.serial.as_ref().is_none_or(|s| !renewed.contains(s)))
                     .collect();
                 due.sort_by_key(|c| c.not_after);
                 if due.is_empty() {
@@ -1345,7 +1348,7 @@ impl Visits<'_> {
             }
             _ => self.blank_token(&module)?,
         };
-        let session = module.open(&info.label)?;
+        let session = module.open_serial(&info.serial)?;
         let clerk = Some(self.actor.clerk);
         let ca_pin = std::env::var("KIOSK_CA_PIN").ok().map(tokens::Pin::new);
         let data_dir = self.ctx.data_dir.clone();
@@ -1476,7 +1479,7 @@ impl Visits<'_> {
             self.ctx.config.token_module.clone().ok_or_else(|| refuse("visit-no-token-module"))?;
         let module = tokens::Module::load(Path::new(&module_path))?;
         let info = self.token_of(&module, &old)?;
-        let session = module.open(&info.label)?;
+        let session = module.open_serial(&info.serial)?;
         let renewal = if app.visit.new_key {
             tokens::service::Renewal::NewKey
         } else {

@@ -951,6 +951,37 @@ fn a_pin_unlock_or_a_change_is_about_one_certificate_and_a_change_keeps_its_hold
 }
 
 #[test]
+fn a_certificate_renewed_at_a_counter_is_not_offered_for_renewal_again() {
+    let office = office();
+    let store = office.store();
+    let due: Certificate = store.get(office.due).expect("read").expect("due");
+    // Another visit of this person renewed it (the old certificate stays valid until it ends).
+    let mut earlier = Application::draft(
+        ulid::Ulid::new(),
+        Service::Change,
+        office.person,
+        HolderKind::Person,
+        CertificateClass::Qualified,
+        now(),
+    );
+    earlier.certificates = vec![office.due];
+    earlier.visit.issued.push(registry::visit::IssuedLine {
+        certificate: ulid::Ulid::new(),
+        serial: "00aa".into(),
+        not_after: now() + Duration::days(700),
+        previous_serial: due.serial.clone(),
+        previous_not_after: due.not_after,
+        token: None,
+    });
+    office.store().put(None, &earlier).expect("earlier");
+    let err = office
+        .as_clerk(VisitOp::Open { service: Service::Renewal, applicant: office.person })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(err.id, "visit-renewal-none-due", "renewed already: not due again");
+}
+
+#[test]
 fn every_message_a_step_says_exists_in_every_language() {
     let args: Vec<(&str, i18n::FluentValue<'_>)> =
         ["current", "step", "job", "reason", "serial", "document", "count"]
