@@ -1341,6 +1341,14 @@ impl Visits<'_> {
             None => None,
         };
         let old = self.certificates(&app)?.into_iter().next();
+        // Changed or replaced already by an issuance the kiosk did not live to record.
+        if let Some(old) = old.as_ref().filter(|_| app.service != Service::NewIssuance)
+            && let Some(made) = self.made_after(old)?
+        {
+            let token = self.token_serial(made.token)?;
+            self.record_made(&mut app, made, token, Some(old), phrase, true)?;
+            return Ok((id, Some(Notice::Activated)));
+        }
         let info = match (app.service, &old) {
             (Service::Change, Some(old)) => self.token_of(&module, old)?,
             (Service::Change | Service::Replacement, None) => {
@@ -1411,20 +1419,64 @@ impl Visits<'_> {
         phrase: &str,
         all: bool,
     ) -> Result<(), VisitError> {
-        let hash = crate::auth::hash_password(phrase)
-            .map_err(|detail| refuse("error-failed").with_args(vec![("detail", detail)]))?;
-        let mut made = self
+        let made = self
             .store
             .get::<Certificate>(issued.certificate)?
             .ok_or_else(|| refuse("visit-nothing-to-issue"))?;
+        self.record_made(app, made, issued.token.clone(), old, phrase, all)
+    }
+
+    /// A certificate that an interrupted issuance of this visit made (the kiosk stopped after
+    /// the office CA signed and stored it, before the visit was saved): the one whose issuance
+    /// names `old` as its predecessor. Recorded, it is not issued a second time.
+    /// The chip serial of an inventory token.
+    fn token_serial(&self, token: Option<RecordId>) -> Result<Option<String>, VisitError> {
+        Ok(match token {
+            Some(token) => self.store.get::<Token>(token)?.map(|t| t.serial),
+            None => None,
+        })
+    }
+
+    fn made_after(&self, old: &Certificate) -> Result<Option<Certificate>, VisitError> {
+        let (holder, field) = match (old.holder_person, old.holder_organisation) {
+            (Some(person), _) => (person, "holder_person"),
+            (None, Some(org)) => (org, "holder_organisation"),
+            (None, None) => return Ok(None),
+        };
+        for link in self.store.linked_from(holder, RecordKind::Certificate)? {
+            if link.field != field {
+                continue;
+            }
+            if let Some(cert) = self.store.get::<Certificate>(link.from_id)?
+                && cert.issuance.as_ref().is_some_and(|i| i.previous == Some(old.id))
+            {
+                return Ok(Some(cert));
+            }
+        }
+        Ok(None)
+    }
+
+    fn record_made(
+        &mut self,
+        app: &mut Application,
+        mut made: Certificate,
+        token: Option<String>,
+        old: Option<&Certificate>,
+        phrase: &str,
+        all: bool,
+    ) -> Result<(), VisitError> {
+        let hash = crate::auth::hash_password(phrase)
+            .map_err(|detail| refuse("error-failed").with_args(vec![("detail", detail)]))?;
         made.revocation_phrase = Some(hash);
+        let serial = made.serial.clone().unwrap_or_default();
+        let not_after = made.not_after.unwrap_or(self.now);
         app.visit.issued.push(IssuedLine {
-            certificate: issued.certificate,
-            serial: issued.serial.clone(),
-            not_after: issued.not_after,
+            certificate: made.id,
+            serial,
+            not_after,
             previous_serial: old.and_then(|c| c.serial.clone()),
             previous_not_after: old.and_then(|c| c.not_after),
-            token: issued.token.clone(),
+            token,
         });
         if all {
             app.visit.facts.insert(Fact::Issued);
@@ -1475,6 +1527,15 @@ impl Visits<'_> {
         else {
             return Err(refuse("visit-nothing-to-issue"));
         };
+        // Renewed already by an issuance the kiosk did not live to record: record that one.
+        if let Some(made) = self.made_after(&old)? {
+            let token = self.token_serial(made.token)?;
+            let all = certificates.iter().all(|c| {
+                c.id == old.id || app.visit.issued.iter().any(|l| l.previous_serial == c.serial)
+            });
+            self.record_made(&mut app, made, token, Some(&old), phrase, all)?;
+            return Ok((id, all.then_some(Notice::Activated)));
+        }
         let module_path =
             self.ctx.config.token_module.clone().ok_or_else(|| refuse("visit-no-token-module"))?;
         let module = tokens::Module::load(Path::new(&module_path))?;

@@ -982,6 +982,55 @@ fn a_certificate_renewed_at_a_counter_is_not_offered_for_renewal_again() {
 }
 
 #[test]
+fn a_renewal_the_kiosk_did_not_live_to_record_is_recorded_not_issued_again() {
+    let office = office();
+    let id = office.up_to_identity();
+    office.ok(VisitOp::Identity {
+        application: id,
+        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
+    });
+    office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
+    office.ok(VisitOp::Confirm { application: id, invoice: None });
+    office.ok(VisitOp::PrintForm { application: id });
+    office.ok(VisitOp::FormSigned { payload: form_code(&office, id) });
+    office.ok(VisitOp::Pay {
+        application: id,
+        method: PaymentMethod::Card,
+        reference: "POS-1".into(),
+        invoice: None,
+    });
+    office.ok(VisitOp::Recheck { application: id });
+    // The office CA signed and stored the renewed certificate; then the power went, before the
+    // visit was saved. No token module is set here: issuing again could not even start.
+    let mut renewed = certificate(office.person, 730);
+    renewed.issuance = Some(registry::model::Issuance {
+        profile: "qualified-person".into(),
+        sha256: "00".into(),
+        issuer_key_id: "00".into(),
+        medium: registry::model::KeyMedium::Token,
+        key_id: None,
+        key_type: "p256".into(),
+        previous: Some(office.due),
+        der_base64: String::new(),
+    });
+    office.store().put(None, &renewed).expect("renewed");
+    let done = office.ok(VisitOp::Issue {
+        application: id,
+        pin: tokens::Pin::new("123456".to_owned()),
+        phrase: zeroize::Zeroizing::new("開門芝麻".into()),
+    });
+    assert_eq!(done.notice, Some(Notice::Activated));
+    let line = done.view.application.visit.issued.first().cloned().expect("recorded");
+    assert_eq!(
+        (line.certificate, line.serial),
+        (renewed.id, renewed.serial.clone().expect("serial"))
+    );
+    let kept: Certificate = office.store().get(renewed.id).expect("read").expect("cert");
+    assert!(kept.revocation_phrase.is_some(), "the phrase is set on the one made");
+    assert_eq!(done.view.current(), Some(Step::Completion));
+}
+
+#[test]
 fn every_message_a_step_says_exists_in_every_language() {
     let args: Vec<(&str, i18n::FluentValue<'_>)> =
         ["current", "step", "job", "reason", "serial", "document", "count"]
