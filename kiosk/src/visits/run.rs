@@ -1222,7 +1222,12 @@ impl Visits<'_> {
             "visit-receipt-print-failed",
         ) {
             Ok(job) => Ok((id, Some(Notice::ReceiptPrinted { job }))),
-            Err(err) => Err(err),
+            Err(err) => {
+                // The payment step is done and audited as done: the printer's trouble is said,
+                // not written down as a refused payment.
+                self.recorded = true;
+                Err(err)
+            }
         }
     }
 
