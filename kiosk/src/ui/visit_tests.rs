@@ -1271,3 +1271,18 @@ fn an_answer_goes_to_the_visit_screen_that_asked_and_another_application_starts_
     answer(&mut app, other, None);
     assert!(state(&app).reference.is_empty(), "the first application's reference is gone");
 }
+
+#[test]
+fn a_supervisors_password_and_code_and_an_email_address_stay_out_of_debug_output() {
+    let mut app = on_visit(Language::En, Some(Step::Email));
+    update(&mut app, key(KeyCode::F(6)));
+    type_text(&mut app, "relay down");
+    update(&mut app, key(KeyCode::Enter));
+    type_text(&mut app, "lei.mf");
+    update(&mut app, key(KeyCode::Enter));
+    type_text(&mut app, "Secret-Pass-9");
+    let approval = format!("{:?}", state(&app).approval);
+    assert!(!approval.contains("Secret-Pass-9"), "{approval}");
+    let view = format!("{:?}", state(&app).view);
+    assert!(!view.contains("ho.kahou@example.mo"), "{view}");
+}

@@ -42,7 +42,7 @@ pub enum Purpose {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct SignInForm {
     pub purpose: Purpose,
     pub step: Step,
@@ -53,6 +53,20 @@ pub struct SignInForm {
     /// A job is checking what was typed.
     pub busy: bool,
     pub error: Option<Msg>,
+}
+
+/// What was typed (the password, the code) never reaches a log: `Debug` says how long it is.
+impl std::fmt::Debug for SignInForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInForm")
+            .field("purpose", &self.purpose)
+            .field("step", &self.step)
+            .field("password_chars", &self.password.chars().count())
+            .field("code_digits", &self.code.len())
+            .field("busy", &self.busy)
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SignInForm {
