@@ -1005,7 +1005,7 @@ fn a_revocation_without_the_phrase_approved_by_a_supervisor_by_keys_only() {
     open_service(&tmux, 5, "Revocation");
 
     // The certificate ticked (F4: the keys type into the phrase field), the phrase left empty.
-    let pick = tmux.wait_for("Tick the certificates this visit is about");
+    let pick = tmux.wait_for("Tick the certificates to revoke (F4");
     assert!(pick.contains(&format!("▶[ ] {serial}")), "{pick}");
     tmux.keys(&["F4"]);
     tmux.wait_for(&format!("▶[x] {serial}"));
