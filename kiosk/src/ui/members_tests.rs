@@ -236,27 +236,7 @@ fn press(app: &mut App, code: KeyCode) -> Vec<MembersOp> {
     ops(update(app, key(code)))
 }
 
-fn render(app: &App, width: u16, height: u16) -> String {
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).expect("term");
-    terminal.draw(|frame| super::app::view(app, frame)).expect("draw");
-    let buffer = terminal.backend().buffer().clone();
-    let mut text = String::new();
-    for y in 0..buffer.area.height {
-        let mut skip = 0;
-        for x in 0..buffer.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let symbol = buffer[(x, y)].symbol();
-            text.push_str(symbol);
-            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-        }
-        text.push('\n');
-    }
-    text
-}
+use super::tests::render;
 
 fn error_id(app: &App) -> Option<&'static str> {
     state(app).error.as_ref().map(|m| m.id)

@@ -141,7 +141,9 @@ fn on_queue(lang: Language, who: SignedIn) -> App {
     app
 }
 
-fn render(app: &App, width: u16, height: u16) -> String {
+/// What the screen shows, cell by cell (a double-width character once), a line a row: shared by
+/// the app's test modules.
+pub(super) fn render(app: &App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     terminal.draw(|frame| view(app, frame)).expect("draw");
     let buffer = terminal.backend().buffer().clone();

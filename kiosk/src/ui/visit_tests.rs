@@ -276,27 +276,7 @@ fn refuse(app: &mut App, id: &'static str) -> Vec<Effect> {
     update(app, Action::Job(Done::Visit { screen, result: Err(Msg::new(id)) }))
 }
 
-fn render(app: &App, width: u16, height: u16) -> String {
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).expect("term");
-    terminal.draw(|frame| super::app::view(app, frame)).expect("draw");
-    let buffer = terminal.backend().buffer().clone();
-    let mut text = String::new();
-    for y in 0..buffer.area.height {
-        let mut skip = 0;
-        for x in 0..buffer.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let symbol = buffer[(x, y)].symbol();
-            text.push_str(symbol);
-            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
-        }
-        text.push('\n');
-    }
-    text
-}
+use super::tests::render;
 
 #[test]
 fn v_in_a_persons_file_offers_the_services_and_enter_opens_the_renewal() {

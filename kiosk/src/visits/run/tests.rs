@@ -200,6 +200,19 @@ impl Office {
         id
     }
 
+    /// From the identity step (typed zone) through the photo and the confirmation to the form
+    /// printed and signed back: the application is submitted.
+    fn signed_form(&self, id: RecordId) {
+        self.ok(VisitOp::Identity {
+            application: id,
+            input: IdentityInput::Mrz { text: self.matching_mrz(), chip: false },
+        });
+        self.ok(VisitOp::PhotoFromFile { application: id, path: self.photo_file("ok.png", true) });
+        self.ok(VisitOp::Confirm { application: id, invoice: None });
+        self.ok(VisitOp::PrintForm { application: id });
+        self.ok(VisitOp::FormSigned { payload: form_code(self, id) });
+    }
+
     fn matching_mrz(&self) -> String {
         td3("CHAN", "TAI MAN", "MA1234567", "800517", "310630")
     }
@@ -843,14 +856,7 @@ fn a_redispatch_keeps_the_new_address_and_refuses_an_empty_one() {
 fn a_refund_is_a_supervisors_with_a_reason_and_a_draft_is_the_clerks_to_cancel() {
     let office = office();
     let id = office.up_to_identity();
-    office.ok(VisitOp::Identity {
-        application: id,
-        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
-    });
-    office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
-    office.ok(VisitOp::Confirm { application: id, invoice: None });
-    office.ok(VisitOp::PrintForm { application: id });
-    office.ok(VisitOp::FormSigned { payload: form_code(&office, id) });
+    office.signed_form(id);
     office.ok(VisitOp::Pay {
         application: id,
         method: PaymentMethod::Cash,
@@ -985,14 +991,7 @@ fn a_certificate_renewed_at_a_counter_is_not_offered_for_renewal_again() {
 fn a_renewal_the_kiosk_did_not_live_to_record_is_recorded_not_issued_again() {
     let office = office();
     let id = office.up_to_identity();
-    office.ok(VisitOp::Identity {
-        application: id,
-        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
-    });
-    office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
-    office.ok(VisitOp::Confirm { application: id, invoice: None });
-    office.ok(VisitOp::PrintForm { application: id });
-    office.ok(VisitOp::FormSigned { payload: form_code(&office, id) });
+    office.signed_form(id);
     office.ok(VisitOp::Pay {
         application: id,
         method: PaymentMethod::Card,
