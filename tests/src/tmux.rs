@@ -109,6 +109,14 @@ impl Tmux {
         assert!(self.tmux(&["send-keys", "-l", text]).status.success(), "tmux typed {text:?}");
     }
 
+    /// Presses `key` and waits for the screen to change: one key at a person's pace, never two
+    /// close enough to read as a scanner's burst.
+    pub fn press(&self, key: &str) -> String {
+        let before = self.screen();
+        self.keys(&[key]);
+        self.wait_until(&format!("the screen after {key}"), |s| s != before)
+    }
+
     /// The kiosk's process id: the child of the pane's shell.
     pub fn kiosk_pid(&self) -> Option<String> {
         child_of(&self.format("#{pane_pid}"))

@@ -4,133 +4,14 @@
 //! over against the signed letter, and ends one; `kiosk export` shows each change and its audit
 //! event by that clerk.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::path::Path;
 
-use registry::totp;
 use serde_json::Value;
-use tests::{kiosk, kiosk_bin, run_with_stdin, stderr, stdout};
+use tests::tmux::{Authenticator, Tmux, office_now, sign_in, wait_out_office_midnight};
+use tests::{kiosk, run_with_stdin, stderr, stdout};
 
-/// How long anything the app does may take to show (a debug build on two shared cores).
-const DEADLINE: Duration = Duration::from_secs(20);
 const PASSWORD: &str = "Counter-2026e";
 const CLERK: &str = "clerk.members";
-
-/// One tmux server of its own (its socket in the test's folder, no user configuration) running
-/// the kiosk in its one pane.
-struct Tmux {
-    socket: PathBuf,
-}
-
-impl Tmux {
-    fn start(dir: &Path, width: u16, height: u16, kiosk_args: &[&str]) -> Tmux {
-        let script = dir.join("run.sh");
-        std::fs::write(&script, "\"$@\"\necho \"kiosk exited with $?\"\nexec sleep 600\n")
-            .expect("the pane's script is written");
-        let socket = dir.join("tmux.sock");
-        let mut cmd = Command::new("tmux");
-        cmd.arg("-u").arg("-f").arg("/dev/null").arg("-S").arg(&socket);
-        cmd.args(["new-session", "-d", "-x", &width.to_string(), "-y", &height.to_string()]);
-        cmd.arg("sh").arg(&script).arg(kiosk_bin()).args(kiosk_args);
-        for (var, _) in std::env::vars_os() {
-            let name = var.to_string_lossy();
-            if name.starts_with("KIOSK_") || name.starts_with("LC_") || name == "TMUX" {
-                cmd.env_remove(&var);
-            }
-        }
-        cmd.env("LANG", "C.UTF-8");
-        let status =
-            cmd.status().expect("tmux must be installed: run scripts/test.sh, which installs it");
-        assert!(status.success(), "tmux did not start");
-        Tmux { socket }
-    }
-
-    fn tmux(&self, args: &[&str]) -> std::process::Output {
-        Command::new("tmux").arg("-S").arg(&self.socket).args(args).output().expect("tmux runs")
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p"]).stdout).into_owned()
-    }
-
-    /// Polls the screen until `done` holds and the screen has settled (the same twice in a row,
-    /// so that it is not read half-drawn); fails with `what` and the screen after the deadline.
-    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + DEADLINE;
-        loop {
-            let screen = self.screen();
-            if done(&screen) {
-                std::thread::sleep(Duration::from_millis(30));
-                if self.screen() == screen {
-                    return screen;
-                }
-                continue;
-            }
-            assert!(Instant::now() < deadline, "{what} never came; the screen:\n{screen}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        self.wait_until(&format!("{text:?}"), |screen| screen.contains(text))
-    }
-
-    /// Keys by tmux's names: `Enter`, `F2`, `C-l`, `Down`.
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys"];
-        args.extend_from_slice(keys);
-        assert!(self.tmux(&args).status.success(), "tmux sent {keys:?}");
-    }
-
-    fn type_text(&self, text: &str) {
-        assert!(self.tmux(&["send-keys", "-l", text]).status.success(), "tmux typed {text:?}");
-    }
-
-    /// Presses `key` and waits for the screen to change: one key at a person's pace, never two
-    /// close enough to read as a scanner's burst.
-    fn press(&self, key: &str) -> String {
-        let before = self.screen();
-        self.keys(&[key]);
-        self.wait_until(&format!("the screen after {key}"), |s| s != before)
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
-    }
-}
-
-fn office_today() -> time::Date {
-    let offset = time::UtcOffset::from_hms(8, 0, 0).expect("offset");
-    time::OffsetDateTime::now_utc().to_offset(offset).date()
-}
-
-/// Dates the test checks are the office's today: a test starting in the last three minutes of
-/// the office's day waits for the next one.
-fn wait_out_office_midnight() {
-    let offset = time::UtcOffset::from_hms(8, 0, 0).expect("offset");
-    let now = time::OffsetDateTime::now_utc().to_offset(offset);
-    let left = time::Duration::DAY - (now - now.replace_time(time::Time::MIDNIGHT));
-    if left < time::Duration::minutes(3) {
-        std::thread::sleep((left + time::Duration::seconds(2)).unsigned_abs());
-    }
-}
-
-/// The code the clerk's authenticator app shows now, with at least 5 s left in its step.
-fn code(otp: &totp::OtpAuth) -> String {
-    let deadline = Instant::now() + Duration::from_secs(3 * u64::from(otp.period));
-    loop {
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let left = i64::from(otp.period) - now.rem_euclid(i64::from(otp.period));
-        if left >= 5 {
-            return totp::code_at(&otp.secret, otp.period, now);
-        }
-        assert!(Instant::now() < deadline, "no usable step came");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
 
 /// Every record of `kind` in `kiosk export`.
 fn exported(dir: &Path, kind: &str) -> Vec<Value> {
@@ -182,7 +63,7 @@ fn a_clerk_manages_an_organisations_members_from_its_file() {
     assert_eq!(added.status.code(), Some(0), "{}", stderr(&added));
     let printed = stdout(&added);
     let uri = printed.split_whitespace().find(|w| w.starts_with("otpauth://totp/")).expect("URI");
-    let otp = totp::parse_otpauth_uri(uri).expect("a URI");
+    let app = Authenticator::from_uri(uri);
     let clerk_id = exported(&data, "clerk")
         .into_iter()
         .find(|c| c["username"] == CLERK)
@@ -202,15 +83,7 @@ fn a_clerk_manages_an_organisations_members_from_its_file() {
 
     let data_arg = data.to_str().expect("a UTF-8 path");
     let tmux = Tmux::start(dir.path(), 80, 24, &["--data-dir", data_arg, "--lang", "en"]);
-    tmux.wait_for("Clerk id:");
-    tmux.type_text(CLERK);
-    tmux.keys(&["Enter"]);
-    tmux.wait_for("Password:");
-    tmux.type_text(PASSWORD);
-    tmux.keys(&["Enter"]);
-    tmux.wait_for("One-time code:");
-    tmux.type_text(&code(&otp));
-    tmux.keys(&["Enter"]);
+    sign_in(&tmux, CLERK, PASSWORD, &app, None);
     tmux.wait_for("Appointments");
 
     // The organisation's file, by its name; M opens its members.
@@ -264,7 +137,7 @@ fn a_clerk_manages_an_organisations_members_from_its_file() {
     }
     tmux.press("Enter");
     tmux.wait_for("Authorisation added.");
-    let today = office_today();
+    let today = office_now().date();
     let granted: Vec<Value> = exported(&data, "authorisation")
         .into_iter()
         .filter(|a| a["grantee"] == first["grantee"] && a["id"] != first["id"])
