@@ -6,7 +6,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use registry::model::{Certificate, IdDocument, IdDocumentKind, Person, RecordId, Sensitive};
+use registry::model::{
+    Certificate, Clerk, IdDocument, IdDocumentKind, Person, RecordId, Sensitive, StaffRole,
+};
 use time::{Duration, OffsetDateTime};
 use tokens::softhsm::{MODULE, SoftHsm};
 use tokens::{Module, Pin};
@@ -53,6 +55,21 @@ pub fn chans_mrz() -> String {
 pub fn mrz_information(mrz: &str) -> String {
     let parsed = registry::mrz::parse(mrz, OffsetDateTime::now_utc().date()).expect("mrz");
     card_readers::emrtd::bac::mrz_information(&parsed).expect("dates")
+}
+
+/// A staff account on file for tests that write the store directly (no password or one-time
+/// code set: it signs nothing in, it only acts and approves).
+pub fn staff(username: &str, role: StaffRole) -> Clerk {
+    Clerk {
+        id: ulid::Ulid::new(),
+        username: username.into(),
+        display_name: username.into(),
+        role,
+        password_hash: "$argon2id$unused".into(),
+        active: true,
+        totp_secret: None,
+        totp_period: registry::totp::DEFAULT_PERIOD,
+    }
 }
 
 /// 陳大文, whose record matches [`chans_mrz`].

@@ -14,8 +14,8 @@ use kiosk::config::Config;
 use kiosk::visits::{IdentityInput, Notice, Outcome, VisitError, VisitOp, run};
 use registry::application::{Actor, ApplicationState, DocumentKind};
 use registry::model::{
-    Certificate, CertificateClass, CertificateStatus, Clerk, HolderKind, InvoiceDetails,
-    InvoiceKind, MemberRole, Membership, Organisation, OrganisationRegistration, Person, RecordId,
+    Certificate, CertificateClass, CertificateStatus, HolderKind, InvoiceDetails, InvoiceKind,
+    MemberRole, Membership, Organisation, OrganisationRegistration, Person, RecordId,
     RegistrationKind, RevocationReason, Seal, SealKind, SealStatus, Service, StaffRole, Token,
     TokenStatus,
 };
@@ -24,7 +24,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 use tests::visit::{
     CA_PIN, PIN, SO_PIN, chan, chans_mrz, form_code_of, in_hsm, issued_with_kiosk, office_hsm,
-    pkcs11_tool_in, tool, verified_on_token,
+    pkcs11_tool_in, staff, tool, verified_on_token,
 };
 use tests::{binary, kiosk, stderr, stdout};
 use time::OffsetDateTime;
@@ -39,19 +39,6 @@ const PIN_TRIES: u32 = 3;
 
 fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
-}
-
-fn clerk(username: &str, role: StaffRole) -> Clerk {
-    Clerk {
-        id: ulid::Ulid::new(),
-        username: username.into(),
-        display_name: username.into(),
-        role,
-        password_hash: "$argon2id$unused".into(),
-        active: true,
-        totp_secret: None,
-        totp_period: registry::totp::DEFAULT_PERIOD,
-    }
 }
 
 /// An office of its own: the data directory with `kiosk.toml` (the token module, the PIN
@@ -78,7 +65,7 @@ impl Office {
             lang: i18n::Language::En,
         };
         let (clerk, supervisor) =
-            (clerk("clerk.a", StaffRole::Clerk), clerk("super.b", StaffRole::Supervisor));
+            (staff("clerk.a", StaffRole::Clerk), staff("super.b", StaffRole::Supervisor));
         let person = chan();
         quiet
             .open_store_quietly()

@@ -14,14 +14,14 @@ use kiosk::visits::{IdentityInput, Notice, Outcome, VisitError, VisitOp, run};
 use registry::application::{Actor, ApplicationState};
 use registry::audit::{AuditAction, StepOutcome};
 use registry::model::{
-    Certificate, CertificateClass, CertificateStatus, Clerk, HolderKind, Person, RecordId, Service,
+    Certificate, CertificateClass, CertificateStatus, HolderKind, Person, RecordId, Service,
     StaffRole, SubjectDn,
 };
 use registry::visit::{DocumentSource, Fact, IdentityField, PaymentMethod, Step};
 use serde_json::Value;
 use tempfile::TempDir;
 use tests::visit::{
-    CA_PIN, PIN, chan, chans_mrz, form_code_of, mrz_information, pkcs11_tool, td3, tool,
+    CA_PIN, PIN, chan, chans_mrz, form_code_of, mrz_information, pkcs11_tool, staff, td3, tool,
 };
 use tests::{binary, kiosk, stderr, stdout};
 use time::{Duration, OffsetDateTime};
@@ -32,19 +32,6 @@ const PHRASE: &str = "開門芝麻";
 
 fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
-}
-
-fn clerk(username: &str, role: StaffRole) -> Clerk {
-    Clerk {
-        id: ulid::Ulid::new(),
-        username: username.into(),
-        display_name: username.into(),
-        role,
-        password_hash: "$argon2id$unused".into(),
-        active: true,
-        totp_secret: None,
-        totp_period: registry::totp::DEFAULT_PERIOD,
-    }
 }
 
 struct Office {
@@ -62,7 +49,7 @@ impl Office {
             kiosk::Context { data_dir: dir.path().join("data"), config, lang: i18n::Language::En };
         let mut store = ctx.open_store_quietly().expect("store");
         let (clerk, supervisor) =
-            (clerk("clerk.a", StaffRole::Clerk), clerk("super.b", StaffRole::Supervisor));
+            (staff("clerk.a", StaffRole::Clerk), staff("super.b", StaffRole::Supervisor));
         let person = chan();
         store
             .write(None, |w| {
