@@ -7,7 +7,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use registry::model::{
-    Certificate, Clerk, IdDocument, IdDocumentKind, Person, RecordId, Sensitive, StaffRole,
+    Certificate, Clerk, IdDocument, IdDocumentKind, MemberRole, Membership, Organisation,
+    OrganisationRegistration, Person, RecordId, RegistrationKind, Sensitive, StaffRole,
 };
 use time::{Duration, OffsetDateTime};
 use tokens::softhsm::{MODULE, SoftHsm};
@@ -55,6 +56,38 @@ pub fn chans_mrz() -> String {
 pub fn mrz_information(mrz: &str) -> String {
     let parsed = registry::mrz::parse(mrz, OffsetDateTime::now_utc().date()).expect("mrz");
     card_readers::emrtd::bac::mrz_information(&parsed).expect("dates")
+}
+
+/// 澳門貿易有限公司, a Macau company on file.
+pub fn trading_company() -> Organisation {
+    Organisation {
+        id: ulid::Ulid::new(),
+        name_zh: Some("澳門貿易有限公司".into()),
+        name_latin: None,
+        registration: OrganisationRegistration {
+            kind: RegistrationKind::MacauCommercialRegistry,
+            number: "SO-12345".into(),
+        },
+        legal_representative: None,
+        licence_valid_until: None,
+        address: None,
+        phone: None,
+        website: None,
+    }
+}
+
+/// [`trading_company`] and `person` its employee: whose certificate a new organisation
+/// certificate is, asked for by its agent.
+pub fn trading_company_employing(person: RecordId) -> (Organisation, Membership) {
+    let org = trading_company();
+    let membership = Membership {
+        id: ulid::Ulid::new(),
+        organisation: org.id,
+        person,
+        role: MemberRole::Employee,
+        ended: None,
+    };
+    (org, membership)
 }
 
 /// A staff account on file for tests that write the store directly (no password or one-time

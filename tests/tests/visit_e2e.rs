@@ -17,8 +17,7 @@ use kiosk::config::Config;
 use registry::audit::{AuditAction, StepOutcome};
 use registry::model::{
     Appointment, AppointmentStatus, Certificate, CertificateClass, CertificateStatus, HolderKind,
-    MemberRole, Membership, Organisation, OrganisationRegistration, Person, RecordId,
-    RegistrationKind, Service, SubjectDn,
+    Person, RecordId, Service, SubjectDn,
 };
 use registry::visit::Step;
 use serde_json::Value;
@@ -26,7 +25,8 @@ use tempfile::TempDir;
 use tests::tmux::{Authenticator, DEADLINE, Tmux, line_with, sign_in, wait_out_office_midnight};
 use tests::visit::{
     CA_PIN, PIN, SO_PIN, certificate_on_a_token, chan, chans_mrz, form_code_of, in_hsm,
-    issued_with_kiosk, mrz_information, office_hsm, pkcs11_tool, tool, verified_on_token,
+    issued_with_kiosk, mrz_information, office_hsm, pkcs11_tool, tool, trading_company_employing,
+    verified_on_token,
 };
 use tests::{kiosk, run_with_stdin, stderr, stdout};
 use time::OffsetDateTime;
@@ -828,27 +828,7 @@ fn typed_identity(tmux: &Tmux) {
 fn a_new_organisation_certificate_for_its_employee_by_keys_only() {
     wait_out_office_midnight();
     let office = TokenOffice::new();
-    let org = Organisation {
-        id: ulid::Ulid::new(),
-        name_zh: Some("澳門貿易有限公司".into()),
-        name_latin: None,
-        registration: OrganisationRegistration {
-            kind: RegistrationKind::MacauCommercialRegistry,
-            number: "SO-12345".into(),
-        },
-        legal_representative: None,
-        licence_valid_until: None,
-        address: None,
-        phone: None,
-        website: None,
-    };
-    let membership = Membership {
-        id: ulid::Ulid::new(),
-        organisation: org.id,
-        person: office.office.person.id,
-        role: MemberRole::Employee,
-        ended: None,
-    };
+    let (org, membership) = trading_company_employing(office.office.person.id);
     office
         .office
         .store()

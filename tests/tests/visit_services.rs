@@ -15,8 +15,7 @@ use kiosk::visits::{IdentityInput, Notice, Outcome, VisitError, VisitOp, run};
 use registry::application::{Actor, ApplicationState, DocumentKind};
 use registry::model::{
     Certificate, CertificateClass, CertificateStatus, HolderKind, InvoiceDetails, InvoiceKind,
-    MemberRole, Membership, Organisation, OrganisationRegistration, Person, RecordId,
-    RegistrationKind, RevocationReason, Seal, SealKind, SealStatus, Service, StaffRole, Token,
+    Person, RecordId, RevocationReason, Seal, SealKind, SealStatus, Service, StaffRole, Token,
     TokenStatus,
 };
 use registry::visit::{PaymentMethod, Step};
@@ -24,7 +23,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 use tests::visit::{
     CA_PIN, PIN, SO_PIN, chan, chans_mrz, form_code_of, in_hsm, issued_with_kiosk, office_hsm,
-    pkcs11_tool_in, staff, tool, verified_on_token,
+    pkcs11_tool_in, staff, tool, trading_company, trading_company_employing, verified_on_token,
 };
 use tests::{binary, kiosk, stderr, stdout};
 use time::OffsetDateTime;
@@ -510,27 +509,7 @@ fn a_new_certificate_on_a_blank_token_from_stock_and_its_revocation_by_the_phras
 #[test]
 fn a_new_organisation_certificate_asked_for_by_its_employee() {
     let office = Office::new(true, false);
-    let org = Organisation {
-        id: ulid::Ulid::new(),
-        name_zh: Some("澳門貿易有限公司".into()),
-        name_latin: None,
-        registration: OrganisationRegistration {
-            kind: RegistrationKind::MacauCommercialRegistry,
-            number: "SO-12345".into(),
-        },
-        legal_representative: None,
-        licence_valid_until: None,
-        address: None,
-        phone: None,
-        website: None,
-    };
-    let membership = Membership {
-        id: ulid::Ulid::new(),
-        organisation: org.id,
-        person: office.person.id,
-        role: MemberRole::Employee,
-        ended: None,
-    };
+    let (org, membership) = trading_company_employing(office.person.id);
     office
         .store()
         .write(None, |w| {
@@ -678,20 +657,7 @@ fn a_revocation_without_the_phrase_is_approved_by_a_supervisor_and_takes_its_sea
     let serial = issued_with_kiosk(office.data(), &office.hsm, "holder", office.person.id);
     let cert = office.certificate_by_serial(&serial);
     // The person signs as an organisation's employee with this certificate: the seal goes too.
-    let org = Organisation {
-        id: ulid::Ulid::new(),
-        name_zh: Some("澳門貿易有限公司".into()),
-        name_latin: None,
-        registration: OrganisationRegistration {
-            kind: RegistrationKind::MacauCommercialRegistry,
-            number: "SO-12345".into(),
-        },
-        legal_representative: None,
-        licence_valid_until: None,
-        address: None,
-        phone: None,
-        website: None,
-    };
+    let org = trading_company();
     let seal = Seal {
         id: ulid::Ulid::new(),
         organisation: org.id,
