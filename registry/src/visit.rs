@@ -82,6 +82,27 @@ pub enum Fact {
 }
 
 impl Step {
+    /// Every step, in declaration order.
+    pub const ALL: [Step; 17] = [
+        Step::Certificates,
+        Step::Identity,
+        Step::Email,
+        Step::Consent,
+        Step::Photo,
+        Step::Details,
+        Step::Documents,
+        Step::Confirmation,
+        Step::Payment,
+        Step::Form,
+        Step::Approval,
+        Step::Recheck,
+        Step::Issuance,
+        Step::PinReset,
+        Step::Revocation,
+        Step::Address,
+        Step::Completion,
+    ];
+
     /// The fact this step records when it completes.
     pub fn records(self) -> Fact {
         match self {
@@ -1247,25 +1268,7 @@ mod tests {
 
     #[test]
     fn each_step_records_its_own_fact() {
-        let all = [
-            Certificates,
-            Identity,
-            Email,
-            Consent,
-            Photo,
-            Details,
-            Documents,
-            Confirmation,
-            Payment,
-            Form,
-            Approval,
-            Recheck,
-            Issuance,
-            PinReset,
-            Revocation,
-            Address,
-            Completion,
-        ];
+        let all = Step::ALL;
         let facts: BTreeSet<Fact> = all.iter().map(|s| s.records()).collect();
         assert_eq!(facts.len(), all.len());
     }

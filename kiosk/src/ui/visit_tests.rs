@@ -110,16 +110,51 @@ pub(super) fn renewal_at(step: Option<Step>) -> VisitView {
     visit_at(Service::Renewal, step)
 }
 
+/// The plan of `service` for a qualified certificate of `holder`, the revocation phrase given
+/// or not, no identity check overridden.
+fn plan_for(
+    service: Service,
+    holder: HolderKind,
+    revocation_phrase_given: bool,
+) -> Vec<registry::visit::PlannedStep> {
+    let circumstances = registry::visit::Circumstances {
+        holder,
+        class: CertificateClass::Qualified,
+        revocation_phrase_given,
+        identity_overridden: false,
+    };
+    registry::visit::plan(service, circumstances).expect("a counter service")
+}
+
+/// A new certificate for the trading company, its details entered: the visit stands at the
+/// organisation's papers.
+fn organisation_at_its_papers() -> VisitView {
+    let mut view = visit_at(Service::NewIssuance, Some(Step::Details));
+    view.application.holder_kind = HolderKind::Organisation;
+    view.application.organisation = Some(ulid(500));
+    view.organisation = Some(organisation());
+    view.plan = plan_for(Service::NewIssuance, HolderKind::Organisation, true);
+    view.application.visit.facts.insert(Fact::DetailsEntered);
+    view
+}
+
+/// Snapshots of `service`'s wizard in `lang` at each of `steps` (`None`: every step done).
+fn snapshot_steps(lang: Language, service: Service, steps: impl IntoIterator<Item = Option<Step>>) {
+    for step in steps {
+        let app = on_visit_in(lang, service, step);
+        let name = step.map_or("done".to_owned(), |s| format!("{s:?}").to_lowercase());
+        let service_name = format!("{service:?}").to_lowercase();
+        insta::assert_snapshot!(
+            format!("visit_{service_name}_{name}_{}_80x24", lang.tag()),
+            render(&app, 80, 24)
+        );
+    }
+}
+
 /// A visit of `service` standing at `step`: every step before it done. A revocation is one
 /// without the phrase (a supervisor approves).
 pub(super) fn visit_at(service: Service, step: Option<Step>) -> VisitView {
-    let circumstances = registry::visit::Circumstances {
-        holder: HolderKind::Person,
-        class: CertificateClass::Qualified,
-        revocation_phrase_given: service != Service::Revocation,
-        identity_overridden: false,
-    };
-    let plan = registry::visit::plan(service, circumstances).expect("a counter service");
+    let plan = plan_for(service, HolderKind::Person, service != Service::Revocation);
     let mut application = Application::draft(
         ulid(400),
         service,
@@ -905,22 +940,8 @@ fn a_pin_reset_takes_the_new_pin_twice_and_says_when_they_differ() {
 fn every_revocation_and_pin_unlock_step_in_every_language_at_80x24() {
     for lang in Language::ALL {
         for service in [Service::Revocation, Service::PinUnlock] {
-            let circumstances = registry::visit::Circumstances {
-                holder: HolderKind::Person,
-                class: CertificateClass::Qualified,
-                revocation_phrase_given: false,
-                identity_overridden: false,
-            };
-            let plan = registry::visit::plan(service, circumstances).expect("plan");
-            for step in plan.iter().map(|p| Some(p.step)).chain([None]) {
-                let app = on_visit_in(lang, service, step);
-                let name = step.map_or("done".to_owned(), |s| format!("{s:?}").to_lowercase());
-                let service_name = format!("{service:?}").to_lowercase();
-                insta::assert_snapshot!(
-                    format!("visit_{service_name}_{name}_{}_80x24", lang.tag()),
-                    render(&app, 80, 24)
-                );
-            }
+            let plan = plan_for(service, HolderKind::Person, false);
+            snapshot_steps(lang, service, plan.iter().map(|p| Some(p.step)).chain([None]));
         }
     }
 }
@@ -949,21 +970,7 @@ fn a_new_certificate_takes_its_holder_class_and_years() {
 #[test]
 fn an_organisations_papers_are_ticked_one_by_one() {
     let mut app = on_visit_of(Service::NewIssuance, Some(Step::Details));
-    let mut view = visit_at(Service::NewIssuance, Some(Step::Details));
-    view.application.holder_kind = HolderKind::Organisation;
-    view.application.organisation = Some(ulid(500));
-    view.plan = registry::visit::plan(
-        Service::NewIssuance,
-        registry::visit::Circumstances {
-            holder: HolderKind::Organisation,
-            class: CertificateClass::Qualified,
-            revocation_phrase_given: true,
-            identity_overridden: false,
-        },
-    )
-    .expect("plan");
-    view.application.visit.facts.insert(Fact::DetailsEntered);
-    answer(&mut app, view, None);
+    answer(&mut app, organisation_at_its_papers(), None);
     assert_eq!(state(&app).current(), Some(Step::Documents));
     update(&mut app, key(KeyCode::Char(' ')));
     update(&mut app, key(KeyCode::Down));
@@ -1004,21 +1011,8 @@ fn every_step_of_the_other_services_in_every_language_at_80x24() {
         for service in
             [Service::NewIssuance, Service::Change, Service::Replacement, Service::Redispatch]
         {
-            let circumstances = registry::visit::Circumstances {
-                holder: HolderKind::Person,
-                class: CertificateClass::Qualified,
-                revocation_phrase_given: true,
-                identity_overridden: false,
-            };
-            let plan = registry::visit::plan(service, circumstances).expect("plan");
-            for step in plan.iter().map(|p| p.step) {
-                let app = on_visit_in(lang, service, Some(step));
-                let name = format!("{service:?}_{step:?}").to_lowercase();
-                insta::assert_snapshot!(
-                    format!("visit_{name}_{}_80x24", lang.tag()),
-                    render(&app, 80, 24)
-                );
-            }
+            let plan = plan_for(service, HolderKind::Person, true);
+            snapshot_steps(lang, service, plan.iter().map(|p| Some(p.step)));
         }
     }
 }
@@ -1105,22 +1099,7 @@ fn an_organisation_confirms_its_invoice_details_with_the_agreement() {
 fn an_organisations_papers_step_in_every_language_at_80x24() {
     for lang in Language::ALL {
         let mut app = on_visit_in(lang, Service::NewIssuance, Some(Step::Details));
-        let mut view = visit_at(Service::NewIssuance, Some(Step::Details));
-        view.application.holder_kind = HolderKind::Organisation;
-        view.application.organisation = Some(ulid(500));
-        view.organisation = Some(organisation());
-        view.plan = registry::visit::plan(
-            Service::NewIssuance,
-            registry::visit::Circumstances {
-                holder: HolderKind::Organisation,
-                class: CertificateClass::Qualified,
-                revocation_phrase_given: true,
-                identity_overridden: false,
-            },
-        )
-        .expect("plan");
-        view.application.visit.facts.insert(Fact::DetailsEntered);
-        answer(&mut app, view, None);
+        answer(&mut app, organisation_at_its_papers(), None);
         update(&mut app, key(KeyCode::Char(' ')));
         insta::assert_snapshot!(
             format!("visit_organisation_documents_{}_80x24", lang.tag()),
