@@ -44,13 +44,17 @@ struct Office {
 
 impl Office {
     fn new(config: Config) -> Office {
+        Office::with_person(config, chan())
+    }
+
+    /// An office whose person on file is `person`.
+    fn with_person(config: Config, person: Person) -> Office {
         let dir = tempfile::tempdir().expect("tempdir");
         let ctx =
             kiosk::Context { data_dir: dir.path().join("data"), config, lang: i18n::Language::En };
         let mut store = ctx.open_store_quietly().expect("store");
         let (clerk, supervisor) =
             (staff("clerk.a", StaffRole::Clerk), staff("super.b", StaffRole::Supervisor));
-        let person = chan();
         store
             .write(None, |w| {
                 w.put(&clerk)?;
@@ -483,4 +487,97 @@ fn a_code_the_relay_cannot_take_waits_in_the_outbox_and_a_supervisor_lets_the_vi
     let audited = office.audited(id);
     assert!(audited.contains(&(Step::Email, StepOutcome::Started)));
     assert!(audited.contains(&(Step::Email, StepOutcome::Skipped { by: office.supervisor })));
+}
+
+/// Reads a Mainland resident ID card for the visit's identity step, from a reader simulated on
+/// the master side of a pseudo-terminal (the kiosk opens the slave side as its serial device).
+fn on_the_mainland_reader(
+    office: &Office,
+    id: RecordId,
+    behaviour: card_readers::cn_id::simulator::Behaviour,
+) -> Result<Outcome, VisitError> {
+    use card_readers::cn_id::simulator::SimulatedReader;
+    let pty = nix::pty::openpty(None, None).expect("openpty");
+    let device = nix::unistd::ttyname(&pty.slave).expect("ttyname");
+    let simulator = SimulatedReader::new(behaviour).spawn(std::fs::File::from(pty.master));
+    let result = office.step(VisitOp::Identity {
+        application: id,
+        input: IdentityInput::MainlandReader { device },
+    });
+    drop(pty.slave);
+    let _ = simulator.join();
+    result
+}
+
+fn refused_on_the_mainland_reader(
+    office: &Office,
+    id: RecordId,
+    behaviour: card_readers::cn_id::simulator::Behaviour,
+) -> VisitError {
+    let name = format!("{behaviour:?}");
+    match on_the_mainland_reader(office, id, behaviour) {
+        Ok(outcome) => panic!("{name} went through: {:?}", outcome.notice),
+        Err(err) => err,
+    }
+}
+
+#[test]
+fn a_mainland_residents_card_is_read_on_the_serial_reader_and_compared_field_by_field() {
+    use card_readers::cn_id::simulator::{Behaviour, SimulatedCard};
+    use registry::model::{IdDocument, IdDocumentKind, Sensitive};
+    // 张三, as on the simulator's example card.
+    let zhang = Person {
+        name_zh: Some("张三".into()),
+        name_latin: Some("ZHANG SAN".into()),
+        id_document: IdDocument {
+            kind: IdDocumentKind::MainlandResident,
+            number: Sensitive::new("11010519491231002X"),
+            issuing_state: Some("CHN".into()),
+            expiry: None,
+        },
+        nationality: Some("CHN".into()),
+        birth_date: Some(time::macros::date!(1949 - 12 - 31)),
+        ..chan()
+    };
+    let office = Office::with_person(Config::default(), zhang);
+    office.due_certificate();
+    let id = office.up_to_identity();
+
+    // Nothing on the reader, and a reader that never answers: refused, the step still open.
+    for (behaviour, said) in [
+        (Behaviour::NoCard, "cn-reader-error-no-card"),
+        (Behaviour::Silent, "cn-reader-error-timeout"),
+        (Behaviour::Garbage, "cn-reader-error-"),
+    ] {
+        let name = format!("{behaviour:?}");
+        let err = refused_on_the_mainland_reader(&office, id, behaviour);
+        assert!(err.id.starts_with(said), "{name}: {err:?}");
+        let view = office.ok(VisitOp::Resume { application: id }).view;
+        assert_eq!(view.current(), Some(Step::Identity), "{name}");
+    }
+
+    // Someone else's card: the fields that differ are named.
+    let other = SimulatedCard {
+        name: "李四".into(),
+        birth_date: "19500101".into(),
+        ..SimulatedCard::example()
+    };
+    let err = refused_on_the_mainland_reader(&office, id, Behaviour::Card(other));
+    assert_eq!(err.id, "visit-identity-invalid-data");
+    let view = office.ok(VisitOp::Resume { application: id }).view;
+    let check = view.application.visit.identity.clone().expect("recorded");
+    assert_eq!(check.source, DocumentSource::MainlandReader);
+    assert_eq!(check.mismatches, vec![IdentityField::Name, IdentityField::BirthDate]);
+    assert_eq!(view.current(), Some(Step::Identity));
+
+    // The holder's own card: the identity is checked and the photo is next.
+    let passed = on_the_mainland_reader(&office, id, Behaviour::Card(SimulatedCard::example()))
+        .unwrap_or_else(|e| panic!("refused: {e:?}"));
+    let check = passed.view.application.visit.identity.clone().expect("check");
+    assert_eq!(check.source, DocumentSource::MainlandReader);
+    assert_eq!(check.document, IdDocumentKind::MainlandResident);
+    assert!(check.mismatches.is_empty());
+    assert_eq!(passed.view.current(), Some(Step::Photo));
+    let outcomes = office.audited(id);
+    assert!(outcomes.contains(&(Step::Identity, StepOutcome::Done)), "{outcomes:?}");
 }
