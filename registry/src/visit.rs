@@ -217,6 +217,9 @@ pub fn plan(service: Service, c: Circumstances) -> Result<Vec<PlannedStep>, NotA
             never(Consent),
             never(Identity),
             never(Photo),
+            // An organisation's certificate: its papers, as for a new one (left out below
+            // for a person's).
+            never(Documents),
             never(Confirmation),
             never(Form),
             never(Payment),
@@ -1235,6 +1238,11 @@ mod tests {
         assert!(
             !steps(Service::NewIssuance, person(CertificateClass::Standard)).contains(&Documents)
         );
+        // An organisation's renewal brings them too, after the photo; a person's does not.
+        let renewal = steps(Service::Renewal, org);
+        let at = |s| renewal.iter().position(|x| *x == s);
+        assert_eq!(at(Documents).map(|i| i - 1), at(Photo), "{renewal:?}");
+        assert!(!steps(Service::Renewal, person(CertificateClass::Standard)).contains(&Documents));
         let with_phrase = steps(Service::Revocation, person(CertificateClass::Standard));
         assert!(!with_phrase.contains(&Approval));
         let without =

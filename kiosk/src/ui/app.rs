@@ -62,9 +62,17 @@ pub enum Overlay {
         service: Service,
         printed: Option<Msg>,
     },
-    /// Which service to start for the subscriber whose file is open.
+    /// Which service to start for the subscriber whose file is open; with `organisation`, for
+    /// that organisation's own certificates, `applicant` acting for it.
     VisitPicker {
         applicant: registry::model::RecordId,
+        organisation: Option<registry::model::RecordId>,
+        selected: usize,
+    },
+    /// On an organisation's file: who of those who act for it is at the counter.
+    AgentPicker {
+        organisation: registry::model::RecordId,
+        agents: Vec<crate::subscriber_file::Party>,
         selected: usize,
     },
 }
@@ -278,7 +286,9 @@ impl App {
             _ if self.lock.is_some() => return Scope::Locked,
             Some(Overlay::ServicePicker { .. }) => return Scope::ServicePicker,
             Some(Overlay::Ticket { .. }) => return Scope::Ticket,
-            Some(Overlay::VisitPicker { .. }) => return Scope::VisitPicker,
+            Some(Overlay::VisitPicker { .. } | Overlay::AgentPicker { .. }) => {
+                return Scope::VisitPicker;
+            }
             None => {}
         }
         self.screen_scope()
@@ -743,22 +753,46 @@ fn overlay_command(app: &mut App, overlay: Overlay, command: Command) -> Vec<Eff
                 None => Vec::new(),
             }
         }
-        (Overlay::VisitPicker { applicant, selected }, Command::Up) => {
-            app.overlay =
-                Some(Overlay::VisitPicker { applicant, selected: selected.saturating_sub(1) });
+        (Overlay::VisitPicker { applicant, organisation, selected }, Command::Up) => {
+            let selected = selected.saturating_sub(1);
+            app.overlay = Some(Overlay::VisitPicker { applicant, organisation, selected });
             Vec::new()
         }
-        (Overlay::VisitPicker { applicant, selected }, Command::Down) => {
+        (Overlay::VisitPicker { applicant, organisation, selected }, Command::Down) => {
             let selected = (selected + 1).min(VISIT_SERVICES.len() - 1);
-            app.overlay = Some(Overlay::VisitPicker { applicant, selected });
+            app.overlay = Some(Overlay::VisitPicker { applicant, organisation, selected });
             Vec::new()
         }
-        (Overlay::VisitPicker { applicant, selected }, Command::Enter) => {
+        (Overlay::VisitPicker { applicant, organisation, selected }, Command::Enter) => {
             app.overlay = None;
             let Some(service) = VISIT_SERVICES.get(selected).copied() else { return Vec::new() };
             let state = new_visit(app, service);
             app.open(Screen::Visit(Box::new(state)));
-            visit_effects(app, vec![crate::visits::VisitOp::Open { service, applicant }])
+            let op = match organisation {
+                Some(organisation) => {
+                    crate::visits::VisitOp::OpenFor { service, agent: applicant, organisation }
+                }
+                None => crate::visits::VisitOp::Open { service, applicant },
+            };
+            visit_effects(app, vec![op])
+        }
+        (Overlay::AgentPicker { organisation, agents, selected }, Command::Up) => {
+            let selected = selected.saturating_sub(1);
+            app.overlay = Some(Overlay::AgentPicker { organisation, agents, selected });
+            Vec::new()
+        }
+        (Overlay::AgentPicker { organisation, agents, selected }, Command::Down) => {
+            let selected = (selected + 1).min(agents.len().saturating_sub(1));
+            app.overlay = Some(Overlay::AgentPicker { organisation, agents, selected });
+            Vec::new()
+        }
+        (Overlay::AgentPicker { organisation, agents, selected }, Command::Enter) => {
+            app.overlay = agents.get(selected).map(|agent| Overlay::VisitPicker {
+                applicant: agent.id,
+                organisation: Some(organisation),
+                selected: 0,
+            });
+            Vec::new()
         }
         // Esc, Enter or No closes the rest.
         (_, Command::Back | Command::Enter | Command::No) => {
@@ -889,10 +923,20 @@ fn screen_command(app: &mut App, command: Command) -> Vec<Effect> {
         (Screen::Subscriber(state), Command::StartVisit) => {
             match state.file.as_ref().map(|f| (state.kind, state.id, f)) {
                 Some((registry::model::RecordKind::Person, applicant, _)) => {
-                    app.overlay = Some(Overlay::VisitPicker { applicant, selected: 0 });
+                    app.overlay =
+                        Some(Overlay::VisitPicker { applicant, organisation: None, selected: 0 });
                 }
-                Some(_) => app.say(Msg::new("visit-person-only"), Tone::Info),
-                None => {}
+                // An organisation's own certificates: asked for by a person who acts for it.
+                Some((registry::model::RecordKind::Organisation, organisation, file)) => {
+                    let agents = agents_of(file);
+                    if agents.is_empty() {
+                        app.say(Msg::new("visit-organisation-no-agent"), Tone::Info);
+                    } else {
+                        app.overlay =
+                            Some(Overlay::AgentPicker { organisation, agents, selected: 0 });
+                    }
+                }
+                Some(_) | None => {}
             }
             Vec::new()
         }
@@ -1329,6 +1373,9 @@ pub fn view(app: &App, frame: &mut Frame<'_>) {
             ticket(app, number, service, printed.as_ref(), frame, body)
         }
         Some(Overlay::VisitPicker { selected, .. }) => visit_picker(app, selected, frame, body),
+        Some(Overlay::AgentPicker { ref agents, selected, .. }) => {
+            agent_picker(app, agents, selected, frame, body)
+        }
         None => {}
     }
 }
@@ -1537,6 +1584,34 @@ fn visit_picker(app: &App, selected: usize, frame: &mut Frame<'_>, area: Rect) {
     picker(app, &VISIT_SERVICES, selected, "visit-pick-service", frame, area);
 }
 
+/// Those who act for the organisation whose file is open: its current members who are not only
+/// employees, and its legal representative, each once.
+fn agents_of(file: &crate::subscriber_file::SubscriberFile) -> Vec<crate::subscriber_file::Party> {
+    let mut agents: Vec<crate::subscriber_file::Party> = Vec::new();
+    let members = file.memberships.iter().filter(|m| {
+        m.ended.is_none()
+            && m.party.kind == registry::model::RecordKind::Person
+            && m.role != registry::model::MemberRole::Employee
+    });
+    for party in members.map(|m| &m.party).chain(file.legal_representative.iter()) {
+        if !agents.iter().any(|a| a.id == party.id) {
+            agents.push(party.clone());
+        }
+    }
+    agents
+}
+
+fn agent_picker(
+    app: &App,
+    agents: &[crate::subscriber_file::Party],
+    selected: usize,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
+    let rows: Vec<String> = agents.iter().map(super::screens::subscriber::party_name).collect();
+    list_picker(app, &rows, selected, "visit-pick-agent", frame, area);
+}
+
 fn service_picker(app: &App, selected: usize, frame: &mut Frame<'_>, area: Rect) {
     picker(app, &Service::ALL, selected, "walk-in-pick-service", frame, area);
 }
@@ -1549,11 +1624,25 @@ fn picker(
     frame: &mut Frame<'_>,
     area: Rect,
 ) {
-    let lines: Vec<Line<'_>> = services
+    let rows: Vec<String> =
+        services.iter().map(|service| t(app, &queue::service_id(*service))).collect();
+    list_picker(app, &rows, selected, title, frame, area);
+}
+
+/// A box of rows, one of them selected, in the middle of `area`.
+fn list_picker(
+    app: &App,
+    rows: &[String],
+    selected: usize,
+    title: &str,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
+    let lines: Vec<Line<'_>> = rows
         .iter()
         .enumerate()
-        .map(|(i, service)| {
-            let text = format!(" {} ", t(app, &queue::service_id(*service)));
+        .map(|(i, row)| {
+            let text = format!(" {row} ");
             if i == selected {
                 Line::styled(format!("▶{text}"), Style::new().add_modifier(Modifier::REVERSED))
             } else {

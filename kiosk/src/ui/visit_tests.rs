@@ -328,7 +328,10 @@ fn v_in_a_persons_file_offers_the_services_and_enter_opens_the_renewal() {
         state.file = Some(Box::new(super::tests::person_file()));
     }
     update(&mut app, key(KeyCode::Char('v')));
-    assert_eq!(app.overlay, Some(Overlay::VisitPicker { applicant: ulid(200), selected: 0 }));
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::VisitPicker { applicant: ulid(200), organisation: None, selected: 0 })
+    );
     assert_eq!(app.scope(), Scope::VisitPicker);
     let ops = ops(update(&mut app, key(KeyCode::Enter)));
     assert!(
@@ -339,17 +342,86 @@ fn v_in_a_persons_file_offers_the_services_and_enter_opens_the_renewal() {
     assert_eq!(state(&app).busy, Some(Msg::new("visit-opening")));
 }
 
-#[test]
-fn an_organisation_file_says_visits_start_from_a_person() {
+/// An organisation's file: an administrator (210), an employee (211), an administrator who
+/// left (212) and its legal representative (213), who is also an administrator.
+fn organisation_file() -> crate::subscriber_file::SubscriberFile {
+    use crate::subscriber_file::{MembershipLine, Party};
+    let person = |n: u128, zh: &str, latin: &str| Party {
+        id: ulid(n),
+        kind: RecordKind::Person,
+        name_zh: Some(zh.into()),
+        name_latin: Some(latin.into()),
+    };
+    let member = |n: u128, party: Party, role: MemberRole, ended: Option<time::Date>| {
+        MembershipLine { id: ulid(n), party, role, ended }
+    };
+    let mut file = super::tests::person_file();
+    file.memberships = vec![
+        member(610, person(210, "何家豪", "HO KA HOU"), MemberRole::Administrator, None),
+        member(611, person(211, "黃職員", "WONG CHIK UN"), MemberRole::Employee, None),
+        member(
+            612,
+            person(212, "李舊管", "LEI KAO KUN"),
+            MemberRole::Administrator,
+            Some(date!(2026 - 01 - 31)),
+        ),
+        member(613, person(213, "陳法代", "CHAN FAT TOI"), MemberRole::Administrator, None),
+    ];
+    file.legal_representative = Some(person(213, "陳法代", "CHAN FAT TOI"));
+    file
+}
+
+fn on_organisation_file(file: crate::subscriber_file::SubscriberFile) -> App {
     let mut app = App::new(Language::En, "O".into(), "K".into(), NOW, false);
     app.session = Some(clerk());
-    let mut file =
+    let mut state =
         super::screens::subscriber::FileState::loading(RecordKind::Organisation, ulid(500));
-    file.file = Some(Box::new(super::tests::person_file()));
-    app.screen = Screen::Subscriber(Box::new(file));
+    state.file = Some(Box::new(file));
+    app.screen = Screen::Subscriber(Box::new(state));
+    app
+}
+
+#[test]
+fn v_on_an_organisations_file_asks_who_acts_for_it_then_the_service() {
+    let mut app = on_organisation_file(organisation_file());
+    update(&mut app, key(KeyCode::Char('v')));
+    // Those who act for it, each once: not an employee, not one who left.
+    let Some(Overlay::AgentPicker { organisation, agents, selected: 0 }) = app.overlay.clone()
+    else {
+        panic!("{:?}", app.overlay)
+    };
+    assert_eq!(organisation, ulid(500));
+    assert_eq!(agents.iter().map(|a| a.id).collect::<Vec<_>>(), vec![ulid(210), ulid(213)]);
+    assert_eq!(app.scope(), Scope::VisitPicker);
+    update(&mut app, key(KeyCode::Down));
+    update(&mut app, key(KeyCode::Down));
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::VisitPicker {
+            applicant: ulid(213),
+            organisation: Some(ulid(500)),
+            selected: 0
+        })
+    );
+    let ops = ops(update(&mut app, key(KeyCode::Enter)));
+    assert!(
+        matches!(ops.as_slice(), [VisitOp::OpenFor { service: Service::Renewal, agent, organisation }]
+            if *agent == ulid(213) && *organisation == ulid(500)),
+        "{ops:?}"
+    );
+    assert!(app.visit_in_progress);
+}
+
+#[test]
+fn an_organisation_no_one_acts_for_says_so() {
+    let mut file = organisation_file();
+    file.memberships.retain(|m| m.role == MemberRole::Employee);
+    file.legal_representative = None;
+    let mut app = on_organisation_file(file);
     update(&mut app, key(KeyCode::Char('v')));
     assert_eq!(app.overlay, None);
-    assert_eq!(app.notice.as_ref().map(|n| n.msg.id), Some("visit-person-only"));
+    assert_eq!(app.notice.as_ref().map(|n| n.msg.id), Some("visit-organisation-no-agent"));
 }
 
 #[test]
@@ -795,10 +867,18 @@ fn every_renewal_step_in_every_language_at_80x24() {
         );
         let mut picker = on_visit(lang, Some(Step::Certificates));
         picker.screen = Screen::Queue;
-        picker.overlay = Some(Overlay::VisitPicker { applicant: ulid(200), selected: 0 });
+        picker.overlay =
+            Some(Overlay::VisitPicker { applicant: ulid(200), organisation: None, selected: 0 });
         insta::assert_snapshot!(
             format!("visit_picker_{}_80x24", lang.tag()),
             render(&picker, 80, 24)
+        );
+        let mut agents = on_organisation_file(organisation_file());
+        agents.lang = lang;
+        update(&mut agents, key(KeyCode::Char('v')));
+        insta::assert_snapshot!(
+            format!("visit_agent_picker_{}_80x24", lang.tag()),
+            render(&agents, 80, 24)
         );
     }
 }

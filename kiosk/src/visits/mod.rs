@@ -69,6 +69,13 @@ pub enum VisitOp {
         service: Service,
         applicant: RecordId,
     },
+    /// Start `service` for an organisation's own certificates, asked for by `agent` (經辦人), a
+    /// person who acts for it; or resume the open application of that service they have for it.
+    OpenFor {
+        service: Service,
+        agent: RecordId,
+        organisation: RecordId,
+    },
     /// Resume an application (from the queue, the subscriber file, or a scanned form code).
     Resume {
         application: RecordId,
@@ -209,6 +216,7 @@ impl VisitOp {
     pub fn name(&self) -> &'static str {
         match self {
             VisitOp::Open { .. } => "open",
+            VisitOp::OpenFor { .. } => "open_for",
             VisitOp::Resume { .. } => "resume",
             VisitOp::ChooseCertificates { .. } => "choose_certificates",
             VisitOp::SelectCertificates { .. } => "select_certificates",
@@ -240,7 +248,7 @@ impl VisitOp {
     /// The application the operation is about, when it names one.
     pub fn application(&self) -> Option<RecordId> {
         match self {
-            VisitOp::Open { .. } | VisitOp::FormSigned { .. } => None,
+            VisitOp::Open { .. } | VisitOp::OpenFor { .. } | VisitOp::FormSigned { .. } => None,
             VisitOp::Resume { application }
             | VisitOp::ChooseCertificates { application, .. }
             | VisitOp::SelectCertificates { application, .. }

@@ -60,6 +60,7 @@ fn step_of(op: &VisitOp) -> Option<Step> {
     Some(match op {
         VisitOp::Resume { .. } => return None,
         VisitOp::Open { .. }
+        | VisitOp::OpenFor { .. }
         | VisitOp::ChooseCertificates { .. }
         | VisitOp::SelectCertificates { .. } => Step::Certificates,
         VisitOp::Revoke { .. } => Step::Revocation,
@@ -119,7 +120,10 @@ fn refuse(id: &'static str) -> VisitError {
 impl Visits<'_> {
     fn dispatch(&mut self, op: VisitOp) -> Result<Done, VisitError> {
         match op {
-            VisitOp::Open { service, applicant } => self.open(service, applicant),
+            VisitOp::Open { service, applicant } => self.open(service, applicant, None),
+            VisitOp::OpenFor { service, agent, organisation } => {
+                self.open(service, agent, Some(organisation))
+            }
             VisitOp::Resume { application } => {
                 self.load(application)?;
                 Ok((application, None))
@@ -691,10 +695,21 @@ impl Visits<'_> {
     }
 
     /// The applicant's open application of `service`, or a new draft. A renewal is about every
-    /// certificate of theirs that is due, fixed (seed 000).
-    fn open(&mut self, service: Service, applicant: RecordId) -> Result<Done, VisitError> {
+    /// certificate of theirs that is due, fixed (seed 000). With `organisation`, the applicant
+    /// is its agent (經辦人, who must act for it) and the certificates are the organisation's own.
+    fn open(
+        &mut self,
+        service: Service,
+        applicant: RecordId,
+        organisation: Option<RecordId>,
+    ) -> Result<Done, VisitError> {
         self.subject = Some((RecordKind::Person, applicant));
         let person = self.person(applicant)?;
+        if let Some(org) = organisation
+            && !self.organisations_of(applicant)?.iter().any(|o| o.id == org)
+        {
+            return Err(refuse("visit-not-their-organisation"));
+        }
         let mut open = Vec::new();
         // Certificates already renewed at a counter: renewed, they are no longer due (the old
         // certificate stays valid until it expires, so its status does not say so).
@@ -705,28 +720,50 @@ impl Visits<'_> {
             }
             let Some(app) = self.store.get::<Application>(link.from_id)? else { continue };
             renewed.extend(app.visit.issued.iter().filter_map(|l| l.previous_serial.clone()));
-            if app.service == service && !app.state().is_final() {
+            // The person's own visit, or this organisation's: a new certificate's visit is
+            // the person's whoever it turns out to be for.
+            let same_party = match organisation {
+                Some(org) => app.organisation == Some(org),
+                None => {
+                    app.service == Service::NewIssuance
+                        || app.organisation.is_none()
+                        || app.holder_kind != registry::model::HolderKind::Organisation
+                }
+            };
+            if app.service == service && !app.state().is_final() && same_party {
                 open.push(app);
             }
         }
         if let Some(app) = open.into_iter().max_by_key(|a| a.created_at) {
             return Ok((app.id, None));
         }
+        let (holder_id, field) = match organisation {
+            Some(org) => (org, "holder_organisation"),
+            None => (person.id, "holder_person"),
+        };
         let mut held = Vec::new();
-        for link in self.store.linked_from(person.id, RecordKind::Certificate)? {
-            if link.field == "holder_person"
+        for link in self.store.linked_from(holder_id, RecordKind::Certificate)? {
+            if link.field == field
                 && let Some(cert) = self.store.get::<Certificate>(link.from_id)?
+                // An organisation's own certificates: one held by a person in it is theirs.
+                && (organisation.is_none() || cert.holder_person.is_none())
             {
                 held.push(cert);
             }
         }
         let chosen: Vec<Certificate> = match service {
             Service::Renewal => {
-                let mut due: Vec<Certificate> = held
-                    .into_iter()
-                    .filter(|c| is_renewal_due(c, self.now, RENEWAL_WINDOW_DAYS))
-                    .filter(|c| c.serial.as_ref().is_none_or(|s| !renewed.contains(s)))
-                    .collect();
+                let mut due = Vec::new();
+                for cert in held {
+                    if is_renewal_due(&cert, self.now, RENEWAL_WINDOW_DAYS)
+                        && cert.serial.as_ref().is_none_or(|s| !renewed.contains(s))
+                        // Renewed in a visit of someone else's (another agent of the
+                        // organisation): its successor is on file.
+                        && self.made_after(&cert)?.is_none()
+                    {
+                        due.push(cert);
+                    }
+                }
                 due.sort_by_key(|c| c.not_after);
                 if due.is_empty() {
                     return Err(refuse("visit-renewal-none-due"));
@@ -747,9 +784,13 @@ impl Visits<'_> {
                 valid
             }
         };
-        let (holder, class) = match chosen.first() {
-            Some(cert) => (cert.holder_kind, cert.class),
-            None => {
+        let (holder, class) = match (chosen.first(), organisation) {
+            (Some(cert), _) => (cert.holder_kind, cert.class),
+            (None, Some(_)) => (
+                registry::model::HolderKind::Organisation,
+                registry::model::CertificateClass::Qualified,
+            ),
+            (None, None) => {
                 (registry::model::HolderKind::Person, registry::model::CertificateClass::Qualified)
             }
         };
@@ -760,6 +801,10 @@ impl Visits<'_> {
         {
             app.validity_years = cert.validity_years;
         }
+        // Whose the certificates are: an organisation's (its own, or a person's in it) is
+        // asked for by the person at the counter as its agent.
+        app.organisation = organisation.or(chosen.first().and_then(|c| c.holder_organisation));
+        app.agent = app.organisation.map(|_| applicant);
         app.certificates = chosen.iter().map(|c| c.id).collect();
         app.visit.kiosk = Some(self.store.kiosk_id().to_owned());
         // A cloud-sign certificate is refused before anything is written.
@@ -992,8 +1037,15 @@ impl Visits<'_> {
             return Err(self.save_refused(&app, Step::Identity, refused.into()));
         }
         app.visit.facts.insert(Fact::IdentityChecked);
-        if !app.documents.contains(&DocumentKind::ApplicantId) {
-            app.documents.push(DocumentKind::ApplicantId);
+        // The document checked is the applicant's own, or, for an organisation's certificate,
+        // its agent's.
+        let checked = if app.holder_kind.belongs_to_organisation() {
+            DocumentKind::AgentId
+        } else {
+            DocumentKind::ApplicantId
+        };
+        if !app.documents.contains(&checked) {
+            app.documents.push(checked);
         }
         // A renewed document (another expiry, still valid) is the person's document now.
         let renewed_expiry = presented.as_ref().and_then(|d| d.expiry);

@@ -56,7 +56,7 @@ impl FileState {
 }
 
 /// A party by name, or by id when this store has no names for it.
-fn party_name(party: &Party) -> String {
+pub(crate) fn party_name(party: &Party) -> String {
     both_names(party.name_zh.as_deref(), party.name_latin.as_deref(), " ")
         .map_or_else(|| party.id.to_string(), |names| safe(&names).into_owned())
 }

@@ -1045,3 +1045,112 @@ fn every_message_a_step_says_exists_in_every_language() {
         }
     }
 }
+
+#[test]
+fn an_organisations_own_certificate_is_renewed_by_one_who_acts_for_it() {
+    let office = office();
+    let org = registry::model::Organisation {
+        id: ulid::Ulid::new(),
+        name_zh: Some("澳門貿易有限公司".into()),
+        name_latin: None,
+        registration: registry::model::OrganisationRegistration {
+            kind: registry::model::RegistrationKind::MacauCommercialRegistry,
+            number: "SO-12345".into(),
+        },
+        legal_representative: None,
+        licence_valid_until: None,
+        address: None,
+        phone: None,
+        website: None,
+    };
+    let administrator = registry::model::Membership {
+        id: ulid::Ulid::new(),
+        organisation: org.id,
+        person: office.person,
+        role: registry::model::MemberRole::Administrator,
+        ended: None,
+    };
+    // The organisation's own certificate, confirmed for renewal by it; one it has not confirmed.
+    let own = Certificate {
+        holder_kind: HolderKind::Organisation,
+        holder_person: None,
+        holder_organisation: Some(org.id),
+        renewal_confirmed: true,
+        ..certificate(office.person, 15)
+    };
+    let unconfirmed =
+        Certificate { id: ulid::Ulid::new(), renewal_confirmed: false, ..own.clone() };
+    let stranger = chan(ulid::Ulid::new());
+    office
+        .store()
+        .write(None, |w| {
+            w.put(&org)?;
+            w.put(&administrator)?;
+            w.put(&own)?;
+            w.put(&unconfirmed)?;
+            w.put(&stranger).map(drop)
+        })
+        .expect("organisation");
+    let open =
+        VisitOp::OpenFor { service: Service::Renewal, agent: office.person, organisation: org.id };
+    let view = office.ok(open).view;
+    let id = view.application.id;
+    assert_eq!(view.application.organisation, Some(org.id));
+    assert_eq!(view.application.agent, Some(office.person));
+    assert_eq!(view.application.holder_kind, HolderKind::Organisation);
+    assert_eq!(view.application.certificates, vec![own.id], "only what it confirmed is due");
+    assert!(view.plan.iter().any(|p| p.step == Step::Documents), "its papers are asked for");
+
+    // The person's own renewal is another visit, about their own certificate.
+    let theirs = office.ok(VisitOp::Open { service: Service::Renewal, applicant: office.person });
+    assert_ne!(theirs.view.application.id, id);
+    assert_eq!(theirs.view.application.certificates, vec![office.due]);
+    assert_eq!(theirs.view.application.organisation, None);
+    // Asked again for the organisation, the same visit resumes.
+    let again =
+        VisitOp::OpenFor { service: Service::Renewal, agent: office.person, organisation: org.id };
+    assert_eq!(office.ok(again).view.application.id, id);
+
+    // Its agent's identity, its papers, the form: submitted, nothing missing.
+    office.ok(VisitOp::ChooseCertificates { application: id, new_key: false });
+    office.ok(VisitOp::Skip {
+        application: id,
+        step: Step::Email,
+        supervisor: office.supervisor,
+        reason: "relay down".into(),
+    });
+    office.ok(VisitOp::Consent { application: id });
+    office.ok(VisitOp::Identity {
+        application: id,
+        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
+    });
+    office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
+    let papers = [
+        registry::application::DocumentKind::BusinessLicence,
+        registry::application::DocumentKind::LegalRepresentativeId,
+        registry::application::DocumentKind::AgentId,
+    ];
+    let short = office
+        .as_clerk(VisitOp::Documents { application: id, documents: papers[..1].to_vec() })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(short.id, "visit-document-missing");
+    office.ok(VisitOp::Documents { application: id, documents: papers.to_vec() });
+    office.ok(VisitOp::Confirm { application: id, invoice: None });
+    office.ok(VisitOp::PrintForm { application: id });
+    let submitted = office.ok(VisitOp::FormSigned { payload: form_code(&office, id) });
+    assert_eq!(submitted.notice, Some(Notice::Submitted));
+    assert_eq!(submitted.view.application.state(), ApplicationState::AwaitingPayment);
+    assert_eq!(submitted.view.current(), Some(Step::Payment));
+
+    // Someone who does not act for it is refused before anything is written.
+    let err = office
+        .as_clerk(VisitOp::OpenFor {
+            service: Service::Revocation,
+            agent: stranger.id,
+            organisation: org.id,
+        })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(err.id, "visit-not-their-organisation");
+}
