@@ -456,6 +456,25 @@ impl Visits<'_> {
         Ok(out)
     }
 
+    /// Whether `person` may ask for `organisation`'s own certificates: a current member who is
+    /// not only an employee, or its legal representative.
+    fn acts_for(&self, person: RecordId, organisation: RecordId) -> Result<bool, VisitError> {
+        for link in self.store.linked_from(person, RecordKind::Membership)? {
+            if let Some(m) = self.store.get::<registry::model::Membership>(link.from_id)?
+                && m.person == person
+                && m.organisation == organisation
+                && m.ended.is_none()
+                && m.role != registry::model::MemberRole::Employee
+            {
+                return Ok(true);
+            }
+        }
+        Ok(self
+            .store
+            .get::<Organisation>(organisation)?
+            .is_some_and(|o| o.legal_representative == Some(person)))
+    }
+
     // --- the steps --------------------------------------------------------------------------
 
     /// Whose the new certificate is, its class and its years. An organisation's is asked for by
@@ -706,7 +725,7 @@ impl Visits<'_> {
         self.subject = Some((RecordKind::Person, applicant));
         let person = self.person(applicant)?;
         if let Some(org) = organisation
-            && !self.organisations_of(applicant)?.iter().any(|o| o.id == org)
+            && !self.acts_for(applicant, org)?
         {
             return Err(refuse("visit-not-their-organisation"));
         }

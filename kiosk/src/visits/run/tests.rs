@@ -1143,7 +1143,16 @@ fn an_organisations_own_certificate_is_renewed_by_one_who_acts_for_it() {
     assert_eq!(submitted.view.application.state(), ApplicationState::AwaitingPayment);
     assert_eq!(submitted.view.current(), Some(Step::Payment));
 
-    // Someone who does not act for it is refused before anything is written.
+    // Someone who does not act for it (an employee only uses its certificates) is refused
+    // before anything is written.
+    let employee = registry::model::Membership {
+        id: ulid::Ulid::new(),
+        organisation: org.id,
+        person: stranger.id,
+        role: registry::model::MemberRole::Employee,
+        ended: None,
+    };
+    office.store().put(None, &employee).expect("employee");
     let err = office
         .as_clerk(VisitOp::OpenFor {
             service: Service::Revocation,
