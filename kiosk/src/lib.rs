@@ -22,6 +22,7 @@ pub mod output;
 pub mod photos;
 pub mod print_cmd;
 pub mod print_docs;
+pub mod registration;
 pub mod signin;
 pub mod subscriber_file;
 pub mod token_cmd;

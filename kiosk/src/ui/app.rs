@@ -20,6 +20,7 @@ use super::msg::Msg;
 use super::screens::day_end::{self, DayEndState};
 use super::screens::first_start::{self, FirstStart};
 use super::screens::members::{self, MembersState};
+use super::screens::new_person::{self, NewPersonState};
 use super::screens::photos::{self, PhotosState};
 use super::screens::queue::{self, QueueState};
 use super::screens::search::{self, SearchState};
@@ -45,6 +46,7 @@ pub enum Screen {
     Visit(Box<VisitState>),
     DayEnd(Box<DayEndState>),
     Members(Box<MembersState>),
+    NewPerson(Box<NewPersonState>),
 }
 
 /// What sits over the screen and takes the keys until it closes.
@@ -311,6 +313,7 @@ impl App {
             Screen::Visit(_) => Scope::Visit,
             Screen::DayEnd(_) => Scope::DayEnd,
             Screen::Members(state) => state.scope(),
+            Screen::NewPerson(_) => Scope::NewPerson,
         }
     }
 
@@ -527,6 +530,7 @@ enum Field<'a> {
     Search(&'a mut SearchState),
     Form(&'a mut SignInForm),
     Visit(&'a mut VisitState),
+    NewPerson(&'a mut NewPersonState),
 }
 
 fn focused_field(app: &mut App) -> Option<Field<'_>> {
@@ -540,6 +544,7 @@ fn focused_field(app: &mut App) -> Option<Field<'_>> {
         Screen::Search => Some(Field::Search(&mut app.search)),
         Screen::SignIn(form) => Some(Field::Form(form)),
         Screen::Visit(state) if state.types_text() => Some(Field::Visit(state)),
+        Screen::NewPerson(state) => Some(Field::NewPerson(state)),
         _ => None,
     }
 }
@@ -553,6 +558,10 @@ impl Field<'_> {
                 Vec::new()
             }
             Field::Visit(state) => {
+                state.key(code);
+                Vec::new()
+            }
+            Field::NewPerson(state) => {
                 state.key(code);
                 Vec::new()
             }
@@ -573,6 +582,10 @@ impl Field<'_> {
                 });
                 Vec::new()
             }
+            Field::NewPerson(state) => {
+                text.chars().filter(|c| !c.is_control()).for_each(|c| state.key(KeyCode::Char(c)));
+                Vec::new()
+            }
         }
     }
 
@@ -584,6 +597,10 @@ impl Field<'_> {
                 Vec::new()
             }
             Field::Visit(state) => {
+                state.untype(tail);
+                Vec::new()
+            }
+            Field::NewPerson(state) => {
                 state.untype(tail);
                 Vec::new()
             }
@@ -913,6 +930,14 @@ fn screen_command(app: &mut App, command: Command) -> Vec<Effect> {
         }
         // The photos screen opened on its own (`kiosk photo compare`) closes the app.
         (Screen::Photos(_), Command::Back) if app.back.is_empty() => vec![Effect::Quit],
+        (Screen::Search, Command::NewPerson) => {
+            app.open(Screen::NewPerson(Box::default()));
+            Vec::new()
+        }
+        (Screen::NewPerson(state), Command::Back) if state.busy => Vec::new(),
+        (Screen::NewPerson(state), other) if other != Command::Back => {
+            new_person_command(state, other, clerk)
+        }
         (Screen::Search, other) => match app.search.command(other) {
             Some(row) => {
                 let (kind, id) = (row.kind, row.id);
@@ -966,6 +991,68 @@ fn screen_command(app: &mut App, command: Command) -> Vec<Effect> {
         }
         _ => Vec::new(),
     }
+}
+
+/// A key on the new person's form: move, choose the document's kind, or save.
+fn new_person_command(
+    state: &mut NewPersonState,
+    command: Command,
+    clerk: Option<registry::model::RecordId>,
+) -> Vec<Effect> {
+    if state.busy {
+        return Vec::new();
+    }
+    match command {
+        Command::NextField | Command::Down => state.move_focus(true),
+        Command::Up => state.move_focus(false),
+        Command::Less => state.change_kind(false),
+        Command::More => state.change_kind(true),
+        Command::Enter => match state.person() {
+            Ok(person) => {
+                state.busy = true;
+                state.error = None;
+                return vec![Effect::RegisterPerson { person: Box::new(person), clerk }];
+            }
+            Err((msg, row)) => {
+                state.focus = row;
+                state.error = Some((msg, Some(row)));
+            }
+        },
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The new person's form answered: their file opens (or the file that has their document);
+/// a refusal is said on its row.
+fn person_registered(
+    app: &mut App,
+    result: Result<registry::model::RecordId, super::jobs::PersonRefused>,
+) -> Vec<Effect> {
+    use super::jobs::PersonRefused;
+    let Screen::NewPerson(state) = &mut app.screen else { return Vec::new() };
+    state.busy = false;
+    let (id, notice) = match result {
+        Ok(id) => (id, "new-person-saved"),
+        Err(PersonRefused::OnFile(id)) => (id, "new-person-on-file"),
+        Err(PersonRefused::Invalid { code, field }) => {
+            let row = new_person::Row::of_field(&field);
+            if let Some(row) = row {
+                state.focus = row;
+            }
+            state.error = Some((Msg::new(code), row));
+            return Vec::new();
+        }
+        Err(PersonRefused::Failed(msg)) => {
+            state.error = Some((msg, None));
+            return Vec::new();
+        }
+    };
+    // The form is done with: Esc from the file goes back to the search, not to it.
+    app.go_back();
+    let effects = open_file(app, registry::model::RecordKind::Person, id);
+    app.say(Msg::new(notice), Tone::Info);
+    effects
 }
 
 fn visit_command(app: &mut App, command: Command) -> Vec<Effect> {
@@ -1156,6 +1243,7 @@ fn job_done(app: &mut App, done: Done) -> Vec<Effect> {
             app.search.done(generation, result);
             Vec::new()
         }
+        Done::PersonRegistered(result) => person_registered(app, result),
         Done::FileLoaded { id, result } => {
             // The clerk may have gone on to a search meanwhile: the file waits in the stack.
             let waiting =
@@ -1351,6 +1439,7 @@ pub fn view(app: &App, frame: &mut Frame<'_>) {
             visit::view(state, app.lang, app.office_offset, app.now, frame, body)
         }
         (None, Screen::DayEnd(state)) => day_end::view(state, app.lang, frame, body),
+        (None, Screen::NewPerson(state)) => new_person::view(state, app.lang, frame, body),
         (None, Screen::Members(state)) => members::view(state, app.lang, app.now, frame, body),
     }
     if let Some(n) = &app.notice {

@@ -69,6 +69,11 @@ pub enum Effect {
         code: Zeroizing<String>,
     },
     LoadQueue,
+    /// Put a person new to the registry on file.
+    RegisterPerson {
+        person: Box<registry::model::Person>,
+        clerk: Option<RecordId>,
+    },
     /// Check an appointment in by its pass, scanned or typed.
     CheckIn {
         payload: String,
@@ -122,6 +127,8 @@ pub enum Done {
         id: RecordId,
         result: Result<Option<Box<SubscriberFile>>, Msg>,
     },
+    /// A person put on file (their id), or why not.
+    PersonRegistered(Result<RecordId, PersonRefused>),
     PasswordChecked(Result<PasswordAccepted, Refusal>),
     CodeChecked(Result<SignedIn, Refusal>),
     QueueLoaded(Result<DayQueue, Msg>),
@@ -142,6 +149,19 @@ pub enum Done {
         result: Result<Option<Box<crate::members::MembersView>>, Msg>,
         done: Option<Msg>,
     },
+}
+
+/// Why a person was not put on file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PersonRefused {
+    /// Their document is on this file already.
+    OnFile(RecordId),
+    /// The first thing the registry's rules refuse: its message id and the field it is about.
+    Invalid {
+        code: &'static str,
+        field: String,
+    },
+    Failed(Msg),
 }
 
 /// One search hit as the results table shows it. ID and phone numbers are masked when read.
@@ -274,6 +294,28 @@ impl Runner {
                     .map(|file| file.map(Box::new))
                     .map_err(|e| Msg::store(&e));
                 Done::FileLoaded { id, result }
+            }),
+            Effect::RegisterPerson { person, clerk } => self.blocking(move |ctx| {
+                use crate::registration::RegisterError;
+                let result = ctx
+                    .open_store()
+                    .map_err(|e| PersonRefused::Failed(Msg::store(&e)))
+                    .and_then(|mut store| {
+                        crate::registration::register_person(&mut store, clerk, &person).map_err(
+                            |e| match e {
+                                RegisterError::AlreadyOnFile(id) => PersonRefused::OnFile(id),
+                                RegisterError::Invalid(problems) => match problems.first() {
+                                    Some(p) => PersonRefused::Invalid {
+                                        code: p.code,
+                                        field: p.field.clone(),
+                                    },
+                                    None => PersonRefused::Failed(Msg::new("error-failed")),
+                                },
+                                RegisterError::Store(e) => PersonRefused::Failed(Msg::store(&e)),
+                            },
+                        )
+                    });
+                Done::PersonRegistered(result)
             }),
             Effect::EncodePhotos { chip, captured, body, window } => {
                 let picker = self.picker.clone();

@@ -34,11 +34,13 @@ pub enum Scope {
     MembersTransfer,
     /// Ending an authorisation or handing the administrator over: yes or no.
     MembersConfirm,
+    /// A person new to the registry, typed field by field.
+    NewPerson,
 }
 
 impl Scope {
     /// Every scope, for tests that walk the whole key table.
-    pub const ALL: [Scope; 20] = [
+    pub const ALL: [Scope; 21] = [
         Scope::FirstStart,
         Scope::Credentials,
         Scope::SignIn,
@@ -59,6 +61,7 @@ impl Scope {
         Scope::MembersForm,
         Scope::MembersTransfer,
         Scope::MembersConfirm,
+        Scope::NewPerson,
     ];
 }
 
@@ -116,6 +119,8 @@ pub enum Command {
     EndGrant,
     /// Hands the administrator role to the selected member.
     Transfer,
+    /// Puts a person new to the registry on file.
+    NewPerson,
 }
 
 /// A key as the table names it.
@@ -296,8 +301,32 @@ static VISIT_FORM: &[Binding] = &[
 
 static VISIT_PICKER: &[Binding] = &[UP, DOWN, OPEN, BACK, HELP, LANGUAGE, QUIT];
 
-static SEARCH_SCREEN: &[Binding] =
-    &[UP, DOWN, OPEN, BACK, HELP, LANGUAGE, SEARCH, LOCK, SIGN_OUT, QUIT];
+static SEARCH_SCREEN: &[Binding] = &[
+    UP,
+    DOWN,
+    OPEN,
+    BACK,
+    row(&[key(KeyCode::F(9))], Command::NewPerson, "key-new-person", true),
+    HELP,
+    LANGUAGE,
+    SEARCH,
+    LOCK,
+    SIGN_OUT,
+    QUIT,
+];
+
+static NEW_PERSON: &[Binding] = &[
+    row(&[key(KeyCode::Enter)], Command::Enter, "key-new-person-save", true),
+    row(&[key(KeyCode::Tab), key(KeyCode::Down)], Command::NextField, "key-visit-next-field", true),
+    UP,
+    row(&[key(KeyCode::Left)], Command::Less, "key-new-person-kind", false),
+    row(&[key(KeyCode::Right)], Command::More, "key-new-person-kind", false),
+    BACK,
+    HELP,
+    LANGUAGE,
+    LOCK,
+    QUIT,
+];
 
 static SUBSCRIBER: &[Binding] = &[
     UP,
@@ -434,12 +463,16 @@ pub fn table(scope: Scope) -> &'static [Binding] {
         Scope::MembersForm => MEMBERS_FORM,
         Scope::MembersTransfer => MEMBERS_TRANSFER,
         Scope::MembersConfirm => MEMBERS_CONFIRM,
+        Scope::NewPerson => NEW_PERSON,
     }
 }
 
 /// Whether plain characters in this scope are typed into a field rather than being commands.
 pub fn types_text(scope: Scope) -> bool {
-    matches!(scope, Scope::SignIn | Scope::Locked | Scope::Search | Scope::VisitForm)
+    matches!(
+        scope,
+        Scope::SignIn | Scope::Locked | Scope::Search | Scope::VisitForm | Scope::NewPerson
+    )
 }
 
 /// The row a key press selects in `scope`, if any. In a scope that types text, a plain

@@ -11,6 +11,8 @@ pub mod keys;
 #[cfg(test)]
 mod members_tests;
 pub mod msg;
+#[cfg(test)]
+mod new_person_tests;
 pub mod screens;
 pub mod status;
 #[cfg(test)]

@@ -1302,6 +1302,14 @@ fn app_in(scope: Scope) -> App {
             update(&mut app, key(KeyCode::Char('e')));
             app
         }
+        // On the document's kind, so that ← and → have something to change.
+        Scope::NewPerson => {
+            let mut app = super::new_person_tests::on_new_person(Language::En);
+            if let Screen::NewPerson(state) = &mut app.screen {
+                state.focus = super::screens::new_person::Row::Kind;
+            }
+            app
+        }
     };
     if scope == Scope::Queue {
         // Up needs a row above to move to.

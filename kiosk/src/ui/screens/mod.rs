@@ -3,6 +3,7 @@
 pub mod day_end;
 pub mod first_start;
 pub mod members;
+pub mod new_person;
 pub mod photos;
 pub mod queue;
 pub mod search;

@@ -1,0 +1,20 @@
+# A person new to the registry, put on file from the search screen.
+key-new-person = new person
+key-new-person-save = save
+key-new-person-kind = document kind
+new-person-title = New person
+new-person-intro = As on their identity document. Enter saves; their file opens.
+new-person-kind = Identity document
+new-person-number = Document number
+new-person-issuing-state = Issuing state (passport, permit: 3 letters)
+new-person-expiry = Document valid until (YYYY-MM-DD)
+new-person-name-zh = Name in Chinese
+new-person-name-latin = Name in Latin letters
+new-person-birth-date = Date of birth (YYYY-MM-DD)
+new-person-nationality = Nationality (3 letters)
+new-person-phone = Phone
+new-person-email = Email
+new-person-bad-date = Write the date as year-month-day, e.g. 1980-05-17.
+new-person-saving = Saving…
+new-person-saved = The person is on file.
+new-person-on-file = A person with this identity document is on file already: their file is open.

@@ -1,0 +1,20 @@
+# Uma pessoa nova no registo, inscrita a partir do ecrã de pesquisa.
+key-new-person = nova pessoa
+key-new-person-save = guardar
+key-new-person-kind = tipo de documento
+new-person-title = Nova pessoa
+new-person-intro = Como no documento de identificação. Enter guarda; abre-se a ficha.
+new-person-kind = Documento de identificação
+new-person-number = Número do documento
+new-person-issuing-state = Estado emissor (passaporte, autorização: 3 letras)
+new-person-expiry = Documento válido até (AAAA-MM-DD)
+new-person-name-zh = Nome em chinês
+new-person-name-latin = Nome em caracteres latinos
+new-person-birth-date = Data de nascimento (AAAA-MM-DD)
+new-person-nationality = Nacionalidade (3 letras)
+new-person-phone = Telefone
+new-person-email = Correio electrónico
+new-person-bad-date = Escreva a data como ano-mês-dia, p. ex. 1980-05-17.
+new-person-saving = A guardar…
+new-person-saved = A pessoa ficou registada.
+new-person-on-file = Já está registada uma pessoa com este documento de identificação: a ficha dela está aberta.

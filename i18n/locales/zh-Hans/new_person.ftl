@@ -1,0 +1,20 @@
+# 从搜索界面登记的新登记人。
+key-new-person = 新登记人
+key-new-person-save = 保存
+key-new-person-kind = 证件类型
+new-person-title = 新登记人
+new-person-intro = 按身份证件填写。按 Enter 保存，并打开其档案。
+new-person-kind = 身份证件
+new-person-number = 证件号码
+new-person-issuing-state = 签发地（护照、居留许可：3 个字母）
+new-person-expiry = 证件有效期至（YYYY-MM-DD）
+new-person-name-zh = 中文姓名
+new-person-name-latin = 外文姓名
+new-person-birth-date = 出生日期（YYYY-MM-DD）
+new-person-nationality = 国籍（3 个字母）
+new-person-phone = 电话
+new-person-email = 电子邮箱
+new-person-bad-date = 日期请按年-月-日填写，例如 1980-05-17。
+new-person-saving = 正在保存…
+new-person-saved = 已登记此人。
+new-person-on-file = 已有持此身份证件的登记人：已打开其档案。

@@ -1,0 +1,20 @@
+# 由搜尋畫面登記的新登記人。
+key-new-person = 新登記人
+key-new-person-save = 儲存
+key-new-person-kind = 證件類別
+new-person-title = 新登記人
+new-person-intro = 按身份證明文件填寫。按 Enter 儲存，並打開其檔案。
+new-person-kind = 身份證明文件
+new-person-number = 證件號碼
+new-person-issuing-state = 簽發地（護照、居留許可：3 個字母）
+new-person-expiry = 證件有效至（YYYY-MM-DD）
+new-person-name-zh = 中文姓名
+new-person-name-latin = 外文姓名
+new-person-birth-date = 出生日期（YYYY-MM-DD）
+new-person-nationality = 國籍（3 個字母）
+new-person-phone = 電話
+new-person-email = 電郵地址
+new-person-bad-date = 日期請按年-月-日填寫，例如 1980-05-17。
+new-person-saving = 正在儲存…
+new-person-saved = 已登記此人。
+new-person-on-file = 已有持此身份證明文件的登記人：已打開其檔案。
