@@ -163,8 +163,8 @@ impl Office {
         self.ctx.open_store_quietly().expect("store")
     }
 
-    /// The visit-step audit events about `id`, oldest first.
-    fn steps(&self, id: RecordId) -> Vec<(Step, StepOutcome)> {
+    /// The audit events about `id`, oldest first.
+    fn audited(&self, id: RecordId) -> Vec<AuditEvent> {
         let mut events: Vec<AuditEvent> = Vec::new();
         self.store()
             .audit_about(id, |e| {
@@ -174,9 +174,25 @@ impl Office {
             .expect("audit");
         events.reverse();
         events
+    }
+
+    /// The visit-step audit events about `id`, oldest first.
+    fn steps(&self, id: RecordId) -> Vec<(Step, StepOutcome)> {
+        self.audited(id)
             .into_iter()
             .filter_map(|e| match e.action {
                 AuditAction::VisitStep { step, outcome } => Some((step, outcome)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The application transitions recorded about `id`, oldest first, by action name.
+    fn transitions(&self, id: RecordId) -> Vec<String> {
+        self.audited(id)
+            .into_iter()
+            .filter_map(|e| match e.action {
+                AuditAction::ApplicationTransition { action, .. } => Some(action),
                 _ => None,
             })
             .collect()
@@ -990,34 +1006,13 @@ fn a_certificate_renewed_at_a_counter_is_not_offered_for_renewal_again() {
 #[test]
 fn a_renewal_the_kiosk_did_not_live_to_record_is_recorded_not_issued_again() {
     let office = office();
-    let id = office.up_to_identity();
-    office.signed_form(id);
-    office.ok(VisitOp::Pay {
-        application: id,
-        method: PaymentMethod::Card,
-        reference: "POS-1".into(),
-        invoice: None,
-    });
-    office.ok(VisitOp::Recheck { application: id });
+    let id = renewal_at_issuance(&office);
     // The office CA signed and stored the renewed certificate; then the power went, before the
     // visit was saved. No token module is set here: issuing again could not even start.
     let mut renewed = certificate(office.person, 730);
-    renewed.issuance = Some(registry::model::Issuance {
-        profile: "qualified-person".into(),
-        sha256: "00".into(),
-        issuer_key_id: "00".into(),
-        medium: registry::model::KeyMedium::Token,
-        key_id: None,
-        key_type: "p256".into(),
-        previous: Some(office.due),
-        der_base64: String::new(),
-    });
+    renewed.issuance = Some(signed_by_the_office_ca(Some(office.due)));
     office.store().put(None, &renewed).expect("renewed");
-    let done = office.ok(VisitOp::Issue {
-        application: id,
-        pin: tokens::Pin::new("123456".to_owned()),
-        phrase: zeroize::Zeroizing::new("開門芝麻".into()),
-    });
+    let done = office.ok(issue_op(id));
     assert_eq!(done.notice, Some(Notice::Activated));
     let line = done.view.application.visit.issued.first().cloned().expect("recorded");
     assert_eq!(
@@ -1044,26 +1039,6 @@ fn every_message_a_step_says_exists_in_every_language() {
             assert!(text != *id && text != english, "{lang} lacks {id}: {text}");
         }
     }
-}
-
-/// The application transitions recorded about `id`, oldest first, by action name.
-fn transitions(office: &Office, id: RecordId) -> Vec<String> {
-    let mut events: Vec<AuditEvent> = Vec::new();
-    office
-        .store()
-        .audit_about(id, |e| {
-            events.push(e);
-            std::ops::ControlFlow::Continue(())
-        })
-        .expect("audit");
-    events.reverse();
-    events
-        .into_iter()
-        .filter_map(|e| match e.action {
-            AuditAction::ApplicationTransition { action, .. } => Some(action),
-            _ => None,
-        })
-        .collect()
 }
 
 /// The person's name is corrected after payment: the re-check sends the application back to
@@ -1144,7 +1119,7 @@ fn revetting_after_payment_vets_again_without_charging_twice() {
         let rechecked = office.ok(VisitOp::Recheck { application: id });
         assert!(rechecked.view.application.visit.done(Fact::Rechecked));
         assert_eq!(rechecked.view.current(), Some(Step::Issuance));
-        let moves = transitions(&office, id);
+        let moves = office.transitions(id);
         assert_eq!(moves.iter().filter(|a| *a == "record_payment").count(), 1, "{moves:?}");
         assert_eq!(moves.iter().filter(|a| *a == "require_revetting").count(), 1, "{moves:?}");
         assert_eq!(moves.iter().filter(|a| *a == "pass_vetting").count(), 2, "{moves:?}");
@@ -1163,6 +1138,21 @@ fn renewal_at_issuance(office: &Office) -> RecordId {
     });
     office.ok(VisitOp::Recheck { application: id });
     id
+}
+
+/// What the office CA records of a qualified certificate it signed onto a token, after
+/// `previous` (renewed, changed, replaced) or new.
+fn signed_by_the_office_ca(previous: Option<RecordId>) -> registry::model::Issuance {
+    registry::model::Issuance {
+        profile: "qualified-person".into(),
+        sha256: "00".into(),
+        issuer_key_id: "00".into(),
+        medium: registry::model::KeyMedium::Token,
+        key_id: None,
+        key_type: "p256".into(),
+        previous,
+        der_base64: String::new(),
+    }
 }
 
 fn issue_op(id: RecordId) -> VisitOp {
@@ -1288,16 +1278,7 @@ fn a_new_certificate_the_kiosk_did_not_live_to_record_is_recorded_not_issued_aga
     };
     let mut made = certificate(office.person, 730);
     made.token = Some(token.id);
-    made.issuance = Some(registry::model::Issuance {
-        profile: "qualified-person".into(),
-        sha256: "00".into(),
-        issuer_key_id: "00".into(),
-        medium: registry::model::KeyMedium::Token,
-        key_id: None,
-        key_type: "p256".into(),
-        previous: None,
-        der_base64: String::new(),
-    });
+    made.issuance = Some(signed_by_the_office_ca(None));
     office
         .store()
         .write(None, |w| {
