@@ -2,7 +2,8 @@
 //!
 //! Draft → under review → (awaiting supervisor approval) → (awaiting payment) → awaiting
 //! fulfilment (installation on the token, or dispatch) → completed; rejected and cancelled end
-//! early. `Application::apply` is the only way a state changes, and it says why when it refuses.
+//! early. Identity data that changed after submission sends it back to a draft to be vetted
+//! again, its payment kept. `Application::apply` is the only way a state changes, and it says why when it refuses.
 
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
@@ -180,8 +181,13 @@ pub enum ApplicationAction {
     Submit {
         organisation: Option<Organisation>,
     },
-    /// Back to the counter for something to be fixed.
+    /// Back to the counter for something to be fixed, before any money has changed hands.
     ReturnForCorrection,
+    /// The identity data changed after submission (the re-check before activation found it):
+    /// back to the counter to vet again from the identity check. The fee stays as quoted and a
+    /// payment stays recorded, so vetting again does not charge twice; an approval given on the
+    /// old data no longer stands.
+    RequireRevetting,
     /// Identity and documents are in order; `fee` is what the fee schedule asks.
     PassVetting {
         fee: Money,
@@ -202,6 +208,7 @@ impl ApplicationAction {
         match self {
             ApplicationAction::Submit { .. } => "submit",
             ApplicationAction::ReturnForCorrection => "return_for_correction",
+            ApplicationAction::RequireRevetting => "require_revetting",
             ApplicationAction::PassVetting { .. } => "pass_vetting",
             ApplicationAction::Approve => "approve",
             ApplicationAction::RecordPayment(_) => "record_payment",
@@ -407,13 +414,31 @@ impl Application {
                 progress.fee = None;
                 progress.approved_by = None;
             }
+            // Vetting again after submission: the money already taken stays, and so does the fee
+            // it paid; the approval was given on the old data.
+            (
+                S::UnderReview | S::AwaitingApproval | S::AwaitingPayment | S::AwaitingFulfilment,
+                A::RequireRevetting,
+            ) => {
+                progress.state = S::Draft;
+                progress.approved_by = None;
+            }
             (S::UnderReview, A::PassVetting { fee }) => {
                 if fee.minor < 0 {
                     return Err(TransitionError::NegativeFee(fee));
                 }
+                // Vetted again after payment: the fee is what was paid, never a second charge.
+                if let Some(paid) = &self.progress.payment
+                    && paid.amount != fee
+                {
+                    return Err(TransitionError::WrongAmount { expected: fee, paid: paid.amount });
+                }
                 progress.fee = Some(fee);
-                progress.state =
-                    if self.needs_supervisor() { S::AwaitingApproval } else { after_approval(fee) };
+                progress.state = if self.needs_supervisor() {
+                    S::AwaitingApproval
+                } else {
+                    after_approval(fee, self.progress.payment.is_some())
+                };
             }
             (S::AwaitingApproval, A::Approve) => {
                 if !supervisor {
@@ -424,7 +449,7 @@ impl Application {
                 }
                 progress.approved_by = Some(actor.clerk);
                 let fee = self.progress.fee.unwrap_or(Money::zero(default_currency()));
-                progress.state = after_approval(fee);
+                progress.state = after_approval(fee, self.progress.payment.is_some());
             }
             (S::AwaitingPayment, A::RecordPayment(payment)) => {
                 let expected = self.progress.fee.unwrap_or(Money::zero(payment.amount.currency));
@@ -436,8 +461,10 @@ impl Application {
             }
             (S::AwaitingFulfilment, A::Complete) => progress.state = S::Completed,
             (S::UnderReview | S::AwaitingApproval, A::Reject { reason }) => {
-                // What waits for a supervisor is for a supervisor to turn down.
-                if state == S::AwaitingApproval && !supervisor {
+                // What waits for a supervisor is for a supervisor to turn down, and so is what
+                // was paid for (vetted again after payment): a refund.
+                if (state == S::AwaitingApproval || self.progress.payment.is_some()) && !supervisor
+                {
                     return Err(TransitionError::SupervisorRequired);
                 }
                 if reason.trim().is_empty() {
@@ -446,14 +473,14 @@ impl Application {
                 progress.rejection_reason = Some(reason);
                 progress.state = S::Rejected;
             }
-            (S::AwaitingFulfilment, A::Cancel) => {
-                // Money has changed hands: a refund needs a supervisor.
+            (_, A::Cancel) => {
+                // Money has changed hands: a refund needs a supervisor (in whatever state, a
+                // paid application sent back to vetting included).
                 if self.progress.payment.is_some() && !supervisor {
                     return Err(TransitionError::SupervisorRequired);
                 }
                 progress.state = S::Cancelled;
             }
-            (_, A::Cancel) => progress.state = S::Cancelled,
             _ => return Err(not_allowed),
         }
         Ok(next)
@@ -464,8 +491,10 @@ fn default_currency() -> crate::model::Currency {
     crate::model::Currency::Mop
 }
 
-fn after_approval(fee: Money) -> ApplicationState {
-    if fee.minor > 0 {
+/// Where a vetted (and, where needed, approved) application goes: to payment, unless there is
+/// nothing to pay or it was paid before it was vetted again.
+fn after_approval(fee: Money, paid: bool) -> ApplicationState {
+    if fee.minor > 0 && !paid {
         ApplicationState::AwaitingPayment
     } else {
         ApplicationState::AwaitingFulfilment
@@ -516,8 +545,8 @@ impl Record for Application {
     /// Progress moves only through [`Application::apply`] (the store's `transition`); a plain
     /// write can neither create an application past the draft nor move one along. Once
     /// submitted, what was vetted stays as vetted: only the mailing address, the links to the
-    /// visit and the visit's own record of its steps may change (return it for correction to
-    /// change more). The visit goes on after submission (payment, the re-check, issuance) and
+    /// visit and the visit's own record of its steps may change (return it for correction, or
+    /// send it back to vetting, to change more). The visit goes on after submission (payment, the re-check, issuance) and
     /// records each step where it stands, so a crash resumes it there.
     fn check_change(before: Option<&Self>, after: &Self) -> Result<(), Vec<Problem>> {
         let mut p = Problems::new();

@@ -177,6 +177,7 @@ pub const ALL_MESSAGE_IDS: &[&str] = &[
     "visit-recheck-revetting-required",
     "visit-recheck-revoke-first",
     "visit-recheck-no-form",
+    "visit-issuing-elsewhere",
     "visit-password-length",
     "visit-password-letter",
     "visit-password-non-letter",
@@ -675,6 +676,14 @@ pub struct Visit {
     /// Who cancelled after payment (a refund) and why.
     #[serde(default)]
     pub cancelled: Option<Override>,
+    /// Someone is issuing this visit's certificate now ([`may_claim_issuance`]): claimed in the
+    /// store before any token is touched, released when the issuance is recorded or fails.
+    #[serde(default)]
+    pub issuing: Option<IssuingClaim>,
+    /// The blank token a new certificate is being issued on (its chip serial), noted before the
+    /// key is made on it: an issuance the kiosk did not live to record is found by it.
+    #[serde(default)]
+    pub new_token: Option<String>,
 }
 
 impl Visit {
@@ -692,19 +701,69 @@ impl Visit {
     }
 
     /// Seed 000, step 6: identity data changed since vetting, so vetting starts again from the
-    /// identity check; what the person agreed to was agreed on the old data.
+    /// identity check; what the person agreed to, and a supervisor approved, was on the old
+    /// data. What was paid stays paid (the application keeps its payment).
     pub fn revet(&mut self) {
         for fact in [
             Fact::IdentityChecked,
             Fact::PhotoTaken,
             Fact::DataConfirmed,
             Fact::FormPrinted,
+            Fact::Approved,
             Fact::Rechecked,
         ] {
             self.facts.remove(&fact);
         }
         self.identity = None;
         self.form = None;
+    }
+}
+
+/// Who claimed a visit's issuance, from which kiosk, and since when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuingClaim {
+    pub kiosk: String,
+    pub clerk: RecordId,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// A claim this old was left by a kiosk that stopped (an issuance takes seconds, a slow token's
+/// key generation a minute): another kiosk may take it over.
+pub const ISSUING_CLAIM_STALE_MINUTES: i64 = 15;
+
+/// Why a kiosk may not issue a visit's certificate now.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClaimRefused {
+    #[error("the certificate is being issued at kiosk {kiosk} since {since}")]
+    Held { kiosk: String, since: OffsetDateTime },
+}
+
+impl ClaimRefused {
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            ClaimRefused::Held { .. } => "visit-issuing-elsewhere",
+        }
+    }
+}
+
+/// Whether `kiosk` may claim the issuance of a visit whose claim is `held`, at `now`. Asked once
+/// no other process of this kiosk's data directory is issuing the visit (its lock says so), so
+/// a claim of this kiosk's own was left by a process that stopped (a restart) and is taken
+/// over; another kiosk's claim is taken over only once stale, since that kiosk may still be
+/// writing to the token.
+pub fn may_claim_issuance(
+    held: Option<&IssuingClaim>,
+    kiosk: &str,
+    now: OffsetDateTime,
+) -> Result<(), ClaimRefused> {
+    match held {
+        None => Ok(()),
+        Some(claim) if claim.kiosk == kiosk => Ok(()),
+        Some(claim) if now - claim.at >= time::Duration::minutes(ISSUING_CLAIM_STALE_MINUTES) => {
+            Ok(())
+        }
+        Some(claim) => Err(ClaimRefused::Held { kiosk: claim.kiosk.clone(), since: claim.at }),
     }
 }
 
@@ -1051,12 +1110,43 @@ mod tests {
             visit.facts.insert(fact);
         }
         visit.facts.insert(Fact::FormPrinted);
+        visit.facts.insert(Fact::Paid);
+        visit.facts.insert(Fact::Approved);
         visit.revet();
         assert!(visit.done(Fact::CertificatesChosen) && visit.done(Fact::EmailsVerified));
         assert!(!visit.done(Fact::IdentityChecked) && !visit.done(Fact::FormPrinted));
+        assert!(visit.done(Fact::Paid), "what was paid stays paid");
+        assert!(!visit.done(Fact::Approved), "approved on the old data");
         assert!(visit.form.is_none());
         let route = plan(Service::Renewal, person(CertificateClass::Qualified)).expect("plan");
         assert_eq!(visit.current(&route), Some(Consent));
+    }
+
+    #[rstest::rstest]
+    #[case::unclaimed(None, Ok(()))]
+    #[case::own_kiosk_restarted(Some(("K1", 1)), Ok(()))]
+    #[case::other_kiosk_now(Some(("K2", 1)), Err("K2"))]
+    #[case::other_kiosk_just_fresh(Some(("K2", ISSUING_CLAIM_STALE_MINUTES - 1)), Err("K2"))]
+    #[case::other_kiosk_stale(Some(("K2", ISSUING_CLAIM_STALE_MINUTES)), Ok(()))]
+    #[case::from_the_future(Some(("K2", -5)), Err("K2"))]
+    fn an_issuance_claimed_elsewhere_is_refused_until_it_is_stale(
+        #[case] held: Option<(&str, i64)>,
+        #[case] expected: Result<(), &str>,
+    ) {
+        let claim = held.map(|(kiosk, minutes_ago)| IssuingClaim {
+            kiosk: kiosk.into(),
+            clerk: RecordId::nil(),
+            at: NOW - time::Duration::minutes(minutes_ago),
+        });
+        let got = may_claim_issuance(claim.as_ref(), "K1", NOW);
+        match (got, expected) {
+            (Ok(()), Ok(())) => {}
+            (Err(ClaimRefused::Held { kiosk, since }), Err(by)) => {
+                assert_eq!(kiosk, by);
+                assert_eq!(Some(since), claim.map(|c| c.at));
+            }
+            (got, expected) => panic!("{held:?}: {got:?}, expected {expected:?}"),
+        }
     }
 
     #[test]
@@ -1087,6 +1177,7 @@ mod tests {
         ] {
             ids.push(refused.message_id());
         }
+        ids.push(ClaimRefused::Held { kiosk: String::new(), since: NOW }.message_id());
         ids.sort_unstable();
         let mut listed = ALL_MESSAGE_IDS.to_vec();
         listed.sort_unstable();

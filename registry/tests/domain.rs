@@ -106,6 +106,7 @@ fn submission_lists_everything_missing_at_once() {
 #[case::resubmit(S::UnderReview, A::Submit { organisation: None })]
 #[case::return_a_draft(S::Draft, A::ReturnForCorrection)]
 #[case::return_after_payment(S::AwaitingFulfilment, A::ReturnForCorrection)]
+#[case::revet_a_draft(S::Draft, A::RequireRevetting)]
 fn illegal_steps_are_refused_and_say_which(#[case] state: S, #[case] action: A) {
     let mut app = application(Service::Renewal);
     app.progress.state = state;
@@ -182,7 +183,10 @@ fn rejection_needs_a_reason_and_a_paid_cancellation_needs_a_supervisor() {
     app.progress.payment = Some(Payment { amount: mop(800), reference: "POS-1".into(), at: NOW });
     assert_eq!(app.apply(A::Cancel, clerk()), Err(TransitionError::SupervisorRequired));
     assert_eq!(app.apply(A::Cancel, supervisor()).expect("cancel").state(), S::Cancelled);
+    // A draft is the clerk's to cancel, unless it was paid for before it went back to vetting.
     app.progress.state = S::Draft;
+    assert_eq!(app.apply(A::Cancel, clerk()), Err(TransitionError::SupervisorRequired));
+    app.progress.payment = None;
     assert_eq!(app.apply(A::Cancel, clerk()).expect("cancel").state(), S::Cancelled);
 }
 
@@ -511,6 +515,7 @@ fn every_state_and_action() {
         vec![
             A::Submit { organisation: None },
             A::ReturnForCorrection,
+            A::RequireRevetting,
             A::PassVetting { fee: mop(800) },
             A::Approve,
             pay(mop(800)),
@@ -520,12 +525,13 @@ fn every_state_and_action() {
         ]
     };
     // Rows: states; columns: the actions above. None = refused.
-    let table: [(S, [Option<S>; 8]); 8] = [
-        (Draft, [Some(UnderReview), None, None, None, None, None, None, Some(Cancelled)]),
+    let table: [(S, [Option<S>; 9]); 8] = [
+        (Draft, [Some(UnderReview), None, None, None, None, None, None, None, Some(Cancelled)]),
         (
             UnderReview,
             [
                 None,
+                Some(Draft),
                 Some(Draft),
                 Some(AwaitingPayment),
                 None,
@@ -540,6 +546,7 @@ fn every_state_and_action() {
             [
                 None,
                 Some(Draft),
+                Some(Draft),
                 None,
                 Some(AwaitingPayment),
                 None,
@@ -550,15 +557,25 @@ fn every_state_and_action() {
         ),
         (
             AwaitingPayment,
-            [None, Some(Draft), None, None, Some(AwaitingFulfilment), None, None, Some(Cancelled)],
+            [
+                None,
+                Some(Draft),
+                Some(Draft),
+                None,
+                None,
+                Some(AwaitingFulfilment),
+                None,
+                None,
+                Some(Cancelled),
+            ],
         ),
         (
             AwaitingFulfilment,
-            [None, None, None, None, None, Some(Completed), None, Some(Cancelled)],
+            [None, None, Some(Draft), None, None, None, Some(Completed), None, Some(Cancelled)],
         ),
-        (Completed, [None; 8]),
-        (Rejected, [None; 8]),
-        (Cancelled, [None; 8]),
+        (Completed, [None; 9]),
+        (Rejected, [None; 9]),
+        (Cancelled, [None; 9]),
     ];
     for (state, outcomes) in table {
         for (action, expected) in actions().into_iter().zip(outcomes) {
@@ -570,6 +587,50 @@ fn every_state_and_action() {
             assert_eq!(got, expected, "{state:?} + {name}");
         }
     }
+}
+
+/// The identity data changed after payment: back to a draft with the payment and the fee kept;
+/// vetted again, it goes past payment, and a fee other than the one paid is refused.
+#[test]
+fn sent_back_to_vetting_after_payment_the_payment_stands_and_is_not_asked_again() {
+    let app = application(Service::Renewal).apply(A::Submit { organisation: None }, clerk());
+    let app = app.expect("submit").apply(A::PassVetting { fee: mop(800) }, clerk()).expect("vet");
+    let paid = app.apply(pay(mop(800)), clerk()).expect("pay");
+    assert_eq!(paid.state(), S::AwaitingFulfilment);
+    let back = paid.apply(A::RequireRevetting, clerk()).expect("revet");
+    assert_eq!(back.state(), S::Draft);
+    assert_eq!(back.progress.fee, Some(mop(800)));
+    assert_eq!(back.progress.payment, paid.progress.payment, "the payment stays recorded");
+    // A draft that was paid for is a refund to cancel or reject: a supervisor's.
+    assert_eq!(back.apply(A::Cancel, clerk()), Err(TransitionError::SupervisorRequired));
+    let again = back.apply(A::Submit { organisation: None }, clerk()).expect("resubmit");
+    assert_eq!(
+        again.apply(A::Reject { reason: "r".into() }, clerk()),
+        Err(TransitionError::SupervisorRequired)
+    );
+    assert_eq!(
+        again.apply(A::PassVetting { fee: mop(900) }, clerk()),
+        Err(TransitionError::WrongAmount { expected: mop(900), paid: mop(800) }),
+        "never a second charge"
+    );
+    let vetted = again.apply(A::PassVetting { fee: mop(800) }, clerk()).expect("vet again");
+    assert_eq!(vetted.state(), S::AwaitingFulfilment, "paid already: no payment step");
+    assert_eq!(
+        vetted.apply(pay(mop(800)), clerk()).map(|_| ()),
+        Err(TransitionError::NotAllowed { from: S::AwaitingFulfilment, action: "record_payment" })
+    );
+
+    // Overridden this time: a supervisor approves again, then on to fulfilment, still paid.
+    let mut overridden = paid.apply(A::RequireRevetting, clerk()).expect("revet");
+    overridden.identity_override = true;
+    let vetted = overridden
+        .apply(A::Submit { organisation: None }, clerk())
+        .and_then(|a| a.apply(A::PassVetting { fee: mop(800) }, clerk()))
+        .expect("vetted");
+    assert_eq!(vetted.state(), S::AwaitingApproval);
+    assert_eq!(vetted.progress.approved_by, None);
+    let approved = vetted.apply(A::Approve, supervisor()).expect("approve");
+    assert_eq!(approved.state(), S::AwaitingFulfilment);
 }
 
 #[test]

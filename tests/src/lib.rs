@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod tmux;
+pub mod token_files;
 pub mod visit;
 
 use std::io::Write;

@@ -7,7 +7,7 @@
 //! pdftotext and `kiosk export`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use kiosk::config::Config;
@@ -21,6 +21,7 @@ use registry::model::{
 use registry::visit::{PaymentMethod, Step};
 use serde_json::Value;
 use tempfile::TempDir;
+use tests::token_files::TokenFileHeld;
 use tests::visit::{
     CA_PIN, PIN, SO_PIN, chan, chans_mrz, form_code_of, in_hsm, issued_with_kiosk, office_hsm,
     pkcs11_tool_in, staff, tool, trading_company, trading_company_employing, verified_on_token,
@@ -504,6 +505,66 @@ fn a_new_certificate_on_a_blank_token_from_stock_and_its_revocation_by_the_phras
     assert_eq!(app["progress"]["state"], "completed");
     assert_eq!(app["revocation_phrase_verified"], true);
     assert!(app["progress"]["approved_by"].is_null(), "{app}");
+}
+
+/// Two counters of the office (two processes on one data directory) issue one new certificate
+/// at once: the first is stopped at the holder's login (its claim made, the token noted), and
+/// the second is told where and since when it is being issued, touching nothing; the first
+/// goes on and issues it. Then the power goes between the office CA's act and the visit's save
+/// (the visit put back as it stood, with the claim and the token its issuance noted): resumed,
+/// the certificate on that token is recorded, not issued a second time.
+#[test]
+fn a_new_certificate_is_issued_once_by_two_counters_at_once_and_after_a_crash_before_its_record() {
+    let office = Office::new(true, true);
+    let id = new_certificate_up_to_issuance(&office);
+    office.blank_token("stock");
+    let serial = office.token_serial("stock");
+    let before: registry::application::Application =
+        office.store().get(id).expect("read").expect("the application");
+
+    let dir = office.hsm.token_dir(&serial).expect("the token's files");
+    let login = TokenFileHeld::on(&dir.join("token.object"));
+    let mut cmd = Command::new(binary("tests", "visit-op"));
+    cmd.arg(office.data()).arg(office.clerk.to_string());
+    cmd.args(["issue", &id.to_string(), PIN, PHRASE]).env("KIOSK_CA_PIN", CA_PIN);
+    in_hsm(&mut cmd, &office.hsm).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut first = cmd.spawn().expect("visit-op starts");
+    login.wait_for_waiter(&mut first);
+    let claimed = office.ok(VisitOp::Resume { application: id }).view.application.visit;
+    let claim = claimed.issuing.expect("claimed before the token was touched");
+    assert_eq!(claim.kiosk, office.store().kiosk_id());
+    assert_eq!(claimed.new_token.as_deref(), Some(serial.as_str()), "the token noted");
+    let second = office.issue(id, PIN);
+    let told = refusal(&second);
+    assert!(told.starts_with("visit-issuing-elsewhere"), "{told}");
+    assert!(told.contains(office.store().kiosk_id()), "{told}");
+    drop(login);
+    let first = first.wait_with_output().expect("visit-op ends");
+    assert_eq!(succeeded(&first), "Some(Activated)");
+    assert_eq!(office.exported("certificate").len(), 1, "one certificate");
+    let done = office.ok(VisitOp::Resume { application: id }).view;
+    let line = done.application.visit.issued.first().cloned().expect("recorded");
+    assert_eq!(done.application.visit.issuing, None, "the claim ended with the issuance");
+    assert_eq!(line.token.as_deref(), Some(serial.as_str()));
+
+    // As if the kiosk had stopped after the certificate was put in force on the token, before
+    // the visit was saved: the visit as it stood, claimed by this kiosk, the token noted.
+    let mut crashed = before.clone();
+    crashed.visit.issuing = Some(claim);
+    crashed.visit.new_token = Some(serial);
+    office.store().put(None, &crashed).expect("the visit as the crash left it");
+    let lost = office.ok(VisitOp::Resume { application: id }).view;
+    assert!(lost.application.visit.issued.is_empty());
+    assert_eq!(lost.current(), Some(Step::Issuance));
+    let resumed = office.issue(id, PIN);
+    assert_eq!(succeeded(&resumed), "Some(Activated)");
+    let view = office.ok(VisitOp::Resume { application: id }).view;
+    assert_eq!(view.application.visit.issued.len(), 1);
+    assert_eq!(view.application.visit.issued[0].certificate, line.certificate, "the same one");
+    assert_eq!(view.current(), Some(Step::Completion));
+    assert_eq!(office.exported("certificate").len(), 1, "not issued a second time");
+    let done = office.ok(VisitOp::Complete { application: id });
+    assert_eq!(done.view.application.state(), ApplicationState::Completed);
 }
 
 #[test]

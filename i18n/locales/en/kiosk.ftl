@@ -88,6 +88,7 @@ application-state-cancelled = Cancelled
 # Steps of an application, as noun phrases: transition-not-allowed quotes them.
 application-action-submit = submission for review
 application-action-return_for_correction = return for correction
+application-action-require_revetting = sending back for re-vetting
 application-action-pass_vetting = passing review
 application-action-approve = supervisor approval
 application-action-record_payment = recording the payment

@@ -13,7 +13,7 @@ visit-field-expiry = the document has expired
 
 # The re-check before activation (seed 000, step 6).
 visit-recheck-no-longer-due = Certificate { $serial } is no longer due for renewal (revoked, expired or renewed meanwhile).
-visit-recheck-revetting-required = The identity data changed since vetting: re-vetting is required.
+visit-recheck-revetting-required = The identity data changed since vetting: the application goes back to vetting, from the identity check. What was paid stays paid.
 visit-recheck-revoke-first = The certificate data changed while certificate { $serial } is still valid: it must be revoked first.
 visit-recheck-no-form = The application form has not been printed yet.
 

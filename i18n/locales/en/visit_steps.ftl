@@ -23,6 +23,7 @@ visit-token-not-present = Plug in the applicant's token (serial { $serial }): it
 visit-token-other-certificate = The token holds another certificate ({ $serial }): plug in the token of the certificate being renewed.
 visit-ca-pin-needed = The office CA is not unlocked on this counter (KIOSK_CA_PIN): certificates cannot be issued here. Call support.
 visit-nothing-to-issue = Every certificate of this application has been issued.
+visit-issuing-elsewhere = This application's certificate is being issued at counter { $kiosk } since { $since }: let it finish there. If that counter stopped, the issuance can be taken over here a quarter of an hour after it started.
 visit-email-not-on-visit = This address is not one of the addresses of this visit's certificates.
 
 visit-certificate-not-theirs = That certificate is not one of this person's certificates in force.

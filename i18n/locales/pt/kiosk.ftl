@@ -88,6 +88,7 @@ application-state-cancelled = Cancelado
 # Passos de um pedido, como substantivos: transition-not-allowed cita-os.
 application-action-submit = submissão para análise
 application-action-return_for_correction = devolução para correcção
+application-action-require_revetting = devolução para nova verificação
 application-action-pass_vetting = aprovação na análise
 application-action-approve = aprovação do supervisor
 application-action-record_payment = registo do pagamento

@@ -13,7 +13,7 @@ visit-field-expiry = o documento expirou
 
 # The re-check before activation (seed 000, step 6).
 visit-recheck-no-longer-due = O certificado { $serial } já não está para renovação (revogado, expirado ou já renovado).
-visit-recheck-revetting-required = Os dados de identificação mudaram desde a verificação: é necessário verificar de novo.
+visit-recheck-revetting-required = Os dados de identificação mudaram desde a verificação: o pedido volta à verificação, a partir da identificação. O que foi pago continua pago.
 visit-recheck-revoke-first = Os dados do certificado mudaram e o certificado { $serial } ainda é válido: tem de ser revogado primeiro.
 visit-recheck-no-form = O formulário de pedido ainda não foi impresso.
 

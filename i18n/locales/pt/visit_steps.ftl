@@ -23,6 +23,7 @@ visit-token-not-present = Ligue o token USB do requerente (número de série { $
 visit-token-other-certificate = O token USB tem outro certificado ({ $serial }): ligue o token do certificado a renovar.
 visit-ca-pin-needed = A AC da entidade não está desbloqueada neste balcão (KIOSK_CA_PIN): não é possível emitir certificados aqui. Contacte o suporte.
 visit-nothing-to-issue = Todos os certificados deste pedido já foram emitidos.
+visit-issuing-elsewhere = O certificado digital deste pedido está a ser emitido no balcão { $kiosk } desde { $since }: deixe-o terminar lá. Se esse balcão parou, a emissão pode ser retomada aqui um quarto de hora depois de ter começado.
 visit-email-not-on-visit = Este endereço não é um dos endereços de correio electrónico dos certificados deste atendimento.
 
 visit-certificate-not-theirs = Esse certificado não é um dos certificados válidos desta pessoa.

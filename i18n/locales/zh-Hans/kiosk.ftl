@@ -70,6 +70,7 @@ application-state-cancelled = 已取消
 # 申请的步骤（名词短语），供 transition-not-allowed 引用。
 application-action-submit = 提交审核
 application-action-return_for_correction = 退回修改
+application-action-require_revetting = 退回重新审核
 application-action-pass_vetting = 审核通过
 application-action-approve = 主管审批
 application-action-record_payment = 登记付款

@@ -13,7 +13,7 @@ visit-field-expiry = 证件已过期
 
 # The re-check before activation (seed 000, step 6).
 visit-recheck-no-longer-due = 证书 { $serial } 已不属于可续期证书（已注销、已过期或已续期）。
-visit-recheck-revetting-required = 身份信息自审核后已更改，需要重新审核。
+visit-recheck-revetting-required = 身份信息自审核后已更改，需要重新审核：申请退回至身份核验步骤，已缴纳的费用继续有效。
 visit-recheck-revoke-first = 证书信息已更改而证书 { $serial } 仍然有效：需先注销原有证书
 visit-recheck-no-form = 申请表尚未打印。
 

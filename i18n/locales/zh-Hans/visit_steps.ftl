@@ -23,6 +23,7 @@ visit-token-not-present = 请插入申请人的 USB Key（序列号 { $serial }�
 visit-token-other-certificate = 此 USB Key 中是另一张数字证书（{ $serial }）：请插入续期证书所在的 USB Key。
 visit-ca-pin-needed = 此柜台未解锁本单位的 CA（KIOSK_CA_PIN），无法签发数字证书。请联系技术支持。
 visit-nothing-to-issue = 此申请的所有数字证书均已签发。
+visit-issuing-elsewhere = 此申请的数字证书自 { $since } 起正在柜台 { $kiosk } 签发：请等待该柜台完成。如该柜台已停止运行，可在开始签发十五分钟后在此接续。
 visit-email-not-on-visit = 此电子邮箱不是本次办理的数字证书所载的电子邮箱。
 
 visit-certificate-not-theirs = 该数字证书不是此人仍然有效的数字证书。

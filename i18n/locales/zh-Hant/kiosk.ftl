@@ -70,6 +70,7 @@ application-state-cancelled = 已取消
 # 申請的步驟（名詞短語），供 transition-not-allowed 引用。
 application-action-submit = 提交審核
 application-action-return_for_correction = 退回更正
+application-action-require_revetting = 退回重新審核
 application-action-pass_vetting = 審核通過
 application-action-approve = 主管批核
 application-action-record_payment = 記錄付款

@@ -13,7 +13,7 @@ visit-field-expiry = 證件已過期
 
 # The re-check before activation (seed 000, step 6).
 visit-recheck-no-longer-due = 證書 { $serial } 已不屬可續期證書（已撤銷、已過期或已續期）。
-visit-recheck-revetting-required = 身份資料自審核後已更改，需重新審核。
+visit-recheck-revetting-required = 身份資料自審核後已更改，需重新審核：申請退回至身份核對步驟，已繳付的費用維持有效。
 visit-recheck-revoke-first = 證書資料已更改而證書 { $serial } 仍然有效：需先撤銷原有證書
 visit-recheck-no-form = 申請表尚未列印。
 

@@ -23,6 +23,7 @@ visit-token-not-present = 請插入申請人的數字證書盤（序號 { $seria
 visit-token-other-certificate = 此數字證書盤載有另一張電子證書（{ $serial }）：請插入續期證書所在的數字證書盤。
 visit-ca-pin-needed = 此櫃檯未解鎖機構的核證機關（KIOSK_CA_PIN），無法簽發電子證書。請聯絡技術支援。
 visit-nothing-to-issue = 此申請的所有電子證書均已簽發。
+visit-issuing-elsewhere = 此申請的電子證書自 { $since } 起正於櫃檯 { $kiosk } 簽發：請待該櫃檯完成。如該櫃檯已停止運作，可於開始簽發十五分鐘後在此接續。
 visit-email-not-on-visit = 此電郵地址並非本次辦理的電子證書所載之電郵地址。
 
 visit-certificate-not-theirs = 該電子證書不是此人仍然有效的電子證書。

@@ -1325,3 +1325,44 @@ fn a_supervisors_password_and_code_and_an_email_address_stay_out_of_debug_output
     let view = format!("{:?}", state(&app).view);
     assert!(!view.contains("ho.kahou@example.mo"), "{view}");
 }
+
+/// The re-check found the person's identity data changed after payment: the store sent the
+/// visit back to vetting, a draft still paid. The wizard stands at the identity step with the
+/// reason on screen (what was paid stays paid), takes the zone again, and cancelling it is
+/// still a refund a supervisor signs for.
+#[test]
+fn a_paid_visit_sent_back_to_vetting_by_the_recheck_takes_the_identity_again_and_stays_paid() {
+    let mut app = on_visit(Language::En, Some(Step::Payment));
+    answer(&mut app, renewal_at(Some(Step::Recheck)), None);
+    let effects = refuse(&mut app, "visit-recheck-revetting-required");
+    assert!(matches!(ops(effects).as_slice(), [VisitOp::Resume { .. }]));
+    // A draft again, at the identity step, its payment kept.
+    let paid =
+        |step| {
+            let mut view = renewal_at(Some(step));
+            assert_eq!(view.application.state(), ApplicationState::Draft);
+            view.application.visit.facts.insert(Fact::Paid);
+            view.application.progress.fee = view.fee;
+            view.application.progress.payment = view.fee.map(|amount| {
+                registry::application::Payment { amount, reference: "R-000042".into(), at: NOW }
+            });
+            view
+        };
+    let back = paid(Step::Identity);
+    let effects = answer(&mut app, back, None);
+    assert!(effects.is_empty(), "nothing runs by itself after a refusal");
+    assert_eq!(state(&app).error, Some(Msg::new("visit-recheck-revetting-required")));
+    let screen = render(&app, 140, 40);
+    assert!(screen.contains("stays paid"), "{screen}");
+
+    update(&mut app, key(KeyCode::F(5)));
+    update(&mut app, Action::Paste(format!("{}\n{}", MRZ[0], MRZ[1])));
+    let again = ops(update(&mut app, key(KeyCode::Enter)));
+    assert!(matches!(again.as_slice(), [VisitOp::Identity { .. }]), "{again:?}");
+    answer(&mut app, paid(Step::Photo), None);
+
+    update(&mut app, key(KeyCode::F(8)));
+    assert_eq!(state(&app).info, vec![Msg::new("visit-refund-armed")]);
+    assert!(ops(update(&mut app, key(KeyCode::F(8)))).is_empty(), "a supervisor is called");
+    assert_eq!(state(&app).approval.as_ref().map(|a| a.allow), Some(Allow::Refund));
+}

@@ -331,10 +331,17 @@ impl Visits<'_> {
     }
 
     /// Saves what a refused step found (an identity check that failed, a visit sent back to
-    /// vetting) with its refusal in the audit trail, and answers the refusal.
-    fn save_refused(&mut self, app: &Application, step: Step, err: VisitError) -> VisitError {
+    /// vetting) with its refusal in the audit trail, takes the application through `then`, and
+    /// answers the refusal.
+    fn save_refused(
+        &mut self,
+        app: &Application,
+        step: Step,
+        err: VisitError,
+        then: Vec<(ApplicationAction, RecordId)>,
+    ) -> VisitError {
         let outcome = StepOutcome::Refused { message: err.id.to_owned() };
-        match self.save(app, step, outcome, Vec::new()) {
+        match self.save(app, step, outcome, then) {
             Ok(_) => {
                 self.recorded = true;
                 err
@@ -1053,7 +1060,7 @@ impl Visits<'_> {
         app.visit.identity = Some(check.clone());
         if let Some(refused) = check.refusal() {
             app.visit.facts.remove(&Fact::IdentityChecked);
-            return Err(self.save_refused(&app, Step::Identity, refused.into()));
+            return Err(self.save_refused(&app, Step::Identity, refused.into(), Vec::new()));
         }
         app.visit.facts.insert(Fact::IdentityChecked);
         // The document checked is the applicant's own, or, for an organisation's certificate,
@@ -1065,6 +1072,12 @@ impl Visits<'_> {
         };
         if !app.documents.contains(&checked) {
             app.documents.push(checked);
+        }
+        // A check that passes needs no supervisor: an override of an earlier one (before the
+        // visit was sent back to vetting, say) no longer holds up the application. Vetted data
+        // changes only in a draft.
+        if app.state() == registry::application::ApplicationState::Draft {
+            app.identity_override = false;
         }
         // A renewed document (another expiry, still valid) is the person's document now.
         let renewed_expiry = presented.as_ref().and_then(|d| d.expiry);
@@ -1249,7 +1262,12 @@ impl Visits<'_> {
         let mut then = Vec::new();
         let submitting = app.state() == registry::application::ApplicationState::Draft;
         if submitting {
-            let fee = self.fee(&app)?;
+            // Sent back to vetting after submission, it keeps the fee it was quoted (and paid):
+            // vetting again charges nothing twice.
+            let fee = match app.progress.fee {
+                Some(fee) => fee,
+                None => self.fee(&app)?,
+            };
             if fee.minor == 0 {
                 app.visit.facts.insert(Fact::Paid);
             }
@@ -1346,13 +1364,17 @@ impl Visits<'_> {
                 Ok((id, None))
             }
             Err(visit::RecheckRefused::RevettingRequired) => {
-                // Back to the identity check: what was agreed was agreed on the old data.
+                // Back to the identity check: what was agreed was agreed on the old data. The
+                // application goes back to a draft, its fee and payment kept, so the identity
+                // check (or a supervisor's override), the photo, the confirmation and the form
+                // can be done again and the signed form submits it again.
                 app.visit.revet();
-                Err(self.save_refused(
-                    &app,
-                    Step::Recheck,
-                    visit::RecheckRefused::RevettingRequired.into(),
-                ))
+                let mut back = Vec::new();
+                if app.state() != registry::application::ApplicationState::Draft {
+                    back.push((ApplicationAction::RequireRevetting, self.actor.clerk));
+                }
+                let err = visit::RecheckRefused::RevettingRequired.into();
+                Err(self.save_refused(&app, Step::Recheck, err, back))
             }
             Err(other) => Err(other.into()),
         }
@@ -1363,9 +1385,114 @@ impl Visits<'_> {
     fn issue(&mut self, id: RecordId, pin: &tokens::Pin, phrase: &str) -> Result<Done, VisitError> {
         let (app, _) = self.open_step(id, Step::Issuance)?;
         visit::check_revocation_phrase(phrase, pin.expose())?;
-        match app.service {
+        // Claimed before any token is touched: one kiosk at a time issues a visit.
+        let (app, _hold) = self.claim_issuance(app)?;
+        let done = match app.service {
             Service::Renewal => self.renew(app, pin, phrase),
             _ => self.issue_new(app, pin, phrase),
+        };
+        if done.is_err() {
+            self.release_issuance(id);
+        }
+        done
+    }
+
+    /// Claims the issuance of the visit for this kiosk: in the store, in one transaction that
+    /// re-reads the application (so of two kiosks, or two processes of one data directory, one
+    /// claims and the other is told who issues it and since when), while this process holds
+    /// the visit's lock file in the data directory (so a claim of this kiosk's own that no
+    /// process holds was left by one that stopped, and is taken over). Answers the application
+    /// as claimed, and the lock, held until the issuance ends.
+    fn claim_issuance(
+        &mut self,
+        app: Application,
+    ) -> Result<(Application, std::fs::File), VisitError> {
+        let id = app.id;
+        let Some(hold) = self.issuing_lock(id)? else {
+            // Another process of this data directory is issuing the visit now.
+            let held = self.load(id)?.visit.issuing;
+            let (kiosk, since) = match held {
+                Some(claim) => (claim.kiosk, claim.at),
+                None => (self.store.kiosk_id().to_owned(), self.now),
+            };
+            let held = visit::ClaimRefused::Held { kiosk, since };
+            return Err(claim_refused(&held, self.ctx.office_offset()));
+        };
+        let kiosk = self.store.kiosk_id().to_owned();
+        let claim =
+            visit::IssuingClaim { kiosk: kiosk.clone(), clerk: self.actor.clerk, at: self.now };
+        let (now, offset) = (self.now, self.ctx.office_offset());
+        let claimed = self.store.write(Some(self.actor.clerk), |w| {
+            let Some(mut current) = w.get::<Application>(id)? else {
+                return Ok(Err(refuse("visit-no-application")));
+            };
+            // Finished or cancelled meanwhile, at another counter.
+            if current.state().is_final() || current.visit.done(Fact::Issued) {
+                return Ok(Err(refuse("visit-nothing-to-issue")));
+            }
+            if let Err(held) =
+                visit::may_claim_issuance(current.visit.issuing.as_ref(), &kiosk, now)
+            {
+                return Ok(Err(claim_refused(&held, offset)));
+            }
+            current.visit.issuing = Some(claim);
+            current.visit.kiosk = Some(kiosk);
+            w.put(&current)?;
+            w.audit(
+                AuditAction::VisitStep { step: Step::Issuance, outcome: StepOutcome::Started },
+                Some((RecordKind::Application, id)),
+            )?;
+            Ok(Ok(current))
+        })?;
+        Ok((claimed?, hold))
+    }
+
+    /// This process's lock on issuing the visit `id` (`DATA_DIR/visits/issuing/ID.lock`), or
+    /// `None` while another process holds it. The kernel releases it when its process dies.
+    /// The files stay: removing one while another process opens it would let two processes
+    /// each hold a lock of their own.
+    fn issuing_lock(&self, id: RecordId) -> Result<Option<std::fs::File>, VisitError> {
+        let dir = private_dir(&self.ctx.data_dir.join("visits").join("issuing"))?;
+        let path = dir.join(format!("{id}.lock"));
+        let failed = |e: std::io::Error| {
+            refuse("error-data-dir").with_args(vec![
+                ("dir", dir.to_string_lossy().into_owned()),
+                ("detail", e.to_string()),
+            ])
+        };
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(failed)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(file)),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(failed(e)),
+        }
+    }
+
+    /// Gives up this run's claim after a failed issuance, so the visit can be issued again at
+    /// once, here or at another counter. A claim taken over meanwhile is not this run's.
+    fn release_issuance(&mut self, id: RecordId) {
+        let (kiosk, clerk, at) = (self.store.kiosk_id().to_owned(), self.actor.clerk, self.now);
+        let released = self.store.write(Some(clerk), |w| {
+            let Some(mut current) = w.get::<Application>(id)? else { return Ok(()) };
+            let ours = current.visit.issuing.as_ref().is_some_and(|c| {
+                c.kiosk == kiosk && c.clerk == clerk && c.at.unix_timestamp() == at.unix_timestamp()
+            });
+            if ours {
+                current.visit.issuing = None;
+                w.put(&current)?;
+            }
+            Ok(())
+        });
+        if let Err(e) = released {
+            tracing::error!(
+                category = e.category(),
+                "a visit's issuing claim could not be released"
+            );
         }
     }
 
@@ -1408,6 +1535,15 @@ impl Visits<'_> {
         if !app.visit.issued.is_empty() {
             return Err(refuse("visit-nothing-to-issue"));
         }
+        // A new certificate put on the token noted for it by an issuance the kiosk did not live
+        // to record: recorded, not issued a second time (that token is no longer blank).
+        if app.service == Service::NewIssuance
+            && let Some(made) = self.made_on_noted_token(&app)?
+        {
+            let token = self.token_serial(made.token)?;
+            self.record_made(&mut app, made, token, None, phrase, true)?;
+            return Ok((id, Some(Notice::Activated)));
+        }
         let module_path =
             self.ctx.config.token_module.clone().ok_or_else(|| refuse("visit-no-token-module"))?;
         let module = tokens::Module::load(Path::new(&module_path))?;
@@ -1432,6 +1568,9 @@ impl Visits<'_> {
             }
             _ => self.blank_token(&module)?,
         };
+        if app.service == Service::NewIssuance {
+            self.note_new_token(&mut app, &info.serial)?;
+        }
         let session = module.open_serial(&info.serial)?;
         let clerk = Some(self.actor.clerk);
         let ca_pin = std::env::var("KIOSK_CA_PIN").ok().map(tokens::Pin::new);
@@ -1532,6 +1671,38 @@ impl Visits<'_> {
         Ok(None)
     }
 
+    /// Notes the blank token a new certificate goes on, before its key is made there.
+    fn note_new_token(&mut self, app: &mut Application, serial: &str) -> Result<(), VisitError> {
+        app.visit.new_token = Some(serial.to_owned());
+        self.store.put(Some(self.actor.clerk), &*app)?;
+        Ok(())
+    }
+
+    /// The certificate an interrupted new issuance of this visit put on the token noted for it:
+    /// in force (delivered and verified; one left on hold is revoked by the next issuance), with
+    /// no predecessor, and this visit's holder's.
+    fn made_on_noted_token(&self, app: &Application) -> Result<Option<Certificate>, VisitError> {
+        let Some(serial) = app.visit.new_token.as_deref() else { return Ok(None) };
+        let Some(token) = self.store.token_by_serial(serial)? else { return Ok(None) };
+        // Whose a new certificate is, as `issue_new` asks for it.
+        let person =
+            (app.holder_kind != registry::model::HolderKind::Organisation).then_some(app.applicant);
+        for link in self.store.linked_from(token.id, RecordKind::Certificate)? {
+            if link.field != "token" {
+                continue;
+            }
+            if let Some(cert) = self.store.get::<Certificate>(link.from_id)?
+                && cert.status == CertificateStatus::Valid
+                && cert.issuance.as_ref().is_some_and(|i| i.previous.is_none())
+                && cert.holder_person == person
+                && cert.holder_organisation == app.organisation
+            {
+                return Ok(Some(cert));
+            }
+        }
+        Ok(None)
+    }
+
     fn record_made(
         &mut self,
         app: &mut Application,
@@ -1557,6 +1728,8 @@ impl Visits<'_> {
         if all {
             app.visit.facts.insert(Fact::Issued);
         }
+        // This issuance is over: the visit's next certificate, if any, is claimed anew.
+        app.visit.issuing = None;
         app.visit.kiosk = Some(self.store.kiosk_id().to_owned());
         let id = app.id;
         self.store.write(Some(self.actor.clerk), |w| {
@@ -1701,6 +1874,14 @@ fn subject_for(
             ..Default::default()
         },
     }
+}
+
+/// A claim refused: who issues the visit, and since when in the office's time.
+fn claim_refused(refused: &visit::ClaimRefused, office: time::UtcOffset) -> VisitError {
+    let visit::ClaimRefused::Held { kiosk, since } = refused;
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    let since = since.to_offset(office).format(&format).unwrap_or_default();
+    refuse(refused.message_id()).with_args(vec![("kiosk", kiosk.clone()), ("since", since)])
 }
 
 /// A folder of the data directory that holds personal data: its owner's alone.

@@ -163,8 +163,8 @@ impl Office {
         self.ctx.open_store_quietly().expect("store")
     }
 
-    /// The visit-step audit events about `id`, oldest first.
-    fn steps(&self, id: RecordId) -> Vec<(Step, StepOutcome)> {
+    /// The audit events about `id`, oldest first.
+    fn audited(&self, id: RecordId) -> Vec<AuditEvent> {
         let mut events: Vec<AuditEvent> = Vec::new();
         self.store()
             .audit_about(id, |e| {
@@ -174,9 +174,25 @@ impl Office {
             .expect("audit");
         events.reverse();
         events
+    }
+
+    /// The visit-step audit events about `id`, oldest first.
+    fn steps(&self, id: RecordId) -> Vec<(Step, StepOutcome)> {
+        self.audited(id)
             .into_iter()
             .filter_map(|e| match e.action {
                 AuditAction::VisitStep { step, outcome } => Some((step, outcome)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The application transitions recorded about `id`, oldest first, by action name.
+    fn transitions(&self, id: RecordId) -> Vec<String> {
+        self.audited(id)
+            .into_iter()
+            .filter_map(|e| match e.action {
+                AuditAction::ApplicationTransition { action, .. } => Some(action),
                 _ => None,
             })
             .collect()
@@ -990,34 +1006,13 @@ fn a_certificate_renewed_at_a_counter_is_not_offered_for_renewal_again() {
 #[test]
 fn a_renewal_the_kiosk_did_not_live_to_record_is_recorded_not_issued_again() {
     let office = office();
-    let id = office.up_to_identity();
-    office.signed_form(id);
-    office.ok(VisitOp::Pay {
-        application: id,
-        method: PaymentMethod::Card,
-        reference: "POS-1".into(),
-        invoice: None,
-    });
-    office.ok(VisitOp::Recheck { application: id });
+    let id = renewal_at_issuance(&office);
     // The office CA signed and stored the renewed certificate; then the power went, before the
     // visit was saved. No token module is set here: issuing again could not even start.
     let mut renewed = certificate(office.person, 730);
-    renewed.issuance = Some(registry::model::Issuance {
-        profile: "qualified-person".into(),
-        sha256: "00".into(),
-        issuer_key_id: "00".into(),
-        medium: registry::model::KeyMedium::Token,
-        key_id: None,
-        key_type: "p256".into(),
-        previous: Some(office.due),
-        der_base64: String::new(),
-    });
+    renewed.issuance = Some(signed_by_the_office_ca(Some(office.due)));
     office.store().put(None, &renewed).expect("renewed");
-    let done = office.ok(VisitOp::Issue {
-        application: id,
-        pin: tokens::Pin::new("123456".to_owned()),
-        phrase: zeroize::Zeroizing::new("開門芝麻".into()),
-    });
+    let done = office.ok(issue_op(id));
     assert_eq!(done.notice, Some(Notice::Activated));
     let line = done.view.application.visit.issued.first().cloned().expect("recorded");
     assert_eq!(
@@ -1044,6 +1039,282 @@ fn every_message_a_step_says_exists_in_every_language() {
             assert!(text != *id && text != english, "{lang} lacks {id}: {text}");
         }
     }
+}
+
+/// The person's name is corrected after payment: the re-check sends the application back to
+/// vetting, its payment kept; the identity step (passing with the new passport, or overridden
+/// by a supervisor), the photo, the confirmation and the form are done again, the signed form
+/// submits it again without a second charge, and the re-check passes.
+#[test]
+fn revetting_after_payment_vets_again_without_charging_twice() {
+    for overridden in [false, true] {
+        let office = office();
+        let id = office.up_to_identity();
+        office.signed_form(id);
+        let paid = office.ok(VisitOp::Pay {
+            application: id,
+            method: PaymentMethod::Cash,
+            reference: "RCPT-7".into(),
+            invoice: None,
+        });
+        let payment = paid.view.application.progress.payment.clone().expect("paid");
+        let mut store = office.store();
+        let mut person: Person = store.get(office.person).expect("read").expect("person");
+        person.name_latin = Some("CHAN TAI MAN DAVID".into());
+        store.put(None, &person).expect("renamed");
+
+        let err = office.as_clerk(VisitOp::Recheck { application: id }).map(|_| ()).unwrap_err();
+        assert_eq!(err.id, "visit-recheck-revetting-required");
+        assert!(office.refused(id, Step::Recheck, "visit-recheck-revetting-required"));
+        let back = office.ok(VisitOp::Resume { application: id }).view;
+        assert_eq!(back.application.state(), ApplicationState::Draft, "back to vetting");
+        assert_eq!(back.application.progress.payment.as_ref(), Some(&payment), "still paid");
+        assert_eq!(back.application.progress.fee, Some(payment.amount));
+        assert_eq!(back.current(), Some(Step::Identity));
+
+        if overridden {
+            // The document still has the old name: a supervisor accepts it, with a reason.
+            let err = office
+                .as_clerk(VisitOp::Identity {
+                    application: id,
+                    input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
+                })
+                .map(|_| ())
+                .unwrap_err();
+            assert_eq!(err.id, "visit-identity-invalid-data");
+            let over = office.ok(VisitOp::OverrideIdentity {
+                application: id,
+                supervisor: office.supervisor,
+                reason: "name corrected in the registry, passport not yet".into(),
+            });
+            assert!(over.view.application.identity_override);
+            assert_eq!(over.view.current(), Some(Step::Photo));
+        } else {
+            let renamed = td3("CHAN", "TAI MAN DAVID", "MA1234567", "800517", "310630");
+            let passed = office.ok(VisitOp::Identity {
+                application: id,
+                input: IdentityInput::Mrz { text: renamed, chip: false },
+            });
+            assert_eq!(passed.view.current(), Some(Step::Photo));
+        }
+        office.ok(VisitOp::PhotoFromFile {
+            application: id,
+            path: office.photo_file("again.png", true),
+        });
+        office.ok(VisitOp::Confirm { application: id, invoice: None });
+        let printed = office.ok(VisitOp::PrintForm { application: id });
+        assert_eq!(printed.view.current(), Some(Step::Form), "reprinted, to be signed again");
+        let signed = office.ok(VisitOp::FormSigned { payload: form_code(&office, id) });
+        assert_eq!(signed.notice, Some(Notice::Submitted));
+        if overridden {
+            assert_eq!(signed.view.application.state(), ApplicationState::AwaitingApproval);
+            assert_eq!(signed.view.current(), Some(Step::Approval));
+            office.ok(VisitOp::Approve { application: id, supervisor: office.supervisor });
+        }
+        let vetted = office.ok(VisitOp::Resume { application: id }).view;
+        assert_eq!(vetted.application.state(), ApplicationState::AwaitingFulfilment);
+        assert_eq!(vetted.application.progress.payment.as_ref(), Some(&payment));
+        assert_eq!(vetted.current(), Some(Step::Recheck), "paid already: no payment step");
+
+        let rechecked = office.ok(VisitOp::Recheck { application: id });
+        assert!(rechecked.view.application.visit.done(Fact::Rechecked));
+        assert_eq!(rechecked.view.current(), Some(Step::Issuance));
+        let moves = office.transitions(id);
+        assert_eq!(moves.iter().filter(|a| *a == "record_payment").count(), 1, "{moves:?}");
+        assert_eq!(moves.iter().filter(|a| *a == "require_revetting").count(), 1, "{moves:?}");
+        assert_eq!(moves.iter().filter(|a| *a == "pass_vetting").count(), 2, "{moves:?}");
+    }
+}
+
+/// A renewal walked to its issuance step: form signed, paid, re-checked.
+fn renewal_at_issuance(office: &Office) -> RecordId {
+    let id = office.up_to_identity();
+    office.signed_form(id);
+    office.ok(VisitOp::Pay {
+        application: id,
+        method: PaymentMethod::Card,
+        reference: "POS-1".into(),
+        invoice: None,
+    });
+    office.ok(VisitOp::Recheck { application: id });
+    id
+}
+
+/// What the office CA records of a qualified certificate it signed onto a token, after
+/// `previous` (renewed, changed, replaced) or new.
+fn signed_by_the_office_ca(previous: Option<RecordId>) -> registry::model::Issuance {
+    registry::model::Issuance {
+        profile: "qualified-person".into(),
+        sha256: "00".into(),
+        issuer_key_id: "00".into(),
+        medium: registry::model::KeyMedium::Token,
+        key_id: None,
+        key_type: "p256".into(),
+        previous,
+        der_base64: String::new(),
+    }
+}
+
+fn issue_op(id: RecordId) -> VisitOp {
+    VisitOp::Issue {
+        application: id,
+        pin: tokens::Pin::new("123456".to_owned()),
+        phrase: zeroize::Zeroizing::new("開門芝麻".into()),
+    }
+}
+
+/// Puts an issuing claim on the visit, as a kiosk that started issuing it would have.
+fn claimed(office: &Office, id: RecordId, kiosk: &str, minutes_ago: i64) {
+    let mut app: Application = office.store().get(id).expect("read").expect("app");
+    app.visit.issuing = Some(registry::visit::IssuingClaim {
+        kiosk: kiosk.into(),
+        clerk: office.clerk,
+        at: now() - Duration::minutes(minutes_ago),
+    });
+    office.store().put(None, &app).expect("claimed");
+}
+
+fn claim_of(office: &Office, id: RecordId) -> Option<registry::visit::IssuingClaim> {
+    let app: Application = office.store().get(id).expect("read").expect("app");
+    app.visit.issuing
+}
+
+#[test]
+fn one_kiosk_at_a_time_issues_a_visit_and_a_claim_left_behind_is_taken_over() {
+    let office = office();
+    let id = renewal_at_issuance(&office);
+    let own = office.store().kiosk_id().to_owned();
+    // No token module here: an issuance that gets past its claim stops there.
+    let past_the_claim = "visit-no-token-module";
+
+    // Another counter sharing the store claimed it a minute ago.
+    claimed(&office, id, "K-OTHER", 1);
+    let err = office.as_clerk(issue_op(id)).map(|_| ()).unwrap_err();
+    assert_eq!(err.id, "visit-issuing-elsewhere");
+    assert_eq!(err.args.first(), Some(&("kiosk", "K-OTHER".to_owned())));
+    assert!(err.args.iter().any(|(name, since)| *name == "since" && since.len() == 16), "{err:?}");
+    assert!(office.refused(id, Step::Issuance, "visit-issuing-elsewhere"));
+    assert_eq!(claim_of(&office, id).map(|c| c.kiosk), Some("K-OTHER".into()), "left alone");
+
+    // Its claim is stale after a quarter of an hour: taken over, and given up when this
+    // issuance fails, so the visit can be issued again at once.
+    claimed(&office, id, "K-OTHER", registry::visit::ISSUING_CLAIM_STALE_MINUTES + 1);
+    let err = office.as_clerk(issue_op(id)).map(|_| ()).unwrap_err();
+    assert_eq!(err.id, past_the_claim);
+    assert!(office.steps(id).contains(&(Step::Issuance, StepOutcome::Started)));
+    assert_eq!(claim_of(&office, id), None, "released after the failure");
+
+    // Another process of this data directory issuing it now holds the visit's lock.
+    let lock = office.ctx.data_dir.join("visits").join("issuing").join(format!("{id}.lock"));
+    let held = std::fs::File::open(&lock).expect("the lock file");
+    held.lock().expect("held by 'another process'");
+    claimed(&office, id, &own, 0);
+    let err = office.as_clerk(issue_op(id)).map(|_| ()).unwrap_err();
+    assert_eq!(err.id, "visit-issuing-elsewhere");
+    assert_eq!(err.args.first(), Some(&("kiosk", own.clone())));
+    // That process stops (a crash, a restart): its lock goes, and this kiosk's own claim is
+    // taken over at once.
+    drop(held);
+    let err = office.as_clerk(issue_op(id)).map(|_| ()).unwrap_err();
+    assert_eq!(err.id, past_the_claim);
+    assert_eq!(claim_of(&office, id), None);
+}
+
+/// A new certificate's issuance stopped after the certificate was put on the blank token and
+/// put in force, before the visit was saved: the claim and the token noted for it are found on
+/// resume, and the certificate is recorded, not issued a second time.
+#[test]
+fn a_new_certificate_the_kiosk_did_not_live_to_record_is_recorded_not_issued_again() {
+    let office = office();
+    let id = office
+        .ok(VisitOp::Open { service: Service::NewIssuance, applicant: office.person })
+        .view
+        .application
+        .id;
+    office.ok(VisitOp::Consent { application: id });
+    office.ok(VisitOp::Identity {
+        application: id,
+        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
+    });
+    office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
+    office.ok(VisitOp::SetDetails {
+        application: id,
+        organisation: None,
+        class: CertificateClass::Qualified,
+        years: 2,
+    });
+    office.ok(VisitOp::Skip {
+        application: id,
+        step: Step::Email,
+        supervisor: office.supervisor,
+        reason: "relay down".into(),
+    });
+    office.ok(VisitOp::Confirm { application: id, invoice: None });
+    office.ok(VisitOp::PrintForm { application: id });
+    office.ok(VisitOp::FormSigned { payload: form_code(&office, id) });
+    office.ok(VisitOp::Pay {
+        application: id,
+        method: PaymentMethod::Cash,
+        reference: "RCPT-9".into(),
+        invoice: None,
+    });
+    let at = office.ok(VisitOp::Recheck { application: id });
+    assert_eq!(at.view.current(), Some(Step::Issuance));
+
+    // What the interrupted run left: its claim, the blank token it noted, and on that token a
+    // certificate signed, delivered and put in force (the token issued).
+    let own = office.store().kiosk_id().to_owned();
+    claimed(&office, id, &own, 2);
+    let mut app: Application = office.store().get(id).expect("read").expect("app");
+    app.visit.new_token = Some("ES-NEW-1".into());
+    let token = registry::model::Token {
+        id: ulid::Ulid::new(),
+        serial: "ES-NEW-1".into(),
+        model: None,
+        status: registry::model::TokenStatus::Issued,
+        holder_person: Some(office.person),
+        holder_organisation: None,
+        pin_failures: 0,
+    };
+    let mut made = certificate(office.person, 730);
+    made.token = Some(token.id);
+    made.issuance = Some(signed_by_the_office_ca(None));
+    office
+        .store()
+        .write(None, |w| {
+            w.put(&app)?;
+            w.put(&token)?;
+            w.put(&made).map(drop)
+        })
+        .expect("left by the interrupted run");
+
+    // No token module is set here: issuing again could not even start.
+    let done = office.ok(issue_op(id));
+    assert_eq!(done.notice, Some(Notice::Activated));
+    let visit = &done.view.application.visit;
+    assert_eq!(visit.issued.len(), 1, "exactly one certificate");
+    let line = &visit.issued[0];
+    assert_eq!((line.certificate, line.token.as_deref()), (made.id, Some("ES-NEW-1")));
+    assert_eq!(visit.issuing, None, "the claim ends with the issuance recorded");
+    assert_eq!(done.view.current(), Some(Step::Completion));
+    let kept: Certificate = office.store().get(made.id).expect("read").expect("cert");
+    assert!(kept.revocation_phrase.is_some(), "the phrase is set on the one made");
+    let mut new_ones = 0;
+    for link in office
+        .store()
+        .linked_from(office.person, registry::model::RecordKind::Certificate)
+        .expect("links")
+    {
+        let cert: Option<Certificate> = office.store().get(link.from_id).expect("read");
+        if link.field == "holder_person"
+            && cert.is_some_and(|c| c.issuance.is_some_and(|i| i.previous.is_none()))
+        {
+            new_ones += 1;
+        }
+    }
+    assert_eq!(new_ones, 1, "none issued a second time");
+    let again = office.as_clerk(issue_op(id)).map(|_| ()).unwrap_err();
+    assert_eq!(again.id, "visit-nothing-to-issue");
 }
 
 #[test]
