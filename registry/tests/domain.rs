@@ -5,7 +5,7 @@ use registry::application::{
     Actor, Application, ApplicationAction as A, ApplicationState as S, DocumentKind, Payment,
     TransitionError, reference_for,
 };
-use registry::fees::{FeeError, FeeItem, FeeSchedule};
+use registry::fees::{FeeError, FeeItem, FeeSchedule, FeeTable, FeeTableError};
 use registry::model::*;
 use registry::renewal::{RENEWAL_WINDOW_DAYS, is_renewal_due, renewal_due_within};
 use rstest::rstest;
@@ -243,6 +243,84 @@ fn validity_outside_one_to_five_years_has_no_price(#[case] years: u8) {
         fees.quote(Service::Renewal, CertificateClass::Standard, years),
         Err(FeeError::ValidityYears(years))
     );
+}
+
+/// An office's own table: 500 a year for qualified, 350 for the others, the token 120.
+fn office_table() -> FeeTable {
+    let per_year = |major: f64| (1..=5).map(|y| major * f64::from(y)).collect::<Vec<_>>();
+    FeeTable {
+        currency: Some(Currency::Hkd),
+        certificate: [
+            (CertificateClass::Qualified, per_year(500.0)),
+            (CertificateClass::Standard, per_year(350.0)),
+            (CertificateClass::Encryption, per_year(350.0)),
+        ]
+        .into(),
+        token: 120.0,
+        postage: 25.5,
+    }
+}
+
+#[test]
+fn an_office_table_sets_the_prices_in_hundredths() {
+    let fees = office_table().schedule(Currency::Hkd).expect("a good table");
+    let quote = fees.quote(Service::NewIssuance, CertificateClass::Qualified, 3).expect("quote");
+    let lines: Vec<(FeeItem, i64)> = quote.lines.iter().map(|l| (l.item, l.amount.minor)).collect();
+    assert_eq!(lines, [(FeeItem::Certificate, 150_000), (FeeItem::Token, 12_000)]);
+    assert_eq!(quote.total.currency, Currency::Hkd);
+    let postage = fees.quote(Service::Redispatch, CertificateClass::Standard, 1).expect("quote");
+    assert_eq!(postage.total.minor, 2_550);
+    // No currency written: the office's.
+    let table = FeeTable { currency: None, ..office_table() };
+    assert_eq!(table.schedule(Currency::Mop).expect("good").currency, Currency::Mop);
+}
+
+#[rstest]
+#[case::another_currency(
+    |t: &mut FeeTable| t.currency = Some(Currency::Cny),
+    "currency",
+    FeeTableError::Currency { table: Currency::Cny, office: Currency::Hkd }
+)]
+#[case::a_class_unpriced(
+    |t: &mut FeeTable| drop(t.certificate.remove(&CertificateClass::Encryption)),
+    "certificate.encryption",
+    FeeTableError::Unpriced { class: CertificateClass::Encryption }
+)]
+#[case::cloud_sign_priced(
+    |t: &mut FeeTable| drop(t.certificate.insert(CertificateClass::CloudSign, vec![1.0; 5])),
+    "certificate.cloud_sign",
+    FeeTableError::NotAtCounter
+)]
+#[case::four_years_only(
+    |t: &mut FeeTable| drop(t.certificate.insert(CertificateClass::Standard, vec![1.0; 4])),
+    "certificate.standard",
+    FeeTableError::Years { class: CertificateClass::Standard, count: 4 }
+)]
+#[case::a_negative_year(
+    |t: &mut FeeTable| t.certificate.entry(CertificateClass::Qualified).or_default()[2] = -1.0,
+    "certificate.qualified (year 3)",
+    FeeTableError::Amount { entry: "certificate.qualified (year 3)".into(), amount: -1.0 }
+)]
+#[case::a_thousandth(
+    |t: &mut FeeTable| t.token = 100.005,
+    "token",
+    FeeTableError::Amount { entry: "token".into(), amount: 100.005 }
+)]
+#[case::not_a_number(
+    |t: &mut FeeTable| t.postage = f64::INFINITY,
+    "postage",
+    FeeTableError::Amount { entry: "postage".into(), amount: f64::INFINITY }
+)]
+fn a_bad_office_table_names_its_entry(
+    #[case] spoil: fn(&mut FeeTable),
+    #[case] entry: &str,
+    #[case] expected: FeeTableError,
+) {
+    let mut table = office_table();
+    spoil(&mut table);
+    let err = table.schedule(Currency::Hkd).expect_err("refused");
+    assert_eq!(err.entry(), entry);
+    assert_eq!(err, expected);
 }
 
 fn certificate(holder_kind: HolderKind, days_left: i64, confirmed: bool) -> Certificate {
