@@ -762,6 +762,7 @@ impl Office {
                 bank: None,
                 bank_account: None,
                 address: None,
+                phone: None,
             });
             let mut app = Application::draft(
                 id,

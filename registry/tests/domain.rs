@@ -459,6 +459,7 @@ fn the_invoice_title_must_be_the_organisations_name() {
         bank: None,
         bank_account: None,
         address: None,
+        phone: None,
     };
     assert!(invoice.validate(&org).is_ok());
     invoice.title = "广州网证科技".into();
@@ -477,10 +478,76 @@ fn a_vat_special_invoice_lists_every_missing_detail() {
         bank: None,
         bank_account: Some(" ".into()),
         address: None,
+        phone: None,
     };
     let fields: Vec<String> =
         invoice.validate(&org).expect_err("problems").into_iter().map(|p| p.field).collect();
-    assert_eq!(fields, ["title", "taxpayer_id", "email", "bank", "bank_account", "address"]);
+    assert_eq!(
+        fields,
+        ["title", "taxpayer_id", "email", "bank", "bank_account", "address", "phone"]
+    );
+}
+
+/// A VAT special invoice whole: every detail the organisation gives for one.
+fn vat_special_invoice() -> InvoiceDetails {
+    InvoiceDetails {
+        kind: InvoiceKind::VatSpecial,
+        title: "广州网证科技有限公司".into(),
+        taxpayer_id: "91350100M000100Y43".into(),
+        email: "finance@example.cn".into(),
+        bank: Some("中国工商银行广州天河支行".into()),
+        bank_account: Some("3602 0000 0900 1234 567".into()),
+        address: Some("广州市天河区体育西路 1 号".into()),
+        phone: Some("020-8888 1234".into()),
+    }
+}
+
+#[rstest]
+#[case::whole(InvoiceKind::VatSpecial, |_: &mut InvoiceDetails| {}, &[])]
+#[case::no_bank(InvoiceKind::VatSpecial, |i: &mut InvoiceDetails| i.bank = None, &["bank"])]
+#[case::blank_account(
+    InvoiceKind::VatSpecial,
+    |i: &mut InvoiceDetails| i.bank_account = Some("  ".into()),
+    &["bank_account"]
+)]
+#[case::no_address(InvoiceKind::VatSpecial, |i: &mut InvoiceDetails| i.address = None, &["address"])]
+#[case::no_phone(InvoiceKind::VatSpecial, |i: &mut InvoiceDetails| i.phone = None, &["phone"])]
+#[case::ordinary_needs_none_of_them(
+    InvoiceKind::OrdinaryElectronic,
+    |i: &mut InvoiceDetails| {
+        (i.bank, i.bank_account, i.address, i.phone) = (None, None, None, None);
+    },
+    &[]
+)]
+#[case::ordinary_keeps_its_own_rules(
+    InvoiceKind::OrdinaryElectronic,
+    |i: &mut InvoiceDetails| i.email = "finance".into(),
+    &["email"]
+)]
+fn a_vat_special_invoice_needs_its_bank_account_address_and_phone(
+    #[case] kind: InvoiceKind,
+    #[case] change: fn(&mut InvoiceDetails),
+    #[case] missing: &[&str],
+) {
+    let mut invoice = InvoiceDetails { kind, ..vat_special_invoice() };
+    change(&mut invoice);
+    let fields: Vec<String> = match invoice.validate(&organisation()) {
+        Ok(()) => Vec::new(),
+        Err(problems) => problems.into_iter().map(|p| p.field).collect(),
+    };
+    assert_eq!(fields, missing);
+}
+
+#[test]
+fn an_invoice_kept_before_the_phone_was_asked_for_still_reads() {
+    let old = r#"{"kind":"vat_special","title":"广州网证科技有限公司",
+        "taxpayer_id":"91350100M000100Y43","email":"finance@example.cn",
+        "bank":"中国工商银行","bank_account":"3602","address":"广州市"}"#;
+    let invoice: InvoiceDetails = serde_json::from_str(old).expect("an old record reads");
+    assert_eq!((invoice.bank.as_deref(), invoice.phone), (Some("中国工商银行"), None));
+    let older = r#"{"kind":"ordinary_electronic","title":"t","taxpayer_id":"x","email":"e"}"#;
+    let invoice: InvoiceDetails = serde_json::from_str(older).expect("reads");
+    assert_eq!(invoice.bank_account, None);
 }
 
 #[test]
@@ -560,6 +627,7 @@ fn the_invoice_is_checked_against_the_organisation_at_submission() {
         bank: None,
         bank_account: None,
         address: None,
+        phone: None,
     });
     let Err(TransitionError::Incomplete(problems)) =
         app.apply(A::Submit { organisation: Some(org.clone()) }, clerk())

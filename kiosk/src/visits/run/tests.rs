@@ -828,6 +828,7 @@ fn a_new_certificate_for_an_organisation_needs_its_agent_and_its_papers() {
         bank: None,
         bank_account: None,
         address: None,
+        phone: None,
     };
     let wrong = office
         .as_clerk(VisitOp::Confirm {
