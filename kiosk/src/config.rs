@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use i18n::Language;
+use registry::fees::{FeeSchedule, FeeTable, FeeTableError};
 use registry::model::Currency;
 use serde::{Deserialize, Serialize};
 use time::UtcOffset;
@@ -54,6 +55,10 @@ pub struct Config {
     /// The sender of the kiosk's mails (`counter@example.mo`, or `Name <counter@example.mo>`);
     /// needed when `mail_relay` is set.
     pub mail_from: Option<String>,
+    /// The office's price table (`[fees]`): certificate prices by class for 1 to 5 years, the
+    /// token and the postage, in the currency's main unit. Unset, the seeds' example
+    /// ([`FeeSchedule::example`]). Only in `kiosk.toml`: a table is no environment variable.
+    pub fees: Option<FeeTable>,
 }
 
 /// The range of the minute settings: at least a minute, at most a day.
@@ -110,6 +115,7 @@ impl Default for Config {
             idle_lock_minutes: 5,
             mail_relay: None,
             mail_from: None,
+            fees: None,
         }
     }
 }
@@ -138,6 +144,11 @@ pub enum Rule {
     Minutes,
     MailRelay,
     MailFrom,
+    FeeCurrency,
+    FeeUnpriced,
+    FeeNotAtCounter,
+    FeeYears,
+    FeeAmount,
 }
 
 impl Rule {
@@ -152,6 +163,11 @@ impl Rule {
             Rule::Minutes => "minutes must be from 1 to 1440",
             Rule::MailRelay => "not a mail relay address like smtp://host:25 or smtps://host:465",
             Rule::MailFrom => "not a sender address like counter@example.mo",
+            Rule::FeeCurrency => "the price table must be in the office's currency",
+            Rule::FeeUnpriced => "a certificate class the counter issues has no prices",
+            Rule::FeeNotAtCounter => "cloud-sign certificates are not sold at the counter",
+            Rule::FeeYears => "one price is needed for each year 1 to 5",
+            Rule::FeeAmount => "a price is zero or more, to the hundredth",
         }
     }
 
@@ -166,6 +182,11 @@ impl Rule {
             Rule::Minutes => "config-error-minutes",
             Rule::MailRelay => "config-error-mail-relay",
             Rule::MailFrom => "config-error-mail-from",
+            Rule::FeeCurrency => "config-error-fee-currency",
+            Rule::FeeUnpriced => "config-error-fee-unpriced",
+            Rule::FeeNotAtCounter => "config-error-fee-not-at-counter",
+            Rule::FeeYears => "config-error-fee-years",
+            Rule::FeeAmount => "config-error-fee-amount",
         }
     }
 }
@@ -183,6 +204,11 @@ impl ConfigError {
         "config-error-minutes",
         "config-error-mail-relay",
         "config-error-mail-from",
+        "config-error-fee-currency",
+        "config-error-fee-unpriced",
+        "config-error-fee-not-at-counter",
+        "config-error-fee-years",
+        "config-error-fee-amount",
     ];
 
     pub fn message_id(&self) -> &'static str {
@@ -306,7 +332,35 @@ impl Config {
             (Some(_), None) => return Err(refuse("mail_from", "", Rule::MailFrom)),
             _ => {}
         }
+        if let Some(table) = &config.fees
+            && let Err(err) = table.schedule(config.currency)
+        {
+            // Named as the file writes it: `…/kiosk.toml: fees.certificate.qualified (year 3)`.
+            let setting = figment
+                .find_metadata("fees")
+                .map(|metadata| setting_name(metadata, &format!("fees.{}", err.entry())))
+                .unwrap_or_else(|| format!("fees.{}", err.entry()));
+            let rule = match err {
+                FeeTableError::Currency { .. } => Rule::FeeCurrency,
+                FeeTableError::Unpriced { .. } => Rule::FeeUnpriced,
+                FeeTableError::NotAtCounter => Rule::FeeNotAtCounter,
+                FeeTableError::Years { .. } => Rule::FeeYears,
+                FeeTableError::Amount { .. } => Rule::FeeAmount,
+            };
+            return Err(ConfigError::Value { setting, value: err.value(), rule });
+        }
         Ok(config)
+    }
+
+    /// What the counter charges: the office's `[fees]`, else the seeds' example in the office's
+    /// currency.
+    pub fn fee_schedule(&self) -> FeeSchedule {
+        // `load` refused a table that does not check, so only a configuration built in code
+        // can fall back here with one.
+        self.fees
+            .as_ref()
+            .and_then(|table| table.schedule(self.currency).ok())
+            .unwrap_or_else(|| FeeSchedule::example(self.currency))
     }
 
     /// The office's UTC offset, from `utc_offset` (`+08:00`, `-03:30`, `+8`).
@@ -462,6 +516,11 @@ mod tests {
             Rule::Minutes,
             Rule::MailRelay,
             Rule::MailFrom,
+            Rule::FeeCurrency,
+            Rule::FeeUnpriced,
+            Rule::FeeNotAtCounter,
+            Rule::FeeYears,
+            Rule::FeeAmount,
         ];
         let mut errors = vec![
             ConfigError::NotAFile { path: "/data/kiosk.toml".into() },
@@ -561,6 +620,68 @@ mod tests {
             jail.set_env("KIOSK_MAIL_RELAY", "smtp://127.0.0.1:2525");
             let err = Config::load(dir.path()).expect_err("a relay needs a sender");
             assert_eq!(err.message_id(), "config-error-mail-from");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_office_price_table_is_read_checked_and_named_where_it_is_wrong() {
+        figment::Jail::expect_with(|jail| {
+            jail.clear_env();
+            let dir = tempfile::tempdir().expect("tempdir");
+            let example = Config::load(dir.path()).expect("load").fee_schedule();
+            assert_eq!(example, FeeSchedule::example(Currency::Mop), "unset: the example");
+            let table = |qualified: &str, extra: &str| {
+                format!(
+                    "currency = \"HKD\"\n[fees]\ntoken = 120\npostage = 25.5\n{extra}\
+                     [fees.certificate]\nqualified = {qualified}\n\
+                     standard = [350, 700, 1050, 1400, 1750]\n\
+                     encryption = [350, 700, 1050, 1400, 1750]\n"
+                )
+            };
+            let write = |text: String| {
+                std::fs::write(dir.path().join(Config::FILE_NAME), text).expect("write")
+            };
+            write(table("[500, 1000, 1500, 2000, 2500]", "currency = \"HKD\"\n"));
+            let fees = Config::load(dir.path()).expect("load").fee_schedule();
+            assert_eq!(fees.currency, Currency::Hkd);
+            assert_eq!(fees.certificate[&registry::model::CertificateClass::Qualified][2], 150_000);
+            assert_eq!((fees.token, fees.postage), (12_000, 2_550));
+
+            let refused = |text: String| {
+                write(text);
+                let err = Config::load(dir.path()).expect_err("refused");
+                (err.message_id(), err.to_string())
+            };
+            let (id, text) = refused(table("[500, 1000, -1500, 2000, 2500]", ""));
+            assert_eq!(id, "config-error-fee-amount");
+            assert!(text.contains("kiosk.toml: fees.certificate.qualified (year 3)"), "{text}");
+            let (id, text) = refused(table("[500, 1000]", ""));
+            assert_eq!(id, "config-error-fee-years");
+            assert!(text.contains("fees.certificate.qualified = \"2\""), "{text}");
+            let (id, text) =
+                refused(table("[500, 1000, 1500, 2000, 2500]", "currency = \"CNY\"\n"));
+            assert_eq!(id, "config-error-fee-currency");
+            assert!(text.contains("kiosk.toml: fees.currency = \"CNY\""), "{text}");
+            let (id, _) = refused(table("[500, 1000, 1500, 2000, 2500]", "").replace(
+                "encryption = [350, 700, 1050, 1400, 1750]\n",
+                "cloud_sign = [1, 2, 3, 4, 5]\n",
+            ));
+            assert_eq!(id, "config-error-fee-not-at-counter");
+            let (id, _) = refused(
+                table("[500, 1000, 1500, 2000, 2500]", "")
+                    .replace("encryption = [350, 700, 1050, 1400, 1750]\n", ""),
+            );
+            assert_eq!(id, "config-error-fee-unpriced");
+            // A class the kiosk does not know, and a missing entry: figment names them.
+            let (id, text) =
+                refused(table("[500, 1000, 1500, 2000, 2500]", "").replace("standard", "gold"));
+            assert_eq!(id, "config-error-invalid");
+            assert!(text.contains("gold"), "{text}");
+            let (id, text) =
+                refused(table("[500, 1000, 1500, 2000, 2500]", "").replace("token = 120\n", ""));
+            assert_eq!(id, "config-error-invalid");
+            assert!(text.contains("token"), "{text}");
             Ok(())
         });
     }

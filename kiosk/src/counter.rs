@@ -18,8 +18,8 @@ use printers::document::QueueTicket;
 use registry::application::{Application, ApplicationState};
 use registry::audit::{AuditAction, AuditEvent};
 use registry::model::{
-    Appointment, AppointmentStatus, Certificate, CertificateClass, Clerk, Organisation, Person,
-    RecordId, RecordKind, Service, TicketStatus, WalkInTicket,
+    Appointment, AppointmentStatus, Certificate, CertificateClass, CertificateStatus, Clerk,
+    Organisation, Person, RecordId, RecordKind, Service, TicketStatus, WalkInTicket,
 };
 use registry::renewal::RENEWAL_WINDOW_DAYS;
 use store::{Store, StoreError, Writer};
@@ -110,7 +110,11 @@ pub fn load_day(
     let walk_ins = tickets_of_day(store.list::<WalkInTicket>()?, start, end, office_offset);
     let mut renewals = Vec::new();
     for cert in store.renewals_due(local, RENEWAL_WINDOW_DAYS)? {
-        renewals.push(renewal_row(store, cert, local)?);
+        // Renewed at a counter already: the old certificate stays valid until it expires, so
+        // the expiry index still finds it, but there is nothing left to renew.
+        if successor_in_force(store, &cert)?.is_none() {
+            renewals.push(renewal_row(store, cert, local)?);
+        }
     }
     let mut awaiting_approval = Vec::new();
     for application in store.list::<Application>()? {
@@ -163,6 +167,32 @@ fn organisation_name(store: &Store, id: RecordId) -> Result<Option<String>, Stor
     Ok(store
         .get::<Organisation>(id)?
         .and_then(|o| both_names(o.name_zh.as_deref(), o.name_latin.as_deref(), " ")))
+}
+
+/// The certificate in force that renewed, changed or replaced `old` (its issuance names `old`
+/// as the previous one), found among its holder's certificates through the links index. One on
+/// hold (an issuance not finished) or revoked is no successor: `old` is still the one to renew.
+pub fn successor_in_force(
+    store: &Store,
+    old: &Certificate,
+) -> Result<Option<Certificate>, StoreError> {
+    let (holder, field) = match (old.holder_person, old.holder_organisation) {
+        (Some(person), _) => (person, "holder_person"),
+        (None, Some(org)) => (org, "holder_organisation"),
+        (None, None) => return Ok(None),
+    };
+    for link in store.linked_from(holder, RecordKind::Certificate)? {
+        if link.field != field || link.from_id == old.id {
+            continue;
+        }
+        if let Some(cert) = store.get::<Certificate>(link.from_id)?
+            && cert.status == CertificateStatus::Valid
+            && cert.issuance.as_ref().is_some_and(|i| i.previous == Some(old.id))
+        {
+            return Ok(Some(cert));
+        }
+    }
+    Ok(None)
 }
 
 fn renewal_row(
@@ -849,6 +879,71 @@ mod tests {
         assert_eq!(waiting.application, app.id);
         assert_eq!(waiting.subscriber_name, "陳大文 CHAN Tai Man");
         assert_eq!(waiting.submitted_by_name.as_deref(), Some("Clerk One"));
+    }
+
+    #[test]
+    fn a_certificate_renewed_at_a_counter_leaves_the_renewals_due() {
+        let mut store = store();
+        let holder = person(&mut store, "陳大文", "CHAN Tai Man");
+        let old = Certificate {
+            id: ulid::Ulid::new(),
+            class: CertificateClass::Qualified,
+            holder_kind: HolderKind::Person,
+            subject: SubjectDn { cn: "CHAN Tai Man".into(), ..Default::default() },
+            serial: Some("0a1b".into()),
+            not_before: Some(NOW - Duration::days(700)),
+            not_after: Some(NOW + Duration::days(10)),
+            validity_years: 2,
+            status: CertificateStatus::Valid,
+            holder_person: Some(holder),
+            holder_organisation: None,
+            token: None,
+            renewal_confirmed: false,
+            revocation_phrase: None,
+            revocation: None,
+            issuance: None,
+        };
+        let other = Certificate { id: ulid::Ulid::new(), serial: Some("0c".into()), ..old.clone() };
+        store.put(None, &old).expect("old");
+        store.put(None, &other).expect("another one due");
+        let due = |store: &Store| -> Vec<RecordId> {
+            load_day(store, NOW, MACAU)
+                .expect("day")
+                .renewals
+                .iter()
+                .map(|r| r.certificate)
+                .collect()
+        };
+        assert_eq!(due(&store).len(), 2);
+
+        // Its successor, on hold while the token is written: the old one is still to renew.
+        let mut new = Certificate {
+            id: ulid::Ulid::new(),
+            serial: Some("0d".into()),
+            not_before: Some(NOW),
+            not_after: Some(NOW + Duration::days(730)),
+            status: CertificateStatus::Suspended,
+            issuance: Some(registry::model::Issuance {
+                profile: "qualified-person".into(),
+                sha256: "00".repeat(32),
+                issuer_key_id: "01".into(),
+                medium: registry::model::KeyMedium::Token,
+                key_id: Some("02".into()),
+                key_type: "p256".into(),
+                previous: Some(old.id),
+                der_base64: "MA==".into(),
+            }),
+            ..old.clone()
+        };
+        store.put(None, &new).expect("on hold");
+        assert_eq!(due(&store).len(), 2, "a successor on hold is not in force");
+        assert_eq!(successor_in_force(&store, &old).expect("read"), None);
+
+        new.status = CertificateStatus::Valid;
+        store.put(None, &new).expect("in force");
+        assert_eq!(due(&store), vec![other.id], "renewed: no longer due; the other still is");
+        let successor = successor_in_force(&store, &old).expect("read").map(|c| c.id);
+        assert_eq!(successor, Some(new.id));
     }
 
     #[test]

@@ -275,16 +275,17 @@ pub fn print_report(ctx: &Context, view: &DayView) -> Result<ReportPrint, PrintF
     }
 }
 
-/// The counter screen's close: the supervisor signed in on it closes today, and the report is
-/// printed. The close stands whatever the printer does; what became of the report comes back
-/// beside it.
+/// The counter screen's close: the supervisor signed in on it closes `day` (today, or an
+/// earlier day left open), and the report is printed. The close stands whatever the printer
+/// does; what became of the report comes back beside it.
 pub fn close_and_print(
     ctx: &Context,
     store: &mut Store,
     supervisor: RecordId,
+    day: Date,
     now: OffsetDateTime,
 ) -> Result<(DayView, Result<ReportPrint, PrintFailure>), DayEndError> {
-    let record = close(store, supervisor, now.date(), now)?;
+    let record = close(store, supervisor, day, now)?;
     let view = view_of(store, &record, now.offset())?;
     let printed = print_report(ctx, &view);
     Ok((view, printed))

@@ -93,7 +93,7 @@ fn provision(
     let mut store = ctx.open_store_quietly()?;
     // "Today" and the appointment slots are the office's, whatever the machine's clock zone.
     let now = store.now().to_offset(ctx.office_offset());
-    let fees = FeeSchedule::example(ctx.config.currency);
+    let fees = ctx.config.fee_schedule();
     let kiosk = store.kiosk_id().to_owned();
     // With --force, staff already on file keep their accounts (usernames stay unique) and get
     // new passwords.
@@ -762,6 +762,7 @@ impl Office {
                 bank: None,
                 bank_account: None,
                 address: None,
+                phone: None,
             });
             let mut app = Application::draft(
                 id,

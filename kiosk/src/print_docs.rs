@@ -177,7 +177,12 @@ pub fn receipt(
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(" "),
-            address: i.address.clone().unwrap_or_default(),
+            // One line, as the VAT special invoice prints them: 地址、電話.
+            address: [i.address.clone(), i.phone.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" "),
         }),
     }))
 }

@@ -5,7 +5,7 @@ use registry::application::{
     Actor, Application, ApplicationAction as A, ApplicationState as S, DocumentKind, Payment,
     TransitionError, reference_for,
 };
-use registry::fees::{FeeError, FeeItem, FeeSchedule};
+use registry::fees::{FeeError, FeeItem, FeeSchedule, FeeTable, FeeTableError};
 use registry::model::*;
 use registry::renewal::{RENEWAL_WINDOW_DAYS, is_renewal_due, renewal_due_within};
 use rstest::rstest;
@@ -249,6 +249,84 @@ fn validity_outside_one_to_five_years_has_no_price(#[case] years: u8) {
     );
 }
 
+/// An office's own table: 500 a year for qualified, 350 for the others, the token 120.
+fn office_table() -> FeeTable {
+    let per_year = |major: f64| (1..=5).map(|y| major * f64::from(y)).collect::<Vec<_>>();
+    FeeTable {
+        currency: Some(Currency::Hkd),
+        certificate: [
+            (CertificateClass::Qualified, per_year(500.0)),
+            (CertificateClass::Standard, per_year(350.0)),
+            (CertificateClass::Encryption, per_year(350.0)),
+        ]
+        .into(),
+        token: 120.0,
+        postage: 25.5,
+    }
+}
+
+#[test]
+fn an_office_table_sets_the_prices_in_hundredths() {
+    let fees = office_table().schedule(Currency::Hkd).expect("a good table");
+    let quote = fees.quote(Service::NewIssuance, CertificateClass::Qualified, 3).expect("quote");
+    let lines: Vec<(FeeItem, i64)> = quote.lines.iter().map(|l| (l.item, l.amount.minor)).collect();
+    assert_eq!(lines, [(FeeItem::Certificate, 150_000), (FeeItem::Token, 12_000)]);
+    assert_eq!(quote.total.currency, Currency::Hkd);
+    let postage = fees.quote(Service::Redispatch, CertificateClass::Standard, 1).expect("quote");
+    assert_eq!(postage.total.minor, 2_550);
+    // No currency written: the office's.
+    let table = FeeTable { currency: None, ..office_table() };
+    assert_eq!(table.schedule(Currency::Mop).expect("good").currency, Currency::Mop);
+}
+
+#[rstest]
+#[case::another_currency(
+    |t: &mut FeeTable| t.currency = Some(Currency::Cny),
+    "currency",
+    FeeTableError::Currency { table: Currency::Cny, office: Currency::Hkd }
+)]
+#[case::a_class_unpriced(
+    |t: &mut FeeTable| drop(t.certificate.remove(&CertificateClass::Encryption)),
+    "certificate.encryption",
+    FeeTableError::Unpriced { class: CertificateClass::Encryption }
+)]
+#[case::cloud_sign_priced(
+    |t: &mut FeeTable| drop(t.certificate.insert(CertificateClass::CloudSign, vec![1.0; 5])),
+    "certificate.cloud_sign",
+    FeeTableError::NotAtCounter
+)]
+#[case::four_years_only(
+    |t: &mut FeeTable| drop(t.certificate.insert(CertificateClass::Standard, vec![1.0; 4])),
+    "certificate.standard",
+    FeeTableError::Years { class: CertificateClass::Standard, count: 4 }
+)]
+#[case::a_negative_year(
+    |t: &mut FeeTable| t.certificate.entry(CertificateClass::Qualified).or_default()[2] = -1.0,
+    "certificate.qualified (year 3)",
+    FeeTableError::Amount { entry: "certificate.qualified (year 3)".into(), amount: -1.0 }
+)]
+#[case::a_thousandth(
+    |t: &mut FeeTable| t.token = 100.005,
+    "token",
+    FeeTableError::Amount { entry: "token".into(), amount: 100.005 }
+)]
+#[case::not_a_number(
+    |t: &mut FeeTable| t.postage = f64::INFINITY,
+    "postage",
+    FeeTableError::Amount { entry: "postage".into(), amount: f64::INFINITY }
+)]
+fn a_bad_office_table_names_its_entry(
+    #[case] spoil: fn(&mut FeeTable),
+    #[case] entry: &str,
+    #[case] expected: FeeTableError,
+) {
+    let mut table = office_table();
+    spoil(&mut table);
+    let err = table.schedule(Currency::Hkd).expect_err("refused");
+    assert_eq!(err.entry(), entry);
+    assert_eq!(err, expected);
+}
+
 fn certificate(holder_kind: HolderKind, days_left: i64, confirmed: bool) -> Certificate {
     Certificate {
         id: Ulid::new(),
@@ -385,6 +463,7 @@ fn the_invoice_title_must_be_the_organisations_name() {
         bank: None,
         bank_account: None,
         address: None,
+        phone: None,
     };
     assert!(invoice.validate(&org).is_ok());
     invoice.title = "广州网证科技".into();
@@ -403,10 +482,76 @@ fn a_vat_special_invoice_lists_every_missing_detail() {
         bank: None,
         bank_account: Some(" ".into()),
         address: None,
+        phone: None,
     };
     let fields: Vec<String> =
         invoice.validate(&org).expect_err("problems").into_iter().map(|p| p.field).collect();
-    assert_eq!(fields, ["title", "taxpayer_id", "email", "bank", "bank_account", "address"]);
+    assert_eq!(
+        fields,
+        ["title", "taxpayer_id", "email", "bank", "bank_account", "address", "phone"]
+    );
+}
+
+/// A VAT special invoice whole: every detail the organisation gives for one.
+fn vat_special_invoice() -> InvoiceDetails {
+    InvoiceDetails {
+        kind: InvoiceKind::VatSpecial,
+        title: "广州网证科技有限公司".into(),
+        taxpayer_id: "91350100M000100Y43".into(),
+        email: "finance@example.cn".into(),
+        bank: Some("中国工商银行广州天河支行".into()),
+        bank_account: Some("3602 0000 0900 1234 567".into()),
+        address: Some("广州市天河区体育西路 1 号".into()),
+        phone: Some("020-8888 1234".into()),
+    }
+}
+
+#[rstest]
+#[case::whole(InvoiceKind::VatSpecial, |_: &mut InvoiceDetails| {}, &[])]
+#[case::no_bank(InvoiceKind::VatSpecial, |i: &mut InvoiceDetails| i.bank = None, &["bank"])]
+#[case::blank_account(
+    InvoiceKind::VatSpecial,
+    |i: &mut InvoiceDetails| i.bank_account = Some("  ".into()),
+    &["bank_account"]
+)]
+#[case::no_address(InvoiceKind::VatSpecial, |i: &mut InvoiceDetails| i.address = None, &["address"])]
+#[case::no_phone(InvoiceKind::VatSpecial, |i: &mut InvoiceDetails| i.phone = None, &["phone"])]
+#[case::ordinary_needs_none_of_them(
+    InvoiceKind::OrdinaryElectronic,
+    |i: &mut InvoiceDetails| {
+        (i.bank, i.bank_account, i.address, i.phone) = (None, None, None, None);
+    },
+    &[]
+)]
+#[case::ordinary_keeps_its_own_rules(
+    InvoiceKind::OrdinaryElectronic,
+    |i: &mut InvoiceDetails| i.email = "finance".into(),
+    &["email"]
+)]
+fn a_vat_special_invoice_needs_its_bank_account_address_and_phone(
+    #[case] kind: InvoiceKind,
+    #[case] change: fn(&mut InvoiceDetails),
+    #[case] missing: &[&str],
+) {
+    let mut invoice = InvoiceDetails { kind, ..vat_special_invoice() };
+    change(&mut invoice);
+    let fields: Vec<String> = match invoice.validate(&organisation()) {
+        Ok(()) => Vec::new(),
+        Err(problems) => problems.into_iter().map(|p| p.field).collect(),
+    };
+    assert_eq!(fields, missing);
+}
+
+#[test]
+fn an_invoice_kept_before_the_phone_was_asked_for_still_reads() {
+    let old = r#"{"kind":"vat_special","title":"广州网证科技有限公司",
+        "taxpayer_id":"91350100M000100Y43","email":"finance@example.cn",
+        "bank":"中国工商银行","bank_account":"3602","address":"广州市"}"#;
+    let invoice: InvoiceDetails = serde_json::from_str(old).expect("an old record reads");
+    assert_eq!((invoice.bank.as_deref(), invoice.phone), (Some("中国工商银行"), None));
+    let older = r#"{"kind":"ordinary_electronic","title":"t","taxpayer_id":"x","email":"e"}"#;
+    let invoice: InvoiceDetails = serde_json::from_str(older).expect("reads");
+    assert_eq!(invoice.bank_account, None);
 }
 
 #[test]
@@ -486,6 +631,7 @@ fn the_invoice_is_checked_against_the_organisation_at_submission() {
         bank: None,
         bank_account: None,
         address: None,
+        phone: None,
     });
     let Err(TransitionError::Incomplete(problems)) =
         app.apply(A::Submit { organisation: Some(org.clone()) }, clerk())

@@ -616,6 +616,7 @@ fn a_new_organisation_certificate_asked_for_by_its_employee() {
         bank: None,
         bank_account: None,
         address: None,
+        phone: None,
     };
     office.ok(VisitOp::Confirm { application: id, invoice: Some(invoice) });
     let (pdf, signed) = office.form_printed_and_signed(id, "form");

@@ -49,6 +49,8 @@ day-end-printed-file = The report's PDF is in { $file }.
 
 key-day-end = day-end close
 key-day-end-close = close the day and print
+key-day-end-earlier = day before
+key-day-end-later = day after
 day-end-counting = Counting the day…
 day-end-closing = Closing the day and printing the report…
 day-end-close-hint = Enter closes the day and prints this report. A closed day is kept as it is and cannot be closed again.

@@ -49,6 +49,8 @@ day-end-printed-file = O PDF do relatório está em { $file }.
 
 key-day-end = fecho do dia
 key-day-end-close = fechar o dia e imprimir
+key-day-end-earlier = dia anterior
+key-day-end-later = dia seguinte
 day-end-counting = A contar o dia…
 day-end-closing = A fechar o dia e a imprimir o relatório…
 day-end-close-hint = Enter fecha o dia e imprime este relatório. Um dia fechado fica guardado como está e não volta a ser fechado.

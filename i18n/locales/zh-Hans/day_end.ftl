@@ -45,6 +45,8 @@ day-end-printed-file = 报告的 PDF 文件在 { $file }。
 
 key-day-end = 日结
 key-day-end-close = 日结并打印
+key-day-end-earlier = 前一天
+key-day-end-later = 后一天
 day-end-counting = 正在统计当日数字…
 day-end-closing = 正在日结并打印报告…
 day-end-close-hint = 按 Enter 日结并打印此报告。日结后报告保存不变，当日不能再次日结。

@@ -45,6 +45,8 @@ day-end-printed-file = 報告的 PDF 檔案在 { $file }。
 
 key-day-end = 日結
 key-day-end-close = 日結並列印
+key-day-end-earlier = 前一日
+key-day-end-later = 後一日
 day-end-counting = 正在統計當日數字…
 day-end-closing = 正在日結並列印報告…
 day-end-close-hint = 按 Enter 日結並列印此報告。日結後報告保存不變，當日不可再次日結。

@@ -899,22 +899,27 @@ fn screen_command(app: &mut App, command: Command) -> Vec<Effect> {
             visit_effects(app, vec![crate::visits::VisitOp::Resume { application }])
         }
         (Screen::Queue, Command::DayEnd) => open_day_end(app, supervisor),
-        (Screen::DayEnd(state), Command::Enter) => match state.command(Command::Enter) {
-            day_end::Enter::Close if supervisor => match clerk {
-                Some(supervisor) => vec![Effect::CloseDayEnd { supervisor, lang: app.lang }],
-                None => Vec::new(),
-            },
-            day_end::Enter::Close => {
-                state.busy = None;
-                app.say(Msg::new("day-end-supervisor-only"), Tone::Error);
-                Vec::new()
+        (Screen::DayEnd(state), Command::Enter | Command::Less | Command::More) => {
+            match state.command(command, app.now.date()) {
+                day_end::Enter::Close(day) if supervisor => match clerk {
+                    Some(supervisor) => {
+                        vec![Effect::CloseDayEnd { supervisor, lang: app.lang, day }]
+                    }
+                    None => Vec::new(),
+                },
+                day_end::Enter::Load(day) => vec![Effect::LoadDayEnd { day }],
+                day_end::Enter::Close(_) => {
+                    state.busy = None;
+                    app.say(Msg::new("day-end-supervisor-only"), Tone::Error);
+                    Vec::new()
+                }
+                day_end::Enter::Say(msg) => {
+                    app.say(msg, Tone::Info);
+                    Vec::new()
+                }
+                day_end::Enter::Nothing => Vec::new(),
             }
-            day_end::Enter::Say(msg) => {
-                app.say(msg, Tone::Info);
-                Vec::new()
-            }
-            day_end::Enter::Nothing => Vec::new(),
-        },
+        }
         (Screen::Queue, other) => match app.queue.command(other, supervisor) {
             Some((kind, id)) => open_file(app, kind, id),
             None => {
@@ -1103,8 +1108,10 @@ fn open_day_end(app: &mut App, supervisor: bool) -> Vec<Effect> {
         app.say(Msg::new("day-end-supervisor-only"), Tone::Error);
         return Vec::new();
     }
-    app.open(Screen::DayEnd(Box::new(DayEndState::counting())));
-    vec![Effect::LoadDayEnd]
+    // The office's today (the clock comes in with the ticks, in the office's offset).
+    let today = app.now.date();
+    app.open(Screen::DayEnd(Box::new(DayEndState::counting(today))));
+    vec![Effect::LoadDayEnd { day: today }]
 }
 
 /// The day-end screen waiting for a job, wherever it is in the stack.

@@ -1,6 +1,7 @@
 //! The supervisors' day-end screen: `update` for its keys (a clerk's refusal, counting, the close
-//! once, a refused close, leaving while it runs), and snapshots of the open day, the closed day
-//! and the clerk's refusal at 80×24 in all four languages.
+//! once, a refused close, leaving while it runs, ← and → to another day), and snapshots of the
+//! open day, the closed day, an earlier day, a day not begun and the clerk's refusal at 80×24 in
+//! all four languages.
 
 use crossterm::event::{KeyCode, KeyEvent};
 use i18n::Language;
@@ -105,9 +106,13 @@ fn report() -> DayEndReport {
 }
 
 fn day(closed: bool) -> DayView {
+    day_of(date!(2026 - 11 - 30), closed)
+}
+
+fn day_of(date: time::Date, closed: bool) -> DayView {
     DayView {
         kiosk: "K01DEMO".into(),
-        day: date!(2026 - 11 - 30),
+        day: date,
         closed: closed.then(|| ClosedBy {
             record: ulid(900),
             supervisor: ulid(2),
@@ -148,7 +153,10 @@ fn a_clerk_pressing_d_is_told_the_day_end_is_a_supervisors() {
 fn a_supervisor_opens_the_day_end_and_a_job_counts_the_day() {
     let mut app = on_queue(Language::En, StaffRole::Supervisor);
     let effects = update(&mut app, key(KeyCode::Char('D')));
-    assert!(matches!(effects.as_slice(), [Effect::LoadDayEnd]), "{effects:?}");
+    assert!(
+        matches!(effects.as_slice(), [Effect::LoadDayEnd { day }] if *day == date!(2026 - 11 - 30)),
+        "today: {effects:?}"
+    );
     assert_eq!(app.scope(), Scope::DayEnd);
     assert_eq!(state(&app).busy.as_ref().map(|m| m.id), Some("day-end-counting"));
     // Enter while it counts does nothing.
@@ -165,7 +173,8 @@ fn enter_closes_the_day_once_as_the_signed_in_supervisor_and_shows_what_was_prin
     assert!(
         matches!(
             effects.as_slice(),
-            [Effect::CloseDayEnd { supervisor, lang: Language::En }] if *supervisor == ulid(2)
+            [Effect::CloseDayEnd { supervisor, lang: Language::En, day }]
+                if *supervisor == ulid(2) && *day == date!(2026 - 11 - 30)
         ),
         "{effects:?}"
     );
@@ -219,6 +228,100 @@ fn esc_goes_back_to_the_queue_and_a_close_answered_after_is_said() {
     let printed = Msg::with("print-printed", vec![("job", "J-7".into())]);
     update(&mut app, Action::Job(Done::DayEndClosed(Ok((Box::new(day(true)), printed)))));
     assert_eq!(app.notice.as_ref().map(|n| n.msg.id), Some("print-printed"));
+}
+
+#[test]
+fn left_goes_to_an_earlier_day_left_open_and_enter_closes_that_day() {
+    let mut app = on_day_end(Language::En, false);
+    let effects = update(&mut app, key(KeyCode::Left));
+    let yesterday = date!(2026 - 11 - 29);
+    assert!(
+        matches!(effects.as_slice(), [Effect::LoadDayEnd { day }] if *day == yesterday),
+        "{effects:?}"
+    );
+    assert_eq!(state(&app).day, yesterday);
+    assert_eq!(state(&app).view, None, "today's figures are not shown as yesterday's");
+    assert_eq!(state(&app).busy.as_ref().map(|m| m.id), Some("day-end-counting"));
+    // Enter before the day is counted closes nothing.
+    assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
+    // Today's count answering late is dropped; yesterday's is shown.
+    update(&mut app, Action::Job(Done::DayEndLoaded(Ok(Box::new(day(false))))));
+    assert_eq!(state(&app).view, None);
+    update(&mut app, Action::Job(Done::DayEndLoaded(Ok(Box::new(day_of(yesterday, false))))));
+    assert_eq!(state(&app).view.as_ref().map(|v| v.day), Some(yesterday));
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::CloseDayEnd { supervisor, day, .. }] if *supervisor == ulid(2) && *day == yesterday
+        ),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn a_day_already_closed_shows_what_was_kept_and_enter_refuses_it() {
+    let mut app = on_day_end(Language::En, false);
+    update(&mut app, key(KeyCode::Left));
+    let earlier = date!(2026 - 11 - 29);
+    update(&mut app, Action::Job(Done::DayEndLoaded(Ok(Box::new(day_of(earlier, true))))));
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(app.notice.as_ref().map(|n| n.msg.id), Some("day-end-already-closed"));
+    // → comes back to today, counted again.
+    let effects = update(&mut app, key(KeyCode::Right));
+    assert!(
+        matches!(effects.as_slice(), [Effect::LoadDayEnd { day }] if *day == date!(2026 - 11 - 30)),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn right_from_today_is_refused_as_a_day_not_begun() {
+    let mut app = on_day_end(Language::En, false);
+    let effects = update(&mut app, key(KeyCode::Right));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(state(&app).day, date!(2026 - 11 - 30), "still today");
+    assert_eq!(state(&app).view, Some(day(false)), "today's figures stay");
+    let error = state(&app).error.clone().expect("refused");
+    assert_eq!(error.id, "day-end-future-day");
+    assert!(error.args.contains(&("day", "2026-12-01".into())), "{error:?}");
+}
+
+#[test]
+fn the_day_can_be_moved_while_it_is_counted_but_not_while_it_is_closed() {
+    let mut app = on_day_end(Language::En, false);
+    update(&mut app, key(KeyCode::Left));
+    let effects = update(&mut app, key(KeyCode::Left));
+    assert!(
+        matches!(effects.as_slice(), [Effect::LoadDayEnd { day }] if *day == date!(2026 - 11 - 28)),
+        "{effects:?}"
+    );
+    let mut app = on_day_end(Language::En, false);
+    update(&mut app, key(KeyCode::Enter));
+    assert!(update(&mut app, key(KeyCode::Left)).is_empty(), "the close runs on today");
+    assert_eq!(state(&app).day, date!(2026 - 11 - 30));
+}
+
+#[test]
+fn an_earlier_day_and_a_day_not_begun_in_every_language_at_80x24() {
+    for lang in Language::ALL {
+        let mut earlier = on_day_end(lang, false);
+        update(&mut earlier, key(KeyCode::Left));
+        let yesterday = day_of(date!(2026 - 11 - 29), false);
+        update(&mut earlier, Action::Job(Done::DayEndLoaded(Ok(Box::new(yesterday)))));
+        insta::assert_snapshot!(
+            format!("day_end_earlier_day_{}_80x24", lang.tag()),
+            render(&earlier, 80, 24)
+        );
+
+        let mut future = on_day_end(lang, false);
+        update(&mut future, key(KeyCode::Right));
+        insta::assert_snapshot!(
+            format!("day_end_future_refused_{}_80x24", lang.tag()),
+            render(&future, 80, 24)
+        );
+    }
 }
 
 #[test]

@@ -91,11 +91,14 @@ pub enum Effect {
         /// The language the ticket is printed in: the clerk's.
         lang: i18n::Language,
     },
-    /// Count today's day-end of this counter (or read it as kept at its close).
-    LoadDayEnd,
-    /// Close today as the signed-in supervisor and print the report.
+    /// Count an office day of this counter (or read it as kept at its close).
+    LoadDayEnd {
+        day: time::Date,
+    },
+    /// Close `day` (today or an earlier day) as the signed-in supervisor and print the report.
     CloseDayEnd {
         supervisor: RecordId,
+        day: time::Date,
         /// The language the report is printed in: the supervisor's.
         lang: i18n::Language,
     },
@@ -395,16 +398,16 @@ impl Runner {
             }),
             Effect::IssueWalkIn { service, clerk, lang } => self
                 .blocking(move |ctx| Done::WalkInIssued(issue_walk_in(ctx, service, clerk, lang))),
-            Effect::LoadDayEnd => self.blocking(|ctx| {
+            Effect::LoadDayEnd { day } => self.blocking(move |ctx| {
                 let result = ctx
                     .open_store()
-                    .and_then(|store| crate::day_end::load(&store, ctx.now().date(), ctx.offset()))
+                    .and_then(|store| crate::day_end::load(&store, day, ctx.offset()))
                     .map(Box::new)
                     .map_err(|e| Msg::store(&e));
                 Done::DayEndLoaded(result)
             }),
-            Effect::CloseDayEnd { supervisor, lang } => {
-                self.blocking(move |ctx| Done::DayEndClosed(close_day(ctx, supervisor, lang)))
+            Effect::CloseDayEnd { supervisor, lang, day } => {
+                self.blocking(move |ctx| Done::DayEndClosed(close_day(ctx, supervisor, day, lang)))
             }
             Effect::Members { organisation, op, clerk } => {
                 self.blocking(move |ctx| super::screens::members::run(ctx, organisation, op, clerk))
@@ -570,16 +573,17 @@ fn print_outcome(job: &printers::spool::JobSummary) -> Msg {
     }
 }
 
-/// Closes today as `supervisor` and prints the report in `lang`.
+/// Closes `day` as `supervisor` and prints the report in `lang`.
 fn close_day(
     ctx: &JobContext,
     supervisor: RecordId,
+    day: time::Date,
     lang: i18n::Language,
 ) -> Result<(Box<crate::day_end::DayView>, Msg), Msg> {
     let mut store = ctx.open_store().map_err(|e| Msg::store(&e))?;
     let context = crate::Context { lang, ..ctx.context() };
     let (view, printed) =
-        crate::day_end::close_and_print(&context, &mut store, supervisor, ctx.now()).map_err(
+        crate::day_end::close_and_print(&context, &mut store, supervisor, day, ctx.now()).map_err(
             |e| match e {
                 crate::day_end::DayEndError::Store(e) => Msg::store(&e),
                 refused => Msg::with(refused.message_id(), refused.message_args()),

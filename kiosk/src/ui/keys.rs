@@ -430,6 +430,8 @@ static TICKET: &[Binding] = &[
 
 static DAY_END: &[Binding] = &[
     row(&[key(KeyCode::Enter)], Command::Enter, "key-day-end-close", true),
+    row(&[key(KeyCode::Left)], Command::Less, "key-day-end-earlier", true),
+    row(&[key(KeyCode::Right)], Command::More, "key-day-end-later", true),
     BACK,
     HELP,
     LANGUAGE,

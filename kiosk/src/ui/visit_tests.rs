@@ -1175,6 +1175,115 @@ fn an_organisation_confirms_its_invoice_details_with_the_agreement() {
     }
 }
 
+/// The trading company's new certificate at the confirmation step, the agreement not yet
+/// ticked.
+fn organisation_at_confirmation(lang: Language) -> App {
+    let mut app = on_visit_in(lang, Service::NewIssuance, Some(Step::Confirmation));
+    let mut view = visit_at(Service::NewIssuance, Some(Step::Confirmation));
+    view.application.organisation = Some(ulid(500));
+    view.organisation = Some(organisation());
+    view.application.visit.facts.remove(&Fact::DataConfirmed);
+    answer(&mut app, view, None);
+    app
+}
+
+/// The six fields of a VAT special invoice, typed in their Tab order.
+const VAT_FIELDS: [&str; 6] = [
+    "123456789012345",
+    "accounts@trading.mo",
+    "大西洋銀行 BNU",
+    "9012-3456-7890",
+    "澳門南灣大馬路 500 號",
+    "+853 2833 1234",
+];
+
+fn type_vat_fields(app: &mut App) {
+    for (i, text) in VAT_FIELDS.iter().enumerate() {
+        if i > 0 {
+            update(app, key(KeyCode::Tab));
+        }
+        type_text(app, text);
+    }
+}
+
+#[test]
+fn f5_asks_for_a_vat_special_invoice_with_its_bank_address_and_phone() {
+    let mut app = organisation_at_confirmation(Language::En);
+    update(&mut app, key(KeyCode::F(4)));
+    assert_eq!(state(&app).invoice(), Some(InvoiceKind::OrdinaryElectronic));
+    update(&mut app, key(KeyCode::F(5)));
+    assert_eq!(state(&app).invoice(), Some(InvoiceKind::VatSpecial));
+    // Nothing typed: refused on the spot, every field named in the message.
+    assert!(ops(update(&mut app, key(KeyCode::Enter))).is_empty());
+    assert_eq!(state(&app).error, Some(Msg::new("visit-invoice-vat-incomplete")));
+    type_text(&mut app, VAT_FIELDS[0]);
+    update(&mut app, key(KeyCode::Tab));
+    type_text(&mut app, VAT_FIELDS[1]);
+    assert!(ops(update(&mut app, key(KeyCode::Enter))).is_empty(), "the bank is missing");
+    assert_eq!(state(&app).error, Some(Msg::new("visit-invoice-vat-incomplete")));
+
+    let mut app = organisation_at_confirmation(Language::En);
+    update(&mut app, key(KeyCode::F(4)));
+    update(&mut app, key(KeyCode::F(5)));
+    type_vat_fields(&mut app);
+    // Tab comes round to the first field again: six fields.
+    update(&mut app, key(KeyCode::Tab));
+    assert_eq!(state(&app).input(), Some(super::screens::visit::Input::TaxpayerId));
+    match ops(update(&mut app, key(KeyCode::Enter))).as_slice() {
+        [VisitOp::Confirm { invoice: Some(invoice), .. }] => {
+            assert_eq!(invoice.kind, InvoiceKind::VatSpecial);
+            assert_eq!(invoice.title, "澳門貿易有限公司");
+            assert_eq!(invoice.bank.as_deref(), Some("大西洋銀行 BNU"));
+            assert_eq!(invoice.bank_account.as_deref(), Some("9012-3456-7890"));
+            assert_eq!(invoice.address.as_deref(), Some("澳門南灣大馬路 500 號"));
+            assert_eq!(invoice.phone.as_deref(), Some("+853 2833 1234"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn f5_again_goes_back_to_an_ordinary_e_invoice_without_the_vat_details() {
+    let mut app = organisation_at_confirmation(Language::En);
+    update(&mut app, key(KeyCode::F(4)));
+    update(&mut app, key(KeyCode::F(5)));
+    type_vat_fields(&mut app);
+    update(&mut app, key(KeyCode::F(5)));
+    assert_eq!(state(&app).invoice(), Some(InvoiceKind::OrdinaryElectronic));
+    assert_eq!(state(&app).input(), Some(super::screens::visit::Input::TaxpayerId), "from the top");
+    match ops(update(&mut app, key(KeyCode::Enter))).as_slice() {
+        [VisitOp::Confirm { invoice: Some(invoice), .. }] => {
+            assert_eq!(invoice.kind, InvoiceKind::OrdinaryElectronic);
+            assert_eq!(invoice.taxpayer_id, "123456789012345");
+            assert_eq!((&invoice.bank, &invoice.bank_account), (&None, &None));
+            assert_eq!((&invoice.address, &invoice.phone), (&None, &None));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_person_has_no_invoice_to_change() {
+    let mut app = on_visit_of(Service::NewIssuance, Some(Step::Confirmation));
+    update(&mut app, key(KeyCode::F(5)));
+    assert_eq!(state(&app).invoice(), None);
+    assert_eq!(state(&app).error, Some(Msg::new("visit-no-alternative")));
+}
+
+#[test]
+fn a_vat_special_invoice_at_the_confirmation_in_every_language_at_80x24() {
+    for lang in Language::ALL {
+        let mut app = organisation_at_confirmation(lang);
+        update(&mut app, key(KeyCode::F(4)));
+        update(&mut app, key(KeyCode::F(5)));
+        type_vat_fields(&mut app);
+        insta::assert_snapshot!(
+            format!("visit_confirmation_vat_special_{}_80x24", lang.tag()),
+            render(&app, 80, 24)
+        );
+    }
+}
+
 #[test]
 fn an_organisations_papers_step_in_every_language_at_80x24() {
     for lang in Language::ALL {

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use registry::application::{Actor, Application, ApplicationAction, DocumentKind, Payment};
 use registry::audit::{AuditAction, StepOutcome};
-use registry::fees::FeeSchedule;
 use registry::model::{
     Certificate, CertificateStatus, Clerk, Money, Organisation, Person, RecordId, RecordKind,
     Service, StaffRole, Token,
@@ -374,7 +373,8 @@ impl Visits<'_> {
     }
 
     fn fee(&self, app: &Application) -> Result<Money, VisitError> {
-        let quote = FeeSchedule::example(self.ctx.config.currency).quote(
+        // The office's price table (`[fees]` in kiosk.toml), else the seeds' example.
+        let quote = self.ctx.config.fee_schedule().quote(
             app.service,
             app.certificate_class,
             app.validity_years,

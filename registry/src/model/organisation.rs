@@ -170,9 +170,17 @@ pub struct InvoiceDetails {
     pub title: String,
     pub taxpayer_id: String,
     pub email: String,
+    /// A VAT special invoice's bank (開戶銀行), account number and registered address and
+    /// phone (地址、電話): required for it, unused on an ordinary e-invoice. Records from before
+    /// the phone was asked for have none.
+    #[serde(default)]
     pub bank: Option<String>,
+    #[serde(default)]
     pub bank_account: Option<String>,
+    #[serde(default)]
     pub address: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,7 +188,7 @@ pub struct InvoiceDetails {
 pub enum InvoiceKind {
     /// 普通电子发票
     OrdinaryElectronic,
-    /// 增值税专用发票: needs the bank, account and address too.
+    /// 增值税专用发票: needs the bank, account, registered address and phone too.
     VatSpecial,
 }
 
@@ -214,6 +222,7 @@ impl InvoiceDetails {
             p.check(missing(&self.bank), "bank", codes::REQUIRED);
             p.check(missing(&self.bank_account), "bank_account", codes::REQUIRED);
             p.check(missing(&self.address), "address", codes::REQUIRED);
+            p.check(missing(&self.phone), "phone", codes::REQUIRED);
         }
         p.finish()
     }

@@ -1,6 +1,8 @@
 //! The supervisors' day-end screen: the counter's day as a job counted it (or as it was kept at
-//! its close), and Enter closes the day and prints the report (a job: `kiosk::day_end`). Opened
-//! from the queue; a clerk is told it is a supervisor's.
+//! its close), and Enter closes the day and prints the report (a job: `kiosk::day_end`). It
+//! opens on today; ← and → go to the day before or after, so a day left open can be closed
+//! later, as `kiosk day-end close --date` does. Opened from the queue; a clerk is told it is a
+//! supervisor's.
 
 use i18n::Language;
 use ratatui::Frame;
@@ -9,6 +11,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use registry::day_end::{ApplicationLine, CloseRefused, PaymentTotal};
+use time::Date;
 
 use crate::day_end::{DayView, ReportPrint};
 use crate::print_cmd::PrintFailure;
@@ -19,6 +22,8 @@ use crate::ui::widgets::{fit, pad, safe};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DayEndState {
+    /// The office day on screen (or being counted).
+    pub day: Date,
     pub view: Option<DayView>,
     /// A job is counting or closing the day: what it is doing.
     pub busy: Option<Msg>,
@@ -27,20 +32,23 @@ pub struct DayEndState {
     pub printed: Option<Msg>,
 }
 
-/// What Enter asks of the app.
+/// What a key asks of the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Enter {
-    /// Close the day and print the report.
-    Close,
+    /// Close the day shown and print the report.
+    Close(Date),
+    /// Count (or read as kept) another day.
+    Load(Date),
     /// Nothing to do now; say this.
     Say(Msg),
     Nothing,
 }
 
 impl DayEndState {
-    /// The screen as it opens: the day being counted.
-    pub fn counting() -> DayEndState {
+    /// The screen as it opens: `day` (the office's today) being counted.
+    pub fn counting(day: Date) -> DayEndState {
         DayEndState {
+            day,
             view: None,
             busy: Some(Msg::new("day-end-counting")),
             error: None,
@@ -49,6 +57,12 @@ impl DayEndState {
     }
 
     pub fn loaded(&mut self, result: Result<Box<DayView>, Msg>) {
+        // A day the supervisor has moved on from since: its count is of no use.
+        if let Ok(view) = &result
+            && view.day != self.day
+        {
+            return;
+        }
         self.busy = None;
         match result {
             Ok(view) => {
@@ -72,12 +86,33 @@ impl DayEndState {
         }
     }
 
-    /// Enter closes a day that is counted and not closed yet, once.
-    pub fn command(&mut self, command: Command) -> Enter {
-        if command != Command::Enter || self.busy.is_some() {
+    /// Enter closes a day that is counted and not closed yet, once; ← and → move to the day
+    /// before or after, never past `today` (the office's).
+    pub fn command(&mut self, command: Command, today: Date) -> Enter {
+        // While a day is closed nothing moves; while one is counted, the next key counts another.
+        if self.busy.is_some() && (command == Command::Enter || self.view.is_some()) {
             return Enter::Nothing;
         }
+        let step = match command {
+            Command::Less => self.day.previous_day(),
+            Command::More => self.day.next_day(),
+            Command::Enter => return self.close(today),
+            _ => return Enter::Nothing,
+        };
+        let Some(day) = step else { return Enter::Nothing };
+        if day > today {
+            self.error = Some(refusal_msg(&CloseRefused::FutureDay { day }));
+            return Enter::Nothing;
+        }
+        *self = DayEndState::counting(day);
+        Enter::Load(day)
+    }
+
+    fn close(&mut self, today: Date) -> Enter {
         let Some(view) = &self.view else { return Enter::Nothing };
+        if view.day > today {
+            return Enter::Say(refusal_msg(&CloseRefused::FutureDay { day: view.day }));
+        }
         if let Some(closed) = &view.closed {
             let refusal = CloseRefused::AlreadyClosed { by: closed.supervisor, at: closed.at };
             let args = refusal
@@ -87,10 +122,15 @@ impl DayEndState {
                 .collect();
             return Enter::Say(Msg::with(refusal.message_id(), args));
         }
+        let day = view.day;
         self.busy = Some(Msg::new("day-end-closing"));
         self.error = None;
-        Enter::Close
+        Enter::Close(day)
     }
+}
+
+fn refusal_msg(refusal: &CloseRefused) -> Msg {
+    Msg::with(refusal.message_id(), refusal.message_args())
 }
 
 /// What the screen says about the report it printed.

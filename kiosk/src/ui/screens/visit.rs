@@ -12,7 +12,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use registry::application::ApplicationState;
 use registry::application::DocumentKind;
-use registry::model::{CertificateClass, RecordId, RevocationReason, Service, StaffRole};
+use registry::model::{
+    CertificateClass, InvoiceDetails, InvoiceKind, RecordId, RevocationReason, Service, StaffRole,
+};
 use registry::visit::{PaymentMethod, Skip, Step};
 use time::{OffsetDateTime, UtcOffset};
 use zeroize::Zeroizing;
@@ -107,6 +109,11 @@ pub enum Input {
     /// An organisation's invoice: its taxpayer ID and the email the e-invoice goes to.
     TaxpayerId,
     InvoiceEmail,
+    /// A VAT special invoice's bank, account number, registered address and phone.
+    InvoiceBank,
+    InvoiceAccount,
+    InvoiceAddress,
+    InvoicePhone,
 }
 
 impl Input {
@@ -116,11 +123,21 @@ impl Input {
     }
 }
 
-/// The text fields of each step of `service`, in Tab order.
-pub fn inputs(service: Service, step: Step, organisation: bool) -> &'static [Input] {
+/// The text fields of each step of `service`, in Tab order. `invoice`: the kind of invoice an
+/// organisation's visit asks for (`None` for a person's).
+pub fn inputs(service: Service, step: Step, invoice: Option<InvoiceKind>) -> &'static [Input] {
     match step {
-        // An organisation's invoice details are confirmed with the rest.
-        Step::Confirmation if organisation => &[Input::TaxpayerId, Input::InvoiceEmail],
+        // An organisation's invoice details are confirmed with the rest; a VAT special invoice
+        // also needs the bank and the registered address and phone.
+        Step::Confirmation if invoice == Some(InvoiceKind::VatSpecial) => &[
+            Input::TaxpayerId,
+            Input::InvoiceEmail,
+            Input::InvoiceBank,
+            Input::InvoiceAccount,
+            Input::InvoiceAddress,
+            Input::InvoicePhone,
+        ],
+        Step::Confirmation if invoice.is_some() => &[Input::TaxpayerId, Input::InvoiceEmail],
         // The phrase set at issuance lets the person revoke without a supervisor.
         Step::Certificates if service == Service::Revocation => &[Input::Phrase],
         Step::PinReset => &[Input::Pin, Input::PinAgain],
@@ -181,6 +198,13 @@ pub struct VisitState {
     pub address: String,
     pub taxpayer_id: String,
     pub invoice_email: String,
+    /// An ordinary e-invoice or a VAT special invoice (F5 changes it), and the VAT special
+    /// invoice's bank, account number, registered address and phone.
+    pub invoice_kind: InvoiceKind,
+    pub invoice_bank: String,
+    pub invoice_account: String,
+    pub invoice_address: String,
+    pub invoice_phone: String,
     /// The visit is an organisation's (its invoice is asked for).
     pub organisation: bool,
     pub approval: Option<Approval>,
@@ -241,6 +265,11 @@ impl VisitState {
             address: String::new(),
             taxpayer_id: String::new(),
             invoice_email: String::new(),
+            invoice_kind: InvoiceKind::OrdinaryElectronic,
+            invoice_bank: String::new(),
+            invoice_account: String::new(),
+            invoice_address: String::new(),
+            invoice_phone: String::new(),
             organisation: false,
             approval: None,
             step: None,
@@ -268,13 +297,18 @@ impl VisitState {
         if let Some(approval) = &self.approval {
             return approval.signin.is_some() || approval.needs_reason();
         }
-        self.current().is_some_and(|s| !inputs(self.service, s, self.organisation).is_empty())
+        self.current().is_some_and(|s| !inputs(self.service, s, self.invoice()).is_empty())
+    }
+
+    /// The kind of invoice asked for: an organisation's visit only.
+    pub fn invoice(&self) -> Option<InvoiceKind> {
+        self.organisation.then_some(self.invoice_kind)
     }
 
     /// The field with the focus, if the step has any.
     pub fn input(&self) -> Option<Input> {
         let step = self.current()?;
-        let list = inputs(self.service, step, self.organisation);
+        let list = inputs(self.service, step, self.invoice());
         list.get(self.focus.min(list.len().saturating_sub(1))).copied()
     }
 
@@ -290,6 +324,10 @@ impl VisitState {
             Input::Address => &mut self.address,
             Input::TaxpayerId => &mut self.taxpayer_id,
             Input::InvoiceEmail => &mut self.invoice_email,
+            Input::InvoiceBank => &mut self.invoice_bank,
+            Input::InvoiceAccount => &mut self.invoice_account,
+            Input::InvoiceAddress => &mut self.invoice_address,
+            Input::InvoicePhone => &mut self.invoice_phone,
         }
     }
 
@@ -355,6 +393,12 @@ impl VisitState {
         let invoice = view.application.invoice.as_ref();
         self.taxpayer_id = invoice.map(|i| i.taxpayer_id.clone()).unwrap_or_default();
         self.invoice_email = invoice.map(|i| i.email.clone()).unwrap_or_default();
+        self.invoice_kind = invoice.map_or(InvoiceKind::OrdinaryElectronic, |i| i.kind);
+        let text = |value: Option<&Option<String>>| value.cloned().flatten().unwrap_or_default();
+        self.invoice_bank = text(invoice.map(|i| &i.bank));
+        self.invoice_account = text(invoice.map(|i| &i.bank_account));
+        self.invoice_address = text(invoice.map(|i| &i.address));
+        self.invoice_phone = text(invoice.map(|i| &i.phone));
         self.checked = match step {
             Some(Step::Consent) => view.application.consent_given,
             Some(Step::Confirmation) => view.application.agreement_accepted,
@@ -422,7 +466,7 @@ impl VisitState {
     /// Tab: the next field of the step.
     fn next_field(&mut self) {
         if let Some(step) = self.current() {
-            let n = inputs(self.service, step, self.organisation).len();
+            let n = inputs(self.service, step, self.invoice()).len();
             if n > 0 {
                 self.focus = (self.focus + 1) % n;
             }
@@ -596,27 +640,53 @@ pub fn command(state: &mut VisitState, command: Command, clerk: &SignedIn) -> Ve
             busy(state, "visit-saving");
             vec![VisitOp::Consent { application }]
         }
+        // An organisation's invoice: an ordinary e-invoice, or a VAT special invoice.
+        (Step::Confirmation, Command::Alternative) if state.organisation => {
+            state.invoice_kind = match state.invoice_kind {
+                InvoiceKind::OrdinaryElectronic => InvoiceKind::VatSpecial,
+                InvoiceKind::VatSpecial => InvoiceKind::OrdinaryElectronic,
+            };
+            // The fields the other kind lacks are gone from the Tab order.
+            state.focus = 0;
+            Vec::new()
+        }
         (Step::Confirmation, Command::Enter) => {
-            // An invoice when the organisation asks for one: both its fields typed.
-            let invoice =
-                match (&view.organisation, state.taxpayer_id.trim(), state.invoice_email.trim()) {
-                    (Some(org), taxpayer, email) if !taxpayer.is_empty() || !email.is_empty() => {
-                        Some(registry::model::InvoiceDetails {
-                            kind: registry::model::InvoiceKind::OrdinaryElectronic,
-                            title: org
-                                .name_zh
-                                .clone()
-                                .or_else(|| org.name_latin.clone())
-                                .unwrap_or_default(),
-                            taxpayer_id: taxpayer.to_owned(),
-                            email: email.to_owned(),
-                            bank: None,
-                            bank_account: None,
-                            address: None,
-                        })
-                    }
-                    _ => None,
-                };
+            let vat = state.invoice_kind == InvoiceKind::VatSpecial;
+            let typed = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+            let (taxpayer, email) = (state.taxpayer_id.trim(), state.invoice_email.trim());
+            let details = [
+                &state.taxpayer_id,
+                &state.invoice_email,
+                &state.invoice_bank,
+                &state.invoice_account,
+                &state.invoice_address,
+                &state.invoice_phone,
+            ];
+            // A VAT special invoice is asked for whole: the form is vetted with it.
+            if vat && state.organisation && details.iter().any(|d| d.trim().is_empty()) {
+                state.error = Some(Msg::new("visit-invoice-vat-incomplete"));
+                return Vec::new();
+            }
+            // An ordinary e-invoice when the organisation asks for one (a field typed).
+            let invoice = match &view.organisation {
+                Some(org) if vat || !taxpayer.is_empty() || !email.is_empty() => {
+                    Some(InvoiceDetails {
+                        kind: state.invoice_kind,
+                        title: org
+                            .name_zh
+                            .clone()
+                            .or_else(|| org.name_latin.clone())
+                            .unwrap_or_default(),
+                        taxpayer_id: taxpayer.to_owned(),
+                        email: email.to_owned(),
+                        bank: typed(&state.invoice_bank).filter(|_| vat),
+                        bank_account: typed(&state.invoice_account).filter(|_| vat),
+                        address: typed(&state.invoice_address).filter(|_| vat),
+                        phone: typed(&state.invoice_phone).filter(|_| vat),
+                    })
+                }
+                _ => None,
+            };
             busy(state, "visit-saving");
             vec![VisitOp::Confirm { application, invoice }]
         }
@@ -852,9 +922,9 @@ pub fn command(state: &mut VisitState, command: Command, clerk: &SignedIn) -> Ve
         }
         // Between the fields of a form, ↑ and ↓ move as Tab does.
         (step, Command::Up | Command::Down)
-            if inputs(state.service, step, state.organisation).len() > 1 =>
+            if inputs(state.service, step, state.invoice()).len() > 1 =>
         {
-            let n = inputs(state.service, step, state.organisation).len();
+            let n = inputs(state.service, step, state.invoice()).len();
             state.focus = if command == Command::Up {
                 (state.focus + n - 1) % n
             } else {
@@ -1181,20 +1251,40 @@ fn step_body(
                     )));
                 }
                 lines.push(checkbox(state.checked, t(lang, "visit-agreement")));
-                if state.organisation {
-                    lines.push(Line::from(t(lang, "visit-invoice-hint")));
-                    lines.push(field(
-                        t(lang, "visit-taxpayer-id"),
-                        &state.taxpayer_id,
-                        false,
-                        focused(Input::TaxpayerId),
-                    ));
-                    lines.push(field(
-                        t(lang, "visit-invoice-email"),
-                        &state.invoice_email,
-                        false,
-                        focused(Input::InvoiceEmail),
-                    ));
+                if let Some(kind) = state.invoice() {
+                    let (name, hint) = match kind {
+                        InvoiceKind::OrdinaryElectronic => {
+                            ("visit-invoice-ordinary", "visit-invoice-hint")
+                        }
+                        InvoiceKind::VatSpecial => {
+                            ("visit-invoice-vat-special", "visit-invoice-vat-hint")
+                        }
+                    };
+                    lines.push(Line::from(fit(
+                        &i18n::text_with(
+                            lang,
+                            "visit-invoice-kind",
+                            &[("kind", t(lang, name).into())],
+                        ),
+                        width,
+                    )));
+                    lines.push(Line::from(t(lang, hint)));
+                    for input in inputs(state.service, step, Some(kind)) {
+                        let (label, value) = match input {
+                            Input::TaxpayerId => ("visit-taxpayer-id", &state.taxpayer_id),
+                            Input::InvoiceEmail => ("visit-invoice-email", &state.invoice_email),
+                            Input::InvoiceBank => ("visit-invoice-bank", &state.invoice_bank),
+                            Input::InvoiceAccount => {
+                                ("visit-invoice-account", &state.invoice_account)
+                            }
+                            Input::InvoiceAddress => {
+                                ("visit-invoice-address", &state.invoice_address)
+                            }
+                            Input::InvoicePhone => ("visit-invoice-phone", &state.invoice_phone),
+                            _ => continue,
+                        };
+                        lines.push(field(t(lang, label), value, false, focused(*input)));
+                    }
                 }
             }
         }

@@ -595,6 +595,32 @@ fn form_payment_and_recheck_without_devices_and_revetting_goes_back_to_the_ident
     assert!(office.refused(id, Step::Recheck, "visit-recheck-revetting-required"));
 }
 
+#[test]
+fn a_visit_charges_the_offices_own_price_table() {
+    let mut office = office();
+    let per_year = |major: f64| (1..=5).map(|y| major * f64::from(y)).collect::<Vec<_>>();
+    office.ctx.config.fees = Some(registry::fees::FeeTable {
+        currency: None,
+        certificate: [
+            (CertificateClass::Qualified, per_year(450.5)),
+            (CertificateClass::Standard, per_year(300.0)),
+            (CertificateClass::Encryption, per_year(300.0)),
+        ]
+        .into(),
+        token: 90.0,
+        postage: 15.0,
+    });
+    let id = office.up_to_identity();
+    // The wizard shows what the visit will charge before anything is signed.
+    let shown = office.ok(VisitOp::Resume { application: id }).view.fee;
+    assert_eq!(shown.map(|f| f.minor), Some(90_100), "2 years at 450.50");
+    office.signed_form(id);
+    let app = office.ok(VisitOp::Resume { application: id }).view.application;
+    assert_eq!(app.state(), ApplicationState::AwaitingPayment);
+    let fee = app.progress.fee.expect("the fee is fixed at submission");
+    assert_eq!((fee.minor, fee.currency), (90_100, registry::model::Currency::Mop));
+}
+
 /// Walks a revocation up to its form signed back; `phrase` is what the person gives.
 fn revocation_signed(office: &Office, phrase: Option<&str>) -> Result<RecordId, VisitError> {
     let open = office.ok(VisitOp::Open { service: Service::Revocation, applicant: office.person });
@@ -818,6 +844,7 @@ fn a_new_certificate_for_an_organisation_needs_its_agent_and_its_papers() {
         bank: None,
         bank_account: None,
         address: None,
+        phone: None,
     };
     let wrong = office
         .as_clerk(VisitOp::Confirm {
