@@ -3,7 +3,7 @@
 //! already on file is refused with the file that holds it.
 
 use registry::audit::AuditAction;
-use registry::model::{Person, RecordId, RecordKind};
+use registry::model::{MemberRole, Membership, Person, RecordId, RecordKind};
 use registry::problem::Problem;
 use store::{Store, StoreError};
 
@@ -45,6 +45,64 @@ pub fn register_person(
         w.audit(AuditAction::RecordCreated, Some((RecordKind::Person, id))).map(drop)
     })?;
     Ok(id)
+}
+
+/// What [`join_organisation`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Joined {
+    pub person: RecordId,
+    /// The person was on file already (found by their document); only the membership is new.
+    pub was_on_file: bool,
+    /// They were a current member already: nothing was written.
+    pub already_member: bool,
+}
+
+/// Makes the person an employee of `organisation` (seed 004: the administrator then grants
+/// them its certificates and seals): put on file first when their document is not, else the
+/// person on file joins. One transaction with its audit events.
+pub fn join_organisation(
+    store: &mut Store,
+    clerk: Option<RecordId>,
+    person: &Person,
+    organisation: RecordId,
+) -> Result<Joined, RegisterError> {
+    if store.get::<registry::model::Organisation>(organisation)?.is_none() {
+        return Err(RegisterError::Store(StoreError::NotFound {
+            kind: RecordKind::Organisation,
+            id: organisation,
+        }));
+    }
+    let existing = on_file(store, person)?;
+    let id = existing.unwrap_or(person.id);
+    let mut already_member = false;
+    for link in store.linked_from(id, RecordKind::Membership)? {
+        if let Some(m) = store.get::<Membership>(link.from_id)?
+            && m.person == id
+            && m.organisation == organisation
+            && m.ended.is_none()
+        {
+            already_member = true;
+        }
+    }
+    if !already_member {
+        let membership = Membership {
+            id: ulid::Ulid::new(),
+            organisation,
+            person: id,
+            role: MemberRole::Employee,
+            ended: None,
+        };
+        store.write(clerk, |w| {
+            if existing.is_none() {
+                w.put(person)?;
+                w.audit(AuditAction::RecordCreated, Some((RecordKind::Person, id)))?;
+            }
+            w.put(&membership)?;
+            w.audit(AuditAction::RecordCreated, Some((RecordKind::Membership, membership.id)))
+                .map(drop)
+        })?;
+    }
+    Ok(Joined { person: id, was_on_file: existing.is_some(), already_member })
 }
 
 /// The person on file with the same identity document as `person`, if any.
@@ -143,5 +201,63 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(store.get::<Person>(bad.id).expect("read"), None);
+    }
+
+    #[test]
+    fn an_employee_joins_new_to_the_registry_or_from_the_file_and_only_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = store(dir.path());
+        let org = registry::model::Organisation {
+            id: ulid::Ulid::new(),
+            name_zh: Some("澳門貿易有限公司".into()),
+            name_latin: None,
+            registration: registry::model::OrganisationRegistration {
+                kind: registry::model::RegistrationKind::MacauCommercialRegistry,
+                number: "SO-12345".into(),
+            },
+            legal_representative: None,
+            licence_valid_until: None,
+            address: None,
+            phone: None,
+            website: None,
+        };
+        store.put(None, &org).expect("organisation");
+        let members = |store: &Store, person: RecordId| -> Vec<Membership> {
+            store
+                .linked_from(person, RecordKind::Membership)
+                .expect("links")
+                .into_iter()
+                .filter_map(|l| store.get::<Membership>(l.from_id).expect("get"))
+                .collect()
+        };
+
+        let ho = person("1234567(8)");
+        let joined = join_organisation(&mut store, None, &ho, org.id).expect("joined");
+        assert_eq!(joined, Joined { person: ho.id, was_on_file: false, already_member: false });
+        assert!(store.get::<Person>(ho.id).expect("read").is_some());
+        let m = members(&store, ho.id);
+        assert_eq!(m.len(), 1);
+        assert_eq!((m[0].organisation, m[0].role), (org.id, MemberRole::Employee));
+
+        // Typed again (another notation): the person on file, already a member: nothing new.
+        let again = person("12345678");
+        let joined = join_organisation(&mut store, None, &again, org.id).expect("again");
+        assert_eq!(joined, Joined { person: ho.id, was_on_file: true, already_member: true });
+        assert_eq!(members(&store, ho.id).len(), 1);
+        assert_eq!(store.get::<Person>(again.id).expect("read"), None);
+
+        // Someone on file who is not a member joins as they are on file.
+        let lei = person("7654321(0)");
+        register_person(&mut store, None, &lei).expect("on file");
+        let typed = Person { name_zh: Some("別的名字".into()), ..person("7654321(0)") };
+        let joined = join_organisation(&mut store, None, &typed, org.id).expect("joined");
+        assert_eq!(joined, Joined { person: lei.id, was_on_file: true, already_member: false });
+        assert_eq!(members(&store, lei.id).len(), 1);
+        assert_eq!(store.get::<Person>(lei.id).expect("read"), Some(lei));
+
+        // No such organisation: refused, nothing written.
+        let nobody = person("1111111(1)");
+        assert!(join_organisation(&mut store, None, &nobody, ulid::Ulid::new()).is_err());
+        assert_eq!(store.get::<Person>(nobody.id).expect("read"), None);
     }
 }
