@@ -22,6 +22,12 @@ visit-token-unknown = The certificate's token is not in the office's records.
 visit-token-not-present = Plug in the applicant's token (serial { $serial }): it was not found.
 visit-token-other-certificate = The token holds another certificate ({ $serial }): plug in the token of the certificate being renewed.
 visit-ca-pin-needed = The office CA is not unlocked on this counter (KIOSK_CA_PIN): certificates cannot be issued here. Call support.
+visit-stock-pin-needed = The office's stock PIN is not set at this kiosk (KIOSK_STOCK_PIN): a token from stock cannot be opened here. Call support.
+visit-holder-pin-not-set = The certificate is on the token and in force, but the person's own PIN could not be set: the token still has the stock PIN. Change its PIN now (kiosk token change-pin) before the token leaves the counter.
+visit-no-token-module-or-pkcs12 = No token module is configured for this counter (token_module): the certificate cannot be written to a token. This certificate may go into a PKCS#12 file instead (F5).
+visit-plug-a-blank-token-or-pkcs12 = Plug in a blank token from stock, or press F5 to issue this certificate into a PKCS#12 file instead.
+visit-pkcs12-new-only = Only a new certificate may go into a PKCS#12 file: a renewal, a change or a replacement stays on a token.
+visit-pkcs12-file-exists = { $file } already exists: a PKCS#12 file is never overwritten. Give another path.
 visit-nothing-to-issue = Every certificate of this application has been issued.
 visit-email-not-on-visit = This address is not one of the addresses of this visit's certificates.
 

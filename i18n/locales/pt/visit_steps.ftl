@@ -22,6 +22,12 @@ visit-token-unknown = O token USB deste certificado não consta dos registos da 
 visit-token-not-present = Ligue o token USB do requerente (número de série { $serial }): não foi detectado.
 visit-token-other-certificate = O token USB tem outro certificado ({ $serial }): ligue o token do certificado a renovar.
 visit-ca-pin-needed = A AC da entidade não está desbloqueada neste balcão (KIOSK_CA_PIN): não é possível emitir certificados aqui. Contacte o suporte.
+visit-stock-pin-needed = O PIN do stock não está definido neste quiosque (KIOSK_STOCK_PIN): um token USB do stock não pode ser aberto aqui. Contacte o suporte.
+visit-holder-pin-not-set = O certificado está no token USB e em vigor, mas não foi possível definir o PIN da pessoa: o token ainda tem o PIN do stock. Altere o PIN agora (kiosk token change-pin) antes de o token USB sair do balcão.
+visit-no-token-module-or-pkcs12 = Este balcão não tem módulo de token configurado (token_module): o certificado não pode ser gravado num token USB. Este certificado pode, em vez disso, ir para um ficheiro PKCS#12 (F5).
+visit-plug-a-blank-token-or-pkcs12 = Ligue um token USB em branco do stock, ou prima F5 para emitir este certificado num ficheiro PKCS#12.
+visit-pkcs12-new-only = Só um certificado novo pode ir para um ficheiro PKCS#12: uma renovação, uma alteração ou uma segunda via ficam num token USB.
+visit-pkcs12-file-exists = { $file } já existe: um ficheiro PKCS#12 nunca é substituído. Indique outro caminho.
 visit-nothing-to-issue = Todos os certificados deste pedido já foram emitidos.
 visit-email-not-on-visit = Este endereço não é um dos endereços de correio electrónico dos certificados deste atendimento.
 

@@ -22,6 +22,12 @@ visit-token-unknown = 本单位记录中没有此数字证书的 USB Key。
 visit-token-not-present = 请插入申请人的 USB Key（序列号 { $serial }）：未能找到。
 visit-token-other-certificate = 此 USB Key 中是另一张数字证书（{ $serial }）：请插入续期证书所在的 USB Key。
 visit-ca-pin-needed = 此柜台未解锁本单位的 CA（KIOSK_CA_PIN），无法签发数字证书。请联系技术支持。
+visit-stock-pin-needed = 本机未设置本网点的库存 PIN 码（KIOSK_STOCK_PIN），不能在此打开库存的 USB Key。请联系技术支持。
+visit-holder-pin-not-set = 数字证书已写入 USB Key 并已生效，但未能设置申请人自己的 PIN：USB Key 仍使用库存 PIN 码。请在 USB Key 离开柜台前立即修改其 PIN（kiosk token change-pin）。
+visit-no-token-module-or-pkcs12 = 此柜台未配置 USB Key 模块（token_module），无法将数字证书写入 USB Key。此数字证书可改为存入 PKCS#12 文件（F5）。
+visit-plug-a-blank-token-or-pkcs12 = 请插入一个库存的空白 USB Key，或按 F5 改为将此数字证书签发到 PKCS#12 文件。
+visit-pkcs12-new-only = 只有新办数字证书可存入 PKCS#12 文件：续期、变更或补办均须使用 USB Key。
+visit-pkcs12-file-exists = { $file } 已存在：PKCS#12 文件不会被覆盖。请输入另一路径。
 visit-nothing-to-issue = 此申请的所有数字证书均已签发。
 visit-email-not-on-visit = 此电子邮箱不是本次办理的数字证书所载的电子邮箱。
 

@@ -22,6 +22,12 @@ visit-token-unknown = 本機構記錄中沒有此電子證書的數字證書盤�
 visit-token-not-present = 請插入申請人的數字證書盤（序號 { $serial }）：未能找到。
 visit-token-other-certificate = 此數字證書盤載有另一張電子證書（{ $serial }）：請插入續期證書所在的數字證書盤。
 visit-ca-pin-needed = 此櫃檯未解鎖機構的核證機關（KIOSK_CA_PIN），無法簽發電子證書。請聯絡技術支援。
+visit-stock-pin-needed = 此電腦未設定本辦事處的庫存 PIN 碼（KIOSK_STOCK_PIN），不能在此開啟庫存的數字證書盤。請聯絡技術支援。
+visit-holder-pin-not-set = 電子證書已寫入數字證書盤並已生效，但未能設定申請人自己的 PIN：數字證書盤仍使用庫存 PIN 碼。請在數字證書盤離開櫃檯前立即更改其 PIN（kiosk token change-pin）。
+visit-no-token-module-or-pkcs12 = 此櫃檯未設定數字證書盤模組（token_module），無法將電子證書寫入數字證書盤。此電子證書可改為存入 PKCS#12 檔案（F5）。
+visit-plug-a-blank-token-or-pkcs12 = 請插入一個庫存的空白數字證書盤，或按 F5 改為將此電子證書簽發到 PKCS#12 檔案。
+visit-pkcs12-new-only = 只有新辦電子證書可存入 PKCS#12 檔案：續期、變更或補辦均須使用數字證書盤。
+visit-pkcs12-file-exists = { $file } 已存在：PKCS#12 檔案不會被覆蓋。請輸入另一路徑。
 visit-nothing-to-issue = 此申請的所有電子證書均已簽發。
 visit-email-not-on-visit = 此電郵地址並非本次辦理的電子證書所載之電郵地址。
 
