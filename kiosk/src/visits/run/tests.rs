@@ -213,6 +213,20 @@ impl Office {
         self.ok(VisitOp::FormSigned { payload: form_code(self, id) });
     }
 
+    /// A renewal walked without devices to its issuance step: signed, paid, re-checked.
+    fn renewal_at_issuance(&self) -> RecordId {
+        let id = self.up_to_identity();
+        self.signed_form(id);
+        self.ok(VisitOp::Pay {
+            application: id,
+            method: PaymentMethod::Card,
+            reference: "POS-1".into(),
+            invoice: None,
+        });
+        self.ok(VisitOp::Recheck { application: id });
+        id
+    }
+
     fn matching_mrz(&self) -> String {
         td3("CHAN", "TAI MAN", "MA1234567", "800517", "310630")
     }
@@ -990,15 +1004,7 @@ fn a_certificate_renewed_at_a_counter_is_not_offered_for_renewal_again() {
 #[test]
 fn a_renewal_the_kiosk_did_not_live_to_record_is_recorded_not_issued_again() {
     let office = office();
-    let id = office.up_to_identity();
-    office.signed_form(id);
-    office.ok(VisitOp::Pay {
-        application: id,
-        method: PaymentMethod::Card,
-        reference: "POS-1".into(),
-        invoice: None,
-    });
-    office.ok(VisitOp::Recheck { application: id });
+    let id = office.renewal_at_issuance();
     // The office CA signed and stored the renewed certificate; then the power went, before the
     // visit was saved. No token module is set here: issuing again could not even start.
     let mut renewed = certificate(office.person, 730);
@@ -1128,15 +1134,7 @@ fn a_missing_token_module_offers_the_pkcs12_file_only_where_the_profile_allows_i
 #[test]
 fn a_renewal_is_never_issued_into_a_pkcs12_file() {
     let office = office();
-    let id = office.up_to_identity();
-    office.signed_form(id);
-    office.ok(VisitOp::Pay {
-        application: id,
-        method: PaymentMethod::Cash,
-        reference: "R-000778".into(),
-        invoice: None,
-    });
-    office.ok(VisitOp::Recheck { application: id });
+    let id = office.renewal_at_issuance();
     let err = issue(&office, id, "Secret-2026", IssueMedium::Pkcs12File { path: None });
     assert_eq!(err.id, "visit-pkcs12-new-only");
     assert!(office.refused(id, Step::Issuance, "visit-pkcs12-new-only"));
