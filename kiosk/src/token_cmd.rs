@@ -411,6 +411,7 @@ pub fn is_refusal(err: &TokenError) -> bool {
             | TokenError::Locked
             | TokenError::WrongSoPin
             | TokenError::WrongCaPin
+            | TokenError::WrongStockPin
             | TokenError::Lost
             | TokenError::NotUsable(_)
             | TokenError::PinRules(_)

@@ -37,6 +37,8 @@ const CLERK: &str = "clerk.visit";
 const SUPERVISOR: &str = "super.visit";
 /// The applicant's new revocation phrase, typed on the counter's keyboard.
 const PHRASE: &str = "Sesame-Open-42";
+/// The PIN the applicant chooses for their token from stock (the stock's is `PIN`).
+const HOLDER_PIN: &str = "482913";
 const PAYMENT_REFERENCE: &str = "R-000042";
 
 /// An office of its own: a store with the applicant on file, a clerk and a supervisor added with
@@ -715,7 +717,7 @@ fn a_visit_killed_with_sigkill_resumes_at_the_same_step() {
 /// An office for the services that write to or revoke on tokens: its own SoftHSM2 (so that the
 /// only tokens plugged in are the ones the test plugs in) with the office CA made by `kiosk ca
 /// init`, and the test CUPS for the forms and receipts. The counter's pane gets the SoftHSM2
-/// directory and the office CA's PIN in its environment.
+/// directory, the office CA's PIN and the stock tokens' PIN in its environment.
 struct TokenOffice {
     office: Office,
     hsm: SoftHsm,
@@ -737,7 +739,8 @@ impl TokenOffice {
 
     fn counter(&self) -> Tmux {
         let conf = self.hsm.conf.to_str().expect("a UTF-8 path");
-        self.office.counter("counter", &[("SOFTHSM2_CONF", conf), ("KIOSK_CA_PIN", CA_PIN)])
+        let env = [("SOFTHSM2_CONF", conf), ("KIOSK_CA_PIN", CA_PIN), ("KIOSK_STOCK_PIN", PIN)];
+        self.office.counter("counter", &env)
     }
 
     /// A folder of the test's, for files read back (forms, certificates).
@@ -905,17 +908,18 @@ fn a_new_organisation_certificate_for_its_employee_by_keys_only() {
     tmux.wait_for("Receipt or terminal reference");
     tmux.type_text(PAYMENT_REFERENCE);
     tmux.keys(&["Enter"]);
-    // The re-check runs by itself: the activation on a blank token from stock.
-    let activation = tmux.wait_for("Token PIN");
+    // The re-check runs by itself: the activation on a blank token from stock, which the
+    // kiosk opens with the stock PIN; the person chooses their own, typed twice.
+    let activation = tmux.wait_for("New PIN again");
     assert!(activation.contains("Plug in a blank token from stock"), "{activation}");
-    tmux.type_text(PIN);
-    tmux.keys(&["Tab"]);
-    tmux.type_text(PHRASE);
-    tmux.keys(&["Enter"]);
+    for field in [HOLDER_PIN, HOLDER_PIN, PHRASE] {
+        tmux.type_text(field);
+        tmux.keys(&["Enter"]);
+    }
     let completion = tmux.wait_until("the completion notice", |s| {
         s.contains("Activated successfully.") && s.contains("Enter closes the application")
     });
-    assert!(!completion.contains(PIN) && !completion.contains(PHRASE), "{completion}");
+    assert!(!completion.contains(HOLDER_PIN) && !completion.contains(PHRASE), "{completion}");
     tmux.keys(&["Enter"]);
     let done = tmux.wait_for("The application is completed.");
     // The frame's title says "New certificate" too: the serial is the hex word after it.

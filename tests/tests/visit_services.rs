@@ -2,8 +2,8 @@
 //! the real stacks: SoftHSM2 tokens in an office's own SoftHSM2 (so the blank tokens plugged in
 //! are the ones the test plugs in) with the office CA made by `kiosk ca init`, the test CUPS for
 //! the forms and receipts, a local SMTP server for the email codes. The steps that open a token
-//! run in the `visit-op` process, which gets the SoftHSM2 directory and the office's CA and SO
-//! PINs in its environment as the counter does. Results are checked with pkcs11-tool, openssl,
+//! run in the `visit-op` process, which gets the SoftHSM2 directory and the office's CA, SO and
+//! stock PINs in its environment as the counter does. Results are checked with pkcs11-tool, openssl,
 //! pdftotext and `kiosk export`.
 
 use std::path::{Path, PathBuf};
@@ -34,6 +34,10 @@ use zeroize::Zeroizing;
 /// The revocation phrase the applicant sets at issuance.
 const PHRASE: &str = "開門芝麻";
 const NEW_PIN: &str = "654321";
+/// The PIN a holder chooses for their token from stock (the stock's own is `PIN`).
+const HOLDER_PIN: &str = "482913";
+/// The password a holder chooses for their PKCS#12 file.
+const FILE_PASSWORD: &str = "Secret-2026";
 /// Wrong PINs in a row after which the kiosk stops using a token.
 const PIN_TRIES: u32 = 3;
 
@@ -133,9 +137,30 @@ impl Office {
         cmd.output().expect("visit-op runs")
     }
 
-    /// Issuance as the counter runs it, the office CA's PIN in its environment.
+    /// Issuance as the counter runs it, the office CA's PIN and the stock tokens' PIN in its
+    /// environment. `pin`: the holder's PIN, or the one they choose for a token from stock.
     fn issue(&self, id: RecordId, pin: &str) -> Output {
-        self.visit_op(&["issue", &id.to_string(), pin, PHRASE], &[("KIOSK_CA_PIN", CA_PIN)])
+        self.issue_with_stock_pin(id, pin, Some(PIN))
+    }
+
+    fn issue_with_stock_pin(&self, id: RecordId, pin: &str, stock: Option<&str>) -> Output {
+        let mut env = vec![("KIOSK_CA_PIN", CA_PIN)];
+        env.extend(stock.map(|stock| ("KIOSK_STOCK_PIN", stock)));
+        self.visit_op(&["issue", &id.to_string(), pin, PHRASE], &env)
+    }
+
+    /// Issuance into a PKCS#12 file (`file`, or the office's folder).
+    fn issue_pkcs12(&self, id: RecordId, password: &str, file: Option<&Path>) -> Output {
+        let id = id.to_string();
+        let mut args = vec!["issue-pkcs12", &id, password, PHRASE];
+        args.extend(file.map(|f| f.to_str().expect("a UTF-8 path")));
+        self.visit_op(&args, &[("KIOSK_CA_PIN", CA_PIN)])
+    }
+
+    /// Whether `pin` opens token `label` (pkcs11-tool logs in).
+    fn opens(&self, label: &str, pin: &str) -> bool {
+        let args = ["--token-label", label, "--login", "--pin", pin, "--list-objects"];
+        pkcs11_tool_in(&self.hsm, &args, &self.work("login")).status.success()
     }
 
     /// A command of the kiosk on the office's SoftHSM2.
@@ -370,9 +395,9 @@ fn a_pin_locked_by_wrong_pins_is_reset_after_a_supervisors_approval() {
     assert_eq!(app["progress"]["approved_by"], office.supervisor.to_string());
 }
 
-/// A person's new certificate visit up to the re-check, with a verified email and the form
-/// signed and paid.
-fn new_certificate_up_to_issuance(office: &Office) -> RecordId {
+/// A person's new certificate of `class` up to the re-check, with a verified email and the
+/// form signed and paid.
+fn new_certificate_up_to_issuance(office: &Office, class: CertificateClass) -> RecordId {
     let open =
         office.ok(VisitOp::Open { service: Service::NewIssuance, applicant: office.person.id });
     let id = open.view.application.id;
@@ -380,12 +405,8 @@ fn new_certificate_up_to_issuance(office: &Office) -> RecordId {
     office.ok(VisitOp::Consent { application: id });
     office.identity(id);
     office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file() });
-    let set = office.ok(VisitOp::SetDetails {
-        application: id,
-        organisation: None,
-        class: CertificateClass::Qualified,
-        years: 2,
-    });
+    let set =
+        office.ok(VisitOp::SetDetails { application: id, organisation: None, class, years: 2 });
     assert_eq!(set.view.current(), Some(Step::Email), "a person brings no papers");
     let smtp = office.smtp.as_ref().expect("a relay");
     let address = "chan@example.mo";
@@ -408,15 +429,21 @@ fn new_certificate_up_to_issuance(office: &Office) -> RecordId {
 #[test]
 fn a_new_certificate_on_a_blank_token_from_stock_and_its_revocation_by_the_phrase() {
     let office = Office::new(true, true);
-    let id = new_certificate_up_to_issuance(&office);
+    let id = new_certificate_up_to_issuance(&office, CertificateClass::Qualified);
 
-    // No blank token plugged in: said, nothing issued.
-    let none = office.issue(id, PIN);
-    assert!(refusal(&none).starts_with("visit-plug-a-blank-token"), "{}", stdout(&none));
+    // No blank token plugged in: said, nothing issued; a qualified certificate has no PKCS#12
+    // alternative to offer.
+    let none = office.issue(id, HOLDER_PIN);
+    assert_eq!(refusal(&none), "visit-plug-a-blank-token []");
+    let soft = office.issue_pkcs12(id, FILE_PASSWORD, None);
+    assert_eq!(
+        refusal(&soft),
+        "token-error-soft-not-allowed [(\"profile\", \"qualified-person\")]"
+    );
     // Two: which one is meant cannot be told.
     office.blank_token("stock-1");
     office.blank_token("stock-2");
-    let two = office.issue(id, PIN);
+    let two = office.issue(id, HOLDER_PIN);
     assert!(refusal(&two).starts_with("visit-one-blank-token"), "{}", stdout(&two));
     // One of them already in the inventory as blank still counts as blank.
     let serial2 = office.token_serial("stock-2");
@@ -430,19 +457,32 @@ fn a_new_certificate_on_a_blank_token_from_stock_and_its_revocation_by_the_phras
         pin_failures: 0,
     };
     office.store().put(None, &stocked).expect("the inventory");
-    let still_two = office.issue(id, PIN);
+    let still_two = office.issue(id, HOLDER_PIN);
     assert!(refusal(&still_two).starts_with("visit-one-blank-token"), "{}", stdout(&still_two));
     office.hsm.delete_token("stock-1").expect("unplugged");
 
-    // The holder's PIN mistyped: refused with the tries left, nothing issued.
-    let wrong = office.issue(id, "000000");
-    assert_eq!(refusal(&wrong), "token-error-wrong-pin [(\"tries\", \"2\")]");
+    // The PIN the holder chooses follows the one PIN rule, checked before the token is opened.
+    let weak = office.issue(id, "12ab");
+    assert!(refusal(&weak).starts_with("token-error-pin-rules"), "{}", stdout(&weak));
+    // The counter does not know the stock PIN, or knows a wrong one: said as the office's
+    // problem, nothing issued, and never counted against the token, however often tried.
+    let unset = office.issue_with_stock_pin(id, HOLDER_PIN, None);
+    assert_eq!(refusal(&unset), "visit-stock-pin-needed []");
+    for _ in 0..=PIN_TRIES {
+        let wrong = office.issue_with_stock_pin(id, HOLDER_PIN, Some("000000"));
+        assert_eq!(refusal(&wrong), "token-error-wrong-stock-pin []");
+    }
     let view = office.ok(VisitOp::Resume { application: id }).view;
     assert!(view.application.visit.issued.is_empty() && view.application.certificates.is_empty());
     assert!(office.exported("certificate").is_empty(), "nothing issued");
+    let stock = office.store().token_by_serial(&stocked.serial).expect("read").expect("token");
+    assert_eq!(stock.pin_failures, 0, "wrong stock PINs are not counted");
 
-    let issued = office.issue(id, PIN);
+    let issued = office.issue(id, HOLDER_PIN);
     assert_eq!(succeeded(&issued), "Some(Activated)");
+    // The token leaves with the holder's own PIN: the stock PIN no longer opens it.
+    assert!(office.opens("stock-2", HOLDER_PIN), "the holder's PIN opens the token");
+    assert!(!office.opens("stock-2", PIN), "the stock PIN still opens the holder's token");
     let done = office.ok(VisitOp::Complete { application: id });
     assert_eq!(done.view.application.state(), ApplicationState::Completed);
     let line = done.view.application.visit.issued.first().cloned().expect("what was issued");
@@ -568,6 +608,93 @@ fn a_new_certificate_is_issued_once_by_two_counters_at_once_and_after_a_crash_be
 }
 
 #[test]
+fn a_new_standard_certificate_into_a_pkcs12_file_the_holder_opens_with_their_password() {
+    let office = Office::new(true, true);
+    let id = new_certificate_up_to_issuance(&office, CertificateClass::Standard);
+
+    // No blank token plugged in: the refusal offers the file this profile allows.
+    let none = office.issue(id, HOLDER_PIN);
+    assert_eq!(refusal(&none), "visit-plug-a-blank-token-or-pkcs12 []");
+    // The password follows the seed's rule (8 characters, a letter and a non-letter), checked
+    // before the office CA signs anything.
+    let weak = office.issue_pkcs12(id, "password", None);
+    assert!(refusal(&weak).starts_with("token-error-pin-rules"), "{}", stdout(&weak));
+    // A file already there is never replaced: it may be another holder's key.
+    let taken = office.work("taken").join("holder.p12");
+    std::fs::write(&taken, b"someone's").expect("a file in the way");
+    let exists = office.issue_pkcs12(id, FILE_PASSWORD, Some(&taken));
+    assert!(refusal(&exists).starts_with("visit-pkcs12-file-exists"), "{}", stdout(&exists));
+    assert_eq!(std::fs::read(&taken).expect("kept"), b"someone's");
+    assert!(office.exported("certificate").is_empty(), "nothing issued");
+
+    // Into the office's folder, named after the application's reference.
+    let written = office.issue_pkcs12(id, FILE_PASSWORD, None);
+    let reference = office.ok(VisitOp::Resume { application: id }).view.application.reference;
+    let file = office.data().join("pkcs12").join(format!("{reference}.p12"));
+    assert_eq!(
+        succeeded(&written),
+        format!("Some(Pkcs12Written {{ file: {:?} }})", file.display().to_string())
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).expect("there").permissions().mode() & 0o777;
+    assert_eq!(mode(&file), 0o600, "the holder's key is the kiosk's alone until handed over");
+    assert_eq!(mode(&office.data().join("pkcs12")), 0o700);
+
+    // Recorded as a token issuance is: the completion line, the phrase's hash, the audit.
+    let done = office.ok(VisitOp::Complete { application: id });
+    assert_eq!(done.view.application.state(), ApplicationState::Completed);
+    let line = done.view.application.visit.issued.first().cloned().expect("what was issued");
+    assert_eq!(line.token, None, "on no token");
+    let made = office.certificate(line.certificate);
+    assert_eq!(made.holder_person, Some(office.person.id));
+    assert_eq!(made.class, CertificateClass::Standard);
+    assert_eq!(made.token, None);
+    let exported = office.exported_one("certificate", made.id);
+    assert_eq!(exported["status"], "valid");
+    assert_eq!(exported["issuance"]["medium"], "pkcs12", "{exported}");
+    let hash = exported["revocation_phrase"].as_str().expect("the phrase's hash");
+    assert!(hash.starts_with("$argon2") && !hash.contains(PHRASE));
+    let mut audited = Vec::new();
+    office
+        .store()
+        .audit_about(id, |e| {
+            if let registry::audit::AuditAction::VisitStep { step, outcome } = e.action {
+                audited.push((step, outcome));
+            }
+            std::ops::ControlFlow::Continue(())
+        })
+        .expect("audit");
+    assert!(
+        audited.contains(&(Step::Issuance, registry::audit::StepOutcome::Done)),
+        "the issuance is audited: {audited:?}"
+    );
+
+    // openssl opens the file with the holder's password, and finds the certificate issued.
+    let work = office.work("p12");
+    let file_arg = file.to_str().expect("utf-8");
+    let open = |password: &str| {
+        let pass = format!("pass:{password}");
+        // The holder's own certificate, the one beside the key.
+        let args = ["pkcs12", "-in", file_arg, "-nokeys", "-clcerts", "-passin", &pass];
+        tool("openssl", &args, &work)
+    };
+    let out = open(FILE_PASSWORD);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pem = work.join("holder.pem");
+    std::fs::write(&pem, stdout(&out)).expect("pem");
+    let pem_arg = pem.to_str().expect("utf-8");
+    let text = tool(
+        "openssl",
+        &["x509", "-in", pem_arg, "-noout", "-serial", "-subject", "-nameopt", "utf8"],
+        &work,
+    );
+    let text = stdout(&text);
+    assert!(text.to_lowercase().contains(&format!("serial={}", line.serial)), "{text}");
+    assert!(text.contains("陳大文") && text.contains("MA1234567"), "{text}");
+    assert!(!open("Wrong-2026").status.success(), "a wrong password must not open the file");
+}
+
+#[test]
 fn a_new_organisation_certificate_asked_for_by_its_employee() {
     let office = Office::new(true, false);
     let (org, membership) = trading_company_employing(office.person.id);
@@ -627,7 +754,7 @@ fn a_new_organisation_certificate_asked_for_by_its_employee() {
     }
     office.pay(id, "R-200002");
     office.ok(VisitOp::Recheck { application: id });
-    let issued = office.issue(id, PIN);
+    let issued = office.issue(id, HOLDER_PIN);
     assert_eq!(succeeded(&issued), "Some(Activated)");
     let done = office.ok(VisitOp::Complete { application: id });
     let app = &done.view.application;
@@ -678,7 +805,7 @@ fn a_lost_token_is_replaced_on_a_blank_one_after_its_certificate_is_revoked() {
     let (_, signed) = office.form_printed_and_signed(id, "form");
     assert_eq!(signed.view.application.state(), ApplicationState::AwaitingPayment);
     // Nothing is issued before the old certificate is revoked.
-    let early = office.issue(id, PIN);
+    let early = office.issue(id, HOLDER_PIN);
     assert!(refusal(&early).starts_with("visit-step-not-open"), "{}", stdout(&early));
     office.pay(id, "R-300003");
     // Lost: revoked for a compromised key.
@@ -686,8 +813,9 @@ fn a_lost_token_is_replaced_on_a_blank_one_after_its_certificate_is_revoked() {
         office.ok(VisitOp::Revoke { application: id, reason: RevocationReason::KeyCompromise });
     assert_eq!(revoked.notice, Some(Notice::Revoked { certificates: 1, seals: 0 }));
     assert_eq!(office.certificate(old.id).status, CertificateStatus::Revoked);
-    let issued = office.issue(id, PIN);
+    let issued = office.issue(id, HOLDER_PIN);
     assert_eq!(succeeded(&issued), "Some(Activated)");
+    assert!(office.opens("stock-new", HOLDER_PIN) && !office.opens("stock-new", PIN));
     let done = office.ok(VisitOp::Complete { application: id });
     assert_eq!(done.view.application.state(), ApplicationState::Completed);
     let line = done.view.application.visit.issued.first().cloned().expect("what was issued");

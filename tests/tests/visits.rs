@@ -10,7 +10,7 @@ use std::process::{Command, Output, Stdio};
 use card_readers::emrtd::lds;
 use card_readers::emrtd::vcard::{TestPki, VirtualPassport, insert, pcscd, sample_face};
 use kiosk::config::Config;
-use kiosk::visits::{IdentityInput, Notice, Outcome, VisitError, VisitOp, run};
+use kiosk::visits::{IdentityInput, IssueMedium, Notice, Outcome, VisitError, VisitOp, run};
 use registry::application::{Actor, ApplicationState};
 use registry::audit::{AuditAction, StepOutcome};
 use registry::model::{
@@ -315,6 +315,7 @@ fn a_whole_renewal_step_by_step_on_the_chip_the_printer_and_the_token() {
         application: id,
         pin: Pin::new("000000"),
         phrase: zeroize::Zeroizing::new(PHRASE.into()),
+        medium: IssueMedium::Token,
     });
     assert_eq!(wrong.id, "token-error-wrong-pin");
     assert_eq!(wrong.args, vec![("tries", "5".to_owned())]);
@@ -322,6 +323,7 @@ fn a_whole_renewal_step_by_step_on_the_chip_the_printer_and_the_token() {
         application: id,
         pin: Pin::new(PIN),
         phrase: zeroize::Zeroizing::new(PIN.into()),
+        medium: IssueMedium::Token,
     });
     assert_eq!(same.id, "visit-phrase-same-as-pin");
 

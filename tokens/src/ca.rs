@@ -87,9 +87,24 @@ impl CaConfig {
 }
 
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically_as(path, bytes, None)
+}
+
+/// As [`write_atomically`], the file readable by its owner alone (mode 0600): a PKCS#12 file
+/// holds a private key, encrypted or not.
+pub(crate) fn write_owner_only(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically_as(path, bytes, Some(0o600))
+}
+
+fn write_atomically_as(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> {
     use std::io::Write;
+    use std::os::unix::fs::PermissionsExt;
     let tmp = path.with_extension("tmp");
     let mut file = std::fs::File::create(&tmp)?;
+    if let Some(mode) = mode {
+        // Before a byte is written: a leftover temporary file keeps its old mode otherwise.
+        file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
     file.write_all(bytes)?;
     file.sync_all()?;
     std::fs::rename(&tmp, path)?;

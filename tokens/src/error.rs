@@ -23,6 +23,10 @@ pub enum TokenError {
     WrongSoPin,
     #[error("wrong PIN for the CA's token")]
     WrongCaPin,
+    /// The office's stock PIN (`KIOSK_STOCK_PIN`) does not open a blank token from stock: the
+    /// office's configuration, never a holder's typo, so it is not counted.
+    #[error("the office's stock PIN does not open this blank token")]
+    WrongStockPin,
     #[error("the token was reported lost: it is never unlocked or reissued")]
     Lost,
     #[error("the token is {0:?} and cannot be used")]
@@ -85,6 +89,7 @@ impl TokenError {
         "token-error-locked",
         "token-error-wrong-so-pin",
         "token-error-wrong-ca-pin",
+        "token-error-wrong-stock-pin",
         "token-error-lost",
         "token-error-not-usable",
         "token-error-pin-rules",
@@ -117,6 +122,7 @@ impl TokenError {
             TokenError::Locked => "token-error-locked",
             TokenError::WrongSoPin => "token-error-wrong-so-pin",
             TokenError::WrongCaPin => "token-error-wrong-ca-pin",
+            TokenError::WrongStockPin => "token-error-wrong-stock-pin",
             TokenError::Lost => "token-error-lost",
             TokenError::NotUsable(_) => "token-error-not-usable",
             TokenError::PinRules(_) => "token-error-pin-rules",
@@ -183,7 +189,8 @@ impl TokenError {
             TokenError::WrongPin { .. }
             | TokenError::Locked
             | TokenError::WrongSoPin
-            | TokenError::WrongCaPin => "pin",
+            | TokenError::WrongCaPin
+            | TokenError::WrongStockPin => "pin",
             TokenError::Store(err) => err.category(),
             TokenError::Io(_) => "io",
             TokenError::RevocationPending { .. } => "revocation pending",

@@ -246,6 +246,28 @@ impl<'a> Counter<'a> {
         }
     }
 
+    /// Logs in to a blank token from stock with the office's stock PIN (the PIN `kiosk token
+    /// init` gave every token of the stock), before a new certificate or a replacement is
+    /// issued onto it and the holder's own PIN replaces it. A wrong stock PIN is the office's
+    /// configuration, not a holder's typo: refused as such and not counted, so a misconfigured
+    /// counter does not lock its stock one token at a time.
+    pub fn login_stock(&mut self, session: &TokenSession, stock_pin: &Pin) -> Result<Token> {
+        let token = self.usable_token(session.info())?;
+        if token.status != TokenStatus::Blank {
+            return Err(TokenError::NotUsable(token.status));
+        }
+        if token.pin_failures >= self.pin_tries || session.info().device_locked {
+            return Err(TokenError::Locked);
+        }
+        // As for every login: a token already logged in would accept any PIN.
+        session.logout();
+        match session.login(stock_pin)? {
+            Login::Ok => Ok(token),
+            Login::WrongPin => Err(TokenError::WrongStockPin),
+            Login::DeviceLocked => Err(TokenError::Locked),
+        }
+    }
+
     /// New issuance onto the token of `session` (the holder logged in): the key pair is made on
     /// the token, the token signs the CSR, the office CA signs the certificate, which is written
     /// beside its key, read back and verified.

@@ -1,7 +1,8 @@
 //! The soft-token fallback: where the profile allows it and no token is present, the key pair
 //! is made in memory and written straight into a password-protected PKCS#12 file (AES-256,
-//! HMAC-SHA-256) with the certificate and its chain. The key exists nowhere else. Like a token's,
-//! the certificate goes in force only once the file is written, and is revoked if it cannot be.
+//! HMAC-SHA-256, mode 0600) with the certificate and its chain. The key exists nowhere else.
+//! Like a token's, the certificate goes in force only once the file is written, and is revoked
+//! if it cannot be.
 
 use std::path::Path;
 
@@ -10,7 +11,7 @@ use p12_keystore::{KeyStore, KeyStoreEntry, PrivateKeyChain};
 use rcgen::PublicKeyData;
 use registry::model::{Issuance, KeyMedium};
 
-use crate::ca::{OfficeCa, write_atomically};
+use crate::ca::{OfficeCa, write_owner_only};
 use crate::error::{Result, TokenError};
 use crate::pin::Pin;
 use crate::pkcs11::KeyKind;
@@ -84,7 +85,7 @@ pub fn issue_pkcs12(
         der_base64: base64::engine::general_purpose::STANDARD.encode(&signed.der),
     };
     let record = counter.deliver(ca, &draft, &signed, issuance, None, AuditKind::Issued, |_| {
-        write_atomically(path, &bytes)
+        write_owner_only(path, &bytes)
     })?;
     Ok(Issued::new(&record, &draft, KeyKind::P256, None, signed))
 }

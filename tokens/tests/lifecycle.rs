@@ -368,6 +368,43 @@ fn pin_change_needs_the_old_pin_and_follows_the_rules() {
 }
 
 #[test]
+fn a_token_from_stock_is_opened_with_the_stock_pin_and_leaves_with_the_holders_own() {
+    let mut office = office();
+    let label = blank_token(&office.module);
+    let session = office.module.open(&label).expect("open");
+    let mut counter = Counter::new(&mut office.store, None, 3).expect("counter");
+    // A wrong stock PIN is the office's mistake: said as such, and never counted, however
+    // often it is tried.
+    for _ in 0..4 {
+        assert!(matches!(
+            counter.login_stock(&session, &Pin::new("000000")),
+            Err(TokenError::WrongStockPin)
+        ));
+    }
+    let token = counter.token_record(session.info()).expect("record");
+    assert_eq!(token.pin_failures, 0, "wrong stock PINs are not the holder's");
+    counter.login_stock(&session, &Pin::new(PIN)).expect("the stock PIN opens it");
+    let issued = counter
+        .issue(
+            &office.ca,
+            &session,
+            &request(Profile::QualifiedPerson, person("Stock"), KeyKind::P256),
+        )
+        .expect("issue");
+    counter.change_pin(&session, &Pin::new(PIN), &Pin::new("482913")).expect("holder's PIN");
+    session.logout();
+    // Issued now: the stock PIN is for blank tokens only.
+    assert!(matches!(
+        counter.login_stock(&session, &Pin::new(PIN)),
+        Err(TokenError::NotUsable(TokenStatus::Issued))
+    ));
+    let again = office.module.open(&label).expect("open");
+    assert!(matches!(counter.login(&again, &Pin::new(PIN)), Err(TokenError::WrongPin { .. })));
+    counter.login(&again, &Pin::new("482913")).expect("the holder's PIN opens it");
+    assert_eq!(counter.current_certificate(&again).expect("on the token").serial, issued.serial);
+}
+
+#[test]
 fn a_soft_token_is_a_pkcs12_file_openssl_opens_with_its_password() {
     let mut office = office();
     let path = office.dir.path().join("holder.p12");
@@ -406,6 +443,9 @@ fn a_soft_token_is_a_pkcs12_file_openssl_opens_with_its_password() {
     };
     let out = open("Secret123");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&path).expect("the file").permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "a file holding a private key is its owner's alone");
     let certs = ca::read_pem_chain(&out.stdout).expect("certs in the file");
     assert!(certs.contains(&issued.der));
     assert!(!open("Wrong123").status.success(), "a wrong password must not open the file");

@@ -10,6 +10,7 @@ token-error-wrong-pin = Wrong PIN. { $tries ->
 token-error-locked = The token is locked after too many wrong PINs. Check the holder's identity, then unlock it with the SO PIN.
 token-error-wrong-so-pin = Wrong SO PIN. The token was not unlocked.
 token-error-wrong-ca-pin = Wrong PIN for the CA's token. Nothing was signed.
+token-error-wrong-stock-pin = The office's stock PIN (KIOSK_STOCK_PIN) does not open this blank token. Nothing was issued and nothing was counted against the token; check the counter's KIOSK_STOCK_PIN against the PIN the stock was initialised with.
 token-error-lost = This token was reported lost. It is never unlocked or reissued: issue a replacement on a new token.
 token-error-not-usable = This token is recorded as { $status } and cannot be used. Take a new token from stock.
 token-error-pin-rules = The new PIN is not acceptable: { $detail }

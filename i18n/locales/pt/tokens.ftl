@@ -7,6 +7,7 @@ token-error-wrong-pin = PIN errado. Tentativas restantes antes de o token USB fi
 token-error-locked = O token USB ficou bloqueado após demasiadas tentativas com PIN errado. Confirme a identidade do titular e depois desbloqueie-o com o SO PIN (PIN de administrador).
 token-error-wrong-so-pin = SO PIN (PIN de administrador) errado. O token USB não foi desbloqueado.
 token-error-wrong-ca-pin = PIN errado para o token da AC. Nada foi assinado.
+token-error-wrong-stock-pin = O PIN do stock (KIOSK_STOCK_PIN) não abre este token USB em branco. Nada foi emitido nem contado contra o token; confira o KIOSK_STOCK_PIN deste balcão com o PIN com que o stock foi inicializado.
 token-error-lost = Este token USB foi dado como perdido. Nunca é desbloqueado nem reemitido: trate de uma segunda via num token USB novo.
 token-error-not-usable = Este token USB está registado como «{ $status }» e não pode ser usado. Retire um token USB novo do stock.
 token-error-pin-rules = O novo PIN não é aceitável: { $detail }

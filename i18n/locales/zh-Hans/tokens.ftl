@@ -7,6 +7,7 @@ token-error-wrong-pin = PIN 码错误。还剩 { $tries } 次机会，用完后 
 token-error-locked = PIN 码错误次数过多，USB Key 已被锁定。请先核验持有人身份，再用 SO PIN（管理员 PIN 码）解锁。
 token-error-wrong-so-pin = SO PIN（管理员 PIN 码）错误。USB Key 未解锁。
 token-error-wrong-ca-pin = CA 的 USB Key PIN 码错误。未签署任何内容。
+token-error-wrong-stock-pin = 网点的库存 PIN 码（KIOSK_STOCK_PIN）无法打开此空白 USB Key。未签发任何证书，也不计入错误次数；请核对本柜台的 KIOSK_STOCK_PIN 与库存 USB Key 初始化时使用的 PIN 码。
 token-error-lost = 该 USB Key 已挂失，不会再解锁或重新签发：请使用新的 USB Key 办理补办。
 token-error-not-usable = 该 USB Key 记录为“{ $status }”，不能使用。请从库存中另取一个新的 USB Key。
 token-error-pin-rules = 新 PIN 码不符合要求：{ $detail }

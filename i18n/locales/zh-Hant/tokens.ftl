@@ -7,6 +7,7 @@ token-error-wrong-pin = PIN 碼錯誤。尚餘 { $tries } 次機會，用完後�
 token-error-locked = PIN 碼錯誤次數過多，數字證書盤已被鎖定。請先核實持有人身份，再以 SO PIN（管理員 PIN 碼）解鎖。
 token-error-wrong-so-pin = SO PIN（管理員 PIN 碼）錯誤。數字證書盤未有解鎖。
 token-error-wrong-ca-pin = CA 數字證書盤的 PIN 碼錯誤。沒有簽署任何內容。
+token-error-wrong-stock-pin = 辦事處的庫存 PIN 碼（KIOSK_STOCK_PIN）無法開啟此空白數字證書盤。未簽發任何證書，亦不計入錯誤次數；請核對本櫃檯的 KIOSK_STOCK_PIN 與庫存數字證書盤初始化時所用的 PIN 碼。
 token-error-lost = 此數字證書盤已報失，不會再解鎖或重新簽發：請以新的數字證書盤辦理補辦。
 token-error-not-usable = 此數字證書盤記錄為「{ $status }」，不能使用。請從庫存另取一個新的數字證書盤。
 token-error-pin-rules = 新 PIN 碼不符合要求：{ $detail }

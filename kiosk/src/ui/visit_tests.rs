@@ -18,7 +18,7 @@ use super::keys::Scope;
 use super::msg::Msg;
 use super::screens::visit::{Allow, VisitState};
 use crate::signin::{PasswordAccepted, SignedIn};
-use crate::visits::{IdentityInput, Notice, Outcome, VisitOp, VisitView};
+use crate::visits::{IdentityInput, IssueMedium, Notice, Outcome, VisitOp, VisitView};
 
 const NOW: OffsetDateTime = datetime!(2026-11-30 10:15 +8);
 
@@ -795,6 +795,162 @@ fn issuance_takes_the_pin_and_a_phrase_never_shown_nor_scanned() {
     assert_eq!(state(&app).error, Some(Msg::new("token-wrong-pin")));
 }
 
+/// A clerk on a new certificate of `class` for the person, standing at the issuance step.
+fn new_certificate_at_issuance(lang: Language, class: CertificateClass) -> App {
+    let mut app = on_visit_in(lang, Service::NewIssuance, Some(Step::Issuance));
+    let mut view = visit_at(Service::NewIssuance, Some(Step::Issuance));
+    view.application.certificate_class = class;
+    if let Screen::Visit(state) = &mut app.screen {
+        let mut fresh = VisitState::opening(Service::NewIssuance);
+        fresh.loaded(Ok(Outcome { view, notice: None }));
+        **state = fresh;
+    }
+    app
+}
+
+#[test]
+fn a_token_from_stock_takes_the_pin_the_person_chooses_twice_within_the_pin_rule() {
+    let mut app = new_certificate_at_issuance(Language::En, CertificateClass::Qualified);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("New PIN again"), "{screen}");
+    assert!(!screen.contains("F5: a PKCS#12 file instead"), "a qualified certificate: {screen}");
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(state(&app).error, Some(Msg::new("visit-new-pin-required")));
+    // The rule is said before the PIN is typed a second time.
+    type_text(&mut app, "12ab");
+    assert!(ops(update(&mut app, key(KeyCode::Enter))).is_empty());
+    assert_eq!(state(&app).error, Some(Msg::new("pin-wrong-length")));
+    assert!(state(&app).pin.is_empty(), "a refused PIN is typed again");
+    type_text(&mut app, "482913");
+    assert!(ops(update(&mut app, key(KeyCode::Enter))).is_empty());
+    assert_eq!(state(&app).focus, 1, "then typed again");
+    type_text(&mut app, "482914");
+    assert!(ops(update(&mut app, key(KeyCode::Enter))).is_empty());
+    assert_eq!(state(&app).error, Some(Msg::new("visit-pins-differ")));
+    assert!(state(&app).pin.is_empty() && state(&app).pin_again.is_empty());
+    assert_eq!(state(&app).focus, 0);
+    for text in ["482913", "482913"] {
+        type_text(&mut app, text);
+        assert!(ops(update(&mut app, key(KeyCode::Enter))).is_empty());
+    }
+    assert_eq!(state(&app).focus, 2, "the phrase last");
+    type_text(&mut app, "開門芝麻");
+    let screen = render(&app, 80, 24);
+    assert!(!screen.contains("482913") && !screen.contains("芝麻"), "{screen}");
+    match ops(update(&mut app, key(KeyCode::Enter))).as_slice() {
+        [VisitOp::Issue { pin, phrase, medium, .. }] => {
+            assert_eq!(pin.expose(), "482913");
+            assert_eq!(phrase.as_str(), "開門芝麻");
+            assert_eq!(*medium, IssueMedium::Token);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(state(&app).pin_again.is_empty(), "secrets handed off");
+    // A qualified certificate's key stays on a token: F5 says so, in the clerk's language.
+    let mut app = new_certificate_at_issuance(Language::En, CertificateClass::Qualified);
+    update(&mut app, key(KeyCode::F(5)));
+    assert_eq!(state(&app).error, Some(Msg::new("visit-pkcs12-not-allowed")));
+    assert!(!state(&app).pkcs12);
+    // A renewal's issuance has no other way at all.
+    let mut renewal = on_visit(Language::En, Some(Step::Issuance));
+    update(&mut renewal, key(KeyCode::F(5)));
+    assert_eq!(state(&renewal).error, Some(Msg::new("visit-no-alternative")));
+}
+
+#[test]
+fn f5_issues_a_standard_certificate_into_a_pkcs12_file_with_a_password_typed_twice() {
+    let mut app = new_certificate_at_issuance(Language::En, CertificateClass::Standard);
+    assert!(render(&app, 80, 24).contains("F5: a PKCS#12 file instead"));
+    // Typed for the token, then F5: the PIN is not carried over as the file's password.
+    type_text(&mut app, "482913");
+    update(&mut app, key(KeyCode::F(5)));
+    assert!(state(&app).pkcs12 && state(&app).pin.is_empty());
+    assert_eq!(state(&app).focus, 0, "the file's path first");
+    type_text(&mut app, "/srv/p12/ho.p12");
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(state(&app).error, Some(Msg::new("visit-pkcs12-password-required")));
+    assert_eq!(state(&app).focus, 1);
+    // The seed's password rule, said before the second typing.
+    type_text(&mut app, "password");
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(state(&app).error, Some(Msg::new("password-needs-non-letter")));
+    type_text(&mut app, "Secret-2026");
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(state(&app).focus, 2);
+    type_text(&mut app, "Secret-2027");
+    update(&mut app, key(KeyCode::Enter));
+    assert_eq!(state(&app).error, Some(Msg::new("visit-passwords-differ")));
+    for text in ["Secret-2026", "Secret-2026", "開門芝麻"] {
+        type_text(&mut app, text);
+        if text != "開門芝麻" {
+            assert!(ops(update(&mut app, key(KeyCode::Enter))).is_empty());
+        }
+    }
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("/srv/p12/ho.p12"), "the path is shown: {screen}");
+    assert!(!screen.contains("Secret") && !screen.contains("芝麻"), "{screen}");
+    assert!(!format!("{:?}", state(&app)).contains("Secret"), "Debug hides secrets");
+    match ops(update(&mut app, key(KeyCode::Enter))).as_slice() {
+        [VisitOp::Issue { pin, medium, .. }] => {
+            assert_eq!(pin.expose(), "Secret-2026");
+            let path = Some(std::path::PathBuf::from("/srv/p12/ho.p12"));
+            assert_eq!(*medium, IssueMedium::Pkcs12File { path });
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(state(&app).busy, Some(Msg::new("visit-issuing-pkcs12")));
+    // Where the file went is said once it is written.
+    let mut done = visit_at(Service::NewIssuance, Some(Step::Completion));
+    done.application.certificate_class = CertificateClass::Standard;
+    let file = "/srv/p12/ho.p12".to_owned();
+    answer(&mut app, done, Some(Notice::Pkcs12Written { file: file.clone() }));
+    assert_eq!(state(&app).info, vec![Msg::with("visit-pkcs12-written", vec![("file", file)])]);
+
+    // An empty path is the office's folder; F5 again goes back to the token.
+    let mut app = new_certificate_at_issuance(Language::En, CertificateClass::Standard);
+    update(&mut app, key(KeyCode::F(5)));
+    update(&mut app, key(KeyCode::Tab));
+    for text in ["Secret-2026", "Secret-2026", "開門芝麻"] {
+        type_text(&mut app, text);
+        update(&mut app, key(KeyCode::Tab));
+    }
+    match ops(update(&mut app, key(KeyCode::Enter))).as_slice() {
+        [VisitOp::Issue { medium, .. }] => {
+            assert_eq!(*medium, IssueMedium::Pkcs12File { path: None })
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut app = new_certificate_at_issuance(Language::En, CertificateClass::Standard);
+    update(&mut app, key(KeyCode::F(5)));
+    update(&mut app, key(KeyCode::F(5)));
+    assert!(!state(&app).pkcs12);
+    assert!(render(&app, 80, 24).contains("New PIN again"));
+}
+
+#[test]
+fn the_issuance_of_a_new_certificate_in_every_language_at_80x24() {
+    for lang in Language::ALL {
+        let app = new_certificate_at_issuance(lang, CertificateClass::Standard);
+        insta::assert_snapshot!(
+            format!("visit_newissuance_issuance_standard_{}_80x24", lang.tag()),
+            render(&app, 80, 24)
+        );
+        let mut file = new_certificate_at_issuance(lang, CertificateClass::Standard);
+        update(&mut file, key(KeyCode::F(5)));
+        type_text(&mut file, "/srv/p12/R-2026-0042.p12");
+        insta::assert_snapshot!(
+            format!("visit_newissuance_issuance_pkcs12_{}_80x24", lang.tag()),
+            render(&file, 80, 24)
+        );
+        let mut refused = new_certificate_at_issuance(lang, CertificateClass::Qualified);
+        update(&mut refused, key(KeyCode::F(5)));
+        insta::assert_snapshot!(
+            format!("visit_newissuance_issuance_no_pkcs12_{}_80x24", lang.tag()),
+            render(&refused, 80, 24)
+        );
+    }
+}
+
 #[test]
 fn completion_shows_old_and_new_serials_and_enter_completes() {
     let mut app = on_visit(Language::En, Some(Step::Completion));
@@ -898,11 +1054,12 @@ fn an_operation_in_a_log_names_itself_never_what_was_typed() {
         application: ulid(400),
         pin: tokens::pin::Pin::new("9876".to_owned()),
         phrase: zeroize::Zeroizing::new("開門芝麻".into()),
+        medium: IssueMedium::Pkcs12File { path: Some("/srv/ho-ka-hou.p12".into()) },
     };
     for (op, secrets) in [
         (op, vec!["482913", "ho.kahou"]),
         (identity, vec!["MA1234567", "HO<<KA"]),
-        (issue, vec!["9876", "芝麻"]),
+        (issue, vec!["9876", "芝麻", "ho-ka-hou"]),
     ] {
         let debug = format!("{op:?}");
         assert!(debug.contains(op.name()), "{debug}");

@@ -184,11 +184,16 @@ pub enum VisitOp {
     Recheck {
         application: RecordId,
     },
-    /// The key and certificate on the token, with the holder's PIN and a new revocation phrase.
+    /// The key and certificate on the token (or in a PKCS#12 file), with a new revocation
+    /// phrase. `pin` is the holder's PIN on their token (renewal, change), the PIN they choose
+    /// for a token from stock (new certificate, replacement: the kiosk opens it with the
+    /// office's stock PIN and sets theirs once the certificate is on it), or the PKCS#12
+    /// file's password.
     Issue {
         application: RecordId,
         pin: Pin,
         phrase: Zeroizing<String>,
+        medium: IssueMedium,
     },
     Complete {
         application: RecordId,
@@ -277,6 +282,29 @@ impl VisitOp {
     }
 }
 
+/// Where a new certificate's key is made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IssueMedium {
+    /// On a USB token: the holder's, or a blank one from stock.
+    Token,
+    /// A new certificate whose profile allows it, into a password-protected PKCS#12 file at
+    /// `path`, or (`None`) at `DATA_DIR/pkcs12/REFERENCE.p12`.
+    Pkcs12File { path: Option<PathBuf> },
+}
+
+/// The certificate profile of a new certificate of `app` (its class and holder kind).
+pub fn profile_of(app: &Application) -> Option<tokens::Profile> {
+    tokens::Profile::ALL
+        .into_iter()
+        .find(|p| p.class() == app.certificate_class && p.holder_kind() == app.holder_kind)
+}
+
+/// Whether `app` may issue into a PKCS#12 file instead of a token: a new certificate whose
+/// profile allows a soft token (a renewal, change or replacement stays on a token).
+pub fn pkcs12_allowed(app: &Application) -> bool {
+    app.service == Service::NewIssuance && profile_of(app).is_some_and(|p| p.allows_soft_token())
+}
+
 /// Something to tell the clerk besides the new state of the visit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
@@ -307,6 +335,10 @@ pub enum Notice {
     PinReset,
     /// The certificate is on the token: 「成功激活」.
     Activated,
+    /// The certificate and its key are in the PKCS#12 file at `file`, for the holder to take.
+    Pkcs12Written {
+        file: String,
+    },
 }
 
 /// What an operation answers.

@@ -20,7 +20,7 @@ use registry::visit::{
 use store::Store;
 use time::OffsetDateTime;
 
-use super::{IdentityInput, Notice, Outcome, VisitError, VisitOp, VisitView};
+use super::{IdentityInput, IssueMedium, Notice, Outcome, VisitError, VisitOp, VisitView};
 use crate::print_cmd;
 use crate::{Context, office_keys, print_docs};
 
@@ -213,7 +213,9 @@ impl Visits<'_> {
             }
             VisitOp::Approve { application, supervisor } => self.approve(application, supervisor),
             VisitOp::Recheck { application } => self.recheck(application),
-            VisitOp::Issue { application, pin, phrase } => self.issue(application, &pin, &phrase),
+            VisitOp::Issue { application, pin, phrase, medium } => {
+                self.issue(application, &pin, &phrase, &medium)
+            }
             VisitOp::Complete { application } => {
                 let (mut app, _) = self.open_step(application, Step::Completion)?;
                 app.visit.facts.insert(Fact::Completed);
@@ -1382,14 +1384,21 @@ impl Visits<'_> {
 
     /// Issues what the visit's service issues: a renewal renews on the holder's token; a new
     /// certificate, a change of details and a replacement go through [`Visits::issue_new`].
-    fn issue(&mut self, id: RecordId, pin: &tokens::Pin, phrase: &str) -> Result<Done, VisitError> {
+    fn issue(
+        &mut self,
+        id: RecordId,
+        pin: &tokens::Pin,
+        phrase: &str,
+        medium: &IssueMedium,
+    ) -> Result<Done, VisitError> {
         let (app, _) = self.open_step(id, Step::Issuance)?;
         visit::check_revocation_phrase(phrase, pin.expose())?;
         // Claimed before any token is touched: one kiosk at a time issues a visit.
         let (app, _hold) = self.claim_issuance(app)?;
         let done = match app.service {
-            Service::Renewal => self.renew(app, pin, phrase),
-            _ => self.issue_new(app, pin, phrase),
+            Service::Renewal if *medium == IssueMedium::Token => self.renew(app, pin, phrase),
+            Service::Renewal => Err(refuse("visit-pkcs12-new-only")),
+            _ => self.issue_new(app, pin, phrase, medium),
         };
         if done.is_err() {
             self.release_issuance(id);
@@ -1523,13 +1532,16 @@ impl Visits<'_> {
         }
     }
 
-    /// A new certificate on a blank token, a change of details on the holder's token, or a
-    /// replacement on a blank token (the old token reported, its certificate revoked).
+    /// A new certificate on a blank token (or in a PKCS#12 file, where its profile allows
+    /// one), a change of details on the holder's token, or a replacement on a blank token (the
+    /// old token reported, its certificate revoked). A token from stock is opened with the
+    /// office's stock PIN (`KIOSK_STOCK_PIN`) and leaves with the PIN the holder chose.
     fn issue_new(
         &mut self,
         mut app: Application,
         pin: &tokens::Pin,
         phrase: &str,
+        medium: &IssueMedium,
     ) -> Result<Done, VisitError> {
         let id = app.id;
         if !app.visit.issued.is_empty() {
@@ -1544,8 +1556,18 @@ impl Visits<'_> {
             self.record_made(&mut app, made, token, None, phrase, true)?;
             return Ok((id, Some(Notice::Activated)));
         }
-        let module_path =
-            self.ctx.config.token_module.clone().ok_or_else(|| refuse("visit-no-token-module"))?;
+        if let IssueMedium::Pkcs12File { path } = medium {
+            return self.issue_pkcs12(app, pin, phrase, path.as_deref());
+        }
+        // Where a file would do, a missing device says so.
+        let or_pkcs12 = super::pkcs12_allowed(&app);
+        let module_path = self.ctx.config.token_module.clone().ok_or_else(|| {
+            refuse(if or_pkcs12 {
+                "visit-no-token-module-or-pkcs12"
+            } else {
+                "visit-no-token-module"
+            })
+        })?;
         let module = tokens::Module::load(Path::new(&module_path))?;
         let person = self.person(app.applicant)?;
         let organisation = match app.organisation {
@@ -1566,7 +1588,21 @@ impl Visits<'_> {
             (Service::Change | Service::Replacement, None) => {
                 return Err(refuse("visit-nothing-to-issue"));
             }
-            _ => self.blank_token(&module)?,
+            _ => self.blank_token(&module).map_err(|e| match e.id {
+                "visit-plug-a-blank-token" if or_pkcs12 => {
+                    refuse("visit-plug-a-blank-token-or-pkcs12")
+                }
+                _ => e,
+            })?,
+        };
+        // A token from stock: the holder's new PIN follows the one PIN rule before anything is
+        // written, and the office's stock PIN opens the token.
+        let stock_pin = if app.service == Service::Change {
+            None
+        } else {
+            tokens::pin::check_new_pin(pin, info.min_pin_length, info.max_pin_length)?;
+            let stock = std::env::var("KIOSK_STOCK_PIN").ok().map(tokens::Pin::new);
+            Some(stock.ok_or_else(|| refuse("visit-stock-pin-needed"))?)
         };
         if app.service == Service::NewIssuance {
             self.note_new_token(&mut app, &info.serial)?;
@@ -1576,15 +1612,14 @@ impl Visits<'_> {
         let ca_pin = std::env::var("KIOSK_CA_PIN").ok().map(tokens::Pin::new);
         let data_dir = self.ctx.data_dir.clone();
         let subject = subject_for(&person, organisation.as_ref(), office_country(&self.ctx.config));
-        let holder = app.holder_kind;
-        let profile = tokens::profile::Profile::ALL
-            .into_iter()
-            .find(|p| p.class() == app.certificate_class && p.holder_kind() == holder)
-            .ok_or_else(|| refuse("visit-no-profile"))?;
+        let profile = super::profile_of(&app).ok_or_else(|| refuse("visit-no-profile"))?;
         let issued = {
             let mut counter =
                 tokens::service::Counter::new(&mut self.store, clerk, self.ctx.config.pin_tries)?;
-            counter.login(&session, pin)?;
+            match &stock_pin {
+                Some(stock_pin) => counter.login_stock(&session, stock_pin)?,
+                None => counter.login(&session, pin)?,
+            };
             let ca_pin = ca_pin.ok_or_else(|| refuse("visit-ca-pin-needed"))?;
             let ca = tokens::ca::OfficeCa::open(&data_dir, &ca_pin)?;
             match (app.service, &old) {
@@ -1603,25 +1638,98 @@ impl Visits<'_> {
                     counter.replace(&ca, &serial, report, &session, app.validity_years)?
                 }
                 _ => {
-                    let request = tokens::service::IssueRequest {
-                        profile,
-                        subject,
-                        validity_years: app.validity_years,
-                        key: tokens::KeyKind::P256,
-                        // An organisation's own certificate has no person as its holder.
-                        holder_person: (holder != registry::model::HolderKind::Organisation)
-                            .then_some(person.id),
-                        holder_organisation: organisation.as_ref().map(|o| o.id),
-                    };
+                    let request =
+                        issue_request(&app, profile, subject, &person, organisation.as_ref());
                     counter.issue(&ca, &session, &request)?
                 }
             }
         };
+        let pin_set = match &stock_pin {
+            Some(stock_pin) => self.set_holder_pin(&session, stock_pin, pin),
+            None => Ok(()),
+        };
         session.logout();
         // A new certificate is named by its completion line: the vetted application (its
-        // certificates included) does not change after submission.
+        // certificates included) does not change after submission. Recorded even when the
+        // holder's PIN could not be set: the certificate is on the token and in force.
         self.record_issued(&mut app, &issued, old.as_ref(), phrase, true)?;
+        pin_set?;
         Ok((id, Some(Notice::Activated)))
+    }
+
+    /// Replaces the stock PIN of a token just issued with the PIN the holder chose. The stock
+    /// PIN was proved a moment ago, so a failure here is the device's: the step says the token
+    /// still has the stock PIN and must have its PIN changed before it leaves the counter.
+    fn set_holder_pin(
+        &mut self,
+        session: &tokens::pkcs11::TokenSession,
+        stock_pin: &tokens::Pin,
+        pin: &tokens::Pin,
+    ) -> Result<(), VisitError> {
+        let clerk = Some(self.actor.clerk);
+        let mut counter =
+            tokens::service::Counter::new(&mut self.store, clerk, self.ctx.config.pin_tries)?;
+        counter.change_pin(session, stock_pin, pin).map_err(|e| {
+            let cause = VisitError::from(e);
+            tracing::warn!(message = cause.id, category = cause.category, "holder's PIN not set");
+            VisitError::new("visit-holder-pin-not-set", cause.category)
+        })
+    }
+
+    /// A new certificate into a password-protected PKCS#12 file, where its profile allows one
+    /// (the soft-token fallback): at the path the clerk gave, or `DATA_DIR/pkcs12/REFERENCE.p12`
+    /// in a folder of the kiosk's alone; the file is its owner's alone too. Recorded as a
+    /// token issuance is: the completion line, the phrase's hash, the audit event.
+    fn issue_pkcs12(
+        &mut self,
+        mut app: Application,
+        password: &tokens::Pin,
+        phrase: &str,
+        path: Option<&Path>,
+    ) -> Result<Done, VisitError> {
+        let id = app.id;
+        if app.service != Service::NewIssuance {
+            return Err(refuse("visit-pkcs12-new-only"));
+        }
+        let profile = super::profile_of(&app).ok_or_else(|| refuse("visit-no-profile"))?;
+        // Refused before anything is asked of the office CA.
+        if !profile.allows_soft_token() {
+            return Err(tokens::TokenError::SoftNotAllowed(profile.name().to_owned()).into());
+        }
+        let problems = registry::credentials::cloud_sign_password_problems(password.expose());
+        if !problems.is_empty() {
+            return Err(tokens::TokenError::PinRules(problems).into());
+        }
+        let file = match path {
+            Some(path) => path.to_owned(),
+            None => private_dir(&self.ctx.data_dir.join("pkcs12"))?
+                .join(format!("{}.p12", file_stem(&app.reference))),
+        };
+        // An issuance whose file cannot go there is not begun, and a file is never replaced:
+        // it may be another holder's key.
+        printers::named_file::check_target(&file)?;
+        if std::fs::symlink_metadata(&file).is_ok() {
+            return Err(refuse("visit-pkcs12-file-exists")
+                .with_args(vec![("file", file.display().to_string())]));
+        }
+        let person = self.person(app.applicant)?;
+        let organisation = match app.organisation {
+            Some(org) => self.store.get::<Organisation>(org)?,
+            None => None,
+        };
+        let subject = subject_for(&person, organisation.as_ref(), office_country(&self.ctx.config));
+        let request = issue_request(&app, profile, subject, &person, organisation.as_ref());
+        let ca_pin = std::env::var("KIOSK_CA_PIN").ok().map(tokens::Pin::new);
+        let ca_pin = ca_pin.ok_or_else(|| refuse("visit-ca-pin-needed"))?;
+        let ca = tokens::ca::OfficeCa::open(&self.ctx.data_dir, &ca_pin)?;
+        let issued = {
+            let clerk = Some(self.actor.clerk);
+            let mut counter =
+                tokens::service::Counter::new(&mut self.store, clerk, self.ctx.config.pin_tries)?;
+            tokens::soft::issue_pkcs12(&mut counter, &ca, &request, password, &file)?
+        };
+        self.record_issued(&mut app, &issued, None, phrase, true)?;
+        Ok((id, Some(Notice::Pkcs12Written { file: file.display().to_string() })))
     }
 
     /// Keeps what an issuance made: the revocation phrase (hashed) on the new certificate, the
@@ -1882,6 +1990,35 @@ fn claim_refused(refused: &visit::ClaimRefused, office: time::UtcOffset) -> Visi
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
     let since = since.to_offset(office).format(&format).unwrap_or_default();
     refuse(refused.message_id()).with_args(vec![("kiosk", kiosk.clone()), ("since", since)])
+}
+
+/// What a new certificate of `app` asks the office CA for.
+fn issue_request(
+    app: &Application,
+    profile: tokens::Profile,
+    subject: registry::model::SubjectDn,
+    person: &Person,
+    organisation: Option<&Organisation>,
+) -> tokens::service::IssueRequest {
+    tokens::service::IssueRequest {
+        profile,
+        subject,
+        validity_years: app.validity_years,
+        key: tokens::KeyKind::P256,
+        // An organisation's own certificate has no person as its holder.
+        holder_person: (app.holder_kind != registry::model::HolderKind::Organisation)
+            .then_some(person.id),
+        holder_organisation: organisation.map(|o| o.id),
+    }
+}
+
+/// An application reference as a file name: letters, digits, `-` and `_` kept, the rest `_`.
+fn file_stem(reference: &str) -> String {
+    let stem: String = reference
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect();
+    if stem.is_empty() { "application".to_owned() } else { stem }
 }
 
 /// A folder of the data directory that holds personal data: its owner's alone.

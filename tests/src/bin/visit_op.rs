@@ -4,7 +4,10 @@
 //!   and takes it up to the identity step (certificates, the email skipped by the supervisor,
 //!   consent), prints the application's id, then waits (the crash test kills it there);
 //! - `visit-op DATA_DIR CLERK issue APPLICATION PIN PHRASE`: issuance, reading the office CA's PIN
-//!   from `KIOSK_CA_PIN` as the counter does; prints the notice, or the refusal's message id.
+//!   from `KIOSK_CA_PIN` (and a token from stock's from `KIOSK_STOCK_PIN`) as the counter does;
+//!   prints the notice, or the refusal's message id.
+//! - `visit-op DATA_DIR CLERK issue-pkcs12 APPLICATION PASSWORD PHRASE [FILE]`: issuance into a
+//!   PKCS#12 file (at `FILE`, or the office's folder); prints as `issue` does.
 //! - `visit-op DATA_DIR CLERK reset-pin APPLICATION NEW_PIN`: the PIN unlock's reset, reading
 //!   the office's SO PIN from `KIOSK_SO_PIN` as the counter does; prints as `issue` does.
 //!
@@ -14,7 +17,7 @@
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
-use kiosk::visits::{Outcome, VisitError, VisitOp, run};
+use kiosk::visits::{IssueMedium, Outcome, VisitError, VisitOp, run};
 use registry::application::Actor;
 use registry::model::{RecordId, Service, StaffRole};
 use registry::visit::Step;
@@ -61,7 +64,16 @@ fn main() -> ExitCode {
             application: id(application),
             pin: tokens::Pin::new(pin.clone()),
             phrase: zeroize::Zeroizing::new(phrase.clone()),
+            medium: IssueMedium::Token,
         })),
+        ("issue-pkcs12", [application, password, phrase, file @ ..]) if file.len() <= 1 => {
+            answer(step(VisitOp::Issue {
+                application: id(application),
+                pin: tokens::Pin::new(password.clone()),
+                phrase: zeroize::Zeroizing::new(phrase.clone()),
+                medium: IssueMedium::Pkcs12File { path: file.first().map(Into::into) },
+            }))
+        }
         ("reset-pin", [application, new_pin]) => answer(step(VisitOp::ResetPin {
             application: id(application),
             new_pin: tokens::Pin::new(new_pin.clone()),

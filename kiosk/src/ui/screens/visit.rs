@@ -24,7 +24,7 @@ use crate::ui::keys::Command;
 use crate::ui::msg::Msg;
 use crate::ui::screens::signin::{Purpose, SignInForm};
 use crate::ui::widgets::{field, fit, safe};
-use crate::visits::{IdentityInput, Notice, Outcome, VisitOp, VisitView};
+use crate::visits::{IdentityInput, IssueMedium, Notice, Outcome, VisitOp, VisitView};
 
 const CODE_DIGITS: usize = 6;
 /// The classes a counter issues, in the order Space cycles through them.
@@ -106,6 +106,8 @@ pub enum Input {
     PinAgain,
     /// The new mailing address (redispatch).
     Address,
+    /// Where a PKCS#12 file is written (empty: the office's folder).
+    Pkcs12Path,
     /// An organisation's invoice: its taxpayer ID and the email the e-invoice goes to.
     TaxpayerId,
     InvoiceEmail,
@@ -124,8 +126,14 @@ impl Input {
 }
 
 /// The text fields of each step of `service`, in Tab order. `invoice`: the kind of invoice an
-/// organisation's visit asks for (`None` for a person's).
-pub fn inputs(service: Service, step: Step, invoice: Option<InvoiceKind>) -> &'static [Input] {
+/// organisation's visit asks for (`None` for a person's). `pkcs12`: the issuance goes into a
+/// PKCS#12 file rather than onto a token.
+pub fn inputs(
+    service: Service,
+    step: Step,
+    invoice: Option<InvoiceKind>,
+    pkcs12: bool,
+) -> &'static [Input] {
     match step {
         // An organisation's invoice details are confirmed with the rest; a VAT special invoice
         // also needs the bank and the registered address and phone.
@@ -146,6 +154,14 @@ pub fn inputs(service: Service, step: Step, invoice: Option<InvoiceKind>) -> &'s
         Step::Identity => &[Input::Mrz],
         Step::Photo => &[Input::PhotoPath],
         Step::Payment => &[Input::Reference],
+        // The file's path, and its password typed twice.
+        Step::Issuance if pkcs12 => {
+            &[Input::Pkcs12Path, Input::Pin, Input::PinAgain, Input::Phrase]
+        }
+        // A token from stock: the holder chooses their PIN, typed twice.
+        Step::Issuance if matches!(service, Service::NewIssuance | Service::Replacement) => {
+            &[Input::Pin, Input::PinAgain, Input::Phrase]
+        }
         Step::Issuance => &[Input::Pin, Input::Phrase],
         _ => &[],
     }
@@ -180,6 +196,10 @@ pub struct VisitState {
     pub pin: Zeroizing<String>,
     pub phrase: Zeroizing<String>,
     pub pin_again: Zeroizing<String>,
+    /// F5 on the issuance of a new certificate whose profile allows it: into a PKCS#12 file at
+    /// this path (empty: the office's folder) instead of onto a token.
+    pub pkcs12: bool,
+    pub pkcs12_path: String,
     /// The certificates picked (services other than renewal), and the highlighted row.
     pub selected: Vec<RecordId>,
     pub cursor: usize,
@@ -253,6 +273,8 @@ impl VisitState {
             pin: Zeroizing::new(String::new()),
             phrase: Zeroizing::new(String::new()),
             pin_again: Zeroizing::new(String::new()),
+            pkcs12: false,
+            pkcs12_path: String::new(),
             selected: Vec::new(),
             cursor: 0,
             reason: RevocationReason::Unspecified,
@@ -297,7 +319,8 @@ impl VisitState {
         if let Some(approval) = &self.approval {
             return approval.signin.is_some() || approval.needs_reason();
         }
-        self.current().is_some_and(|s| !inputs(self.service, s, self.invoice()).is_empty())
+        self.current()
+            .is_some_and(|s| !inputs(self.service, s, self.invoice(), self.pkcs12).is_empty())
     }
 
     /// The kind of invoice asked for: an organisation's visit only.
@@ -308,7 +331,7 @@ impl VisitState {
     /// The field with the focus, if the step has any.
     pub fn input(&self) -> Option<Input> {
         let step = self.current()?;
-        let list = inputs(self.service, step, self.invoice());
+        let list = inputs(self.service, step, self.invoice(), self.pkcs12);
         list.get(self.focus.min(list.len().saturating_sub(1))).copied()
     }
 
@@ -322,6 +345,7 @@ impl VisitState {
             Input::Phrase => &mut self.phrase,
             Input::PinAgain => &mut self.pin_again,
             Input::Address => &mut self.address,
+            Input::Pkcs12Path => &mut self.pkcs12_path,
             Input::TaxpayerId => &mut self.taxpayer_id,
             Input::InvoiceEmail => &mut self.invoice_email,
             Input::InvoiceBank => &mut self.invoice_bank,
@@ -378,6 +402,8 @@ impl VisitState {
         self.pin = Zeroizing::new(String::new());
         self.phrase = Zeroizing::new(String::new());
         self.pin_again = Zeroizing::new(String::new());
+        self.pkcs12 = false;
+        self.pkcs12_path.clear();
         self.selected.clear();
         self.cursor = 0;
         self.armed = false;
@@ -466,7 +492,7 @@ impl VisitState {
     /// Tab: the next field of the step.
     fn next_field(&mut self) {
         if let Some(step) = self.current() {
-            let n = inputs(self.service, step, self.invoice()).len();
+            let n = inputs(self.service, step, self.invoice(), self.pkcs12).len();
             if n > 0 {
                 self.focus = (self.focus + 1) % n;
             }
@@ -507,6 +533,8 @@ fn notice_msgs(notice: &Notice, service: Service) -> Vec<Msg> {
         Notice::PinReset => vec![Msg::new("visit-pin-reset")],
         // The completion step says it, with the serials: once is enough.
         Notice::Activated => Vec::new(),
+        // Where the file is, which the completion step does not say.
+        Notice::Pkcs12Written { file } => one("visit-pkcs12-written", vec![("file", file.clone())]),
     }
 }
 
@@ -878,21 +906,22 @@ pub fn command(state: &mut VisitState, command: Command, clerk: &SignedIn) -> Ve
             busy(state, "visit-rechecking");
             vec![VisitOp::Recheck { application }]
         }
-        (Step::Issuance, Command::Enter) if state.pin.is_empty() => {
+        // The other way: a PKCS#12 file, where the certificate's profile allows one.
+        (Step::Issuance, Command::Alternative)
+            if crate::visits::pkcs12_allowed(&view.application) =>
+        {
+            state.pkcs12 = !state.pkcs12;
             state.focus = 0;
-            state.error = Some(Msg::new("visit-pin-required"));
+            // A PIN is not a password: what was typed for one way is typed again for the other.
+            state.pin = Zeroizing::new(String::new());
+            state.pin_again = Zeroizing::new(String::new());
             Vec::new()
         }
-        (Step::Issuance, Command::Enter) if state.phrase.is_empty() => {
-            state.focus = 1;
+        (Step::Issuance, Command::Alternative) if state.service == Service::NewIssuance => {
+            state.error = Some(Msg::new("visit-pkcs12-not-allowed"));
             Vec::new()
         }
-        (Step::Issuance, Command::Enter) => {
-            let pin = tokens::pin::Pin::new(std::mem::take(&mut *state.pin));
-            let phrase = std::mem::replace(&mut state.phrase, Zeroizing::new(String::new()));
-            busy(state, "visit-issuing");
-            vec![VisitOp::Issue { application, pin, phrase }]
-        }
+        (Step::Issuance, Command::Enter) => issue(state, application),
         (Step::Completion, Command::Enter) => {
             busy(state, "visit-saving");
             vec![VisitOp::Complete { application }]
@@ -922,9 +951,9 @@ pub fn command(state: &mut VisitState, command: Command, clerk: &SignedIn) -> Ve
         }
         // Between the fields of a form, ↑ and ↓ move as Tab does.
         (step, Command::Up | Command::Down)
-            if inputs(state.service, step, state.invoice()).len() > 1 =>
+            if inputs(state.service, step, state.invoice(), state.pkcs12).len() > 1 =>
         {
-            let n = inputs(state.service, step, state.invoice()).len();
+            let n = inputs(state.service, step, state.invoice(), state.pkcs12).len();
             state.focus = if command == Command::Up {
                 (state.focus + n - 1) % n
             } else {
@@ -934,6 +963,65 @@ pub fn command(state: &mut VisitState, command: Command, clerk: &SignedIn) -> Ve
         }
         _ => Vec::new(),
     }
+}
+
+/// Enter on the issuance step: each field typed (a new PIN or a file's password twice, the
+/// same, and within its rule), then the issuance.
+fn issue(state: &mut VisitState, application: RecordId) -> Vec<VisitOp> {
+    let list = inputs(state.service, Step::Issuance, state.invoice(), state.pkcs12);
+    let at = |input: Input| list.iter().position(|i| *i == input).unwrap_or(0);
+    let twice = list.contains(&Input::PinAgain);
+    if state.pin.is_empty() {
+        state.focus = at(Input::Pin);
+        state.error = Some(Msg::new(match (state.pkcs12, twice) {
+            (true, _) => "visit-pkcs12-password-required",
+            (false, true) => "visit-new-pin-required",
+            (false, false) => "visit-pin-required",
+        }));
+        return Vec::new();
+    }
+    if twice {
+        // The rule before the second typing: the job checks it again, against the token too.
+        let problems = if state.pkcs12 {
+            registry::credentials::cloud_sign_password_problems(&state.pin)
+        } else {
+            registry::credentials::token_pin_problems(&state.pin)
+        };
+        let differ = !state.pin_again.is_empty() && *state.pin != *state.pin_again;
+        let refusal = match problems.first() {
+            Some(problem) => Some(*problem),
+            None if differ && state.pkcs12 => Some("visit-passwords-differ"),
+            None if differ => Some("visit-pins-differ"),
+            None => None,
+        };
+        if let Some(id) = refusal {
+            state.pin = Zeroizing::new(String::new());
+            state.pin_again = Zeroizing::new(String::new());
+            state.focus = at(Input::Pin);
+            state.error = Some(Msg::new(id));
+            return Vec::new();
+        }
+        if state.pin_again.is_empty() {
+            state.focus = at(Input::PinAgain);
+            return Vec::new();
+        }
+    }
+    if state.phrase.is_empty() {
+        state.focus = at(Input::Phrase);
+        return Vec::new();
+    }
+    let pin = tokens::pin::Pin::new(std::mem::take(&mut *state.pin));
+    state.pin_again = Zeroizing::new(String::new());
+    let phrase = std::mem::replace(&mut state.phrase, Zeroizing::new(String::new()));
+    let (medium, doing) = if state.pkcs12 {
+        let path = state.pkcs12_path.trim();
+        let path = (!path.is_empty()).then(|| std::path::PathBuf::from(path));
+        (IssueMedium::Pkcs12File { path }, "visit-issuing-pkcs12")
+    } else {
+        (IssueMedium::Token, "visit-issuing")
+    };
+    busy(state, doing);
+    vec![VisitOp::Issue { application, pin, phrase, medium }]
 }
 
 fn skippable(view: &VisitView, step: Step) -> bool {
@@ -1269,7 +1357,7 @@ fn step_body(
                         width,
                     )));
                     lines.push(Line::from(t(lang, hint)));
-                    for input in inputs(state.service, step, Some(kind)) {
+                    for input in inputs(state.service, step, Some(kind), state.pkcs12) {
                         let (label, value) = match input {
                             Input::TaxpayerId => ("visit-taxpayer-id", &state.taxpayer_id),
                             Input::InvoiceEmail => ("visit-invoice-email", &state.invoice_email),
@@ -1418,13 +1506,50 @@ fn step_body(
             }
         }
         Step::Recheck => lines.push(Line::from(t(lang, "visit-recheck-hint"))),
+        Step::Issuance if state.pkcs12 => {
+            lines.push(Line::from(t(lang, "visit-issuance-hint-pkcs12")));
+            let path = &state.pkcs12_path;
+            lines.push(field(
+                t(lang, "visit-pkcs12-path"),
+                path,
+                false,
+                focused(Input::Pkcs12Path),
+            ));
+            lines.push(field(
+                t(lang, "visit-pkcs12-password"),
+                &state.pin,
+                true,
+                focused(Input::Pin),
+            ));
+            lines.push(field(
+                t(lang, "visit-pkcs12-password-again"),
+                &state.pin_again,
+                true,
+                focused(Input::PinAgain),
+            ));
+            lines.push(field(t(lang, "visit-phrase"), &state.phrase, true, focused(Input::Phrase)));
+        }
         Step::Issuance => {
             let hint = match state.service {
                 Service::Renewal | Service::Change => "visit-issuance-hint",
                 _ => "visit-issuance-hint-blank",
             };
             lines.push(Line::from(t(lang, hint)));
-            lines.push(field(t(lang, "visit-pin"), &state.pin, true, focused(Input::Pin)));
+            if crate::visits::pkcs12_allowed(&view.application) {
+                lines.push(Line::from(t(lang, "visit-issuance-f5-pkcs12")));
+            }
+            let list = inputs(state.service, step, state.invoice(), false);
+            if list.contains(&Input::PinAgain) {
+                lines.push(field(t(lang, "visit-new-pin"), &state.pin, true, focused(Input::Pin)));
+                lines.push(field(
+                    t(lang, "visit-new-pin-again"),
+                    &state.pin_again,
+                    true,
+                    focused(Input::PinAgain),
+                ));
+            } else {
+                lines.push(field(t(lang, "visit-pin"), &state.pin, true, focused(Input::Pin)));
+            }
             lines.push(field(t(lang, "visit-phrase"), &state.phrase, true, focused(Input::Phrase)));
         }
         Step::Completion => {

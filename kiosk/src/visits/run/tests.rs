@@ -14,7 +14,7 @@ use tempfile::TempDir;
 use time::{Duration, OffsetDateTime};
 
 use super::run;
-use crate::visits::{IdentityInput, Notice, Outcome, VisitError, VisitOp};
+use crate::visits::{IdentityInput, IssueMedium, Notice, Outcome, VisitError, VisitOp};
 use crate::{Context, config::Config};
 
 struct Office {
@@ -1054,7 +1054,7 @@ fn a_renewal_the_kiosk_did_not_live_to_record_is_recorded_not_issued_again() {
 #[test]
 fn every_message_a_step_says_exists_in_every_language() {
     let args: Vec<(&str, i18n::FluentValue<'_>)> =
-        ["current", "step", "job", "reason", "serial", "document", "count"]
+        ["current", "step", "job", "reason", "serial", "document", "count", "file"]
             .into_iter()
             .map(|name| (name, i18n::FluentValue::from("x")))
             .collect();
@@ -1187,6 +1187,7 @@ fn issue_op(id: RecordId) -> VisitOp {
         application: id,
         pin: tokens::Pin::new("123456".to_owned()),
         phrase: zeroize::Zeroizing::new("開門芝麻".into()),
+        medium: IssueMedium::Token,
     }
 }
 
@@ -1460,4 +1461,97 @@ fn an_organisations_own_certificate_is_renewed_by_one_who_acts_for_it() {
         .map(|_| ())
         .unwrap_err();
     assert_eq!(err.id, "visit-not-their-organisation");
+}
+
+/// A person's new certificate of `class` walked without devices to its issuance step: the
+/// email skipped by a supervisor, the form printed to a PDF and its code scanned back, paid.
+fn new_certificate_at_issuance(office: &Office, class: CertificateClass) -> RecordId {
+    let open = office.ok(VisitOp::Open { service: Service::NewIssuance, applicant: office.person });
+    let id = open.view.application.id;
+    office.ok(VisitOp::Consent { application: id });
+    office.ok(VisitOp::Identity {
+        application: id,
+        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
+    });
+    office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
+    office.ok(VisitOp::SetDetails { application: id, organisation: None, class, years: 1 });
+    office.ok(VisitOp::Skip {
+        application: id,
+        step: Step::Email,
+        supervisor: office.supervisor,
+        reason: "relay down".into(),
+    });
+    office.ok(VisitOp::Confirm { application: id, invoice: None });
+    office.ok(VisitOp::PrintForm { application: id });
+    office.ok(VisitOp::FormSigned { payload: form_code(office, id) });
+    office.ok(VisitOp::Pay {
+        application: id,
+        method: PaymentMethod::Cash,
+        reference: "R-000777".into(),
+        invoice: None,
+    });
+    let rechecked = office.ok(VisitOp::Recheck { application: id });
+    assert_eq!(rechecked.view.current(), Some(Step::Issuance));
+    id
+}
+
+fn issue_refused(office: &Office, id: RecordId, pin: &str, medium: IssueMedium) -> VisitError {
+    office
+        .as_clerk(VisitOp::Issue {
+            application: id,
+            pin: tokens::Pin::new(pin.to_owned()),
+            phrase: zeroize::Zeroizing::new("開門芝麻".into()),
+            medium,
+        })
+        .map(|_| ())
+        .unwrap_err()
+}
+
+#[test]
+fn a_missing_token_module_offers_the_pkcs12_file_only_where_the_profile_allows_it() {
+    let first = office();
+    let office = &first;
+    // No token module configured (the default configuration).
+    let standard = new_certificate_at_issuance(office, CertificateClass::Standard);
+    let err = issue_refused(office, standard, "482913", IssueMedium::Token);
+    assert_eq!(err.id, "visit-no-token-module-or-pkcs12");
+    assert!(office.refused(standard, Step::Issuance, "visit-no-token-module-or-pkcs12"));
+    // The file's password follows the seed's rule, and the file's folder must be there: both
+    // refused before the office CA is asked for anything.
+    let weak = issue_refused(office, standard, "password", IssueMedium::Pkcs12File { path: None });
+    assert_eq!(weak.id, "token-error-pin-rules");
+    let nowhere = office.dir.path().join("no-such-folder").join("ho.p12");
+    let err = issue_refused(
+        office,
+        standard,
+        "Secret-2026",
+        IssueMedium::Pkcs12File { path: Some(nowhere) },
+    );
+    assert_eq!(err.id, "print-file-no-folder");
+    let view = office.ok(VisitOp::Resume { application: standard }).view;
+    assert!(view.application.visit.issued.is_empty(), "nothing issued");
+
+    // Another office: the person's open new-certificate application would be resumed.
+    let second = self::office();
+    let office = &second;
+    let qualified = new_certificate_at_issuance(office, CertificateClass::Qualified);
+    let err = issue_refused(office, qualified, "482913", IssueMedium::Token);
+    assert_eq!(err.id, "visit-no-token-module", "no file to offer");
+    let soft =
+        issue_refused(office, qualified, "Secret-2026", IssueMedium::Pkcs12File { path: None });
+    assert_eq!(
+        (soft.id, soft.args),
+        ("token-error-soft-not-allowed", vec![("profile", "qualified-person".to_owned())])
+    );
+    assert!(!office.ctx.data_dir.join("pkcs12").exists(), "no file, no folder");
+}
+
+#[test]
+fn a_renewal_is_never_issued_into_a_pkcs12_file() {
+    let office = office();
+    let id = renewal_at_issuance(&office);
+    let err = issue_refused(&office, id, "Secret-2026", IssueMedium::Pkcs12File { path: None });
+    assert_eq!(err.id, "visit-pkcs12-new-only");
+    assert!(office.refused(id, Step::Issuance, "visit-pkcs12-new-only"));
+    assert!(!office.ctx.data_dir.join("pkcs12").exists());
 }
