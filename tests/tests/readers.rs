@@ -151,9 +151,9 @@ fn qr_decode_returns_chinese_payloads_byte_exact() {
 /// the slave side as its serial device.
 fn cn_reader(behaviour: card_readers::cn_id::simulator::Behaviour, extra: &[&str]) -> Output {
     use card_readers::cn_id::simulator::SimulatedReader;
-    let pty = nix::pty::openpty(None, None).expect("openpty");
-    let path = nix::unistd::ttyname(&pty.slave).expect("ttyname");
-    let simulator = SimulatedReader::new(behaviour).spawn(std::fs::File::from(pty.master));
+    let pty = tests::pty::serial_pty();
+    let path = pty.path.clone();
+    let simulator = SimulatedReader::new(behaviour).spawn(pty.master);
     let dir = tempfile::tempdir().expect("tempdir");
     let out = kiosk(dir.path())
         .env("KIOSK_LANGUAGE", "en")

@@ -556,7 +556,7 @@ fn a_new_certificate_on_a_blank_token_from_stock_and_its_revocation_by_the_phras
 #[test]
 fn a_new_certificate_is_issued_once_by_two_counters_at_once_and_after_a_crash_before_its_record() {
     let office = Office::new(true, true);
-    let id = new_certificate_up_to_issuance(&office);
+    let id = new_certificate_up_to_issuance(&office, CertificateClass::Qualified);
     office.blank_token("stock");
     let serial = office.token_serial("stock");
     let before: registry::application::Application =
@@ -566,7 +566,8 @@ fn a_new_certificate_is_issued_once_by_two_counters_at_once_and_after_a_crash_be
     let login = TokenFileHeld::on(&dir.join("token.object"));
     let mut cmd = Command::new(binary("tests", "visit-op"));
     cmd.arg(office.data()).arg(office.clerk.to_string());
-    cmd.args(["issue", &id.to_string(), PIN, PHRASE]).env("KIOSK_CA_PIN", CA_PIN);
+    cmd.args(["issue", &id.to_string(), HOLDER_PIN, PHRASE]).env("KIOSK_CA_PIN", CA_PIN);
+    cmd.env("KIOSK_STOCK_PIN", PIN);
     in_hsm(&mut cmd, &office.hsm).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut first = cmd.spawn().expect("visit-op starts");
     login.wait_for_waiter(&mut first);
@@ -574,7 +575,7 @@ fn a_new_certificate_is_issued_once_by_two_counters_at_once_and_after_a_crash_be
     let claim = claimed.issuing.expect("claimed before the token was touched");
     assert_eq!(claim.kiosk, office.store().kiosk_id());
     assert_eq!(claimed.new_token.as_deref(), Some(serial.as_str()), "the token noted");
-    let second = office.issue(id, PIN);
+    let second = office.issue(id, HOLDER_PIN);
     let told = refusal(&second);
     assert!(told.starts_with("visit-issuing-elsewhere"), "{told}");
     assert!(told.contains(office.store().kiosk_id()), "{told}");
@@ -596,7 +597,7 @@ fn a_new_certificate_is_issued_once_by_two_counters_at_once_and_after_a_crash_be
     let lost = office.ok(VisitOp::Resume { application: id }).view;
     assert!(lost.application.visit.issued.is_empty());
     assert_eq!(lost.current(), Some(Step::Issuance));
-    let resumed = office.issue(id, PIN);
+    let resumed = office.issue(id, HOLDER_PIN);
     assert_eq!(succeeded(&resumed), "Some(Activated)");
     let view = office.ok(VisitOp::Resume { application: id }).view;
     assert_eq!(view.application.visit.issued.len(), 1);

@@ -499,12 +499,11 @@ fn on_the_mainland_reader(
     behaviour: card_readers::cn_id::simulator::Behaviour,
 ) -> Result<Outcome, VisitError> {
     use card_readers::cn_id::simulator::SimulatedReader;
-    let pty = nix::pty::openpty(None, None).expect("openpty");
-    let device = nix::unistd::ttyname(&pty.slave).expect("ttyname");
-    let simulator = SimulatedReader::new(behaviour).spawn(std::fs::File::from(pty.master));
+    let pty = tests::pty::serial_pty();
+    let simulator = SimulatedReader::new(behaviour).spawn(pty.master);
     let result = office.step(VisitOp::Identity {
         application: id,
-        input: IdentityInput::MainlandReader { device },
+        input: IdentityInput::MainlandReader { device: pty.path },
     });
     drop(pty.slave);
     let _ = simulator.join();
