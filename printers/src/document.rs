@@ -120,6 +120,10 @@ pub struct PersonBlock {
 pub struct ApplicationForm {
     pub application: RecordId,
     pub reference: String,
+    /// Which printing this is, in its form code (`formcode::new_print_id`): a signed copy of an
+    /// earlier printing is refused once the form was printed again.
+    #[serde(default)]
+    pub print: String,
     pub date: Date,
     pub office: String,
     pub organisation: Option<OrganisationBlock>,
@@ -218,6 +222,16 @@ impl Document {
         }
     }
 
+    /// The print id its form code carries: the form's own; `None` for the documents that are not
+    /// the form to sign (their code gets a print id no visit keeps, so it is never taken as the
+    /// signed form).
+    pub fn print_id(&self) -> Option<&str> {
+        match self {
+            Document::ApplicationForm(f) if !f.print.is_empty() => Some(&f.print),
+            _ => None,
+        }
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Document::ApplicationForm(f) if f.organisation.is_some() => "organisation_form",
@@ -247,6 +261,7 @@ impl Document {
         let form = ApplicationForm {
             application,
             reference: "APP-2026-000123".into(),
+            print: "01HZXK7Q".into(),
             date,
             office: office.clone(),
             organisation: Some(OrganisationBlock {
