@@ -117,7 +117,7 @@ pub fn application_form(
     if let Some(invoice) = &app.invoice {
         evidence.push((Evidence::TaxpayerId, invoice.taxpayer_id.clone()));
     }
-    Ok(Document::ApplicationForm(ApplicationForm {
+    Ok(Document::ApplicationForm(Box::new(ApplicationForm {
         application: app.id,
         reference: app.reference.clone(),
         print,
@@ -134,7 +134,7 @@ pub fn application_form(
             validity_years: app.validity_years,
             fee: app.progress.fee,
         }],
-    }))
+    })))
 }
 
 /// The receipt of an application whose payment is recorded.

@@ -204,7 +204,8 @@ pub struct DayEndSheet {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "document", rename_all = "snake_case")]
 pub enum Document {
-    ApplicationForm(ApplicationForm),
+    /// Boxed: the form is by far the largest document.
+    ApplicationForm(Box<ApplicationForm>),
     Receipt(Receipt),
     RenewalNotice(RenewalNotice),
     QueueTicket(QueueTicket),
@@ -291,8 +292,8 @@ impl Document {
         };
         let personal = ApplicationForm { organisation: None, evidence: Vec::new(), ..form.clone() };
         vec![
-            Document::ApplicationForm(form),
-            Document::ApplicationForm(personal),
+            Document::ApplicationForm(Box::new(form)),
+            Document::ApplicationForm(Box::new(personal)),
             Document::Receipt(Receipt {
                 application,
                 reference: "APP-2026-000123".into(),

@@ -310,30 +310,6 @@ mod tests {
         i18n::text_with(lang, err.id, &args)
     }
 
-    fn every_document_kind() -> Vec<DocumentKind> {
-        use DocumentKind::*;
-        let all = vec![
-            SignedApplicationForm,
-            SealSampleForm,
-            BusinessLicence,
-            LegalRepresentativeId,
-            AgentId,
-            ApplicantId,
-        ];
-        // A new kind does not compile here until it is in the list above.
-        for kind in &all {
-            match kind {
-                SignedApplicationForm
-                | SealSampleForm
-                | BusinessLicence
-                | LegalRepresentativeId
-                | AgentId
-                | ApplicantId => {}
-            }
-        }
-        all
-    }
-
     fn job(state: SpoolState, error: Option<&str>) -> JobSummary {
         let at = time::OffsetDateTime::UNIX_EPOCH;
         JobSummary {
@@ -376,7 +352,7 @@ mod tests {
             )
             .collect();
         for lang in Language::ALL {
-            for kind in every_document_kind() {
+            for kind in DocumentKind::ALL {
                 let text = render(&document_missing(kind), lang);
                 in_words(&text, kind.as_str(), lang);
                 let name = i18n::text(lang, document_id(kind));

@@ -473,9 +473,8 @@ fn form_code_of_print(office: &Office, id: RecordId, print: Option<&str>) -> Str
     printers::formcode::FormCode { application: id, reference: app.reference, print }.encode(&key)
 }
 
-#[test]
-fn only_the_form_printed_last_is_taken_back_signed() {
-    let office = office();
+/// A renewal up to its form: identity typed, photo from a file, data confirmed.
+fn up_to_the_form(office: &Office) -> RecordId {
     let id = office.up_to_identity();
     office.ok(VisitOp::Identity {
         application: id,
@@ -483,6 +482,13 @@ fn only_the_form_printed_last_is_taken_back_signed() {
     });
     office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
     office.ok(VisitOp::Confirm { application: id, invoice: None });
+    id
+}
+
+#[test]
+fn only_the_form_printed_last_is_taken_back_signed() {
+    let office = office();
+    let id = up_to_the_form(&office);
     let first = office.ok(VisitOp::PrintForm { application: id });
     let first = first.view.application.visit.form.and_then(|f| f.print).expect("a print id");
     let again = office.ok(VisitOp::PrintForm { application: id });
@@ -511,13 +517,7 @@ fn only_the_form_printed_last_is_taken_back_signed() {
 #[test]
 fn a_form_printed_before_print_ids_is_still_taken_back() {
     let office = office();
-    let id = office.up_to_identity();
-    office.ok(VisitOp::Identity {
-        application: id,
-        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
-    });
-    office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
-    office.ok(VisitOp::Confirm { application: id, invoice: None });
+    let id = up_to_the_form(&office);
     office.ok(VisitOp::PrintForm { application: id });
     // The record as a kiosk before print ids saved it: no `print` field at all.
     let mut store = office.store();
