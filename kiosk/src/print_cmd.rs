@@ -95,8 +95,12 @@ pub fn render_pdf(ctx: &Context, doc: &Document) -> Result<Vec<u8>, PrintFailure
         Some((application, reference)) => {
             let key = office_keys::load_or_create(&ctx.data_dir, office_keys::OfficeKey::Form)
                 .map_err(PrintFailure::Key)?;
-            let code =
-                printers::formcode::FormCode { application, reference: reference.to_owned() };
+            let print = doc.print_id().map_or_else(printers::formcode::new_print_id, str::to_owned);
+            let code = printers::formcode::FormCode {
+                application,
+                reference: reference.to_owned(),
+                print: Some(print),
+            };
             Some(code.encode(&key))
         }
         None => None,
@@ -153,7 +157,7 @@ pub fn run_with_default_printer(
                 return Ok(ExitCode::from(EXIT_USAGE));
             };
             let store = ctx.open_store()?;
-            let doc = print_docs::application_form(ctx, &store, application, today)?;
+            let doc = print_docs::application_form(ctx, &store, application, today, None)?;
             output(ctx, &doc, to)
         }
         PrintCommand::Receipt { application, target } => {
@@ -271,7 +275,7 @@ fn job_error_text(ctx: &Context, job: &JobSummary) -> String {
 }
 
 /// A time as the office reads it.
-fn office_time(ctx: &Context, at: OffsetDateTime) -> String {
+pub(crate) fn office_time(ctx: &Context, at: OffsetDateTime) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
     at.to_offset(ctx.office_offset()).format(format).unwrap_or_else(|_| at.to_string())
 }

@@ -55,14 +55,22 @@ fn person_block(lang: i18n::Language, person: &Person, postal: Option<String>) -
     }
 }
 
-/// The application form of an application: the organisation's when it has one.
+/// The application form of an application: the organisation's when it has one. `print` is this
+/// printing's id, for its form code (the visit's form step makes a new one); `None` reprints the
+/// printing the visit keeps (`kiosk print form`), so its signed copy is taken as that one, or
+/// makes a new id when the form step has printed none.
 pub fn application_form(
     ctx: &Context,
     store: &Store,
     id: RecordId,
     today: Date,
+    print: Option<&str>,
 ) -> Result<Document, KioskError> {
     let app = load_application(ctx, store, id)?;
+    let print = match (print, app.visit.form.as_ref().and_then(|f| f.print.as_deref())) {
+        (Some(print), _) | (None, Some(print)) => print.to_owned(),
+        (None, None) => printers::formcode::new_print_id(),
+    };
     let lang = Layout::for_language(ctx.lang).languages()[0];
     let applicant: Person =
         store.get(app.applicant)?.ok_or_else(|| refused(ctx, "print-no-applicant"))?;
@@ -109,9 +117,10 @@ pub fn application_form(
     if let Some(invoice) = &app.invoice {
         evidence.push((Evidence::TaxpayerId, invoice.taxpayer_id.clone()));
     }
-    Ok(Document::ApplicationForm(ApplicationForm {
+    Ok(Document::ApplicationForm(Box::new(ApplicationForm {
         application: app.id,
         reference: app.reference.clone(),
+        print,
         date: today,
         office: ctx.config.office.clone(),
         organisation,
@@ -125,7 +134,7 @@ pub fn application_form(
             validity_years: app.validity_years,
             fee: app.progress.fee,
         }],
-    }))
+    })))
 }
 
 /// The receipt of an application whose payment is recorded.

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use printers::document::{Document, Layout};
 use printers::fonts::{FontSource, Fonts};
-use printers::formcode::FormCode;
+use printers::formcode::{FormCode, new_print_id};
 use printers::render::render;
 
 const RUNS: usize = 50;
@@ -40,7 +40,8 @@ fn main() {
         std::process::exit(1);
     };
     let code = form.application().map(|(application, reference)| {
-        FormCode { application, reference: reference.to_owned() }.encode(b"bench key")
+        let print = form.print_id().map(str::to_owned).or_else(|| Some(new_print_id()));
+        FormCode { application, reference: reference.to_owned(), print }.encode(b"bench key")
     });
 
     for layout in [Layout::MacauBilingual, Layout::SimplifiedChinese, Layout::English] {

@@ -120,6 +120,10 @@ pub struct PersonBlock {
 pub struct ApplicationForm {
     pub application: RecordId,
     pub reference: String,
+    /// Which printing this is, in its form code (`formcode::new_print_id`): a signed copy of an
+    /// earlier printing is refused once the form was printed again.
+    #[serde(default)]
+    pub print: String,
     pub date: Date,
     pub office: String,
     pub organisation: Option<OrganisationBlock>,
@@ -200,7 +204,8 @@ pub struct DayEndSheet {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "document", rename_all = "snake_case")]
 pub enum Document {
-    ApplicationForm(ApplicationForm),
+    /// Boxed: the form is by far the largest document.
+    ApplicationForm(Box<ApplicationForm>),
     Receipt(Receipt),
     RenewalNotice(RenewalNotice),
     QueueTicket(QueueTicket),
@@ -215,6 +220,16 @@ impl Document {
             Document::Receipt(r) => Some((r.application, &r.reference)),
             Document::RenewalNotice(n) => Some((n.application, &n.reference)),
             Document::QueueTicket(_) | Document::DayEnd(_) => None,
+        }
+    }
+
+    /// The print id its form code carries: the form's own; `None` for the documents that are not
+    /// the form to sign (their code gets a print id no visit keeps, so it is never taken as the
+    /// signed form).
+    pub fn print_id(&self) -> Option<&str> {
+        match self {
+            Document::ApplicationForm(f) if !f.print.is_empty() => Some(&f.print),
+            _ => None,
         }
     }
 
@@ -247,6 +262,7 @@ impl Document {
         let form = ApplicationForm {
             application,
             reference: "APP-2026-000123".into(),
+            print: "01HZXK7Q".into(),
             date,
             office: office.clone(),
             organisation: Some(OrganisationBlock {
@@ -276,8 +292,8 @@ impl Document {
         };
         let personal = ApplicationForm { organisation: None, evidence: Vec::new(), ..form.clone() };
         vec![
-            Document::ApplicationForm(form),
-            Document::ApplicationForm(personal),
+            Document::ApplicationForm(Box::new(form)),
+            Document::ApplicationForm(Box::new(personal)),
             Document::Receipt(Receipt {
                 application,
                 reference: "APP-2026-000123".into(),

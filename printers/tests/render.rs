@@ -7,7 +7,7 @@ use std::process::Command;
 
 use printers::document::{Document, Layout, PersonBlock};
 use printers::fonts::Fonts;
-use printers::formcode::FormCode;
+use printers::formcode::{FormCode, new_print_id};
 use printers::render::{RenderError, render};
 use proptest::prelude::*;
 
@@ -31,7 +31,8 @@ fn tool(name: &str, args: &[&std::ffi::OsStr]) -> String {
 
 fn form_code(doc: &Document) -> Option<String> {
     doc.application().map(|(application, reference)| {
-        FormCode { application, reference: reference.to_owned() }.encode(KEY)
+        let print = doc.print_id().map(str::to_owned).or_else(|| Some(new_print_id()));
+        FormCode { application, reference: reference.to_owned(), print }.encode(KEY)
     })
 }
 
@@ -188,6 +189,11 @@ fn the_form_code_scans_back_from_a_150_dpi_rendering() {
             let parsed =
                 FormCode::parse(&String::from_utf8_lossy(&found[0]), KEY).expect("verifies");
             assert_eq!(Some((parsed.application, parsed.reference.as_str())), doc.application());
+            // The form's own printing, scanned back; other documents carry one of their own.
+            if let Some(print) = doc.print_id() {
+                assert_eq!(parsed.print.as_deref(), Some(print), "{name}");
+            }
+            assert!(parsed.print.is_some(), "{name}: every printing has an id");
         }
     }
 }

@@ -81,6 +81,16 @@ pub enum DocumentKind {
 }
 
 impl DocumentKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [DocumentKind; 6] = [
+        DocumentKind::SignedApplicationForm,
+        DocumentKind::SealSampleForm,
+        DocumentKind::BusinessLicence,
+        DocumentKind::LegalRepresentativeId,
+        DocumentKind::AgentId,
+        DocumentKind::ApplicantId,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             DocumentKind::SignedApplicationForm => "signed_application_form",

@@ -609,6 +609,10 @@ pub struct FormRecord {
     pub printed_at: OffsetDateTime,
     /// The print spool's job.
     pub job: Option<String>,
+    /// This printing's id, in the form's QR code (`printers::formcode`): only the copy of the
+    /// last printing is taken back signed. `None` for a form printed before print ids.
+    #[serde(default)]
+    pub print: Option<String>,
     /// [`identity_fingerprint`] when the form was printed.
     pub identity: String,
     /// [`subjects_fingerprint`] when the form was printed.
@@ -1064,6 +1068,7 @@ mod tests {
             form: Some(FormRecord {
                 printed_at: NOW,
                 job: None,
+                print: None,
                 identity: identity_fingerprint(person),
                 subjects: subjects_fingerprint(certs),
                 signed_at: None,

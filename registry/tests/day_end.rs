@@ -110,6 +110,7 @@ fn form(printed_at: OffsetDateTime, signed_at: Option<OffsetDateTime>) -> FormRe
     FormRecord {
         printed_at,
         job: Some("J-1".into()),
+        print: None,
         identity: String::new(),
         subjects: String::new(),
         signed_at,

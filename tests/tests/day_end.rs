@@ -120,6 +120,7 @@ fn a_day_at_the_counter(counter: &Counter) -> Day {
     waiting.visit.form = Some(FormRecord {
         printed_at: store.now(),
         job: Some("J-4".into()),
+        print: None,
         identity: String::new(),
         subjects: String::new(),
         signed_at: None,

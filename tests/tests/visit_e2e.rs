@@ -480,7 +480,7 @@ fn a_walk_in_renewal_from_the_pass_to_the_new_certificate_by_keys_only() {
     let outputs = printed(&cups, 1);
     assert_eq!(outputs.len(), 1, "the form, and nothing else yet: {outputs:?}");
     let form_code = form_code_of(&outputs[0], work.path());
-    assert!(form_code.starts_with("KF1|"), "{form_code}");
+    assert!(form_code.starts_with("KF2|"), "{form_code}");
 
     walk.step("form: signed copy scanned", "");
     walk.scan(&form_code);
@@ -771,7 +771,7 @@ impl TokenOffice {
         let outputs = printed(&self.cups, n);
         let pdf = outputs[n - 1].clone();
         let code = form_code_of(&pdf, &self.work(name));
-        assert!(code.starts_with("KF1|"), "{code}");
+        assert!(code.starts_with("KF2|"), "{code}");
         tmux.type_text(&code);
         tmux.keys(&["Enter"]);
         pdf

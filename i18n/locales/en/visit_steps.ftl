@@ -4,7 +4,7 @@ visit-no-application = There is no such application in this office's records.
 visit-no-applicant = The applicant's record was not found.
 visit-renewal-none-due = This person has no certificate due for renewal (renewal opens 30 days before expiry).
 visit-no-certificates = This person has no certificate in force for this service.
-visit-step-not-open = This step cannot be taken yet: the visit stands at an earlier step ({ $current }).
+visit-step-not-open = This step cannot be taken yet: the visit stands at an earlier step ({ visit-step-name }).
 visit-supervisor-own-action = A supervisor never approves their own action: another supervisor must sign in.
 visit-supervisor-required = Only an active supervisor can do this: a supervisor must sign in.
 visit-reason-required = Write the reason down: it is kept with the application.
@@ -13,8 +13,9 @@ visit-skip-supervisor-only = Only a supervisor may let the visit past this step.
 visit-skip-not-in-plan = This step is not part of this service.
 visit-identity-nothing-to-override = The identity check has not failed: there is nothing to override.
 visit-form-key-missing = This counter has no form key: it did not print this form. Scan it at the counter of the office that printed it.
-visit-form-print-failed = The form was not printed (job { $job }): { $reason }. Check the printer and print again.
-visit-receipt-print-failed = The payment is recorded, but the receipt was not printed (job { $job }): { $reason }. Print it again from the print spool: kiosk print queue.
+visit-form-earlier-printing = This signed form is from an earlier printing: the form was printed again ({ $printed }), and only the copy printed last is taken. Ask for the form printed last to be signed (and stamped), then scan its code.
+visit-form-print-failed = The form was not printed (job { $job }): { visit-print-reason }. Check the printer and print again.
+visit-receipt-print-failed = The payment is recorded, but the receipt was not printed (job { $job }): { visit-print-reason }. Print it again from the print spool: kiosk print queue.
 visit-payment-reference-required = Enter the payment reference (receipt or card-terminal number).
 visit-invoice-too-late = The invoice details are printed on the form and vetted with it: they cannot change after the form was signed.
 visit-no-token-module = No token module is configured for this counter (token_module): the certificate cannot be written to the token.
@@ -41,7 +42,7 @@ visit-revocation-phrase-wrong = The revocation phrase does not match. Leave it e
 visit-so-pin-needed = The office's SO PIN is not set at this kiosk (KIOSK_SO_PIN): the PIN cannot be reset here.
 visit-address-required = Type the new mailing address.
 visit-not-their-organisation = The person does not act for that organisation: open the file of one who does.
-visit-document-missing = A paper is missing: { $document }.
+visit-document-missing = A paper is missing: { visit-document-name }.
 visit-plug-a-blank-token = Plug in a blank token from stock.
 visit-no-profile = No certificate profile is made for this class and holder.
 visit-one-blank-token = { $count ->
@@ -54,3 +55,55 @@ visit-cancel-too-late = It is done (issued, revoked or reset): the application c
 visit-choose-one-certificate = Choose one certificate: one token is changed, replaced or unlocked at a time.
 visit-certificates-of-one-holder = The certificates of one visit must all be the person's, or all one organisation's.
 visit-change-keeps-holder-and-class = A change of details keeps the certificate's holder and class; for another, apply for a new certificate.
+
+# The names a refusal gives as an argument (a paper, a step, why the printer did not print),
+# chosen by the id the kiosk passes; each refusal refers to them.
+visit-document-name = { $document ->
+    [signed_application_form] { visit-doc-signed-form }
+    [seal_sample_form] { visit-doc-seal-sample }
+    [business_licence] { visit-doc-business-licence }
+    [legal_representative_id] { visit-doc-legal-representative-id }
+    [agent_id] { visit-doc-agent-id }
+    [applicant_id] { visit-doc-applicant-id }
+   *[other] { $document }
+}
+visit-step-name = { $current ->
+    [certificates] { visit-step-certificates }
+    [identity] { visit-step-identity }
+    [email] { visit-step-email }
+    [consent] { visit-step-consent }
+    [photo] { visit-step-photo }
+    [details] { visit-step-details }
+    [documents] { visit-step-documents }
+    [confirmation] { visit-step-confirmation }
+    [payment] { visit-step-payment }
+    [form] { visit-step-form }
+    [approval] { visit-step-approval }
+    [recheck] { visit-step-recheck }
+    [issuance] { visit-step-issuance }
+    [pin_reset] { visit-step-pin-reset }
+    [revocation] { visit-step-revocation }
+    [address] { visit-step-address }
+    [completion] { visit-step-completion }
+   *[other] { $current }
+}
+visit-print-reason = { $reason ->
+    [print-error-bad-uri] the printer address in the settings cannot be used
+    [print-error-unreachable] the printer cannot be reached
+    [print-error-connection-lost] the connection to the printer broke off
+    [print-error-timeout] the printer did not answer in time
+    [print-error-not-found] there is no such printer
+    [print-error-not-accepting] the printer is not taking documents
+    [print-error-stopped] the printer is off or paused
+    [print-error-busy] the printer is busy
+    [print-error-document-refused] the printer cannot print this document
+    [print-error-refused] the printer refused the document
+    [print-error-canceled] it was cancelled at the printer
+    [print-error-aborted] the printer stopped printing it
+    [print-error-protocol] the printer's answer was not understood
+    [print-error-job-lost] the printer no longer knows the document
+    [print-state-failed] the printer did not print it
+    [print-state-cancelled] it was cancelled in the print queue
+    [print-state-expired] it waited too long in the print queue
+   *[other] the printer did not print it
+}

@@ -4,7 +4,7 @@ visit-no-application = 本单位记录中没有此申请。
 visit-no-applicant = 找不到申请人的记录。
 visit-renewal-none-due = 此人没有可续期的数字证书（到期前 30 天起方可续期）。
 visit-no-certificates = 此人没有适用于此业务的有效数字证书。
-visit-step-not-open = 尚不能进行此步骤：办理仍停留在较前的步骤（{ $current }）。
+visit-step-not-open = 尚不能进行此步骤：办理仍停留在较前的步骤（{ visit-step-name }）。
 visit-supervisor-own-action = 主管不能批准自己的操作：须由另一位主管登录。
 visit-supervisor-required = 只有在职主管可进行此操作：请主管登录。
 visit-reason-required = 请填写原因：原因会与申请一并保存。
@@ -13,8 +13,9 @@ visit-skip-supervisor-only = 只有主管可让办理跳过此步骤。
 visit-skip-not-in-plan = 此业务没有此步骤。
 visit-identity-nothing-to-override = 身份核验并未失败，无需主管批准。
 visit-form-key-missing = 此柜台没有申请表密钥，此申请表并非由此柜台打印。请到打印此表的单位柜台扫描。
-visit-form-print-failed = 申请表未能打印（任务 { $job }）：{ $reason }。请检查打印机后重新打印。
-visit-receipt-print-failed = 付款已记录，但收据未能打印（任务 { $job }）：{ $reason }。请在打印队列（kiosk print queue）中重新打印。
+visit-form-earlier-printing = 此已签字的申请表属较早的一次打印：申请表已重新打印（{ $printed }），只接受最后打印的一份。请申请人在最后打印的申请表上签字（及盖章），再扫描其二维码。
+visit-form-print-failed = 申请表未能打印（任务 { $job }）：{ visit-print-reason }。请检查打印机后重新打印。
+visit-receipt-print-failed = 付款已记录，但收据未能打印（任务 { $job }）：{ visit-print-reason }。请在打印队列（kiosk print queue）中重新打印。
 visit-payment-reference-required = 请输入付款编号（收据或刷卡机流水号）。
 visit-invoice-too-late = 发票信息打印在申请表上并一并审核，申请表签署后不能更改。
 visit-no-token-module = 此柜台未配置 USB Key 模块（token_module），无法将数字证书写入 USB Key。
@@ -41,7 +42,7 @@ visit-revocation-phrase-wrong = 证书注销短语不正确。如留空，则须
 visit-so-pin-needed = 本机未设置本网点的 SO PIN（KIOSK_SO_PIN），不能在此重置 PIN。
 visit-address-required = 请输入新邮寄地址。
 visit-not-their-organisation = 此人不是该单位的经办人：请打开该单位经办人的档案。
-visit-document-missing = 缺少材料：{ $document }。
+visit-document-missing = 缺少材料：{ visit-document-name }。
 visit-plug-a-blank-token = 请插入一个库存的空白 USB Key。
 visit-one-blank-token = 已插入 { $count } 个空白 USB Key：只保留用于此数字证书的一个。
 visit-no-profile = 此类别及持有人没有相应的数字证书模板。
@@ -51,3 +52,54 @@ visit-cancel-too-late = 已办妥（已签发、注销或重置），现在不�
 visit-choose-one-certificate = 请选择一张数字证书：每次只变更、补办或解锁一个 USB Key。
 visit-certificates-of-one-holder = 同一次办理的数字证书须全属此人，或全属同一单位。
 visit-change-keeps-holder-and-class = 变更信息不改变数字证书的持有人及类别；如需其他，请申请新数字证书。
+
+# 拒绝信息中作为参数的名称（材料、步骤、打印机未打印的原因），按系统传入的标识选取。
+visit-document-name = { $document ->
+    [signed_application_form] { visit-doc-signed-form }
+    [seal_sample_form] { visit-doc-seal-sample }
+    [business_licence] { visit-doc-business-licence }
+    [legal_representative_id] { visit-doc-legal-representative-id }
+    [agent_id] { visit-doc-agent-id }
+    [applicant_id] { visit-doc-applicant-id }
+   *[other] { $document }
+}
+visit-step-name = { $current ->
+    [certificates] { visit-step-certificates }
+    [identity] { visit-step-identity }
+    [email] { visit-step-email }
+    [consent] { visit-step-consent }
+    [photo] { visit-step-photo }
+    [details] { visit-step-details }
+    [documents] { visit-step-documents }
+    [confirmation] { visit-step-confirmation }
+    [payment] { visit-step-payment }
+    [form] { visit-step-form }
+    [approval] { visit-step-approval }
+    [recheck] { visit-step-recheck }
+    [issuance] { visit-step-issuance }
+    [pin_reset] { visit-step-pin-reset }
+    [revocation] { visit-step-revocation }
+    [address] { visit-step-address }
+    [completion] { visit-step-completion }
+   *[other] { $current }
+}
+visit-print-reason = { $reason ->
+    [print-error-bad-uri] 设置中的打印机地址不能使用
+    [print-error-unreachable] 无法连接打印机
+    [print-error-connection-lost] 与打印机的连接中断
+    [print-error-timeout] 打印机未及时响应
+    [print-error-not-found] 没有此打印机
+    [print-error-not-accepting] 打印机暂不接收文件
+    [print-error-stopped] 打印机已关闭或暂停
+    [print-error-busy] 打印机忙
+    [print-error-document-refused] 打印机无法打印此文件
+    [print-error-refused] 打印机拒绝了此文件
+    [print-error-canceled] 已在打印机上取消
+    [print-error-aborted] 打印机中途停止打印
+    [print-error-protocol] 无法理解打印机的响应
+    [print-error-job-lost] 打印机已不再记得此文件
+    [print-state-failed] 打印机未打印
+    [print-state-cancelled] 已在打印队列中取消
+    [print-state-expired] 在打印队列中等候过久
+   *[other] 打印机未打印
+}

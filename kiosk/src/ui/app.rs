@@ -115,10 +115,11 @@ pub struct Wedge {
 /// The longest payload the wedge collects before it gives up (a pass is about 130 characters).
 const MAX_WEDGE: usize = 512;
 const PASS_START: &str = "KQ1|";
-/// A signed form's QR code, scanned back (`printers::formcode`).
-const FORM_START: &str = "KF1|";
-/// What a scanner types that the wedge takes, wherever the focus is.
-const CODE_STARTS: [&str; 2] = [PASS_START, FORM_START];
+/// A signed form's QR code, scanned back (`printers::formcode`): `KF2|`, or `KF1|` printed
+/// before print ids.
+const FORM_STARTS: [&str; 2] = printers::formcode::STARTS;
+/// What a scanner types that the wedge takes, wherever the focus is (each 4 characters).
+const CODE_STARTS: [&str; 3] = [PASS_START, FORM_STARTS[0], FORM_STARTS[1]];
 
 #[derive(Debug, PartialEq)]
 enum WedgeStep {
@@ -126,8 +127,8 @@ enum WedgeStep {
     Pass,
     /// The wedge took the key.
     Taken,
-    /// `KQ1|` or `KF1|` was just completed: the focused field should drop the three
-    /// characters it received (`KQ1` or `KF1`).
+    /// `KQ1|`, `KF2|` or `KF1|` was just completed: the focused field should drop the three
+    /// characters it received (`KQ1`, `KF2` or `KF1`).
     Started(&'static str),
     /// Enter ended a payload.
     Payload(String),
@@ -489,11 +490,15 @@ fn scanned(app: &mut App, text: String) -> Vec<Effect> {
     if text.starts_with(PASS_START) {
         return pass_scanned(app, text);
     }
-    if text.starts_with(FORM_START) {
+    if is_form_code(&text) {
         return form_scanned(app, text);
     }
     app.say(Msg::new("queue-scan-not-a-pass"), Tone::Error);
     Vec::new()
+}
+
+fn is_form_code(text: &str) -> bool {
+    FORM_STARTS.iter().any(|start| text.starts_with(start))
 }
 
 /// The photos screen's pictures are encoded for the window's size, off the loop.
@@ -519,8 +524,8 @@ fn paste(app: &mut App, text: &str) -> Vec<Effect> {
     if let Some(payload) = text.trim().strip_prefix(PASS_START) {
         return pass_scanned(app, format!("{PASS_START}{payload}"));
     }
-    if let Some(payload) = text.trim().strip_prefix(FORM_START) {
-        return form_scanned(app, format!("{FORM_START}{payload}"));
+    if is_form_code(text.trim()) {
+        return form_scanned(app, text.trim().to_owned());
     }
     focused_field(app).map_or_else(Vec::new, |field| field.type_str(text))
 }
@@ -671,7 +676,15 @@ fn form_scanned(app: &mut App, payload: String) -> Vec<Effect> {
         return Vec::new();
     }
     let op = crate::visits::VisitOp::FormSigned { payload };
+    let mut effects = Vec::new();
     match &mut app.screen {
+        // The hand scanner was quicker than the camera: the camera stops.
+        Screen::Visit(state) if state.looking => {
+            state.looking = false;
+            state.busy = Some(Msg::new("visit-form-signed-checking"));
+            state.error = None;
+            effects.push(Effect::CancelCamera);
+        }
         Screen::Visit(state) if state.busy.is_none() => {
             state.busy = Some(Msg::new("visit-form-signed-checking"));
             state.error = None;
@@ -682,7 +695,8 @@ fn form_scanned(app: &mut App, payload: String) -> Vec<Effect> {
             app.open(Screen::Visit(Box::new(state)));
         }
     }
-    visit_effects(app, vec![op])
+    effects.extend(visit_effects(app, vec![op]));
+    effects
 }
 
 /// A visit screen being opened, knowing this counter's readers, with a number of its own.
@@ -1085,6 +1099,10 @@ fn visit_command(app: &mut App, command: Command) -> Vec<Effect> {
         return vec![Effect::LoadPhotos { chip, captured }];
     }
     if command == Command::Back && state.approval.is_none() {
+        // Esc stops the camera looking for the signed form; its job answers "stopped".
+        if state.looking {
+            return if app.camera_looking { vec![Effect::CancelCamera] } else { Vec::new() };
+        }
         if state.busy.is_some() {
             app.say(Msg::new("visit-wait-for-step"), Tone::Info);
             return Vec::new();
@@ -1098,8 +1116,48 @@ fn visit_command(app: &mut App, command: Command) -> Vec<Effect> {
         }
         return Vec::new();
     }
+    let was_looking = state.looking;
     let ops = visit::command(state, command, &session);
+    if state.looking && !was_looking {
+        // One camera: the queue's check-in may be using it.
+        if app.camera_looking {
+            state.looking = false;
+            state.busy = None;
+            state.error = Some(Msg::new("visit-form-camera-in-use"));
+            return Vec::new();
+        }
+        app.camera_looking = true;
+        return vec![Effect::FormCodeByCamera { screen: state.screen }];
+    }
     visit_effects(app, ops)
+}
+
+/// The camera looked for a signed form's code for visit screen `screen`: the code goes where a
+/// scanned one goes; no camera, no code seen, or stopped, the screen says so and offers the
+/// hand scanner.
+fn form_code_seen(app: &mut App, screen: u64, result: Result<String, Msg>) -> Vec<Effect> {
+    app.camera_looking = false;
+    let locked = app.lock.is_some();
+    let Some(state) = visit_screen(app, screen) else { return Vec::new() };
+    if !state.looking {
+        return Vec::new();
+    }
+    state.looking = false;
+    state.busy = None;
+    match result {
+        // Nothing is signed behind a locked screen.
+        Ok(_) if locked => Vec::new(),
+        Ok(payload) => form_scanned(app, payload),
+        Err(msg) if msg.id == "visit-form-camera-stopped" => {
+            state.info = vec![msg];
+            Vec::new()
+        }
+        Err(msg) => {
+            state.error = Some(msg);
+            state.info = vec![Msg::new("visit-form-camera-use-scanner")];
+            Vec::new()
+        }
+    }
 }
 
 /// The day-end screen, for supervisors; a clerk is told it is theirs.
@@ -1348,6 +1406,7 @@ fn job_done(app: &mut App, done: Done) -> Vec<Effect> {
             app.say(msg, Tone::Error);
             Vec::new()
         }
+        Done::FormCodeByCamera { screen, result } => form_code_seen(app, screen, result),
         Done::CameraCheckedIn(result) => {
             app.camera_looking = false;
             job_done(app, Done::CheckedIn(result))

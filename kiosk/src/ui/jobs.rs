@@ -83,6 +83,10 @@ pub enum Effect {
     CheckInByCamera {
         clerk: Option<RecordId>,
     },
+    /// Look for a signed form's code in front of the camera, for visit screen `screen`.
+    FormCodeByCamera {
+        screen: u64,
+    },
     /// Stop looking at the camera (Esc while it looks).
     CancelCamera,
     IssueWalkIn {
@@ -141,6 +145,11 @@ pub enum Done {
     Failed(Msg),
     /// As `CheckedIn`, for a pass the camera looked for (stopped, or none seen, included).
     CameraCheckedIn(Result<String, Msg>),
+    /// The signed form's code the camera saw for visit screen `screen`, or why none.
+    FormCodeByCamera {
+        screen: u64,
+        result: Result<String, Msg>,
+    },
     /// The ticket's number and service, and what the printer said (None: no printer).
     WalkInIssued(Result<(String, Service, Option<Msg>), Msg>),
     DayEndLoaded(Result<Box<crate::day_end::DayView>, Msg>),
@@ -370,6 +379,14 @@ impl Runner {
                     )
                 })
             }
+            Effect::FormCodeByCamera { screen } => {
+                self.camera_cancel.store(false, Ordering::SeqCst);
+                let cancel = self.camera_cancel.clone();
+                self.blocking(move |_| Done::FormCodeByCamera {
+                    screen,
+                    result: camera_form_code(&cancel),
+                })
+            }
             Effect::CancelCamera => self.camera_cancel.store(true, Ordering::SeqCst),
             Effect::LoadPhotos { chip, captured } => {
                 let graphics =
@@ -539,6 +556,56 @@ fn scan_pass(cancel: &AtomicBool) -> Result<String, Msg> {
         }
     }
     Err(Msg::new(card_readers::qr::NOTHING_FOUND_MESSAGE_ID))
+}
+
+/// Reads a signed form's code from the first camera, a frame at a time so that Esc (`cancel`)
+/// stops it. No camera: said so, for the clerk to take the hand scanner.
+fn camera_form_code(cancel: &AtomicBool) -> Result<String, Msg> {
+    use card_readers::camera::CameraError;
+    let mut camera = card_readers::camera::open_camera(0).map_err(|e| match e {
+        CameraError::NoCamera | CameraError::NoSuchCamera { .. } | CameraError::Unsupported => {
+            Msg::new("visit-form-camera-none")
+        }
+        other => Msg::with(other.message_id(), other.message_args()),
+    })?;
+    scan_form_code(camera.as_mut(), CAMERA_FRAMES, cancel)
+}
+
+/// Looks at up to `frames` frames for a signed form's code (`printers::formcode`); other codes
+/// in view (a pass, a payment code) are passed over. A camera that gave no frame at all says
+/// why.
+pub(crate) fn scan_form_code(
+    camera: &mut dyn card_readers::camera::Camera,
+    frames: usize,
+    cancel: &AtomicBool,
+) -> Result<String, Msg> {
+    let mut seen = false;
+    let mut failed = None;
+    for _ in 0..frames {
+        if cancel.load(Ordering::SeqCst) {
+            return Err(Msg::new("visit-form-camera-stopped"));
+        }
+        let frame = match camera.frame() {
+            Ok(frame) => frame,
+            Err(error) => {
+                tracing::warn!(message_id = error.message_id(), %error, "camera frame skipped");
+                failed = Some(Msg::with(error.message_id(), error.message_args()));
+                continue;
+            }
+        };
+        seen = true;
+        let form = card_readers::qr::decode_image(&frame)
+            .into_iter()
+            .filter_map(|payload| String::from_utf8(payload).ok())
+            .find(|text| printers::formcode::STARTS.iter().any(|start| text.starts_with(start)));
+        if let Some(code) = form {
+            return Ok(code);
+        }
+    }
+    match failed {
+        Some(msg) if !seen => Err(msg),
+        _ => Err(Msg::new("visit-form-camera-no-code")),
+    }
 }
 
 /// Issues a walk-in ticket and prints it when the office has a printer.

@@ -192,6 +192,7 @@ pub(super) fn visit_at(service: Service, step: Option<Step>) -> VisitView {
                 application.visit.form = Some(FormRecord {
                     printed_at: NOW - time::Duration::minutes(5),
                     job: Some("J-7".into()),
+                    print: Some("01HZXK7Q".into()),
                     identity: String::new(),
                     subjects: String::new(),
                     signed_at: Some(NOW - time::Duration::minutes(4)),
@@ -701,6 +702,7 @@ fn the_form_prints_then_waits_for_its_signed_copy_scanned_from_any_screen() {
     view.application.visit.form = Some(FormRecord {
         printed_at: NOW,
         job: Some("J-7".into()),
+        print: Some("01HZXK7Q".into()),
         identity: String::new(),
         subjects: String::new(),
         signed_at: None,
@@ -710,9 +712,7 @@ fn the_form_prints_then_waits_for_its_signed_copy_scanned_from_any_screen() {
         state(&app).info,
         vec![Msg::with("visit-form-printed", vec![("job", "J-7".into())])]
     );
-    // Enter again does not print twice: the signed copy is what is missing.
-    assert!(ops(update(&mut app, key(KeyCode::Enter))).is_empty());
-    assert_eq!(state(&app).error, Some(Msg::new("visit-scan-signed-form")));
+    // F5 prints it again (Enter does not print twice: it looks with the camera).
     assert!(matches!(
         ops(update(&mut app, key(KeyCode::F(5)))).as_slice(),
         [VisitOp::PrintForm { .. }]
@@ -731,6 +731,183 @@ fn the_form_prints_then_waits_for_its_signed_copy_scanned_from_any_screen() {
         "{ops:?}"
     );
     assert!(matches!(queue.screen, Screen::Visit(_)), "the visit opens for it");
+}
+
+/// A renewal whose form was printed and waits for its signed copy.
+fn form_printed() -> VisitView {
+    let mut view = renewal_at(Some(Step::Form));
+    view.application.visit.form = Some(FormRecord {
+        printed_at: NOW - time::Duration::minutes(5),
+        job: Some("J-7".into()),
+        print: Some("01HZXK7Q".into()),
+        identity: String::new(),
+        subjects: String::new(),
+        signed_at: None,
+    });
+    view
+}
+
+fn camera_answers(app: &mut App, result: Result<String, Msg>) -> Vec<Effect> {
+    let screen = state(app).screen;
+    update(app, Action::Job(Done::FormCodeByCamera { screen, result }))
+}
+
+#[test]
+fn enter_on_a_printed_form_reads_its_signed_copy_with_the_camera() {
+    let mut app = on_visit(Language::En, Some(Step::Form));
+    answer(&mut app, form_printed(), None);
+    let screen = state(&app).screen;
+    let effects = update(&mut app, key(KeyCode::Enter));
+    assert!(
+        matches!(effects.as_slice(), [Effect::FormCodeByCamera { screen: s }] if *s == screen),
+        "{effects:?}"
+    );
+    assert!(app.camera_looking && state(&app).looking);
+    assert_eq!(state(&app).busy, Some(Msg::new("visit-form-camera-looking")));
+    // One camera at a time: Enter again starts nothing.
+    assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
+
+    // Esc stops it; the job answers "stopped", and the visit stays where it was.
+    let effects = update(&mut app, key(KeyCode::Esc));
+    assert!(matches!(effects.as_slice(), [Effect::CancelCamera]), "{effects:?}");
+    assert!(matches!(app.screen, Screen::Visit(_)), "Esc stops the camera, not the visit");
+    camera_answers(&mut app, Err(Msg::new("visit-form-camera-stopped")));
+    assert!(!app.camera_looking && !state(&app).looking && state(&app).busy.is_none());
+    assert_eq!(state(&app).info, vec![Msg::new("visit-form-camera-stopped")]);
+    assert_eq!(state(&app).error, None);
+
+    // No code seen (or no camera): said, with the hand scanner offered.
+    update(&mut app, key(KeyCode::Enter));
+    camera_answers(&mut app, Err(Msg::new("visit-form-camera-no-code")));
+    assert_eq!(state(&app).error, Some(Msg::new("visit-form-camera-no-code")));
+    assert_eq!(state(&app).info, vec![Msg::new("visit-form-camera-use-scanner")]);
+    update(&mut app, key(KeyCode::Enter));
+    camera_answers(&mut app, Err(Msg::new("visit-form-camera-none")));
+    assert_eq!(state(&app).error, Some(Msg::new("visit-form-camera-none")));
+
+    // A code seen: the same operation as a scanned one, on this screen.
+    update(&mut app, key(KeyCode::Enter));
+    let code = "KF2|01ARZ3NDEKTSV4RRFFQ69G5FAV|R-2026-0042|01HZXK7Q|abc";
+    let seen = ops(camera_answers(&mut app, Ok(code.into())));
+    assert!(
+        matches!(seen.as_slice(), [VisitOp::FormSigned { payload }] if payload == code),
+        "{seen:?}"
+    );
+    assert_eq!(state(&app).screen, screen, "the same visit screen");
+    assert_eq!(state(&app).busy, Some(Msg::new("visit-form-signed-checking")));
+    assert!(!app.camera_looking);
+}
+
+#[test]
+fn the_hand_scanner_quicker_than_the_camera_stops_it_and_a_late_answer_is_dropped() {
+    let mut app = on_visit(Language::En, Some(Step::Form));
+    answer(&mut app, form_printed(), None);
+    let screen = state(&app).screen;
+    update(&mut app, key(KeyCode::Enter));
+    let code = "KF2|01ARZ3NDEKTSV4RRFFQ69G5FAV|R-2026-0042|01HZXK7Q|abc";
+    let effects = update(&mut app, Action::Paste(code.into()));
+    assert!(effects.iter().any(|e| matches!(e, Effect::CancelCamera)), "{effects:?}");
+    let scanned = ops(effects);
+    assert!(matches!(scanned.as_slice(), [VisitOp::FormSigned { .. }]), "{scanned:?}");
+    assert_eq!(state(&app).screen, screen, "no second visit screen");
+    // The camera's late answer changes nothing: the scanned code is being checked.
+    assert!(camera_answers(&mut app, Err(Msg::new("visit-form-camera-stopped"))).is_empty());
+    assert_eq!(state(&app).busy, Some(Msg::new("visit-form-signed-checking")));
+    assert!(state(&app).info.is_empty() && !app.camera_looking);
+
+    // The queue's camera is looking for a pass: the form's camera waits its turn.
+    let mut app = on_visit(Language::En, Some(Step::Form));
+    answer(&mut app, form_printed(), None);
+    app.camera_looking = true;
+    assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
+    assert_eq!(state(&app).error, Some(Msg::new("visit-form-camera-in-use")));
+    assert!(state(&app).busy.is_none() && !state(&app).looking);
+
+    // Locking stops the camera, and a code it saw meanwhile signs nothing.
+    let mut app = on_visit(Language::En, Some(Step::Form));
+    answer(&mut app, form_printed(), None);
+    update(&mut app, key(KeyCode::Enter));
+    let effects =
+        update(&mut app, Action::Key(KeyEvent::new(KeyCode::Char('l'), KeyModifiers::CONTROL)));
+    assert!(effects.iter().any(|e| matches!(e, Effect::CancelCamera)), "{effects:?}");
+    assert!(camera_answers(&mut app, Ok(code.into())).is_empty());
+    assert!(state(&app).busy.is_none());
+}
+
+/// A QR code as a camera would see it: a picture file, read back as the camera's frame.
+fn qr_frame(dir: &std::path::Path, name: &str, payload: &str) -> std::path::PathBuf {
+    let picture = qrcode::QrCode::new(payload.as_bytes())
+        .expect("the payload fits a QR code")
+        .render::<image::Luma<u8>>()
+        .quiet_zone(true)
+        .module_dimensions(4, 4)
+        .build();
+    let path = dir.join(name);
+    picture.save(&path).expect("picture saved");
+    path
+}
+
+#[test]
+fn the_camera_takes_the_first_form_code_it_sees_and_passes_other_codes_over() {
+    use super::jobs::scan_form_code;
+    use card_readers::camera::FileCamera;
+    use printers::formcode::{FormCode, new_print_id};
+    use std::sync::atomic::AtomicBool;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let key = [7u8; 32];
+    let printed = FormCode {
+        application: ulid(400),
+        reference: "R-2026-0042".into(),
+        print: Some(new_print_id()),
+    };
+    let form = qr_frame(dir.path(), "form.png", &printed.encode(&key));
+    let pass = qr_frame(dir.path(), "pass.png", "KQ1|01JQ8ZK4V6N3C5Y7XW2M9T0ABC|A-0001|x|y");
+    let blank = dir.path().join("blank.png");
+    image::GrayImage::from_pixel(160, 160, image::Luma([255u8])).save(&blank).expect("saved");
+    let going = AtomicBool::new(false);
+
+    // A blank frame and an appointment pass first: the form's code is the one taken.
+    let mut camera = FileCamera::open([&blank, &pass, &form]).expect("frames read");
+    let seen = scan_form_code(&mut camera, 3, &going).expect("the form code seen");
+    assert_eq!(FormCode::parse(&seen, &key), Ok(printed), "the code as printed, print id and all");
+    // Frames with no form code in them: said so after the frames it was given.
+    let mut camera = FileCamera::open([&blank, &pass]).expect("frames read");
+    assert_eq!(scan_form_code(&mut camera, 6, &going), Err(Msg::new("visit-form-camera-no-code")));
+    // Esc between two frames.
+    let stopped = AtomicBool::new(true);
+    let mut camera = FileCamera::open([&form]).expect("frames read");
+    assert_eq!(
+        scan_form_code(&mut camera, 6, &stopped),
+        Err(Msg::new("visit-form-camera-stopped"))
+    );
+    // A code printed before print ids is read too (form_signed decides whether it is taken).
+    let earlier = FormCode { print: None, ..FormCode::parse(&seen, &key).expect("parsed") };
+    let old = qr_frame(dir.path(), "old.png", &earlier.encode(&key));
+    let mut camera = FileCamera::open([&old]).expect("frames read");
+    assert!(scan_form_code(&mut camera, 1, &going).is_ok_and(|code| code.starts_with("KF1|")));
+}
+
+#[test]
+fn the_form_step_waiting_and_looking_in_every_language_at_80x24() {
+    for lang in Language::ALL {
+        let mut app = on_visit(lang, Some(Step::Form));
+        answer(&mut app, form_printed(), None);
+        insta::assert_snapshot!(
+            format!("visit_form_printed_{}_80x24", lang.tag()),
+            render(&app, 80, 24)
+        );
+        update(&mut app, key(KeyCode::Enter));
+        insta::assert_snapshot!(
+            format!("visit_form_camera_{}_80x24", lang.tag()),
+            render(&app, 80, 24)
+        );
+        camera_answers(&mut app, Err(Msg::new("visit-form-camera-no-code")));
+        insta::assert_snapshot!(
+            format!("visit_form_camera_no_code_{}_80x24", lang.tag()),
+            render(&app, 80, 24)
+        );
+    }
 }
 
 #[test]

@@ -10,11 +10,13 @@ use card_readers::input::InputError;
 use card_readers::photo::PhotoError;
 use printers::formcode::FormCodeError;
 use printers::named_file::FileError;
-use registry::application::TransitionError;
+use registry::application::{DocumentKind, TransitionError};
 use registry::fees::FeeError;
 use registry::model::LifecycleError;
 use registry::mrz::MrzError;
-use registry::visit::{IdentityRefused, NotAtCounter, PhraseRule, RecheckRefused, SkipRefused};
+use registry::visit::{
+    IdentityRefused, NotAtCounter, PhraseRule, RecheckRefused, SkipRefused, Step,
+};
 use store::StoreError;
 use tokens::TokenError;
 
@@ -57,6 +59,7 @@ pub const ALL_MESSAGE_IDS: &[&str] = &[
     "visit-skip-not-in-plan",
     "visit-identity-nothing-to-override",
     "visit-form-key-missing",
+    "visit-form-earlier-printing",
     "visit-form-print-failed",
     "visit-payment-reference-required",
     "visit-invoice-too-late",
@@ -78,6 +81,38 @@ pub const ALL_MESSAGE_IDS: &[&str] = &[
 
 fn with(id: &'static str, category: &'static str, args: Vec<(&'static str, String)>) -> VisitError {
     VisitError::new(id, category).with_args(args)
+}
+
+// Refusals that name a kind of thing (a paper, a step, why the printer did not print): the
+// argument is the kind's id, and the message's own Fluent selector (`visit-document-name`,
+// `visit-step-name`, `visit-print-reason`) puts it in the clerk's words, so F2 translates it
+// with the rest.
+
+/// A paper the documents step needs that the clerk did not tick.
+pub(super) fn document_missing(kind: DocumentKind) -> VisitError {
+    with("visit-document-missing", "refused", vec![("document", kind.as_str().to_owned())])
+}
+
+/// `step` cannot be taken: the visit stands at `current`, an earlier step.
+pub(super) fn step_not_open(step: Step, current: Option<Step>) -> VisitError {
+    let name = |step: Step| {
+        serde_json::to_value(step)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    };
+    let current = current.map(name).unwrap_or_default();
+    with("visit-step-not-open", "refused", vec![("step", name(step)), ("current", current)])
+}
+
+/// The spool gave up on a document (`id`: the form's or the receipt's message): the job, and
+/// why, as the spool's message id (or the job's state when it kept no error).
+pub(super) fn print_failed(id: &'static str, job: &printers::spool::JobSummary) -> VisitError {
+    let reason = match &job.last_error {
+        Some(error) => error.message_id.clone(),
+        None => job.state.message_id().to_owned(),
+    };
+    with(id, "refused", vec![("job", job.id.to_string()), ("reason", reason)])
 }
 
 impl From<StoreError> for VisitError {
@@ -262,6 +297,93 @@ impl From<KioskError> for VisitError {
             ),
             // Already in the clerk's language (the print documents' own refusals).
             other => with("error-failed", category, vec![("detail", other.to_string())]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use i18n::{FluentValue, Language};
+    use printers::ipp_client::PrintError;
+    use printers::spool::{JobError, JobId, JobSummary, SpoolState};
+
+    use super::*;
+    use crate::ui::screens::visit::{document_id, step_id};
+
+    fn render(err: &VisitError, lang: Language) -> String {
+        let args: Vec<(&str, FluentValue<'_>)> =
+            err.args.iter().map(|(k, v)| (*k, FluentValue::from(v.as_str()))).collect();
+        i18n::text_with(lang, err.id, &args)
+    }
+
+    fn job(state: SpoolState, error: Option<&str>) -> JobSummary {
+        let at = time::OffsetDateTime::UNIX_EPOCH;
+        JobSummary {
+            id: JobId(ulid::Ulid::nil()),
+            kind: "personal_form".into(),
+            application: None,
+            printer: "ipp://printer.example/ipp/print".into(),
+            state,
+            attempts: 1,
+            last_error: error.map(|id| JobError {
+                message_id: id.to_owned(),
+                args: Default::default(),
+                detail: String::new(),
+                retryable: false,
+            }),
+            ipp_job_id: None,
+            next_attempt_at: None,
+            cancelled_by: None,
+            created: at,
+            updated: at,
+        }
+    }
+
+    /// Not a snake_case id, not a message id: the clerk's words.
+    fn in_words(text: &str, raw: &str, lang: Language) {
+        assert!(!text.contains('_'), "{lang}: {text}");
+        assert!(!text.contains(raw), "{lang}: {raw} in {text}");
+        assert!(!text.contains("print-error-") && !text.contains("print-state-"), "{lang}: {text}");
+    }
+
+    #[test]
+    fn refusals_name_papers_steps_and_print_reasons_in_the_clerks_words() {
+        let reasons: Vec<(SpoolState, Option<&str>)> = PrintError::ALL_MESSAGE_IDS
+            .iter()
+            .chain([&JobError::JOB_LOST])
+            .map(|id| (SpoolState::Failed, Some(*id)))
+            .chain(
+                [SpoolState::Failed, SpoolState::Cancelled, SpoolState::Expired]
+                    .map(|state| (state, None)),
+            )
+            .collect();
+        for lang in Language::ALL {
+            for kind in DocumentKind::ALL {
+                let text = render(&document_missing(kind), lang);
+                in_words(&text, kind.as_str(), lang);
+                let name = i18n::text(lang, document_id(kind));
+                assert!(text.contains(&name), "{lang}: {name} not in {text}");
+            }
+            for current in Step::ALL {
+                let err = step_not_open(Step::Issuance, Some(current));
+                let raw = &err.args.iter().find(|(k, _)| *k == "current").expect("current").1;
+                let text = render(&err, lang);
+                assert!(!text.contains('_'), "{lang}: {text}");
+                let name = i18n::text(lang, step_id(current));
+                assert!(text.contains(&name), "{lang}: {name} ({raw}) not in {text}");
+            }
+            let mut said = std::collections::BTreeSet::new();
+            for (state, error) in &reasons {
+                for id in ["visit-form-print-failed", "visit-receipt-print-failed"] {
+                    let err = print_failed(id, &job(*state, *error));
+                    let text = render(&err, lang);
+                    let raw = error.unwrap_or(state.message_id());
+                    in_words(&text, raw, lang);
+                    said.insert(text);
+                }
+            }
+            // Each reason in words of its own (the selector's fallback serves none of them).
+            assert_eq!(said.len(), reasons.len() * 2, "{lang}: {said:#?}");
         }
     }
 }

@@ -20,7 +20,7 @@ use registry::visit::{
 use store::Store;
 use time::OffsetDateTime;
 
-use super::{IdentityInput, IssueMedium, Notice, Outcome, VisitError, VisitOp, VisitView};
+use super::{IdentityInput, IssueMedium, Notice, Outcome, VisitError, VisitOp, VisitView, errors};
 use crate::print_cmd;
 use crate::{Context, office_keys, print_docs};
 
@@ -106,10 +106,6 @@ fn plan_of(app: &Application) -> Result<Vec<PlannedStep>, VisitError> {
         identity_overridden: app.identity_override,
     };
     Ok(visit::plan(app.service, c)?)
-}
-
-fn step_name(step: Step) -> String {
-    serde_json::to_value(step).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 fn refuse(id: &'static str) -> VisitError {
@@ -300,9 +296,7 @@ impl Visits<'_> {
             _ => false,
         };
         if !open {
-            let current = app.visit.current(&plan).map(step_name).unwrap_or_default();
-            return Err(refuse("visit-step-not-open")
-                .with_args(vec![("step", step_name(step)), ("current", current)]));
+            return Err(errors::step_not_open(step, app.visit.current(&plan)));
         }
         Ok((app, plan))
     }
@@ -559,8 +553,7 @@ impl Visits<'_> {
             .filter(|d| *d != DocumentKind::SignedApplicationForm && !collected.contains(d))
             .collect();
         if let Some(first) = missing.first() {
-            return Err(refuse("visit-document-missing")
-                .with_args(vec![("document", first.as_str().to_owned())]));
+            return Err(errors::document_missing(*first));
         }
         for doc in collected {
             if !app.documents.contains(doc) {
@@ -1197,12 +1190,7 @@ impl Visits<'_> {
                         Ok(spooled.job.id.to_string())
                     }
                     SpoolState::Failed | SpoolState::Cancelled | SpoolState::Expired => {
-                        let reason =
-                            spooled.job.last_error.map(|e| e.message_id).unwrap_or_default();
-                        Err(refuse(failed).with_args(vec![
-                            ("job", spooled.job.id.to_string()),
-                            ("reason", reason),
-                        ]))
+                        Err(errors::print_failed(failed, &spooled.job))
                     }
                 }
             }
@@ -1224,12 +1212,17 @@ impl Visits<'_> {
         let (mut app, _) = self.open_step(id, Step::Form)?;
         let person = self.person(app.applicant)?;
         let certificates = self.certificates(&app)?;
-        let doc = print_docs::application_form(self.ctx, &self.store, id, self.today())?;
+        // Every printing has an id of its own in its code: once this one is kept, a signed
+        // copy of an earlier printing is refused.
+        let print = printers::formcode::new_print_id();
+        let doc =
+            print_docs::application_form(self.ctx, &self.store, id, self.today(), Some(&print))?;
         let job =
             self.print(&doc, &format!("form-{}.pdf", app.reference), "visit-form-print-failed")?;
         app.visit.form = Some(FormRecord {
             printed_at: self.now,
             job: Some(job.clone()),
+            print: Some(print),
             identity: visit::identity_fingerprint(&person),
             subjects: visit::subjects_fingerprint(&certificates),
             signed_at: None,
@@ -1255,6 +1248,12 @@ impl Visits<'_> {
         let Some(form) = app.visit.form.as_mut() else {
             return Err(visit::RecheckRefused::NoForm.into());
         };
+        // Only the last printing: a copy of an earlier one shows what the form said then. A
+        // code from before print ids is taken only for a form printed before them.
+        if code.print != form.print {
+            let printed = print_cmd::office_time(self.ctx, form.printed_at);
+            return Err(refuse("visit-form-earlier-printing").with_args(vec![("printed", printed)]));
+        }
         form.signed_at = Some(self.now);
         if !app.documents.contains(&DocumentKind::SignedApplicationForm) {
             app.documents.push(DocumentKind::SignedApplicationForm);

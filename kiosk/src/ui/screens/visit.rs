@@ -235,6 +235,8 @@ pub struct VisitState {
     /// The visit is being read again after a refusal (a refused step may have saved what it
     /// found, as a failed identity check does): the refusal stays on screen.
     pub refreshing: bool,
+    /// The camera looks for the signed form's code (Esc stops it); `busy` says so.
+    pub looking: bool,
 }
 
 /// What is typed (codes, document zones, PINs, the phrase) never reaches a log.
@@ -297,6 +299,7 @@ impl VisitState {
             step: None,
             refreshing: false,
             screen: 0,
+            looking: false,
         }
     }
 
@@ -358,6 +361,7 @@ impl VisitState {
     /// The job answered: the new state of the visit, and what to tell the clerk.
     pub fn loaded(&mut self, result: Result<Outcome, Msg>) {
         self.busy = None;
+        self.looking = false;
         match result {
             Ok(outcome) => {
                 // What a refusal said stays over the visit read again after it.
@@ -763,8 +767,11 @@ pub fn command(state: &mut VisitState, command: Command, clerk: &SignedIn) -> Ve
             busy(state, "visit-printing-form");
             vec![VisitOp::PrintForm { application }]
         }
+        // Printed: the signed copy's code is what is missing. The hand scanner needs no key;
+        // Enter looks for the code with the camera (the app starts it: `looking`).
         (Step::Form, Command::Enter) => {
-            state.error = Some(Msg::new("visit-scan-signed-form"));
+            busy(state, "visit-form-camera-looking");
+            state.looking = true;
             Vec::new()
         }
         (Step::Payment, Command::Up | Command::Down) => {
@@ -1658,7 +1665,7 @@ fn class_id(class: CertificateClass) -> &'static str {
     }
 }
 
-fn document_id(doc: DocumentKind) -> &'static str {
+pub fn document_id(doc: DocumentKind) -> &'static str {
     match doc {
         DocumentKind::SignedApplicationForm => "visit-doc-signed-form",
         DocumentKind::SealSampleForm => "visit-doc-seal-sample",

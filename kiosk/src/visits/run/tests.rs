@@ -472,12 +472,84 @@ fn a_failed_identity_check_overridden_by_a_supervisor_waits_for_approval() {
     assert_eq!(approved.view.application.progress.approved_by, Some(office.supervisor));
 }
 
+/// The code on the form printed last, as the form step kept its print id.
 fn form_code(office: &Office, id: RecordId) -> String {
+    let app: Application = office.store().get(id).expect("read").expect("app");
+    let print = app.visit.form.and_then(|f| f.print).expect("a printing with an id");
+    form_code_of_print(office, id, Some(&print))
+}
+
+/// The code of a printing of the form: `None`, a code from before print ids (`KF1`).
+fn form_code_of_print(office: &Office, id: RecordId, print: Option<&str>) -> String {
     let key = crate::office_keys::load(&office.ctx.data_dir, crate::office_keys::OfficeKey::Form)
         .expect("key")
         .expect("made when the form was printed");
     let app: Application = office.store().get(id).expect("read").expect("app");
-    printers::formcode::FormCode { application: id, reference: app.reference }.encode(&key)
+    let print = print.map(str::to_owned);
+    printers::formcode::FormCode { application: id, reference: app.reference, print }.encode(&key)
+}
+
+/// A renewal up to its form: identity typed, photo from a file, data confirmed.
+fn up_to_the_form(office: &Office) -> RecordId {
+    let id = office.up_to_identity();
+    office.ok(VisitOp::Identity {
+        application: id,
+        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
+    });
+    office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
+    office.ok(VisitOp::Confirm { application: id, invoice: None });
+    id
+}
+
+#[test]
+fn only_the_form_printed_last_is_taken_back_signed() {
+    let office = office();
+    let id = up_to_the_form(&office);
+    let first = office.ok(VisitOp::PrintForm { application: id });
+    let first = first.view.application.visit.form.and_then(|f| f.print).expect("a print id");
+    let again = office.ok(VisitOp::PrintForm { application: id });
+    let second = again.view.application.visit.form.and_then(|f| f.print).expect("a print id");
+    assert_ne!(first, second, "every printing has an id of its own");
+
+    // The copy of the first printing, and a code from before print ids: refused, audited,
+    // the form still waiting for its signed copy.
+    for earlier in [Some(first.as_str()), None] {
+        let payload = form_code_of_print(&office, id, earlier);
+        let err = office.as_clerk(VisitOp::FormSigned { payload }).map(|_| ()).unwrap_err();
+        assert_eq!(err.id, "visit-form-earlier-printing", "{earlier:?}");
+        assert!(err.args.iter().any(|(k, v)| *k == "printed" && v.starts_with("20")), "{err:?}");
+    }
+    assert!(office.refused(id, Step::Form, "visit-form-earlier-printing"));
+    let view = office.ok(VisitOp::Resume { application: id }).view;
+    assert_eq!(view.current(), Some(Step::Form));
+    assert!(view.application.visit.form.is_some_and(|f| f.signed_at.is_none()));
+
+    let signed =
+        office.ok(VisitOp::FormSigned { payload: form_code_of_print(&office, id, Some(&second)) });
+    assert_eq!(signed.notice, Some(Notice::Submitted));
+    assert_eq!(signed.view.current(), Some(Step::Payment));
+}
+
+#[test]
+fn a_form_printed_before_print_ids_is_still_taken_back() {
+    let office = office();
+    let id = up_to_the_form(&office);
+    office.ok(VisitOp::PrintForm { application: id });
+    // The record as a kiosk before print ids saved it: no `print` field at all.
+    let mut store = office.store();
+    let mut app: Application = store.get(id).expect("read").expect("app");
+    let mut json = serde_json::to_value(&app.visit.form).expect("json");
+    json.as_object_mut().expect("an object").remove("print");
+    app.visit.form = serde_json::from_value(json).expect("an old record reads");
+    assert_eq!(app.visit.form.as_ref().and_then(|f| f.print.clone()), None);
+    store.put(None, &app).expect("saved");
+    // Its KF1 code is taken; a KF2 code (a reprint nobody kept) is not.
+    let stray = printers::formcode::new_print_id();
+    let payload = form_code_of_print(&office, id, Some(&stray));
+    let err = office.as_clerk(VisitOp::FormSigned { payload }).map(|_| ()).unwrap_err();
+    assert_eq!(err.id, "visit-form-earlier-printing");
+    let signed = office.ok(VisitOp::FormSigned { payload: form_code_of_print(&office, id, None) });
+    assert_eq!(signed.notice, Some(Notice::Submitted));
 }
 
 #[test]
@@ -1054,7 +1126,7 @@ fn a_renewal_the_kiosk_did_not_live_to_record_is_recorded_not_issued_again() {
 #[test]
 fn every_message_a_step_says_exists_in_every_language() {
     let args: Vec<(&str, i18n::FluentValue<'_>)> =
-        ["current", "step", "job", "reason", "serial", "document", "count", "file"]
+        ["current", "step", "job", "reason", "serial", "document", "count", "file", "printed"]
             .into_iter()
             .map(|name| (name, i18n::FluentValue::from("x")))
             .collect();
