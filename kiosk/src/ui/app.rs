@@ -1030,7 +1030,8 @@ fn new_person_command(
             Ok(person) => {
                 state.busy = true;
                 state.error = None;
-                return vec![Effect::RegisterPerson { person: Box::new(person), clerk }];
+                let joining = state.joining.as_ref().map(|(org, _)| *org);
+                return vec![Effect::RegisterPerson { person: Box::new(person), clerk, joining }];
             }
             Err((msg, row)) => {
                 state.focus = row;
@@ -1043,16 +1044,18 @@ fn new_person_command(
 }
 
 /// The new person's form answered: their file opens (or the file that has their document);
-/// a refusal is said on its row.
+/// for an organisation's new employee, its members screen again, read anew. A refusal is said
+/// on its row.
 fn person_registered(
     app: &mut App,
-    result: Result<registry::model::RecordId, super::jobs::PersonRefused>,
+    result: Result<super::jobs::Registered, super::jobs::PersonRefused>,
 ) -> Vec<Effect> {
     use super::jobs::PersonRefused;
+    let clerk = app.session.as_ref().map(|s| s.clerk);
     let Screen::NewPerson(state) = &mut app.screen else { return Vec::new() };
     state.busy = false;
     let (id, notice) = match result {
-        Ok(id) => (id, "new-person-saved"),
+        Ok(registered) => (registered.person, registered.notice),
         Err(PersonRefused::OnFile(id)) => (id, "new-person-on-file"),
         Err(PersonRefused::Invalid { code, field }) => {
             let row = new_person::Row::of_field(&field);
@@ -1067,8 +1070,16 @@ fn person_registered(
             return Vec::new();
         }
     };
-    // The form is done with: Esc from the file goes back to the search, not to it.
+    let joining = state.joining.as_ref().map(|(org, _)| *org);
+    // The form is done with: Esc from what opens next goes back past it.
     app.go_back();
+    if let Some(organisation) = joining {
+        app.say(Msg::new(notice), Tone::Info);
+        if let Screen::Members(members) = &mut app.screen {
+            members.busy = Some(Msg::new("members-loading"));
+        }
+        return vec![Effect::Members { organisation, op: None, clerk }];
+    }
     let effects = open_file(app, registry::model::RecordKind::Person, id);
     app.say(Msg::new(notice), Tone::Info);
     effects
@@ -1194,6 +1205,18 @@ fn members_command(app: &mut App, command: Command) -> Vec<Effect> {
         return Vec::new();
     }
     let organisation = state.organisation;
+    // A new employee, new to the registry or on file: the new person's form, for this
+    // organisation.
+    if command == Command::NewPerson && state.form.is_none() && state.confirm.is_none() {
+        if state.busy.is_some() {
+            state.error = Some(Msg::new("members-wait"));
+            return Vec::new();
+        }
+        let name = state.view.as_ref().map(|v| subscriber::party_name(&v.organisation));
+        let form = NewPersonState::joining(organisation, name.unwrap_or_default());
+        app.open(Screen::NewPerson(Box::new(form)));
+        return Vec::new();
+    }
     members::command(state, command)
         .into_iter()
         .map(|op| Effect::Members { organisation, op: Some(op), clerk })

@@ -73,6 +73,8 @@ pub enum Effect {
     RegisterPerson {
         person: Box<registry::model::Person>,
         clerk: Option<RecordId>,
+        /// An organisation's new employee: they join it (seed 004).
+        joining: Option<RecordId>,
     },
     /// Check an appointment in by its pass, scanned or typed.
     CheckIn {
@@ -135,7 +137,7 @@ pub enum Done {
         result: Result<Option<Box<SubscriberFile>>, Msg>,
     },
     /// A person put on file (their id), or why not.
-    PersonRegistered(Result<RecordId, PersonRefused>),
+    PersonRegistered(Result<Registered, PersonRefused>),
     PasswordChecked(Result<PasswordAccepted, Refusal>),
     CodeChecked(Result<SignedIn, Refusal>),
     QueueLoaded(Result<DayQueue, Msg>),
@@ -161,6 +163,13 @@ pub enum Done {
         result: Result<Option<Box<crate::members::MembersView>>, Msg>,
         done: Option<Msg>,
     },
+}
+
+/// A person put on file, or made an organisation's employee: who, and what to tell the clerk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Registered {
+    pub person: RecordId,
+    pub notice: &'static str,
 }
 
 /// Why a person was not put on file.
@@ -307,25 +316,33 @@ impl Runner {
                     .map_err(|e| Msg::store(&e));
                 Done::FileLoaded { id, result }
             }),
-            Effect::RegisterPerson { person, clerk } => self.blocking(move |ctx| {
-                use crate::registration::RegisterError;
+            Effect::RegisterPerson { person, clerk, joining } => self.blocking(move |ctx| {
+                use crate::registration::{RegisterError, join_organisation, register_person};
+                let refused = |e: RegisterError| match e {
+                    RegisterError::AlreadyOnFile(id) => PersonRefused::OnFile(id),
+                    RegisterError::Invalid(problems) => match problems.first() {
+                        Some(p) => PersonRefused::Invalid { code: p.code, field: p.field.clone() },
+                        None => PersonRefused::Failed(Msg::new("error-failed")),
+                    },
+                    RegisterError::Store(e) => PersonRefused::Failed(Msg::store(&e)),
+                };
                 let result = ctx
                     .open_store()
                     .map_err(|e| PersonRefused::Failed(Msg::store(&e)))
-                    .and_then(|mut store| {
-                        crate::registration::register_person(&mut store, clerk, &person).map_err(
-                            |e| match e {
-                                RegisterError::AlreadyOnFile(id) => PersonRefused::OnFile(id),
-                                RegisterError::Invalid(problems) => match problems.first() {
-                                    Some(p) => PersonRefused::Invalid {
-                                        code: p.code,
-                                        field: p.field.clone(),
-                                    },
-                                    None => PersonRefused::Failed(Msg::new("error-failed")),
+                    .and_then(|mut store| match joining {
+                        None => register_person(&mut store, clerk, &person)
+                            .map(|person| Registered { person, notice: "new-person-saved" })
+                            .map_err(refused),
+                        Some(org) => join_organisation(&mut store, clerk, &person, org)
+                            .map(|joined| Registered {
+                                person: joined.person,
+                                notice: match (joined.already_member, joined.was_on_file) {
+                                    (true, _) => "new-person-already-member",
+                                    (false, true) => "new-person-joined-from-file",
+                                    (false, false) => "new-person-joined",
                                 },
-                                RegisterError::Store(e) => PersonRefused::Failed(Msg::store(&e)),
-                            },
-                        )
+                            })
+                            .map_err(refused),
                     });
                 Done::PersonRegistered(result)
             }),

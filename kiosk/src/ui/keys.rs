@@ -354,6 +354,7 @@ static MEMBERS: &[Binding] = &[
     row(&[key(KeyCode::Char('r'))], Command::Resume, "members-key-resume", true),
     row(&[key(KeyCode::Char('e'))], Command::EndGrant, "members-key-end", true),
     row(&[key(KeyCode::Char('t'))], Command::Transfer, "members-key-transfer", true),
+    row(&[key(KeyCode::Char('n'))], Command::NewPerson, "members-key-new-employee", true),
     SEARCH_SLASH,
     HELP,
     LANGUAGE,

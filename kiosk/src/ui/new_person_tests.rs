@@ -8,7 +8,7 @@ use time::macros::{date, datetime};
 
 use super::action::Action;
 use super::app::{App, Screen, update};
-use super::jobs::{Done, Effect, PersonRefused};
+use super::jobs::{Done, Effect, PersonRefused, Registered};
 use super::keys::Scope;
 use super::msg::Msg;
 use super::screens::new_person::{NewPersonState, Row};
@@ -83,7 +83,7 @@ fn f9_on_the_search_opens_the_form_and_enter_saves_what_was_typed() {
     update(&mut app, key(KeyCode::Backspace));
     type_text(&mut app, "o");
     let effects = update(&mut app, key(KeyCode::Enter));
-    let [Effect::RegisterPerson { person, clerk }] = effects.as_slice() else {
+    let [Effect::RegisterPerson { person, clerk, joining: None }] = effects.as_slice() else {
         panic!("{effects:?}")
     };
     assert_eq!(*clerk, Some(ulid::Ulid::from(1u128)));
@@ -103,7 +103,8 @@ fn f9_on_the_search_opens_the_form_and_enter_saves_what_was_typed() {
 
     // Saved: the file opens, and Esc goes back to the search, not to the form.
     let id: RecordId = person.id;
-    let effects = update(&mut app, Action::Job(Done::PersonRegistered(Ok(id))));
+    let saved = Registered { person: id, notice: "new-person-saved" };
+    let effects = update(&mut app, Action::Job(Done::PersonRegistered(Ok(saved))));
     assert!(
         matches!(effects.as_slice(), [Effect::OpenFile { kind: RecordKind::Person, id: opened }]
             if *opened == id),
@@ -164,4 +165,34 @@ fn the_form_in_every_language_at_80x24() {
         update(&mut app, Action::Job(Done::PersonRegistered(Err(refused))));
         insta::assert_snapshot!(format!("new_person_{}_80x24", lang.tag()), render(&app, 80, 24));
     }
+}
+
+#[test]
+fn n_on_the_members_screen_takes_a_new_employee_and_goes_back_to_the_members() {
+    let mut app = super::members_tests::on_members(Language::En);
+    let Screen::Members(members) = &app.screen else { panic!("{:?}", app.screen) };
+    let organisation = members.organisation;
+    update(&mut app, key(KeyCode::Char('n')));
+    assert_eq!(app.scope(), Scope::NewPerson);
+    assert_eq!(state(&app).joining.as_ref().map(|(o, _)| *o), Some(organisation));
+    fill(&mut app);
+    let effects = update(&mut app, key(KeyCode::Enter));
+    let [Effect::RegisterPerson { person, joining: Some(joining), .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(*joining, organisation);
+    let joined = Registered { person: person.id, notice: "new-person-joined" };
+    let effects = update(&mut app, Action::Job(Done::PersonRegistered(Ok(joined))));
+    assert!(
+        matches!(effects.as_slice(), [Effect::Members { organisation: o, op: None, .. }]
+            if *o == organisation),
+        "the members read anew: {effects:?}"
+    );
+    assert!(matches!(app.screen, Screen::Members(_)), "back on the members screen");
+    assert_eq!(app.notice.as_ref().map(|n| n.msg.id), Some("new-person-joined"));
+    insta::assert_snapshot!("new_employee_en_80x24", {
+        let mut again = super::members_tests::on_members(Language::En);
+        update(&mut again, key(KeyCode::Char('n')));
+        render(&again, 80, 24)
+    });
 }

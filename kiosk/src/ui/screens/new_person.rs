@@ -96,6 +96,8 @@ pub struct NewPersonState {
     pub error: Option<(Msg, Option<Row>)>,
     /// Saving: keys wait.
     pub busy: bool,
+    /// An organisation's new employee: the organisation, and its name for the title.
+    pub joining: Option<(registry::model::RecordId, String)>,
 }
 
 /// What is typed is personal data: `Debug` shows what a log may hold.
@@ -117,6 +119,7 @@ impl Default for NewPersonState {
             focus: Row::Number,
             error: None,
             busy: false,
+            joining: None,
         }
     }
 }
@@ -126,6 +129,12 @@ fn index(row: Row) -> usize {
 }
 
 impl NewPersonState {
+    /// The form for a new employee of `organisation` (named `name`): one new to the registry,
+    /// or one on file, found by their document.
+    pub fn joining(organisation: registry::model::RecordId, name: String) -> NewPersonState {
+        NewPersonState { joining: Some((organisation, name)), ..NewPersonState::default() }
+    }
+
     pub fn value(&self, row: Row) -> &str {
         &self.values[index(row)]
     }
@@ -214,11 +223,20 @@ fn t(lang: Language, id: &str) -> String {
 }
 
 pub fn view(state: &NewPersonState, lang: Language, frame: &mut Frame<'_>, area: Rect) {
-    let block =
-        Block::new().borders(Borders::ALL).title(format!(" {} ", t(lang, "new-person-title")));
+    let title = match &state.joining {
+        Some((_, name)) => i18n::text_with(
+            lang,
+            "new-person-employee-title",
+            &[("organisation", i18n::FluentValue::from(safe(name).into_owned()))],
+        ),
+        None => t(lang, "new-person-title"),
+    };
+    let block = Block::new().borders(Borders::ALL).title(format!(" {title} "));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let mut lines = vec![Line::from(t(lang, "new-person-intro")), Line::from("")];
+    let intro =
+        if state.joining.is_some() { "new-person-employee-intro" } else { "new-person-intro" };
+    let mut lines = vec![Line::from(t(lang, intro)), Line::from("")];
     for row in Row::ALL {
         let focused = row == state.focus && !state.busy;
         let label = t(lang, row.label());
