@@ -5,6 +5,7 @@ pub mod application;
 pub mod audit;
 pub mod credentials;
 pub mod day_end;
+pub mod events;
 pub mod fees;
 pub mod hlc;
 pub mod ids;

@@ -10,7 +10,6 @@
 
 #[cfg(feature = "bench-data")]
 pub mod bench_data;
-mod events;
 mod links;
 mod outbox;
 mod schema;
@@ -31,7 +30,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-pub use events::{Event, RecordState, Stamp, diff, fold};
+pub use registry::events::{Event, RecordState, Stamp, diff, fold};
 pub use links::{AUDIT_SUBJECT, Link, REFERENCES};
 pub use outbox::{EmailCode, FirstTry, MailId, MailState, NewMail, OutboxMail};
 pub use schema::SCHEMA_VERSION;

@@ -89,7 +89,7 @@ fn known_field(kind: RecordKind, field: &str) -> Option<&'static str> {
 /// What a record's state links to. Nothing for a state that is not a whole record of its kind.
 fn targets(kind: RecordKind, state: &Map<String, Value>) -> BTreeSet<Target> {
     let mut out = BTreeSet::new();
-    if !has_references(kind) || !crate::events::is_whole_record(kind, state) {
+    if !has_references(kind) || !registry::events::is_whole_record(kind, state) {
         return out;
     }
     let at = match kind {

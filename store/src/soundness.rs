@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use registry::model::{RecordId, RecordKind};
 use serde::Serialize;
 
-use crate::events::RecordState;
+use registry::events::RecordState;
 
 /// What is wrong with one record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

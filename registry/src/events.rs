@@ -1,13 +1,13 @@
 //! Events — the one form every change takes — and the pure fold that turns a record's events into
-//! its state. Each field keeps the value with the greatest (finality rank, clock, event id): a
+//! its state. Pure, so the store, replication and the central registry's hub share one fold. Each field keeps the value with the greatest (finality rank, clock, event id): a
 //! total order on writes, so applying the same events in any order, any number of times, gives
 //! the same state. That is what lets replicas merge without coordinating.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use registry::hlc::Hlc;
-use registry::model::{RecordId, RecordKind, merge_rank};
+use crate::hlc::Hlc;
+use crate::model::{RecordId, RecordKind, merge_rank};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -67,7 +67,7 @@ impl std::str::FromStr for Stamp {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (hlc, id) = s.rsplit_once('@').ok_or_else(|| format!("not a stamp: {s:?}"))?;
         Ok(Stamp {
-            hlc: hlc.parse().map_err(|e: registry::hlc::HlcParseError| e.to_string())?,
+            hlc: hlc.parse().map_err(|e: crate::hlc::HlcParseError| e.to_string())?,
             event_id: id.parse().map_err(|_| format!("not a stamp: {s:?}"))?,
         })
     }
@@ -133,8 +133,8 @@ impl RecordState {
 }
 
 /// Whether `state` is a whole record of `kind` (see [`RecordState::is_whole`]).
-pub(crate) fn is_whole_record(kind: RecordKind, state: &Map<String, Value>) -> bool {
-    use registry::model::*;
+pub fn is_whole_record(kind: RecordKind, state: &Map<String, Value>) -> bool {
+    use crate::model::*;
     fn decodes<R: DeserializeOwned>(state: &Map<String, Value>) -> bool {
         serde_json::from_value::<R>(Value::Object(state.clone())).is_ok()
     }
@@ -146,12 +146,12 @@ pub(crate) fn is_whole_record(kind: RecordKind, state: &Map<String, Value>) -> b
         RecordKind::Certificate => decodes::<Certificate>(state),
         RecordKind::Token => decodes::<Token>(state),
         RecordKind::Seal => decodes::<Seal>(state),
-        RecordKind::Application => decodes::<registry::application::Application>(state),
+        RecordKind::Application => decodes::<crate::application::Application>(state),
         RecordKind::Appointment => decodes::<Appointment>(state),
         RecordKind::WalkInTicket => decodes::<WalkInTicket>(state),
         RecordKind::Clerk => decodes::<Clerk>(state),
-        RecordKind::AuditEvent => decodes::<registry::audit::AuditEvent>(state),
-        RecordKind::DayEnd => decodes::<registry::day_end::DayEnd>(state),
+        RecordKind::AuditEvent => decodes::<crate::audit::AuditEvent>(state),
+        RecordKind::DayEnd => decodes::<crate::day_end::DayEnd>(state),
     }
 }
 
