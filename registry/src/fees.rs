@@ -130,12 +130,17 @@ fn class_key(class: CertificateClass) -> &'static str {
     }
 }
 
-/// An amount in the main unit as minor units, if it is a price: not negative, finite, and
-/// whole hundredths (`12.5` yes, `12.345` no).
+/// The dearest price a table may set, in the main unit: far above any certificate's, and low
+/// enough that a quote (certificate, token and postage) times any number of certificates a
+/// visit can hold stays far inside `i64`.
+pub const MAX_PRICE: f64 = 10_000_000.0;
+
+/// An amount in the main unit as minor units, if it is a price: not negative, finite, at most
+/// [`MAX_PRICE`], and whole hundredths (`12.5` yes, `12.345` no).
 fn minor_units(amount: f64) -> Option<i64> {
     let minor = amount * 100.0;
     let whole = minor.round();
-    let fits = amount.is_finite() && amount >= 0.0 && whole <= i64::MAX as f64 / 2.0;
+    let fits = amount.is_finite() && (0.0..=MAX_PRICE).contains(&amount);
     // f64 cannot hold most hundredths exactly; anything this close to one is that hundredth.
     (fits && (minor - whole).abs() < 1e-6).then_some(whole as i64)
 }

@@ -310,6 +310,11 @@ fn an_office_table_sets_the_prices_in_hundredths() {
     "token",
     FeeTableError::Amount { entry: "token".into(), amount: 100.005 }
 )]
+#[case::beyond_any_price(
+    |t: &mut FeeTable| t.token = 1e18,
+    "token",
+    FeeTableError::Amount { entry: "token".into(), amount: 1e18 }
+)]
 #[case::not_a_number(
     |t: &mut FeeTable| t.postage = f64::INFINITY,
     "postage",

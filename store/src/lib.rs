@@ -30,9 +30,9 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-pub use registry::events::{Event, RecordState, Stamp, diff, fold};
 pub use links::{AUDIT_SUBJECT, Link, REFERENCES};
 pub use outbox::{EmailCode, FirstTry, MailId, MailState, NewMail, OutboxMail};
+pub use registry::events::{Event, RecordState, Stamp, diff, fold};
 pub use schema::SCHEMA_VERSION;
 pub use search::{MatchedBy, SubscriberHit, id_number_key, phone_key, serial_key, short_grams};
 pub use soundness::{Fault, Finding, REPORT_MESSAGE_IDS, RebuildReport, VerifyReport};

@@ -90,10 +90,29 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomically_as(path, bytes, None)
 }
 
-/// As [`write_atomically`], the file readable by its owner alone (mode 0600): a PKCS#12 file
-/// holds a private key, encrypted or not.
-pub(crate) fn write_owner_only(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_atomically_as(path, bytes, Some(0o600))
+/// A new file at `path`, readable by its owner alone (mode 0600, set as it is created): a
+/// PKCS#12 file holds a private key, encrypted or not. Never replaces a file, nor follows a
+/// link, that is there or appears meanwhile (`O_EXCL`); no temporary name beside it for
+/// another process to meet; no mode to change afterwards (which a FAT USB stick refuses).
+/// Synced, its folder too, before it counts as written; a file left half-written is removed.
+pub(crate) fn write_new_owner_only(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file =
+        std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    if let Err(e) = written {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(e.into());
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        // Some filesystems cannot sync a folder; the file itself is on the medium already.
+        if let Ok(dir) = std::fs::File::open(dir) {
+            let _ = dir.sync_all();
+        }
+    }
+    Ok(())
 }
 
 fn write_atomically_as(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> {

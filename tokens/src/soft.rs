@@ -11,7 +11,7 @@ use p12_keystore::{KeyStore, KeyStoreEntry, PrivateKeyChain};
 use rcgen::PublicKeyData;
 use registry::model::{Issuance, KeyMedium};
 
-use crate::ca::{OfficeCa, write_owner_only};
+use crate::ca::{OfficeCa, write_new_owner_only};
 use crate::error::{Result, TokenError};
 use crate::pin::Pin;
 use crate::pkcs11::KeyKind;
@@ -85,7 +85,7 @@ pub fn issue_pkcs12(
         der_base64: base64::engine::general_purpose::STANDARD.encode(&signed.der),
     };
     let record = counter.deliver(ca, &draft, &signed, issuance, None, AuditKind::Issued, |_| {
-        write_owner_only(path, &bytes)
+        write_new_owner_only(path, &bytes)
     })?;
     Ok(Issued::new(&record, &draft, KeyKind::P256, None, signed))
 }

@@ -18,4 +18,4 @@ config-error-fee-currency = The price table's { $setting } is "{ $value }", but 
 config-error-fee-unpriced = The price table has no { $setting }: the counter issues these certificates, so give a price for each of 1 to 5 years.
 config-error-fee-not-at-counter = The price table lists { $setting }, but cloud-sign certificates are never sold at the counter. Remove that line.
 config-error-fee-years = The price table's { $setting } has { $value } prices; write one for each of 1 to 5 years, such as [400, 800, 1200, 1600, 2000].
-config-error-fee-amount = The price table's { $setting } is { $value }, which is not a price. Write an amount of zero or more, to the hundredth at most, such as 400 or 12.50.
+config-error-fee-amount = The price table's { $setting } is { $value }, which is not a price. Write an amount from zero to 10,000,000, to the hundredth at most, such as 400 or 12.50.

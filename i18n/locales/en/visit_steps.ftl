@@ -107,3 +107,5 @@ visit-print-reason = { $reason ->
     [print-state-expired] it waited too long in the print queue
    *[other] the printer did not print it
 }
+visit-organisation-visit-open = The organisation has this service open already, under { $reference }, opened by another of its agents: resume that one from the queue.
+visit-form-already-submitted = The signed form was scanned and the application submitted already: nothing to print or scan again. (Should the person's details change, the re-check sends it back to be signed anew.)

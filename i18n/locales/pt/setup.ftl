@@ -18,4 +18,4 @@ config-error-fee-currency = Na tabela de preços, { $setting } é "{ $value }", 
 config-error-fee-unpriced = A tabela de preços não tem { $setting }: o balcão emite estes certificados digitais, por isso indique um preço para cada um dos anos 1 a 5.
 config-error-fee-not-at-counter = A tabela de preços tem { $setting }, mas os certificados de assinatura na nuvem nunca são vendidos ao balcão. Retire essa linha.
 config-error-fee-years = Na tabela de preços, { $setting } tem { $value } preços; escreva um para cada um dos anos 1 a 5, como [400, 800, 1200, 1600, 2000].
-config-error-fee-amount = Na tabela de preços, { $setting } é { $value }, que não é um preço. Escreva um montante igual ou superior a zero, com no máximo duas casas decimais, como 400 ou 12.50.
+config-error-fee-amount = Na tabela de preços, { $setting } é { $value }, que não é um preço. Escreva um montante de zero a 10 000 000, com no máximo duas casas decimais, como 400 ou 12.50.

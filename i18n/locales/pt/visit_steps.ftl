@@ -107,3 +107,5 @@ visit-print-reason = { $reason ->
     [print-state-expired] esperou demasiado tempo na fila de impressão
    *[other] a impressora não o imprimiu
 }
+visit-organisation-visit-open = A entidade já tem este serviço em curso, com a referência { $reference }, aberto por outro encarregado do pedido: retome esse a partir da fila.
+visit-form-already-submitted = O formulário assinado já foi lido e o pedido submetido: não há nada a imprimir nem a ler de novo. (Se os dados da pessoa mudarem, a nova verificação devolve-o para ser assinado de novo.)

@@ -18,4 +18,4 @@ config-error-fee-currency = 价目表的 { $setting } 为“{ $value }”，但�
 config-error-fee-unpriced = 价目表没有 { $setting }：柜台签发此类数字证书，请为 1 至 5 年每一年填写价格。
 config-error-fee-not-at-counter = 价目表列有 { $setting }，但云签证书从不在柜台出售。请删除该行。
 config-error-fee-years = 价目表的 { $setting } 有 { $value } 个价格；请为 1 至 5 年每一年各填一个，例如 [400, 800, 1200, 1600, 2000]。
-config-error-fee-amount = 价目表的 { $setting } 为 { $value }，不是价格。请填写零或以上、最多两位小数的金额，例如 400 或 12.50。
+config-error-fee-amount = 价目表的 { $setting } 为 { $value }，不是价格。请填写零至 10,000,000、最多两位小数的金额，例如 400 或 12.50。

@@ -103,3 +103,5 @@ visit-print-reason = { $reason ->
     [print-state-expired] 在打印队列中等候过久
    *[other] 打印机未打印
 }
+visit-organisation-visit-open = 单位已有此项业务正在办理（编号 { $reference }），由另一名经办人开启：请从排队列表继续办理该业务。
+visit-form-already-submitted = 已扫描签署的申请表并已提交申请：无须再打印或扫描。（如当事人信息有变，复核会退回申请以重新签署。）

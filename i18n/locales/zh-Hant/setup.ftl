@@ -18,4 +18,4 @@ config-error-fee-currency = 價目表的 { $setting } 為「{ $value }」，但�
 config-error-fee-unpriced = 價目表沒有 { $setting }：櫃檯簽發此類電子證書，請為 1 至 5 年每一年填寫價格。
 config-error-fee-not-at-counter = 價目表列有 { $setting }，但雲簽證書從不在櫃檯出售。請刪除該行。
 config-error-fee-years = 價目表的 { $setting } 有 { $value } 個價格；請為 1 至 5 年每一年各填一個，例如 [400, 800, 1200, 1600, 2000]。
-config-error-fee-amount = 價目表的 { $setting } 為 { $value }，並非價格。請填寫零或以上、最多兩位小數的金額，例如 400 或 12.50。
+config-error-fee-amount = 價目表的 { $setting } 為 { $value }，並非價格。請填寫零至 10,000,000、最多兩位小數的金額，例如 400 或 12.50。

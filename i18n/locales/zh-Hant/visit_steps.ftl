@@ -103,3 +103,5 @@ visit-print-reason = { $reason ->
     [print-state-expired] 在列印佇列中等候過久
    *[other] 印表機未有列印
 }
+visit-organisation-visit-open = 機構已有此項服務正在辦理（編號 { $reference }），由另一名經辦人開啟：請由輪候清單繼續辦理該項服務。
+visit-form-already-submitted = 已掃描簽署的申請表並已提交申請：無須再列印或掃描。（如當事人資料有變，覆核會退回申請以重新簽署。）

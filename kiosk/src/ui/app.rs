@@ -1052,7 +1052,17 @@ fn person_registered(
 ) -> Vec<Effect> {
     use super::jobs::PersonRefused;
     let clerk = app.session.as_ref().map(|s| s.clerk);
-    let Screen::NewPerson(state) = &mut app.screen else { return Vec::new() };
+    // The clerk may have gone on meanwhile (a form scanned opens its visit): the form waits in
+    // the stack, and is answered there.
+    let current = matches!(app.screen, Screen::NewPerson(_));
+    let waiting =
+        std::iter::once(&mut app.screen).chain(app.back.iter_mut()).find_map(
+            |screen| match screen {
+                Screen::NewPerson(state) => Some(state.as_mut()),
+                _ => None,
+            },
+        );
+    let Some(state) = waiting else { return Vec::new() };
     state.busy = false;
     let (id, notice) = match result {
         Ok(registered) => (registered.person, registered.notice),
@@ -1071,6 +1081,12 @@ fn person_registered(
         }
     };
     let joining = state.joining.as_ref().map(|(org, _)| *org);
+    if !current {
+        // Saved while the clerk is elsewhere: said, and the form leaves the stack.
+        app.back.retain(|screen| !matches!(screen, Screen::NewPerson(_)));
+        app.say(Msg::new(notice), Tone::Info);
+        return Vec::new();
+    }
     // The form is done with: Esc from what opens next goes back past it.
     app.go_back();
     if let Some(organisation) = joining {
@@ -1762,15 +1778,14 @@ fn visit_picker(app: &App, selected: usize, frame: &mut Frame<'_>, area: Rect) {
     picker(app, &VISIT_SERVICES, selected, "visit-pick-service", frame, area);
 }
 
-/// Those who act for the organisation whose file is open: its current members who are not only
-/// employees, and its legal representative, each once.
+/// Those who may act for the organisation whose file is open: its current members and its
+/// legal representative, each once (the form it signs and stamps is what authorises its agent).
 fn agents_of(file: &crate::subscriber_file::SubscriberFile) -> Vec<crate::subscriber_file::Party> {
     let mut agents: Vec<crate::subscriber_file::Party> = Vec::new();
-    let members = file.memberships.iter().filter(|m| {
-        m.ended.is_none()
-            && m.party.kind == registry::model::RecordKind::Person
-            && m.role != registry::model::MemberRole::Employee
-    });
+    let members = file
+        .memberships
+        .iter()
+        .filter(|m| m.ended.is_none() && m.party.kind == registry::model::RecordKind::Person);
     for party in members.map(|m| &m.party).chain(file.legal_representative.iter()) {
         if !agents.iter().any(|a| a.id == party.id) {
             agents.push(party.clone());

@@ -196,3 +196,20 @@ fn n_on_the_members_screen_takes_a_new_employee_and_goes_back_to_the_members() {
         render(&again, 80, 24)
     });
 }
+
+#[test]
+fn saved_while_a_scanned_form_opened_its_visit_the_form_leaves_the_stack_and_says_so() {
+    let mut app = on_new_person(Language::En);
+    fill(&mut app);
+    let effects = update(&mut app, key(KeyCode::Enter));
+    let [Effect::RegisterPerson { person, .. }] = effects.as_slice() else { panic!("{effects:?}") };
+    let id = person.id;
+    // A signed form's code pasted meanwhile opens its visit over the form.
+    update(&mut app, Action::Paste(format!("KF2|{}|APP-1|ABCDEFGH|00", ulid::Ulid::new())));
+    assert!(matches!(app.screen, Screen::Visit(_)), "{:?}", app.screen);
+    let saved = Registered { person: id, notice: "new-person-saved" };
+    assert!(update(&mut app, Action::Job(Done::PersonRegistered(Ok(saved)))).is_empty());
+    assert!(matches!(app.screen, Screen::Visit(_)), "the visit stays");
+    assert!(!app.back.iter().any(|s| matches!(s, Screen::NewPerson(_))), "no form left busy");
+    assert_eq!(app.notice.as_ref().map(|n| n.msg.id), Some("new-person-saved"));
+}

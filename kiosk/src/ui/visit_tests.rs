@@ -386,16 +386,20 @@ fn on_organisation_file(file: crate::subscriber_file::SubscriberFile) -> App {
 fn v_on_an_organisations_file_asks_who_acts_for_it_then_the_service() {
     let mut app = on_organisation_file(organisation_file());
     update(&mut app, key(KeyCode::Char('v')));
-    // Those who act for it, each once: not an employee, not one who left.
+    // Those who may act for it, each once: not one who left.
     let Some(Overlay::AgentPicker { organisation, agents, selected: 0 }) = app.overlay.clone()
     else {
         panic!("{:?}", app.overlay)
     };
     assert_eq!(organisation, ulid(500));
-    assert_eq!(agents.iter().map(|a| a.id).collect::<Vec<_>>(), vec![ulid(210), ulid(213)]);
+    assert_eq!(
+        agents.iter().map(|a| a.id).collect::<Vec<_>>(),
+        vec![ulid(210), ulid(211), ulid(213)]
+    );
     assert_eq!(app.scope(), Scope::VisitPicker);
-    update(&mut app, key(KeyCode::Down));
-    update(&mut app, key(KeyCode::Down));
+    for _ in 0..3 {
+        update(&mut app, key(KeyCode::Down));
+    }
     update(&mut app, key(KeyCode::Enter));
     assert_eq!(
         app.overlay,
@@ -417,7 +421,7 @@ fn v_on_an_organisations_file_asks_who_acts_for_it_then_the_service() {
 #[test]
 fn an_organisation_no_one_acts_for_says_so() {
     let mut file = organisation_file();
-    file.memberships.retain(|m| m.role == MemberRole::Employee);
+    file.memberships.retain(|m| m.ended.is_some());
     file.legal_representative = None;
     let mut app = on_organisation_file(file);
     update(&mut app, key(KeyCode::Char('v')));

@@ -35,6 +35,8 @@ pub const ALL_MESSAGE_IDS: &[&str] = &[
     "visit-invoice-organisation-only",
     "visit-address-required",
     "visit-not-their-organisation",
+    "visit-organisation-visit-open",
+    "visit-form-already-submitted",
     "visit-document-missing",
     "visit-plug-a-blank-token",
     "visit-one-blank-token",

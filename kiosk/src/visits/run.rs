@@ -228,6 +228,23 @@ impl Visits<'_> {
                     self.step = Some(Step::Completion);
                     return Err(refuse("visit-cancel-too-late"));
                 }
+                // Being issued at another counter, or by another process of this one: the
+                // certificate it is making would stand under a cancelled application.
+                if let Some(claim) = app.visit.issuing.clone() {
+                    let kiosk = self.store.kiosk_id().to_owned();
+                    let elsewhere = visit::may_claim_issuance(Some(&claim), &kiosk, self.now).err();
+                    let held_here =
+                        elsewhere.is_none() && self.issuing_lock(application)?.is_none();
+                    if let Some(held) = elsewhere.or_else(|| {
+                        held_here.then(|| visit::ClaimRefused::Held {
+                            kiosk: claim.kiosk.clone(),
+                            since: claim.at,
+                        })
+                    }) {
+                        self.step = Some(Step::Issuance);
+                        return Err(claim_refused(&held, self.ctx.office_offset()));
+                    }
+                }
                 // The refusal (money taken, no supervisor) is audited at the step it stands at.
                 let step = app.visit.current(&plan_of(&app)?).unwrap_or(Step::Completion);
                 self.step = Some(step);
@@ -380,7 +397,10 @@ impl Visits<'_> {
             Service::Renewal | Service::Change => app.certificates.len().max(1) as i64,
             _ => 1,
         };
-        Ok(Money { minor: quote.total.minor * count, currency: quote.total.currency })
+        // Prices are bounded (`registry::fees::MAX_PRICE`): this cannot overflow, but says so
+        // rather than wrap if it ever could.
+        let minor = quote.total.minor.checked_mul(count).ok_or_else(|| refuse("error-failed"))?;
+        Ok(Money { minor, currency: quote.total.currency })
     }
 
     fn today(&self) -> time::Date {
@@ -459,23 +479,11 @@ impl Visits<'_> {
         Ok(out)
     }
 
-    /// Whether `person` may ask for `organisation`'s own certificates: a current member who is
-    /// not only an employee, or its legal representative.
+    /// Whether `person` may ask for `organisation`'s certificates as its agent: a current
+    /// member (an employee too: what authorises an agent is the form the organisation signs
+    /// and stamps, and its papers, both collected at the counter), or its legal representative.
     fn acts_for(&self, person: RecordId, organisation: RecordId) -> Result<bool, VisitError> {
-        for link in self.store.linked_from(person, RecordKind::Membership)? {
-            if let Some(m) = self.store.get::<registry::model::Membership>(link.from_id)?
-                && m.person == person
-                && m.organisation == organisation
-                && m.ended.is_none()
-                && m.role != registry::model::MemberRole::Employee
-            {
-                return Ok(true);
-            }
-        }
-        Ok(self
-            .store
-            .get::<Organisation>(organisation)?
-            .is_some_and(|o| o.legal_representative == Some(person)))
+        Ok(self.organisations_of(person)?.iter().any(|o| o.id == organisation))
     }
 
     // --- the steps --------------------------------------------------------------------------
@@ -497,7 +505,7 @@ impl Visits<'_> {
             return Err(visit::NotAtCounter::CloudSign.into());
         }
         if let Some(org) = organisation
-            && !self.organisations_of(app.applicant)?.iter().any(|o| o.id == org)
+            && !self.acts_for(app.applicant, org)?
         {
             return Err(refuse("visit-not-their-organisation"));
         }
@@ -584,11 +592,17 @@ impl Visits<'_> {
         }
         let mut certificates = Vec::with_capacity(chosen.len());
         for cert in chosen {
+            // The person's own, or, in a visit for an organisation, its own ones.
+            let theirs = |c: &Certificate| match app.holder_kind {
+                registry::model::HolderKind::Organisation => {
+                    c.holder_person.is_none()
+                        && c.holder_organisation.is_some()
+                        && c.holder_organisation == app.organisation
+                }
+                _ => c.holder_person == Some(app.applicant),
+            };
             match self.store.get::<Certificate>(*cert)? {
-                Some(c)
-                    if c.holder_person == Some(app.applicant)
-                        && c.status == CertificateStatus::Valid =>
-                {
+                Some(c) if theirs(&c) && c.status == CertificateStatus::Valid => {
                     certificates.push(c)
                 }
                 _ => return Err(refuse("visit-certificate-not-theirs")),
@@ -744,7 +758,11 @@ impl Visits<'_> {
             // The person's own visit, or this organisation's: a new certificate's visit is
             // the person's whoever it turns out to be for.
             let same_party = match organisation {
-                Some(org) => app.organisation == Some(org),
+                Some(org) => {
+                    app.organisation == Some(org)
+                        && (app.holder_kind == registry::model::HolderKind::Organisation
+                            || app.service == Service::NewIssuance)
+                }
                 None => {
                     app.service == Service::NewIssuance
                         || app.organisation.is_none()
@@ -757,6 +775,24 @@ impl Visits<'_> {
         }
         if let Some(app) = open.into_iter().max_by_key(|a| a.created_at) {
             return Ok((app.id, None));
+        }
+        // One visit of a service at a time for an organisation's certificates, whichever agent
+        // opened it: two would take two fees for one renewal.
+        if let Some(org) = organisation {
+            for link in self.store.linked_from(org, RecordKind::Application)? {
+                if link.field != "organisation" {
+                    continue;
+                }
+                if let Some(other) = self.store.get::<Application>(link.from_id)?
+                    && other.service == service
+                    && service != Service::NewIssuance
+                    && other.holder_kind == registry::model::HolderKind::Organisation
+                    && !other.state().is_final()
+                {
+                    return Err(refuse("visit-organisation-visit-open")
+                        .with_args(vec![("reference", other.reference.clone())]));
+                }
+            }
         }
         let (holder_id, field) = match organisation {
             Some(org) => (org, "holder_organisation"),
@@ -1210,6 +1246,11 @@ impl Visits<'_> {
 
     fn print_form(&mut self, id: RecordId) -> Result<Done, VisitError> {
         let (mut app, _) = self.open_step(id, Step::Form)?;
+        // What was submitted was vetted on the form as signed: a new printing now would be
+        // what a later re-check compares with, though no one vetted it.
+        if app.state() != registry::application::ApplicationState::Draft {
+            return Err(refuse("visit-form-already-submitted"));
+        }
         let person = self.person(app.applicant)?;
         let certificates = self.certificates(&app)?;
         // Every printing has an id of its own in its code: once this one is kept, a signed
@@ -1244,6 +1285,9 @@ impl Visits<'_> {
         let (mut app, _) = self.open_step(id, Step::Form)?;
         if code.reference != app.reference {
             return Err(printers::formcode::FormCodeError::Forged.into());
+        }
+        if app.state() != registry::application::ApplicationState::Draft {
+            return Err(refuse("visit-form-already-submitted"));
         }
         let Some(form) = app.visit.form.as_mut() else {
             return Err(visit::RecheckRefused::NoForm.into());
@@ -1326,6 +1370,12 @@ impl Visits<'_> {
         // A supervisor signed in at this counter approves from their queue what another clerk
         // did; never what they submitted themselves.
         if Some(supervisor) == app.progress.submitted_by {
+            return Err(refuse("visit-supervisor-own-action"));
+        }
+        // The second person is a second person: not the supervisor whose override of the
+        // identity check is what the approval is about.
+        let overrode = app.visit.identity.as_ref().and_then(|c| c.overridden.as_ref());
+        if app.identity_override && overrode.is_some_and(|o| o.by == supervisor) {
             return Err(refuse("visit-supervisor-own-action"));
         }
         let by = match self.store.get::<Clerk>(supervisor)? {
@@ -1552,7 +1602,8 @@ impl Visits<'_> {
             && let Some(made) = self.made_on_noted_token(&app)?
         {
             let token = self.token_serial(made.token)?;
-            self.record_made(&mut app, made, token, None, phrase, true)?;
+            self.record_made(&mut app, made, token.clone(), None, phrase, true)?;
+            self.holder_pin_after_crash(token.as_deref(), pin)?;
             return Ok((id, Some(Notice::Activated)));
         }
         if let IssueMedium::Pkcs12File { path } = medium {
@@ -1579,7 +1630,11 @@ impl Visits<'_> {
             && let Some(made) = self.made_after(old)?
         {
             let token = self.token_serial(made.token)?;
-            self.record_made(&mut app, made, token, Some(old), phrase, true)?;
+            self.record_made(&mut app, made, token.clone(), Some(old), phrase, true)?;
+            // A replacement's token came from stock: the holder's PIN may not be on it yet.
+            if app.service == Service::Replacement {
+                self.holder_pin_after_crash(token.as_deref(), pin)?;
+            }
             return Ok((id, Some(Notice::Activated)));
         }
         let info = match (app.service, &old) {
@@ -1654,6 +1709,41 @@ impl Visits<'_> {
         self.record_issued(&mut app, &issued, old.as_ref(), phrase, true)?;
         pin_set?;
         Ok((id, Some(Notice::Activated)))
+    }
+
+    /// After an issuance the kiosk did not live to record, on a token from stock: the holder's
+    /// PIN is set unless it is there already (the stock PIN no longer opens the token). One
+    /// try of the stock PIN at most; a token that cannot be asked is said, as when setting
+    /// the PIN fails.
+    fn holder_pin_after_crash(
+        &mut self,
+        serial: Option<&str>,
+        pin: &tokens::Pin,
+    ) -> Result<(), VisitError> {
+        let (Some(serial), Some(module_path)) = (serial, self.ctx.config.token_module.clone())
+        else {
+            return Ok(());
+        };
+        let not_set = |cause: VisitError| {
+            tracing::warn!(message = cause.id, category = cause.category, "holder's PIN not set");
+            VisitError::new("visit-holder-pin-not-set", cause.category)
+        };
+        let stock = std::env::var("KIOSK_STOCK_PIN").ok().map(tokens::Pin::new);
+        let stock = stock.ok_or_else(|| refuse("visit-stock-pin-needed"))?;
+        let module =
+            tokens::Module::load(Path::new(&module_path)).map_err(|e| not_set(e.into()))?;
+        let session = module.open_serial(serial).map_err(|e| not_set(e.into()))?;
+        session.logout();
+        let stock_opens = session.login(&stock).map_err(|e| not_set(e.into()))?;
+        session.logout();
+        let done = match stock_opens {
+            tokens::pkcs11::Login::Ok => self.set_holder_pin(&session, &stock, pin),
+            // The holder's PIN was set before the kiosk stopped.
+            tokens::pkcs11::Login::WrongPin => Ok(()),
+            tokens::pkcs11::Login::DeviceLocked => Err(not_set(tokens::TokenError::Locked.into())),
+        };
+        session.logout();
+        done
     }
 
     /// Replaces the stock PIN of a token just issued with the PIN the holder chose. The stock
@@ -1759,23 +1849,11 @@ impl Visits<'_> {
         })
     }
 
+    /// The certificate in force that an issuance made after `old` (its renewal, change or
+    /// replacement). One withdrawn because its delivery failed names `old` too, but was never
+    /// the holder's: it does not count.
     fn made_after(&self, old: &Certificate) -> Result<Option<Certificate>, VisitError> {
-        let (holder, field) = match (old.holder_person, old.holder_organisation) {
-            (Some(person), _) => (person, "holder_person"),
-            (None, Some(org)) => (org, "holder_organisation"),
-            (None, None) => return Ok(None),
-        };
-        for link in self.store.linked_from(holder, RecordKind::Certificate)? {
-            if link.field != field {
-                continue;
-            }
-            if let Some(cert) = self.store.get::<Certificate>(link.from_id)?
-                && cert.issuance.as_ref().is_some_and(|i| i.previous == Some(old.id))
-            {
-                return Ok(Some(cert));
-            }
-        }
-        Ok(None)
+        Ok(crate::counter::successor_in_force(&self.store, old)?)
     }
 
     /// Notes the blank token a new certificate goes on, before its key is made there.

@@ -359,9 +359,10 @@ impl VisitState {
     }
 
     /// The job answered: the new state of the visit, and what to tell the clerk.
+    /// The camera, when it looks for the signed form's code, goes on looking: only its own
+    /// answer (or Esc) stops it.
     pub fn loaded(&mut self, result: Result<Outcome, Msg>) {
         self.busy = None;
-        self.looking = false;
         match result {
             Ok(outcome) => {
                 // What a refusal said stays over the visit read again after it.

@@ -229,6 +229,13 @@ impl Office {
         self.ok(VisitOp::FormSigned { payload: form_code(self, id) });
     }
 
+    /// Another supervisor of the office, for a second person's approval.
+    fn second_supervisor(&self) -> RecordId {
+        let second = clerk("super.c", StaffRole::Supervisor);
+        self.store().put(None, &second).expect("a second supervisor");
+        second.id
+    }
+
     fn matching_mrz(&self) -> String {
         td3("CHAN", "TAI MAN", "MA1234567", "800517", "310630")
     }
@@ -467,9 +474,16 @@ fn a_failed_identity_check_overridden_by_a_supervisor_waits_for_approval() {
         .map(|_| ())
         .unwrap_err();
     assert_eq!(by_clerk.id, "visit-supervisor-own-action");
-    let approved = office.ok(VisitOp::Approve { application: id, supervisor: office.supervisor });
+    // Nor the supervisor who overrode the check: the approval is about their override.
+    let by_overrider = office
+        .as_clerk(VisitOp::Approve { application: id, supervisor: office.supervisor })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(by_overrider.id, "visit-supervisor-own-action");
+    let second = office.second_supervisor();
+    let approved = office.ok(VisitOp::Approve { application: id, supervisor: second });
     assert_eq!(approved.view.application.state(), ApplicationState::AwaitingPayment);
-    assert_eq!(approved.view.application.progress.approved_by, Some(office.supervisor));
+    assert_eq!(approved.view.application.progress.approved_by, Some(second));
 }
 
 /// The code on the form printed last, as the form step kept its print id.
@@ -1125,11 +1139,21 @@ fn a_renewal_the_kiosk_did_not_live_to_record_is_recorded_not_issued_again() {
 
 #[test]
 fn every_message_a_step_says_exists_in_every_language() {
-    let args: Vec<(&str, i18n::FluentValue<'_>)> =
-        ["current", "step", "job", "reason", "serial", "document", "count", "file", "printed"]
-            .into_iter()
-            .map(|name| (name, i18n::FluentValue::from("x")))
-            .collect();
+    let args: Vec<(&str, i18n::FluentValue<'_>)> = [
+        "current",
+        "step",
+        "job",
+        "reason",
+        "serial",
+        "document",
+        "count",
+        "file",
+        "printed",
+        "reference",
+    ]
+    .into_iter()
+    .map(|name| (name, i18n::FluentValue::from("x")))
+    .collect();
     for id in crate::visits::ALL_MESSAGE_IDS {
         let english = i18n::text_with(i18n::Language::En, id, &args);
         assert_ne!(english, *id, "English lacks {id}");
@@ -1208,7 +1232,8 @@ fn revetting_after_payment_vets_again_without_charging_twice() {
         if overridden {
             assert_eq!(signed.view.application.state(), ApplicationState::AwaitingApproval);
             assert_eq!(signed.view.current(), Some(Step::Approval));
-            office.ok(VisitOp::Approve { application: id, supervisor: office.supervisor });
+            let second = office.second_supervisor();
+            office.ok(VisitOp::Approve { application: id, supervisor: second });
         }
         let vetted = office.ok(VisitOp::Resume { application: id }).view;
         assert_eq!(vetted.application.state(), ApplicationState::AwaitingFulfilment);
@@ -1514,16 +1539,8 @@ fn an_organisations_own_certificate_is_renewed_by_one_who_acts_for_it() {
     assert_eq!(submitted.view.application.state(), ApplicationState::AwaitingPayment);
     assert_eq!(submitted.view.current(), Some(Step::Payment));
 
-    // Someone who does not act for it (an employee only uses its certificates) is refused
+    // Someone who does not act for it (no member, nor its legal representative) is refused
     // before anything is written.
-    let employee = registry::model::Membership {
-        id: ulid::Ulid::new(),
-        organisation: org.id,
-        person: stranger.id,
-        role: registry::model::MemberRole::Employee,
-        ended: None,
-    };
-    office.store().put(None, &employee).expect("employee");
     let err = office
         .as_clerk(VisitOp::OpenFor {
             service: Service::Revocation,
@@ -1626,4 +1643,114 @@ fn a_renewal_is_never_issued_into_a_pkcs12_file() {
     assert_eq!(err.id, "visit-pkcs12-new-only");
     assert!(office.refused(id, Step::Issuance, "visit-pkcs12-new-only"));
     assert!(!office.ctx.data_dir.join("pkcs12").exists());
+}
+
+#[test]
+fn a_withdrawn_successor_is_no_renewal_and_being_issued_elsewhere_is_not_cancelled() {
+    let office = office();
+    // An issuance whose delivery failed left its certificate withdrawn: it names the due one
+    // as its predecessor, but was never the holder's.
+    let mut withdrawn = certificate(office.person, 730);
+    withdrawn.issuance = Some(signed_by_the_office_ca(Some(office.due)));
+    withdrawn.status = CertificateStatus::Revoked;
+    withdrawn.revocation = Some(registry::model::Revocation {
+        at: now(),
+        reason: registry::model::RevocationReason::CessationOfOperation,
+    });
+    office.store().put(None, &withdrawn).expect("withdrawn");
+    let id = renewal_at_issuance(&office);
+    let view = office.ok(VisitOp::Resume { application: id }).view;
+    assert_eq!(view.application.certificates, vec![office.due], "still due");
+
+    // The printed form cannot be printed again, nor scanned again, once submitted.
+    let again = office.as_clerk(VisitOp::PrintForm { application: id }).map(|_| ()).unwrap_err();
+    assert_eq!(again.id, "visit-form-already-submitted");
+
+    // Another counter is issuing it now: a refund here would leave its certificate under a
+    // cancelled application.
+    claimed(&office, id, "K-OTHER", 2);
+    let refund = office
+        .as_clerk(VisitOp::Cancel {
+            application: id,
+            supervisor: Some(office.supervisor),
+            reason: "changed their mind".into(),
+        })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(refund.id, "visit-issuing-elsewhere");
+    let app: Application = office.store().get(id).expect("read").expect("app");
+    assert!(app.visit.cancelled.is_none() && !app.state().is_final());
+}
+
+#[test]
+fn an_organisations_certificate_is_chosen_by_its_agent_and_one_visit_of_a_service_is_open() {
+    let office = office();
+    let org = registry::model::Organisation {
+        id: ulid::Ulid::new(),
+        name_zh: Some("澳門貿易有限公司".into()),
+        name_latin: None,
+        registration: registry::model::OrganisationRegistration {
+            kind: registry::model::RegistrationKind::MacauCommercialRegistry,
+            number: "SO-12345".into(),
+        },
+        legal_representative: None,
+        licence_valid_until: None,
+        address: None,
+        phone: None,
+        website: None,
+    };
+    let other_agent = chan(ulid::Ulid::new());
+    let member = |person: RecordId| registry::model::Membership {
+        id: ulid::Ulid::new(),
+        organisation: org.id,
+        person,
+        role: registry::model::MemberRole::Employee,
+        ended: None,
+    };
+    let own = Certificate {
+        holder_kind: HolderKind::Organisation,
+        holder_person: None,
+        holder_organisation: Some(org.id),
+        ..certificate(office.person, 300)
+    };
+    office
+        .store()
+        .write(None, |w| {
+            w.put(&org)?;
+            w.put(&other_agent)?;
+            w.put(&member(office.person))?;
+            w.put(&member(other_agent.id))?;
+            w.put(&own).map(drop)
+        })
+        .expect("organisation");
+    let open =
+        |agent| VisitOp::OpenFor { service: Service::Revocation, agent, organisation: org.id };
+    let view = office.ok(open(office.person)).view;
+    let id = view.application.id;
+    assert_eq!(view.application.certificates, vec![own.id]);
+    // The organisation's own certificate, chosen by its agent; the person's own is not its.
+    let not_its = office
+        .as_clerk(VisitOp::SelectCertificates {
+            application: id,
+            certificates: vec![office.due],
+            phrase: None,
+        })
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(not_its.id, "visit-certificate-not-theirs");
+    let chosen = office.ok(VisitOp::SelectCertificates {
+        application: id,
+        certificates: vec![own.id],
+        phrase: None,
+    });
+    assert!(chosen.view.application.visit.done(Fact::CertificatesChosen));
+
+    // Another of its agents cannot open a second revocation of its certificates meanwhile.
+    let second = office.as_clerk(open(other_agent.id)).map(|_| ()).unwrap_err();
+    assert_eq!(second.id, "visit-organisation-visit-open");
+    assert_eq!(
+        second.args,
+        vec![("reference", chosen.view.application.reference.clone())],
+        "the open one is named"
+    );
 }
