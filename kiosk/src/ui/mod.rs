@@ -26,7 +26,7 @@ use std::process::ExitCode;
 use std::time::Duration as StdDuration;
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event, EventStream};
-use futures_util::{FutureExt, StreamExt};
+use futures_util::StreamExt;
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
@@ -171,8 +171,11 @@ async fn event_loop(job_ctx: JobContext, mut app: App, picker: Picker) -> Result
         let mut pending = vec![action];
         // Keys already waiting are taken before the next frame, each timed as it is read: a
         // frame that took longer than a scanner's key gap (a loaded machine) must not split
-        // its burst in two, which would turn a scanned code into letters.
-        while let Some(ready) = events.next().now_or_never() {
+        // its burst in two, which would turn a scanned code into letters. Polled with this
+        // task's own waker: crossterm's stream hands the first waker that finds it empty to
+        // the thread that waits for input, so a throwaway one (`now_or_never`) would leave the
+        // loop asleep until the next tick, each key shown up to a second late.
+        while let Some(ready) = ready_now(&mut events).await {
             match ready {
                 Some(Ok(event)) => pending.extend(terminal_action(event, started)),
                 Some(Err(e)) => return Err(KioskError::Io(e)),
@@ -192,6 +195,15 @@ async fn event_loop(job_ctx: JobContext, mut app: App, picker: Picker) -> Result
             }
         }
     }
+}
+
+/// The terminal event waiting now, if any, without waiting for one.
+async fn ready_now(events: &mut EventStream) -> Option<Option<std::io::Result<Event>>> {
+    std::future::poll_fn(|cx| match events.poll_next_unpin(cx) {
+        std::task::Poll::Ready(event) => std::task::Poll::Ready(Some(event)),
+        std::task::Poll::Pending => std::task::Poll::Ready(None),
+    })
+    .await
 }
 
 /// What a terminal event means to the app; `None` for events it does not use (focus, mouse).
