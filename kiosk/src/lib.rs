@@ -25,6 +25,8 @@ pub mod print_docs;
 pub mod registration;
 pub mod signin;
 pub mod subscriber_file;
+#[cfg(test)]
+mod test_fixtures;
 pub mod token_cmd;
 pub mod ui;
 pub mod visits;

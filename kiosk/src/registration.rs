@@ -207,20 +207,7 @@ mod tests {
     fn an_employee_joins_new_to_the_registry_or_from_the_file_and_only_once() {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut store = store(dir.path());
-        let org = registry::model::Organisation {
-            id: ulid::Ulid::new(),
-            name_zh: Some("澳門貿易有限公司".into()),
-            name_latin: None,
-            registration: registry::model::OrganisationRegistration {
-                kind: registry::model::RegistrationKind::MacauCommercialRegistry,
-                number: "SO-12345".into(),
-            },
-            legal_representative: None,
-            licence_valid_until: None,
-            address: None,
-            phone: None,
-            website: None,
-        };
+        let org = crate::test_fixtures::trading_company();
         store.put(None, &org).expect("organisation");
         let members = |store: &Store, person: RecordId| -> Vec<Membership> {
             store

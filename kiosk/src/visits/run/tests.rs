@@ -829,32 +829,14 @@ fn the_revocation_phrase_set_at_issuance_spares_the_supervisor_and_a_wrong_one_i
 #[test]
 fn a_new_certificate_for_an_organisation_needs_its_agent_and_its_papers() {
     let office = office();
-    let org = registry::model::Organisation {
-        id: ulid::Ulid::new(),
-        name_zh: Some("澳門貿易有限公司".into()),
-        name_latin: None,
-        registration: registry::model::OrganisationRegistration {
-            kind: registry::model::RegistrationKind::MacauCommercialRegistry,
-            number: "SO-12345".into(),
-        },
-        legal_representative: None,
-        licence_valid_until: None,
-        address: None,
-        phone: None,
-        website: None,
-    };
+    let org = crate::test_fixtures::trading_company();
     let other_org = registry::model::Organisation {
         id: ulid::Ulid::new(),
         name_zh: Some("別家公司".into()),
         ..org.clone()
     };
-    let membership = registry::model::Membership {
-        id: ulid::Ulid::new(),
-        organisation: org.id,
-        person: office.person,
-        role: registry::model::MemberRole::Employee,
-        ended: None,
-    };
+    let membership =
+        crate::test_fixtures::member(org.id, office.person, registry::model::MemberRole::Employee);
     office
         .store()
         .write(None, |w| {
@@ -1445,27 +1427,12 @@ fn a_new_certificate_the_kiosk_did_not_live_to_record_is_recorded_not_issued_aga
 #[test]
 fn an_organisations_own_certificate_is_renewed_by_one_who_acts_for_it() {
     let office = office();
-    let org = registry::model::Organisation {
-        id: ulid::Ulid::new(),
-        name_zh: Some("澳門貿易有限公司".into()),
-        name_latin: None,
-        registration: registry::model::OrganisationRegistration {
-            kind: registry::model::RegistrationKind::MacauCommercialRegistry,
-            number: "SO-12345".into(),
-        },
-        legal_representative: None,
-        licence_valid_until: None,
-        address: None,
-        phone: None,
-        website: None,
-    };
-    let administrator = registry::model::Membership {
-        id: ulid::Ulid::new(),
-        organisation: org.id,
-        person: office.person,
-        role: registry::model::MemberRole::Administrator,
-        ended: None,
-    };
+    let org = crate::test_fixtures::trading_company();
+    let administrator = crate::test_fixtures::member(
+        org.id,
+        office.person,
+        registry::model::MemberRole::Administrator,
+    );
     // The organisation's own certificate, confirmed for renewal by it; one it has not confirmed.
     let own = Certificate {
         holder_kind: HolderKind::Organisation,
@@ -1685,27 +1652,10 @@ fn a_withdrawn_successor_is_no_renewal_and_being_issued_elsewhere_is_not_cancell
 #[test]
 fn an_organisations_certificate_is_chosen_by_its_agent_and_one_visit_of_a_service_is_open() {
     let office = office();
-    let org = registry::model::Organisation {
-        id: ulid::Ulid::new(),
-        name_zh: Some("澳門貿易有限公司".into()),
-        name_latin: None,
-        registration: registry::model::OrganisationRegistration {
-            kind: registry::model::RegistrationKind::MacauCommercialRegistry,
-            number: "SO-12345".into(),
-        },
-        legal_representative: None,
-        licence_valid_until: None,
-        address: None,
-        phone: None,
-        website: None,
-    };
+    let org = crate::test_fixtures::trading_company();
     let other_agent = chan(ulid::Ulid::new());
-    let member = |person: RecordId| registry::model::Membership {
-        id: ulid::Ulid::new(),
-        organisation: org.id,
-        person,
-        role: registry::model::MemberRole::Employee,
-        ended: None,
+    let member = |person| {
+        crate::test_fixtures::member(org.id, person, registry::model::MemberRole::Employee)
     };
     let own = Certificate {
         holder_kind: HolderKind::Organisation,
