@@ -6,5 +6,7 @@
 //! boundary, so the workspace already has the shape the product is known by.
 #![forbid(unsafe_code)]
 
+pub mod journal;
+
 /// What a replica must offer to take part in replication: the events it has that a peer lacks.
 pub use registry::hlc::Hlc;
