@@ -268,4 +268,70 @@ mod tests {
             Err(JournalError::NewerFormat { found: 2, known: 1 })
         ));
     }
+
+    /// What a schedule does: a counter appends its next events, or one counter takes in
+    /// another's journal (a sync in one direction).
+    #[derive(Debug, Clone)]
+    enum Step {
+        Append { counter: usize, count: usize },
+        Sync { from: usize, to: usize },
+    }
+
+    fn step() -> impl proptest::strategy::Strategy<Value = Step> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (0..3usize, 1..4usize).prop_map(|(counter, count)| Step::Append { counter, count }),
+            (0..3usize, 0..3usize).prop_map(|(from, to)| Step::Sync { from, to }),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// Three counters of one office append and sync in any order; once each has taken in
+        /// the others', all three hold every event appended, each once, the same way.
+        #[test]
+        fn any_schedule_of_appends_and_syncs_converges(steps in proptest::collection::vec(step(), 1..30)) {
+            let mut journals: Vec<Journal> = (0..3)
+                .map(|i| Journal::new("MO-01", "2026-11-29", format!("k{i}").as_bytes()))
+                .collect::<Result<_, _>>()
+                .expect("journals");
+            let mut written: Vec<Event> = Vec::new();
+            let mut n = 0;
+            for step in steps {
+                match step {
+                    Step::Append { counter, count } => {
+                        let events: Vec<Event> = (0..count)
+                            .map(|_| {
+                                n += 1;
+                                event(&format!("K{counter}"), n)
+                            })
+                            .collect();
+                        journals[counter].append(&events).expect("append");
+                        written.extend(events);
+                    }
+                    Step::Sync { from, to } if from != to => {
+                        let mut other = journals[from].clone();
+                        journals[to].merge(&mut other).expect("merge");
+                    }
+                    Step::Sync { .. } => {}
+                }
+            }
+            // Heal: everyone takes in everyone.
+            for to in 0..3 {
+                for from in 0..3 {
+                    if from != to {
+                        let mut other = journals[from].clone();
+                        journals[to].merge(&mut other).expect("heal");
+                    }
+                }
+            }
+            written.sort_by(|a, b| (&a.hlc, a.event_id).cmp(&(&b.hlc, b.event_id)));
+            for journal in &journals {
+                let read = journal.events().expect("read");
+                proptest::prop_assert!(read.unknown.is_empty());
+                proptest::prop_assert_eq!(&read.events, &written);
+            }
+        }
+    }
 }
