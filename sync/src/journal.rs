@@ -192,20 +192,27 @@ impl Journal {
         Ok(())
     }
 
+    /// The changes the document stands on now: what a closed journal's manifest entry keeps.
+    pub fn heads(&mut self) -> Vec<automerge::ChangeHash> {
+        self.doc.get_heads()
+    }
+
     /// The document's bytes, as any automerge implementation loads them.
     pub fn save(&mut self) -> Vec<u8> {
         self.doc.save()
     }
 }
 
+/// Events for the crate's tests.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod tests_support {
+    use registry::events::Event;
     use registry::hlc::Hlc;
     use registry::model::RecordKind;
     use serde_json::json;
 
-    fn event(kiosk: &str, n: u64) -> Event {
+    /// A person's name changed at counter `kiosk`, at a clock `n` milliseconds on.
+    pub fn event(kiosk: &str, n: u64) -> Event {
         let mut changes = serde_json::Map::new();
         changes.insert("name_zh".into(), json!(format!("陳{n}")));
         Event {
@@ -218,6 +225,12 @@ mod tests {
             changes,
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tests_support::event;
+    use super::*;
 
     #[test]
     fn journals_begun_apart_merge_into_one_with_every_event_once() {

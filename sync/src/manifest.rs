@@ -1,0 +1,188 @@
+//! An office's manifest: the journals it has (one per period) and, for each closed one, the
+//! heads it closed at, so that a closed journal is never synced again and a reconnect with
+//! nothing new compares one small document. An automerge document too:
+//!
+//! ```text
+//! { "format": 1, "office": "MO-01",
+//!   "journals": { "2026-11-29": "<hash>,<hash>",   (closed at these heads, hex, sorted)
+//!                 "2026-11-30": "" } }            (open)
+//! ```
+//!
+//! As with journals, every counter makes the same first change for an office, so manifests
+//! begun apart merge into one. A period's entry is a plain string, not an object of its own:
+//! two counters listing one period at once would make two objects under one key, and the one
+//! automerge shows would hide what was written in the other. Concurrent values of one entry are
+//! all read: closed when any of them is, at the heads all of them name.
+
+use automerge::transaction::{CommitOptions, Transactable};
+use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, Value};
+
+use crate::journal::{FORMAT, JournalError};
+
+const GENESIS_ACTOR: &[u8] = b"registry-manifest-genesis";
+
+/// One journal as the manifest lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub period: String,
+    /// The heads it was closed at; `None` while it is open.
+    pub closed: Option<Vec<ChangeHash>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    doc: AutoCommit,
+    journals: ObjId,
+}
+
+impl Manifest {
+    pub fn new(office: &str, actor: &[u8]) -> Result<Manifest, JournalError> {
+        let mut doc = AutoCommit::new().with_actor(ActorId::from(GENESIS_ACTOR));
+        doc.put(ROOT, "format", FORMAT)?;
+        doc.put(ROOT, "office", office)?;
+        doc.put_object(ROOT, "journals", ObjType::Map)?;
+        doc.commit_with(CommitOptions::default().with_time(0));
+        doc.set_actor(ActorId::from(actor));
+        Manifest::from_doc(doc)
+    }
+
+    pub fn load(bytes: &[u8], actor: &[u8]) -> Result<Manifest, JournalError> {
+        Manifest::from_doc(AutoCommit::load(bytes)?.with_actor(ActorId::from(actor)))
+    }
+
+    fn from_doc(doc: AutoCommit) -> Result<Manifest, JournalError> {
+        let format = match doc.get(ROOT, "format")? {
+            Some((Value::Scalar(s), _)) => s.as_u64(),
+            _ => None,
+        }
+        .ok_or_else(|| JournalError::NotAJournal("no format".into()))?;
+        if format > FORMAT {
+            return Err(JournalError::NewerFormat { found: format, known: FORMAT });
+        }
+        let journals = match doc.get(ROOT, "journals")? {
+            Some((Value::Object(ObjType::Map), id)) => id,
+            _ => return Err(JournalError::NotAJournal("no journals map".into())),
+        };
+        Ok(Manifest { doc, journals })
+    }
+
+    /// Lists `period`'s journal, open, unless it is listed already.
+    pub fn open(&mut self, period: &str) -> Result<(), JournalError> {
+        if self.doc.get(&self.journals, period)?.is_none() {
+            self.doc.put(&self.journals, period, "")?;
+            self.doc.commit();
+        }
+        Ok(())
+    }
+
+    /// Closes `period`'s journal at `heads` (its final state). Closing a closed one keeps its
+    /// heads; two counters closing at once at different heads keep the heads both saw (nothing
+    /// either wrote is left out of what is synced).
+    pub fn close(&mut self, period: &str, heads: &[ChangeHash]) -> Result<(), JournalError> {
+        if self.closed(period)?.is_some() {
+            return Ok(());
+        }
+        let mut hex: Vec<String> = heads.iter().map(ToString::to_string).collect();
+        hex.sort();
+        self.doc.put(&self.journals, period, hex.join(","))?;
+        self.doc.commit();
+        Ok(())
+    }
+
+    /// The heads `period`'s journal was closed at, from every concurrent value of its entry;
+    /// `None` while open or not listed.
+    fn closed(&self, period: &str) -> Result<Option<Vec<ChangeHash>>, JournalError> {
+        let mut closed: Option<Vec<ChangeHash>> = None;
+        for (value, _) in self.doc.get_all(&self.journals, period)? {
+            let Value::Scalar(scalar) = value else { continue };
+            let Some(text) = scalar.as_str() else { continue };
+            if text.is_empty() {
+                continue;
+            }
+            let heads = closed.get_or_insert_with(Vec::new);
+            for hash in text.split(',').filter_map(|h| h.parse::<ChangeHash>().ok()) {
+                if !heads.contains(&hash) {
+                    heads.push(hash);
+                }
+            }
+        }
+        if let Some(heads) = closed.as_mut() {
+            heads.sort();
+        }
+        Ok(closed)
+    }
+
+    /// Every journal listed, by period.
+    pub fn journals(&self) -> Result<Vec<Listed>, JournalError> {
+        let periods: Vec<String> =
+            self.doc.map_range(&self.journals, ..).map(|item| item.key.to_string()).collect();
+        periods
+            .into_iter()
+            .map(|period| Ok(Listed { closed: self.closed(&period)?, period }))
+            .collect()
+    }
+
+    pub fn merge(&mut self, other: &mut Manifest) -> Result<(), JournalError> {
+        self.doc.merge(&mut other.doc)?;
+        Ok(())
+    }
+
+    pub fn save(&mut self) -> Vec<u8> {
+        self.doc.save()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::Journal;
+
+    #[test]
+    fn journals_listed_apart_merge_and_a_closed_one_keeps_its_heads() {
+        let mut a = Manifest::new("MO-01", b"kiosk-a").expect("a");
+        let mut b = Manifest::new("MO-01", b"kiosk-b").expect("b");
+        a.open("2026-11-29").expect("open");
+        b.open("2026-11-29").expect("open");
+        b.open("2026-11-30").expect("open");
+        let mut journal = Journal::new("MO-01", "2026-11-29", b"kiosk-a").expect("journal");
+        let heads = journal.heads();
+        a.close("2026-11-29", &heads).expect("close");
+        a.close("2026-11-29", &[]).expect("closing again keeps the first heads");
+        a.merge(&mut b).expect("merge");
+        b.merge(&mut a).expect("merge back");
+        let listed = a.journals().expect("list");
+        assert_eq!(listed, b.journals().expect("list b"));
+        assert_eq!(
+            listed,
+            vec![
+                Listed { period: "2026-11-29".into(), closed: Some(heads) },
+                Listed { period: "2026-11-30".into(), closed: None },
+            ]
+        );
+        let bytes = a.save();
+        let loaded = Manifest::load(&bytes, b"kiosk-c").expect("load");
+        assert_eq!(loaded.journals().expect("list"), listed);
+        let _ = journal.save();
+    }
+
+    #[test]
+    fn two_counters_closing_at_once_keep_the_heads_both_saw() {
+        let mut a = Manifest::new("MO-01", b"kiosk-a").expect("a");
+        a.open("2026-11-29").expect("open");
+        let mut b = a.clone();
+        b.doc.set_actor(ActorId::from(b"kiosk-b".as_slice()));
+        let mut ja = Journal::new("MO-01", "2026-11-29", b"kiosk-a").expect("journal a");
+        let mut jb = Journal::new("MO-01", "2026-11-29", b"kiosk-b").expect("journal b");
+        let event = |kiosk: &str| crate::journal::tests_support::event(kiosk, 1);
+        ja.append(&[event("K01")]).expect("append a");
+        jb.append(&[event("K02")]).expect("append b");
+        a.close("2026-11-29", &ja.heads()).expect("close a");
+        b.close("2026-11-29", &jb.heads()).expect("close b");
+        a.merge(&mut b).expect("merge");
+        let listed = a.journals().expect("list");
+        let closed = listed[0].closed.clone().expect("closed");
+        let mut both: Vec<ChangeHash> = ja.heads().into_iter().chain(jb.heads()).collect();
+        both.sort();
+        assert_eq!(closed, both);
+    }
+}
