@@ -56,6 +56,39 @@ pub struct Journal {
     events: ObjId,
 }
 
+/// A document's first change, made the same on every counter (`genesis_actor`, time 0): the
+/// format, what `fields` puts, and the empty map `map`; then written by `actor`.
+pub(crate) fn genesis(
+    genesis_actor: &[u8],
+    actor: &[u8],
+    map: &str,
+    fields: impl FnOnce(&mut AutoCommit) -> Result<(), automerge::AutomergeError>,
+) -> Result<AutoCommit, JournalError> {
+    let mut doc = AutoCommit::new().with_actor(ActorId::from(genesis_actor));
+    doc.put(ROOT, "format", FORMAT)?;
+    fields(&mut doc)?;
+    doc.put_object(ROOT, map, ObjType::Map)?;
+    doc.commit_with(CommitOptions::default().with_time(0));
+    doc.set_actor(ActorId::from(actor));
+    Ok(doc)
+}
+
+/// The root map `map` of a document of a format this build reads.
+pub(crate) fn checked_map(doc: &AutoCommit, map: &str) -> Result<ObjId, JournalError> {
+    let format = match doc.get(ROOT, "format")? {
+        Some((Value::Scalar(s), _)) => s.as_u64(),
+        _ => None,
+    }
+    .ok_or_else(|| JournalError::NotAJournal("no format".into()))?;
+    if format > FORMAT {
+        return Err(JournalError::NewerFormat { found: format, known: FORMAT });
+    }
+    match doc.get(ROOT, map)? {
+        Some((Value::Object(ObjType::Map), id)) => Ok(id),
+        _ => Err(JournalError::NotAJournal(format!("no {map} map"))),
+    }
+}
+
 fn text(doc: &AutoCommit, obj: &ObjId, key: &str) -> Option<String> {
     match doc.get(obj, key).ok().flatten() {
         Some((Value::Scalar(s), _)) => match s.as_ref() {
@@ -70,13 +103,10 @@ impl Journal {
     /// A new journal of `office`'s `period`, written from now on by `actor` (this counter's
     /// own automerge actor: random per process is fine).
     pub fn new(office: &str, period: &str, actor: &[u8]) -> Result<Journal, JournalError> {
-        let mut doc = AutoCommit::new().with_actor(ActorId::from(GENESIS_ACTOR));
-        doc.put(ROOT, "format", FORMAT)?;
-        doc.put(ROOT, "office", office)?;
-        doc.put(ROOT, "period", period)?;
-        doc.put_object(ROOT, "events", ObjType::Map)?;
-        doc.commit_with(CommitOptions::default().with_time(0));
-        doc.set_actor(ActorId::from(actor));
+        let doc = genesis(GENESIS_ACTOR, actor, "events", |doc| {
+            doc.put(ROOT, "office", office)?;
+            doc.put(ROOT, "period", period)
+        })?;
         Journal::from_doc(doc)
     }
 
@@ -87,18 +117,7 @@ impl Journal {
     }
 
     fn from_doc(doc: AutoCommit) -> Result<Journal, JournalError> {
-        let format = match doc.get(ROOT, "format")? {
-            Some((Value::Scalar(s), _)) => s.as_u64(),
-            _ => None,
-        }
-        .ok_or_else(|| JournalError::NotAJournal("no format".into()))?;
-        if format > FORMAT {
-            return Err(JournalError::NewerFormat { found: format, known: FORMAT });
-        }
-        let events = match doc.get(ROOT, "events")? {
-            Some((Value::Object(ObjType::Map), id)) => id,
-            _ => return Err(JournalError::NotAJournal("no events map".into())),
-        };
+        let events = checked_map(&doc, "events")?;
         Ok(Journal { doc, events })
     }
 

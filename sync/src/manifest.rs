@@ -14,10 +14,10 @@
 //! automerge shows would hide what was written in the other. Concurrent values of one entry are
 //! all read: closed when any of them is, at the heads all of them name.
 
-use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, Value};
+use automerge::transaction::Transactable;
+use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ROOT, ReadDoc, Value};
 
-use crate::journal::{FORMAT, JournalError};
+use crate::journal::{JournalError, checked_map, genesis};
 
 const GENESIS_ACTOR: &[u8] = b"registry-manifest-genesis";
 
@@ -37,12 +37,7 @@ pub struct Manifest {
 
 impl Manifest {
     pub fn new(office: &str, actor: &[u8]) -> Result<Manifest, JournalError> {
-        let mut doc = AutoCommit::new().with_actor(ActorId::from(GENESIS_ACTOR));
-        doc.put(ROOT, "format", FORMAT)?;
-        doc.put(ROOT, "office", office)?;
-        doc.put_object(ROOT, "journals", ObjType::Map)?;
-        doc.commit_with(CommitOptions::default().with_time(0));
-        doc.set_actor(ActorId::from(actor));
+        let doc = genesis(GENESIS_ACTOR, actor, "journals", |doc| doc.put(ROOT, "office", office))?;
         Manifest::from_doc(doc)
     }
 
@@ -51,18 +46,7 @@ impl Manifest {
     }
 
     fn from_doc(doc: AutoCommit) -> Result<Manifest, JournalError> {
-        let format = match doc.get(ROOT, "format")? {
-            Some((Value::Scalar(s), _)) => s.as_u64(),
-            _ => None,
-        }
-        .ok_or_else(|| JournalError::NotAJournal("no format".into()))?;
-        if format > FORMAT {
-            return Err(JournalError::NewerFormat { found: format, known: FORMAT });
-        }
-        let journals = match doc.get(ROOT, "journals")? {
-            Some((Value::Object(ObjType::Map), id)) => id,
-            _ => return Err(JournalError::NotAJournal("no journals map".into())),
-        };
+        let journals = checked_map(&doc, "journals")?;
         Ok(Manifest { doc, journals })
     }
 
