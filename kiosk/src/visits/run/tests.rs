@@ -219,10 +219,7 @@ impl Office {
     /// From the identity step (typed zone) through the photo and the confirmation to the form
     /// printed and signed back: the application is submitted.
     fn signed_form(&self, id: RecordId) {
-        self.ok(VisitOp::Identity {
-            application: id,
-            input: IdentityInput::Mrz { text: self.matching_mrz(), chip: false },
-        });
+        self.identified(id);
         self.ok(VisitOp::PhotoFromFile { application: id, path: self.photo_file("ok.png", true) });
         self.ok(VisitOp::Confirm { application: id, invoice: None });
         self.ok(VisitOp::PrintForm { application: id });
@@ -234,6 +231,14 @@ impl Office {
         let second = clerk("super.c", StaffRole::Supervisor);
         self.store().put(None, &second).expect("a second supervisor");
         second.id
+    }
+
+    /// The identity step passed with the person's own document, typed.
+    fn identified(&self, id: RecordId) {
+        self.ok(VisitOp::Identity {
+            application: id,
+            input: IdentityInput::Mrz { text: self.matching_mrz(), chip: false },
+        });
     }
 
     fn matching_mrz(&self) -> String {
@@ -506,10 +511,7 @@ fn form_code_of_print(office: &Office, id: RecordId, print: Option<&str>) -> Str
 /// A renewal up to its form: identity typed, photo from a file, data confirmed.
 fn up_to_the_form(office: &Office) -> RecordId {
     let id = office.up_to_identity();
-    office.ok(VisitOp::Identity {
-        application: id,
-        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
-    });
+    office.identified(id);
     office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
     office.ok(VisitOp::Confirm { application: id, invoice: None });
     id
@@ -570,10 +572,7 @@ fn a_form_printed_before_print_ids_is_still_taken_back() {
 fn photos_are_checked_kept_owner_only_and_a_bad_one_says_why() {
     let office = office();
     let id = office.up_to_identity();
-    office.ok(VisitOp::Identity {
-        application: id,
-        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
-    });
+    office.identified(id);
     let dark = office.photo_file("dark.png", false);
     let err = office
         .as_clerk(VisitOp::PhotoFromFile { application: id, path: dark })
@@ -605,10 +604,7 @@ fn photos_are_checked_kept_owner_only_and_a_bad_one_says_why() {
 fn form_payment_and_recheck_without_devices_and_revetting_goes_back_to_the_identity_step() {
     let office = office();
     let id = office.up_to_identity();
-    office.ok(VisitOp::Identity {
-        application: id,
-        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
-    });
+    office.identified(id);
     office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
     office.ok(VisitOp::Confirm { application: id, invoice: None });
     let printed = office.ok(VisitOp::PrintForm { application: id });
@@ -718,10 +714,7 @@ fn revocation_signed(office: &Office, phrase: Option<&str>) -> Result<RecordId, 
         phrase: phrase.map(|p| zeroize::Zeroizing::new(p.to_owned())),
     })?;
     office.ok(VisitOp::Consent { application: id });
-    office.ok(VisitOp::Identity {
-        application: id,
-        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
-    });
+    office.identified(id);
     office.ok(VisitOp::Confirm { application: id, invoice: None });
     office.ok(VisitOp::PrintForm { application: id });
     office.ok(VisitOp::FormSigned { payload: form_code(office, id) });
@@ -850,10 +843,7 @@ fn a_new_certificate_for_an_organisation_needs_its_agent_and_its_papers() {
     assert_eq!(open.view.organisations.iter().map(|o| o.id).collect::<Vec<_>>(), vec![org.id]);
     assert_eq!(open.view.current(), Some(Step::Consent), "a new certificate is about none yet");
     office.ok(VisitOp::Consent { application: id });
-    office.ok(VisitOp::Identity {
-        application: id,
-        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
-    });
+    office.identified(id);
     office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
     let not_theirs = office
         .as_clerk(VisitOp::SetDetails {
@@ -947,10 +937,7 @@ fn a_redispatch_keeps_the_new_address_and_refuses_an_empty_one() {
         phrase: None,
     });
     office.ok(VisitOp::Consent { application: id });
-    office.ok(VisitOp::Identity {
-        application: id,
-        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
-    });
+    office.identified(id);
     let empty = office
         .as_clerk(VisitOp::SetAddress { application: id, address: "  ".into() })
         .map(|_| ())
@@ -1044,10 +1031,7 @@ fn a_pin_unlock_or_a_change_is_about_one_certificate_and_a_change_keeps_its_hold
         phrase: None,
     });
     office.ok(VisitOp::Consent { application: id });
-    office.ok(VisitOp::Identity {
-        application: id,
-        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
-    });
+    office.identified(id);
     office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
     let other_class = office
         .as_clerk(VisitOp::SetDetails {
@@ -1339,10 +1323,7 @@ fn a_new_certificate_the_kiosk_did_not_live_to_record_is_recorded_not_issued_aga
         .application
         .id;
     office.ok(VisitOp::Consent { application: id });
-    office.ok(VisitOp::Identity {
-        application: id,
-        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
-    });
+    office.identified(id);
     office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
     office.ok(VisitOp::SetDetails {
         application: id,
@@ -1483,10 +1464,7 @@ fn an_organisations_own_certificate_is_renewed_by_one_who_acts_for_it() {
         reason: "relay down".into(),
     });
     office.ok(VisitOp::Consent { application: id });
-    office.ok(VisitOp::Identity {
-        application: id,
-        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
-    });
+    office.identified(id);
     office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
     let papers = [
         registry::application::DocumentKind::BusinessLicence,
@@ -1525,10 +1503,7 @@ fn new_certificate_at_issuance(office: &Office, class: CertificateClass) -> Reco
     let open = office.ok(VisitOp::Open { service: Service::NewIssuance, applicant: office.person });
     let id = open.view.application.id;
     office.ok(VisitOp::Consent { application: id });
-    office.ok(VisitOp::Identity {
-        application: id,
-        input: IdentityInput::Mrz { text: office.matching_mrz(), chip: false },
-    });
+    office.identified(id);
     office.ok(VisitOp::PhotoFromFile { application: id, path: office.photo_file("ok.png", true) });
     office.ok(VisitOp::SetDetails { application: id, organisation: None, class, years: 1 });
     office.ok(VisitOp::Skip {
