@@ -1,0 +1,2 @@
+//! `registry-hub`: the central registry's end of replication.
+fn main() {}
