@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod journal;
+pub mod hub;
 pub mod manifest;
 
 /// What a replica must offer to take part in replication: the events it has that a peer lacks.
