@@ -121,9 +121,10 @@ pub struct ChainHead {
 }
 
 /// A kiosk's device key: ECDSA P-256, from the PKCS#8 of its credentials. `Debug` shows the
-/// public key only.
+/// public key only; a clone shares the one key.
+#[derive(Clone)]
 pub struct DeviceKey {
-    pair: EcdsaKeyPair,
+    pair: std::sync::Arc<EcdsaKeyPair>,
     rng: SystemRandom,
 }
 
@@ -143,7 +144,7 @@ impl DeviceKey {
         let rng = SystemRandom::new();
         let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, der, &rng)
             .map_err(|e| SigningError::Key(format!("not a P-256 PKCS#8 key: {e}")))?;
-        Ok(DeviceKey { pair, rng })
+        Ok(DeviceKey { pair: std::sync::Arc::new(pair), rng })
     }
 
     /// The public key as an uncompressed point (what [`verify`] takes).
