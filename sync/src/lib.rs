@@ -8,6 +8,8 @@
 
 pub mod journal;
 pub mod manifest;
+// The protocol between kiosks and the hub: frames, rounds, TLS and WebSocket.
+pub mod wire;
 
 /// What a replica must offer to take part in replication: the events it has that a peer lacks.
 pub use registry::hlc::Hlc;
