@@ -9,6 +9,7 @@
 pub mod journal;
 pub mod manifest;
 // The protocol between kiosks and the hub: frames, rounds, TLS and WebSocket.
+pub mod session;
 pub mod wire;
 
 /// What a replica must offer to take part in replication: the events it has that a peer lacks.
