@@ -913,6 +913,40 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_refusal_at_the_first_frame_reaches_a_kiosk_still_sending_its_round() {
+        let (mut k, mut h) = apart();
+        // Sorted first, so the hub refuses while the kiosk's other frames are still coming.
+        k.edit("AA01/manifest", "2026-11-29", "open");
+        for day in 1..=20 {
+            k.edit(&format!("MO01/journal/2026-11-{day:02}"), "01K01", "made here");
+        }
+        let (client_result, hub_result) = session(&mut k, &mut h).await;
+        assert!(
+            matches!(&client_result, Err(SessionError::PeerRefused(r)) if r.code == "forbidden"),
+            "{client_result:?}"
+        );
+        assert!(matches!(hub_result, Err(SessionError::Refused(r)) if r.code == "forbidden"));
+    }
+
+    #[tokio::test]
+    async fn a_session_past_its_round_limit_is_refused() {
+        let (mut k, mut h) = apart();
+        let (c, s) = pair().await;
+        let one_round = Options { max_rounds: 1, ..Options::default() };
+        // Changes on both sides take more than one round to cross.
+        let (client_result, hub_result) =
+            tokio::join!(client_with(c, &mut k, one_round), serve(s, &mut h));
+        assert!(
+            matches!(&client_result, Err(SessionError::Refused(r)) if r.code == Refused::ROUNDS),
+            "{client_result:?}"
+        );
+        assert!(
+            matches!(&hub_result, Err(SessionError::PeerRefused(r)) if r.code == Refused::ROUNDS),
+            "{hub_result:?}"
+        );
+    }
+
+    #[tokio::test]
     async fn a_refused_change_leaves_the_hub_with_what_its_storage_holds() {
         let (mut k, mut h) = apart();
         let (a, b) = session(&mut k, &mut h).await;
