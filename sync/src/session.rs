@@ -815,7 +815,12 @@ mod tests {
 
     /// Both ends of a WebSocket in memory: (kiosk's, hub's).
     async fn pair() -> (Ws, Ws) {
-        let (a, b) = tokio::io::duplex(64 * 1024);
+        pair_buffered(64 * 1024).await
+    }
+
+    /// [`pair`] with `buffer` bytes in flight at most each way.
+    async fn pair_buffered(buffer: usize) -> (Ws, Ws) {
+        let (a, b) = tokio::io::duplex(buffer);
         let (client, server) = tokio::join!(
             tokio_tungstenite::client_async("ws://hub/sync", a),
             tokio_tungstenite::accept_async(b)
@@ -920,7 +925,10 @@ mod tests {
         for day in 1..=20 {
             k.edit(&format!("MO01/journal/2026-11-{day:02}"), "01K01", "made here");
         }
-        let (client_result, hub_result) = session(&mut k, &mut h).await;
+        // A narrow pipe: the kiosk is still writing when the hub refuses, and gets the refusal
+        // only because the hub reads on until the kiosk closes.
+        let (c, s) = pair_buffered(256).await;
+        let (client_result, hub_result) = tokio::join!(client(c, &mut k), serve(s, &mut h));
         assert!(
             matches!(&client_result, Err(SessionError::PeerRefused(r)) if r.code == "forbidden"),
             "{client_result:?}"
