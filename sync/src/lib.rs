@@ -6,9 +6,15 @@
 //! boundary, so the workspace already has the shape the product is known by.
 #![forbid(unsafe_code)]
 
-pub mod journal;
 pub mod hub;
+pub mod journal;
 pub mod manifest;
+// Part A of the sync issue: signed entries, the infrastructure CA and TLS.
+pub mod pki;
+pub mod signing;
+// The protocol between kiosks and the hub: frames, rounds, TLS and WebSocket.
+pub mod session;
+pub mod wire;
 
 /// What a replica must offer to take part in replication: the events it has that a peer lacks.
 pub use registry::hlc::Hlc;

@@ -94,9 +94,13 @@ enum AuditCommand {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt().with_writer(io::stderr).with_env_filter(
-        tracing_subscriber::EnvFilter::try_from_env("REGISTRY_HUB_LOG").unwrap_or_else(|_| "info".into()),
-    ).init();
+    tracing_subscriber::fmt()
+        .with_writer(io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("REGISTRY_HUB_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .init();
     let cli = Cli::parse();
     let lang = cli
         .lang
@@ -132,7 +136,7 @@ fn run(command: Command, lang: Language) -> Result<ExitCode, Box<dyn std::error:
                 let listener = tokio::net::TcpListener::bind(&listen).await?;
                 let addr = listener.local_addr()?;
                 println!("{}", say(lang, "hub-listening", &[("address", addr.to_string())]));
-                hub::server::serve(listener, infra.server_config()?, database).await?;
+                hub::server::serve(listener, infra.server_config(), database).await?;
                 Ok::<_, Box<dyn std::error::Error>>(())
             })?;
             Ok(ExitCode::SUCCESS)
@@ -143,11 +147,15 @@ fn run(command: Command, lang: Language) -> Result<ExitCode, Box<dyn std::error:
             creds.write_new_owner_only(&out)?;
             println!(
                 "{}",
-                say(lang, "hub-enrolled", &[
-                    ("kiosk", creds.kiosk.clone()),
-                    ("office", creds.office.clone()),
-                    ("path", out.display().to_string())
-                ])
+                say(
+                    lang,
+                    "hub-enrolled",
+                    &[
+                        ("kiosk", creds.kiosk.clone()),
+                        ("office", creds.office.clone()),
+                        ("path", out.display().to_string())
+                    ]
+                )
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -164,7 +172,11 @@ fn run(command: Command, lang: Language) -> Result<ExitCode, Box<dyn std::error:
             let saved = save_journals(db.as_mut(), &office, &out)?;
             println!(
                 "{}",
-                say(lang, "hub-journals-saved", &[("count", saved.to_string()), ("path", out.display().to_string())])
+                say(
+                    lang,
+                    "hub-journals-saved",
+                    &[("count", saved.to_string()), ("path", out.display().to_string())]
+                )
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -178,12 +190,16 @@ fn run(command: Command, lang: Language) -> Result<ExitCode, Box<dyn std::error:
                 Err(broken) => {
                     println!(
                         "{}",
-                        say(lang, "hub-audit-broken", &[
-                            ("kiosk", broken.kiosk),
-                            ("seq", broken.seq.to_string()),
-                            ("event", broken.event_id),
-                            ("why", broken.why)
-                        ])
+                        say(
+                            lang,
+                            "hub-audit-broken",
+                            &[
+                                ("kiosk", broken.kiosk),
+                                ("seq", broken.seq.to_string()),
+                                ("event", broken.event_id),
+                                ("why", broken.why)
+                            ]
+                        )
                     );
                     Ok(ExitCode::from(3))
                 }
@@ -193,7 +209,11 @@ fn run(command: Command, lang: Language) -> Result<ExitCode, Box<dyn std::error:
 }
 
 /// Each document of `office` as `OUT/manifest.automerge` and `OUT/journal-PERIOD.automerge`.
-fn save_journals(db: &mut dyn Database, office: &str, out: &Path) -> Result<usize, Box<dyn std::error::Error>> {
+fn save_journals(
+    db: &mut dyn Database,
+    office: &str,
+    out: &Path,
+) -> Result<usize, Box<dyn std::error::Error>> {
     fs::create_dir_all(out)?;
     let mut docs = hub::Docs::default();
     let names = db.docs(&format!("{office}/"))?;

@@ -45,7 +45,16 @@ impl Manifest {
         Manifest::from_doc(AutoCommit::load(bytes)?.with_actor(ActorId::from(actor)))
     }
 
-    fn from_doc(doc: AutoCommit) -> Result<Manifest, JournalError> {
+    /// The office it lists journals of.
+    pub fn office(&self) -> Option<String> {
+        match self.doc.get(ROOT, "office").ok().flatten() {
+            Some((Value::Scalar(s), _)) => s.as_str().map(str::to_owned),
+            _ => None,
+        }
+    }
+
+    /// A manifest from a document (one a sync filled), checked to be one.
+    pub fn from_doc(doc: AutoCommit) -> Result<Manifest, JournalError> {
         let journals = checked_map(&doc, "journals")?;
         Ok(Manifest { doc, journals })
     }
@@ -157,9 +166,9 @@ mod tests {
         b.doc.set_actor(ActorId::from(b"kiosk-b".as_slice()));
         let mut ja = Journal::new("MO-01", "2026-11-29", b"kiosk-a").expect("journal a");
         let mut jb = Journal::new("MO-01", "2026-11-29", b"kiosk-b").expect("journal b");
-        let event = |kiosk: &str| crate::journal::tests_support::event(kiosk, 1);
-        ja.append(&[event("K01")]).expect("append a");
-        jb.append(&[event("K02")]).expect("append b");
+        let entry = |kiosk: &str| crate::journal::tests_support::entry(kiosk, 1);
+        ja.append(&[entry("K01")]).expect("append a");
+        jb.append(&[entry("K02")]).expect("append b");
         a.close("2026-11-29", &ja.heads()).expect("close a");
         b.close("2026-11-29", &jb.heads()).expect("close b");
         a.merge(&mut b).expect("merge");

@@ -18,7 +18,9 @@ pub enum DbError {
     Postgres(String),
     #[error("the hub's database holds something it cannot read: {0}")]
     Corrupt(String),
-    #[error("the hub's database was written by a newer hub (schema {found}, this build knows {known})")]
+    #[error(
+        "the hub's database was written by a newer hub (schema {found}, this build knows {known})"
+    )]
     Newer { found: i64, known: i64 },
     /// Another hub process moved a kiosk's chain meanwhile: the caller retries or refuses.
     #[error("another hub process wrote kiosk {kiosk}'s events meanwhile")]
@@ -104,14 +106,20 @@ pub trait Database: Send {
     /// kind and id; returns how many lines.
     fn export(&mut self, office: &str, out: &mut dyn Write) -> Result<u64, DbError>;
     /// Every kiosk's entries in chain order, kiosk by kiosk.
-    fn chains(&mut self, each: &mut dyn FnMut(StoredEntry) -> Result<(), DbError>) -> Result<(), DbError>;
+    fn chains(
+        &mut self,
+        each: &mut dyn FnMut(StoredEntry) -> Result<(), DbError>,
+    ) -> Result<(), DbError>;
     /// How many events the hub holds.
     fn event_count(&mut self) -> Result<u64, DbError>;
 }
 
 /// A record's stored state and clocks (`None`: no row yet) with `event` folded in, as the texts
 /// to store; `None` when the event changed nothing. One fold for every database.
-pub(crate) fn folded(row: Option<(String, String)>, event: &Event) -> Result<Option<(String, String)>, DbError> {
+pub(crate) fn folded(
+    row: Option<(String, String)>,
+    event: &Event,
+) -> Result<Option<(String, String)>, DbError> {
     let mut state = match row {
         Some((state, clocks)) => RecordState {
             state: serde_json::from_str::<Map<String, Value>>(&state)?,
@@ -127,7 +135,8 @@ pub(crate) fn folded(row: Option<(String, String)>, event: &Event) -> Result<Opt
 
 /// Field clocks as `{"field": "<hlc>@<event id>"}`.
 fn encode_clocks(clocks: &BTreeMap<String, Stamp>) -> Result<String, DbError> {
-    let map: BTreeMap<&str, String> = clocks.iter().map(|(f, s)| (f.as_str(), s.to_string())).collect();
+    let map: BTreeMap<&str, String> =
+        clocks.iter().map(|(f, s)| (f.as_str(), s.to_string())).collect();
     Ok(serde_json::to_string(&map)?)
 }
 
@@ -137,4 +146,3 @@ fn decode_clocks(text: &str) -> Result<BTreeMap<String, Stamp>, DbError> {
         .map(|(f, s)| s.parse::<Stamp>().map(|s| (f, s)).map_err(DbError::Corrupt))
         .collect()
 }
-

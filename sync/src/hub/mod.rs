@@ -3,55 +3,43 @@
 //! signature and its place in that kiosk's chain) before it keeps anything of the message, and
 //! projects the entries with the kiosks' own fold into records for the registry's queries.
 
+#[cfg(any(test, feature = "test-support"))]
+pub mod contract;
 pub mod db;
 pub mod pg;
+pub mod server;
 pub mod sqlite;
 
 use std::collections::HashMap;
 
-use automerge::{AutoCommit, ChangeHash, ReadDoc};
+use automerge::{AutoCommit, ChangeHash};
 
 use crate::journal::{Entry, Journal};
 use crate::manifest::Manifest;
 use crate::signing::{self, ChainHead};
+use crate::wire::DocName;
 use db::{Accepted, Commit, HeadMove};
 pub use db::{Database, DbError};
 
 /// The central registry's pseudo-office: its journals go to every office, and only the hub
 /// writes them.
-pub const CENTRAL: &str = "CENTRAL";
+pub use crate::wire::CENTRAL;
 
 /// How many chunks a document may gather before the hub saves it whole in their place.
 const COMPACT_AFTER: usize = 64;
 
 /// Who is at the other end of a connection, from the certificate it presented.
-#[derive(Debug, Clone)]
-pub struct Peer {
-    pub office: String,
-    pub kiosk: String,
-    pub public_key: Vec<u8>,
-}
+pub use crate::pki::DeviceIdentity as Peer;
 
 /// Why the hub refused what a kiosk sent: `code` is stable (a kiosk shows its own message for
 /// it in the clerk's language), `detail` names the event and what was wrong.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{code}: {detail}")]
-pub struct Refusal {
-    pub code: &'static str,
-    pub detail: String,
-}
+pub use crate::wire::Refused;
 
-impl Refusal {
-    pub fn new(code: &'static str, detail: impl Into<String>) -> Refusal {
-        Refusal { code, detail: detail.into() }
-    }
-}
-
-impl From<DbError> for Refusal {
-    fn from(e: DbError) -> Refusal {
+impl From<DbError> for Refused {
+    fn from(e: DbError) -> Refused {
         match e {
-            DbError::Raced { .. } => Refusal::new("busy", e.to_string()),
-            _ => Refusal::new("hub-failed", e.to_string()),
+            DbError::Raced { .. } => Refused::new("busy", e.to_string()),
+            _ => Refused::new("hub-failed", e.to_string()),
         }
     }
 }
@@ -65,28 +53,6 @@ pub fn open_database(url: &str) -> Result<Box<dyn Database>, DbError> {
         return Ok(Box::new(pg::PgDb::connect(url)?));
     }
     Err(DbError::Url(url.to_owned()))
-}
-
-/// What a document's name says it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DocKind {
-    Manifest,
-    Journal(String),
-}
-
-/// `OFFICE/manifest` or `OFFICE/journal/PERIOD`.
-pub fn parse_doc(name: &str) -> Option<(&str, DocKind)> {
-    let mut parts = name.split('/');
-    let office = parts.next()?;
-    let kind = match (parts.next()?, parts.next()) {
-        ("manifest", None) => DocKind::Manifest,
-        ("journal", Some(period)) => DocKind::Journal(period.to_owned()),
-        _ => return None,
-    };
-    if parts.next().is_some() || !registry::hlc::valid_node(office) {
-        return None;
-    }
-    Some((office, kind))
 }
 
 /// Documents as this process last read them from the database, each with the id of the last
@@ -161,58 +127,63 @@ pub fn ingest(
     db: &mut dyn Database,
     docs: &mut Docs,
     peer: &Peer,
-    name: &str,
+    name: &DocName,
     before: &[ChangeHash],
-) -> Result<Ingested, Refusal> {
-    let (office, kind) =
-        parse_doc(name).ok_or_else(|| Refusal::new("bad-document", format!("no document is named {name}")))?;
-    let office = office.to_owned();
-    if office == CENTRAL {
-        return Err(Refusal::new("central-read-only", format!("{name} is written by the central registry only")));
+) -> Result<Ingested, Refused> {
+    let office = name.office().to_owned();
+    if name.is_central() {
+        return Err(Refused::new(
+            "central-read-only",
+            format!("{name} is written by the central registry only"),
+        ));
     }
     if office != peer.office {
-        return Err(Refusal::new(
+        return Err(Refused::new(
             "wrong-office",
             format!("kiosk {} of office {} may not write {name}", peer.kiosk, peer.office),
         ));
     }
-    let doc = docs.get(db, name)?;
+    let doc = docs.get(db, name.as_str())?;
     if doc.get_heads() == before {
         return Ok(Ingested::default());
     }
     let chunk = doc.save_after(before);
-    let mut commit = Commit { doc: name.to_owned(), chunk, ..Commit::default() };
-    match kind {
-        DocKind::Manifest => {
-            let manifest = Manifest::from_doc(doc.clone())
-                .map_err(|e| Refusal::new("bad-document", format!("{name}: {e}")))?;
+    let mut commit = Commit { doc: name.to_string(), chunk, ..Commit::default() };
+    let bad = |e: &dyn std::fmt::Display| Refused::new("bad-document", format!("{name}: {e}"));
+    match name.journal_period() {
+        None => {
+            let manifest = Manifest::from_doc(doc.clone()).map_err(|e| bad(&e))?;
             if manifest.office().as_deref() != Some(office.as_str()) {
-                return Err(Refusal::new("bad-document", format!("{name} names another office")));
+                return Err(bad(&"it names another office"));
             }
         }
-        DocKind::Journal(period) => {
-            let mut journal = Journal::from_doc(doc.clone())
-                .map_err(|e| Refusal::new("bad-document", format!("{name}: {e}")))?;
+        Some(period) => {
+            let mut journal = Journal::from_doc(doc.clone()).map_err(|e| bad(&e))?;
             if journal.office().as_deref() != Some(office.as_str())
-                || journal.period().as_deref() != Some(period.as_str())
+                || journal.period().as_deref() != Some(period)
             {
-                return Err(Refusal::new("bad-document", format!("{name} names another office or period")));
+                return Err(bad(&"it names another office or period"));
             }
-            let fresh = journal
-                .entries_since(before)
-                .map_err(|e| Refusal::new("bad-entry", format!("{name}: {e}")))?;
-            let had = journal.len_at(before);
-            check_entries(db, peer, &office, name, fresh, &mut commit)?;
-            // Every key the message put is a new entry or one the hub has, unchanged; so the
-            // document can have shrunk only by a removed entry.
-            if journal.len() < had {
-                return Err(Refusal::new("removes-event", format!("{name}: a message removed entries")));
+            let read = journal.entries_since(before).map_err(|e| bad(&e))?;
+            if let Some(id) = read.removed.first() {
+                return Err(Refused::new(
+                    "removes-event",
+                    format!("{name}: a change deletes entry {id}"),
+                ));
             }
+            if let Some(id) = read.unreadable.first() {
+                let why = journal.entry(id).err().map(|e| e.to_string()).unwrap_or_default();
+                return Err(Refused::new(
+                    "bad-entry",
+                    format!("{name}: entry {id} cannot be read: {why}"),
+                ));
+            }
+            check_entries(db, peer, &office, name.as_str(), read.entries, &mut commit)?;
         }
     }
     let entries = commit.accepted.len();
     let chunk = db.commit(&commit)?;
-    docs.wrote(db, name, chunk)?;
+    docs.wrote(db, name.as_str(), chunk)?;
     Ok(Ingested { entries })
 }
 
@@ -223,24 +194,30 @@ fn check_entries(
     name: &str,
     fresh: Vec<Entry>,
     commit: &mut Commit,
-) -> Result<(), Refusal> {
+) -> Result<(), Refused> {
     let mut own = Vec::new();
     for entry in fresh {
         let link = signing::link(office, &entry);
         match db.event_link(&entry.event_id)? {
             Some(known) if known == link => continue,
             Some(_) => {
-                return Err(Refusal::new(
+                return Err(Refused::new(
                     "rewrites-event",
-                    format!("event {} of kiosk {} differs from the one the hub has", entry.event_id, entry.kiosk),
+                    format!(
+                        "event {} of kiosk {} differs from the one the hub has",
+                        entry.event_id, entry.kiosk
+                    ),
                 ));
             }
             None => {}
         }
         if entry.kiosk != peer.kiosk {
-            return Err(Refusal::new(
+            return Err(Refused::new(
                 "not-your-event",
-                format!("event {} names kiosk {}, but kiosk {} sent it", entry.event_id, entry.kiosk, peer.kiosk),
+                format!(
+                    "event {} names kiosk {}, but kiosk {} sent it",
+                    entry.event_id, entry.kiosk, peer.kiosk
+                ),
             ));
         }
         own.push((entry, link));
@@ -253,9 +230,15 @@ fn check_entries(
     let mut head = from.clone();
     for (entry, link) in own {
         signing::verify(office, &entry, &peer.public_key)
-            .map_err(|e| Refusal::new("bad-signature", e.to_string()))?;
-        head = signing::check_next(&head, office, &entry).map_err(|e| Refusal::new("out-of-chain", e.to_string()))?;
-        commit.accepted.push(Accepted { office: office.to_owned(), doc: name.to_owned(), entry, link });
+            .map_err(|e| Refused::new("bad-signature", e.to_string()))?;
+        head = signing::check_next(&head, office, &entry)
+            .map_err(|e| Refused::new("out-of-chain", e.to_string()))?;
+        commit.accepted.push(Accepted {
+            office: office.to_owned(),
+            doc: name.to_owned(),
+            entry,
+            link,
+        });
     }
     commit.heads.push(HeadMove { kiosk: peer.kiosk.clone(), from, to: head });
     Ok(())
@@ -296,7 +279,12 @@ pub fn audit_verify(db: &mut dyn Database) -> Result<Result<u64, BrokenLink>, Db
                 k
             }
         };
-        let fail = |why: String| BrokenLink { kiosk: e.kiosk.clone(), seq: e.seq, event_id: e.event_id.clone(), why };
+        let fail = |why: String| BrokenLink {
+            kiosk: e.kiosk.clone(),
+            seq: e.seq,
+            event_id: e.event_id.clone(),
+            why,
+        };
         let Some(key) = key else {
             broken = Some(fail("no certificate of this kiosk is on record".into()));
             break;
@@ -320,4 +308,40 @@ pub fn audit_verify(db: &mut dyn Database) -> Result<Result<u64, BrokenLink>, Db
         checked += 1;
     }
     Ok(broken.map_or(Ok(checked), Err))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contract;
+    use super::db::Database;
+
+    fn sqlite() -> Box<dyn Fn() -> Box<dyn Database>> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("hub.sqlite");
+        // The folder lives as long as the opener.
+        Box::new(move || {
+            let _keep = &dir;
+            Box::new(super::sqlite::SqliteDb::open(&path).expect("open")) as Box<dyn Database>
+        })
+    }
+
+    #[test]
+    fn keeps_projects_and_shares() {
+        contract::keeps_projects_and_shares(&*sqlite());
+    }
+
+    #[test]
+    fn refuses_and_keeps_nothing() {
+        contract::refuses_and_keeps_nothing(&*sqlite());
+    }
+
+    #[test]
+    fn two_hub_processes_keep_a_message_once() {
+        contract::two_hub_processes_keep_a_message_once(&*sqlite());
+    }
+
+    #[test]
+    fn keeps_states_devices_and_compacts() {
+        contract::keeps_states_devices_and_compacts(&*sqlite());
+    }
 }

@@ -114,7 +114,8 @@ impl PgDb {
                 }
                 Some(_) => {}
                 None => {
-                    tx.execute("INSERT INTO hub_schema (version) VALUES ($1)", &[&VERSION]).map_err(pg)?;
+                    tx.execute("INSERT INTO hub_schema (version) VALUES ($1)", &[&VERSION])
+                        .map_err(pg)?;
                 }
             }
             tx.commit().map_err(pg)?;
@@ -134,7 +135,10 @@ impl Database for PgDb {
         blocking(|| {
             let rows = self
                 .client
-                .query("SELECT id, bytes FROM chunks WHERE doc = $1 AND id > $2 ORDER BY id", &[&doc, &after])
+                .query(
+                    "SELECT id, bytes FROM chunks WHERE doc = $1 AND id > $2 ORDER BY id",
+                    &[&doc, &after],
+                )
                 .map_err(pg)?;
             Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
         })
@@ -157,9 +161,13 @@ impl Database for PgDb {
         blocking(|| {
             let mut tx = self.client.transaction().map_err(pg)?;
             lock_office(&mut tx, doc)?;
-            tx.execute("DELETE FROM chunks WHERE doc = $1 AND id <= $2", &[&doc, &upto]).map_err(pg)?;
-            tx.execute("INSERT INTO chunks (id, doc, bytes) VALUES ($1, $2, $3)", &[&upto, &doc, &whole])
+            tx.execute("DELETE FROM chunks WHERE doc = $1 AND id <= $2", &[&doc, &upto])
                 .map_err(pg)?;
+            tx.execute(
+                "INSERT INTO chunks (id, doc, bytes) VALUES ($1, $2, $3)",
+                &[&upto, &doc, &whole],
+            )
+            .map_err(pg)?;
             tx.commit().map_err(pg)
         })
     }
@@ -168,7 +176,10 @@ impl Database for PgDb {
         blocking(|| {
             Ok(self
                 .client
-                .query_opt("SELECT state FROM sync_states WHERE peer = $1 AND doc = $2", &[&peer, &doc])
+                .query_opt(
+                    "SELECT state FROM sync_states WHERE peer = $1 AND doc = $2",
+                    &[&peer, &doc],
+                )
                 .map_err(pg)?
                 .map(|r| r.get(0)))
         })
@@ -191,9 +202,17 @@ impl Database for PgDb {
         blocking(|| {
             Ok(self
                 .client
-                .query_opt("SELECT kiosk, office, public_key, certificate FROM devices WHERE kiosk = $1", &[&kiosk])
+                .query_opt(
+                    "SELECT kiosk, office, public_key, certificate FROM devices WHERE kiosk = $1",
+                    &[&kiosk],
+                )
                 .map_err(pg)?
-                .map(|r| Device { kiosk: r.get(0), office: r.get(1), public_key: r.get(2), certificate: r.get(3) }))
+                .map(|r| Device {
+                    kiosk: r.get(0),
+                    office: r.get(1),
+                    public_key: r.get(2),
+                    certificate: r.get(3),
+                }))
         })
     }
 
@@ -253,7 +272,10 @@ impl Database for PgDb {
                 .map_err(pg)?;
             }
             let chunk: i64 = tx
-                .query_one("INSERT INTO chunks (doc, bytes) VALUES ($1, $2) RETURNING id", &[&commit.doc, &commit.chunk])
+                .query_one(
+                    "INSERT INTO chunks (doc, bytes) VALUES ($1, $2) RETURNING id",
+                    &[&commit.doc, &commit.chunk],
+                )
                 .map_err(pg)?
                 .get(0);
             for a in &commit.accepted {
@@ -314,7 +336,10 @@ impl Database for PgDb {
         })
     }
 
-    fn chains(&mut self, each: &mut dyn FnMut(StoredEntry) -> Result<(), DbError>) -> Result<(), DbError> {
+    fn chains(
+        &mut self,
+        each: &mut dyn FnMut(StoredEntry) -> Result<(), DbError>,
+    ) -> Result<(), DbError> {
         let rows = blocking(|| {
             self.client
                 .query(
@@ -345,6 +370,12 @@ impl Database for PgDb {
     }
 
     fn event_count(&mut self) -> Result<u64, DbError> {
-        blocking(|| Ok(self.client.query_one("SELECT count(*) FROM events", &[]).map_err(pg)?.get::<_, i64>(0) as u64))
+        blocking(|| {
+            Ok(self
+                .client
+                .query_one("SELECT count(*) FROM events", &[])
+                .map_err(pg)?
+                .get::<_, i64>(0) as u64)
+        })
     }
 }

@@ -8,8 +8,8 @@ use registry::events::export_line;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde_json::{Map, Value};
 
-use super::db::{Commit, Database, DbError, Device, StoredEntry, folded};
 use super::CENTRAL;
+use super::db::{Commit, Database, DbError, Device, StoredEntry, folded};
 use crate::journal::Entry;
 use crate::signing::ChainHead;
 
@@ -132,8 +132,9 @@ fn entry_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, Entry, String)> 
 
 impl Database for SqliteDb {
     fn chunks(&mut self, doc: &str, after: i64) -> Result<Vec<(i64, Vec<u8>)>, DbError> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT id, bytes FROM chunks WHERE doc = ?1 AND id > ?2 ORDER BY id")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, bytes FROM chunks WHERE doc = ?1 AND id > ?2 ORDER BY id",
+        )?;
         let rows = stmt.query_map(params![doc, after], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -151,7 +152,10 @@ impl Database for SqliteDb {
         tx.execute("DELETE FROM chunks WHERE doc = ?1 AND id <= ?2", params![doc, upto])?;
         // The whole save takes the place of the chunks it replaces: its id must sort before
         // any chunk written after them, so it reuses the last replaced id.
-        tx.execute("INSERT INTO chunks (id, doc, bytes) VALUES (?1, ?2, ?3)", params![upto, doc, whole])?;
+        tx.execute(
+            "INSERT INTO chunks (id, doc, bytes) VALUES (?1, ?2, ?3)",
+            params![upto, doc, whole],
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -166,7 +170,9 @@ impl Database for SqliteDb {
 
     fn save_sync_state(&mut self, peer: &str, doc: &str, state: &[u8]) -> Result<(), DbError> {
         self.conn
-            .prepare_cached("INSERT OR REPLACE INTO sync_states (peer, doc, state) VALUES (?1, ?2, ?3)")?
+            .prepare_cached(
+                "INSERT OR REPLACE INTO sync_states (peer, doc, state) VALUES (?1, ?2, ?3)",
+            )?
             .execute(params![peer, doc, state])?;
         Ok(())
     }
@@ -174,9 +180,16 @@ impl Database for SqliteDb {
     fn device(&mut self, kiosk: &str) -> Result<Option<Device>, DbError> {
         Ok(self
             .conn
-            .prepare_cached("SELECT kiosk, office, public_key, certificate FROM devices WHERE kiosk = ?1")?
+            .prepare_cached(
+                "SELECT kiosk, office, public_key, certificate FROM devices WHERE kiosk = ?1",
+            )?
             .query_row([kiosk], |r| {
-                Ok(Device { kiosk: r.get(0)?, office: r.get(1)?, public_key: r.get(2)?, certificate: r.get(3)? })
+                Ok(Device {
+                    kiosk: r.get(0)?,
+                    office: r.get(1)?,
+                    public_key: r.get(2)?,
+                    certificate: r.get(3)?,
+                })
             })
             .optional()?)
     }
@@ -194,7 +207,9 @@ impl Database for SqliteDb {
         Ok(self
             .conn
             .prepare_cached("SELECT seq, link FROM chain_heads WHERE kiosk = ?1")?
-            .query_row([kiosk], |r| Ok(ChainHead { seq: r.get::<_, i64>(0)? as u64, link: r.get(1)? }))
+            .query_row([kiosk], |r| {
+                Ok(ChainHead { seq: r.get::<_, i64>(0)? as u64, link: r.get(1)? })
+            })
             .optional()?
             .unwrap_or_default())
     }
@@ -211,9 +226,11 @@ impl Database for SqliteDb {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         for head in &commit.heads {
             let now: ChainHead = tx
-                .query_row("SELECT seq, link FROM chain_heads WHERE kiosk = ?1", [&head.kiosk], |r| {
-                    Ok(ChainHead { seq: r.get::<_, i64>(0)? as u64, link: r.get(1)? })
-                })
+                .query_row(
+                    "SELECT seq, link FROM chain_heads WHERE kiosk = ?1",
+                    [&head.kiosk],
+                    |r| Ok(ChainHead { seq: r.get::<_, i64>(0)? as u64, link: r.get(1)? }),
+                )
                 .optional()?
                 .unwrap_or_default();
             if now != head.from {
@@ -224,7 +241,10 @@ impl Database for SqliteDb {
                 params![head.kiosk, head.to.seq as i64, head.to.link],
             )?;
         }
-        tx.execute("INSERT INTO chunks (doc, bytes) VALUES (?1, ?2)", params![commit.doc, commit.chunk])?;
+        tx.execute(
+            "INSERT INTO chunks (doc, bytes) VALUES (?1, ?2)",
+            params![commit.doc, commit.chunk],
+        )?;
         let chunk = tx.last_insert_rowid();
         for a in &commit.accepted {
             let e = &a.entry;
@@ -274,7 +294,10 @@ impl Database for SqliteDb {
         Ok(count)
     }
 
-    fn chains(&mut self, each: &mut dyn FnMut(StoredEntry) -> Result<(), DbError>) -> Result<(), DbError> {
+    fn chains(
+        &mut self,
+        each: &mut dyn FnMut(StoredEntry) -> Result<(), DbError>,
+    ) -> Result<(), DbError> {
         let mut stmt = self.conn.prepare("SELECT * FROM events ORDER BY kiosk, seq")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
