@@ -6,7 +6,7 @@
 set -euo pipefail
 
 build_packages=(gcc libc6-dev pkg-config libpcsclite-dev libzbar-dev libclang-dev fonts-noto-cjk fonts-dejavu-core)
-test_packages=(tmux softhsm2 opensc openssl pcscd vsmartcard-vpcd zbar-tools qrencode cups cups-client printer-driver-cups-pdf poppler-utils python3-aiosmtpd)
+test_packages=(tmux softhsm2 opensc openssl pcscd vsmartcard-vpcd zbar-tools qrencode cups cups-client printer-driver-cups-pdf poppler-utils python3-aiosmtpd postgresql)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "test" ]]; then

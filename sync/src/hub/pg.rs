@@ -73,8 +73,12 @@ const SCHEMA: &str = r#"
 /// This build's schema version; a database at a later one was written by a newer hub.
 const VERSION: i32 = 1;
 
+/// The server's own message when it sent one (`db error` alone says nothing).
 fn pg(e: postgres::Error) -> DbError {
-    DbError::Postgres(e.to_string())
+    match e.as_db_error() {
+        Some(db) => DbError::Postgres(format!("{} ({})", db.message(), db.code().code())),
+        None => DbError::Postgres(e.to_string()),
+    }
 }
 
 /// Runs a call of the synchronous client. It drives its own small runtime, which may not start
@@ -104,7 +108,7 @@ impl PgDb {
             let mut client = Client::connect(url, NoTls).map_err(pg)?;
             let mut tx = client.transaction().map_err(pg)?;
             // Two hub processes starting at once: one creates the tables, the other waits.
-            tx.execute("SELECT pg_advisory_xact_lock(7461626c65)", &[]).map_err(pg)?;
+            tx.execute("SELECT pg_advisory_xact_lock(7461626)", &[]).map_err(pg)?;
             tx.batch_execute(SCHEMA).map_err(pg)?;
             let found: Option<i32> =
                 tx.query_opt("SELECT version FROM hub_schema", &[]).map_err(pg)?.map(|r| r.get(0));
