@@ -8,6 +8,9 @@
 
 pub mod journal;
 pub mod manifest;
+// Part A of the sync issue: signed entries, the infrastructure CA and TLS.
+pub mod pki;
+pub mod signing;
 
 /// What a replica must offer to take part in replication: the events it has that a peer lacks.
 pub use registry::hlc::Hlc;

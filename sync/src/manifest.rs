@@ -157,9 +157,9 @@ mod tests {
         b.doc.set_actor(ActorId::from(b"kiosk-b".as_slice()));
         let mut ja = Journal::new("MO-01", "2026-11-29", b"kiosk-a").expect("journal a");
         let mut jb = Journal::new("MO-01", "2026-11-29", b"kiosk-b").expect("journal b");
-        let event = |kiosk: &str| crate::journal::tests_support::event(kiosk, 1);
-        ja.append(&[event("K01")]).expect("append a");
-        jb.append(&[event("K02")]).expect("append b");
+        let entry = |kiosk: &str| crate::journal::tests_support::entry(kiosk, 1);
+        ja.append(&[entry("K01")]).expect("append a");
+        jb.append(&[entry("K02")]).expect("append b");
         a.close("2026-11-29", &ja.heads()).expect("close a");
         b.close("2026-11-29", &jb.heads()).expect("close b");
         a.merge(&mut b).expect("merge");
