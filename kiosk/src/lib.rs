@@ -26,6 +26,7 @@ pub mod print_docs;
 pub mod registration;
 pub mod signin;
 pub mod subscriber_file;
+pub mod sync;
 #[cfg(test)]
 mod test_fixtures;
 pub mod token_cmd;

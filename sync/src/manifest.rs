@@ -45,9 +45,21 @@ impl Manifest {
         Manifest::from_doc(AutoCommit::load(bytes)?.with_actor(ActorId::from(actor)))
     }
 
-    fn from_doc(doc: AutoCommit) -> Result<Manifest, JournalError> {
+    /// A manifest of a document a sync or the kiosk's storage built (checked to be one of a
+    /// format this build reads).
+    pub fn from_doc(doc: AutoCommit) -> Result<Manifest, JournalError> {
         let journals = checked_map(&doc, "journals")?;
         Ok(Manifest { doc, journals })
+    }
+
+    /// The document, for automerge's sync protocol and incremental saves.
+    pub fn doc(&self) -> &AutoCommit {
+        &self.doc
+    }
+
+    /// The document, for automerge's sync protocol and incremental saves (which change it).
+    pub fn doc_mut(&mut self) -> &mut AutoCommit {
+        &mut self.doc
     }
 
     /// Lists `period`'s journal, open, unless it is listed already.
