@@ -164,6 +164,26 @@ pub fn fold<'a>(events: impl IntoIterator<Item = &'a Event>) -> RecordState {
     state
 }
 
+/// One record as a line of `kiosk export` and `registry-hub export` (without the newline):
+/// `kind` and `id` first, then the state's other fields. One writer for both, so the kiosks'
+/// and the hub's exports of an office compare byte for byte.
+pub fn export_line(
+    kind: &str,
+    id: &str,
+    state: &Map<String, Value>,
+) -> Result<String, serde_json::Error> {
+    #[derive(Serialize)]
+    struct Line<'a> {
+        kind: &'a str,
+        id: &'a str,
+        #[serde(flatten)]
+        state: BTreeMap<&'a str, &'a Value>,
+    }
+    let state =
+        state.iter().filter(|(k, _)| *k != "id" && *k != "kind").map(|(k, v)| (k.as_str(), v));
+    serde_json::to_string(&Line { kind, id, state: state.collect() })
+}
+
 /// The fields of `new` that differ from `old`, with their new values. A field `new` no longer has
 /// is set to null, so the fold never keeps a value the writer dropped.
 pub fn diff(old: &Map<String, Value>, new: &Map<String, Value>) -> Map<String, Value> {

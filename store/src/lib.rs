@@ -659,11 +659,9 @@ impl Store {
         while let Some(row) = rows.next()? {
             let kind: String = row.get(0)?;
             let id: String = row.get(1)?;
-            let mut state: Map<String, Value> = serde_json::from_str(&row.get::<_, String>(2)?)?;
-            state.remove("id");
-            state.remove("kind");
-            let line = ExportLine { kind: &kind, id: &id, state };
-            serde_json::to_writer(&mut *out, &line)?;
+            let state: Map<String, Value> = serde_json::from_str(&row.get::<_, String>(2)?)?;
+            let line = registry::events::export_line(&kind, &id, &state)?;
+            out.write_all(line.as_bytes())?;
             out.write_all(b"\n")?;
             count += 1;
         }
@@ -707,14 +705,6 @@ impl Store {
     pub fn find_by_name(&self, name: &str, limit: usize) -> Result<Vec<SubscriberHit>, StoreError> {
         self.searcher().by_name(name, limit)
     }
-}
-
-#[derive(serde::Serialize)]
-struct ExportLine<'a> {
-    kind: &'a str,
-    id: &'a str,
-    #[serde(flatten)]
-    state: Map<String, Value>,
 }
 
 /// One transaction's worth of writes. Every change to the store goes through here.

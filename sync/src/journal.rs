@@ -460,8 +460,8 @@ impl Journal {
 }
 
 /// Events and entries for the crate's tests.
-#[cfg(test)]
-pub(crate) mod tests_support {
+#[cfg(any(test, feature = "test-support"))]
+pub mod tests_support {
     use registry::events::Event;
     use registry::hlc::Hlc;
     use registry::model::RecordKind;
@@ -682,6 +682,17 @@ mod tests {
         assert_eq!(since.entries[0].event_id, old[0].event_id);
         assert_eq!(since.entries[0].sig, "Zm9yZ2Vk", "as it reads now");
         assert_eq!(since.removed, vec![old[1].event_id.clone()]);
+        // A peer's entry without its signature is brought as unreadable, not left out.
+        let before = a.heads();
+        let events = b.events.clone();
+        let bare = b.doc.put_object(&events, "01KBARE0000000000000000000", ObjType::Map);
+        let bare = bare.expect("object");
+        b.doc.put(&bare, "v", 1u64).expect("put");
+        b.doc.commit();
+        a.merge(&mut b).expect("sync");
+        let since = a.entries_since(&before).expect("since");
+        assert!(since.entries.is_empty());
+        assert_eq!(since.unreadable, vec!["01KBARE0000000000000000000".to_owned()]);
     }
 
     #[test]
@@ -737,14 +748,18 @@ mod tests {
             let mut written: Vec<Entry> = Vec::new();
             let mut n = 0;
             let sync = |journals: &mut Vec<Journal>, from: usize, to: usize| {
+                let ids = |j: &Journal| -> std::collections::BTreeSet<String> {
+                    j.doc.map_range(&j.events, ..).map(|item| item.key.to_string()).collect()
+                };
                 let mut other = journals[from].clone();
-                let had: Vec<Entry> = journals[to].entries().expect("read").entries;
+                let had = ids(&journals[to]);
                 let before = journals[to].heads();
                 journals[to].merge(&mut other).expect("merge");
-                let mut brought: Vec<Entry> = journals[to].entries().expect("read").entries;
-                brought.retain(|e| !had.contains(e));
+                let brought: Vec<String> = ids(&journals[to]).difference(&had).cloned().collect();
                 let since = journals[to].entries_since(&before).expect("since");
-                (since.entries, brought)
+                let mut since: Vec<String> = since.entries.into_iter().map(|e| e.event_id).collect();
+                since.sort();
+                (since, brought)
             };
             for step in steps {
                 match step {

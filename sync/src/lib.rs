@@ -6,11 +6,15 @@
 //! boundary, so the workspace already has the shape the product is known by.
 #![forbid(unsafe_code)]
 
+pub mod hub;
 pub mod journal;
 pub mod manifest;
 // Part A of the sync issue: signed entries, the infrastructure CA and TLS.
 pub mod pki;
 pub mod signing;
+// The protocol between kiosks and the hub: frames, rounds, TLS and WebSocket.
+pub mod session;
+pub mod wire;
 
 /// The automerge this crate's documents are made with, for the kiosk and the hub to hold them
 /// without a second copy of the dependency to keep in step.

@@ -45,8 +45,15 @@ impl Manifest {
         Manifest::from_doc(AutoCommit::load(bytes)?.with_actor(ActorId::from(actor)))
     }
 
-    /// A manifest of a document a sync or the kiosk's storage built (checked to be one of a
-    /// format this build reads).
+    /// The office it lists journals of.
+    pub fn office(&self) -> Option<String> {
+        match self.doc.get(ROOT, "office").ok().flatten() {
+            Some((Value::Scalar(s), _)) => s.as_str().map(str::to_owned),
+            _ => None,
+        }
+    }
+
+    /// A manifest from a document (one a sync filled), checked to be one.
     pub fn from_doc(doc: AutoCommit) -> Result<Manifest, JournalError> {
         let journals = checked_map(&doc, "journals")?;
         Ok(Manifest { doc, journals })

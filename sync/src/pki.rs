@@ -29,6 +29,7 @@ use rcgen::{
 };
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::server::WebPkiClientVerifier;
+use rustls::sign::{CertifiedKey, SingleCertAndKey};
 use rustls::{ClientConfig, RootCertStore, ServerConfig};
 use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::GeneralName;
@@ -428,14 +429,27 @@ fn server_config(
     let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider())
         .build()
         .map_err(|e| tls(&e))?;
-    let key = PrivateKeyDer::Pkcs8(hub_key.serialize_der().into());
     let config = ServerConfig::builder_with_provider(provider())
         .with_protocol_versions(&[&rustls::version::TLS13])
         .map_err(|e| tls(&e))?
         .with_client_cert_verifier(verifier)
-        .with_single_cert(vec![hub], key)
-        .map_err(|e| tls(&e))?;
+        .with_cert_resolver(certified(hub, hub_key.serialized_der())?);
     Ok(Arc::new(config))
+}
+
+/// A certificate and its key as rustls signs with them. The key is parsed from our own
+/// zeroized bytes by reference: rustls is handed no copy of the PKCS#8 that it would drop
+/// unzeroized.
+fn certified(
+    cert: CertificateDer<'static>,
+    pkcs8: &[u8],
+) -> Result<Arc<SingleCertAndKey>, PkiError> {
+    let tls = |e: rustls::Error| PkiError::Tls(e.to_string());
+    let der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pkcs8));
+    let key = rustls::crypto::ring::sign::any_ecdsa_type(&der).map_err(tls)?;
+    let certified = CertifiedKey::new(vec![cert], key);
+    certified.keys_match().map_err(tls)?;
+    Ok(Arc::new(SingleCertAndKey::from(certified)))
 }
 
 /// A kiosk's device key and certificates. `Debug` shows the office and kiosk only.
@@ -479,13 +493,11 @@ impl Credentials {
         let tls = |e: &dyn fmt::Display| PkiError::Tls(e.to_string());
         let mut roots = RootCertStore::empty();
         roots.add(ca.clone()).map_err(|e| tls(&e))?;
-        let key = PrivateKeyDer::Pkcs8(key_pkcs8.to_vec().into());
         let client = ClientConfig::builder_with_provider(provider())
             .with_protocol_versions(&[&rustls::version::TLS13])
             .map_err(|e| tls(&e))?
             .with_root_certificates(roots)
-            .with_client_auth_cert(vec![cert.clone()], key)
-            .map_err(|e| tls(&e))?;
+            .with_client_cert_resolver(certified(cert.clone(), &key_pkcs8)?);
         Ok(Credentials {
             office,
             kiosk,

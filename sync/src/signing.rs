@@ -214,8 +214,8 @@ pub fn check_next(
     Ok(ChainHead { seq: entry.seq, link: link(office, entry) })
 }
 
-#[cfg(test)]
-pub(crate) mod tests_support {
+#[cfg(any(test, feature = "test-support"))]
+pub mod tests_support {
     use ring::rand::SystemRandom;
     use ring::signature::{ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair};
 

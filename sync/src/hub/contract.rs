@@ -1,0 +1,361 @@
+//! What every hub [`Database`] must do, as tests any database runs: the sync crate's own tests
+//! run them on SQLite, the end-to-end suite on a real PostgreSQL. Each takes `open`, which
+//! opens one database (fresh for the test) each time it is called: two calls are two hub
+//! processes sharing it.
+
+use automerge::{AutoCommit, ReadDoc};
+
+use super::db::{Database, DbError};
+use super::{Docs, Peer, Refused, audit_verify, ingest};
+use crate::journal::{Entry, Journal, tests_support};
+use crate::signing::{ChainHead, DeviceKey};
+use crate::wire::{CENTRAL, DocName};
+
+pub type Open<'a> = &'a dyn Fn() -> Box<dyn Database>;
+
+/// One hub process: its database connection and the documents it holds.
+#[allow(missing_debug_implementations)]
+pub struct Hub {
+    pub db: Box<dyn Database>,
+    pub docs: Docs,
+}
+
+impl Hub {
+    pub fn new(open: Open<'_>) -> Hub {
+        Hub { db: open(), docs: Docs::default() }
+    }
+
+    pub fn doc(&mut self, name: &DocName) -> AutoCommit {
+        self.docs.get(self.db.as_mut(), name.as_str()).expect("the hub's document").clone()
+    }
+
+    pub fn export(&mut self, office: &str) -> String {
+        let mut out = Vec::new();
+        self.db.export(office, &mut out).expect("export");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    pub fn events(&mut self) -> u64 {
+        self.db.event_count().expect("count")
+    }
+}
+
+/// A kiosk as far as the hub sees one: a device key, a chain, and its office's journal of a day.
+#[allow(missing_debug_implementations)]
+pub struct Kiosk {
+    pub office: String,
+    pub kiosk: String,
+    pub key: DeviceKey,
+    pub head: ChainHead,
+    pub journal: Journal,
+    pub name: DocName,
+}
+
+impl Kiosk {
+    pub fn new(office: &str, kiosk: &str) -> Kiosk {
+        let period = "2026-11-30";
+        Kiosk {
+            office: office.into(),
+            kiosk: kiosk.into(),
+            key: crate::signing::tests_support::device_key(),
+            head: ChainHead::default(),
+            journal: Journal::new(office, period, kiosk.as_bytes()).expect("journal"),
+            name: DocName::journal(office, period).expect("name"),
+        }
+    }
+
+    pub fn peer(&self) -> Peer {
+        Peer {
+            office: self.office.clone(),
+            kiosk: self.kiosk.clone(),
+            public_key: self.key.public_key().to_vec(),
+        }
+    }
+
+    /// A signed entry, the next of this kiosk's chain, not yet in the journal.
+    pub fn sign(&mut self, n: u64) -> Entry {
+        let mut entry = tests_support::entry(&self.kiosk, n);
+        self.head = self.key.sign(&self.office, &mut entry, &self.head).expect("sign");
+        entry
+    }
+
+    /// Signs `count` entries into the journal.
+    pub fn write(&mut self, count: u64) -> Vec<Entry> {
+        let entries: Vec<Entry> = (0..count).map(|n| self.sign(n)).collect();
+        self.journal.append(&entries).expect("append");
+        entries
+    }
+
+    /// What one message from this kiosk does at `hub`: its journal's changes the hub lacks,
+    /// then the hub's check. A refused message leaves the hub's copy as its database holds it.
+    pub fn send(&mut self, hub: &mut Hub) -> Result<usize, Refused> {
+        self.send_doc(hub, &self.name.clone(), None)
+    }
+
+    pub fn send_doc(
+        &mut self,
+        hub: &mut Hub,
+        name: &DocName,
+        doc: Option<&mut AutoCommit>,
+    ) -> Result<usize, Refused> {
+        let peer = self.peer();
+        // What the hub's server does when the kiosk connects.
+        hub.db
+            .note_device(&super::db::Device {
+                kiosk: peer.kiosk.clone(),
+                office: peer.office.clone(),
+                public_key: peer.public_key.clone(),
+                certificate: Vec::new(),
+            })
+            .expect("note device");
+        let theirs = hub.docs.get(hub.db.as_mut(), name.as_str()).expect("hub doc");
+        let before = theirs.get_heads();
+        let ours = match doc {
+            Some(doc) => doc,
+            None => self.journal.doc_mut(),
+        };
+        theirs.merge(ours).expect("merge");
+        match ingest(hub.db.as_mut(), &mut hub.docs, &peer, name, &before) {
+            Ok(done) => Ok(done.entries),
+            Err(refused) => {
+                hub.docs.forget(name.as_str());
+                Err(refused)
+            }
+        }
+    }
+}
+
+/// Entries a kiosk signed are kept, folded into records, exported in the office's export only,
+/// and sent again change nothing; a second hub process reads what the first wrote.
+pub fn keeps_projects_and_shares(open: Open<'_>) {
+    let mut hub = Hub::new(open);
+    let mut k1 = Kiosk::new("MO01", "K1");
+    let mut k2 = Kiosk::new("GD01", "K2");
+    k1.write(3);
+    k2.write(2);
+    assert_eq!(k1.send(&mut hub), Ok(3));
+    assert_eq!(k2.send(&mut hub), Ok(2));
+    assert_eq!(k1.send(&mut hub), Ok(0), "nothing new the second time");
+    assert_eq!(hub.events(), 5);
+    let mo = hub.export("MO01");
+    assert_eq!(mo.lines().count(), 3, "{mo}");
+    assert!(mo.lines().all(|l| l.starts_with("{\"kind\":\"person\",\"id\":")), "{mo}");
+    assert_eq!(hub.export("GD01").lines().count(), 2);
+    assert_eq!(hub.export("XX01"), "");
+    // Another process on the same database: the same documents, and it continues the chain.
+    let mut other = Hub::new(open);
+    assert_eq!(other.doc(&k1.name).get_heads(), k1.journal.doc_mut().get_heads());
+    k1.write(1);
+    assert_eq!(k1.send(&mut other), Ok(1));
+    // The first process catches up on the chunk the second wrote before its own next write.
+    assert_eq!(hub.doc(&k1.name).get_heads(), k1.journal.doc_mut().get_heads());
+    k1.write(1);
+    assert_eq!(k1.send(&mut hub), Ok(1));
+    assert_eq!(audit_verify(hub.db.as_mut()).expect("verify"), Ok(6 + 1));
+}
+
+fn refused(result: Result<usize, Refused>) -> String {
+    match result {
+        Err(r) => r.code,
+        Ok(n) => panic!("accepted {n} entries that should have been refused"),
+    }
+}
+
+/// Each way a kiosk's message can be wrong is refused with its code, and nothing of it is kept:
+/// not its entries, not its changes to the document.
+pub fn refuses_and_keeps_nothing(open: Open<'_>) {
+    let mut hub = Hub::new(open);
+    let mut k1 = Kiosk::new("MO01", "K1");
+    k1.write(2);
+    assert_eq!(k1.send(&mut hub), Ok(2));
+    let heads = hub.doc(&k1.name).get_heads();
+    let unchanged = |hub: &mut Hub, k1: &Kiosk| {
+        assert_eq!(hub.events(), 2);
+        assert_eq!(hub.doc(&k1.name).get_heads(), heads, "the refused changes are not kept");
+    };
+
+    // Another office's journal.
+    let mut stranger = Kiosk::new("GD01", "K9");
+    stranger.write(1);
+    let gd_name = stranger.name.clone();
+    let mut doc = stranger.journal.doc().clone();
+    assert_eq!(refused(k1.send_doc(&mut hub, &gd_name, Some(&mut doc))), "wrong-office");
+
+    // An entry naming another kiosk of the office, signed by this one.
+    let mut fork = Kiosk {
+        journal: Journal::load(&k1.journal.doc().clone().save(), b"K1b").expect("load"),
+        ..Kiosk::new("MO01", "K1")
+    };
+    fork.key = k1.key.clone();
+    fork.head = k1.head.clone();
+    let mut forged = tests_support::entry("K7", 9);
+    fork.head = fork.key.sign("MO01", &mut forged, &fork.head).expect("sign");
+    fork.journal.append(&[forged]).expect("append");
+    assert_eq!(refused(fork.send(&mut hub)), "not-your-event");
+    unchanged(&mut hub, &k1);
+
+    // A forged signature: the changes altered after signing.
+    let mut forger = Kiosk {
+        journal: Journal::load(&k1.journal.doc().clone().save(), b"K1c").expect("load"),
+        ..Kiosk::new("MO01", "K1")
+    };
+    forger.key = k1.key.clone();
+    forger.head = k1.head.clone();
+    let mut altered = forger.sign(5);
+    altered.changes = altered.changes.replace('陳', "李");
+    forger.journal.append(&[altered]).expect("append");
+    assert_eq!(refused(forger.send(&mut hub)), "bad-signature");
+    unchanged(&mut hub, &k1);
+
+    // Signed by another device key than the certificate's.
+    let mut impostor = Kiosk {
+        journal: Journal::load(&k1.journal.doc().clone().save(), b"K1d").expect("load"),
+        ..Kiosk::new("MO01", "K1")
+    };
+    impostor.head = k1.head.clone();
+    let _ = impostor.write(1);
+    impostor.key = k1.key.clone(); // the hub checks against K1's real key
+    assert_eq!(refused(impostor.send(&mut hub)), "bad-signature");
+    unchanged(&mut hub, &k1);
+
+    // Re-ordered: the third and fourth entries sent, the third left out.
+    let mut skipper = Kiosk {
+        journal: Journal::load(&k1.journal.doc().clone().save(), b"K1e").expect("load"),
+        ..Kiosk::new("MO01", "K1")
+    };
+    skipper.key = k1.key.clone();
+    skipper.head = k1.head.clone();
+    let _third = skipper.sign(3);
+    let fourth = skipper.sign(4);
+    skipper.journal.append(&[fourth]).expect("append");
+    assert_eq!(refused(skipper.send(&mut hub)), "out-of-chain");
+    unchanged(&mut hub, &k1);
+
+    // An entry the hub has, rewritten.
+    let mut rewriter = Kiosk {
+        journal: Journal::load(&k1.journal.doc().clone().save(), b"K1f").expect("load"),
+        ..Kiosk::new("MO01", "K1")
+    };
+    let first = rewriter.journal.entries().expect("entries").entries[0].clone();
+    {
+        use automerge::transaction::Transactable;
+        let doc = rewriter.journal.doc_mut();
+        let (_, events) = doc.get(automerge::ROOT, "events").expect("get").expect("events");
+        let (_, entry) = doc.get(&events, first.event_id.as_str()).expect("get").expect("entry");
+        doc.put(&entry, "changes", "{\"name_zh\":\"改\"}").expect("put");
+        doc.commit();
+    }
+    assert_eq!(refused(rewriter.send(&mut hub)), "rewrites-event");
+    unchanged(&mut hub, &k1);
+
+    // An entry deleted.
+    let mut deleter = Kiosk {
+        journal: Journal::load(&k1.journal.doc().clone().save(), b"K1g").expect("load"),
+        ..Kiosk::new("MO01", "K1")
+    };
+    {
+        use automerge::transaction::Transactable;
+        let doc = deleter.journal.doc_mut();
+        let (_, events) = doc.get(automerge::ROOT, "events").expect("get").expect("events");
+        doc.delete(&events, first.event_id.as_str()).expect("delete");
+        doc.commit();
+    }
+    assert_eq!(refused(deleter.send(&mut hub)), "removes-event");
+    unchanged(&mut hub, &k1);
+
+    // The central registry's journal.
+    let central = DocName::journal(CENTRAL, "2026-11-30").expect("name");
+    let mut doc = Journal::new(CENTRAL, "2026-11-30", b"K1").expect("journal").doc().clone();
+    assert_eq!(refused(k1.send_doc(&mut hub, &central, Some(&mut doc))), "central-read-only");
+
+    // And the kiosk's honest next entries are still taken.
+    k1.write(1);
+    assert_eq!(k1.send(&mut hub), Ok(1));
+}
+
+/// Two hub processes given the same message keep it once; and a commit whose chain head
+/// another process moved since it was read is refused whole ([`DbError::Raced`]: the kiosk is
+/// told `busy` and comes back).
+pub fn two_hub_processes_keep_a_message_once(open: Open<'_>) {
+    let mut a = Hub::new(open);
+    let mut b = Hub::new(open);
+    let mut k1 = Kiosk::new("MO01", "K1");
+    k1.write(1);
+    let name = k1.name.clone();
+    let before_b = b.docs.get(b.db.as_mut(), name.as_str()).expect("doc").get_heads();
+    b.docs
+        .get(b.db.as_mut(), name.as_str())
+        .expect("doc")
+        .merge(k1.journal.doc_mut())
+        .expect("merge");
+    assert_eq!(k1.send(&mut a), Ok(1));
+    let peer = k1.peer();
+    // b's check reads the head a moved: the entry is known and unchanged, nothing more to keep.
+    assert_eq!(
+        ingest(b.db.as_mut(), &mut b.docs, &peer, &name, &before_b).map(|i| i.entries),
+        Ok(0)
+    );
+    assert_eq!(a.events(), 1);
+    assert_eq!(audit_verify(a.db.as_mut()).expect("verify"), Ok(1));
+
+    // A commit made against the head as it was before a's: refused, nothing of it written.
+    let mut next = k1.sign(1);
+    let stale = super::db::HeadMove {
+        kiosk: "K1".into(),
+        from: ChainHead::default(),
+        to: ChainHead { seq: 1, link: crate::signing::link("MO01", &next) },
+    };
+    next.seq = 1;
+    let commit = super::db::Commit {
+        doc: name.to_string(),
+        chunk: Vec::new(),
+        accepted: vec![super::db::Accepted {
+            office: "MO01".into(),
+            doc: name.to_string(),
+            entry: next,
+            link: String::new(),
+        }],
+        heads: vec![stale],
+    };
+    let chunks = b.db.chunks(name.as_str(), 0).expect("chunks").len();
+    assert!(matches!(b.db.commit(&commit), Err(DbError::Raced { .. })));
+    assert_eq!(b.events(), 1);
+    assert_eq!(b.db.chunks(name.as_str(), 0).expect("chunks").len(), chunks);
+}
+
+/// Sync states and devices are kept per kiosk; many chunks are compacted into one save that
+/// loads to the same document.
+pub fn keeps_states_devices_and_compacts(open: Open<'_>) {
+    let mut hub = Hub::new(open);
+    hub.db.save_sync_state("K1", "MO01/manifest", b"state-1").expect("save");
+    hub.db.save_sync_state("K1", "MO01/manifest", b"state-2").expect("save");
+    assert_eq!(hub.db.sync_state("K1", "MO01/manifest").expect("read"), Some(b"state-2".to_vec()));
+    assert_eq!(hub.db.sync_state("K2", "MO01/manifest").expect("read"), None);
+    let device = super::db::Device {
+        kiosk: "K5".into(),
+        office: "MO01".into(),
+        public_key: vec![4, 1, 2],
+        certificate: vec![48, 1],
+    };
+    hub.db.note_device(&device).expect("note");
+    assert_eq!(hub.db.device("K5").expect("read"), Some(device));
+    let mut k1 = Kiosk::new("MO01", "K1");
+    for _ in 0..70 {
+        k1.write(1);
+        k1.send(&mut hub).expect("kept");
+    }
+    let chunks = hub.db.chunks(k1.name.as_str(), 0).expect("chunks").len();
+    assert!(chunks < 70, "compacted: {chunks} chunks");
+    let mut fresh = Hub::new(open);
+    assert_eq!(fresh.doc(&k1.name).get_heads(), k1.journal.doc_mut().get_heads());
+    assert_eq!(fresh.events(), 70);
+    assert_eq!(audit_verify(fresh.db.as_mut()).expect("verify"), Ok(70));
+}
+
+/// Every contract test, each on a database `fresh` opens (a new one per test).
+pub fn all(fresh: &mut dyn FnMut() -> Box<dyn Fn() -> Box<dyn Database>>) {
+    keeps_projects_and_shares(&*fresh());
+    refuses_and_keeps_nothing(&*fresh());
+    two_hub_processes_keep_a_message_once(&*fresh());
+    keeps_states_devices_and_compacts(&*fresh());
+}

@@ -1,0 +1,148 @@
+//! What the hub keeps, behind one trait so that SQLite (one command, no setup) and PostgreSQL
+//! (several hub processes sharing one database) pass the same contract tests.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use registry::events::{Event, RecordState, Stamp};
+use serde_json::{Map, Value};
+
+use crate::journal::Entry;
+use crate::signing::ChainHead;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("the hub's database failed: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the hub's database failed: {0}")]
+    Postgres(String),
+    #[error("the hub's database holds something it cannot read: {0}")]
+    Corrupt(String),
+    #[error(
+        "the hub's database was written by a newer hub (schema {found}, this build knows {known})"
+    )]
+    Newer { found: i64, known: i64 },
+    /// Another hub process moved a kiosk's chain meanwhile: the caller retries or refuses.
+    #[error("another hub process wrote kiosk {kiosk}'s events meanwhile")]
+    Raced { kiosk: String },
+    #[error("not a database this hub knows: {0:?} (sqlite:PATH or postgres://USER@HOST:PORT/DB)")]
+    Url(String),
+    #[error("cannot write the export: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the hub's database holds something it cannot read: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// A kiosk the hub has seen, with the certificate it presented.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub kiosk: String,
+    pub office: String,
+    /// The device key's public point (uncompressed P-256), what its events are verified with.
+    pub public_key: Vec<u8>,
+    /// The certificate's DER.
+    pub certificate: Vec<u8>,
+}
+
+/// An entry the hub checked, to record: the office whose journal it came in, the document,
+/// and its link (the chain hash the next entry names).
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    pub office: String,
+    pub doc: String,
+    pub entry: Entry,
+    pub link: String,
+}
+
+/// Everything one checked message changes, written in one transaction: the document's new
+/// changes, the entries they brought (projected into records), and the chain heads they moved
+/// (`from` is what the head was when the entries were checked; a different value means another
+/// hub process got there first: [`DbError::Raced`], nothing written).
+#[derive(Debug, Clone, Default)]
+pub struct Commit {
+    pub doc: String,
+    pub chunk: Vec<u8>,
+    pub accepted: Vec<Accepted>,
+    pub heads: Vec<HeadMove>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HeadMove {
+    pub kiosk: String,
+    pub from: ChainHead,
+    pub to: ChainHead,
+}
+
+/// One stored entry with where it came in, for `audit verify`.
+#[derive(Debug, Clone)]
+pub struct StoredEntry {
+    pub office: String,
+    pub entry: Entry,
+    pub link: String,
+}
+
+pub trait Database: Send {
+    /// The chunks saved for `doc` after chunk `after` (0: all), in order, with their ids.
+    fn chunks(&mut self, doc: &str, after: i64) -> Result<Vec<(i64, Vec<u8>)>, DbError>;
+    /// Names of the documents whose name starts with `prefix` (`MO01/`), sorted.
+    fn docs(&mut self, prefix: &str) -> Result<Vec<String>, DbError>;
+    /// Replaces `doc`'s chunks up to `upto` with `whole` (a full save of the same changes).
+    fn compact(&mut self, doc: &str, upto: i64, whole: &[u8]) -> Result<(), DbError>;
+
+    fn sync_state(&mut self, peer: &str, doc: &str) -> Result<Option<Vec<u8>>, DbError>;
+    fn save_sync_state(&mut self, peer: &str, doc: &str, state: &[u8]) -> Result<(), DbError>;
+
+    fn device(&mut self, kiosk: &str) -> Result<Option<Device>, DbError>;
+    /// Remembers a kiosk's certificate (the latest it presented).
+    fn note_device(&mut self, device: &Device) -> Result<(), DbError>;
+
+    fn chain_head(&mut self, kiosk: &str) -> Result<ChainHead, DbError>;
+    /// The link recorded for an event, if the hub has it.
+    fn event_link(&mut self, event_id: &str) -> Result<Option<String>, DbError>;
+    /// Writes `commit` in one transaction (see [`Commit`]); returns the chunk's id.
+    fn commit(&mut self, commit: &Commit) -> Result<i64, DbError>;
+
+    /// The office's records (and the central registry's) in `kiosk export`'s form, sorted by
+    /// kind and id; returns how many lines.
+    fn export(&mut self, office: &str, out: &mut dyn Write) -> Result<u64, DbError>;
+    /// Every kiosk's entries in chain order, kiosk by kiosk.
+    fn chains(
+        &mut self,
+        each: &mut dyn FnMut(StoredEntry) -> Result<(), DbError>,
+    ) -> Result<(), DbError>;
+    /// How many events the hub holds.
+    fn event_count(&mut self) -> Result<u64, DbError>;
+}
+
+/// A record's stored state and clocks (`None`: no row yet) with `event` folded in, as the texts
+/// to store; `None` when the event changed nothing. One fold for every database.
+pub(crate) fn folded(
+    row: Option<(String, String)>,
+    event: &Event,
+) -> Result<Option<(String, String)>, DbError> {
+    let mut state = match row {
+        Some((state, clocks)) => RecordState {
+            state: serde_json::from_str::<Map<String, Value>>(&state)?,
+            clocks: decode_clocks(&clocks)?,
+        },
+        None => RecordState::default(),
+    };
+    if !state.apply(event) {
+        return Ok(None);
+    }
+    Ok(Some((serde_json::to_string(&state.state)?, encode_clocks(&state.clocks)?)))
+}
+
+/// Field clocks as `{"field": "<hlc>@<event id>"}`.
+fn encode_clocks(clocks: &BTreeMap<String, Stamp>) -> Result<String, DbError> {
+    let map: BTreeMap<&str, String> =
+        clocks.iter().map(|(f, s)| (f.as_str(), s.to_string())).collect();
+    Ok(serde_json::to_string(&map)?)
+}
+
+fn decode_clocks(text: &str) -> Result<BTreeMap<String, Stamp>, DbError> {
+    let map: BTreeMap<String, String> = serde_json::from_str(text)?;
+    map.into_iter()
+        .map(|(f, s)| s.parse::<Stamp>().map(|s| (f, s)).map_err(DbError::Corrupt))
+        .collect()
+}

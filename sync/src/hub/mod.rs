@@ -1,0 +1,347 @@
+//! The hub: the central registry's end of replication. It keeps every office's journals (as the
+//! automerge chunks kiosks sent), checks each entry a kiosk brings (its office, its kiosk, its
+//! signature and its place in that kiosk's chain) before it keeps anything of the message, and
+//! projects the entries with the kiosks' own fold into records for the registry's queries.
+
+#[cfg(any(test, feature = "test-support"))]
+pub mod contract;
+pub mod db;
+pub mod pg;
+pub mod server;
+pub mod sqlite;
+
+use std::collections::HashMap;
+
+use automerge::{AutoCommit, ChangeHash};
+
+use crate::journal::{Entry, Journal};
+use crate::manifest::Manifest;
+use crate::signing::{self, ChainHead};
+use crate::wire::DocName;
+use db::{Accepted, Commit, HeadMove};
+pub use db::{Database, DbError};
+
+/// The central registry's pseudo-office: its journals go to every office, and only the hub
+/// writes them.
+pub use crate::wire::CENTRAL;
+
+/// How many chunks a document may gather before the hub saves it whole in their place.
+const COMPACT_AFTER: usize = 64;
+
+/// Who is at the other end of a connection, from the certificate it presented.
+pub use crate::pki::DeviceIdentity as Peer;
+
+/// Why the hub refused what a kiosk sent: `code` is stable (a kiosk shows its own message for
+/// it in the clerk's language), `detail` names the event and what was wrong.
+pub use crate::wire::Refused;
+
+impl From<DbError> for Refused {
+    fn from(e: DbError) -> Refused {
+        match e {
+            DbError::Raced { .. } => Refused::new("busy", e.to_string()),
+            _ => Refused::new("hub-failed", e.to_string()),
+        }
+    }
+}
+
+/// Opens the database a `--database` argument names: `sqlite:PATH` or `postgres://…`.
+pub fn open_database(url: &str) -> Result<Box<dyn Database>, DbError> {
+    if let Some(path) = url.strip_prefix("sqlite:") {
+        return Ok(Box::new(sqlite::SqliteDb::open(std::path::Path::new(path))?));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok(Box::new(pg::PgDb::connect(url)?));
+    }
+    Err(DbError::Url(url.to_owned()))
+}
+
+/// Documents as this process last read them from the database, each with the id of the last
+/// chunk read: another hub process sharing the database may have written more since, so every
+/// use first reads the chunks after it.
+#[derive(Debug, Default)]
+pub struct Docs {
+    cached: HashMap<String, Cached>,
+}
+
+#[derive(Debug)]
+struct Cached {
+    doc: AutoCommit,
+    last_chunk: i64,
+    chunks: usize,
+}
+
+impl Docs {
+    /// The document as the database holds it now (an empty one when it holds none yet).
+    pub fn get(&mut self, db: &mut dyn Database, name: &str) -> Result<&mut AutoCommit, DbError> {
+        let cached = self.cached.entry(name.to_owned()).or_insert_with(|| Cached {
+            doc: AutoCommit::new(),
+            last_chunk: 0,
+            chunks: 0,
+        });
+        for (id, bytes) in db.chunks(name, cached.last_chunk)? {
+            cached
+                .doc
+                .load_incremental(&bytes)
+                .map_err(|e| DbError::Corrupt(format!("document {name}, chunk {id}: {e}")))?;
+            cached.last_chunk = id;
+            cached.chunks += 1;
+        }
+        Ok(&mut cached.doc)
+    }
+
+    /// Drops what this process holds of `name` (after a refused message changed it in memory):
+    /// the next use reads it again from the database.
+    pub fn forget(&mut self, name: &str) {
+        self.cached.remove(name);
+    }
+
+    /// Notes a chunk this process wrote itself (its changes are already in the document), and
+    /// saves the document whole in place of its chunks when they have piled up.
+    fn wrote(&mut self, db: &mut dyn Database, name: &str, chunk: i64) -> Result<(), DbError> {
+        let Some(cached) = self.cached.get_mut(name) else { return Ok(()) };
+        // Chunks other processes wrote in between are read on the next use; this one is in.
+        if chunk == cached.last_chunk + 1 || cached.last_chunk == 0 && cached.chunks == 0 {
+            cached.last_chunk = chunk;
+        }
+        cached.chunks += 1;
+        if cached.chunks >= COMPACT_AFTER && cached.last_chunk == chunk {
+            let whole = cached.doc.save();
+            db.compact(name, chunk, &whole)?;
+            cached.chunks = 1;
+        }
+        Ok(())
+    }
+}
+
+/// What one checked message brought.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Ingested {
+    pub entries: usize,
+}
+
+/// Checks what a message from `peer` just changed in document `name` (its heads were `before`)
+/// and keeps it: entries only of the peer's own kiosk and office, each signed by the peer's
+/// device key and the next link of its chain; nothing else of the document touched. Refused
+/// whole otherwise: the caller forgets the document so the refused changes go with it.
+pub fn ingest(
+    db: &mut dyn Database,
+    docs: &mut Docs,
+    peer: &Peer,
+    name: &DocName,
+    before: &[ChangeHash],
+) -> Result<Ingested, Refused> {
+    let office = name.office().to_owned();
+    if name.is_central() {
+        return Err(Refused::new(
+            "central-read-only",
+            format!("{name} is written by the central registry only"),
+        ));
+    }
+    if office != peer.office {
+        return Err(Refused::new(
+            "wrong-office",
+            format!("kiosk {} of office {} may not write {name}", peer.kiosk, peer.office),
+        ));
+    }
+    let doc = docs.get(db, name.as_str())?;
+    if doc.get_heads() == before {
+        return Ok(Ingested::default());
+    }
+    let chunk = doc.save_after(before);
+    let mut commit = Commit { doc: name.to_string(), chunk, ..Commit::default() };
+    let bad = |e: &dyn std::fmt::Display| Refused::new("bad-document", format!("{name}: {e}"));
+    match name.journal_period() {
+        None => {
+            let manifest = Manifest::from_doc(doc.clone()).map_err(|e| bad(&e))?;
+            if manifest.office().as_deref() != Some(office.as_str()) {
+                return Err(bad(&"it names another office"));
+            }
+        }
+        Some(period) => {
+            let mut journal = Journal::from_doc(doc.clone()).map_err(|e| bad(&e))?;
+            if journal.office().as_deref() != Some(office.as_str())
+                || journal.period().as_deref() != Some(period)
+            {
+                return Err(bad(&"it names another office or period"));
+            }
+            let read = journal.entries_since(before).map_err(|e| bad(&e))?;
+            if let Some(id) = read.removed.first() {
+                return Err(Refused::new(
+                    "removes-event",
+                    format!("{name}: a change deletes entry {id}"),
+                ));
+            }
+            if let Some(id) = read.unreadable.first() {
+                let why = journal.entry(id).err().map(|e| e.to_string()).unwrap_or_default();
+                return Err(Refused::new(
+                    "bad-entry",
+                    format!("{name}: entry {id} cannot be read: {why}"),
+                ));
+            }
+            check_entries(db, peer, &office, name.as_str(), read.entries, &mut commit)?;
+        }
+    }
+    let entries = commit.accepted.len();
+    let chunk = db.commit(&commit)?;
+    docs.wrote(db, name.as_str(), chunk)?;
+    Ok(Ingested { entries })
+}
+
+fn check_entries(
+    db: &mut dyn Database,
+    peer: &Peer,
+    office: &str,
+    name: &str,
+    fresh: Vec<Entry>,
+    commit: &mut Commit,
+) -> Result<(), Refused> {
+    let mut own = Vec::new();
+    for entry in fresh {
+        let link = signing::link(office, &entry);
+        match db.event_link(&entry.event_id)? {
+            Some(known) if known == link => continue,
+            Some(_) => {
+                return Err(Refused::new(
+                    "rewrites-event",
+                    format!(
+                        "event {} of kiosk {} differs from the one the hub has",
+                        entry.event_id, entry.kiosk
+                    ),
+                ));
+            }
+            None => {}
+        }
+        if entry.kiosk != peer.kiosk {
+            return Err(Refused::new(
+                "not-your-event",
+                format!(
+                    "event {} names kiosk {}, but kiosk {} sent it",
+                    entry.event_id, entry.kiosk, peer.kiosk
+                ),
+            ));
+        }
+        own.push((entry, link));
+    }
+    if own.is_empty() {
+        return Ok(());
+    }
+    own.sort_by_key(|(e, _)| e.seq);
+    let from = db.chain_head(&peer.kiosk)?;
+    let mut head = from.clone();
+    for (entry, link) in own {
+        signing::verify(office, &entry, &peer.public_key)
+            .map_err(|e| Refused::new("bad-signature", e.to_string()))?;
+        head = signing::check_next(&head, office, &entry)
+            .map_err(|e| Refused::new("out-of-chain", e.to_string()))?;
+        commit.accepted.push(Accepted {
+            office: office.to_owned(),
+            doc: name.to_owned(),
+            entry,
+            link,
+        });
+    }
+    commit.heads.push(HeadMove { kiosk: peer.kiosk.clone(), from, to: head });
+    Ok(())
+}
+
+/// The first broken link of any chain, if one is: what `registry-hub audit verify` says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenLink {
+    pub kiosk: String,
+    pub seq: u64,
+    pub event_id: String,
+    pub why: String,
+}
+
+/// Checks every kiosk's chain in the database: each entry's signature against the device that
+/// sent it, and each link to the one before. Returns how many entries were checked, or the first
+/// broken link.
+pub fn audit_verify(db: &mut dyn Database) -> Result<Result<u64, BrokenLink>, DbError> {
+    let mut devices: HashMap<String, Option<Vec<u8>>> = HashMap::new();
+    let mut heads: HashMap<String, ChainHead> = HashMap::new();
+    let mut checked = 0u64;
+    let mut broken: Option<BrokenLink> = None;
+    let mut keys_of = Vec::new();
+    db.chains(&mut |stored| {
+        keys_of.push(stored);
+        Ok(())
+    })?;
+    for stored in keys_of {
+        if broken.is_some() {
+            break;
+        }
+        let e = &stored.entry;
+        let key = match devices.get(&e.kiosk) {
+            Some(k) => k.clone(),
+            None => {
+                let k = db.device(&e.kiosk)?.map(|d| d.public_key);
+                devices.insert(e.kiosk.clone(), k.clone());
+                k
+            }
+        };
+        let fail = |why: String| BrokenLink {
+            kiosk: e.kiosk.clone(),
+            seq: e.seq,
+            event_id: e.event_id.clone(),
+            why,
+        };
+        let Some(key) = key else {
+            broken = Some(fail("no certificate of this kiosk is on record".into()));
+            break;
+        };
+        if let Err(err) = signing::verify(&stored.office, e, &key) {
+            broken = Some(fail(err.to_string()));
+            break;
+        }
+        if signing::link(&stored.office, e) != stored.link {
+            broken = Some(fail("its recorded link does not match its content".into()));
+            break;
+        }
+        let head = heads.entry(e.kiosk.clone()).or_default();
+        match signing::check_next(head, &stored.office, e) {
+            Ok(next) => *head = next,
+            Err(err) => {
+                broken = Some(fail(err.to_string()));
+                break;
+            }
+        }
+        checked += 1;
+    }
+    Ok(broken.map_or(Ok(checked), Err))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contract;
+    use super::db::Database;
+
+    fn sqlite() -> Box<dyn Fn() -> Box<dyn Database>> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("hub.sqlite");
+        // The folder lives as long as the opener.
+        Box::new(move || {
+            let _keep = &dir;
+            Box::new(super::sqlite::SqliteDb::open(&path).expect("open")) as Box<dyn Database>
+        })
+    }
+
+    #[test]
+    fn keeps_projects_and_shares() {
+        contract::keeps_projects_and_shares(&*sqlite());
+    }
+
+    #[test]
+    fn refuses_and_keeps_nothing() {
+        contract::refuses_and_keeps_nothing(&*sqlite());
+    }
+
+    #[test]
+    fn two_hub_processes_keep_a_message_once() {
+        contract::two_hub_processes_keep_a_message_once(&*sqlite());
+    }
+
+    #[test]
+    fn keeps_states_devices_and_compacts() {
+        contract::keeps_states_devices_and_compacts(&*sqlite());
+    }
+}
