@@ -27,8 +27,8 @@ use std::path::{Path, PathBuf};
 use ::sync::automerge::{self, ActorId, AutoCommit, ChangeHash};
 use ::sync::journal::{Entry, Journal, JournalError};
 use ::sync::manifest::Manifest;
-use ::sync::pki::{CENTRAL, valid_office};
 use ::sync::signing::{ChainHead, DeviceKey, SigningError};
+use ::sync::wire::{DocName, WireError};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use store::{Store, StoreError};
 use time::UtcOffset;
@@ -60,8 +60,11 @@ pub enum SyncError {
     NotJoined,
     #[error("the store is kiosk {store} but this kiosk joined as {joined}")]
     KioskMismatch { store: String, joined: String },
-    #[error("not a document name: {0:?}")]
-    BadDocName(String),
+    #[error(transparent)]
+    DocName(#[from] WireError),
+    /// A name that is a manifest where a journal was asked for, or the other way round.
+    #[error("{0} is not a document of that kind")]
+    WrongDoc(DocName),
     #[error("sync.sqlite holds data it cannot read: {0}")]
     Corrupt(String),
 }
@@ -78,7 +81,8 @@ impl SyncError {
             SyncError::Store(e) => e.category(),
             SyncError::NotJoined => "not joined",
             SyncError::KioskMismatch { .. } => "kiosk mismatch",
-            SyncError::BadDocName(_) => "bad document name",
+            SyncError::DocName(_) => "bad document name",
+            SyncError::WrongDoc(_) => "wrong document kind",
             SyncError::Corrupt(_) => "corrupt",
         }
     }
@@ -122,52 +126,6 @@ pub struct Applied {
     pub unreadable: usize,
     /// Events the store refused (`StoreError::BadEvent`, `ClockAhead`), by event id.
     pub refused: Vec<String>,
-}
-
-/// A document's name: `OFFICE/manifest` or `OFFICE/journal/PERIOD`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DocName<'a> {
-    Manifest { office: &'a str },
-    Journal { office: &'a str, period: &'a str },
-}
-
-impl<'a> DocName<'a> {
-    pub fn parse(name: &'a str) -> Result<DocName<'a>, SyncError> {
-        let bad = || SyncError::BadDocName(name.to_owned());
-        let (office, rest) = name.split_once('/').ok_or_else(bad)?;
-        if office != CENTRAL && !valid_office(office) {
-            return Err(bad());
-        }
-        if rest == "manifest" {
-            return Ok(DocName::Manifest { office });
-        }
-        let period = rest.strip_prefix("journal/").ok_or_else(bad)?;
-        if !valid_period(period) {
-            return Err(bad());
-        }
-        Ok(DocName::Journal { office, period })
-    }
-}
-
-pub fn manifest_doc(office: &str) -> String {
-    format!("{office}/manifest")
-}
-
-pub fn journal_doc(office: &str, period: &str) -> String {
-    format!("{office}/journal/{period}")
-}
-
-/// `YYYY-MM-DD`, or `YYYY-MM-DD.N` with N from 2.
-fn valid_period(period: &str) -> bool {
-    let (day, n) = match period.split_once('.') {
-        Some((day, n)) => (day, Some(n)),
-        None => (period, None),
-    };
-    let n_ok = match n {
-        None => true,
-        Some(n) => !n.starts_with('0') && n.parse::<u32>().is_ok_and(|n| n >= 2),
-    };
-    n_ok && day.len() == 10 && time::Date::parse(day, DAY_FORMAT).is_ok()
 }
 
 const DAY_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
@@ -230,7 +188,7 @@ impl Loaded {
 /// process has loaded from it.
 pub struct LocalReplica {
     conn: Connection,
-    docs: HashMap<String, Loaded>,
+    docs: HashMap<DocName, Loaded>,
     /// This process's automerge actor: random, as two processes of one kiosk may write one
     /// document at once and automerge needs their changes told apart.
     actor: ActorId,
@@ -242,8 +200,8 @@ pub struct LocalReplica {
 /// The documents' contents are records' fields: `Debug` names the documents only.
 impl std::fmt::Debug for LocalReplica {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut names: Vec<&String> = self.docs.keys().collect();
-        names.sort();
+        let mut names: Vec<&str> = self.docs.keys().map(DocName::as_str).collect();
+        names.sort_unstable();
         f.debug_struct("LocalReplica").field("loaded", &names).finish_non_exhaustive()
     }
 }
@@ -312,8 +270,12 @@ impl LocalReplica {
     }
 
     /// automerge's sync state with `peer` for `doc` (a new one when none was kept).
-    pub fn sync_state(&self, peer: &str, doc: &str) -> Result<automerge::sync::State, SyncError> {
-        match db::sync_state(&self.conn, peer, doc)? {
+    pub fn sync_state(
+        &self,
+        peer: &str,
+        doc: &DocName,
+    ) -> Result<automerge::sync::State, SyncError> {
+        match db::sync_state(&self.conn, peer, doc.as_str())? {
             Some(bytes) => automerge::sync::State::decode(&bytes)
                 .map_err(|e| SyncError::Corrupt(format!("sync state of {doc}: {e}"))),
             None => Ok(automerge::sync::State::new()),
@@ -323,10 +285,10 @@ impl LocalReplica {
     pub fn save_sync_state(
         &mut self,
         peer: &str,
-        doc: &str,
+        doc: &DocName,
         state: &automerge::sync::State,
     ) -> Result<(), SyncError> {
-        db::set_sync_state(&self.conn, peer, doc, &state.encode())
+        db::set_sync_state(&self.conn, peer, doc.as_str(), &state.encode())
     }
 
     pub fn hub_status(&self) -> Result<HubStatus, SyncError> {
@@ -371,14 +333,24 @@ impl LocalReplica {
     // --- documents ------------------------------------------------------------------------
 
     /// The documents `sync.sqlite` holds, by name.
-    pub fn stored_docs(&self) -> Result<Vec<String>, SyncError> {
-        db::doc_names(&self.conn)
+    pub fn stored_docs(&self) -> Result<Vec<DocName>, SyncError> {
+        let names = db::doc_names(&self.conn)?;
+        names
+            .iter()
+            .map(|n| DocName::parse(n).map_err(|_| SyncError::Corrupt(format!("a document {n:?}"))))
+            .collect()
+    }
+
+    /// Forgets what this process holds of `name`, so that it is read from storage again: after
+    /// a change a sync brought was refused (the in-memory document still has it).
+    pub fn reload(&mut self, name: &DocName) {
+        self.docs.remove(name);
     }
 
     /// A document, as stored and with what other processes saved since this one last read
     /// it; a document not stored yet is begun (a journal or manifest's common first change).
     /// Changes made to it are kept by [`LocalReplica::persist`].
-    pub fn doc_mut(&mut self, name: &str) -> Result<&mut AutoCommit, SyncError> {
+    pub fn doc_mut(&mut self, name: &DocName) -> Result<&mut AutoCommit, SyncError> {
         let loaded = loaded(&self.conn, &mut self.docs, name, &self.actor)?;
         // Unsaved changes (a sync message just applied) wait for `persist`, which reads
         // what others saved too.
@@ -389,24 +361,24 @@ impl LocalReplica {
     }
 
     /// A journal, as [`LocalReplica::doc_mut`] gives it.
-    pub fn journal(&mut self, name: &str) -> Result<&mut Journal, SyncError> {
+    pub fn journal(&mut self, name: &DocName) -> Result<&mut Journal, SyncError> {
         self.doc_mut(name)?;
         journal_in(&mut self.docs, name)
     }
 
     /// A manifest, as [`LocalReplica::doc_mut`] gives it.
-    pub fn manifest(&mut self, name: &str) -> Result<&mut Manifest, SyncError> {
+    pub fn manifest(&mut self, name: &DocName) -> Result<&mut Manifest, SyncError> {
         self.doc_mut(name)?;
         match self.docs.get_mut(name).map(|l| &mut l.held) {
             Some(Held::Manifest(manifest)) => Ok(manifest),
-            _ => Err(SyncError::BadDocName(name.to_owned())),
+            _ => Err(SyncError::WrongDoc(name.clone())),
         }
     }
 
     /// Saves what changed in `name` since it was last saved (a sync message changed it) as a
     /// new chunk, and reads what other processes saved meanwhile. Answers whether there was
     /// anything to save.
-    pub fn persist(&mut self, name: &str) -> Result<bool, SyncError> {
+    pub fn persist(&mut self, name: &DocName) -> Result<bool, SyncError> {
         let result = self.in_transaction(|tx, docs, actor| {
             let loaded = loaded(tx, docs, name, actor)?;
             sync_with_storage(tx, name, loaded)
@@ -416,13 +388,13 @@ impl LocalReplica {
 
     /// Replaces the chunks of `name` by one save of the whole document: loading it is then
     /// one read. What other processes saved first is kept (read and saved with it).
-    pub fn compact(&mut self, name: &str) -> Result<(), SyncError> {
+    pub fn compact(&mut self, name: &DocName) -> Result<(), SyncError> {
         let result = self.in_transaction(|tx, docs, actor| {
             let loaded = loaded(tx, docs, name, actor)?;
             sync_with_storage(tx, name, loaded)?;
             let whole = loaded.held.doc_mut().save();
-            tx.execute("DELETE FROM chunks WHERE doc = ?1", [name])?;
-            loaded.last_chunk = db::add_chunk(tx, name, &whole)?;
+            tx.execute("DELETE FROM chunks WHERE doc = ?1", [name.as_str()])?;
+            loaded.last_chunk = db::add_chunk(tx, name.as_str(), &whole)?;
             loaded.persisted = loaded.held.doc_mut().get_heads();
             Ok(())
         });
@@ -464,7 +436,7 @@ impl LocalReplica {
         let mut cursor = start;
         // What this process holds of the manifest is brought up to what is stored first: the
         // journals other processes listed decide where entries go.
-        let manifest_name = manifest_doc(office);
+        let manifest_name = DocName::manifest(office)?;
         sync_with_storage(&tx, &manifest_name, loaded(&tx, docs, &manifest_name, actor)?)?;
         let mut plan = Plan { office, limit, current: HashMap::new(), batches: BTreeMap::new() };
         let mut journaled = 0;
@@ -485,7 +457,7 @@ impl LocalReplica {
             journal_in(docs, name)?.append(entries)?;
         }
         for name in plan.batches.keys().chain([&manifest_name]) {
-            let loaded = docs.get_mut(name).ok_or_else(|| SyncError::BadDocName(name.clone()))?;
+            let loaded = docs.get_mut(name).ok_or_else(|| SyncError::WrongDoc(name.clone()))?;
             sync_with_storage(&tx, name, loaded)?;
         }
         if cursor != start {
@@ -520,7 +492,7 @@ impl LocalReplica {
     pub fn apply_incoming(
         &mut self,
         store: &mut Store,
-        name: &str,
+        name: &DocName,
         before: &[ChangeHash],
     ) -> Result<Applied, SyncError> {
         let read = self.journal(name)?.entries_since(before)?;
@@ -557,7 +529,7 @@ impl LocalReplica {
         applied.refused = outcome.refused;
         if !applied.refused.is_empty() || applied.unreadable > 0 {
             tracing::warn!(
-                doc = name,
+                doc = name.as_str(),
                 refused = ?applied.refused,
                 unreadable = applied.unreadable,
                 "journal entries not applied"
@@ -573,7 +545,7 @@ impl LocalReplica {
         &mut self,
         work: impl FnOnce(
             &Transaction<'_>,
-            &mut HashMap<String, Loaded>,
+            &mut HashMap<DocName, Loaded>,
             &ActorId,
         ) -> Result<T, SyncError>,
     ) -> Result<T, SyncError> {
@@ -598,10 +570,10 @@ impl LocalReplica {
 struct Plan<'a> {
     office: &'a str,
     limit: usize,
-    /// Per day, the part and the journal (document name) taking its entries now.
-    current: HashMap<String, (u32, String)>,
-    /// The entries for each journal (by document name), in chain order.
-    batches: BTreeMap<String, Vec<Entry>>,
+    /// Per day, the part and the journal taking its entries now.
+    current: HashMap<String, (u32, DocName)>,
+    /// The entries for each journal, in chain order.
+    batches: BTreeMap<DocName, Vec<Entry>>,
 }
 
 impl Plan<'_> {
@@ -611,11 +583,11 @@ impl Plan<'_> {
     fn journal_for(
         &mut self,
         tx: &Transaction<'_>,
-        docs: &mut HashMap<String, Loaded>,
+        docs: &mut HashMap<DocName, Loaded>,
         actor: &ActorId,
-        manifest_name: &str,
+        manifest_name: &DocName,
         day: &str,
-    ) -> Result<String, SyncError> {
+    ) -> Result<DocName, SyncError> {
         if let Some((_, name)) = self.current.get(day) {
             let pending = self.batches.get(name).map_or(0, Vec::len);
             if journal_in(docs, name)?.len() + pending < self.limit {
@@ -639,12 +611,12 @@ impl Plan<'_> {
         };
         loop {
             let period = period_of(day, n);
-            let name = journal_doc(self.office, &period);
+            let name = DocName::journal(self.office, &period)?;
             let loaded = loaded(tx, docs, &name, actor)?;
             sync_with_storage(tx, &name, loaded)?;
             let pending = self.batches.get(&name).map_or(0, Vec::len);
             let Held::Journal(journal) = &loaded.held else {
-                return Err(SyncError::BadDocName(name));
+                return Err(SyncError::WrongDoc(name));
             };
             if journal.len() + pending < self.limit {
                 manifest_in(docs, manifest_name)?.open(&period)?;
@@ -676,21 +648,20 @@ fn identity(conn: &Connection) -> Result<Option<Identity>, SyncError> {
 /// `name` as this process holds it, loaded from its chunks (or begun) the first time.
 fn loaded<'d>(
     conn: &Connection,
-    docs: &'d mut HashMap<String, Loaded>,
-    name: &str,
+    docs: &'d mut HashMap<DocName, Loaded>,
+    name: &DocName,
     actor: &ActorId,
 ) -> Result<&'d mut Loaded, SyncError> {
     if !docs.contains_key(name) {
         let doc = load(conn, name, actor)?;
-        docs.insert(name.to_owned(), doc);
+        docs.insert(name.clone(), doc);
     }
-    docs.get_mut(name).ok_or_else(|| SyncError::BadDocName(name.to_owned()))
+    docs.get_mut(name).ok_or_else(|| SyncError::WrongDoc(name.clone()))
 }
 
 /// A document from its chunks concatenated, or its first change when none is stored.
-fn load(conn: &Connection, name: &str, actor: &ActorId) -> Result<Loaded, SyncError> {
-    let kind = DocName::parse(name)?;
-    let chunks = db::chunks_after(conn, name, 0)?;
+fn load(conn: &Connection, name: &DocName, actor: &ActorId) -> Result<Loaded, SyncError> {
+    let chunks = db::chunks_after(conn, name.as_str(), 0)?;
     let last_chunk = chunks.last().map_or(0, |(id, _)| *id);
     let stored = if chunks.is_empty() {
         None
@@ -698,15 +669,13 @@ fn load(conn: &Connection, name: &str, actor: &ActorId) -> Result<Loaded, SyncEr
         let bytes: Vec<u8> = chunks.into_iter().flat_map(|(_, bytes)| bytes).collect();
         Some(AutoCommit::load(&bytes)?.with_actor(actor.clone()))
     };
-    let mut held = match (kind, stored) {
-        (DocName::Journal { office, period }, None) => {
-            Held::Journal(Journal::new(office, period, actor.to_bytes())?)
+    let mut held = match (name.journal_period(), stored) {
+        (Some(period), None) => {
+            Held::Journal(Journal::new(name.office(), period, actor.to_bytes())?)
         }
-        (DocName::Journal { .. }, Some(doc)) => Held::Journal(Journal::from_doc(doc)?),
-        (DocName::Manifest { office }, None) => {
-            Held::Manifest(Manifest::new(office, actor.to_bytes())?)
-        }
-        (DocName::Manifest { .. }, Some(doc)) => Held::Manifest(Manifest::from_doc(doc)?),
+        (Some(_), Some(doc)) => Held::Journal(Journal::from_doc(doc)?),
+        (None, None) => Held::Manifest(Manifest::new(name.office(), actor.to_bytes())?),
+        (None, Some(doc)) => Held::Manifest(Manifest::from_doc(doc)?),
     };
     // A document begun here has nothing stored yet: its first save holds everything.
     let persisted = if last_chunk == 0 { Vec::new() } else { held.doc_mut().get_heads() };
@@ -715,8 +684,12 @@ fn load(conn: &Connection, name: &str, actor: &ActorId) -> Result<Loaded, SyncEr
 
 /// Reads the chunks other processes saved of `name` since this one last read. Only for a
 /// document with nothing unsaved (what is read is then all that is stored).
-fn read_new_chunks(conn: &Connection, name: &str, loaded: &mut Loaded) -> Result<(), SyncError> {
-    let chunks = db::chunks_after(conn, name, loaded.last_chunk)?;
+fn read_new_chunks(
+    conn: &Connection,
+    name: &DocName,
+    loaded: &mut Loaded,
+) -> Result<(), SyncError> {
+    let chunks = db::chunks_after(conn, name.as_str(), loaded.last_chunk)?;
     let Some((last, _)) = chunks.last() else { return Ok(()) };
     loaded.last_chunk = *last;
     let doc = loaded.held.doc_mut();
@@ -731,18 +704,18 @@ fn read_new_chunks(conn: &Connection, name: &str, loaded: &mut Loaded) -> Result
 /// last stored), then reads what other processes stored. Answers whether it saved anything.
 fn sync_with_storage(
     tx: &Transaction<'_>,
-    name: &str,
+    name: &DocName,
     loaded: &mut Loaded,
 ) -> Result<bool, SyncError> {
     let persisted = loaded.persisted.clone();
     let bytes = loaded.held.doc_mut().save_after(&persisted);
     let saved = !bytes.is_empty();
     if saved {
-        db::add_chunk(tx, name, &bytes)?;
+        db::add_chunk(tx, name.as_str(), &bytes)?;
     }
     // Reads its own chunk back too (loading a change twice is once): cheap, and the chunk ids
     // it skips are then surely all read.
-    let chunks = db::chunks_after(tx, name, loaded.last_chunk)?;
+    let chunks = db::chunks_after(tx, name.as_str(), loaded.last_chunk)?;
     let doc = loaded.held.doc_mut();
     for (id, bytes) in &chunks {
         doc.load_incremental(bytes)?;
@@ -753,21 +726,21 @@ fn sync_with_storage(
 }
 
 fn journal_in<'d>(
-    docs: &'d mut HashMap<String, Loaded>,
-    name: &str,
+    docs: &'d mut HashMap<DocName, Loaded>,
+    name: &DocName,
 ) -> Result<&'d mut Journal, SyncError> {
     match docs.get_mut(name).map(|l| &mut l.held) {
         Some(Held::Journal(journal)) => Ok(journal),
-        _ => Err(SyncError::BadDocName(name.to_owned())),
+        _ => Err(SyncError::WrongDoc(name.clone())),
     }
 }
 
 fn manifest_in<'d>(
-    docs: &'d mut HashMap<String, Loaded>,
-    name: &str,
+    docs: &'d mut HashMap<DocName, Loaded>,
+    name: &DocName,
 ) -> Result<&'d mut Manifest, SyncError> {
     match docs.get_mut(name).map(|l| &mut l.held) {
         Some(Held::Manifest(manifest)) => Ok(manifest),
-        _ => Err(SyncError::BadDocName(name.to_owned())),
+        _ => Err(SyncError::WrongDoc(name.clone())),
     }
 }
