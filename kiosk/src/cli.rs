@@ -45,6 +45,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
         format: ExportFormat,
     },
+    /// Records in export's form (one JSON object a line), new ones or new versions of stored
+    /// ones: every line is checked first, and one bad line (named by its number) imports nothing
+    Import {
+        #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+        format: ExportFormat,
+        /// The file to import ("-": standard input)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
     /// Find a subscriber by ID number, certificate serial, phone, or part of a name
     Search {
         text: String,

@@ -20,6 +20,9 @@ const FILES: &[&str] = &[
     "spool.db",
     "spool.db-wal",
     "spool.db-shm",
+    "sync.sqlite",
+    "sync.sqlite-wal",
+    "sync.sqlite-shm",
     "kiosk.toml",
 ];
 

@@ -14,6 +14,7 @@ pub mod day_end;
 pub mod day_end_cmd;
 pub mod demo;
 pub mod device_cmd;
+pub mod import_cmd;
 pub mod logging;
 pub mod mail;
 pub mod members;
@@ -25,6 +26,7 @@ pub mod print_docs;
 pub mod registration;
 pub mod signin;
 pub mod subscriber_file;
+pub mod sync;
 #[cfg(test)]
 mod test_fixtures;
 pub mod token_cmd;
@@ -321,6 +323,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Mrz { .. } => "mrz",
         Command::Demo { .. } => "demo",
         Command::Export { .. } => "export",
+        Command::Import { .. } => "import",
         Command::Search { .. } => "search",
         Command::Store { .. } => "store",
         Command::Token { .. } => "token",
@@ -348,6 +351,9 @@ fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, KioskError> 
         Some(Command::Mrz { command: MrzCommand::Parse }) => commands::mrz_parse(ctx),
         Some(Command::Demo { command: DemoCommand::Init { force } }) => demo::init(ctx, force),
         Some(Command::Export { format: cli::ExportFormat::Jsonl }) => commands::export(ctx),
+        Some(Command::Import { format: cli::ExportFormat::Jsonl, file }) => {
+            import_cmd::run(ctx, &file)
+        }
         Some(Command::Search { text, json, limit }) => commands::search(ctx, &text, json, limit),
         Some(Command::Store { command }) => match command {
             StoreCommand::Verify => commands::store_verify(ctx),

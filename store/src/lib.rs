@@ -4,8 +4,9 @@
 //!
 //! Every write goes through [`Writer::put`]: it diffs the record against its current state,
 //! appends the changed fields as one [`Event`] (kiosk, clerk, hybrid logical clock), and folds the
-//! event into the state with per-field last-writer-wins. Remote events (replication) go through
-//! the same fold in [`Writer::apply_event`], so the store never assumes it is the only writer.
+//! event into the state with per-field last-writer-wins; fields this build does not know (a newer
+//! kiosk's) are left as they are. Remote events (replication) go through the same fold in
+//! [`Writer::apply_event`], so the store never assumes it is the only writer.
 #![forbid(unsafe_code)]
 
 #[cfg(feature = "bench-data")]
@@ -519,6 +520,30 @@ impl Store {
         rows.map(|r| r?.decode()).collect()
     }
 
+    /// The events that arrived after `seq` (this store's own arrival order, `events.seq`:
+    /// written here or replicated in), oldest arrival first, at most `limit`, each with its
+    /// `seq`. What a cursor reads: a write commits its events with higher `seq`s than every
+    /// event committed before it, so nothing is skipped.
+    pub fn events_since(&self, seq: i64, limit: usize) -> Result<Vec<(i64, Event)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT event_id, hlc, kiosk, clerk, record_kind, record_id, changes, seq FROM events
+             WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt
+            .query_map(params![seq, limit], |r| Ok((r.get::<_, i64>(7)?, row_to_raw_event(r)?)))?;
+        rows.map(|row| {
+            let (seq, raw) = row?;
+            Ok((seq, raw.decode()?))
+        })
+        .collect()
+    }
+
+    /// The `seq` of the latest event to arrive, 0 when there is none.
+    pub fn last_seq(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("SELECT coalesce(max(seq), 0) FROM events", [], |r| r.get(0))?)
+    }
+
     pub fn stats(&self) -> Result<StoreStats, StoreError> {
         let count = |sql: &str| self.conn.query_row(sql, [], |r| r.get::<_, i64>(0));
         Ok(StoreStats {
@@ -703,9 +728,12 @@ impl Writer<'_> {
     ///
     /// For a record a clerk edited on screen, use [`Writer::edit`]: this compares with the
     /// current state, so fields another kiosk changed meanwhile would be written back.
+    ///
+    /// Fields `R` does not know (a newer kiosk's, arrived by replication) are left as they are:
+    /// this build cannot have meant to change them.
     pub fn put<R: Record>(&mut self, record: &R) -> Result<Option<Event>, StoreError> {
         let current = load_state(&self.tx, R::KIND, record.id())?;
-        let changes = diff(&current.state, &object_of(record)?);
+        let changes = changes_to::<R>(&current, &object_of(record)?)?;
         self.write_checked(record, current, changes)
     }
 
@@ -760,7 +788,7 @@ impl Writer<'_> {
         after
             .validate()
             .map_err(|problems| StoreError::Invalid { kind: RecordKind::Application, problems })?;
-        let changes = diff(&current.state, &object_of(&after)?);
+        let changes = changes_to::<Application>(&current, &object_of(&after)?)?;
         self.append(RecordKind::Application, id, current, changes, Some(clerk))?;
         let audit = AuditEvent {
             id: ulid::Ulid::new(),
@@ -944,6 +972,28 @@ fn object_of<R: Record>(record: &R) -> Result<Map<String, Value>, StoreError> {
         Value::Object(map) if !map.contains_key("kind") => Ok(map),
         _ => Err(StoreError::Corrupt(format!("{} does not encode as a kind-free object", R::KIND))),
     }
+}
+
+/// The fields of `record` (an `R` as [`object_of`] gives it) that differ from `current`, as
+/// [`diff`] makes them, but comparing only with the fields of `current` that `R` knows: those
+/// that survive decoding the state into `R` and encoding it back. A field only a newer build
+/// knows is left alone instead of set to null, so an older kiosk's write never erases it.
+/// (A known field holding null needs no care: `R` writes it as null too.)
+fn changes_to<R: Record>(
+    current: &RecordState,
+    record: &Map<String, Value>,
+) -> Result<Map<String, Value>, StoreError> {
+    let Some(before) = current.decode::<R>()? else {
+        return Ok(diff(&current.state, record));
+    };
+    let known = object_of(&before)?;
+    let comparable: Map<String, Value> = current
+        .state
+        .iter()
+        .filter(|(field, _)| known.contains_key(field.as_str()))
+        .map(|(field, value)| (field.clone(), value.clone()))
+        .collect();
+    Ok(diff(&comparable, record))
 }
 
 /// Every record of one kind as `conn` sees it ([`Store::list`], [`Writer::list`]).

@@ -16,5 +16,9 @@ pub mod signing;
 pub mod session;
 pub mod wire;
 
+/// The automerge this crate's documents are made with, for the kiosk and the hub to hold them
+/// without a second copy of the dependency to keep in step.
+pub use automerge;
+
 /// What a replica must offer to take part in replication: the events it has that a peer lacks.
 pub use registry::hlc::Hlc;

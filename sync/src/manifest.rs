@@ -59,6 +59,16 @@ impl Manifest {
         Ok(Manifest { doc, journals })
     }
 
+    /// The document, for automerge's sync protocol and incremental saves.
+    pub fn doc(&self) -> &AutoCommit {
+        &self.doc
+    }
+
+    /// The document, for automerge's sync protocol and incremental saves (which change it).
+    pub fn doc_mut(&mut self) -> &mut AutoCommit {
+        &mut self.doc
+    }
+
     /// Lists `period`'s journal, open, unless it is listed already.
     pub fn open(&mut self, period: &str) -> Result<(), JournalError> {
         if self.doc.get(&self.journals, period)?.is_none() {

@@ -185,3 +185,72 @@ fn scanner_quirks_are_tolerated() {
         assert_eq!(json(&out)["document_number"], "L898902C3");
     }
 }
+
+/// A data directory whose store holds four organisations, and its `kiosk export`.
+fn exported_office(dir: &std::path::Path) -> String {
+    use registry::model::{Organisation, OrganisationRegistration, RegistrationKind};
+    let mut store =
+        store::Store::open(&dir.join("kiosk.db"), store::StoreOptions::default()).expect("store");
+    for n in 1..=4 {
+        let company = Organisation {
+            id: ulid::Ulid::new(),
+            name_zh: Some(format!("澳門貿易有限公司{n}")),
+            name_latin: None,
+            registration: OrganisationRegistration {
+                kind: RegistrationKind::MacauCommercialRegistry,
+                number: format!("SO-1234{n}"),
+            },
+            legal_representative: None,
+            licence_valid_until: None,
+            address: None,
+            phone: None,
+            website: None,
+        };
+        store.put(None, &company).expect("put");
+    }
+    drop(store);
+    let out = kiosk(dir).args(["export"]).output().expect("kiosk runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn import_takes_the_whole_file_or_nothing_and_names_a_bad_line() {
+    let (source, target, refused) = (
+        tempfile::tempdir().expect("a"),
+        tempfile::tempdir().expect("b"),
+        tempfile::tempdir().expect("c"),
+    );
+    let text = exported_office(source.path());
+    assert_eq!(text.lines().count(), 4);
+    let file = source.path().join("office.jsonl");
+    std::fs::write(&file, &text).expect("write");
+    let import = |dir: &std::path::Path, file: &std::path::Path| {
+        kiosk(dir)
+            .args(["--lang", "en", "import", "--format", "jsonl"])
+            .arg(file)
+            .output()
+            .expect("kiosk runs")
+    };
+    let out = import(target.path(), &file);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), "Imported: 4 new, 0 changed, 0 unchanged.");
+    let exported = kiosk(target.path()).arg("export").output().expect("kiosk runs");
+    assert_eq!(stdout(&exported), text, "the same records, field for field");
+
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(2, "{\"kind\":\"organisation\",");
+    let bad = source.path().join("bad.jsonl");
+    std::fs::write(&bad, lines.join("\n")).expect("write");
+    let out = import(refused.path(), &bad);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(said.contains("Nothing was imported") && said.contains("Line 3:"), "{said}");
+    assert!(stdout(&out).is_empty());
+    let exported = kiosk(refused.path()).arg("export").output().expect("kiosk runs");
+    assert_eq!(stdout(&exported), "", "nothing of the file is in the store");
+
+    let out = import(refused.path(), &source.path().join("missing.jsonl"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("Cannot read"), "{}", stderr(&out));
+}

@@ -1,0 +1,413 @@
+//! The kiosk's side of replication, with real stores, real signatures and real automerge
+//! merges standing in for the network.
+
+use std::path::Path;
+
+use ::sync::journal::{EVENT_FORMAT, Entry};
+use ::sync::pki::Infra;
+use ::sync::signing::{self, ChainHead, DeviceKey};
+use registry::model::{IdDocument, IdDocumentKind, Person, Sensitive};
+use store::{Store, StoreOptions};
+use time::macros::{datetime, offset};
+
+use super::*;
+
+const OFFICE: &str = "MO01";
+const MACAU: UtcOffset = offset!(+8);
+/// 01:30 on 22 November in Macau, still the 21st in UTC: the journal is the office's day.
+const NOW: time::OffsetDateTime = datetime!(2026-11-21 17:30 UTC);
+const DAY: &str = "2026-11-22";
+
+fn store_at(kiosk: &str) -> Store {
+    let options = StoreOptions { kiosk_id: Some(kiosk.into()), now: Box::new(|| NOW) };
+    Store::open_in_memory(options).expect("store")
+}
+
+/// A kiosk's device key, enrolled as the hub would (one infrastructure CA per call).
+fn device_key(kiosk: &str) -> DeviceKey {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let infra = Infra::open_or_create(dir.path(), &["localhost".into()]).expect("infra");
+    infra.enroll(OFFICE, Some(kiosk)).expect("enroll").device_key()
+}
+
+fn joined(dir: &Path, kiosk: &str) -> LocalReplica {
+    let mut replica = LocalReplica::open_in(dir, MACAU).expect("open sync.sqlite");
+    replica
+        .set_identity(&Identity {
+            office: OFFICE.into(),
+            kiosk: kiosk.into(),
+            hub_url: "wss://localhost:7443".into(),
+            credentials: dir.join("kiosk.creds"),
+        })
+        .expect("join");
+    replica
+}
+
+fn person(n: u32) -> Person {
+    Person {
+        id: ulid::Ulid::new(),
+        name_zh: Some(format!("何家豪{n}")),
+        name_latin: Some("HO KA HOU".into()),
+        id_document: IdDocument {
+            kind: IdDocumentKind::MacauResident,
+            number: Sensitive::new("1234567(3)"),
+            issuing_state: None,
+            expiry: None,
+        },
+        nationality: Some("CHN".into()),
+        birth_date: None,
+        sex: None,
+        phone: Some(Sensitive::new("+853 6612 3456")),
+        email: None,
+        photo: None,
+    }
+}
+
+fn export(store: &Store) -> String {
+    let mut out = Vec::new();
+    store.export_jsonl(&mut out).expect("export");
+    String::from_utf8(out).expect("utf-8")
+}
+
+fn journal_name() -> DocName {
+    DocName::journal(OFFICE, DAY).expect("a journal's name")
+}
+
+fn part(period: &str) -> DocName {
+    DocName::journal(OFFICE, period).expect("a journal's name")
+}
+
+fn manifest_name() -> DocName {
+    DocName::manifest(OFFICE).expect("the manifest's name")
+}
+
+/// Every entry of `kiosk` in the replica's journals, checked: signed by `key`, and one chain
+/// from its first entry in `seq` order.
+fn checked_chain(replica: &mut LocalReplica, kiosk: &str, key: &DeviceKey) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    for name in replica.stored_docs().expect("docs") {
+        if name.journal_period().is_some() {
+            let read = replica.journal(&name).expect("journal").entries().expect("entries");
+            assert!(read.unreadable.is_empty(), "{name}: {:?}", read.unreadable);
+            entries.extend(read.entries.into_iter().filter(|e| e.kiosk == kiosk));
+        }
+    }
+    entries.sort_by_key(|e| e.seq);
+    let mut head = ChainHead::default();
+    for entry in &entries {
+        signing::verify(OFFICE, entry, key.public_key()).expect("signed by the kiosk");
+        head = signing::check_next(&head, OFFICE, entry).expect("the next link");
+    }
+    entries
+}
+
+/// Everything `from` holds taken into `to` (an automerge sync in one direction), then what is
+/// new applied to `to`'s store.
+fn take_in(from: &mut LocalReplica, to: &mut LocalReplica, store: &mut Store) -> Applied {
+    let mut total = Applied::default();
+    for name in from.stored_docs().expect("docs") {
+        let before = to.doc_mut(&name).expect("doc").get_heads();
+        let theirs = from.doc_mut(&name).expect("theirs");
+        to.doc_mut(&name).expect("doc").merge(theirs).expect("merge");
+        to.persist(&name).expect("persist");
+        if name.journal_period().is_some() {
+            let applied = to.apply_incoming(store, &name, &before).expect("apply");
+            total.applied += applied.applied;
+            total.known += applied.known;
+            total.own += applied.own;
+            total.unknown += applied.unknown;
+            total.unreadable += applied.unreadable;
+            total.refused.extend(applied.refused);
+        }
+    }
+    total
+}
+
+#[test]
+fn the_pump_journals_exactly_this_kiosks_new_events_signed_and_chained() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = device_key("KA");
+    let mut store = store_at("KA");
+    let mut replica = joined(dir.path(), "KA");
+    let mut other = store_at("KB");
+    let theirs = other.put(None, &person(0)).expect("put").expect("event");
+    let mut own = Vec::new();
+    for n in 1..=3 {
+        own.push(store.put(None, &person(n)).expect("put").expect("event"));
+    }
+    store.write(None, |w| w.apply_event(&theirs)).expect("replicated in");
+
+    assert_eq!(replica.pump(&store, &key).expect("pump"), 3);
+    let entries = checked_chain(&mut replica, "KA", &key);
+    let ids: Vec<String> = entries.iter().map(|e| e.event_id.clone()).collect();
+    let expected: Vec<String> = own.iter().map(|e| e.event_id.to_string()).collect();
+    assert_eq!(ids, expected, "this kiosk's events, in order, and not the replicated one");
+    let journal = replica.journal(&journal_name()).expect("the office day's journal");
+    assert_eq!(journal.len(), 3);
+    assert_eq!(journal.entry(&theirs.event_id.to_string()).expect("read"), None);
+    assert_eq!(entries[0].event().expect("typed"), own[0], "the entry is the event");
+    let listed = replica.manifest(&manifest_name()).expect("manifest").journals();
+    let listed = listed.expect("listed");
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].period.as_str(), listed[0].closed.is_none()), (DAY, true));
+
+    assert_eq!(replica.pump(&store, &key).expect("again"), 0, "nothing new, nothing copied");
+    assert_eq!(replica.unjournaled(&store).expect("waiting"), 0);
+    store.put(None, &person(4)).expect("put");
+    assert_eq!(replica.unjournaled(&store).expect("waiting"), 1);
+    assert_eq!(replica.pump(&store, &key).expect("the next one"), 1);
+    let entries = checked_chain(&mut replica, "KA", &key);
+    assert_eq!(entries.len(), 4);
+    let (cursor, head) = replica.pump_position().expect("position");
+    assert_eq!(cursor, store.last_seq().expect("seq"));
+    assert_eq!(head.seq, 4);
+    assert_eq!(head.link, signing::link(OFFICE, &entries[3]));
+}
+
+#[test]
+fn the_pump_needs_a_join_and_the_stores_own_kiosk_id() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = device_key("KA");
+    let mut store = store_at("KA");
+    store.put(None, &person(1)).expect("put");
+    let mut replica = LocalReplica::open_in(dir.path(), MACAU).expect("open");
+    assert!(matches!(replica.pump(&store, &key), Err(SyncError::NotJoined)));
+    let mut replica = joined(dir.path(), "KOTHER");
+    let err = replica.pump(&store, &key).expect_err("another kiosk's store");
+    assert!(matches!(err, SyncError::KioskMismatch { .. }), "{err}");
+    assert_eq!(replica.pump_position().expect("position").0, 0, "nothing journaled");
+}
+
+#[test]
+fn two_kiosks_of_one_office_exchanging_journals_end_with_the_same_export() {
+    let (dir_a, dir_b) = (tempfile::tempdir().expect("a"), tempfile::tempdir().expect("b"));
+    let (key_a, key_b) = (device_key("KA"), device_key("KB"));
+    let (mut store_a, mut store_b) = (store_at("KA"), store_at("KB"));
+    let (mut a, mut b) = (joined(dir_a.path(), "KA"), joined(dir_b.path(), "KB"));
+
+    let mut ho = person(1);
+    store_a.put(None, &ho).expect("put");
+    store_b.put(None, &person(2)).expect("put");
+    store_b.put(None, &person(3)).expect("put");
+    assert_eq!(a.pump(&store_a, &key_a).expect("pump a"), 1);
+    assert_eq!(b.pump(&store_b, &key_b).expect("pump b"), 2);
+
+    let to_b = take_in(&mut a, &mut b, &mut store_b);
+    assert_eq!((to_b.applied, to_b.own), (1, 0));
+    let to_a = take_in(&mut b, &mut a, &mut store_a);
+    assert_eq!((to_a.applied, to_a.own), (2, 0), "B's two; A's own entry is not new to A");
+    assert_eq!(export(&store_a), export(&store_b));
+
+    // B edits the person A registered; the edit goes back to A as one journal entry.
+    ho.email = Some("kahou@example.mo".into());
+    store_b.put(None, &ho).expect("edit at B");
+    assert_eq!(b.pump(&store_b, &key_b).expect("pump b"), 1);
+    let to_a = take_in(&mut b, &mut a, &mut store_a);
+    assert_eq!(to_a.applied, 1);
+    assert!(to_a.refused.is_empty() && to_a.unknown == 0 && to_a.unreadable == 0);
+    assert_eq!(export(&store_a), export(&store_b));
+    assert!(export(&store_a).contains("kahou@example.mo"));
+    assert!(store_a.verify().expect("verify").is_empty());
+    // Both chains stand in both replicas; A's pump skips what it applied (B's events).
+    assert_eq!(a.pump(&store_a, &key_a).expect("pump a"), 0);
+    assert_eq!(checked_chain(&mut a, "KB", &key_b).len(), 3);
+    assert_eq!(checked_chain(&mut b, "KA", &key_a).len(), 1);
+    // Taking in the same again applies nothing.
+    let again = take_in(&mut b, &mut a, &mut store_a);
+    assert_eq!(again.applied, 0);
+    // A's sync.sqlite lost (a new one): its own entries come back from B and are left alone.
+    let fresh_dir = tempfile::tempdir().expect("fresh");
+    let mut fresh = joined(fresh_dir.path(), "KA");
+    let back = take_in(&mut b, &mut fresh, &mut store_a);
+    assert_eq!((back.applied, back.known, back.own), (0, 3, 1));
+}
+
+#[test]
+fn an_entry_of_a_kind_this_build_does_not_know_stays_in_the_journal_and_is_skipped() {
+    let (dir_a, dir_b) = (tempfile::tempdir().expect("a"), tempfile::tempdir().expect("b"));
+    let key_b = device_key("KB");
+    let mut store_a = store_at("KA");
+    let mut store_b = store_at("KB");
+    let (mut a, mut b) = (joined(dir_a.path(), "KA"), joined(dir_b.path(), "KB"));
+    store_b.put(None, &person(1)).expect("put");
+    b.pump(&store_b, &key_b).expect("pump");
+    // A newer build at B journals a vehicle, and an event of a newer format.
+    let (_, head) = b.pump_position().expect("head");
+    let newer = |kind: &str, v: u64, head: &ChainHead| {
+        let mut entry = Entry {
+            v,
+            event_id: ulid::Ulid::new().to_string(),
+            hlc: format!("{:015}-{:010}-KB", NOW.unix_timestamp() * 1000, 9),
+            kiosk: "KB".into(),
+            clerk: None,
+            record_kind: kind.into(),
+            record_id: ulid::Ulid::new().to_string(),
+            changes: r#"{"plate":"MA-12-34"}"#.into(),
+            seq: 0,
+            prev: String::new(),
+            sig: String::new(),
+        };
+        let head = key_b.sign(OFFICE, &mut entry, head).expect("sign");
+        (entry, head)
+    };
+    let (vehicle, head) = newer("vehicle", EVENT_FORMAT, &head);
+    let (future, _) = newer("person", EVENT_FORMAT + 1, &head);
+    b.journal(&journal_name())
+        .expect("journal")
+        .append(&[vehicle.clone(), future])
+        .expect("append");
+    b.persist(&journal_name()).expect("persist");
+
+    let applied = take_in(&mut b, &mut a, &mut store_a);
+    assert_eq!((applied.applied, applied.unknown, applied.unreadable), (1, 2, 0));
+    assert_eq!(store_a.stats().expect("stats").events, 1, "only the person");
+    // Kept, stored and forwarded: another process (or the next sync) still has it.
+    drop(a);
+    let mut reopened = LocalReplica::open_in(dir_a.path(), MACAU).expect("reopen");
+    let kept = reopened.journal(&journal_name()).expect("journal").entry(&vehicle.event_id);
+    assert_eq!(kept.expect("read"), Some(vehicle));
+    assert_eq!(checked_chain(&mut reopened, "KB", &key_b).len(), 3, "its chain stands");
+}
+
+#[test]
+fn a_crash_between_saving_the_journal_and_committing_copies_nothing_twice_and_loses_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = device_key("KA");
+    let mut store = store_at("KA");
+    for n in 1..=3 {
+        store.put(None, &person(n)).expect("put");
+    }
+    let mut replica = joined(dir.path(), "KA");
+    assert_eq!(replica.pump_and_crash_before_commit(&store, &key).expect("steps"), 3);
+    drop(replica);
+    let mut replica = LocalReplica::open_in(dir.path(), MACAU).expect("restart");
+    assert!(replica.stored_docs().expect("docs").is_empty(), "the lost transaction left nothing");
+    assert_eq!(replica.pump_position().expect("position").0, 0);
+    assert_eq!(replica.pump(&store, &key).expect("pump"), 3);
+
+    store.put(None, &person(4)).expect("put");
+    store.put(None, &person(5)).expect("put");
+    // The same process crashes mid-pump and goes on: what it held is read again.
+    assert_eq!(replica.pump_and_crash_before_commit(&store, &key).expect("steps"), 2);
+    assert_eq!(replica.journal(&journal_name()).expect("journal").len(), 3);
+    assert_eq!(replica.pump(&store, &key).expect("pump"), 2);
+    assert_eq!(replica.pump(&store, &key).expect("pump"), 0);
+    let entries = checked_chain(&mut replica, "KA", &key);
+    assert_eq!(entries.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+    let mut restarted = LocalReplica::open_in(dir.path(), MACAU).expect("restart");
+    assert_eq!(checked_chain(&mut restarted, "KA", &key).len(), 5);
+}
+
+#[test]
+fn a_second_process_sees_the_first_ones_chunks_and_continues_its_chain() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = device_key("KA");
+    let mut store = store_at("KA");
+    let mut first = joined(dir.path(), "KA");
+    let mut second = LocalReplica::open_in(dir.path(), MACAU).expect("second process");
+    store.put(None, &person(1)).expect("put");
+    store.put(None, &person(2)).expect("put");
+    assert_eq!(first.pump(&store, &key).expect("first pumps"), 2);
+    assert_eq!(second.journal(&journal_name()).expect("journal").len(), 2);
+
+    store.put(None, &person(3)).expect("put");
+    assert_eq!(second.pump(&store, &key).expect("second pumps"), 1);
+    assert_eq!(first.journal(&journal_name()).expect("journal").len(), 3, "read the new chunk");
+    store.put(None, &person(4)).expect("put");
+    assert_eq!(first.pump(&store, &key).expect("first again"), 1);
+    assert_eq!(first.pump_position().expect("head").1.seq, 4, "one chain across processes");
+
+    // A compaction by one process loses nothing the other wrote before or after it.
+    second.compact(&journal_name()).expect("compact");
+    store.put(None, &person(5)).expect("put");
+    assert_eq!(first.pump(&store, &key).expect("after the compaction"), 1);
+    let chunks: i64 = second
+        .conn
+        .query_row(
+            "SELECT count(*) FROM chunks WHERE doc = ?1",
+            [journal_name().to_string()],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(chunks, 2, "the whole save and the one chunk after it");
+    let mut third = LocalReplica::open_in(dir.path(), MACAU).expect("third process");
+    let entries = checked_chain(&mut third, "KA", &key);
+    assert_eq!(entries.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+    assert_eq!(second.journal(&journal_name()).expect("journal").len(), 5);
+}
+
+#[test]
+fn a_full_journal_goes_on_in_the_days_next_part_and_the_manifest_lists_each() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = device_key("KA");
+    let mut store = store_at("KA");
+    let mut replica = joined(dir.path(), "KA").with_journal_limit(3);
+    for n in 1..=4 {
+        store.put(None, &person(n)).expect("put");
+    }
+    assert_eq!(replica.pump(&store, &key).expect("pump"), 4);
+    for n in 5..=7 {
+        store.put(None, &person(n)).expect("put");
+    }
+    assert_eq!(replica.pump(&store, &key).expect("pump"), 3);
+    let listed = replica.manifest(&manifest_name()).expect("manifest").journals();
+    let periods: Vec<String> = listed.expect("listed").into_iter().map(|l| l.period).collect();
+    assert_eq!(periods, [DAY.to_owned(), format!("{DAY}.2"), format!("{DAY}.3")]);
+    let sizes: Vec<usize> =
+        periods.iter().map(|p| replica.journal(&part(p)).expect("journal").len()).collect();
+    assert_eq!(sizes, [3, 3, 1]);
+    assert_eq!(checked_chain(&mut replica, "KA", &key).len(), 7, "one chain across the parts");
+    // A closed part takes nothing more, though it has room.
+    let third = part(&periods[2]);
+    let heads = replica.doc_mut(&third).expect("doc").get_heads();
+    let manifest = manifest_name();
+    replica.manifest(&manifest).expect("manifest").close(&periods[2], &heads).expect("close");
+    replica.persist(&manifest).expect("persist");
+    store.put(None, &person(8)).expect("put");
+    assert_eq!(replica.pump(&store, &key).expect("pump"), 1);
+    assert_eq!(replica.journal(&third).expect("journal").len(), 1);
+    assert_eq!(replica.journal(&part(&format!("{DAY}.4"))).expect("j").len(), 1);
+}
+
+#[test]
+fn an_events_journal_is_its_office_day_and_a_days_parts_are_numbered_from_2() {
+    assert_eq!(office_day(NOW.unix_timestamp() as u64 * 1000, MACAU).expect("day"), DAY);
+    assert_eq!(
+        office_day(NOW.unix_timestamp() as u64 * 1000, UtcOffset::UTC).expect("day"),
+        "2026-11-21"
+    );
+    assert_eq!(part_of("2026-11-22", DAY), Some(1));
+    assert_eq!(part_of("2026-11-22.3", DAY), Some(3));
+    assert_eq!(part_of("2026-11-22.1", DAY), None);
+    assert_eq!(part_of("2026-11-23", DAY), None);
+    assert_eq!(part_of("2026-11-222", DAY), None);
+    assert_eq!((period_of(DAY, 1), period_of(DAY, 2)), (DAY.to_owned(), format!("{DAY}.2")));
+}
+
+#[test]
+fn identity_sync_states_and_the_hubs_last_word_are_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut replica = joined(dir.path(), "KA");
+    let mut state = automerge::sync::State::new();
+    state.shared_heads = replica.doc_mut(&journal_name()).expect("doc").get_heads();
+    replica.save_sync_state("hub", &journal_name(), &state).expect("save");
+    let status = HubStatus {
+        hub_time_ms: Some(1_790_000_000_000),
+        last_at_ms: Some(1_790_000_000_500),
+        last_ok: Some(false),
+        last_detail: Some("unreachable".into()),
+    };
+    replica.record_sync(&status).expect("record");
+    let failed = HubStatus { hub_time_ms: None, last_ok: Some(true), ..status.clone() };
+    drop(replica);
+    let mut replica = LocalReplica::open_in(dir.path(), MACAU).expect("reopen");
+    assert_eq!(replica.identity().expect("identity").map(|i| i.kiosk), Some("KA".into()));
+    let kept = replica.sync_state("hub", &journal_name()).expect("state");
+    assert_eq!(kept.shared_heads, state.shared_heads);
+    assert!(replica.sync_state("hub", &manifest_name()).expect("new").shared_heads.is_empty());
+    assert_eq!(replica.hub_status().expect("status"), status);
+    replica.record_sync(&failed).expect("record");
+    let now = replica.hub_status().expect("status");
+    assert_eq!(now.hub_time_ms, status.hub_time_ms, "an unreached hub's time stays");
+    assert_eq!(now.last_ok, Some(true));
+}
