@@ -54,6 +54,34 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Join the central registry's hub: office and device identity from the credentials
+    /// `registry-hub enroll` made (every record made afterwards belongs to that office)
+    Join {
+        /// The hub's address, wss://HOST:PORT
+        #[arg(long, value_name = "URL")]
+        hub: String,
+        /// The credentials file (device key, its certificate, the CA to trust)
+        #[arg(long, value_name = "FILE")]
+        credentials: PathBuf,
+    },
+    /// Replication with the hub: sync now, or say where it stands
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["once", "status"])))]
+    Sync {
+        /// Sync once now; exits non-zero, saying why, when the hub cannot be reached or refuses
+        #[arg(long)]
+        once: bool,
+        /// Online or offline, events waiting to go up, the last good sync
+        #[arg(long)]
+        status: bool,
+        /// With --status: one JSON object
+        #[arg(long, requires = "status")]
+        json: bool,
+    },
+    /// The signed chains of events in this kiosk's journals
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Find a subscriber by ID number, certificate serial, phone, or part of a name
     Search {
         text: String,
@@ -133,6 +161,12 @@ pub enum Command {
         #[command(subcommand)]
         command: DayEndCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check every chain in the journals and name the first broken link
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]

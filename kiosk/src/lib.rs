@@ -27,6 +27,7 @@ pub mod registration;
 pub mod signin;
 pub mod subscriber_file;
 pub mod sync;
+pub mod sync_cmd;
 #[cfg(test)]
 mod test_fixtures;
 pub mod token_cmd;
@@ -324,6 +325,9 @@ fn command_name(command: &Command) -> &'static str {
         Command::Demo { .. } => "demo",
         Command::Export { .. } => "export",
         Command::Import { .. } => "import",
+        Command::Join { .. } => "join",
+        Command::Sync { .. } => "sync",
+        Command::Audit { .. } => "audit",
         Command::Search { .. } => "search",
         Command::Store { .. } => "store",
         Command::Token { .. } => "token",
@@ -354,6 +358,15 @@ fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, KioskError> 
         Some(Command::Import { format: cli::ExportFormat::Jsonl, file }) => {
             import_cmd::run(ctx, &file)
         }
+        Some(Command::Join { hub, credentials }) => sync_cmd::join(ctx, &hub, &credentials),
+        Some(Command::Sync { once, status: _, json }) => {
+            if once {
+                sync_cmd::once(ctx)
+            } else {
+                sync_cmd::status(ctx, json)
+            }
+        }
+        Some(Command::Audit { command: cli::AuditCommand::Verify }) => sync_cmd::audit_verify(ctx),
         Some(Command::Search { text, json, limit }) => commands::search(ctx, &text, json, limit),
         Some(Command::Store { command }) => match command {
             StoreCommand::Verify => commands::store_verify(ctx),

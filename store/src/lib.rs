@@ -70,6 +70,9 @@ pub enum StoreError {
         "a replicated event is dated {ahead_ms} ms ahead of this kiosk's clock; check both clocks"
     )]
     ClockAhead { ahead_ms: u64 },
+    /// `adopt_kiosk_id` on a store that has written events under its current id.
+    #[error("the store already holds {events} events written as kiosk {current}")]
+    KioskIdInUse { current: String, events: u64 },
 }
 
 /// How far ahead of this kiosk's clock a replicated event may be. Further than this, a kiosk
@@ -88,6 +91,7 @@ impl StoreError {
             StoreError::Corrupt(_) => "corrupt",
             StoreError::Damaged(_) => "damaged file",
             StoreError::BadKioskId(_) => "bad kiosk id",
+            StoreError::KioskIdInUse { .. } => "kiosk id in use",
             StoreError::Io(_) => "io",
             StoreError::NotFound { .. } => "not found",
             StoreError::Transition(_) => "transition refused",
@@ -215,6 +219,29 @@ impl Store {
             tx.query_row("SELECT value FROM meta WHERE key = 'kiosk_id'", [], |r| r.get(0))?;
         tx.commit()?;
         Ok(id)
+    }
+
+    /// Makes `id` this store's kiosk id from now on (`kiosk join`: the device's identity in the
+    /// central registry). Only while no event was written under the current id, since every
+    /// event names the kiosk that wrote it and other replicas know it by that name.
+    pub fn adopt_kiosk_id(&mut self, id: &str) -> Result<(), StoreError> {
+        if !valid_node(id) {
+            return Err(StoreError::BadKioskId(id.to_owned()));
+        }
+        if self.clock.node() == id {
+            return Ok(());
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current = self.clock.node().to_owned();
+        let events: i64 =
+            tx.query_row("SELECT count(*) FROM events WHERE kiosk = ?1", [&current], |r| r.get(0))?;
+        if events > 0 {
+            return Err(StoreError::KioskIdInUse { current, events: events as u64 });
+        }
+        tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('kiosk_id', ?1)", [id])?;
+        tx.commit()?;
+        self.clock = HlcClock::new(id, latest_hlc(&self.conn)?);
+        Ok(())
     }
 
     pub fn kiosk_id(&self) -> &str {

@@ -1,6 +1,7 @@
 //! Helpers for the end-to-end tests: the built `kiosk` binary, run as a user would run it.
 #![forbid(unsafe_code)]
 
+pub mod hub;
 pub mod postgres;
 pub mod pty;
 pub mod tmux;

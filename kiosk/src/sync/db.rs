@@ -64,6 +64,13 @@ const MIGRATIONS: &[&str] = &[
     );
     INSERT INTO hub (only) VALUES (1);
     "#,
+    // 2: what the hub holds of this kiosk's chain (the chain head at the start of the last
+    // session that ended well: everything journaled until then went up in it) and when a sync
+    // last ended well, for `kiosk sync --status` and the status bar.
+    r#"
+    ALTER TABLE hub ADD COLUMN acked_seq INTEGER;
+    ALTER TABLE hub ADD COLUMN last_ok_at_ms INTEGER;
+    "#,
 ];
 
 /// How many migrations this build knows.

@@ -18,6 +18,7 @@
 //!   format this build does not know stays in the journal, counted, and is forwarded by sync.
 
 mod db;
+pub mod net;
 #[cfg(test)]
 mod tests;
 
@@ -109,6 +110,11 @@ pub struct HubStatus {
     pub last_ok: Option<bool>,
     /// A stable code for why it failed (a `Refused` code, "unreachable", …); never a sentence.
     pub last_detail: Option<String>,
+    /// When a sync last ended well (Unix ms); kept when a later one fails.
+    pub last_ok_at_ms: Option<u64>,
+    /// This kiosk's chain as far as the hub holds it (the head when the last good sync began);
+    /// kept when a later one fails.
+    pub acked_seq: Option<u64>,
 }
 
 /// What [`LocalReplica::apply_incoming`] did with the entries a sync brought.
@@ -293,7 +299,8 @@ impl LocalReplica {
 
     pub fn hub_status(&self) -> Result<HubStatus, SyncError> {
         let row = self.conn.query_row(
-            "SELECT hub_time_ms, last_at_ms, last_ok, last_detail FROM hub WHERE only = 1",
+            "SELECT hub_time_ms, last_at_ms, last_ok, last_detail, last_ok_at_ms, acked_seq
+             FROM hub WHERE only = 1",
             [],
             |r| {
                 Ok((
@@ -301,6 +308,8 @@ impl LocalReplica {
                     r.get::<_, Option<i64>>(1)?,
                     r.get::<_, Option<bool>>(2)?,
                     r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<i64>>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
                 ))
             },
         )?;
@@ -310,21 +319,26 @@ impl LocalReplica {
             last_at_ms: ms(row.1),
             last_ok: row.2,
             last_detail: row.3,
+            last_ok_at_ms: ms(row.4),
+            acked_seq: ms(row.5),
         })
     }
 
-    /// Keeps how the last sync ended. `hub_time_ms` stays as it was when `None` (the hub was
-    /// not reached).
+    /// Keeps how the last sync ended. `hub_time_ms`, `last_ok_at_ms` and `acked_seq` stay as
+    /// they were when `None` (the hub was not reached, or the sync failed).
     pub fn record_sync(&mut self, status: &HubStatus) -> Result<(), SyncError> {
         let ms = |v: Option<u64>| v.and_then(|v| i64::try_from(v).ok());
         self.conn.execute(
             "UPDATE hub SET hub_time_ms = coalesce(?1, hub_time_ms), last_at_ms = ?2,
-                 last_ok = ?3, last_detail = ?4 WHERE only = 1",
+                 last_ok = ?3, last_detail = ?4, last_ok_at_ms = coalesce(?5, last_ok_at_ms),
+                 acked_seq = coalesce(?6, acked_seq) WHERE only = 1",
             params![
                 ms(status.hub_time_ms),
                 ms(status.last_at_ms),
                 status.last_ok,
-                status.last_detail
+                status.last_detail,
+                ms(status.last_ok_at_ms),
+                ms(status.acked_seq)
             ],
         )?;
         Ok(())

@@ -396,6 +396,8 @@ fn identity_sync_states_and_the_hubs_last_word_are_kept() {
         last_at_ms: Some(1_790_000_000_500),
         last_ok: Some(false),
         last_detail: Some("unreachable".into()),
+        last_ok_at_ms: Some(1_790_000_000_100),
+        acked_seq: Some(7),
     };
     replica.record_sync(&status).expect("record");
     let failed = HubStatus { hub_time_ms: None, last_ok: Some(true), ..status.clone() };

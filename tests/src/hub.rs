@@ -1,0 +1,158 @@
+//! The central registry's hub for the end-to-end tests: the real `registry-hub` binary serving
+//! on a loopback port with its own TLS folder and database (SQLite in the test's folder, or a
+//! PostgreSQL URL), killed with SIGKILL when dropped or asked to.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use crate::{binary, free_port, stderr, stdout};
+
+pub fn hub_bin() -> PathBuf {
+    static HUB: OnceLock<PathBuf> = OnceLock::new();
+    HUB.get_or_init(|| binary("sync", "registry-hub")).clone()
+}
+
+/// A `registry-hub` command with no language or log settings from the environment.
+pub fn hub_command() -> Command {
+    let mut cmd = Command::new(hub_bin());
+    for (var, _) in std::env::vars_os() {
+        let name = var.to_string_lossy();
+        if name.starts_with("REGISTRY_HUB") || name.starts_with("LC_") || name == "LANG" {
+            cmd.env_remove(&var);
+        }
+    }
+    cmd.args(["--lang", "en"]);
+    cmd
+}
+
+#[derive(Debug)]
+pub struct Hub {
+    pub port: u16,
+    pub tls_dir: PathBuf,
+    pub database: String,
+    child: Option<Child>,
+}
+
+impl Hub {
+    /// A hub on SQLite in `dir`.
+    pub fn start(dir: &Path) -> Hub {
+        let database = format!("sqlite:{}", dir.join("hub.sqlite").display());
+        Hub::start_with(dir, database)
+    }
+
+    /// A hub on `database` (`sqlite:PATH` or a PostgreSQL URL), its TLS folder in `dir`.
+    pub fn start_with(dir: &Path, database: String) -> Hub {
+        let mut hub = Hub { port: 0, tls_dir: dir.join("tls"), database, child: None };
+        hub.restart();
+        hub
+    }
+
+    /// Another hub process on the same database and TLS folder (several hubs sharing one
+    /// PostgreSQL).
+    pub fn another(&self) -> Hub {
+        let mut hub = Hub {
+            port: 0,
+            tls_dir: self.tls_dir.clone(),
+            database: self.database.clone(),
+            child: None,
+        };
+        hub.restart();
+        hub
+    }
+
+    pub fn url(&self) -> String {
+        format!("wss://localhost:{}", self.port)
+    }
+
+    /// Starts the hub (again, after [`Hub::kill`]) on a new port, once it says it listens.
+    pub fn restart(&mut self) {
+        self.kill();
+        for _ in 0..5 {
+            let port = free_port();
+            let mut child = hub_command()
+                .args([
+                    "serve",
+                    "--listen",
+                    &format!("127.0.0.1:{port}"),
+                    "--database",
+                    &self.database,
+                ])
+                .arg("--tls-dir")
+                .arg(&self.tls_dir)
+                .env("REGISTRY_HUB_LOG", "warn")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .expect("registry-hub starts");
+            let Some(out) = child.stdout.take() else { panic!("no stdout") };
+            let mut lines = BufReader::new(out).lines();
+            let deadline = Instant::now() + Duration::from_secs(60);
+            let mut listening = false;
+            while Instant::now() < deadline {
+                match lines.next() {
+                    Some(Ok(line)) if line.contains("listening") => {
+                        listening = true;
+                        break;
+                    }
+                    Some(Ok(_)) => continue,
+                    _ => break,
+                }
+            }
+            if listening {
+                // Keep reading its stdout so it never blocks on a full pipe.
+                std::thread::spawn(move || for _ in lines {});
+                self.port = port;
+                self.child = Some(child);
+                return;
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("registry-hub did not start");
+    }
+
+    /// SIGKILL: the hub dies where it stands.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// A kiosk's credentials for `office`, in `out`.
+    pub fn enroll(&self, office: &str, kiosk: &str, out: &Path) {
+        let output = hub_command()
+            .args(["enroll", "--office", office, "--kiosk", kiosk])
+            .arg("--tls-dir")
+            .arg(&self.tls_dir)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .expect("registry-hub runs");
+        assert!(output.status.success(), "enroll: {}", stderr(&output));
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        hub_command()
+            .args(args)
+            .args(["--database", &self.database])
+            .output()
+            .expect("registry-hub runs")
+    }
+
+    /// `registry-hub export --office OFFICE`.
+    pub fn export(&self, office: &str) -> String {
+        let out = self.run(&["export", "--office", office, "--format", "jsonl"]);
+        assert!(out.status.success(), "export: {}", stderr(&out));
+        stdout(&out)
+    }
+}
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
