@@ -1,0 +1,2 @@
+//! Replication benchmarks (being written).
+fn main() {}
