@@ -352,10 +352,58 @@ pub fn keeps_states_devices_and_compacts(open: Open<'_>) {
     assert_eq!(audit_verify(fresh.db.as_mut()).expect("verify"), Ok(70));
 }
 
+/// The hub closes an office's journals some days after their own at the heads it holds (so
+/// kiosks stop offering them), and closes one again when late entries reach it.
+pub fn closes_old_journals_and_recloses_late_ones(open: Open<'_>) {
+    let mut hub = Hub::new(open);
+    let mut k1 = Kiosk::new("MO01", "K1");
+    let manifest_name = DocName::manifest("MO01").expect("name");
+    let mut manifest = crate::manifest::Manifest::new("MO01", b"K1").expect("manifest");
+    manifest.open("2026-11-30").expect("open");
+    assert_eq!(k1.send_doc(&mut hub, &manifest_name, Some(manifest.doc_mut())), Ok(0));
+    k1.write(2);
+    assert_eq!(k1.send(&mut hub), Ok(2));
+    let closed_at = |hub: &mut Hub| {
+        let doc = hub.doc(&manifest_name);
+        crate::manifest::Manifest::from_doc(doc)
+            .expect("manifest")
+            .closed("2026-11-30")
+            .expect("read")
+    };
+    let day = |d: u8| time::Date::from_calendar_date(2026, time::Month::December, d).expect("date");
+    assert_eq!(
+        super::close_old_journals(hub.db.as_mut(), &mut hub.docs, "MO01", day(2)).expect("close"),
+        0,
+        "still open"
+    );
+    assert_eq!(closed_at(&mut hub), None);
+    assert_eq!(
+        super::close_old_journals(hub.db.as_mut(), &mut hub.docs, "MO01", day(3)).expect("close"),
+        1
+    );
+    let mut heads = k1.journal.doc_mut().get_heads();
+    heads.sort();
+    assert_eq!(closed_at(&mut hub), Some(heads));
+    assert_eq!(
+        super::close_old_journals(hub.db.as_mut(), &mut hub.docs, "MO01", day(4)).expect("close"),
+        0,
+        "once"
+    );
+    // Another process sees the close; a late entry closes it again at the new heads.
+    let mut other = Hub::new(open);
+    k1.write(1);
+    assert_eq!(k1.send(&mut other), Ok(1));
+    let mut heads = k1.journal.doc_mut().get_heads();
+    heads.sort();
+    assert_eq!(closed_at(&mut other), Some(heads.clone()));
+    assert_eq!(closed_at(&mut hub), Some(heads), "the first process reads it too");
+}
+
 /// Every contract test, each on a database `fresh` opens (a new one per test).
 pub fn all(fresh: &mut dyn FnMut() -> Box<dyn Fn() -> Box<dyn Database>>) {
     keeps_projects_and_shares(&*fresh());
     refuses_and_keeps_nothing(&*fresh());
     two_hub_processes_keep_a_message_once(&*fresh());
     keeps_states_devices_and_compacts(&*fresh());
+    closes_old_journals_and_recloses_late_ones(&*fresh());
 }

@@ -25,6 +25,12 @@ pub use db::{Database, DbError};
 /// writes them.
 pub use crate::wire::CENTRAL;
 
+/// Days a journal stays open after its own day: the hub then closes it at the heads it holds,
+/// and kiosks stop offering it. A counter offline longer writes that day's later events to a
+/// new part (`DAY.2`); one that wrote to it unaware of the close has its entries taken and the
+/// journal closed again at the new heads ([`ingest`]), so every peer fetches them once.
+pub const OPEN_DAYS: i64 = 2;
+
 /// How many chunks a document may gather before the hub saves it whole in their place.
 const COMPACT_AFTER: usize = 64;
 
@@ -184,8 +190,94 @@ pub fn ingest(
     let entries = commit.accepted.len();
     let chunk = db.commit(&commit)?;
     docs.wrote(db, name.as_str(), chunk)?;
+    if let Some(period) = name.journal_period() {
+        reclose_if_closed(db, docs, &office, period)?;
+    }
     Ok(Ingested { entries })
 }
+
+/// Changes the office's manifest with `change` and keeps the change as a chunk of it.
+fn change_manifest(
+    db: &mut dyn Database,
+    docs: &mut Docs,
+    office: &str,
+    change: impl FnOnce(&mut Manifest, &mut Docs, &mut dyn Database) -> Result<usize, DbError>,
+) -> Result<usize, DbError> {
+    let name = DocName::manifest(office).map_err(|e| DbError::Corrupt(e.to_string()))?;
+    let doc = docs.get(db, name.as_str())?;
+    let before = doc.get_heads();
+    if before.is_empty() {
+        return Ok(0);
+    }
+    let mut manifest =
+        Manifest::from_doc(doc.clone()).map_err(|e| DbError::Corrupt(format!("{name}: {e}")))?;
+    let changed = change(&mut manifest, docs, db)?;
+    if changed > 0 {
+        let chunk = manifest.doc_mut().save_after(&before);
+        db.commit(&Commit { doc: name.to_string(), chunk, ..Commit::default() })?;
+        docs.forget(name.as_str());
+    }
+    Ok(changed)
+}
+
+/// After late entries reached a journal the manifest lists closed: closed again at its heads.
+fn reclose_if_closed(
+    db: &mut dyn Database,
+    docs: &mut Docs,
+    office: &str,
+    period: &str,
+) -> Result<(), DbError> {
+    let journal = DocName::journal(office, period).map_err(|e| DbError::Corrupt(e.to_string()))?;
+    change_manifest(db, docs, office, |manifest, docs, db| {
+        let corrupt = |e: crate::journal::JournalError| DbError::Corrupt(e.to_string());
+        let Some(closed) = manifest.closed(period).map_err(corrupt)? else { return Ok(0) };
+        let mut heads = docs.get(db, journal.as_str())?.get_heads();
+        heads.sort();
+        if heads == closed {
+            return Ok(0);
+        }
+        manifest.reclose(period, &heads).map_err(corrupt)?;
+        Ok(1)
+    })?;
+    Ok(())
+}
+
+/// Closes the office's open journals of days more than [`OPEN_DAYS`] before `today`, at the
+/// heads the hub holds. Answers how many it closed.
+pub fn close_old_journals(
+    db: &mut dyn Database,
+    docs: &mut Docs,
+    office: &str,
+    today: time::Date,
+) -> Result<usize, DbError> {
+    change_manifest(db, docs, office, |manifest, docs, db| {
+        let corrupt = |e: crate::journal::JournalError| DbError::Corrupt(e.to_string());
+        let mut closed = 0;
+        for listed in manifest.journals().map_err(corrupt)? {
+            if listed.closed.is_some() {
+                continue;
+            }
+            let day = listed.period.split('.').next().unwrap_or_default();
+            let Ok(day) = time::Date::parse(day, DAY) else { continue };
+            if day + time::Duration::days(OPEN_DAYS) >= today {
+                continue;
+            }
+            let journal = DocName::journal(office, &listed.period)
+                .map_err(|e| DbError::Corrupt(e.to_string()))?;
+            let heads = docs.get(db, journal.as_str())?.get_heads();
+            if heads.is_empty() {
+                // Listed, but no entry reached the hub yet: nothing to close at.
+                continue;
+            }
+            manifest.close(&listed.period, &heads).map_err(corrupt)?;
+            closed += 1;
+        }
+        Ok(closed)
+    })
+}
+
+const DAY: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
 
 fn check_entries(
     db: &mut dyn Database,
@@ -338,6 +430,11 @@ mod tests {
     #[test]
     fn two_hub_processes_keep_a_message_once() {
         contract::two_hub_processes_keep_a_message_once(&*sqlite());
+    }
+
+    #[test]
+    fn closes_old_journals_and_recloses_late_ones() {
+        contract::closes_old_journals_and_recloses_late_ones(&*sqlite());
     }
 
     #[test]
