@@ -93,6 +93,8 @@ pub trait Database: Send {
     fn save_sync_state(&mut self, peer: &str, doc: &str, state: &[u8]) -> Result<(), DbError>;
 
     fn device(&mut self, kiosk: &str) -> Result<Option<Device>, DbError>;
+    /// Every kiosk the hub has seen.
+    fn devices(&mut self) -> Result<Vec<Device>, DbError>;
     /// Remembers a kiosk's certificate (the latest it presented).
     fn note_device(&mut self, device: &Device) -> Result<(), DbError>;
 

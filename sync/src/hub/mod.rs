@@ -349,56 +349,47 @@ pub struct BrokenLink {
 /// sent it, and each link to the one before. Returns how many entries were checked, or the first
 /// broken link.
 pub fn audit_verify(db: &mut dyn Database) -> Result<Result<u64, BrokenLink>, DbError> {
-    let mut devices: HashMap<String, Option<Vec<u8>>> = HashMap::new();
-    let mut heads: HashMap<String, ChainHead> = HashMap::new();
+    let keys: HashMap<String, Vec<u8>> =
+        db.devices()?.into_iter().map(|d| (d.kiosk, d.public_key)).collect();
+    let mut head: (String, ChainHead) = (String::new(), ChainHead::default());
     let mut checked = 0u64;
     let mut broken: Option<BrokenLink> = None;
-    let mut keys_of = Vec::new();
     db.chains(&mut |stored| {
-        keys_of.push(stored);
-        Ok(())
-    })?;
-    for stored in keys_of {
         if broken.is_some() {
-            break;
+            return Ok(());
         }
         let e = &stored.entry;
-        let key = match devices.get(&e.kiosk) {
-            Some(k) => k.clone(),
-            None => {
-                let k = db.device(&e.kiosk)?.map(|d| d.public_key);
-                devices.insert(e.kiosk.clone(), k.clone());
-                k
-            }
-        };
         let fail = |why: String| BrokenLink {
             kiosk: e.kiosk.clone(),
             seq: e.seq,
             event_id: e.event_id.clone(),
             why,
         };
-        let Some(key) = key else {
+        if head.0 != e.kiosk {
+            head = (e.kiosk.clone(), ChainHead::default());
+        }
+        let Some(key) = keys.get(&e.kiosk) else {
             broken = Some(fail("no certificate of this kiosk is on record".into()));
-            break;
+            return Ok(());
         };
-        if let Err(err) = signing::verify(&stored.office, e, &key) {
+        if let Err(err) = signing::verify(&stored.office, e, key) {
             broken = Some(fail(err.to_string()));
-            break;
+            return Ok(());
         }
         if signing::link(&stored.office, e) != stored.link {
             broken = Some(fail("its recorded link does not match its content".into()));
-            break;
+            return Ok(());
         }
-        let head = heads.entry(e.kiosk.clone()).or_default();
-        match signing::check_next(head, &stored.office, e) {
-            Ok(next) => *head = next,
+        match signing::check_next(&head.1, &stored.office, e) {
+            Ok(next) => head.1 = next,
             Err(err) => {
                 broken = Some(fail(err.to_string()));
-                break;
+                return Ok(());
             }
         }
         checked += 1;
-    }
+        Ok(())
+    })?;
     Ok(broken.map_or(Ok(checked), Err))
 }
 
@@ -435,6 +426,38 @@ mod tests {
     #[test]
     fn closes_old_journals_and_recloses_late_ones() {
         contract::closes_old_journals_and_recloses_late_ones(&*sqlite());
+    }
+
+    /// An event altered in the database, or one taken out of a chain, is named by the audit.
+    #[test]
+    fn audit_verify_names_the_first_broken_link() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("hub.sqlite");
+        let open =
+            || Box::new(super::sqlite::SqliteDb::open(&path).expect("open")) as Box<dyn Database>;
+        let mut hub = contract::Hub::new(&open);
+        let mut k1 = contract::Kiosk::new("MO01", "K1");
+        let entries = k1.write(4);
+        assert_eq!(k1.send(&mut hub), Ok(4));
+        assert_eq!(super::audit_verify(hub.db.as_mut()).expect("verify"), Ok(4));
+        let raw = rusqlite::Connection::open(&path).expect("raw");
+        raw.execute(
+            "UPDATE events SET changes = '{\"name_zh\":\"李\"}' WHERE event_id = ?1",
+            [&entries[2].event_id],
+        )
+        .expect("tamper");
+        let broken = super::audit_verify(hub.db.as_mut()).expect("verify").expect_err("broken");
+        assert_eq!((broken.kiosk.as_str(), broken.seq), ("K1", 3));
+        assert!(broken.why.contains("signature"), "{}", broken.why);
+        raw.execute(
+            "UPDATE events SET changes = ?1 WHERE event_id = ?2",
+            [&entries[2].changes, &entries[2].event_id],
+        )
+        .expect("restore");
+        raw.execute("DELETE FROM events WHERE event_id = ?1", [&entries[1].event_id])
+            .expect("remove");
+        let broken = super::audit_verify(hub.db.as_mut()).expect("verify").expect_err("broken");
+        assert_eq!(broken.seq, 3, "the link after the missing one: {}", broken.why);
     }
 
     #[test]

@@ -220,6 +220,24 @@ impl Database for PgDb {
         })
     }
 
+    fn devices(&mut self) -> Result<Vec<Device>, DbError> {
+        blocking(|| {
+            let rows = self
+                .client
+                .query("SELECT kiosk, office, public_key, certificate FROM devices", &[])
+                .map_err(pg)?;
+            Ok(rows
+                .into_iter()
+                .map(|r| Device {
+                    kiosk: r.get(0),
+                    office: r.get(1),
+                    public_key: r.get(2),
+                    certificate: r.get(3),
+                })
+                .collect())
+        })
+    }
+
     fn note_device(&mut self, d: &Device) -> Result<(), DbError> {
         blocking(|| {
             self.client

@@ -194,6 +194,21 @@ impl Database for SqliteDb {
             .optional()?)
     }
 
+    fn devices(&mut self) -> Result<Vec<Device>, DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT kiosk, office, public_key, certificate FROM devices")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Device {
+                kiosk: r.get(0)?,
+                office: r.get(1)?,
+                public_key: r.get(2)?,
+                certificate: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     fn note_device(&mut self, d: &Device) -> Result<(), DbError> {
         self.conn
             .prepare_cached(
