@@ -35,3 +35,8 @@ fn postgres_keeps_states_devices_and_compacts() {
 fn postgres_closes_old_journals_and_recloses_late_ones() {
     on_postgres(contract::closes_old_journals_and_recloses_late_ones);
 }
+
+#[test]
+fn postgres_lists_conflicts_across_offices() {
+    on_postgres(contract::lists_conflicts_across_offices);
+}

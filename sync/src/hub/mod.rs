@@ -424,6 +424,11 @@ mod tests {
     }
 
     #[test]
+    fn lists_conflicts_across_offices() {
+        contract::lists_conflicts_across_offices(&*sqlite());
+    }
+
+    #[test]
     fn closes_old_journals_and_recloses_late_ones() {
         contract::closes_old_journals_and_recloses_late_ones(&*sqlite());
     }
