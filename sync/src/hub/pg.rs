@@ -13,7 +13,9 @@ use registry::events::export_line;
 use serde_json::{Map, Value};
 
 use super::CENTRAL;
-use super::db::{Commit, Database, DbError, Device, StoredEntry, folded};
+use super::db::{
+    Commit, Conflict, Database, DbError, Device, StoredEntry, conflict_key, folded, group_conflicts,
+};
 use crate::journal::Entry;
 use crate::signing::ChainHead;
 
@@ -68,6 +70,15 @@ const SCHEMA: &str = r#"
         PRIMARY KEY (kind, id)
     );
     CREATE INDEX IF NOT EXISTS records_by_office ON records (office, kind, id);
+    CREATE TABLE IF NOT EXISTS record_keys (
+        kind     TEXT NOT NULL,
+        id       TEXT NOT NULL,
+        office   TEXT NOT NULL,
+        key_kind TEXT NOT NULL,
+        key      TEXT NOT NULL,
+        PRIMARY KEY (kind, id)
+    );
+    CREATE INDEX IF NOT EXISTS record_keys_by_key ON record_keys (key_kind, key);
 "#;
 
 /// This build's schema version; a database at a later one was written by a newer hub.
@@ -220,6 +231,24 @@ impl Database for PgDb {
         })
     }
 
+    fn devices(&mut self) -> Result<Vec<Device>, DbError> {
+        blocking(|| {
+            let rows = self
+                .client
+                .query("SELECT kiosk, office, public_key, certificate FROM devices", &[])
+                .map_err(pg)?;
+            Ok(rows
+                .into_iter()
+                .map(|r| Device {
+                    kiosk: r.get(0),
+                    office: r.get(1),
+                    public_key: r.get(2),
+                    certificate: r.get(3),
+                })
+                .collect())
+        })
+    }
+
     fn note_device(&mut self, d: &Device) -> Result<(), DbError> {
         blocking(|| {
             self.client
@@ -309,6 +338,19 @@ impl Database for PgDb {
                         &[&e.record_kind, &e.record_id, &a.office, &state, &clocks],
                     )
                     .map_err(pg)?;
+                    tx.execute(
+                        "DELETE FROM record_keys WHERE kind = $1 AND id = $2",
+                        &[&e.record_kind, &e.record_id],
+                    )
+                    .map_err(pg)?;
+                    if let Some((key_kind, key)) = conflict_key(&e.record_kind, &state)? {
+                        tx.execute(
+                            "INSERT INTO record_keys (kind, id, office, key_kind, key)
+                             SELECT kind, id, office, $3, $4 FROM records WHERE kind = $1 AND id = $2",
+                            &[&e.record_kind, &e.record_id, &key_kind, &key],
+                        )
+                        .map_err(pg)?;
+                    }
                 }
             }
             tx.commit().map_err(pg)?;
@@ -371,6 +413,26 @@ impl Database for PgDb {
             each(StoredEntry { office: r.get(0), entry, link: r.get(12) })?;
         }
         Ok(())
+    }
+
+    fn conflicts(&mut self) -> Result<Vec<Conflict>, DbError> {
+        blocking(|| {
+            let rows = self
+                .client
+                .query(
+                    "SELECT k.key_kind, k.key, k.office, k.kind, k.id FROM record_keys k
+                     JOIN (SELECT key_kind, key FROM record_keys GROUP BY key_kind, key HAVING count(*) > 1) d
+                       ON d.key_kind = k.key_kind AND d.key = k.key
+                     ORDER BY k.key_kind COLLATE \"C\", k.key COLLATE \"C\", k.office COLLATE \"C\", k.id COLLATE \"C\"",
+                    &[],
+                )
+                .map_err(pg)?;
+            Ok(group_conflicts(
+                rows.into_iter()
+                    .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+                    .collect(),
+            ))
+        })
     }
 
     fn event_count(&mut self) -> Result<u64, DbError> {
