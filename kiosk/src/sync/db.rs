@@ -71,6 +71,14 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE hub ADD COLUMN acked_seq INTEGER;
     ALTER TABLE hub ADD COLUMN last_ok_at_ms INTEGER;
     "#,
+    // 3: the document's last chunk when its sync state was saved with every head of the document
+    // shared with the peer (NULL: something of it was not). A closed journal is left out of a
+    // session only while no chunk came after it: entries the pump put in a journal before it
+    // heard the journal was closed still go up, even when the session that brought the close
+    // was cut before they did.
+    r#"
+    ALTER TABLE sync_states ADD COLUMN settled INTEGER;
+    "#,
 ];
 
 /// How many migrations this build knows.
@@ -153,11 +161,25 @@ pub(super) fn set_sync_state(
     peer: &str,
     doc: &str,
     state: &[u8],
+    settled: Option<i64>,
 ) -> Result<(), SyncError> {
     conn.prepare_cached(
-        "INSERT INTO sync_states (peer, doc, state) VALUES (?1, ?2, ?3)
-         ON CONFLICT (peer, doc) DO UPDATE SET state = ?3",
+        "INSERT INTO sync_states (peer, doc, state, settled) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (peer, doc) DO UPDATE SET state = ?3, settled = ?4",
     )?
-    .execute(params![peer, doc, state])?;
+    .execute(params![peer, doc, state, settled])?;
     Ok(())
+}
+
+/// Whether every chunk of `doc` was shared with `peer` when its sync state was last saved.
+pub(super) fn settled(conn: &Connection, peer: &str, doc: &str) -> Result<bool, SyncError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT settled >= (SELECT coalesce(max(id), 0) FROM chunks WHERE doc = ?2)
+             FROM sync_states WHERE peer = ?1 AND doc = ?2",
+        )?
+        .query_row(params![peer, doc], |r| r.get::<_, Option<bool>>(0))
+        .optional()?
+        .flatten()
+        .unwrap_or(false))
 }

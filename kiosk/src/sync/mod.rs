@@ -288,13 +288,26 @@ impl LocalReplica {
         }
     }
 
+    /// Keeps `state`, noting whether the document as this process holds it (and every chunk it
+    /// read) is all shared with `peer` ([`LocalReplica::settled`]).
     pub fn save_sync_state(
         &mut self,
         peer: &str,
         doc: &DocName,
         state: &automerge::sync::State,
     ) -> Result<(), SyncError> {
-        db::set_sync_state(&self.conn, peer, doc.as_str(), &state.encode())
+        let settled = self.docs.get_mut(doc).and_then(|loaded| {
+            let heads = loaded.held.doc_mut().get_heads();
+            let shared = heads.iter().all(|h| state.shared_heads.contains(h));
+            (shared && loaded.persisted == heads).then_some(loaded.last_chunk)
+        });
+        db::set_sync_state(&self.conn, peer, doc.as_str(), &state.encode(), settled)
+    }
+
+    /// Whether `peer` had every chunk of `doc` when their sync state was last saved: nothing
+    /// was written to it since (a pump, another process). Read without loading the document.
+    pub fn settled(&self, peer: &str, doc: &DocName) -> Result<bool, SyncError> {
+        db::settled(&self.conn, peer, doc.as_str())
     }
 
     pub fn hub_status(&self) -> Result<HubStatus, SyncError> {

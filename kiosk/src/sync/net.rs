@@ -101,7 +101,9 @@ fn covers(shared: &[ChangeHash], closed: &[ChangeHash]) -> bool {
 }
 
 impl KioskReplica<'_> {
-    /// Journals the manifests list as closed at heads this kiosk last shared with the hub.
+    /// Journals the manifests list as closed at heads this kiosk last shared with the hub, and
+    /// to which nothing was written since (entries pumped before the close was heard, whose
+    /// session was cut, still go up).
     fn held_closed(&mut self, office: &str) -> Result<Vec<DocName>, SyncError> {
         let manifest = DocName::manifest(office)?;
         if !self.local.stored_docs()?.contains(&manifest) {
@@ -111,7 +113,9 @@ impl KioskReplica<'_> {
         for listed in self.local.manifest(&manifest)?.journals()? {
             let Some(closed) = listed.closed else { continue };
             let journal = DocName::journal(office, &listed.period)?;
-            if covers(&self.local.sync_state(HUB, &journal)?.shared_heads, &closed) {
+            if covers(&self.local.sync_state(HUB, &journal)?.shared_heads, &closed)
+                && self.local.settled(HUB, &journal)?
+            {
                 held.push(journal);
             }
         }

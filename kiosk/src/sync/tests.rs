@@ -413,3 +413,46 @@ fn identity_sync_states_and_the_hubs_last_word_are_kept() {
     assert_eq!(now.hub_time_ms, status.hub_time_ms, "an unreached hub's time stays");
     assert_eq!(now.last_ok, Some(true));
 }
+
+/// What the kiosk opens a session with (`KioskReplica::offered`).
+fn offered(replica: &mut LocalReplica, store: &mut Store) -> Vec<DocName> {
+    use ::sync::session::Replica;
+    let identity = replica.identity().expect("identity").expect("joined");
+    let mut session_side =
+        net::KioskReplica { local: replica, store, identity, applied: Applied::default() };
+    session_side.offered().expect("offered")
+}
+
+#[test]
+fn a_closed_journal_is_left_out_only_while_everything_in_it_was_shared_with_the_hub() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = device_key("KA");
+    let mut store = store_at("KA");
+    let mut replica = joined(dir.path(), "KA");
+    let (name, manifest) = (journal_name(), manifest_name());
+    store.put(None, &person(1)).expect("put");
+    replica.pump(&store, &key).expect("pump");
+    // A session shared the journal as it is.
+    let shared = replica.doc_mut(&name).expect("doc").get_heads();
+    let mut state = automerge::sync::State::new();
+    state.shared_heads = shared.clone();
+    replica.save_sync_state(net::HUB, &name, &state).expect("save");
+    assert!(replica.settled(net::HUB, &name).expect("settled"));
+    // The pump puts one more entry in it; then the hub's close arrives, at the heads the hub
+    // had (without that entry), and the session is cut before the entry goes up.
+    store.put(None, &person(2)).expect("put");
+    replica.pump(&store, &key).expect("pump");
+    assert!(!replica.settled(net::HUB, &name).expect("settled"), "a chunk came after");
+    replica.manifest(&manifest).expect("manifest").close(DAY, &shared).expect("close");
+    replica.persist(&manifest).expect("persist");
+    assert!(offered(&mut replica, &mut store).contains(&name), "the late entry still goes up");
+    // Once it went up (the hub closed it again at the new heads), it is left out.
+    let now = replica.doc_mut(&name).expect("doc").get_heads();
+    state.shared_heads = now.clone();
+    replica.save_sync_state(net::HUB, &name, &state).expect("save");
+    replica.manifest(&manifest).expect("manifest").reclose(DAY, &now).expect("reclose");
+    replica.persist(&manifest).expect("persist");
+    let offered = offered(&mut replica, &mut store);
+    assert!(!offered.contains(&name), "{offered:?}");
+    assert!(offered.contains(&manifest));
+}
