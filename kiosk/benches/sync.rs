@@ -16,7 +16,8 @@
 //!   from `sync.sqlite` as the pump left it (≤ 100 ms).
 //!
 //! Each figure is printed with its target and PASS or MISS, then criterion's mean for loading a
-//! journal. `cargo bench -p kiosk --bench sync`.
+//! journal. `cargo bench -p kiosk --bench sync`. `BENCH_SCALE=N` divides every size by N (a
+//! quick check that the bench runs; its figures are not the targets').
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -53,6 +54,11 @@ const OFFLINE_BYTES: u64 = 2 * 1024 * 1024;
 const INGEST_RATE: f64 = 10_000.0;
 const INGEST_VS_RAW: f64 = 2.0;
 const LOAD_TIME: Duration = Duration::from_millis(100);
+
+/// `BENCH_SCALE`, 1 unless set.
+fn scale() -> usize {
+    std::env::var("BENCH_SCALE").ok().and_then(|s| s.parse().ok()).filter(|s| *s > 0).unwrap_or(1)
+}
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
@@ -125,7 +131,8 @@ impl Kiosk {
             })
         };
         let options = StoreOptions { kiosk_id: Some(kiosk.into()), now };
-        let mut store = or_exit("the store", Store::open(&dir.path().join("store.sqlite"), options));
+        let mut store =
+            or_exit("the store", Store::open(&dir.path().join("store.sqlite"), options));
         let mut local = or_exit("sync.sqlite", LocalReplica::open_in(dir.path(), MACAU));
         let credentials = or_exit("enrolling", hub.infra.enroll(office, Some(kiosk)));
         or_exit(
@@ -182,11 +189,30 @@ fn person(n: usize) -> Person {
     }
 }
 
+/// How the pump runs while a kiosk is offline.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pumped {
+    /// After every `PUMPED_EVERY` events: the background sync's retries, each of which pumps
+    /// before it finds the hub unreachable, so entries reach the journals in small changes.
+    AsItGoes,
+    /// Not until the sync (one large change per journal).
+    AtTheSync,
+}
+
+const PUMPED_EVERY: usize = 10;
+
 /// One office day's counter work, `events` events: new persons, edits of persons registered
-/// earlier (a phone or an address), walk-in tickets, written a transaction of a few at a time
-/// (the bench's setup, not what it times), the clock moving through the day.
-fn a_days_work(kiosk: &mut Kiosk, day: OffsetDateTime, events: usize, persons: &mut Vec<Person>) {
-    let per_batch = 50;
+/// earlier (a phone), walk-in tickets, written `PUMPED_EVERY` to a transaction (the bench's
+/// setup, not what it times), the clock moving through the day.
+fn a_days_work(
+    kiosk: &mut Kiosk,
+    day: OffsetDateTime,
+    events: usize,
+    persons: &mut Vec<Person>,
+    pumped: Pumped,
+) {
+    let per_batch = PUMPED_EVERY;
+    let key = kiosk.credentials.device_key();
     let mut written = 0;
     while written < events {
         let at = day + time::Duration::seconds((written * 8 * 3600 / events.max(1)) as i64);
@@ -222,6 +248,9 @@ fn a_days_work(kiosk: &mut Kiosk, day: OffsetDateTime, events: usize, persons: &
         });
         or_exit("writing", result);
         written += batch;
+        if pumped == Pumped::AsItGoes {
+            or_exit("pump", kiosk.local.pump(&kiosk.store, &key));
+        }
     }
 }
 
@@ -243,7 +272,7 @@ fn commit_with_journal(hub: &Hub, fill: usize) -> Kiosk {
             fail("pump", format!("journaled {journaled}, not 1"));
         }
         // The first commits open the files and begin the journal.
-        if (20..1020).contains(&n) {
+        if (20..20 + 1000 / scale()).contains(&n) {
             all.push(took);
             puts.push(put);
             pumps.push(took - put);
@@ -281,9 +310,7 @@ fn reconnect(hub: &Hub) {
     // The week before today (the hub's clock): 23–29 November, 200 events a day.
     for day in 0..7 {
         let at = datetime!(2026-11-23 01:00 UTC) + time::Duration::days(day);
-        a_days_work(&mut kiosk, at, 200, &mut persons);
-        let key = kiosk.credentials.device_key();
-        or_exit("pump", kiosk.local.pump(&kiosk.store, &key));
+        a_days_work(&mut kiosk, at, 200 / scale(), &mut persons, Pumped::AsItGoes);
     }
     kiosk.set_time(OffsetDateTime::now_utc());
     let first = kiosk.sync(hub);
@@ -322,13 +349,10 @@ fn reconnect(hub: &Hub) {
 fn week_offline(hub: &Hub) -> Kiosk {
     let mut kiosk = Kiosk::join(hub, "MO02", "KOFFLINE", datetime!(2026-11-23 01:00 UTC));
     let mut persons = Vec::new();
-    let per_day = [1429, 1429, 1429, 1429, 1428, 1428, 1428];
-    let key = kiosk.credentials.device_key();
-    // The counter app pumps as it goes: a day's entries reach the journals that day.
+    let per_day = [1429, 1429, 1429, 1429, 1428, 1428, 1428].map(|n| n / scale());
     for (day, events) in per_day.into_iter().enumerate() {
         let at = datetime!(2026-11-23 01:00 UTC) + time::Duration::days(day as i64);
-        a_days_work(&mut kiosk, at, events, &mut persons);
-        or_exit("pump", kiosk.local.pump(&kiosk.store, &key));
+        a_days_work(&mut kiosk, at, events, &mut persons, Pumped::AsItGoes);
     }
     let events: u64 = or_exit("stats", kiosk.store.stats()).events;
     let journals = or_exit("docs", kiosk.local.stored_docs())
@@ -341,7 +365,7 @@ fn week_offline(hub: &Hub) -> Kiosk {
     let took = started.elapsed();
     let r = &outcome.report;
     println!(
-        "a week offline, {events} events in {} journals, one sync: {:.2} s, {:.2} MB up, \
+        "a week offline, {events} events in {} journals (pumped every {PUMPED_EVERY}), one sync: {:.2} s, {:.2} MB up, \
          {:.1} KB down, {} rounds (target ≤ {} s, ≤ {} MB up): {}",
         journals,
         took.as_secs_f64(),
@@ -357,7 +381,7 @@ fn week_offline(hub: &Hub) -> Kiosk {
     let mut persons = Vec::new();
     for (day, events) in per_day.into_iter().enumerate() {
         let at = datetime!(2026-11-23 01:00 UTC) + time::Duration::days(day as i64);
-        a_days_work(&mut late, at, events, &mut persons);
+        a_days_work(&mut late, at, events, &mut persons, Pumped::AtTheSync);
     }
     late.set_time(OffsetDateTime::now_utc());
     let started = Instant::now();
@@ -446,9 +470,9 @@ fn ingest(kiosk: &mut Kiosk) {
             let before: Vec<ChangeHash> = doc.get_heads();
             or_exit("receive", doc.sync().receive_sync_message(&mut state, message));
             if doc.get_heads() != before {
-                replica
-                    .changed(&hello, name, &before)
-                    .unwrap_or_else(|r| fail("the hub refused", format!("{}: {}", r.code, r.detail)));
+                replica.changed(&hello, name, &before).unwrap_or_else(|r| {
+                    fail("the hub refused", format!("{}: {}", r.code, r.detail))
+                });
             }
         }
     }
@@ -568,9 +592,7 @@ fn chunk_count(data_dir: &Path, name: &DocName) -> i64 {
     let conn = or_exit("sync.sqlite", rusqlite::Connection::open(path));
     or_exit(
         "chunks",
-        conn.query_row("SELECT count(*) FROM chunks WHERE doc = ?1", [name.as_str()], |r| {
-            r.get(0)
-        }),
+        conn.query_row("SELECT count(*) FROM chunks WHERE doc = ?1", [name.as_str()], |r| r.get(0)),
     )
 }
 
@@ -578,7 +600,7 @@ fn main() {
     let mut c = Criterion::default().configure_from_args().sample_size(20);
     let hub = Hub::start();
     println!("replication on loopback, TLS 1.3, hub on SQLite in this process");
-    let mut committed = commit_with_journal(&hub, 4000);
+    let mut committed = commit_with_journal(&hub, 4000 / scale());
     reconnect(&hub);
     let mut offline = week_offline(&hub);
     ingest(&mut offline);
