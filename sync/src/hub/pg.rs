@@ -9,12 +9,11 @@
 use std::io::Write;
 
 use postgres::{Client, NoTls};
-use registry::events::export_line;
-use serde_json::{Map, Value};
 
 use super::CENTRAL;
 use super::db::{
-    Commit, Conflict, Database, DbError, Device, StoredEntry, conflict_key, folded, group_conflicts,
+    Commit, Conflict, Database, DbError, Device, StoredEntry, conflict_key, export_entries, folded,
+    group_conflicts,
 };
 use crate::journal::Entry;
 use crate::signing::ChainHead;
@@ -136,6 +135,24 @@ impl PgDb {
             tx.commit().map_err(pg)?;
             Ok(PgDb { client })
         })
+    }
+}
+
+/// An entry from the columns `v, event_id, hlc, kiosk, clerk, record_kind, record_id, changes,
+/// seq, prev, sig`, the first at `at`.
+fn entry_of(r: &postgres::Row, at: usize) -> Entry {
+    Entry {
+        v: r.get::<_, i64>(at) as u64,
+        event_id: r.get(at + 1),
+        hlc: r.get(at + 2),
+        kiosk: r.get(at + 3),
+        clerk: r.get(at + 4),
+        record_kind: r.get(at + 5),
+        record_id: r.get(at + 6),
+        changes: r.get(at + 7),
+        seq: r.get::<_, i64>(at + 8) as u64,
+        prev: r.get(at + 9),
+        sig: r.get(at + 10),
     }
 }
 
@@ -359,27 +376,19 @@ impl Database for PgDb {
     }
 
     fn export(&mut self, office: &str, out: &mut dyn Write) -> Result<u64, DbError> {
-        blocking(|| {
-            // Byte order, as SQLite sorts, so both hubs' exports compare with a kiosk's.
-            let rows = self
-                .client
+        // As on SQLite: folded from the events the office's kiosks hold; byte order, as SQLite
+        // sorts, so the hubs' exports compare with a kiosk's.
+        let rows = blocking(|| {
+            self.client
                 .query(
-                    "SELECT kind, id, state FROM records WHERE office IN ($1, $2)
-                     ORDER BY kind COLLATE \"C\", id COLLATE \"C\"",
+                    "SELECT v, event_id, hlc, kiosk, clerk, record_kind, record_id, changes, seq, prev, sig
+                     FROM events WHERE office IN ($1, $2)
+                     ORDER BY record_kind COLLATE \"C\", record_id COLLATE \"C\"",
                     &[&office, &CENTRAL],
                 )
-                .map_err(pg)?;
-            let mut count = 0;
-            for row in rows {
-                let kind: String = row.get(0);
-                let id: String = row.get(1);
-                let state: Map<String, Value> = serde_json::from_str(row.get::<_, &str>(2))?;
-                out.write_all(export_line(&kind, &id, &state)?.as_bytes())?;
-                out.write_all(b"\n")?;
-                count += 1;
-            }
-            Ok(count)
-        })
+                .map_err(pg)
+        })?;
+        export_entries(rows.iter().map(|r| Ok(entry_of(r, 0))), out)
     }
 
     fn chains(
@@ -397,20 +406,7 @@ impl Database for PgDb {
                 .map_err(pg)
         })?;
         for r in rows {
-            let entry = Entry {
-                v: r.get::<_, i64>(1) as u64,
-                event_id: r.get(2),
-                hlc: r.get(3),
-                kiosk: r.get(4),
-                clerk: r.get(5),
-                record_kind: r.get(6),
-                record_id: r.get(7),
-                changes: r.get(8),
-                seq: r.get::<_, i64>(9) as u64,
-                prev: r.get(10),
-                sig: r.get(11),
-            };
-            each(StoredEntry { office: r.get(0), entry, link: r.get(12) })?;
+            each(StoredEntry { office: r.get(0), entry: entry_of(&r, 1), link: r.get(12) })?;
         }
         Ok(())
     }
