@@ -9,7 +9,6 @@
 //! ([`store::Writer::put`]): a new record or a changed one becomes an event (by no clerk: an
 //! operator's import), an unchanged one writes nothing.
 
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::ExitCode;
@@ -18,7 +17,8 @@ use registry::model::{RecordId, RecordKind};
 use serde_json::{Map, Value};
 use store::{Store, StoreError};
 
-use registry::import::{LineError, check_as, parse_line};
+pub use registry::import::BadLine;
+use registry::import::{Checked, CheckedRecord, LineError, check_as, check_lines};
 use registry::with_record_type;
 
 use crate::output::{errln, outln};
@@ -36,13 +36,6 @@ impl LocalisedLineError for LineError {
     fn localised(&self, ctx: &Context) -> String {
         ctx.t_pairs(self.message_id(), self.message_args(|id| ctx.t(id)))
     }
-}
-
-/// A line that failed, by its number in the file (from 1).
-#[derive(Debug, Clone, PartialEq)]
-pub struct BadLine {
-    pub line: usize,
-    pub reason: LineError,
 }
 
 /// Why a file was not imported.
@@ -63,15 +56,6 @@ pub struct Imported {
     pub new: usize,
     pub changed: usize,
     pub unchanged: usize,
-}
-
-/// One line read and checked: its record as the object the record type makes of it.
-#[derive(Debug)]
-struct Parsed {
-    line: usize,
-    kind: RecordKind,
-    id: RecordId,
-    record: Map<String, Value>,
 }
 
 pub fn run(ctx: &Context, file: &Path) -> Result<ExitCode, KioskError> {
@@ -165,38 +149,9 @@ pub fn import_jsonl(store: &mut Store, input: impl BufRead) -> Result<Imported, 
 }
 
 /// Reads and checks every line, writing nothing: the lines to write, or every bad one.
-fn check_all(store: &Store, input: impl BufRead) -> Result<Vec<Parsed>, ImportError> {
-    let mut parsed: Vec<Parsed> = Vec::new();
-    let mut bad = Vec::new();
-    // The latest line of each record so far, for the lifecycle check of a later one.
-    let mut latest: HashMap<(RecordKind, RecordId), usize> = HashMap::new();
-    for (index, line) in input.split(b'\n').enumerate() {
-        let number = index + 1;
-        let bytes = line?;
-        let Ok(text) = std::str::from_utf8(&bytes) else {
-            bad.push(BadLine { line: number, reason: LineError::NotText });
-            continue;
-        };
-        if text.trim().is_empty() {
-            continue;
-        }
-        let (kind, id, object) = match parse_line(text) {
-            Ok(line) => line,
-            Err(reason) => {
-                bad.push(BadLine { line: number, reason });
-                continue;
-            }
-        };
-        let earlier = latest.get(&(kind, id)).map(|&i| &parsed[i].record);
-        match check_record(store, kind, id, object, earlier)? {
-            Ok(record) => {
-                latest.insert((kind, id), parsed.len());
-                parsed.push(Parsed { line: number, kind, id, record });
-            }
-            Err(reason) => bad.push(BadLine { line: number, reason }),
-        }
-    }
-    if bad.is_empty() { Ok(parsed) } else { Err(ImportError::BadLines(bad)) }
+fn check_all(store: &Store, input: impl BufRead) -> Result<Vec<Checked>, ImportError> {
+    check_lines(input, |kind, id, object, earlier| check_record(store, kind, id, object, earlier))?
+        .map_err(ImportError::BadLines)
 }
 
 /// Decodes the fields as a record of `kind` and checks it as a write would: no field the record
@@ -209,7 +164,7 @@ fn check_record(
     id: RecordId,
     object: Map<String, Value>,
     earlier: Option<&Map<String, Value>>,
-) -> Result<Result<Map<String, Value>, LineError>, StoreError> {
+) -> CheckedRecord<ImportError> {
     with_record_type!(kind, R => {
         let stored = match earlier {
             Some(_) => None,
@@ -218,7 +173,7 @@ fn check_record(
             None => match store.get::<R>(id) {
                 Ok(stored) => stored,
                 Err(StoreError::Json(_)) => None,
-                Err(e) => return Err(e),
+                Err(e) => return Err(e.into()),
             },
         };
         Ok(check_as::<R>(object, earlier, stored))

@@ -4,6 +4,9 @@
 //! so `kiosk import` (against the store) and the central registry's hub (against its
 //! projection) check a line the same way.
 
+use std::collections::HashMap;
+use std::io::BufRead;
+
 use serde_json::{Map, Value};
 
 use crate::Problem;
@@ -214,4 +217,70 @@ pub fn check_as<R: Record>(
     };
     R::check_change(before.as_ref(), &record).map_err(invalid)?;
     Ok(made)
+}
+
+/// A line that failed, by its number in the file (from 1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadLine {
+    pub line: usize,
+    pub reason: LineError,
+}
+
+/// One line read and checked: its record as the object the record type makes of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    pub line: usize,
+    pub kind: RecordKind,
+    pub id: RecordId,
+    pub record: Map<String, Value>,
+}
+
+/// The record a checker makes of one line, or why the line is bad; `E` is the checker's own
+/// storage failing to answer.
+pub type CheckedRecord<E> = Result<Result<Map<String, Value>, LineError>, E>;
+
+/// Reads and checks every line of `input` (blank lines skipped), writing nothing: the lines, or
+/// every bad one. `check_record(kind, id, fields, earlier)` checks one record against what the
+/// caller holds (`earlier`: the record as an earlier line of the file made it, which it is
+/// checked against instead).
+pub fn check_lines<E: From<std::io::Error>>(
+    input: impl BufRead,
+    mut check_record: impl FnMut(
+        RecordKind,
+        RecordId,
+        Map<String, Value>,
+        Option<&Map<String, Value>>,
+    ) -> CheckedRecord<E>,
+) -> Result<Result<Vec<Checked>, Vec<BadLine>>, E> {
+    let mut parsed: Vec<Checked> = Vec::new();
+    let mut bad = Vec::new();
+    // The latest line of each record so far, for the lifecycle check of a later one.
+    let mut latest: HashMap<(RecordKind, RecordId), usize> = HashMap::new();
+    for (index, line) in input.split(b'\n').enumerate() {
+        let number = index + 1;
+        let bytes = line?;
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            bad.push(BadLine { line: number, reason: LineError::NotText });
+            continue;
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        let (kind, id, object) = match parse_line(text) {
+            Ok(line) => line,
+            Err(reason) => {
+                bad.push(BadLine { line: number, reason });
+                continue;
+            }
+        };
+        let earlier = latest.get(&(kind, id)).map(|&i| &parsed[i].record);
+        match check_record(kind, id, object, earlier)? {
+            Ok(record) => {
+                latest.insert((kind, id), parsed.len());
+                parsed.push(Checked { line: number, kind, id, record });
+            }
+            Err(reason) => bad.push(BadLine { line: number, reason }),
+        }
+    }
+    Ok(if bad.is_empty() { Ok(parsed) } else { Err(bad) })
 }

@@ -75,9 +75,7 @@ pub enum StoreError {
     KioskIdInUse { current: String, events: u64 },
 }
 
-/// How far ahead of this kiosk's clock a replicated event may be. Further than this, a kiosk
-/// whose clock is wrong would drag every replica's clock (and order) with it.
-pub const MAX_CLOCK_AHEAD_MS: u64 = 24 * 60 * 60 * 1000;
+pub use registry::events::MAX_CLOCK_AHEAD_MS;
 
 impl StoreError {
     /// What kind of failure this is, for logs: the full text can quote record values (serde
@@ -937,28 +935,14 @@ impl Writer<'_> {
             return Ok(false);
         }
         let bad = |why: String| Err(StoreError::BadEvent(why));
-        if event.kiosk != event.hlc.node {
-            return bad(format!(
-                "event {} names kiosk {} but its clock {}",
-                event.event_id, event.kiosk, event.hlc.node
-            ));
-        }
         if event.kiosk == self.clock.node() {
             return bad(format!(
                 "event {} claims to come from this kiosk ({}): two kiosks share one id",
                 event.event_id, event.kiosk
             ));
         }
-        if event.changes.is_empty() {
-            return bad(format!("event {} changes nothing", event.event_id));
-        }
-        if event.changes.contains_key("kind") {
-            return bad(format!("event {} sets a field named kind", event.event_id));
-        }
-        if let Some(id) = event.changes.get("id")
-            && id.as_str() != Some(event.record_id.to_string().as_str())
-        {
-            return bad(format!("event {} changes the id of {}", event.event_id, event.record_id));
+        if let Some(why) = registry::events::replicated_event_problem(event) {
+            return bad(why);
         }
         let now_ms = unix_ms(self.now);
         if event.hlc.wall_ms > now_ms.saturating_add(MAX_CLOCK_AHEAD_MS) {

@@ -358,7 +358,16 @@ fn save_journals(
     for name in &names {
         let bytes = docs.get(db, name)?.save();
         let file = name.strip_prefix(&format!("{office}/")).unwrap_or(name).replace('/', "-");
-        fs::write(out.join(format!("{file}.automerge")), bytes)?;
+        // The journals hold records' fields: owner-only, as the hub's database.
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut saved = fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(out.join(format!("{file}.automerge")))?;
+        saved.write_all(&bytes)?;
+        saved.sync_all()?;
     }
     Ok(names.len())
 }

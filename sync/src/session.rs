@@ -871,7 +871,7 @@ mod tests {
         assert_eq!(k.value(CENTRAL_JOURNAL, "01C01").as_deref(), Some("booked online"));
         assert!(!k.docs.contains_key(&name(OTHER_OFFICE)));
         assert_eq!(client_report.changed, vec![name(CENTRAL_JOURNAL), name(JOURNAL)]);
-        assert_eq!(hub_report.changed, vec![name(JOURNAL), name(MANIFEST)]);
+        assert_eq!(hub_report.changed, vec![name(MANIFEST), name(JOURNAL)]);
         assert_eq!(client_report.peer.kiosk, "hub");
         assert_eq!(hub_report.peer.kiosk, "K01");
         assert_eq!(client_report.bytes_sent, hub_report.bytes_received);

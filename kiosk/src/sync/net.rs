@@ -168,12 +168,16 @@ impl Replica for KioskReplica<'_> {
         doc: &DocName,
         before: &[ChangeHash],
     ) -> Result<(), Refused> {
+        // The store first, then the journal: a crash between the two leaves the journal as
+        // it was, so the hub sends the same entries again and they are applied then (applying
+        // is idempotent). The other order would keep entries the store never got, and nothing
+        // would bring them again.
         let result = (|| {
-            self.local.persist(doc)?;
             if doc.journal_period().is_some() {
                 let applied = self.local.apply_incoming(self.store, doc, before)?;
                 self.applied.add(&applied);
             }
+            self.local.persist(doc)?;
             Ok::<_, SyncError>(())
         })();
         result.map_err(|e| {

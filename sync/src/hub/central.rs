@@ -118,10 +118,7 @@ pub fn import(
     Ok(done)
 }
 
-fn check_all(
-    db: &mut dyn Database,
-    input: impl BufRead,
-) -> Result<Vec<Line>, CentralError> {
+fn check_all(db: &mut dyn Database, input: impl BufRead) -> Result<Vec<Line>, CentralError> {
     let mut parsed: Vec<Line> = Vec::new();
     let mut latest: HashMap<(RecordKind, RecordId), usize> = HashMap::new();
     let mut bad = Vec::new();

@@ -100,6 +100,16 @@ pub struct SqliteDb {
 
 impl SqliteDb {
     pub fn open(path: &Path) -> Result<SqliteDb, DbError> {
+        // The records hold ID numbers and phones: a new database file is the owner's only (its
+        // -wal and -shm files take the same mode from SQLite).
+        if !path.exists() {
+            use std::os::unix::fs::OpenOptionsExt;
+            match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         let conn = Connection::open(path)?;
         conn.busy_timeout(Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
