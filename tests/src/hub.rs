@@ -67,11 +67,14 @@ impl Hub {
         format!("wss://localhost:{}", self.port)
     }
 
-    /// Starts the hub (again, after [`Hub::kill`]) on a new port, once it says it listens.
+    /// Starts the hub (again, after [`Hub::kill`]) once it says it listens: on the port it
+    /// had, so that kiosks joined to it find it again (a port another process took meanwhile
+    /// is retried for a while, then a new one is taken), or on a new port the first time.
     pub fn restart(&mut self) {
         self.kill();
-        for _ in 0..5 {
-            let port = free_port();
+        let previous = self.port;
+        for attempt in 0..40 {
+            let port = if previous != 0 && attempt < 35 { previous } else { free_port() };
             let mut child = hub_command()
                 .args([
                     "serve",
@@ -110,8 +113,14 @@ impl Hub {
             }
             let _ = child.kill();
             let _ = child.wait();
+            std::thread::sleep(Duration::from_millis(100));
         }
         panic!("registry-hub did not start");
+    }
+
+    /// Whether the hub process runs (it was started and not killed).
+    pub fn is_running(&self) -> bool {
+        self.child.is_some()
     }
 
     /// SIGKILL: the hub dies where it stands.
