@@ -168,12 +168,16 @@ impl Replica for KioskReplica<'_> {
         doc: &DocName,
         before: &[ChangeHash],
     ) -> Result<(), Refused> {
+        // The store first, then sync.sqlite: a kiosk killed between the two has the events in
+        // its store and not the changes in its journal, so the hub sends them again and they are
+        // known. The other way round, the journal held entries the store never took, and no
+        // later sync brought them again (the documents were equal): records lost at this counter.
         let result = (|| {
-            self.local.persist(doc)?;
             if doc.journal_period().is_some() {
                 let applied = self.local.apply_incoming(self.store, doc, before)?;
                 self.applied.add(&applied);
             }
+            self.local.persist(doc)?;
             Ok::<_, SyncError>(())
         })();
         result.map_err(|e| {
