@@ -26,6 +26,10 @@ pub enum SyncFailure {
     /// The hub could not be reached, or the connection failed (`why` for the log).
     #[error("the hub cannot be reached: {why}")]
     Unreachable { why: String },
+    /// The TLS handshake failed over a certificate: the hub's is not of the CA in this kiosk's
+    /// credentials, or the hub did not accept this kiosk's. Waiting does not mend it.
+    #[error("the hub and this kiosk do not trust each other's certificates: {why}")]
+    Untrusted { why: String },
     /// The hub refused: `code` names the reason (a stable id the kiosk has a message for).
     #[error("the hub refused: {code}: {detail}")]
     Refused { code: String, detail: String },
@@ -44,6 +48,7 @@ impl SyncFailure {
         match self {
             SyncFailure::NotJoined => "not-joined".into(),
             SyncFailure::Unreachable { .. } => "unreachable".into(),
+            SyncFailure::Untrusted { .. } => "certificate".into(),
             SyncFailure::Refused { code, .. } => code.clone(),
             SyncFailure::RefusedHub { .. } => "refused-hub".into(),
             SyncFailure::Credentials { .. } => "credentials".into(),
@@ -59,7 +64,10 @@ impl SyncFailure {
                 Ok(e) => SyncFailure::Local(*e),
                 Err(e) => SyncFailure::Unreachable { why: e.to_string() },
             },
-            other => SyncFailure::Unreachable { why: other.to_string() },
+            other => match other.certificate_refused() {
+                Some(why) => SyncFailure::Untrusted { why },
+                None => SyncFailure::Unreachable { why: other.to_string() },
+            },
         }
     }
 }
