@@ -295,7 +295,13 @@ fn kiosks_partitioned_from_a_killed_hub_converge_and_lose_nothing() {
         }
         // A partition: the hub killed where it stands, and some kiosks sync meanwhile, in an
         // order of the round's own.
-        if hub.is_running() && rng.chance(1, 2) {
+        if hub.is_running() && rng.chance(1, 4) {
+            // The connection cut mid-session: the hub killed while a kiosk syncs with it.
+            let sync = spawn(&counters[rng.below(3) as usize].dir, &["sync", "--once"]);
+            std::thread::sleep(Duration::from_millis(rng.below(200)));
+            hub.kill();
+            sync_ended_well_or_unreachable(&finished(sync));
+        } else if hub.is_running() && rng.chance(1, 2) {
             hub.kill();
         }
         let mut order = [0, 1, 2];
@@ -466,6 +472,9 @@ fn kiosks_and_the_hub_killed_mid_write_and_mid_sync_lose_no_acknowledged_record(
         }
         let audit = ok(&counter.dir, &["audit", "verify"]);
         assert!(audit.contains("Every chain in the journals is whole"), "{audit}");
+        let status = ok(&counter.dir, &["sync", "--status", "--json"]);
+        let status: Value = serde_json::from_str(&status).expect("JSON");
+        assert_eq!((&status["online"], &status["waiting"]), (&Value::Bool(true), &Value::from(0)));
     }
     let audit = hub.run(&["audit", "verify"]);
     assert!(
