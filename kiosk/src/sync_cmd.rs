@@ -97,6 +97,9 @@ pub fn failure_text(ctx: &Context, failure: &SyncFailure) -> String {
         SyncFailure::Unreachable { why } => {
             ctx.t_with("sync-unreachable", &[("detail", why.clone().into())])
         }
+        SyncFailure::Untrusted { why } => {
+            ctx.t_with("sync-untrusted", &[("detail", why.clone().into())])
+        }
         SyncFailure::Refused { code, detail } => {
             let id = format!("sync-refused-{code}");
             let reason = if i18n::has_message(ctx.lang, &id) {
@@ -278,6 +281,7 @@ pub fn status(ctx: &Context, json: bool) -> Result<ExitCode, KioskError> {
         let failure = SyncFailure::Refused { code: code.clone(), detail: String::new() };
         let text = match code.as_str() {
             "unreachable" => ctx.t_with("sync-unreachable", &[("detail", "".into())]),
+            "certificate" => ctx.t_with("sync-untrusted", &[("detail", "".into())]),
             _ => failure_text(ctx, &failure),
         };
         outln!(

@@ -88,6 +88,37 @@ impl SessionError {
         SessionError::Storage(error.into())
     }
 
+    /// When the TLS handshake failed over a certificate, either side's (the hub's is not of the
+    /// CA this side trusts, or the hub refused this side's): rustls's words for it. A kiosk
+    /// says so apart from an unreachable hub, as waiting does not mend it.
+    pub fn certificate_refused(&self) -> Option<String> {
+        let io = match self {
+            SessionError::Io(io) => io,
+            SessionError::WebSocket(ws) => match &**ws {
+                tungstenite::Error::Io(io) => io,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let tls = io.get_ref()?.downcast_ref::<rustls::Error>()?;
+        use rustls::AlertDescription as Alert;
+        let about_certificates = match tls {
+            rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented => true,
+            rustls::Error::AlertReceived(alert) => matches!(
+                alert,
+                Alert::BadCertificate
+                    | Alert::UnsupportedCertificate
+                    | Alert::CertificateRevoked
+                    | Alert::CertificateExpired
+                    | Alert::CertificateUnknown
+                    | Alert::UnknownCA
+                    | Alert::CertificateRequired
+            ),
+            _ => false,
+        };
+        about_certificates.then(|| tls.to_string())
+    }
+
     /// A failure of this side, not of the peer or the connection.
     fn is_local(&self) -> bool {
         matches!(

@@ -11,6 +11,7 @@ sync-join-store-in-use = This data directory already holds { $count ->
 sync-joined = Joined office { $office } as kiosk { $kiosk }; the hub is { $hub }. Every record made from now on belongs to that office. Run kiosk sync --once to sync now.
 sync-not-joined = This kiosk has not joined a hub: run kiosk join --hub wss://HOST:PORT --credentials FILE.
 sync-unreachable = The hub cannot be reached ({ $detail }). Nothing is lost: this kiosk keeps working and syncs when the hub is back.
+sync-untrusted = The hub and this kiosk do not trust each other's certificates ({ $detail }). Syncing will not work until this is put right: the credentials are not from this hub's infrastructure CA, or the hub's address is another hub's. Enrol the kiosk with this hub (registry-hub enroll) and join with the new credentials.
 sync-refused = The hub refused the sync: { $reason } ({ $code }: { $detail })
 sync-refused-wrong-identity = this kiosk's name does not match its certificate
 sync-refused-wrong-office = the document belongs to another office

@@ -11,6 +11,7 @@ sync-join-store-in-use = Este directório de dados já contém { $count ->
 sync-joined = Aderiu ao balcão { $office } como kiosk { $kiosk }; o concentrador é { $hub }. Todos os registos feitos a partir de agora pertencem a esse balcão. Execute kiosk sync --once para sincronizar já.
 sync-not-joined = Este kiosk não aderiu a nenhum concentrador: execute kiosk join --hub wss://ANFITRIÃO:PORTA --credentials FICHEIRO.
 sync-unreachable = Não é possível contactar o concentrador ({ $detail }). Nada se perde: este kiosk continua a trabalhar e sincroniza quando o concentrador voltar.
+sync-untrusted = O concentrador e este kiosk não confiam nos certificados um do outro ({ $detail }). A sincronização não funcionará enquanto isto não for corrigido: as credenciais não são da AC de infra-estrutura deste concentrador, ou o endereço é o de outro concentrador. Registe o kiosk neste concentrador (registry-hub enroll) e faça-o aderir com as novas credenciais.
 sync-refused = O concentrador recusou a sincronização: { $reason } ({ $code }: { $detail })
 sync-refused-wrong-identity = o nome deste kiosk não corresponde ao seu certificado
 sync-refused-wrong-office = o documento pertence a outro balcão

@@ -8,6 +8,7 @@ sync-join-store-in-use = 此数据目录在加入前已有以柜台机 { $kiosk 
 sync-joined = 已以柜台机 { $kiosk } 加入网点 { $office }；同步中枢为 { $hub }。此后创建的每项记录都属于该网点。运行 kiosk sync --once 可立即同步。
 sync-not-joined = 本柜台机尚未加入同步中枢：请运行 kiosk join --hub wss://主机:端口 --credentials 文件。
 sync-unreachable = 无法连接同步中枢（{ $detail }）。数据不会丢失：本柜台机照常运作，待同步中枢恢复后自动同步。
+sync-untrusted = 同步中枢与本柜台机互不信任对方的证书（{ $detail }）。问题未解决前无法同步：凭证并非由此同步中枢的基础设施核证机关签发，或所填地址属于另一同步中枢。请在此同步中枢为本柜台机登记（registry-hub enroll），再以新凭证加入。
 sync-refused = 同步中枢拒绝同步：{ $reason }（{ $code }：{ $detail }）
 sync-refused-wrong-identity = 本柜台机的名称与其证书不符
 sync-refused-wrong-office = 该文件属于另一个网点

@@ -8,6 +8,7 @@ sync-join-store-in-use = 此資料目錄在加入前已有以櫃檯機 { $kiosk 
 sync-joined = 已以櫃檯機 { $kiosk } 加入辦事處 { $office }；同步中樞為 { $hub }。此後建立的每項記錄都屬於該辦事處。執行 kiosk sync --once 可立即同步。
 sync-not-joined = 本櫃檯機尚未加入同步中樞：請執行 kiosk join --hub wss://主機:連接埠 --credentials 檔案。
 sync-unreachable = 無法連接同步中樞（{ $detail }）。資料不會遺失：本櫃檯機照常運作，待同步中樞恢復後自動同步。
+sync-untrusted = 同步中樞與本櫃檯機互不信任對方的證書（{ $detail }）。問題未解決前無法同步：憑證並非由此同步中樞的基礎設施核證機關簽發，或所填地址屬於另一同步中樞。請在此同步中樞為本櫃檯機登記（registry-hub enroll），再以新憑證加入。
 sync-refused = 同步中樞拒絕同步：{ $reason }（{ $code }：{ $detail }）
 sync-refused-wrong-identity = 本櫃檯機的名稱與其證書不符
 sync-refused-wrong-office = 該文件屬於另一個辦事處

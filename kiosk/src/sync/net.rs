@@ -26,6 +26,10 @@ pub enum SyncFailure {
     /// The hub could not be reached, or the connection failed (`why` for the log).
     #[error("the hub cannot be reached: {why}")]
     Unreachable { why: String },
+    /// The TLS handshake failed over a certificate: the hub's is not of the CA in this kiosk's
+    /// credentials, or the hub did not accept this kiosk's. Waiting does not mend it.
+    #[error("the hub and this kiosk do not trust each other's certificates: {why}")]
+    Untrusted { why: String },
     /// The hub refused: `code` names the reason (a stable id the kiosk has a message for).
     #[error("the hub refused: {code}: {detail}")]
     Refused { code: String, detail: String },
@@ -44,6 +48,7 @@ impl SyncFailure {
         match self {
             SyncFailure::NotJoined => "not-joined".into(),
             SyncFailure::Unreachable { .. } => "unreachable".into(),
+            SyncFailure::Untrusted { .. } => "certificate".into(),
             SyncFailure::Refused { code, .. } => code.clone(),
             SyncFailure::RefusedHub { .. } => "refused-hub".into(),
             SyncFailure::Credentials { .. } => "credentials".into(),
@@ -59,7 +64,10 @@ impl SyncFailure {
                 Ok(e) => SyncFailure::Local(*e),
                 Err(e) => SyncFailure::Unreachable { why: e.to_string() },
             },
-            other => SyncFailure::Unreachable { why: other.to_string() },
+            other => match other.certificate_refused() {
+                Some(why) => SyncFailure::Untrusted { why },
+                None => SyncFailure::Unreachable { why: other.to_string() },
+            },
         }
     }
 }
@@ -168,10 +176,10 @@ impl Replica for KioskReplica<'_> {
         doc: &DocName,
         before: &[ChangeHash],
     ) -> Result<(), Refused> {
-        // The store first, then the journal: a crash between the two leaves the journal as
-        // it was, so the hub sends the same entries again and they are applied then (applying
-        // is idempotent). The other order would keep entries the store never got, and nothing
-        // would bring them again.
+        // The store first, then sync.sqlite: a kiosk killed between the two has the events in
+        // its store and not the changes in its journal, so the hub sends them again and they are
+        // known. The other way round, the journal held entries the store never took, and no
+        // later sync brought them again (the documents were equal): records lost at this counter.
         let result = (|| {
             if doc.journal_period().is_some() {
                 let applied = self.local.apply_incoming(self.store, doc, before)?;
