@@ -372,11 +372,13 @@ impl Store {
     /// Every token record with this chip serial, oldest id first: one, unless two counters
     /// recorded one token twice (a conflict a supervisor decides), through the serial index.
     pub fn tokens_by_serial(&self, serial: &str) -> Result<Vec<Token>, StoreError> {
-        let ids = self.ids_from(
-            "SELECT id FROM records WHERE kind = 'token' AND json_extract(state, '$.serial') = ?1
-             ORDER BY id",
+        // Sorted here: an ORDER BY would lead SQLite to the primary key (kind, id) and a scan
+        // of every token instead of the serial index.
+        let mut ids = self.ids_from(
+            "SELECT id FROM records WHERE kind = 'token' AND json_extract(state, '$.serial') = ?1",
             params![serial],
         )?;
+        ids.sort_unstable();
         let mut tokens = Vec::with_capacity(ids.len());
         for id in ids {
             tokens.extend(self.get::<Token>(id)?);

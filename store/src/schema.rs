@@ -203,7 +203,7 @@ mod tests {
         let mut stmt = conn
             .prepare(
                 "EXPLAIN QUERY PLAN SELECT id FROM records
-                 WHERE kind = 'token' AND json_extract(state, '$.serial') = ?1 ORDER BY id",
+                 WHERE kind = 'token' AND json_extract(state, '$.serial') = ?1",
             )
             .expect("plan");
         let plan: Vec<String> = stmt
