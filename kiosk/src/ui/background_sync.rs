@@ -211,6 +211,44 @@ fn sync(ctx: &JobContext) -> SyncReport {
 mod tests {
     use super::*;
 
+    fn job_context(dir: &std::path::Path) -> JobContext {
+        JobContext { data_dir: dir.to_path_buf(), config: crate::config::Config::default() }
+    }
+
+    #[test]
+    fn a_data_directory_that_never_joined_is_not_configured_and_gets_no_sync_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let report = run(&job_context(dir.path()));
+        assert_eq!(report.outcome, SyncOutcome::NotJoined);
+        assert!(!dir.path().join(crate::sync::FILE_NAME).exists(), "nothing made by looking");
+    }
+
+    #[test]
+    fn a_sync_that_fails_says_why_and_counts_the_events_waiting() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ctx = job_context(dir.path());
+        let mut store = ctx.open_store().expect("store");
+        let mut organisation = crate::test_fixtures::trading_company();
+        organisation.name_latin = Some("WAITING TRADING".into());
+        store.put(None, &organisation).expect("a record to send");
+        let mut local =
+            crate::sync::LocalReplica::open_in(dir.path(), ctx.offset()).expect("sync.sqlite");
+        local
+            .set_identity(&crate::sync::Identity {
+                office: "MO01".into(),
+                kiosk: store.kiosk_id().into(),
+                hub_url: "wss://127.0.0.1:9".into(),
+                credentials: dir.path().join("no-such-credentials.pem"),
+            })
+            .expect("joined");
+        drop((store, local));
+        let report = run(&ctx);
+        assert_eq!(report.outcome, SyncOutcome::Failed { code: "credentials".into() });
+        assert_eq!(report.waiting, 1, "the record written waits to go up");
+        assert_eq!(report.last_ok_at, None);
+        assert_eq!(report.clock_skew, None);
+    }
+
     #[test]
     fn the_backoff_doubles_from_five_seconds_to_five_minutes_and_a_good_sync_resets_it() {
         let delays: Vec<i64> = (0..=9).map(|n| next_delay(n).whole_seconds()).collect();
