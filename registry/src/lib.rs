@@ -3,6 +3,7 @@
 
 pub mod application;
 pub mod audit;
+pub mod conflicts;
 pub mod credentials;
 pub mod day_end;
 pub mod events;

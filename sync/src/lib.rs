@@ -1,9 +1,10 @@
 //! Replication of the store's event log between counters and the central registry.
 //!
 //! The store already records every change as an event stamped with a hybrid logical clock and
-//! merges fields last-writer-wins by that clock, so replication only has to move events. The
-//! automerge transport and the hub come with the sync issue; until then this crate only names the
-//! boundary, so the workspace already has the shape the product is known by.
+//! merges fields by that clock (`registry::events`), so replication only has to move events:
+//! `journal` and `manifest` carry them as automerge documents, `signing` and `pki` say who wrote
+//! them, `wire` and `session` move the documents between a kiosk and the hub, and `hub` is the
+//! central registry's end (the `registry-hub` binary). The hub does not link the store.
 #![forbid(unsafe_code)]
 
 pub mod hub;

@@ -64,6 +64,15 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Records of any offices that share what only one may have (one identity document on two
+    /// persons, one token serial on two tokens), for a supervisor of the registry to decide
+    Conflicts {
+        #[arg(long)]
+        database: String,
+        /// One JSON object a line
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -180,6 +189,7 @@ fn run(command: Command, lang: Language) -> Result<ExitCode, Box<dyn std::error:
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Conflicts { database, json } => conflicts(&database, json, lang),
         Command::Audit { command: AuditCommand::Verify { database } } => {
             let mut db = hub::open_database(&database)?;
             match hub::audit_verify(db.as_mut())? {
@@ -206,6 +216,44 @@ fn run(command: Command, lang: Language) -> Result<ExitCode, Box<dyn std::error:
             }
         }
     }
+}
+
+fn conflicts(
+    database: &str,
+    json: bool,
+    lang: Language,
+) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let mut db = hub::open_database(database)?;
+    let conflicts = db.conflicts()?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if conflicts.is_empty() && !json {
+        writeln!(out, "{}", say(lang, "hub-conflicts-none", &[]))?;
+    }
+    for conflict in &conflicts {
+        if json {
+            serde_json::to_writer(&mut out, conflict)?;
+            writeln!(out)?;
+            continue;
+        }
+        let what = say(lang, &format!("hub-conflict-{}", conflict.kind), &[]);
+        let records: Vec<String> = conflict
+            .records
+            .iter()
+            .map(|(office, kind, id)| format!("{office} {kind} {id}"))
+            .collect();
+        writeln!(
+            out,
+            "{}",
+            say(
+                lang,
+                "hub-conflict",
+                &[("what", what), ("key", conflict.key.clone()), ("records", records.join("; "))]
+            )
+        )?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Each document of `office` as `OUT/manifest.automerge` and `OUT/journal-PERIOD.automerge`.

@@ -92,9 +92,24 @@ impl Manifest {
         Ok(())
     }
 
+    /// Closes `period`'s journal at `heads` even if it was closed before: the hub's answer to
+    /// entries that reached a closed journal late (a counter offline when it closed), so that
+    /// the heads every peer compares with include them and each peer fetches them once.
+    pub fn reclose(&mut self, period: &str, heads: &[ChangeHash]) -> Result<(), JournalError> {
+        let mut sorted = heads.to_vec();
+        sorted.sort();
+        if self.closed(period)?.as_deref() == Some(sorted.as_slice()) {
+            return Ok(());
+        }
+        let hex: Vec<String> = sorted.iter().map(ToString::to_string).collect();
+        self.doc.put(&self.journals, period, hex.join(","))?;
+        self.doc.commit();
+        Ok(())
+    }
+
     /// The heads `period`'s journal was closed at, from every concurrent value of its entry;
     /// `None` while open or not listed.
-    fn closed(&self, period: &str) -> Result<Option<Vec<ChangeHash>>, JournalError> {
+    pub fn closed(&self, period: &str) -> Result<Option<Vec<ChangeHash>>, JournalError> {
         let mut closed: Option<Vec<ChangeHash>> = None;
         for (value, _) in self.doc.get_all(&self.journals, period)? {
             let Value::Scalar(scalar) = value else { continue };

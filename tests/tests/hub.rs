@@ -30,3 +30,13 @@ fn postgres_two_hub_processes_keep_a_message_once() {
 fn postgres_keeps_states_devices_and_compacts() {
     on_postgres(contract::keeps_states_devices_and_compacts);
 }
+
+#[test]
+fn postgres_closes_old_journals_and_recloses_late_ones() {
+    on_postgres(contract::closes_old_journals_and_recloses_late_ones);
+}
+
+#[test]
+fn postgres_lists_conflicts_across_offices() {
+    on_postgres(contract::lists_conflicts_across_offices);
+}

@@ -4,7 +4,10 @@ sync-join-credentials = The credentials in { $path } cannot be used: { $detail }
 sync-join-config-kiosk-id = kiosk.toml names this kiosk { $configured }, but the credentials are for kiosk { $kiosk }. Remove kiosk_id from kiosk.toml (the credentials name the kiosk now) and join again.
 sync-join-bad-url = { $url } is not a hub address: give it as wss://HOST:PORT.
 sync-join-already = This kiosk already joined office { $office } as kiosk { $kiosk }. A kiosk joins one office; use a new data directory for another.
-sync-join-store-in-use = This data directory already holds { $count } events written as kiosk { $kiosk }, before joining. Join with an empty data directory, then bring the records in with kiosk import.
+sync-join-store-in-use = This data directory already holds { $count ->
+    [one] 1 event
+   *[other] { $count } events
+} written as kiosk { $kiosk }, before joining. Join with an empty data directory, then bring the records in with kiosk import.
 sync-joined = Joined office { $office } as kiosk { $kiosk }; the hub is { $hub }. Every record made from now on belongs to that office. Run kiosk sync --once to sync now.
 sync-not-joined = This kiosk has not joined a hub: run kiosk join --hub wss://HOST:PORT --credentials FILE.
 sync-unreachable = The hub cannot be reached ({ $detail }). Nothing is lost: this kiosk keeps working and syncs when the hub is back.
@@ -29,8 +32,14 @@ sync-refused-unavailable = the hub could not keep what was sent
 sync-refused-other = the hub gave a reason this kiosk does not know
 sync-refused-hub = This kiosk refused what the hub sent ({ $code }: { $detail }).
 sync-done = Synced with the hub: { $up } of this kiosk's events sent, { $applied } new from other counters ({ $sent } bytes up, { $received } bytes down).
-sync-unknown-kept = { $count } events of a kind this kiosk's version does not know were kept and passed on.
-sync-entries-refused = { $count } events from the hub could not be applied here (see the log).
+sync-unknown-kept = { $count ->
+    [one] 1 event of a kind this kiosk's version does not know was
+   *[other] { $count } events of a kind this kiosk's version does not know were
+} kept and passed on.
+sync-entries-refused = { $count ->
+    [one] 1 event from the hub could
+   *[other] { $count } events from the hub could
+} not be applied here (see the log).
 sync-status-never = never
 sync-status-identity = Office { $office }, kiosk { $kiosk }, hub { $hub }
 sync-status-online = Online: the last sync went through.
@@ -47,5 +56,8 @@ sync-conflicts-found = { $count ->
 sync-conflict-id-number = Two persons with one { $document } { $shared }: { $first } and { $second }
 sync-conflict-token-serial = Two token records with one serial { $shared }: { $first } and { $second }
 sync-status-last-failure = Last try { $when }: { $why }
-audit-chains-good = Every chain in the journals is whole: { $count } events checked.
+audit-chains-good = Every chain in the journals is whole: { $count ->
+    [one] 1 event checked
+   *[other] { $count } events checked
+}.
 audit-chain-broken = Broken chain: kiosk { $kiosk }, event number { $seq } ({ $event }): { $why }

@@ -4,7 +4,10 @@ sync-join-credentials = As credenciais em { $path } não podem ser usadas: { $de
 sync-join-config-kiosk-id = O kiosk.toml chama a este kiosk { $configured }, mas as credenciais são do kiosk { $kiosk }. Retire kiosk_id do kiosk.toml (agora são as credenciais que dão o nome) e volte a aderir.
 sync-join-bad-url = { $url } não é um endereço de concentrador: indique-o como wss://ANFITRIÃO:PORTA.
 sync-join-already = Este kiosk já aderiu ao balcão { $office } como kiosk { $kiosk }. Um kiosk adere a um só balcão; use outro directório de dados para outro.
-sync-join-store-in-use = Este directório de dados já contém { $count } eventos escritos como kiosk { $kiosk }, antes da adesão. Adira com um directório de dados vazio e traga depois os registos com kiosk import.
+sync-join-store-in-use = Este directório de dados já contém { $count ->
+    [1] 1 evento escrito
+   *[other] { $count } eventos escritos
+} como kiosk { $kiosk }, antes da adesão. Adira com um directório de dados vazio e traga depois os registos com kiosk import.
 sync-joined = Aderiu ao balcão { $office } como kiosk { $kiosk }; o concentrador é { $hub }. Todos os registos feitos a partir de agora pertencem a esse balcão. Execute kiosk sync --once para sincronizar já.
 sync-not-joined = Este kiosk não aderiu a nenhum concentrador: execute kiosk join --hub wss://ANFITRIÃO:PORTA --credentials FICHEIRO.
 sync-unreachable = Não é possível contactar o concentrador ({ $detail }). Nada se perde: este kiosk continua a trabalhar e sincroniza quando o concentrador voltar.
@@ -29,8 +32,14 @@ sync-refused-unavailable = o concentrador não conseguiu guardar o que foi envia
 sync-refused-other = o concentrador deu uma razão que este kiosk não conhece
 sync-refused-hub = Este kiosk recusou o que o concentrador enviou ({ $code }: { $detail }).
 sync-done = Sincronizado com o concentrador: { $up } eventos deste kiosk enviados, { $applied } novos de outros balcões ({ $sent } bytes enviados, { $received } bytes recebidos).
-sync-unknown-kept = { $count } eventos de um tipo que a versão deste kiosk não conhece foram guardados e reencaminhados.
-sync-entries-refused = { $count } eventos vindos do concentrador não puderam ser aplicados aqui (veja o registo).
+sync-unknown-kept = { $count ->
+    [1] 1 evento de um tipo que a versão deste kiosk não conhece foi guardado e reencaminhado
+   *[other] { $count } eventos de um tipo que a versão deste kiosk não conhece foram guardados e reencaminhados
+}.
+sync-entries-refused = { $count ->
+    [1] 1 evento vindo do concentrador não pôde ser aplicado
+   *[other] { $count } eventos vindos do concentrador não puderam ser aplicados
+} aqui (veja o registo).
 sync-status-never = nunca
 sync-status-identity = Balcão { $office }, kiosk { $kiosk }, concentrador { $hub }
 sync-status-online = Em linha: a última sincronização foi concluída.
@@ -47,5 +56,8 @@ sync-conflicts-found = { $count ->
 sync-conflict-id-number = Duas pessoas com um só { $document } { $shared }: { $first } e { $second }
 sync-conflict-token-serial = Dois registos de token USB com um só número de série { $shared }: { $first } e { $second }
 sync-status-last-failure = Última tentativa { $when }: { $why }
-audit-chains-good = Todas as cadeias dos diários estão íntegras: { $count } eventos verificados.
+audit-chains-good = Todas as cadeias dos diários estão íntegras: { $count ->
+    [1] 1 evento verificado
+   *[other] { $count } eventos verificados
+}.
 audit-chain-broken = Cadeia quebrada: kiosk { $kiosk }, evento número { $seq } ({ $event }): { $why }

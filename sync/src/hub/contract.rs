@@ -79,6 +79,26 @@ impl Kiosk {
         entry
     }
 
+    /// Signs into the journal an event of `kind` setting `changes` on record `id`.
+    pub fn write_record(
+        &mut self,
+        kind: registry::model::RecordKind,
+        id: ulid::Ulid,
+        changes: serde_json::Value,
+    ) -> Entry {
+        let mut event = tests_support::event(&self.kiosk, self.head.seq + 1);
+        event.record_kind = kind;
+        event.record_id = id;
+        event.changes = match changes {
+            serde_json::Value::Object(map) => map,
+            _ => serde_json::Map::new(),
+        };
+        let mut entry = Entry::of_event(&event).expect("entry");
+        self.head = self.key.sign(&self.office, &mut entry, &self.head).expect("sign");
+        self.journal.append(std::slice::from_ref(&entry)).expect("append");
+        entry
+    }
+
     /// Signs `count` entries into the journal.
     pub fn write(&mut self, count: u64) -> Vec<Entry> {
         let entries: Vec<Entry> = (0..count).map(|n| self.sign(n)).collect();
@@ -352,10 +372,99 @@ pub fn keeps_states_devices_and_compacts(open: Open<'_>) {
     assert_eq!(audit_verify(fresh.db.as_mut()).expect("verify"), Ok(70));
 }
 
+/// The hub closes an office's journals some days after their own at the heads it holds (so
+/// kiosks stop offering them), and closes one again when late entries reach it.
+pub fn closes_old_journals_and_recloses_late_ones(open: Open<'_>) {
+    let mut hub = Hub::new(open);
+    let mut k1 = Kiosk::new("MO01", "K1");
+    let manifest_name = DocName::manifest("MO01").expect("name");
+    let mut manifest = crate::manifest::Manifest::new("MO01", b"K1").expect("manifest");
+    manifest.open("2026-11-30").expect("open");
+    assert_eq!(k1.send_doc(&mut hub, &manifest_name, Some(manifest.doc_mut())), Ok(0));
+    k1.write(2);
+    assert_eq!(k1.send(&mut hub), Ok(2));
+    let closed_at = |hub: &mut Hub| {
+        let doc = hub.doc(&manifest_name);
+        crate::manifest::Manifest::from_doc(doc)
+            .expect("manifest")
+            .closed("2026-11-30")
+            .expect("read")
+    };
+    let day = |d: u8| time::Date::from_calendar_date(2026, time::Month::December, d).expect("date");
+    assert_eq!(
+        super::close_old_journals(hub.db.as_mut(), &mut hub.docs, "MO01", day(2)).expect("close"),
+        0,
+        "still open"
+    );
+    assert_eq!(closed_at(&mut hub), None);
+    assert_eq!(
+        super::close_old_journals(hub.db.as_mut(), &mut hub.docs, "MO01", day(3)).expect("close"),
+        1
+    );
+    let mut heads = k1.journal.doc_mut().get_heads();
+    heads.sort();
+    assert_eq!(closed_at(&mut hub), Some(heads));
+    assert_eq!(
+        super::close_old_journals(hub.db.as_mut(), &mut hub.docs, "MO01", day(4)).expect("close"),
+        0,
+        "once"
+    );
+    // Another process sees the close; a late entry closes it again at the new heads.
+    let mut other = Hub::new(open);
+    k1.write(1);
+    assert_eq!(k1.send(&mut other), Ok(1));
+    let mut heads = k1.journal.doc_mut().get_heads();
+    heads.sort();
+    assert_eq!(closed_at(&mut other), Some(heads.clone()));
+    assert_eq!(closed_at(&mut hub), Some(heads), "the first process reads it too");
+}
+
+/// Two offices' records with one token serial, or one identity document, are listed as
+/// conflicts (the number masked), and no longer once one of them changes.
+pub fn lists_conflicts_across_offices(open: Open<'_>) {
+    use registry::model::RecordKind;
+    use serde_json::json;
+    let mut hub = Hub::new(open);
+    let mut mo = Kiosk::new("MO01", "K1");
+    let mut gd = Kiosk::new("GD01", "K2");
+    let (t1, t2) = (ulid::Ulid::new(), ulid::Ulid::new());
+    mo.write_record(RecordKind::Token, t1, json!({"id": t1.to_string(), "serial": "AB12"}));
+    gd.write_record(RecordKind::Token, t2, json!({"id": t2.to_string(), "serial": "ab12"}));
+    let document =
+        |n: &str| json!({"kind": "passport", "number": n, "issuing_state": "CHN", "expiry": null});
+    let (p1, p2) = (ulid::Ulid::new(), ulid::Ulid::new());
+    mo.write_record(
+        RecordKind::Person,
+        p1,
+        json!({"id": p1.to_string(), "id_document": document("E12345678")}),
+    );
+    gd.write_record(
+        RecordKind::Person,
+        p2,
+        json!({"id": p2.to_string(), "id_document": document("e1234 5678")}),
+    );
+    mo.send(&mut hub).expect("kept");
+    gd.send(&mut hub).expect("kept");
+    let conflicts = hub.db.conflicts().expect("conflicts");
+    assert_eq!(conflicts.len(), 2, "{conflicts:?}");
+    assert_eq!(conflicts[0].kind, "id_number");
+    assert_eq!(conflicts[0].key, "passport:*****5678");
+    assert_eq!(conflicts[1].kind, "token_serial");
+    assert_eq!(conflicts[1].key, "AB12");
+    let offices: Vec<&str> = conflicts[1].records.iter().map(|(o, _, _)| o.as_str()).collect();
+    assert_eq!(offices, ["GD01", "MO01"]);
+    mo.write_record(RecordKind::Token, t1, json!({"serial": "ZZ99"}));
+    mo.send(&mut hub).expect("kept");
+    let conflicts = hub.db.conflicts().expect("conflicts");
+    assert_eq!(conflicts.iter().map(|c| c.kind.as_str()).collect::<Vec<_>>(), ["id_number"]);
+}
+
 /// Every contract test, each on a database `fresh` opens (a new one per test).
 pub fn all(fresh: &mut dyn FnMut() -> Box<dyn Fn() -> Box<dyn Database>>) {
     keeps_projects_and_shares(&*fresh());
     refuses_and_keeps_nothing(&*fresh());
     two_hub_processes_keep_a_message_once(&*fresh());
     keeps_states_devices_and_compacts(&*fresh());
+    closes_old_journals_and_recloses_late_ones(&*fresh());
+    lists_conflicts_across_offices(&*fresh());
 }

@@ -93,6 +93,8 @@ pub trait Database: Send {
     fn save_sync_state(&mut self, peer: &str, doc: &str, state: &[u8]) -> Result<(), DbError>;
 
     fn device(&mut self, kiosk: &str) -> Result<Option<Device>, DbError>;
+    /// Every kiosk the hub has seen.
+    fn devices(&mut self) -> Result<Vec<Device>, DbError>;
     /// Remembers a kiosk's certificate (the latest it presented).
     fn note_device(&mut self, device: &Device) -> Result<(), DbError>;
 
@@ -112,6 +114,86 @@ pub trait Database: Send {
     ) -> Result<(), DbError>;
     /// How many events the hub holds.
     fn event_count(&mut self) -> Result<u64, DbError>;
+    /// Records of any office sharing a conflict key (`registry::conflicts`), key by key.
+    fn conflicts(&mut self) -> Result<Vec<Conflict>, DbError>;
+}
+
+/// Records that share what only one record may have, for a supervisor of the registry to
+/// decide (the hub lists them; it never merges or chooses).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Conflict {
+    pub kind: String,
+    /// The key as a person may see it (`registry::conflicts::shown_key`).
+    pub key: String,
+    /// `(office, record kind, record id)` of each record holding it.
+    pub records: Vec<(String, String, String)>,
+}
+
+/// The conflict key row of a record's new state: `None` when it has none.
+pub(crate) fn conflict_key(
+    kind: &str,
+    state_json: &str,
+) -> Result<Option<(String, String)>, DbError> {
+    let Some(kind) = registry::model::RecordKind::parse(kind) else { return Ok(None) };
+    let state: Map<String, Value> = serde_json::from_str(state_json)?;
+    Ok(registry::conflicts::key_of(kind, &state).map(|(k, key)| (k.as_str().to_owned(), key)))
+}
+
+/// Writes records in `kiosk export`'s form, folded from `entries` sorted by record kind then id
+/// (each record's entries together); entries of kinds this build does not know are left out,
+/// as kiosks leave them unfolded. Answers how many lines.
+pub(crate) fn export_entries(
+    entries: impl Iterator<Item = Result<Entry, DbError>>,
+    out: &mut dyn Write,
+) -> Result<u64, DbError> {
+    let mut count = 0;
+    let mut current: Option<(String, String, RecordState)> = None;
+    let mut flush =
+        |done: Option<(String, String, RecordState)>, out: &mut dyn Write| -> Result<(), DbError> {
+            if let Some((kind, id, state)) = done {
+                out.write_all(registry::events::export_line(&kind, &id, &state.state)?.as_bytes())?;
+                out.write_all(b"\n")?;
+                count += 1;
+            }
+            Ok(())
+        };
+    for entry in entries {
+        let entry = entry?;
+        let Ok(event) = entry.event() else { continue };
+        let same = current
+            .as_ref()
+            .is_some_and(|(k, i, _)| *k == entry.record_kind && *i == entry.record_id);
+        if !same {
+            flush(current.take(), out)?;
+            current =
+                Some((entry.record_kind.clone(), entry.record_id.clone(), RecordState::default()));
+        }
+        if let Some((_, _, state)) = current.as_mut() {
+            state.apply(&event);
+        }
+    }
+    flush(current.take(), out)?;
+    Ok(count)
+}
+
+/// Conflicts from rows of `(key kind, key, office, record kind, record id)` sorted by key.
+pub(crate) fn group_conflicts(
+    rows: Vec<(String, String, String, String, String)>,
+) -> Vec<Conflict> {
+    let mut out: Vec<Conflict> = Vec::new();
+    let mut last: Option<(String, String)> = None;
+    for (kind, key, office, record_kind, id) in rows {
+        if last.as_ref() != Some(&(kind.clone(), key.clone())) {
+            let shown = registry::conflicts::ConflictKind::parse(&kind)
+                .map_or_else(|| key.clone(), |k| registry::conflicts::shown_key(k, &key));
+            out.push(Conflict { kind: kind.clone(), key: shown, records: Vec::new() });
+            last = Some((kind, key));
+        }
+        if let Some(conflict) = out.last_mut() {
+            conflict.records.push((office, record_kind, id));
+        }
+    }
+    out
 }
 
 /// A record's stored state and clocks (`None`: no row yet) with `event` folded in, as the texts

@@ -25,6 +25,12 @@ pub use db::{Database, DbError};
 /// writes them.
 pub use crate::wire::CENTRAL;
 
+/// Days a journal stays open after its own day: the hub then closes it at the heads it holds,
+/// and kiosks stop offering it. A counter offline longer writes that day's later events to a
+/// new part (`DAY.2`); one that wrote to it unaware of the close has its entries taken and the
+/// journal closed again at the new heads ([`ingest`]), so every peer fetches them once.
+pub const OPEN_DAYS: i64 = 2;
+
 /// How many chunks a document may gather before the hub saves it whole in their place.
 const COMPACT_AFTER: usize = 64;
 
@@ -184,8 +190,94 @@ pub fn ingest(
     let entries = commit.accepted.len();
     let chunk = db.commit(&commit)?;
     docs.wrote(db, name.as_str(), chunk)?;
+    if let Some(period) = name.journal_period() {
+        reclose_if_closed(db, docs, &office, period)?;
+    }
     Ok(Ingested { entries })
 }
+
+/// Changes the office's manifest with `change` and keeps the change as a chunk of it.
+fn change_manifest(
+    db: &mut dyn Database,
+    docs: &mut Docs,
+    office: &str,
+    change: impl FnOnce(&mut Manifest, &mut Docs, &mut dyn Database) -> Result<usize, DbError>,
+) -> Result<usize, DbError> {
+    let name = DocName::manifest(office).map_err(|e| DbError::Corrupt(e.to_string()))?;
+    let doc = docs.get(db, name.as_str())?;
+    let before = doc.get_heads();
+    if before.is_empty() {
+        return Ok(0);
+    }
+    let mut manifest =
+        Manifest::from_doc(doc.clone()).map_err(|e| DbError::Corrupt(format!("{name}: {e}")))?;
+    let changed = change(&mut manifest, docs, db)?;
+    if changed > 0 {
+        let chunk = manifest.doc_mut().save_after(&before);
+        db.commit(&Commit { doc: name.to_string(), chunk, ..Commit::default() })?;
+        docs.forget(name.as_str());
+    }
+    Ok(changed)
+}
+
+/// After late entries reached a journal the manifest lists closed: closed again at its heads.
+fn reclose_if_closed(
+    db: &mut dyn Database,
+    docs: &mut Docs,
+    office: &str,
+    period: &str,
+) -> Result<(), DbError> {
+    let journal = DocName::journal(office, period).map_err(|e| DbError::Corrupt(e.to_string()))?;
+    change_manifest(db, docs, office, |manifest, docs, db| {
+        let corrupt = |e: crate::journal::JournalError| DbError::Corrupt(e.to_string());
+        let Some(closed) = manifest.closed(period).map_err(corrupt)? else { return Ok(0) };
+        let mut heads = docs.get(db, journal.as_str())?.get_heads();
+        heads.sort();
+        if heads == closed {
+            return Ok(0);
+        }
+        manifest.reclose(period, &heads).map_err(corrupt)?;
+        Ok(1)
+    })?;
+    Ok(())
+}
+
+/// Closes the office's open journals of days more than [`OPEN_DAYS`] before `today`, at the
+/// heads the hub holds. Answers how many it closed.
+pub fn close_old_journals(
+    db: &mut dyn Database,
+    docs: &mut Docs,
+    office: &str,
+    today: time::Date,
+) -> Result<usize, DbError> {
+    change_manifest(db, docs, office, |manifest, docs, db| {
+        let corrupt = |e: crate::journal::JournalError| DbError::Corrupt(e.to_string());
+        let mut closed = 0;
+        for listed in manifest.journals().map_err(corrupt)? {
+            if listed.closed.is_some() {
+                continue;
+            }
+            let day = listed.period.split('.').next().unwrap_or_default();
+            let Ok(day) = time::Date::parse(day, DAY) else { continue };
+            if day + time::Duration::days(OPEN_DAYS) >= today {
+                continue;
+            }
+            let journal = DocName::journal(office, &listed.period)
+                .map_err(|e| DbError::Corrupt(e.to_string()))?;
+            let heads = docs.get(db, journal.as_str())?.get_heads();
+            if heads.is_empty() {
+                // Listed, but no entry reached the hub yet: nothing to close at.
+                continue;
+            }
+            manifest.close(&listed.period, &heads).map_err(corrupt)?;
+            closed += 1;
+        }
+        Ok(closed)
+    })
+}
+
+const DAY: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
 
 fn check_entries(
     db: &mut dyn Database,
@@ -257,56 +349,47 @@ pub struct BrokenLink {
 /// sent it, and each link to the one before. Returns how many entries were checked, or the first
 /// broken link.
 pub fn audit_verify(db: &mut dyn Database) -> Result<Result<u64, BrokenLink>, DbError> {
-    let mut devices: HashMap<String, Option<Vec<u8>>> = HashMap::new();
-    let mut heads: HashMap<String, ChainHead> = HashMap::new();
+    let keys: HashMap<String, Vec<u8>> =
+        db.devices()?.into_iter().map(|d| (d.kiosk, d.public_key)).collect();
+    let mut head: (String, ChainHead) = (String::new(), ChainHead::default());
     let mut checked = 0u64;
     let mut broken: Option<BrokenLink> = None;
-    let mut keys_of = Vec::new();
     db.chains(&mut |stored| {
-        keys_of.push(stored);
-        Ok(())
-    })?;
-    for stored in keys_of {
         if broken.is_some() {
-            break;
+            return Ok(());
         }
         let e = &stored.entry;
-        let key = match devices.get(&e.kiosk) {
-            Some(k) => k.clone(),
-            None => {
-                let k = db.device(&e.kiosk)?.map(|d| d.public_key);
-                devices.insert(e.kiosk.clone(), k.clone());
-                k
-            }
-        };
         let fail = |why: String| BrokenLink {
             kiosk: e.kiosk.clone(),
             seq: e.seq,
             event_id: e.event_id.clone(),
             why,
         };
-        let Some(key) = key else {
+        if head.0 != e.kiosk {
+            head = (e.kiosk.clone(), ChainHead::default());
+        }
+        let Some(key) = keys.get(&e.kiosk) else {
             broken = Some(fail("no certificate of this kiosk is on record".into()));
-            break;
+            return Ok(());
         };
-        if let Err(err) = signing::verify(&stored.office, e, &key) {
+        if let Err(err) = signing::verify(&stored.office, e, key) {
             broken = Some(fail(err.to_string()));
-            break;
+            return Ok(());
         }
         if signing::link(&stored.office, e) != stored.link {
             broken = Some(fail("its recorded link does not match its content".into()));
-            break;
+            return Ok(());
         }
-        let head = heads.entry(e.kiosk.clone()).or_default();
-        match signing::check_next(head, &stored.office, e) {
-            Ok(next) => *head = next,
+        match signing::check_next(&head.1, &stored.office, e) {
+            Ok(next) => head.1 = next,
             Err(err) => {
                 broken = Some(fail(err.to_string()));
-                break;
+                return Ok(());
             }
         }
         checked += 1;
-    }
+        Ok(())
+    })?;
     Ok(broken.map_or(Ok(checked), Err))
 }
 
@@ -338,6 +421,48 @@ mod tests {
     #[test]
     fn two_hub_processes_keep_a_message_once() {
         contract::two_hub_processes_keep_a_message_once(&*sqlite());
+    }
+
+    #[test]
+    fn lists_conflicts_across_offices() {
+        contract::lists_conflicts_across_offices(&*sqlite());
+    }
+
+    #[test]
+    fn closes_old_journals_and_recloses_late_ones() {
+        contract::closes_old_journals_and_recloses_late_ones(&*sqlite());
+    }
+
+    /// An event altered in the database, or one taken out of a chain, is named by the audit.
+    #[test]
+    fn audit_verify_names_the_first_broken_link() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("hub.sqlite");
+        let open =
+            || Box::new(super::sqlite::SqliteDb::open(&path).expect("open")) as Box<dyn Database>;
+        let mut hub = contract::Hub::new(&open);
+        let mut k1 = contract::Kiosk::new("MO01", "K1");
+        let entries = k1.write(4);
+        assert_eq!(k1.send(&mut hub), Ok(4));
+        assert_eq!(super::audit_verify(hub.db.as_mut()).expect("verify"), Ok(4));
+        let raw = rusqlite::Connection::open(&path).expect("raw");
+        raw.execute(
+            "UPDATE events SET changes = '{\"name_zh\":\"李\"}' WHERE event_id = ?1",
+            [&entries[2].event_id],
+        )
+        .expect("tamper");
+        let broken = super::audit_verify(hub.db.as_mut()).expect("verify").expect_err("broken");
+        assert_eq!((broken.kiosk.as_str(), broken.seq), ("K1", 3));
+        assert!(broken.why.contains("signature"), "{}", broken.why);
+        raw.execute(
+            "UPDATE events SET changes = ?1 WHERE event_id = ?2",
+            [&entries[2].changes, &entries[2].event_id],
+        )
+        .expect("restore");
+        raw.execute("DELETE FROM events WHERE event_id = ?1", [&entries[1].event_id])
+            .expect("remove");
+        let broken = super::audit_verify(hub.db.as_mut()).expect("verify").expect_err("broken");
+        assert_eq!(broken.seq, 3, "the link after the missing one: {}", broken.why);
     }
 
     #[test]

@@ -9,11 +9,12 @@
 use std::io::Write;
 
 use postgres::{Client, NoTls};
-use registry::events::export_line;
-use serde_json::{Map, Value};
 
 use super::CENTRAL;
-use super::db::{Commit, Database, DbError, Device, StoredEntry, folded};
+use super::db::{
+    Commit, Conflict, Database, DbError, Device, StoredEntry, conflict_key, export_entries, folded,
+    group_conflicts,
+};
 use crate::journal::Entry;
 use crate::signing::ChainHead;
 
@@ -68,6 +69,15 @@ const SCHEMA: &str = r#"
         PRIMARY KEY (kind, id)
     );
     CREATE INDEX IF NOT EXISTS records_by_office ON records (office, kind, id);
+    CREATE TABLE IF NOT EXISTS record_keys (
+        kind     TEXT NOT NULL,
+        id       TEXT NOT NULL,
+        office   TEXT NOT NULL,
+        key_kind TEXT NOT NULL,
+        key      TEXT NOT NULL,
+        PRIMARY KEY (kind, id)
+    );
+    CREATE INDEX IF NOT EXISTS record_keys_by_key ON record_keys (key_kind, key);
 "#;
 
 /// This build's schema version; a database at a later one was written by a newer hub.
@@ -125,6 +135,24 @@ impl PgDb {
             tx.commit().map_err(pg)?;
             Ok(PgDb { client })
         })
+    }
+}
+
+/// An entry from the columns `v, event_id, hlc, kiosk, clerk, record_kind, record_id, changes,
+/// seq, prev, sig`, the first at `at`.
+fn entry_of(r: &postgres::Row, at: usize) -> Entry {
+    Entry {
+        v: r.get::<_, i64>(at) as u64,
+        event_id: r.get(at + 1),
+        hlc: r.get(at + 2),
+        kiosk: r.get(at + 3),
+        clerk: r.get(at + 4),
+        record_kind: r.get(at + 5),
+        record_id: r.get(at + 6),
+        changes: r.get(at + 7),
+        seq: r.get::<_, i64>(at + 8) as u64,
+        prev: r.get(at + 9),
+        sig: r.get(at + 10),
     }
 }
 
@@ -220,6 +248,24 @@ impl Database for PgDb {
         })
     }
 
+    fn devices(&mut self) -> Result<Vec<Device>, DbError> {
+        blocking(|| {
+            let rows = self
+                .client
+                .query("SELECT kiosk, office, public_key, certificate FROM devices", &[])
+                .map_err(pg)?;
+            Ok(rows
+                .into_iter()
+                .map(|r| Device {
+                    kiosk: r.get(0),
+                    office: r.get(1),
+                    public_key: r.get(2),
+                    certificate: r.get(3),
+                })
+                .collect())
+        })
+    }
+
     fn note_device(&mut self, d: &Device) -> Result<(), DbError> {
         blocking(|| {
             self.client
@@ -309,6 +355,19 @@ impl Database for PgDb {
                         &[&e.record_kind, &e.record_id, &a.office, &state, &clocks],
                     )
                     .map_err(pg)?;
+                    tx.execute(
+                        "DELETE FROM record_keys WHERE kind = $1 AND id = $2",
+                        &[&e.record_kind, &e.record_id],
+                    )
+                    .map_err(pg)?;
+                    if let Some((key_kind, key)) = conflict_key(&e.record_kind, &state)? {
+                        tx.execute(
+                            "INSERT INTO record_keys (kind, id, office, key_kind, key)
+                             SELECT kind, id, office, $3, $4 FROM records WHERE kind = $1 AND id = $2",
+                            &[&e.record_kind, &e.record_id, &key_kind, &key],
+                        )
+                        .map_err(pg)?;
+                    }
                 }
             }
             tx.commit().map_err(pg)?;
@@ -317,27 +376,19 @@ impl Database for PgDb {
     }
 
     fn export(&mut self, office: &str, out: &mut dyn Write) -> Result<u64, DbError> {
-        blocking(|| {
-            // Byte order, as SQLite sorts, so both hubs' exports compare with a kiosk's.
-            let rows = self
-                .client
+        // As on SQLite: folded from the events the office's kiosks hold; byte order, as SQLite
+        // sorts, so the hubs' exports compare with a kiosk's.
+        let rows = blocking(|| {
+            self.client
                 .query(
-                    "SELECT kind, id, state FROM records WHERE office IN ($1, $2)
-                     ORDER BY kind COLLATE \"C\", id COLLATE \"C\"",
+                    "SELECT v, event_id, hlc, kiosk, clerk, record_kind, record_id, changes, seq, prev, sig
+                     FROM events WHERE office IN ($1, $2)
+                     ORDER BY record_kind COLLATE \"C\", record_id COLLATE \"C\"",
                     &[&office, &CENTRAL],
                 )
-                .map_err(pg)?;
-            let mut count = 0;
-            for row in rows {
-                let kind: String = row.get(0);
-                let id: String = row.get(1);
-                let state: Map<String, Value> = serde_json::from_str(row.get::<_, &str>(2))?;
-                out.write_all(export_line(&kind, &id, &state)?.as_bytes())?;
-                out.write_all(b"\n")?;
-                count += 1;
-            }
-            Ok(count)
-        })
+                .map_err(pg)
+        })?;
+        export_entries(rows.iter().map(|r| Ok(entry_of(r, 0))), out)
     }
 
     fn chains(
@@ -355,22 +406,29 @@ impl Database for PgDb {
                 .map_err(pg)
         })?;
         for r in rows {
-            let entry = Entry {
-                v: r.get::<_, i64>(1) as u64,
-                event_id: r.get(2),
-                hlc: r.get(3),
-                kiosk: r.get(4),
-                clerk: r.get(5),
-                record_kind: r.get(6),
-                record_id: r.get(7),
-                changes: r.get(8),
-                seq: r.get::<_, i64>(9) as u64,
-                prev: r.get(10),
-                sig: r.get(11),
-            };
-            each(StoredEntry { office: r.get(0), entry, link: r.get(12) })?;
+            each(StoredEntry { office: r.get(0), entry: entry_of(&r, 1), link: r.get(12) })?;
         }
         Ok(())
+    }
+
+    fn conflicts(&mut self) -> Result<Vec<Conflict>, DbError> {
+        blocking(|| {
+            let rows = self
+                .client
+                .query(
+                    "SELECT k.key_kind, k.key, k.office, k.kind, k.id FROM record_keys k
+                     JOIN (SELECT key_kind, key FROM record_keys GROUP BY key_kind, key HAVING count(*) > 1) d
+                       ON d.key_kind = k.key_kind AND d.key = k.key
+                     ORDER BY k.key_kind COLLATE \"C\", k.key COLLATE \"C\", k.office COLLATE \"C\", k.id COLLATE \"C\"",
+                    &[],
+                )
+                .map_err(pg)?;
+            Ok(group_conflicts(
+                rows.into_iter()
+                    .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+                    .collect(),
+            ))
+        })
     }
 
     fn event_count(&mut self) -> Result<u64, DbError> {

@@ -146,6 +146,14 @@ impl Replica for HubReplica {
     /// The peer's office's documents and the central registry's, less the closed journals the
     /// peer already holds whole.
     fn offered(&mut self) -> Result<Vec<DocName>, SessionError> {
+        let today = time::OffsetDateTime::now_utc().date();
+        super::close_old_journals(
+            self.db.as_mut(),
+            &mut self.docs,
+            &self.peer.office.clone(),
+            today,
+        )
+        .map_err(SessionError::storage)?;
         let mut out = Vec::new();
         for office in [self.peer.office.clone(), CENTRAL.to_owned()] {
             let held = self.held_closed(&office)?;

@@ -4,16 +4,18 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
-use registry::events::export_line;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use serde_json::{Map, Value};
 
 use super::CENTRAL;
-use super::db::{Commit, Database, DbError, Device, StoredEntry, folded};
+use super::db::{
+    Commit, Conflict, Database, DbError, Device, StoredEntry, conflict_key, export_entries, folded,
+    group_conflicts,
+};
 use crate::journal::Entry;
 use crate::signing::ChainHead;
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
     -- Each document as the automerge chunks the hub saved of it, in order: a document is the
     -- chunks loaded one after another. `compact` replaces a run of them by one whole save.
     CREATE TABLE chunks (
@@ -76,7 +78,20 @@ const MIGRATIONS: &[&str] = &[r#"
         PRIMARY KEY (kind, id)
     );
     CREATE INDEX records_by_office ON records (office, kind, id);
-"#];
+"#,
+    // 2: what a record may conflict on (`registry::conflicts`): one row per record that has a key.
+    r#"
+    CREATE TABLE record_keys (
+        kind     TEXT NOT NULL,
+        id       TEXT NOT NULL,
+        office   TEXT NOT NULL,
+        key_kind TEXT NOT NULL,
+        key      TEXT NOT NULL,
+        PRIMARY KEY (kind, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX record_keys_by_key ON record_keys (key_kind, key);
+"#,
+];
 
 #[derive(Debug)]
 pub struct SqliteDb {
@@ -194,6 +209,21 @@ impl Database for SqliteDb {
             .optional()?)
     }
 
+    fn devices(&mut self) -> Result<Vec<Device>, DbError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT kiosk, office, public_key, certificate FROM devices")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Device {
+                kiosk: r.get(0)?,
+                office: r.get(1)?,
+                public_key: r.get(2)?,
+                certificate: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     fn note_device(&mut self, d: &Device) -> Result<(), DbError> {
         self.conn
             .prepare_cached(
@@ -271,6 +301,20 @@ impl Database for SqliteDb {
                      ON CONFLICT (kind, id) DO UPDATE SET state = excluded.state, clocks = excluded.clocks",
                 )?
                 .execute(params![e.record_kind, e.record_id, a.office, state, clocks])?;
+                tx.prepare_cached("DELETE FROM record_keys WHERE kind = ?1 AND id = ?2")?
+                    .execute(params![e.record_kind, e.record_id])?;
+                if let Some((key_kind, key)) = conflict_key(&e.record_kind, &state)? {
+                    tx.prepare_cached(
+                        "INSERT INTO record_keys (kind, id, office, key_kind, key)
+                         SELECT kind, id, office, ?3, ?4 FROM records WHERE kind = ?1 AND id = ?2",
+                    )?
+                    .execute(params![
+                        e.record_kind,
+                        e.record_id,
+                        key_kind,
+                        key
+                    ])?;
+                }
             }
         }
         tx.commit()?;
@@ -278,20 +322,13 @@ impl Database for SqliteDb {
     }
 
     fn export(&mut self, office: &str, out: &mut dyn Write) -> Result<u64, DbError> {
+        // Folded from the events the office's kiosks hold (its own and the central registry's),
+        // so a central record an office changed is, for another office, as that office sees it.
         let mut stmt = self.conn.prepare(
-            "SELECT kind, id, state FROM records WHERE office IN (?1, ?2) ORDER BY kind, id",
+            "SELECT * FROM events WHERE office IN (?1, ?2) ORDER BY record_kind, record_id",
         )?;
-        let mut rows = stmt.query(params![office, CENTRAL])?;
-        let mut count = 0;
-        while let Some(row) = rows.next()? {
-            let kind: String = row.get(0)?;
-            let id: String = row.get(1)?;
-            let state: Map<String, Value> = serde_json::from_str(&row.get::<_, String>(2)?)?;
-            out.write_all(export_line(&kind, &id, &state)?.as_bytes())?;
-            out.write_all(b"\n")?;
-            count += 1;
-        }
-        Ok(count)
+        let rows = stmt.query_map(params![office, CENTRAL], entry_of)?;
+        export_entries(rows.map(|r| r.map(|(_, entry, _)| entry).map_err(DbError::from)), out)
     }
 
     fn chains(
@@ -305,6 +342,18 @@ impl Database for SqliteDb {
             each(StoredEntry { office, entry, link })?;
         }
         Ok(())
+    }
+
+    fn conflicts(&mut self) -> Result<Vec<Conflict>, DbError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT k.key_kind, k.key, k.office, k.kind, k.id FROM record_keys k
+             JOIN (SELECT key_kind, key FROM record_keys GROUP BY key_kind, key HAVING count(*) > 1) d
+               ON d.key_kind = k.key_kind AND d.key = k.key
+             ORDER BY k.key_kind, k.key, k.office, k.id",
+        )?;
+        let rows =
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+        Ok(group_conflicts(rows.collect::<Result<_, _>>()?))
     }
 
     fn event_count(&mut self) -> Result<u64, DbError> {
