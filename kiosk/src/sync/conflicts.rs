@@ -1,6 +1,8 @@
 //! Conflicts a person must decide: records that merged cleanly field by field but cannot both be
 //! right. Two persons (two record ids) with one identity document (its kind and number, in any
-//! notation), and two token records with one chip serial. The fold never resolves these: both
+//! notation), and two token records with one chip serial: what `registry::conflicts::key_of`
+//! says, the definition the hub lists across offices with (`registry-hub conflicts`); here,
+//! over this office's store. The fold never resolves these: both
 //! records stay as they are and a supervisor is shown the pair (the queue's conflicts tab,
 //! `kiosk sync --status`, `kiosk sync --check-conflicts`).
 //!
@@ -14,43 +16,13 @@
 use std::collections::BTreeSet;
 
 use registry::model::{Person, RecordId, RecordKind, Token};
+use serde_json::Value;
 use store::{Store, StoreError};
 
 /// How many records of one ID number or serial are looked at: a real conflict is two or three.
 const MATCHES: usize = 50;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ConflictKind {
-    /// Two persons with one identity document.
-    IdNumber,
-    /// Two token records with one chip serial.
-    TokenSerial,
-}
-
-impl ConflictKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConflictKind::IdNumber => "id-number",
-            ConflictKind::TokenSerial => "token-serial",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<ConflictKind> {
-        match text {
-            "id-number" => Some(ConflictKind::IdNumber),
-            "token-serial" => Some(ConflictKind::TokenSerial),
-            _ => None,
-        }
-    }
-
-    /// The kind of the two records.
-    pub fn record_kind(self) -> RecordKind {
-        match self {
-            ConflictKind::IdNumber => RecordKind::Person,
-            ConflictKind::TokenSerial => RecordKind::Token,
-        }
-    }
-}
+pub use registry::conflicts::ConflictKind;
 
 /// Two records that cannot both be right. `first < second`, so a pair is found once whichever
 /// side a check starts from. Record ids only: the number or serial is read from the records
@@ -114,39 +86,42 @@ pub fn all(store: &Store) -> Result<Vec<Conflict>, StoreError> {
     Ok(found.into_iter().collect())
 }
 
-/// Whether `conflict` still stands: both records there, and still one document or one serial.
+/// Whether `conflict` still stands: both records there, and still one key.
 pub fn holds(store: &Store, conflict: &Conflict) -> Result<bool, StoreError> {
     Ok(match conflict.kind {
         ConflictKind::IdNumber => {
             match (store.get::<Person>(conflict.first)?, store.get::<Person>(conflict.second)?) {
-                (Some(a), Some(b)) => same_document(&a, &b),
+                (Some(a), Some(b)) => same_key(RecordKind::Person, &a, &b),
                 _ => false,
             }
         }
         ConflictKind::TokenSerial => {
             match (store.get::<Token>(conflict.first)?, store.get::<Token>(conflict.second)?) {
-                (Some(a), Some(b)) => a.serial == b.serial,
+                (Some(a), Some(b)) => same_key(RecordKind::Token, &a, &b),
                 _ => false,
             }
         }
     })
 }
 
-/// Two persons hold one document: the same kind, and numbers that are one number however
-/// written (`A123456(3)`, `a1234563`: what registration's "already on file" compares).
-fn same_document(a: &Person, b: &Person) -> bool {
-    a.id != b.id
-        && a.id_document.kind == b.id_document.kind
-        && matches!(
-            (a.id_document.normalised_number(), b.id_document.normalised_number()),
-            (Ok(x), Ok(y)) if x == y
-        )
+/// The key a record may conflict on (`registry::conflicts::key_of`, from its state).
+fn key_of(kind: RecordKind, record: &impl serde::Serialize) -> Option<(ConflictKind, String)> {
+    match serde_json::to_value(record) {
+        Ok(Value::Object(state)) => registry::conflicts::key_of(kind, &state),
+        _ => None,
+    }
 }
 
-/// The other persons holding `person`'s document, as conflicts, through the ID number index.
+/// Two records with one key: for persons, one document (the same kind, numbers that are one
+/// number however written); for tokens, one serial.
+fn same_key(kind: RecordKind, a: &impl serde::Serialize, b: &impl serde::Serialize) -> bool {
+    matches!((key_of(kind, a), key_of(kind, b)), (Some(x), Some(y)) if x == y)
+}
+
+/// The other persons holding `person`'s document, as conflicts, through the ID number index
+/// (its key is the number's letters and digits; the document's kind is compared here).
 fn persons_sharing_document(store: &Store, person: &Person) -> Result<Vec<Conflict>, StoreError> {
-    // A number its kind's rules refuse matches nothing (registration does the same).
-    if person.id_document.normalised_number().is_err() {
+    if key_of(RecordKind::Person, person).is_none() {
         return Ok(Vec::new());
     }
     let mut found = Vec::new();
@@ -155,7 +130,7 @@ fn persons_sharing_document(store: &Store, person: &Person) -> Result<Vec<Confli
             continue;
         }
         if let Some(other) = store.get::<Person>(hit.id)?
-            && same_document(person, &other)
+            && same_key(RecordKind::Person, person, &other)
         {
             found.push(Conflict::new(ConflictKind::IdNumber, person.id, other.id));
         }
@@ -163,7 +138,8 @@ fn persons_sharing_document(store: &Store, person: &Person) -> Result<Vec<Confli
     Ok(found)
 }
 
-/// Every pair of token records with `serial`, as conflicts, through the serial index.
+/// Every pair of token records with `serial`, as conflicts, through the serial index. (The
+/// index holds serials as written; the tokens module writes them as the token reports them.)
 fn tokens_sharing_serial(store: &Store, serial: &str) -> Result<Vec<Conflict>, StoreError> {
     let tokens = store.tokens_by_serial(serial)?;
     let mut found = Vec::new();
