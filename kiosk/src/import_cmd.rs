@@ -14,16 +14,12 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::ExitCode;
 
-use registry::Problem;
-use registry::application::Application;
-use registry::audit::AuditEvent;
-use registry::day_end::DayEnd;
-use registry::model::{
-    Appointment, Authorisation, Certificate, Clerk, Membership, Organisation, Person, Record,
-    RecordId, RecordKind, Seal, Token, WalkInTicket,
-};
+use registry::model::{RecordId, RecordKind};
 use serde_json::{Map, Value};
 use store::{Store, StoreError};
+
+use registry::import::{LineError, check_as, parse_line};
+use registry::with_record_type;
 
 use crate::output::{errln, outln};
 use crate::{Context, KioskError};
@@ -31,153 +27,14 @@ use crate::{Context, KioskError};
 /// How many bad lines a refusal lists; the rest are counted.
 const SHOWN_BAD_LINES: usize = 20;
 
-/// Runs `$body` with `$R` the record type of `$kind`.
-macro_rules! with_record_type {
-    ($kind:expr, $R:ident => $body:expr) => {
-        match $kind {
-            RecordKind::Person => {
-                type $R = Person;
-                $body
-            }
-            RecordKind::Organisation => {
-                type $R = Organisation;
-                $body
-            }
-            RecordKind::Membership => {
-                type $R = Membership;
-                $body
-            }
-            RecordKind::Authorisation => {
-                type $R = Authorisation;
-                $body
-            }
-            RecordKind::Certificate => {
-                type $R = Certificate;
-                $body
-            }
-            RecordKind::Token => {
-                type $R = Token;
-                $body
-            }
-            RecordKind::Seal => {
-                type $R = Seal;
-                $body
-            }
-            RecordKind::Application => {
-                type $R = Application;
-                $body
-            }
-            RecordKind::Appointment => {
-                type $R = Appointment;
-                $body
-            }
-            RecordKind::WalkInTicket => {
-                type $R = WalkInTicket;
-                $body
-            }
-            RecordKind::Clerk => {
-                type $R = Clerk;
-                $body
-            }
-            RecordKind::AuditEvent => {
-                type $R = AuditEvent;
-                $body
-            }
-            RecordKind::DayEnd => {
-                type $R = DayEnd;
-                $body
-            }
-        }
-    };
+/// A line's reason in the clerk's language (kinds and problem codes translated).
+pub trait LocalisedLineError {
+    fn localised(&self, ctx: &Context) -> String;
 }
 
-/// Why one line of the file cannot be imported. Typed until drawn: the clerk's language is
-/// chosen when it is shown.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LineError {
-    /// The line is not UTF-8 text.
-    NotText,
-    /// Not JSON (serde's own words, which name the column).
-    NotJson(String),
-    NotAnObject,
-    NoKind,
-    UnknownKind(String),
-    NoId,
-    BadId(String),
-    /// The fields do not make a record of the kind (serde's words: a missing field, a wrong
-    /// type; they may quote the line's own values, which are the operator's).
-    NotARecord {
-        kind: RecordKind,
-        detail: String,
-    },
-    /// A field no record of the kind has: a misspelt name would otherwise be dropped silently.
-    UnknownField {
-        kind: RecordKind,
-        field: String,
-    },
-    /// The record breaks its own rules, or a change its lifecycle does not allow.
-    Invalid {
-        kind: RecordKind,
-        problems: Vec<Problem>,
-    },
-}
-
-impl LineError {
-    pub const ALL_MESSAGE_IDS: &[&str] = &[
-        "import-not-text",
-        "import-not-json",
-        "import-not-an-object",
-        "import-no-kind",
-        "import-unknown-kind",
-        "import-no-id",
-        "import-bad-id",
-        "import-not-a-record",
-        "import-unknown-field",
-        "import-invalid",
-    ];
-
-    pub fn message_id(&self) -> &'static str {
-        match self {
-            LineError::NotText => "import-not-text",
-            LineError::NotJson(_) => "import-not-json",
-            LineError::NotAnObject => "import-not-an-object",
-            LineError::NoKind => "import-no-kind",
-            LineError::UnknownKind(_) => "import-unknown-kind",
-            LineError::NoId => "import-no-id",
-            LineError::BadId(_) => "import-bad-id",
-            LineError::NotARecord { .. } => "import-not-a-record",
-            LineError::UnknownField { .. } => "import-unknown-field",
-            LineError::Invalid { .. } => "import-invalid",
-        }
-    }
-
-    /// The message's arguments, in `ctx`'s language (kinds and problem codes are translated).
-    fn message_args(&self, ctx: &Context) -> Vec<(&'static str, String)> {
-        let kind = |kind: &RecordKind| ctx.t(&format!("record-kind-{}", kind.as_str()));
-        match self {
-            LineError::NotText | LineError::NotAnObject | LineError::NoKind | LineError::NoId => {
-                Vec::new()
-            }
-            LineError::NotJson(detail) => vec![("detail", detail.clone())],
-            LineError::UnknownKind(found) => vec![("kind", found.clone())],
-            LineError::BadId(found) => vec![("id", found.clone())],
-            LineError::NotARecord { kind: k, detail } => {
-                vec![("kind", kind(k)), ("detail", detail.clone())]
-            }
-            LineError::UnknownField { kind: k, field } => {
-                vec![("kind", kind(k)), ("field", field.clone())]
-            }
-            LineError::Invalid { kind: k, problems } => {
-                let list: Vec<String> =
-                    problems.iter().map(|p| format!("{} — {}", p.field, ctx.t(p.code))).collect();
-                vec![("kind", kind(k)), ("problems", list.join("; "))]
-            }
-        }
-    }
-
-    /// The reason as the person at the keyboard reads it.
-    pub fn localised(&self, ctx: &Context) -> String {
-        ctx.t_pairs(self.message_id(), self.message_args(ctx))
+impl LocalisedLineError for LineError {
+    fn localised(&self, ctx: &Context) -> String {
+        ctx.t_pairs(self.message_id(), self.message_args(|id| ctx.t(id)))
     }
 }
 
@@ -342,25 +199,6 @@ fn check_all(store: &Store, input: impl BufRead) -> Result<Vec<Parsed>, ImportEr
     if bad.is_empty() { Ok(parsed) } else { Err(ImportError::BadLines(bad)) }
 }
 
-/// A line's kind, id and fields (the id among them, as the record has it).
-fn parse_line(text: &str) -> Result<(RecordKind, RecordId, Map<String, Value>), LineError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| LineError::NotJson(e.to_string()))?;
-    let Value::Object(mut object) = value else { return Err(LineError::NotAnObject) };
-    let kind = match object.remove("kind") {
-        Some(Value::String(kind)) => {
-            RecordKind::parse(&kind).ok_or(LineError::UnknownKind(kind))?
-        }
-        Some(other) => return Err(LineError::UnknownKind(other.to_string())),
-        None => return Err(LineError::NoKind),
-    };
-    let id = match object.get("id") {
-        Some(Value::String(id)) => id.parse().map_err(|_| LineError::BadId(id.clone()))?,
-        Some(other) => return Err(LineError::BadId(other.to_string())),
-        None => return Err(LineError::NoId),
-    };
-    Ok((kind, id, object))
-}
-
 /// Decodes the fields as a record of `kind` and checks it as a write would: no field the record
 /// does not have, its own rules, and its lifecycle from `earlier` (an earlier line of the file)
 /// or else from what the store holds. Answers the record as the object its type makes, or why
@@ -387,38 +225,12 @@ fn check_record(
     })
 }
 
-fn check_as<R: Record>(
-    object: Map<String, Value>,
-    earlier: Option<&Map<String, Value>>,
-    stored: Option<R>,
-) -> Result<Map<String, Value>, LineError> {
-    let not_a_record =
-        |e: serde_json::Error| LineError::NotARecord { kind: R::KIND, detail: e.to_string() };
-    let record: R = serde_json::from_value(Value::Object(object.clone())).map_err(not_a_record)?;
-    let made = match serde_json::to_value(&record).map_err(not_a_record)? {
-        Value::Object(made) => made,
-        _ => return Err(LineError::NotAnObject),
-    };
-    if let Some(field) = object.keys().find(|field| !made.contains_key(field.as_str())) {
-        return Err(LineError::UnknownField { kind: R::KIND, field: field.clone() });
-    }
-    let invalid = |problems| LineError::Invalid { kind: R::KIND, problems };
-    record.validate().map_err(invalid)?;
-    let before: Option<R> = match earlier {
-        Some(map) => {
-            Some(serde_json::from_value(Value::Object(map.clone())).map_err(not_a_record)?)
-        }
-        None => stored,
-    };
-    R::check_change(before.as_ref(), &record).map_err(invalid)?;
-    Ok(made)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use i18n::Language;
-    use registry::model::{IdDocument, IdDocumentKind, Sensitive};
+    use registry::Problem;
+    use registry::model::{IdDocument, IdDocumentKind, Person, Sensitive};
     use store::StoreOptions;
 
     fn store(kiosk: &str) -> Store {

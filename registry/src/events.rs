@@ -184,6 +184,32 @@ pub fn export_line(
     serde_json::to_string(&Line { kind, id, state: state.collect() })
 }
 
+/// The fields of `record` (an `R` as JSON) that differ from `current`, as [`diff`] makes them,
+/// but comparing only with the fields of `current` that `R` knows: those that survive decoding
+/// the state into `R` and encoding it back. A field only a newer build knows is left alone
+/// instead of set to null, so an older build's write never erases it. (A known field holding
+/// null needs no care: `R` writes it as null too.) One rule for every writer: the store's
+/// `put` and the hub's central journal.
+pub fn changes_to<R: Serialize + DeserializeOwned>(
+    current: &RecordState,
+    record: &Map<String, Value>,
+) -> Result<Map<String, Value>, serde_json::Error> {
+    let Some(before) = current.decode::<R>()? else {
+        return Ok(diff(&current.state, record));
+    };
+    let known = match serde_json::to_value(&before)? {
+        Value::Object(known) => known,
+        _ => Map::new(),
+    };
+    let comparable: Map<String, Value> = current
+        .state
+        .iter()
+        .filter(|(field, _)| known.contains_key(field.as_str()))
+        .map(|(field, value)| (field.clone(), value.clone()))
+        .collect();
+    Ok(diff(&comparable, record))
+}
+
 /// The fields of `new` that differ from `old`, with their new values. A field `new` no longer has
 /// is set to null, so the fold never keeps a value the writer dropped.
 pub fn diff(old: &Map<String, Value>, new: &Map<String, Value>) -> Map<String, Value> {

@@ -1035,26 +1035,13 @@ fn object_of<R: Record>(record: &R) -> Result<Map<String, Value>, StoreError> {
     }
 }
 
-/// The fields of `record` (an `R` as [`object_of`] gives it) that differ from `current`, as
-/// [`diff`] makes them, but comparing only with the fields of `current` that `R` knows: those
-/// that survive decoding the state into `R` and encoding it back. A field only a newer build
-/// knows is left alone instead of set to null, so an older kiosk's write never erases it.
-/// (A known field holding null needs no care: `R` writes it as null too.)
+/// The fields of `record` that differ from `current`, a newer build's fields left alone
+/// (`registry::events::changes_to`).
 fn changes_to<R: Record>(
     current: &RecordState,
     record: &Map<String, Value>,
 ) -> Result<Map<String, Value>, StoreError> {
-    let Some(before) = current.decode::<R>()? else {
-        return Ok(diff(&current.state, record));
-    };
-    let known = object_of(&before)?;
-    let comparable: Map<String, Value> = current
-        .state
-        .iter()
-        .filter(|(field, _)| known.contains_key(field.as_str()))
-        .map(|(field, value)| (field.clone(), value.clone()))
-        .collect();
-    Ok(diff(&comparable, record))
+    Ok(registry::events::changes_to::<R>(current, record)?)
 }
 
 /// Every record of one kind as `conn` sees it ([`Store::list`], [`Writer::list`]).

@@ -99,6 +99,10 @@ pub trait Database: Send {
     fn note_device(&mut self, device: &Device) -> Result<(), DbError>;
 
     fn chain_head(&mut self, kiosk: &str) -> Result<ChainHead, DbError>;
+    /// A record's state (JSON) as the hub folded it from every office's events, if it has one.
+    fn record_state(&mut self, kind: &str, id: &str) -> Result<Option<String>, DbError>;
+    /// The clock of the last entry of `kiosk`'s chain, if any.
+    fn latest_hlc(&mut self, kiosk: &str) -> Result<Option<String>, DbError>;
     /// The link recorded for an event, if the hub has it.
     fn event_link(&mut self, event_id: &str) -> Result<Option<String>, DbError>;
     /// Writes `commit` in one transaction (see [`Commit`]); returns the chunk's id.

@@ -3,6 +3,7 @@
 //! signature and its place in that kiosk's chain) before it keeps anything of the message, and
 //! projects the entries with the kiosks' own fold into records for the registry's queries.
 
+pub mod central;
 #[cfg(any(test, feature = "test-support"))]
 pub mod contract;
 pub mod db;

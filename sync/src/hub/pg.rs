@@ -291,6 +291,29 @@ impl Database for PgDb {
         })
     }
 
+    fn record_state(&mut self, kind: &str, id: &str) -> Result<Option<String>, DbError> {
+        blocking(|| {
+            Ok(self
+                .client
+                .query_opt("SELECT state FROM records WHERE kind = $1 AND id = $2", &[&kind, &id])
+                .map_err(pg)?
+                .map(|r| r.get(0)))
+        })
+    }
+
+    fn latest_hlc(&mut self, kiosk: &str) -> Result<Option<String>, DbError> {
+        blocking(|| {
+            Ok(self
+                .client
+                .query_opt(
+                    "SELECT hlc FROM events WHERE kiosk = $1 ORDER BY seq DESC LIMIT 1",
+                    &[&kiosk],
+                )
+                .map_err(pg)?
+                .map(|r| r.get(0)))
+        })
+    }
+
     fn event_link(&mut self, event_id: &str) -> Result<Option<String>, DbError> {
         blocking(|| {
             Ok(self

@@ -244,6 +244,22 @@ impl Database for SqliteDb {
             .unwrap_or_default())
     }
 
+    fn record_state(&mut self, kind: &str, id: &str) -> Result<Option<String>, DbError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT state FROM records WHERE kind = ?1 AND id = ?2")?
+            .query_row([kind, id], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn latest_hlc(&mut self, kiosk: &str) -> Result<Option<String>, DbError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT hlc FROM events WHERE kiosk = ?1 ORDER BY seq DESC LIMIT 1")?
+            .query_row([kiosk], |r| r.get(0))
+            .optional()?)
+    }
+
     fn event_link(&mut self, event_id: &str) -> Result<Option<String>, DbError> {
         Ok(self
             .conn
