@@ -361,17 +361,51 @@ impl Store {
         Ok(out)
     }
 
-    /// The token with this chip serial. An office holds tokens by the hundred, not the million:
-    /// a scan of them is cheap.
+    /// The token with this chip serial (the oldest record, should two hold it), through the
+    /// serial index.
     pub fn token_by_serial(&self, serial: &str) -> Result<Option<Token>, StoreError> {
-        let ids = self.ids_from(
+        Ok(self.tokens_by_serial(serial)?.into_iter().next())
+    }
+
+    /// Every token record with this chip serial, oldest id first: one, unless two counters
+    /// recorded one token twice (a conflict a supervisor decides), through the serial index.
+    pub fn tokens_by_serial(&self, serial: &str) -> Result<Vec<Token>, StoreError> {
+        // Sorted here: an ORDER BY would lead SQLite to the primary key (kind, id) and a scan
+        // of every token instead of the serial index.
+        let mut ids = self.ids_from(
             "SELECT id FROM records WHERE kind = 'token' AND json_extract(state, '$.serial') = ?1",
             params![serial],
         )?;
-        match ids.first() {
-            Some(id) => self.get(*id),
-            None => Ok(None),
+        ids.sort_unstable();
+        let mut tokens = Vec::with_capacity(ids.len());
+        for id in ids {
+            tokens.extend(self.get::<Token>(id)?);
         }
+        Ok(tokens)
+    }
+
+    /// The chip serials more than one token record holds, from the serial index: what a full
+    /// check for conflicts starts from.
+    pub fn shared_token_serials(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT json_extract(state, '$.serial') FROM records
+             WHERE kind = 'token' AND json_extract(state, '$.serial') IS NOT NULL
+             GROUP BY json_extract(state, '$.serial') HAVING count(*) > 1",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The ID number search keys (`search::id_number_key`) more than one person holds, from the
+    /// search projection's index: what a full check for two persons with one document starts
+    /// from (the keys leave out the document's kind; the check compares it).
+    pub fn shared_person_id_number_keys(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id_number FROM subscribers WHERE kind = 'person' AND id_number IS NOT NULL
+             GROUP BY id_number HAVING count(*) > 1 ORDER BY id_number",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn ids_from(

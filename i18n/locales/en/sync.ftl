@@ -50,6 +50,14 @@ sync-status-offline = Offline: the last sync did not go through.
 sync-status-never-synced = Not synced yet.
 sync-status-waiting = Events waiting to go up: { $count }
 sync-status-last-ok = Last good sync: { $when }
+sync-status-conflicts = Conflicts waiting for a supervisor: { $count } (kiosk sync --check-conflicts lists them)
+sync-conflicts-none = No conflicts: no two persons hold one identity document, and no two token records one serial.
+sync-conflicts-found = { $count ->
+        [one] { $count } conflict waits for a supervisor (also on the supervisors' queue):
+       *[other] { $count } conflicts wait for a supervisor (also on the supervisors' queue):
+    }
+sync-conflict-id-number = Two persons with one { $document } { $shared }: { $first } and { $second }
+sync-conflict-token-serial = Two token records with one serial { $shared }: { $first } and { $second }
 sync-status-last-failure = Last try { $when }: { $why }
 audit-chains-good = Every chain in the journals is whole: { $count ->
     [one] 1 event checked

@@ -50,6 +50,14 @@ sync-status-offline = Fora de linha: a última sincronização não foi concluí
 sync-status-never-synced = Ainda não sincronizado.
 sync-status-waiting = Eventos à espera de envio: { $count }
 sync-status-last-ok = Última sincronização concluída: { $when }
+sync-status-conflicts = Conflitos à espera de um supervisor: { $count } (kiosk sync --check-conflicts lista-os)
+sync-conflicts-none = Não há conflitos: não há duas pessoas com o mesmo documento de identificação, nem dois registos de token USB com o mesmo número de série.
+sync-conflicts-found = { $count ->
+        [1] { $count } conflito espera por um supervisor (também na fila dos supervisores):
+       *[other] { $count } conflitos esperam por um supervisor (também na fila dos supervisores):
+    }
+sync-conflict-id-number = Duas pessoas com um só { $document } { $shared }: { $first } e { $second }
+sync-conflict-token-serial = Dois registos de token USB com um só número de série { $shared }: { $first } e { $second }
 sync-status-last-failure = Última tentativa { $when }: { $why }
 audit-chains-good = Todas as cadeias dos diários estão íntegras: { $count ->
     [1] 1 evento verificado

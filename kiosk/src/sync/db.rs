@@ -71,6 +71,21 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE hub ADD COLUMN acked_seq INTEGER;
     ALTER TABLE hub ADD COLUMN last_ok_at_ms INTEGER;
     "#,
+    // 3: how far the hub's clock was ahead of this kiosk's when its `Hello` came (hub minus
+    // kiosk, ms; negative when behind), for the clock-skew warning at sign-in: a hub time alone
+    // says nothing once the moment it was read is past. And the conflicts a supervisor must
+    // decide, found when a sync's events were applied (`sync::conflicts`): the two records'
+    // ids only, the number or serial they share is read from the store when shown.
+    r#"
+    ALTER TABLE hub ADD COLUMN hub_offset_ms INTEGER;
+    CREATE TABLE conflicts (
+        kind        TEXT NOT NULL,
+        first       TEXT NOT NULL,
+        second      TEXT NOT NULL,
+        found_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (kind, first, second)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// How many migrations this build knows.
@@ -160,4 +175,13 @@ pub(super) fn set_sync_state(
     )?
     .execute(params![peer, doc, state])?;
     Ok(())
+}
+
+/// The conflicts kept, oldest found first: kind, first and second record ids as stored.
+pub(super) fn conflicts(conn: &Connection) -> Result<Vec<(String, String, String)>, SyncError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, first, second FROM conflicts ORDER BY found_at_ms, kind, first, second",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -82,10 +82,20 @@ pub struct Outcome {
     pub applied: Applied,
     /// This kiosk's chain head when the session began: the hub holds it all now.
     pub chain_seq: u64,
+    /// How far the hub's clock was ahead of this kiosk's (ms): its `Hello` time less this
+    /// kiosk's clock when the connection was made (the hub sends its `Hello` with the
+    /// handshake's answer, so the error is about one round trip).
+    pub hub_offset_ms: i64,
 }
 
 pub(crate) fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+/// `hub_ms - local_ms`, signed (the hub's clock behind this kiosk's gives a negative offset).
+pub fn clock_offset(hub_ms: u64, local_ms: u64) -> i64 {
+    let signed = |ms: u64| i64::try_from(ms).unwrap_or(i64::MAX);
+    signed(hub_ms).saturating_sub(signed(local_ms))
 }
 
 /// This kiosk's documents as the session sees them, and the store the hub's entries go to.
@@ -216,6 +226,7 @@ pub async fn sync_once(
             last_detail: None,
             last_ok_at_ms: Some(now_ms()),
             acked_seq: Some(outcome.chain_seq),
+            hub_offset_ms: Some(outcome.hub_offset_ms),
         },
         Err(SyncFailure::NotJoined) => return result,
         Err(failure) => HubStatus {
@@ -225,6 +236,7 @@ pub async fn sync_once(
             last_detail: Some(failure.code()),
             last_ok_at_ms: None,
             acked_seq: None,
+            hub_offset_ms: None,
         },
     };
     local.record_sync(&status)?;
@@ -247,11 +259,13 @@ async fn attempt(
     let ws = session::connect_with_timeout(&identity.hub_url, credentials.client_config(), timeout)
         .await
         .map_err(SyncFailure::of_session)?;
+    let connected_at = now_ms();
     let mut replica = KioskReplica { local, store, identity, applied: Applied::default() };
     let options = session::Options { timeout, ..session::Options::default() };
     let report =
         session::client_with(ws, &mut replica, options).await.map_err(SyncFailure::of_session)?;
-    Ok(Outcome { pumped, report, applied: replica.applied, chain_seq })
+    let hub_offset_ms = clock_offset(report.peer.time_ms, connected_at);
+    Ok(Outcome { pumped, report, applied: replica.applied, chain_seq, hub_offset_ms })
 }
 
 /// The credentials file a kiosk keeps after `kiosk join`, in its data directory.
@@ -330,5 +344,6 @@ impl Applied {
         self.unknown += other.unknown;
         self.unreadable += other.unreadable;
         self.refused.extend(other.refused.iter().cloned());
+        self.conflicts += other.conflicts;
     }
 }
