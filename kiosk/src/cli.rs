@@ -65,14 +65,21 @@ pub enum Command {
         credentials: PathBuf,
     },
     /// Replication with the hub: sync now, or say where it stands
-    #[command(group(clap::ArgGroup::new("what").required(true).args(["once", "status"])))]
+    #[command(group(
+        clap::ArgGroup::new("what").required(true).args(["once", "status", "check_conflicts"])
+    ))]
     Sync {
         /// Sync once now; exits non-zero, saying why, when the hub cannot be reached or refuses
         #[arg(long)]
         once: bool,
-        /// Online or offline, events waiting to go up, the last good sync
+        /// Online or offline, events waiting to go up, the last good sync, conflicts waiting
         #[arg(long)]
         status: bool,
+        /// Look through the whole store for conflicts a supervisor must decide (two persons
+        /// with one ID document, two token records with one serial), list and keep them for
+        /// the supervisors' queue; exits 3 when there are any
+        #[arg(long)]
+        check_conflicts: bool,
         /// With --status: one JSON object
         #[arg(long, requires = "status")]
         json: bool,

@@ -1,5 +1,6 @@
 //! The counter's day: what the queue screen shows (today's appointments, walk-in tickets, the
-//! renewal-due list, what waits for a supervisor), checking an appointment in by its QR pass, and
+//! renewal-due list, what waits for a supervisor: approvals and the conflicts replication
+//! found), checking an appointment in by its QR pass, and
 //! issuing a walk-in ticket.
 //!
 //! Synchronous, one store per call: the UI runs each call on a worker thread that opens its own
@@ -19,7 +20,8 @@ use registry::application::{Application, ApplicationState};
 use registry::audit::{AuditAction, AuditEvent};
 use registry::model::{
     Appointment, AppointmentStatus, Certificate, CertificateClass, CertificateStatus, Clerk,
-    Organisation, Person, RecordId, RecordKind, Service, TicketStatus, WalkInTicket,
+    IdDocumentKind, Organisation, Person, RecordId, RecordKind, Service, TicketStatus, Token,
+    WalkInTicket,
 };
 use registry::renewal::RENEWAL_WINDOW_DAYS;
 use store::{Store, StoreError, Writer};
@@ -27,6 +29,7 @@ use time::{Date, Duration, OffsetDateTime, Time, UtcOffset};
 
 use crate::Context;
 use crate::print_cmd::{self, PrintFailure, Spooled};
+use crate::sync::conflicts::{Conflict, ConflictKind};
 
 /// Every message id this module's errors and outcomes use (a test checks each is translated).
 pub const MESSAGE_IDS: &[&str] = &[
@@ -51,6 +54,50 @@ pub struct DayQueue {
     pub renewals: Vec<RenewalDue>,
     /// Applications waiting for a supervisor, oldest first. The screen shows them to supervisors.
     pub awaiting_approval: Vec<AwaitingApproval>,
+    /// Records that cannot both be right, found when a sync's events merged (`conflicts_in`),
+    /// oldest found first. The screen shows them to supervisors.
+    pub conflicts: Vec<ConflictRow>,
+}
+
+/// A conflict as the supervisors' queue shows it: what the two records share, and each of them.
+#[derive(Clone, PartialEq)]
+pub struct ConflictRow {
+    pub kind: ConflictKind,
+    /// For two persons, their document's kind.
+    pub document: Option<IdDocumentKind>,
+    /// The ID number masked but its last 4 characters, or the token's serial.
+    pub shared: String,
+    pub sides: [ConflictSide; 2],
+}
+
+/// One of the two records of a conflict. `Debug` shows the record id (names are personal data).
+#[derive(Clone, PartialEq)]
+pub struct ConflictSide {
+    /// The person, or the token record.
+    pub record: RecordId,
+    /// The person's names, or the token holder's; `None` when the store has none.
+    pub name: Option<String>,
+    /// What Enter opens: the person's file, or the file of the token's holder.
+    pub opens: Option<(RecordKind, RecordId)>,
+}
+
+impl std::fmt::Debug for ConflictSide {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConflictSide")
+            .field("record", &self.record)
+            .field("opens", &self.opens)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Names and numbers are personal data: `Debug` shows the kind and the record ids.
+impl std::fmt::Debug for ConflictRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConflictRow")
+            .field("kind", &self.kind)
+            .field("records", &[self.sides[0].record, self.sides[1].record])
+            .finish_non_exhaustive()
+    }
 }
 
 /// A certificate in the renewal-due list.
@@ -123,7 +170,89 @@ pub fn load_day(
         }
     }
     awaiting_approval.sort_by_key(|a| (a.created_at, a.application));
-    Ok(DayQueue { date: local.date(), appointments, walk_ins, renewals, awaiting_approval })
+    Ok(DayQueue {
+        date: local.date(),
+        appointments,
+        walk_ins,
+        renewals,
+        awaiting_approval,
+        conflicts: Vec::new(),
+    })
+}
+
+/// The conflicts kept in the data directory's `sync.sqlite` that still stand, as rows. None
+/// when this kiosk never synced (no file; it is not made here). A failure to read them is
+/// logged and shows none: the queue is the counter's work and must still load (the next load,
+/// and `kiosk sync --status`, try again).
+pub fn conflicts_in(store: &Store, data_dir: &std::path::Path) -> Vec<ConflictRow> {
+    if !data_dir.join(crate::sync::FILE_NAME).exists() {
+        return Vec::new();
+    }
+    let rows = crate::sync::LocalReplica::open_in(data_dir, UtcOffset::UTC)
+        .and_then(|local| local.conflicts(store))
+        .and_then(|found| conflict_rows(store, &found).map_err(crate::sync::SyncError::from));
+    rows.unwrap_or_else(|e| {
+        tracing::error!(category = e.category(), "the conflicts could not be read");
+        Vec::new()
+    })
+}
+
+/// Each conflict with what its records show: the number (masked) or serial, and the names.
+pub fn conflict_rows(
+    store: &Store,
+    conflicts: &[Conflict],
+) -> Result<Vec<ConflictRow>, StoreError> {
+    let mut rows = Vec::with_capacity(conflicts.len());
+    for conflict in conflicts {
+        let row = match conflict.kind {
+            ConflictKind::IdNumber => {
+                let (Some(a), Some(b)) =
+                    (store.get::<Person>(conflict.first)?, store.get::<Person>(conflict.second)?)
+                else {
+                    continue;
+                };
+                let side = |p: &Person| ConflictSide {
+                    record: p.id,
+                    name: both_names(p.name_zh.as_deref(), p.name_latin.as_deref(), " "),
+                    opens: Some((RecordKind::Person, p.id)),
+                };
+                let number = a
+                    .id_document
+                    .normalised_number()
+                    .unwrap_or_else(|_| a.id_document.number.expose().to_owned());
+                ConflictRow {
+                    kind: conflict.kind,
+                    document: Some(a.id_document.kind),
+                    shared: crate::ui::widgets::mask_tail(&number, 4),
+                    sides: [side(&a), side(&b)],
+                }
+            }
+            ConflictKind::TokenSerial => {
+                let (Some(a), Some(b)) =
+                    (store.get::<Token>(conflict.first)?, store.get::<Token>(conflict.second)?)
+                else {
+                    continue;
+                };
+                ConflictRow {
+                    kind: conflict.kind,
+                    document: None,
+                    shared: a.serial.clone(),
+                    sides: [token_side(store, &a)?, token_side(store, &b)?],
+                }
+            }
+        };
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+fn token_side(store: &Store, token: &Token) -> Result<ConflictSide, StoreError> {
+    let (name, opens) = match (token.holder_organisation, token.holder_person) {
+        (Some(org), _) => (organisation_name(store, org)?, Some((RecordKind::Organisation, org))),
+        (None, Some(person)) => (person_name(store, person)?, Some((RecordKind::Person, person))),
+        (None, None) => (None, None),
+    };
+    Ok(ConflictSide { record: token.id, name, opens })
 }
 
 /// The tickets issued in `[start, end)`, in issue order, times in the office's offset.

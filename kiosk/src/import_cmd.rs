@@ -9,21 +9,17 @@
 //! ([`store::Writer::put`]): a new record or a changed one becomes an event (by no clerk: an
 //! operator's import), an unchanged one writes nothing.
 
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::ExitCode;
 
-use registry::Problem;
-use registry::application::Application;
-use registry::audit::AuditEvent;
-use registry::day_end::DayEnd;
-use registry::model::{
-    Appointment, Authorisation, Certificate, Clerk, Membership, Organisation, Person, Record,
-    RecordId, RecordKind, Seal, Token, WalkInTicket,
-};
+use registry::model::{RecordId, RecordKind};
 use serde_json::{Map, Value};
 use store::{Store, StoreError};
+
+pub use registry::import::BadLine;
+use registry::import::{Checked, CheckedRecord, LineError, check_as, check_lines};
+use registry::with_record_type;
 
 use crate::output::{errln, outln};
 use crate::{Context, KioskError};
@@ -31,161 +27,15 @@ use crate::{Context, KioskError};
 /// How many bad lines a refusal lists; the rest are counted.
 const SHOWN_BAD_LINES: usize = 20;
 
-/// Runs `$body` with `$R` the record type of `$kind`.
-macro_rules! with_record_type {
-    ($kind:expr, $R:ident => $body:expr) => {
-        match $kind {
-            RecordKind::Person => {
-                type $R = Person;
-                $body
-            }
-            RecordKind::Organisation => {
-                type $R = Organisation;
-                $body
-            }
-            RecordKind::Membership => {
-                type $R = Membership;
-                $body
-            }
-            RecordKind::Authorisation => {
-                type $R = Authorisation;
-                $body
-            }
-            RecordKind::Certificate => {
-                type $R = Certificate;
-                $body
-            }
-            RecordKind::Token => {
-                type $R = Token;
-                $body
-            }
-            RecordKind::Seal => {
-                type $R = Seal;
-                $body
-            }
-            RecordKind::Application => {
-                type $R = Application;
-                $body
-            }
-            RecordKind::Appointment => {
-                type $R = Appointment;
-                $body
-            }
-            RecordKind::WalkInTicket => {
-                type $R = WalkInTicket;
-                $body
-            }
-            RecordKind::Clerk => {
-                type $R = Clerk;
-                $body
-            }
-            RecordKind::AuditEvent => {
-                type $R = AuditEvent;
-                $body
-            }
-            RecordKind::DayEnd => {
-                type $R = DayEnd;
-                $body
-            }
-        }
-    };
+/// A line's reason in the clerk's language (kinds and problem codes translated).
+pub trait LocalisedLineError {
+    fn localised(&self, ctx: &Context) -> String;
 }
 
-/// Why one line of the file cannot be imported. Typed until drawn: the clerk's language is
-/// chosen when it is shown.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LineError {
-    /// The line is not UTF-8 text.
-    NotText,
-    /// Not JSON (serde's own words, which name the column).
-    NotJson(String),
-    NotAnObject,
-    NoKind,
-    UnknownKind(String),
-    NoId,
-    BadId(String),
-    /// The fields do not make a record of the kind (serde's words: a missing field, a wrong
-    /// type; they may quote the line's own values, which are the operator's).
-    NotARecord {
-        kind: RecordKind,
-        detail: String,
-    },
-    /// A field no record of the kind has: a misspelt name would otherwise be dropped silently.
-    UnknownField {
-        kind: RecordKind,
-        field: String,
-    },
-    /// The record breaks its own rules, or a change its lifecycle does not allow.
-    Invalid {
-        kind: RecordKind,
-        problems: Vec<Problem>,
-    },
-}
-
-impl LineError {
-    pub const ALL_MESSAGE_IDS: &[&str] = &[
-        "import-not-text",
-        "import-not-json",
-        "import-not-an-object",
-        "import-no-kind",
-        "import-unknown-kind",
-        "import-no-id",
-        "import-bad-id",
-        "import-not-a-record",
-        "import-unknown-field",
-        "import-invalid",
-    ];
-
-    pub fn message_id(&self) -> &'static str {
-        match self {
-            LineError::NotText => "import-not-text",
-            LineError::NotJson(_) => "import-not-json",
-            LineError::NotAnObject => "import-not-an-object",
-            LineError::NoKind => "import-no-kind",
-            LineError::UnknownKind(_) => "import-unknown-kind",
-            LineError::NoId => "import-no-id",
-            LineError::BadId(_) => "import-bad-id",
-            LineError::NotARecord { .. } => "import-not-a-record",
-            LineError::UnknownField { .. } => "import-unknown-field",
-            LineError::Invalid { .. } => "import-invalid",
-        }
+impl LocalisedLineError for LineError {
+    fn localised(&self, ctx: &Context) -> String {
+        ctx.t_pairs(self.message_id(), self.message_args(|id| ctx.t(id)))
     }
-
-    /// The message's arguments, in `ctx`'s language (kinds and problem codes are translated).
-    fn message_args(&self, ctx: &Context) -> Vec<(&'static str, String)> {
-        let kind = |kind: &RecordKind| ctx.t(&format!("record-kind-{}", kind.as_str()));
-        match self {
-            LineError::NotText | LineError::NotAnObject | LineError::NoKind | LineError::NoId => {
-                Vec::new()
-            }
-            LineError::NotJson(detail) => vec![("detail", detail.clone())],
-            LineError::UnknownKind(found) => vec![("kind", found.clone())],
-            LineError::BadId(found) => vec![("id", found.clone())],
-            LineError::NotARecord { kind: k, detail } => {
-                vec![("kind", kind(k)), ("detail", detail.clone())]
-            }
-            LineError::UnknownField { kind: k, field } => {
-                vec![("kind", kind(k)), ("field", field.clone())]
-            }
-            LineError::Invalid { kind: k, problems } => {
-                let list: Vec<String> =
-                    problems.iter().map(|p| format!("{} — {}", p.field, ctx.t(p.code))).collect();
-                vec![("kind", kind(k)), ("problems", list.join("; "))]
-            }
-        }
-    }
-
-    /// The reason as the person at the keyboard reads it.
-    pub fn localised(&self, ctx: &Context) -> String {
-        ctx.t_pairs(self.message_id(), self.message_args(ctx))
-    }
-}
-
-/// A line that failed, by its number in the file (from 1).
-#[derive(Debug, Clone, PartialEq)]
-pub struct BadLine {
-    pub line: usize,
-    pub reason: LineError,
 }
 
 /// Why a file was not imported.
@@ -206,15 +56,6 @@ pub struct Imported {
     pub new: usize,
     pub changed: usize,
     pub unchanged: usize,
-}
-
-/// One line read and checked: its record as the object the record type makes of it.
-#[derive(Debug)]
-struct Parsed {
-    line: usize,
-    kind: RecordKind,
-    id: RecordId,
-    record: Map<String, Value>,
 }
 
 pub fn run(ctx: &Context, file: &Path) -> Result<ExitCode, KioskError> {
@@ -308,57 +149,9 @@ pub fn import_jsonl(store: &mut Store, input: impl BufRead) -> Result<Imported, 
 }
 
 /// Reads and checks every line, writing nothing: the lines to write, or every bad one.
-fn check_all(store: &Store, input: impl BufRead) -> Result<Vec<Parsed>, ImportError> {
-    let mut parsed: Vec<Parsed> = Vec::new();
-    let mut bad = Vec::new();
-    // The latest line of each record so far, for the lifecycle check of a later one.
-    let mut latest: HashMap<(RecordKind, RecordId), usize> = HashMap::new();
-    for (index, line) in input.split(b'\n').enumerate() {
-        let number = index + 1;
-        let bytes = line?;
-        let Ok(text) = std::str::from_utf8(&bytes) else {
-            bad.push(BadLine { line: number, reason: LineError::NotText });
-            continue;
-        };
-        if text.trim().is_empty() {
-            continue;
-        }
-        let (kind, id, object) = match parse_line(text) {
-            Ok(line) => line,
-            Err(reason) => {
-                bad.push(BadLine { line: number, reason });
-                continue;
-            }
-        };
-        let earlier = latest.get(&(kind, id)).map(|&i| &parsed[i].record);
-        match check_record(store, kind, id, object, earlier)? {
-            Ok(record) => {
-                latest.insert((kind, id), parsed.len());
-                parsed.push(Parsed { line: number, kind, id, record });
-            }
-            Err(reason) => bad.push(BadLine { line: number, reason }),
-        }
-    }
-    if bad.is_empty() { Ok(parsed) } else { Err(ImportError::BadLines(bad)) }
-}
-
-/// A line's kind, id and fields (the id among them, as the record has it).
-fn parse_line(text: &str) -> Result<(RecordKind, RecordId, Map<String, Value>), LineError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| LineError::NotJson(e.to_string()))?;
-    let Value::Object(mut object) = value else { return Err(LineError::NotAnObject) };
-    let kind = match object.remove("kind") {
-        Some(Value::String(kind)) => {
-            RecordKind::parse(&kind).ok_or(LineError::UnknownKind(kind))?
-        }
-        Some(other) => return Err(LineError::UnknownKind(other.to_string())),
-        None => return Err(LineError::NoKind),
-    };
-    let id = match object.get("id") {
-        Some(Value::String(id)) => id.parse().map_err(|_| LineError::BadId(id.clone()))?,
-        Some(other) => return Err(LineError::BadId(other.to_string())),
-        None => return Err(LineError::NoId),
-    };
-    Ok((kind, id, object))
+fn check_all(store: &Store, input: impl BufRead) -> Result<Vec<Checked>, ImportError> {
+    check_lines(input, |kind, id, object, earlier| check_record(store, kind, id, object, earlier))?
+        .map_err(ImportError::BadLines)
 }
 
 /// Decodes the fields as a record of `kind` and checks it as a write would: no field the record
@@ -371,7 +164,7 @@ fn check_record(
     id: RecordId,
     object: Map<String, Value>,
     earlier: Option<&Map<String, Value>>,
-) -> Result<Result<Map<String, Value>, LineError>, StoreError> {
+) -> CheckedRecord<ImportError> {
     with_record_type!(kind, R => {
         let stored = match earlier {
             Some(_) => None,
@@ -380,45 +173,19 @@ fn check_record(
             None => match store.get::<R>(id) {
                 Ok(stored) => stored,
                 Err(StoreError::Json(_)) => None,
-                Err(e) => return Err(e),
+                Err(e) => return Err(e.into()),
             },
         };
         Ok(check_as::<R>(object, earlier, stored))
     })
 }
 
-fn check_as<R: Record>(
-    object: Map<String, Value>,
-    earlier: Option<&Map<String, Value>>,
-    stored: Option<R>,
-) -> Result<Map<String, Value>, LineError> {
-    let not_a_record =
-        |e: serde_json::Error| LineError::NotARecord { kind: R::KIND, detail: e.to_string() };
-    let record: R = serde_json::from_value(Value::Object(object.clone())).map_err(not_a_record)?;
-    let made = match serde_json::to_value(&record).map_err(not_a_record)? {
-        Value::Object(made) => made,
-        _ => return Err(LineError::NotAnObject),
-    };
-    if let Some(field) = object.keys().find(|field| !made.contains_key(field.as_str())) {
-        return Err(LineError::UnknownField { kind: R::KIND, field: field.clone() });
-    }
-    let invalid = |problems| LineError::Invalid { kind: R::KIND, problems };
-    record.validate().map_err(invalid)?;
-    let before: Option<R> = match earlier {
-        Some(map) => {
-            Some(serde_json::from_value(Value::Object(map.clone())).map_err(not_a_record)?)
-        }
-        None => stored,
-    };
-    R::check_change(before.as_ref(), &record).map_err(invalid)?;
-    Ok(made)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use i18n::Language;
-    use registry::model::{IdDocument, IdDocumentKind, Sensitive};
+    use registry::Problem;
+    use registry::model::{IdDocument, IdDocumentKind, Person, Sensitive};
     use store::StoreOptions;
 
     fn store(kiosk: &str) -> Store {

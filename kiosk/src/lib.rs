@@ -359,9 +359,11 @@ fn run(ctx: &Context, command: Option<Command>) -> Result<ExitCode, KioskError> 
             import_cmd::run(ctx, &file)
         }
         Some(Command::Join { hub, credentials }) => sync_cmd::join(ctx, &hub, &credentials),
-        Some(Command::Sync { once, status: _, json }) => {
+        Some(Command::Sync { once, status: _, check_conflicts, json }) => {
             if once {
                 sync_cmd::once(ctx)
+            } else if check_conflicts {
+                sync_cmd::check_conflicts(ctx)
             } else {
                 sync_cmd::status(ctx, json)
             }

@@ -97,6 +97,9 @@ pub fn failure_text(ctx: &Context, failure: &SyncFailure) -> String {
         SyncFailure::Unreachable { why } => {
             ctx.t_with("sync-unreachable", &[("detail", why.clone().into())])
         }
+        SyncFailure::Untrusted { why } => {
+            ctx.t_with("sync-untrusted", &[("detail", why.clone().into())])
+        }
         SyncFailure::Refused { code, detail } => {
             let id = format!("sync-refused-{code}");
             let reason = if i18n::has_message(ctx.lang, &id) {
@@ -201,6 +204,11 @@ pub struct Status {
     /// The code of the last failure, when the last sync failed.
     pub last_failure: Option<String>,
     pub hub_time_ms: Option<u64>,
+    /// How far the hub's clock was ahead of this kiosk's at the last session that reached it
+    /// (ms; negative: behind).
+    pub hub_clock_offset_ms: Option<i64>,
+    /// Conflicts waiting for a supervisor (`sync::conflicts`), each checked again now.
+    pub conflicts: u64,
 }
 
 fn at(ms: Option<u64>) -> Option<OffsetDateTime> {
@@ -228,6 +236,8 @@ pub fn read_status(local: &LocalReplica, store: &store::Store) -> Result<Status,
         last_ok_at: at(hub.last_ok_at_ms),
         last_failure: if hub.last_ok == Some(false) { hub.last_detail.clone() } else { None },
         hub_time_ms: hub.hub_time_ms,
+        hub_clock_offset_ms: hub.hub_offset_ms,
+        conflicts: local.conflicts(store)?.len() as u64,
     })
 }
 
@@ -274,10 +284,17 @@ pub fn status(ctx: &Context, json: bool) -> Result<ExitCode, KioskError> {
         ctx.t_with("sync-status-waiting", &[("count", FluentValue::from(status.waiting))])
     )?;
     outln!("{}", ctx.t_with("sync-status-last-ok", &[("when", when(status.last_ok_at).into())]))?;
+    if status.conflicts > 0 {
+        outln!(
+            "{}",
+            ctx.t_with("sync-status-conflicts", &[("count", FluentValue::from(status.conflicts))])
+        )?;
+    }
     if let Some(code) = &status.last_failure {
         let failure = SyncFailure::Refused { code: code.clone(), detail: String::new() };
         let text = match code.as_str() {
             "unreachable" => ctx.t_with("sync-unreachable", &[("detail", "".into())]),
+            "certificate" => ctx.t_with("sync-untrusted", &[("detail", "".into())]),
             _ => failure_text(ctx, &failure),
         };
         outln!(
@@ -289,6 +306,45 @@ pub fn status(ctx: &Context, json: bool) -> Result<ExitCode, KioskError> {
         )?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `kiosk sync --check-conflicts`: the full check for conflicts a supervisor must decide (every
+/// ID number and token serial held twice, from the store's indexes), each found kept for the
+/// supervisors' queue and listed with its two records; exits 3 when there are any.
+pub fn check_conflicts(ctx: &Context) -> Result<ExitCode, KioskError> {
+    use crate::sync::conflicts::ConflictKind;
+    let store = ctx.open_store()?;
+    let local = local(ctx)?;
+    let found = local.check_all_conflicts(&store).map_err(|e| failed(ctx, &e))?;
+    let rows = crate::counter::conflict_rows(&store, &found)?;
+    if rows.is_empty() {
+        outln!("{}", ctx.t("sync-conflicts-none"))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    outln!("{}", ctx.t_with("sync-conflicts-found", &[("count", FluentValue::from(rows.len()))]))?;
+    for row in &rows {
+        let document = row
+            .document
+            .map(|kind| ctx.t(crate::ui::screens::subscriber::id_kind_id(kind)))
+            .unwrap_or_default();
+        let id = match row.kind {
+            ConflictKind::IdNumber => "sync-conflict-id-number",
+            ConflictKind::TokenSerial => "sync-conflict-token-serial",
+        };
+        outln!(
+            "{}",
+            ctx.t_with(
+                id,
+                &[
+                    ("document", document.into()),
+                    ("shared", crate::ui::widgets::safe(&row.shared).into_owned().into()),
+                    ("first", row.sides[0].record.to_string().into()),
+                    ("second", row.sides[1].record.to_string().into()),
+                ]
+            )
+        )?;
+    }
+    Ok(ExitCode::from(3))
 }
 
 /// The first broken link of a chain in the journals, if any.

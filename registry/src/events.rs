@@ -73,6 +73,34 @@ impl std::str::FromStr for Stamp {
     }
 }
 
+/// How far ahead of a replica's clock a replicated event may be. Further than this, a kiosk
+/// whose clock is wrong would drag every replica's clock (and order) with it.
+pub const MAX_CLOCK_AHEAD_MS: u64 = 24 * 60 * 60 * 1000;
+
+/// Why an event written elsewhere could not have come from an honest kiosk, if it could not:
+/// the checks every replica makes before it keeps one (the store's `apply_event` and the
+/// central registry's hub), so what one keeps the others keep too.
+pub fn replicated_event_problem(event: &Event) -> Option<String> {
+    if event.kiosk != event.hlc.node {
+        return Some(format!(
+            "event {} names kiosk {} but its clock {}",
+            event.event_id, event.kiosk, event.hlc.node
+        ));
+    }
+    if event.changes.is_empty() {
+        return Some(format!("event {} changes nothing", event.event_id));
+    }
+    if event.changes.contains_key("kind") {
+        return Some(format!("event {} sets a field named kind", event.event_id));
+    }
+    if let Some(id) = event.changes.get("id")
+        && id.as_str() != Some(event.record_id.to_string().as_str())
+    {
+        return Some(format!("event {} changes the id of {}", event.event_id, event.record_id));
+    }
+    None
+}
+
 /// A record's state as the fold of its events, with the stamp of the write that set each field.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RecordState {
@@ -182,6 +210,34 @@ pub fn export_line(
     let state =
         state.iter().filter(|(k, _)| *k != "id" && *k != "kind").map(|(k, v)| (k.as_str(), v));
     serde_json::to_string(&Line { kind, id, state: state.collect() })
+}
+
+/// The fields of `record` (an `R` as JSON) that differ from `current`, as [`diff`] makes them,
+/// but comparing only with the fields of `current` that `R` knows: those that survive decoding
+/// the state into `R` and encoding it back. A field only a newer build knows is left alone
+/// instead of set to null, so an older build's write never erases it. (A known field holding
+/// null needs no care: `R` writes it as null too.) One rule for every writer: the store's
+/// `put` and the hub's central journal.
+pub fn changes_to<R: Serialize + DeserializeOwned>(
+    current: &RecordState,
+    record: &Map<String, Value>,
+) -> Result<Map<String, Value>, serde_json::Error> {
+    // A state that is not a whole record yet (an edit arrived before its creation) has no
+    // fields to tell apart: every field is compared.
+    let Ok(Some(before)) = current.decode::<R>() else {
+        return Ok(diff(&current.state, record));
+    };
+    let known = match serde_json::to_value(&before)? {
+        Value::Object(known) => known,
+        _ => Map::new(),
+    };
+    let comparable: Map<String, Value> = current
+        .state
+        .iter()
+        .filter(|(field, _)| known.contains_key(field.as_str()))
+        .map(|(field, value)| (field.clone(), value.clone()))
+        .collect();
+    Ok(diff(&comparable, record))
 }
 
 /// The fields of `new` that differ from `old`, with their new values. A field `new` no longer has

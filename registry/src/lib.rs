@@ -10,6 +10,7 @@ pub mod events;
 pub mod fees;
 pub mod hlc;
 pub mod ids;
+pub mod import;
 pub mod members;
 pub mod model;
 pub mod mrz;

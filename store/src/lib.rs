@@ -75,9 +75,7 @@ pub enum StoreError {
     KioskIdInUse { current: String, events: u64 },
 }
 
-/// How far ahead of this kiosk's clock a replicated event may be. Further than this, a kiosk
-/// whose clock is wrong would drag every replica's clock (and order) with it.
-pub const MAX_CLOCK_AHEAD_MS: u64 = 24 * 60 * 60 * 1000;
+pub use registry::events::MAX_CLOCK_AHEAD_MS;
 
 impl StoreError {
     /// What kind of failure this is, for logs: the full text can quote record values (serde
@@ -363,17 +361,51 @@ impl Store {
         Ok(out)
     }
 
-    /// The token with this chip serial. An office holds tokens by the hundred, not the million:
-    /// a scan of them is cheap.
+    /// The token with this chip serial (the oldest record, should two hold it), through the
+    /// serial index.
     pub fn token_by_serial(&self, serial: &str) -> Result<Option<Token>, StoreError> {
-        let ids = self.ids_from(
+        Ok(self.tokens_by_serial(serial)?.into_iter().next())
+    }
+
+    /// Every token record with this chip serial, oldest id first: one, unless two counters
+    /// recorded one token twice (a conflict a supervisor decides), through the serial index.
+    pub fn tokens_by_serial(&self, serial: &str) -> Result<Vec<Token>, StoreError> {
+        // Sorted here: an ORDER BY would lead SQLite to the primary key (kind, id) and a scan
+        // of every token instead of the serial index.
+        let mut ids = self.ids_from(
             "SELECT id FROM records WHERE kind = 'token' AND json_extract(state, '$.serial') = ?1",
             params![serial],
         )?;
-        match ids.first() {
-            Some(id) => self.get(*id),
-            None => Ok(None),
+        ids.sort_unstable();
+        let mut tokens = Vec::with_capacity(ids.len());
+        for id in ids {
+            tokens.extend(self.get::<Token>(id)?);
         }
+        Ok(tokens)
+    }
+
+    /// The chip serials more than one token record holds, from the serial index: what a full
+    /// check for conflicts starts from.
+    pub fn shared_token_serials(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT json_extract(state, '$.serial') FROM records
+             WHERE kind = 'token' AND json_extract(state, '$.serial') IS NOT NULL
+             GROUP BY json_extract(state, '$.serial') HAVING count(*) > 1",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The ID number search keys (`search::id_number_key`) more than one person holds, from the
+    /// search projection's index: what a full check for two persons with one document starts
+    /// from (the keys leave out the document's kind; the check compares it).
+    pub fn shared_person_id_number_keys(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id_number FROM subscribers WHERE kind = 'person' AND id_number IS NOT NULL
+             GROUP BY id_number HAVING count(*) > 1 ORDER BY id_number",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn ids_from(
@@ -937,28 +969,14 @@ impl Writer<'_> {
             return Ok(false);
         }
         let bad = |why: String| Err(StoreError::BadEvent(why));
-        if event.kiosk != event.hlc.node {
-            return bad(format!(
-                "event {} names kiosk {} but its clock {}",
-                event.event_id, event.kiosk, event.hlc.node
-            ));
-        }
         if event.kiosk == self.clock.node() {
             return bad(format!(
                 "event {} claims to come from this kiosk ({}): two kiosks share one id",
                 event.event_id, event.kiosk
             ));
         }
-        if event.changes.is_empty() {
-            return bad(format!("event {} changes nothing", event.event_id));
-        }
-        if event.changes.contains_key("kind") {
-            return bad(format!("event {} sets a field named kind", event.event_id));
-        }
-        if let Some(id) = event.changes.get("id")
-            && id.as_str() != Some(event.record_id.to_string().as_str())
-        {
-            return bad(format!("event {} changes the id of {}", event.event_id, event.record_id));
+        if let Some(why) = registry::events::replicated_event_problem(event) {
+            return bad(why);
         }
         let now_ms = unix_ms(self.now);
         if event.hlc.wall_ms > now_ms.saturating_add(MAX_CLOCK_AHEAD_MS) {
@@ -1001,26 +1019,13 @@ fn object_of<R: Record>(record: &R) -> Result<Map<String, Value>, StoreError> {
     }
 }
 
-/// The fields of `record` (an `R` as [`object_of`] gives it) that differ from `current`, as
-/// [`diff`] makes them, but comparing only with the fields of `current` that `R` knows: those
-/// that survive decoding the state into `R` and encoding it back. A field only a newer build
-/// knows is left alone instead of set to null, so an older kiosk's write never erases it.
-/// (A known field holding null needs no care: `R` writes it as null too.)
+/// The fields of `record` that differ from `current`, a newer build's fields left alone
+/// (`registry::events::changes_to`).
 fn changes_to<R: Record>(
     current: &RecordState,
     record: &Map<String, Value>,
 ) -> Result<Map<String, Value>, StoreError> {
-    let Some(before) = current.decode::<R>()? else {
-        return Ok(diff(&current.state, record));
-    };
-    let known = object_of(&before)?;
-    let comparable: Map<String, Value> = current
-        .state
-        .iter()
-        .filter(|(field, _)| known.contains_key(field.as_str()))
-        .map(|(field, value)| (field.clone(), value.clone()))
-        .collect();
-    Ok(diff(&comparable, record))
+    Ok(registry::events::changes_to::<R>(current, record)?)
 }
 
 /// Every record of one kind as `conn` sees it ([`Store::list`], [`Writer::list`]).

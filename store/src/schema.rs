@@ -164,6 +164,15 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (application, address)
     ) WITHOUT ROWID;
     "#,
+    // 6: tokens by chip serial. Issued tokens stay on file with their holders, so an office
+    // with many subscribers holds as many tokens; replication checks each token a sync brought
+    // against the others of its serial (two token records with one serial are a conflict for a
+    // supervisor), which must not read every token. IF NOT EXISTS, as for migration 3.
+    r#"
+    CREATE INDEX IF NOT EXISTS records_token_by_serial
+        ON records (json_extract(state, '$.serial'))
+        WHERE kind = 'token';
+    "#,
 ];
 
 /// How many migrations this build knows; a store from a newer build is refused, not damaged.
@@ -185,6 +194,24 @@ mod tests {
     fn the_reindex_migration_sets_the_key_search_reads() {
         let sql = super::MIGRATIONS[1];
         assert!(sql.contains(&format!("'{}'", crate::search::REINDEX_KEY)), "{sql}");
+    }
+
+    #[test]
+    fn a_token_is_found_by_its_serial_through_the_index_not_a_scan_of_the_records() {
+        let mut conn = rusqlite::Connection::open_in_memory().expect("memory");
+        super::migrate(&mut conn).expect("migrate");
+        let mut stmt = conn
+            .prepare(
+                "EXPLAIN QUERY PLAN SELECT id FROM records
+                 WHERE kind = 'token' AND json_extract(state, '$.serial') = ?1",
+            )
+            .expect("plan");
+        let plan: Vec<String> = stmt
+            .query_map(["5A01"], |r| r.get::<_, String>(3))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("plan rows");
+        assert!(plan.iter().any(|p| p.contains("records_token_by_serial")), "{plan:?}");
     }
 
     #[test]

@@ -756,3 +756,40 @@ fn audit_events_about_a_record_come_newest_first_and_stop_when_asked() {
         .expect("read");
     assert_eq!(all, 4);
 }
+
+#[test]
+fn tokens_are_found_by_serial_through_its_index_and_a_serial_held_twice_is_listed() {
+    let mut store = store_at("K1", NOW);
+    let token = |serial: &str| Token {
+        id: ulid::Ulid::new(),
+        serial: serial.into(),
+        model: None,
+        status: TokenStatus::Blank,
+        holder_person: None,
+        holder_organisation: None,
+        pin_failures: 0,
+    };
+    let (a, b, other) = (token("5A01"), token("5A01"), token("5A02"));
+    for t in [&a, &b, &other] {
+        store.put(None, t).expect("put");
+    }
+    let mut both: Vec<_> =
+        store.tokens_by_serial("5A01").expect("read").iter().map(|t| t.id).collect();
+    both.sort();
+    let mut expected = vec![a.id, b.id];
+    expected.sort();
+    assert_eq!(both, expected);
+    assert_eq!(store.token_by_serial("5A02").expect("read").map(|t| t.id), Some(other.id));
+    assert!(store.tokens_by_serial("5A03").expect("read").is_empty());
+    assert_eq!(store.shared_token_serials().expect("shared"), ["5A01"]);
+    // Two persons with one number (written two ways) share one search key; one alone does not.
+    let mut first = chan_tai_man();
+    first.id_document.number = Sensitive::new("1234567(3)");
+    let mut second = chan_tai_man();
+    second.id = ulid::Ulid::new();
+    second.id_document.number = Sensitive::new("12345673");
+    store.put(None, &first).expect("put");
+    assert!(store.shared_person_id_number_keys().expect("keys").is_empty());
+    store.put(None, &second).expect("put");
+    assert_eq!(store.shared_person_id_number_keys().expect("keys"), ["12345673"]);
+}

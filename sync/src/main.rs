@@ -64,6 +64,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The central registry's own journal, which every office's kiosks receive
+    Central {
+        #[command(subcommand)]
+        command: CentralCommand,
+    },
     /// Records of any offices that share what only one may have (one identity document on two
     /// persons, one token serial on two tokens), for a supervisor of the registry to decide
     Conflicts {
@@ -90,6 +95,22 @@ enum JournalCommand {
         office: String,
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CentralCommand {
+    /// Records in `kiosk export`'s form into the central journal: every line checked first
+    /// (one bad line imports nothing), then new or changed records signed by the hub
+    Import {
+        #[arg(long)]
+        database: String,
+        #[arg(long)]
+        tls_dir: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+        format: Format,
+        /// The file ("-": standard input)
+        file: PathBuf,
     },
 }
 
@@ -190,6 +211,9 @@ fn run(command: Command, lang: Language) -> Result<ExitCode, Box<dyn std::error:
             Ok(ExitCode::SUCCESS)
         }
         Command::Conflicts { database, json } => conflicts(&database, json, lang),
+        Command::Central {
+            command: CentralCommand::Import { database, tls_dir, format: Format::Jsonl, file },
+        } => central_import(&database, &tls_dir, &file, lang),
         Command::Audit { command: AuditCommand::Verify { database } } => {
             let mut db = hub::open_database(&database)?;
             match hub::audit_verify(db.as_mut())? {
@@ -215,6 +239,72 @@ fn run(command: Command, lang: Language) -> Result<ExitCode, Box<dyn std::error:
                 }
             }
         }
+    }
+}
+
+/// How many bad lines a refusal lists; the rest are counted.
+const SHOWN_BAD_LINES: usize = 20;
+
+fn central_import(
+    database: &str,
+    tls_dir: &Path,
+    file: &Path,
+    lang: Language,
+) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let input: Box<dyn io::Read> = if file == Path::new("-") {
+        Box::new(io::stdin().lock())
+    } else {
+        match fs::File::open(file) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                let args = [("file", file.display().to_string()), ("detail", e.to_string())];
+                eprintln!("{}", say(lang, "import-cannot-read", &args));
+                return Ok(ExitCode::from(1));
+            }
+        }
+    };
+    let infra = sync::pki::Infra::open_or_create(tls_dir, &[])?;
+    let writer = infra.central_writer()?;
+    let mut db = hub::open_database(database)?;
+    let now = time::OffsetDateTime::now_utc();
+    let now_ms = u64::try_from(now.unix_timestamp_nanos() / 1_000_000).unwrap_or(0);
+    match hub::central::import(
+        db.as_mut(),
+        &writer,
+        io::BufReader::new(input),
+        &now.date().to_string(),
+        now_ms,
+    ) {
+        Ok(done) => {
+            let args = [
+                ("new", done.new.to_string()),
+                ("changed", done.changed.to_string()),
+                ("unchanged", done.unchanged.to_string()),
+            ];
+            println!("{}", say(lang, "import-done", &args));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(hub::central::CentralError::BadLines(bad)) => {
+            eprintln!("{}", say(lang, "import-refused", &[("count", bad.len().to_string())]));
+            for b in bad.iter().take(SHOWN_BAD_LINES) {
+                let args: Vec<(&str, String)> = b.reason.message_args(|id| i18n::text(lang, id));
+                let reason = say(lang, b.reason.message_id(), &args);
+                eprintln!(
+                    "{}",
+                    say(
+                        lang,
+                        "import-bad-line",
+                        &[("line", b.line.to_string()), ("reason", reason)]
+                    )
+                );
+            }
+            if bad.len() > SHOWN_BAD_LINES {
+                let more = (bad.len() - SHOWN_BAD_LINES).to_string();
+                eprintln!("{}", say(lang, "import-more-bad-lines", &[("count", more)]));
+            }
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -268,7 +358,16 @@ fn save_journals(
     for name in &names {
         let bytes = docs.get(db, name)?.save();
         let file = name.strip_prefix(&format!("{office}/")).unwrap_or(name).replace('/', "-");
-        fs::write(out.join(format!("{file}.automerge")), bytes)?;
+        // The journals hold records' fields: owner-only, as the hub's database.
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut saved = fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(out.join(format!("{file}.automerge")))?;
+        saved.write_all(&bytes)?;
+        saved.sync_all()?;
     }
     Ok(names.len())
 }

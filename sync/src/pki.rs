@@ -367,6 +367,23 @@ impl Infra {
             Some(k) => return Err(PkiError::BadKiosk(k.to_owned())),
             None => format!("K{}", ulid::Ulid::new()),
         };
+        self.issue(office, kiosk)
+    }
+
+    /// The credentials the hub writes the central registry's journal with (office `CENTRAL`,
+    /// kiosk [`CENTRAL_WRITER`]): `central-writer.pem` in the TLS directory, made on first use,
+    /// owner-only. Its certificate is what `audit verify` checks the central chain against.
+    pub fn central_writer(&self) -> Result<Credentials, PkiError> {
+        let path = self.dir.join("central-writer.pem");
+        if path.try_exists().map_err(io(&path))? {
+            return Credentials::read_file(&path, true);
+        }
+        let credentials = self.issue(CENTRAL, CENTRAL_WRITER.to_owned())?;
+        credentials.write_new_owner_only(&path)?;
+        Ok(credentials)
+    }
+
+    fn issue(&self, office: &str, kiosk: String) -> Result<Credentials, PkiError> {
         let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
         let mut params = CertificateParams::default();
         params.distinguished_name = rcgen::DistinguishedName::new();
@@ -527,6 +544,12 @@ impl Credentials {
     /// Reads a bundle [`to_pem_bundle`](Self::to_pem_bundle) wrote: the office and kiosk from
     /// the device certificate, which must be the CA's and hold the key's public half.
     pub fn from_pem_bundle(bundle: &str) -> Result<Credentials, PkiError> {
+        Credentials::from_bundle(bundle, false)
+    }
+
+    /// [`Credentials::from_pem_bundle`]; `central` reads the central writer's, whose office is
+    /// `CENTRAL` (never a kiosk's: `peer_identity` refuses it).
+    fn from_bundle(bundle: &str, central: bool) -> Result<Credentials, PkiError> {
         let bad = |why: &str| PkiError::Credentials(why.to_owned());
         let mut blocks = pem_blocks(bundle).map_err(|why| bad(&why))?;
         let labels: Vec<&str> = blocks.iter().map(|b| b.label.as_str()).collect();
@@ -538,7 +561,10 @@ impl Credentials {
         let key_pkcs8 = std::mem::take(&mut blocks[2].der);
         let cert = CertificateDer::from(blocks[0].der.to_vec());
         let ca = CertificateDer::from(blocks[1].der.to_vec());
-        let identity = peer_identity(&cert)?;
+        let identity = identity_of(&cert, central)?;
+        if central && (identity.office != CENTRAL || identity.kiosk != CENTRAL_WRITER) {
+            return Err(bad("not the central writer's credentials"));
+        }
         let parsed = parse_cert(&cert).map_err(|why| bad(&format!("device certificate: {why}")))?;
         let ca_parsed = parse_cert(&ca).map_err(|why| bad(&format!("CA certificate: {why}")))?;
         if !ca_parsed.is_ca() || !issued_by(&parsed, &ca_parsed) {
@@ -559,8 +585,12 @@ impl Credentials {
 
     /// Reads a bundle file `write_new_owner_only` wrote.
     pub fn read(path: &Path) -> Result<Credentials, PkiError> {
+        Credentials::read_file(path, false)
+    }
+
+    fn read_file(path: &Path, central: bool) -> Result<Credentials, PkiError> {
         let text = Zeroizing::new(fs::read_to_string(path).map_err(io(path))?);
-        Credentials::from_pem_bundle(&text).map_err(|e| match e {
+        Credentials::from_bundle(&text, central).map_err(|e| match e {
             PkiError::Credentials(why) | PkiError::Certificate(why) => damaged(path, why),
             other => other,
         })
@@ -587,6 +617,9 @@ impl Credentials {
     }
 }
 
+/// The kiosk id the central registry's entries are written under: the hub itself.
+pub const CENTRAL_WRITER: &str = "hub";
+
 /// Who a peer certificate says the device is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeviceIdentity {
@@ -600,6 +633,11 @@ pub struct DeviceIdentity {
 /// `urn:registry:office:OFFICE:kiosk:KIOSK`) and its public key. Reads only: that the
 /// certificate is the infrastructure CA's is TLS's check (or `from_pem_bundle`'s).
 pub fn peer_identity(cert: &CertificateDer<'_>) -> Result<DeviceIdentity, PkiError> {
+    identity_of(cert, false)
+}
+
+/// [`peer_identity`]; `central` also takes the central writer's office, `CENTRAL`.
+fn identity_of(cert: &CertificateDer<'_>, central: bool) -> Result<DeviceIdentity, PkiError> {
     let bad = |why: String| PkiError::Certificate(why);
     let parsed = parse_cert(cert).map_err(bad)?;
     let san = parsed.subject_alternative_name().map_err(|e| bad(format!("its names: {e}")))?;
@@ -622,7 +660,7 @@ pub fn peer_identity(cert: &CertificateDer<'_>) -> Result<DeviceIdentity, PkiErr
         .strip_prefix(URN)
         .and_then(|rest| rest.split_once(":kiosk:"))
         .ok_or_else(|| bad(format!("{uri:?} is not {URN}OFFICE:kiosk:KIOSK")))?;
-    if !valid_office(office) {
+    if !(valid_office(office) || central && office == CENTRAL) {
         return Err(PkiError::BadOffice(office.to_owned()));
     }
     if !registry::hlc::valid_node(kiosk) {
@@ -890,6 +928,22 @@ mod tests {
     }
 
     /// A certificate the infrastructure CA of `infra` signs for `uris`.
+    #[test]
+    fn the_central_writer_is_made_once_and_never_passes_for_a_kiosk() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let infra = infra(dir.path());
+        let writer = infra.central_writer().expect("made");
+        assert_eq!((writer.office.as_str(), writer.kiosk.as_str()), (CENTRAL, CENTRAL_WRITER));
+        assert_eq!(mode(&dir.path().join("central-writer.pem")) & 0o777, 0o600);
+        let again = infra.central_writer().expect("reused");
+        assert_eq!(again.cert_der(), writer.cert_der());
+        assert!(matches!(peer_identity(writer.cert_der()), Err(PkiError::BadOffice(_))));
+        assert!(
+            Credentials::read(&dir.path().join("central-writer.pem")).is_err(),
+            "not a kiosk's"
+        );
+    }
+
     fn cert_with_uris(infra: &Infra, uris: &[&str]) -> CertificateDer<'static> {
         let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).expect("key");
         let mut params = CertificateParams::default();

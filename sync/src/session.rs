@@ -88,6 +88,37 @@ impl SessionError {
         SessionError::Storage(error.into())
     }
 
+    /// When the TLS handshake failed over a certificate, either side's (the hub's is not of the
+    /// CA this side trusts, or the hub refused this side's): rustls's words for it. A kiosk
+    /// says so apart from an unreachable hub, as waiting does not mend it.
+    pub fn certificate_refused(&self) -> Option<String> {
+        let io = match self {
+            SessionError::Io(io) => io,
+            SessionError::WebSocket(ws) => match &**ws {
+                tungstenite::Error::Io(io) => io,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let tls = io.get_ref()?.downcast_ref::<rustls::Error>()?;
+        use rustls::AlertDescription as Alert;
+        let about_certificates = match tls {
+            rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented => true,
+            rustls::Error::AlertReceived(alert) => matches!(
+                alert,
+                Alert::BadCertificate
+                    | Alert::UnsupportedCertificate
+                    | Alert::CertificateRevoked
+                    | Alert::CertificateExpired
+                    | Alert::CertificateUnknown
+                    | Alert::UnknownCA
+                    | Alert::CertificateRequired
+            ),
+            _ => false,
+        };
+        about_certificates.then(|| tls.to_string())
+    }
+
     /// A failure of this side, not of the peer or the connection.
     fn is_local(&self) -> bool {
         matches!(
@@ -871,7 +902,7 @@ mod tests {
         assert_eq!(k.value(CENTRAL_JOURNAL, "01C01").as_deref(), Some("booked online"));
         assert!(!k.docs.contains_key(&name(OTHER_OFFICE)));
         assert_eq!(client_report.changed, vec![name(CENTRAL_JOURNAL), name(JOURNAL)]);
-        assert_eq!(hub_report.changed, vec![name(JOURNAL), name(MANIFEST)]);
+        assert_eq!(hub_report.changed, vec![name(MANIFEST), name(JOURNAL)]);
         assert_eq!(client_report.peer.kiosk, "hub");
         assert_eq!(hub_report.peer.kiosk, "K01");
         assert_eq!(client_report.bytes_sent, hub_report.bytes_received);

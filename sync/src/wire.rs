@@ -70,8 +70,33 @@ pub fn valid_office(office: &str) -> bool {
 /// A document's name on the wire and in storage: `OFFICE/manifest` or `OFFICE/journal/PERIOD`,
 /// PERIOD a calendar date `YYYY-MM-DD` or `YYYY-MM-DD.N` (N ≥ 2: the day's next journal, when
 /// one passed the size limit).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DocName(String);
+
+/// Office, then the manifest before the journals, then journals by day and part number as a
+/// number: a session sends documents in this order, and a kiosk's chain runs from part `.9` to
+/// `.10` of a day, which string order would send the wrong way round (the hub would refuse the
+/// later part as out of the chain).
+impl Ord for DocName {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        fn key(name: &DocName) -> (&str, u8, &str, u64) {
+            match name.journal_period() {
+                None => (name.office(), 0, "", 0),
+                Some(period) => {
+                    let (day, part) = period.split_once('.').unwrap_or((period, "1"));
+                    (name.office(), 1, day, part.parse().unwrap_or(u64::MAX))
+                }
+            }
+        }
+        key(self).cmp(&key(other)).then_with(|| self.0.cmp(&other.0))
+    }
+}
+
+impl PartialOrd for DocName {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 impl DocName {
     /// `office`'s manifest.
@@ -384,6 +409,33 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_sort_by_office_then_manifest_then_day_and_part_as_numbers() {
+        let names = [
+            "MO01/journal/2026-11-30.10",
+            "MO01/journal/2026-11-30.9",
+            "MO01/manifest",
+            "MO01/journal/2026-11-30",
+            "MO01/journal/2026-11-29.2",
+            "GD01/journal/2026-12-01",
+        ];
+        let mut docs: Vec<DocName> =
+            names.iter().map(|n| DocName::parse(n).expect("name")).collect();
+        docs.sort();
+        let sorted: Vec<&str> = docs.iter().map(DocName::as_str).collect();
+        assert_eq!(
+            sorted,
+            [
+                "GD01/journal/2026-12-01",
+                "MO01/manifest",
+                "MO01/journal/2026-11-29.2",
+                "MO01/journal/2026-11-30",
+                "MO01/journal/2026-11-30.9",
+                "MO01/journal/2026-11-30.10"
+            ]
+        );
+    }
     use proptest::prelude::*;
 
     fn hello() -> Hello {

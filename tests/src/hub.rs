@@ -33,6 +33,9 @@ pub struct Hub {
     pub port: u16,
     pub tls_dir: PathBuf,
     pub database: String,
+    /// Where the hub's stderr (its warnings, and a panic if one happened) goes, every start
+    /// of this hub appended.
+    pub log: PathBuf,
     child: Option<Child>,
 }
 
@@ -45,7 +48,8 @@ impl Hub {
 
     /// A hub on `database` (`sqlite:PATH` or a PostgreSQL URL), its TLS folder in `dir`.
     pub fn start_with(dir: &Path, database: String) -> Hub {
-        let mut hub = Hub { port: 0, tls_dir: dir.join("tls"), database, child: None };
+        let log = dir.join(format!("hub-{}.log", ulid::Ulid::new()));
+        let mut hub = Hub { port: 0, tls_dir: dir.join("tls"), database, log, child: None };
         hub.restart();
         hub
     }
@@ -57,6 +61,7 @@ impl Hub {
             port: 0,
             tls_dir: self.tls_dir.clone(),
             database: self.database.clone(),
+            log: self.log.with_file_name(format!("hub-{}.log", ulid::Ulid::new())),
             child: None,
         };
         hub.restart();
@@ -67,11 +72,14 @@ impl Hub {
         format!("wss://localhost:{}", self.port)
     }
 
-    /// Starts the hub (again, after [`Hub::kill`]) on a new port, once it says it listens.
+    /// Starts the hub (again, after [`Hub::kill`]) once it says it listens: on the port it
+    /// had, so that kiosks joined to it find it again (a port another process took meanwhile
+    /// is retried for a while, then a new one is taken), or on a new port the first time.
     pub fn restart(&mut self) {
         self.kill();
-        for _ in 0..5 {
-            let port = free_port();
+        let previous = self.port;
+        for attempt in 0..40 {
+            let port = if previous != 0 && attempt < 35 { previous } else { free_port() };
             let mut child = hub_command()
                 .args([
                     "serve",
@@ -84,7 +92,13 @@ impl Hub {
                 .arg(&self.tls_dir)
                 .env("REGISTRY_HUB_LOG", "warn")
                 .stdout(Stdio::piped())
-                .stderr(Stdio::inherit())
+                .stderr(Stdio::from(
+                    std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(&self.log)
+                        .expect("the hub's log file"),
+                ))
                 .spawn()
                 .expect("registry-hub starts");
             let Some(out) = child.stdout.take() else { panic!("no stdout") };
@@ -110,8 +124,21 @@ impl Hub {
             }
             let _ = child.kill();
             let _ = child.wait();
+            std::thread::sleep(Duration::from_millis(100));
         }
         panic!("registry-hub did not start");
+    }
+
+    /// Panics when the hub's log shows it panicked (in a connection's task, say: the process
+    /// goes on, and only its log tells).
+    pub fn assert_never_panicked(&self) {
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        assert!(!log.contains("panicked"), "the hub panicked:\n{log}");
+    }
+
+    /// Whether the hub process runs (it was started and not killed).
+    pub fn is_running(&self) -> bool {
+        self.child.is_some()
     }
 
     /// SIGKILL: the hub dies where it stands.

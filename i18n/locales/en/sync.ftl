@@ -11,6 +11,7 @@ sync-join-store-in-use = This data directory already holds { $count ->
 sync-joined = Joined office { $office } as kiosk { $kiosk }; the hub is { $hub }. Every record made from now on belongs to that office. Run kiosk sync --once to sync now.
 sync-not-joined = This kiosk has not joined a hub: run kiosk join --hub wss://HOST:PORT --credentials FILE.
 sync-unreachable = The hub cannot be reached ({ $detail }). Nothing is lost: this kiosk keeps working and syncs when the hub is back.
+sync-untrusted = The hub and this kiosk do not trust each other's certificates ({ $detail }). Syncing will not work until this is put right: the credentials are not from this hub's infrastructure CA, or the hub's address is another hub's. Enrol the kiosk with this hub (registry-hub enroll) and join with the new credentials.
 sync-refused = The hub refused the sync: { $reason } ({ $code }: { $detail })
 sync-refused-wrong-identity = this kiosk's name does not match its certificate
 sync-refused-wrong-office = the document belongs to another office
@@ -21,6 +22,8 @@ sync-refused-out-of-chain = an event is out of this kiosk's chain (missing or re
 sync-refused-rewrites-event = an event the hub already holds was changed
 sync-refused-removes-event = an event was deleted from a journal
 sync-refused-bad-entry = an event in a journal cannot be read
+sync-refused-bad-event = an event every counter would refuse (a field it may not set, an id or clock not in its written form)
+sync-refused-clock-ahead = an event is dated more than a day ahead of the hub's clock: check this kiosk's date and time
 sync-refused-bad-document = a journal or manifest is not in the expected form
 sync-refused-busy = another hub process was writing this kiosk's events; it will work on the next try
 sync-refused-hub-failed = the hub's database failed
@@ -47,6 +50,14 @@ sync-status-offline = Offline: the last sync did not go through.
 sync-status-never-synced = Not synced yet.
 sync-status-waiting = Events waiting to go up: { $count }
 sync-status-last-ok = Last good sync: { $when }
+sync-status-conflicts = Conflicts waiting for a supervisor: { $count } (kiosk sync --check-conflicts lists them)
+sync-conflicts-none = No conflicts: no two persons hold one identity document, and no two token records one serial.
+sync-conflicts-found = { $count ->
+        [one] { $count } conflict waits for a supervisor (also on the supervisors' queue):
+       *[other] { $count } conflicts wait for a supervisor (also on the supervisors' queue):
+    }
+sync-conflict-id-number = Two persons with one { $document } { $shared }: { $first } and { $second }
+sync-conflict-token-serial = Two token records with one serial { $shared }: { $first } and { $second }
 sync-status-last-failure = Last try { $when }: { $why }
 audit-chains-good = Every chain in the journals is whole: { $count ->
     [one] 1 event checked

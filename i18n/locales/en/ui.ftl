@@ -53,6 +53,17 @@ status-printer-queue = { $waiting } waiting
 status-printer-failed = { $waiting } waiting, { $failed } failed
 status-camera-none = none
 status-camera-present = ready
+status-sync-syncing = syncing…
+status-sync-online = online
+status-sync-online-waiting = { $count ->
+        [one] online, { $count } event to send
+       *[other] online, { $count } events to send
+    }
+status-sync-offline = { $count ->
+        [0] offline since { $since }
+        [one] offline since { $since }, { $count } event waiting
+       *[other] offline since { $since }, { $count } events waiting
+    }
 
 first-start-title = Welcome
 first-start-empty = This kiosk's data directory is empty: there is no office here yet.
@@ -101,6 +112,15 @@ queue-col-serial = Serial
 queue-col-days-left = Expires
 queue-col-reference = Reference
 queue-col-submitted-by = Submitted by
+queue-tab-conflicts = Conflicts
+queue-no-conflicts = No conflicts.
+queue-col-conflict = What conflicts
+queue-col-record-kind = Record
+queue-col-record = Record id
+queue-conflict-id-number = Same ID document
+queue-conflict-token-serial = Same token serial
+queue-conflict-person = person
+queue-conflict-token = token
 queue-days = { $count ->
         [one] in { $count } day
        *[other] in { $count } days

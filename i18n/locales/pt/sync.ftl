@@ -11,6 +11,7 @@ sync-join-store-in-use = Este directório de dados já contém { $count ->
 sync-joined = Aderiu ao balcão { $office } como kiosk { $kiosk }; o concentrador é { $hub }. Todos os registos feitos a partir de agora pertencem a esse balcão. Execute kiosk sync --once para sincronizar já.
 sync-not-joined = Este kiosk não aderiu a nenhum concentrador: execute kiosk join --hub wss://ANFITRIÃO:PORTA --credentials FICHEIRO.
 sync-unreachable = Não é possível contactar o concentrador ({ $detail }). Nada se perde: este kiosk continua a trabalhar e sincroniza quando o concentrador voltar.
+sync-untrusted = O concentrador e este kiosk não confiam nos certificados um do outro ({ $detail }). A sincronização não funcionará enquanto isto não for corrigido: as credenciais não são da AC de infra-estrutura deste concentrador, ou o endereço é o de outro concentrador. Registe o kiosk neste concentrador (registry-hub enroll) e faça-o aderir com as novas credenciais.
 sync-refused = O concentrador recusou a sincronização: { $reason } ({ $code }: { $detail })
 sync-refused-wrong-identity = o nome deste kiosk não corresponde ao seu certificado
 sync-refused-wrong-office = o documento pertence a outro balcão
@@ -21,6 +22,8 @@ sync-refused-out-of-chain = um evento está fora da cadeia deste kiosk (em falta
 sync-refused-rewrites-event = foi alterado um evento que o concentrador já tinha
 sync-refused-removes-event = foi apagado um evento de um diário
 sync-refused-bad-entry = um evento de um diário não pode ser lido
+sync-refused-bad-event = um evento que todos os balcões recusariam (um campo que não pode definir, um identificador ou relógio fora da sua forma escrita)
+sync-refused-clock-ahead = um evento está datado de mais de um dia à frente do relógio do concentrador: verifique a data e a hora deste kiosk
 sync-refused-bad-document = um diário ou manifesto não está na forma esperada
 sync-refused-busy = outro processo do concentrador estava a gravar os eventos deste kiosk; resultará na próxima tentativa
 sync-refused-hub-failed = a base de dados do concentrador falhou
@@ -47,6 +50,14 @@ sync-status-offline = Fora de linha: a última sincronização não foi concluí
 sync-status-never-synced = Ainda não sincronizado.
 sync-status-waiting = Eventos à espera de envio: { $count }
 sync-status-last-ok = Última sincronização concluída: { $when }
+sync-status-conflicts = Conflitos à espera de um supervisor: { $count } (kiosk sync --check-conflicts lista-os)
+sync-conflicts-none = Não há conflitos: não há duas pessoas com o mesmo documento de identificação, nem dois registos de token USB com o mesmo número de série.
+sync-conflicts-found = { $count ->
+        [1] { $count } conflito espera por um supervisor (também na fila dos supervisores):
+       *[other] { $count } conflitos esperam por um supervisor (também na fila dos supervisores):
+    }
+sync-conflict-id-number = Duas pessoas com um só { $document } { $shared }: { $first } e { $second }
+sync-conflict-token-serial = Dois registos de token USB com um só número de série { $shared }: { $first } e { $second }
 sync-status-last-failure = Última tentativa { $when }: { $why }
 audit-chains-good = Todas as cadeias dos diários estão íntegras: { $count ->
     [1] 1 evento verificado

@@ -53,6 +53,17 @@ status-printer-queue = { $waiting } em espera
 status-printer-failed = { $waiting } em espera, { $failed } falhados
 status-camera-none = nenhuma
 status-camera-present = pronta
+status-sync-syncing = a sincronizar…
+status-sync-online = em linha
+status-sync-online-waiting = { $count ->
+        [1] em linha, { $count } evento por enviar
+       *[other] em linha, { $count } eventos por enviar
+    }
+status-sync-offline = { $count ->
+        [0] sem ligação desde as { $since }
+        [1] sem ligação desde as { $since }, { $count } evento em espera
+       *[other] sem ligação desde as { $since }, { $count } eventos em espera
+    }
 
 first-start-title = Bem-vindo
 first-start-empty = O directório de dados deste kiosk está vazio: ainda não há aqui nenhum balcão.
@@ -101,6 +112,15 @@ queue-col-serial = Número de série
 queue-col-days-left = Expira
 queue-col-reference = Referência
 queue-col-submitted-by = Submetido por
+queue-tab-conflicts = Conflitos
+queue-no-conflicts = Não há conflitos.
+queue-col-conflict = Conflito
+queue-col-record-kind = Registo
+queue-col-record = Identificador
+queue-conflict-id-number = Mesmo documento
+queue-conflict-token-serial = Mesmo n.º de série
+queue-conflict-person = pessoa
+queue-conflict-token = token USB
 queue-days = { $count ->
         [1] dentro de { $count } dia
        *[other] dentro de { $count } dias

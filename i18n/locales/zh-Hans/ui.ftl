@@ -50,6 +50,13 @@ status-printer-queue = { $waiting } 份等待中
 status-printer-failed = { $waiting } 份等待中，{ $failed } 份失败
 status-camera-none = 没有
 status-camera-present = 就绪
+status-sync-syncing = 同步中…
+status-sync-online = 已连接
+status-sync-online-waiting = 已连接，{ $count } 项待发送
+status-sync-offline = { $count ->
+        [0] 自 { $since } 起离线
+       *[other] 自 { $since } 起离线，{ $count } 项待发送
+    }
 
 first-start-title = 欢迎
 first-start-empty = 此柜台机的数据目录是空的：这里还没有网点。
@@ -95,6 +102,15 @@ queue-col-serial = 序列号
 queue-col-days-left = 到期
 queue-col-reference = 编号
 queue-col-submitted-by = 提交人
+queue-tab-conflicts = 数据冲突
+queue-no-conflicts = 没有数据冲突。
+queue-col-conflict = 冲突
+queue-col-record-kind = 记录
+queue-col-record = 记录编号
+queue-conflict-id-number = 同一身份证件
+queue-conflict-token-serial = 同一 USB Key 序列号
+queue-conflict-person = 个人
+queue-conflict-token = USB Key
 queue-days = { $count } 天后
 queue-sign-in-first = 已扫描预约凭证，但没有人登录。请先登录，再扫描一次。
 queue-scan-not-a-pass = 刚扫描的不是预约凭证；没有进行任何操作。

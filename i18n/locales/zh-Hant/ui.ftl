@@ -50,6 +50,13 @@ status-printer-queue = { $waiting } 份等候中
 status-printer-failed = { $waiting } 份等候中，{ $failed } 份失敗
 status-camera-none = 沒有
 status-camera-present = 就緒
+status-sync-syncing = 同步中…
+status-sync-online = 已連線
+status-sync-online-waiting = 已連線，{ $count } 項待送出
+status-sync-offline = { $count ->
+        [0] 自 { $since } 起離線
+       *[other] 自 { $since } 起離線，{ $count } 項待送出
+    }
 
 first-start-title = 歡迎
 first-start-empty = 此櫃檯機的資料目錄是空的：這裡還沒有辦事處。
@@ -95,6 +102,15 @@ queue-col-serial = 序號
 queue-col-days-left = 到期
 queue-col-reference = 編號
 queue-col-submitted-by = 提交人
+queue-tab-conflicts = 資料衝突
+queue-no-conflicts = 沒有資料衝突。
+queue-col-conflict = 衝突
+queue-col-record-kind = 記錄
+queue-col-record = 記錄編號
+queue-conflict-id-number = 同一身份證明文件
+queue-conflict-token-serial = 同一 USB Key 序號
+queue-conflict-person = 個人
+queue-conflict-token = USB Key
 queue-days = { $count } 日後
 queue-sign-in-first = 已掃描預約憑證，但未有人登入。請先登入，再掃描一次。
 queue-scan-not-a-pass = 剛掃描的不是預約憑證；沒有進行任何操作。

@@ -71,7 +71,22 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE hub ADD COLUMN acked_seq INTEGER;
     ALTER TABLE hub ADD COLUMN last_ok_at_ms INTEGER;
     "#,
-    // 3: the document's last chunk when its sync state was saved with every head of the document
+    // 3: how far the hub's clock was ahead of this kiosk's when its `Hello` came (hub minus
+    // kiosk, ms; negative when behind), for the clock-skew warning at sign-in: a hub time alone
+    // says nothing once the moment it was read is past. And the conflicts a supervisor must
+    // decide, found when a sync's events were applied (`sync::conflicts`): the two records'
+    // ids only, the number or serial they share is read from the store when shown.
+    r#"
+    ALTER TABLE hub ADD COLUMN hub_offset_ms INTEGER;
+    CREATE TABLE conflicts (
+        kind        TEXT NOT NULL,
+        first       TEXT NOT NULL,
+        second      TEXT NOT NULL,
+        found_at_ms INTEGER NOT NULL,
+        PRIMARY KEY (kind, first, second)
+    ) WITHOUT ROWID;
+    "#,
+    // 4: the document's last chunk when its sync state was saved with every head of the document
     // shared with the peer (NULL: something of it was not). A closed journal is left out of a
     // session only while no chunk came after it: entries the pump put in a journal before it
     // heard the journal was closed still go up, even when the session that brought the close
@@ -182,4 +197,13 @@ pub(super) fn settled(conn: &Connection, peer: &str, doc: &str) -> Result<bool, 
         .optional()?
         .flatten()
         .unwrap_or(false))
+}
+
+/// The conflicts kept, oldest found first: kind, first and second record ids as stored.
+pub(super) fn conflicts(conn: &Connection) -> Result<Vec<(String, String, String)>, SyncError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, first, second FROM conflicts ORDER BY found_at_ms, kind, first, second",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -16,7 +16,11 @@
 //!   processes (the counter app, its workers, a command) wrote since it last read.
 //! - Applying entries goes through `Writer::apply_event` (idempotent); an entry of a kind or
 //!   format this build does not know stays in the journal, counted, and is forwarded by sync.
+//! - What applying brought is checked for conflicts a person must decide (`conflicts`): only
+//!   the records its events touched, each through an index; the pairs found are kept here for
+//!   a supervisor, never resolved.
 
+pub mod conflicts;
 mod db;
 pub mod net;
 #[cfg(test)]
@@ -115,6 +119,17 @@ pub struct HubStatus {
     /// This kiosk's chain as far as the hub holds it (the head when the last good sync began);
     /// kept when a later one fails.
     pub acked_seq: Option<u64>,
+    /// How far the hub's clock was ahead of this kiosk's when its `Hello` came (hub minus
+    /// kiosk, ms); kept when a later sync fails.
+    pub hub_offset_ms: Option<i64>,
+}
+
+impl HubStatus {
+    /// How far this kiosk's clock is from the hub's (kiosk minus hub), as the last session
+    /// that reached the hub measured it: what the sign-in screen warns about.
+    pub fn clock_skew(&self) -> Option<time::Duration> {
+        self.hub_offset_ms.map(|offset| time::Duration::milliseconds(offset.saturating_neg()))
+    }
 }
 
 /// What [`LocalReplica::apply_incoming`] did with the entries a sync brought.
@@ -132,6 +147,8 @@ pub struct Applied {
     pub unreadable: usize,
     /// Events the store refused (`StoreError::BadEvent`, `ClockAhead`), by event id.
     pub refused: Vec<String>,
+    /// Conflicts a supervisor must decide that the applied events made (new to the list).
+    pub conflicts: usize,
 }
 
 const DAY_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
@@ -312,7 +329,8 @@ impl LocalReplica {
 
     pub fn hub_status(&self) -> Result<HubStatus, SyncError> {
         let row = self.conn.query_row(
-            "SELECT hub_time_ms, last_at_ms, last_ok, last_detail, last_ok_at_ms, acked_seq
+            "SELECT hub_time_ms, last_at_ms, last_ok, last_detail, last_ok_at_ms, acked_seq,
+                 hub_offset_ms
              FROM hub WHERE only = 1",
             [],
             |r| {
@@ -323,6 +341,7 @@ impl LocalReplica {
                     r.get::<_, Option<String>>(3)?,
                     r.get::<_, Option<i64>>(4)?,
                     r.get::<_, Option<i64>>(5)?,
+                    r.get::<_, Option<i64>>(6)?,
                 ))
             },
         )?;
@@ -334,27 +353,91 @@ impl LocalReplica {
             last_detail: row.3,
             last_ok_at_ms: ms(row.4),
             acked_seq: ms(row.5),
+            hub_offset_ms: row.6,
         })
     }
 
-    /// Keeps how the last sync ended. `hub_time_ms`, `last_ok_at_ms` and `acked_seq` stay as
-    /// they were when `None` (the hub was not reached, or the sync failed).
+    /// Keeps how the last sync ended. `hub_time_ms`, `last_ok_at_ms`, `acked_seq` and
+    /// `hub_offset_ms` stay as they were when `None` (the hub was not reached, or the sync
+    /// failed).
     pub fn record_sync(&mut self, status: &HubStatus) -> Result<(), SyncError> {
         let ms = |v: Option<u64>| v.and_then(|v| i64::try_from(v).ok());
         self.conn.execute(
             "UPDATE hub SET hub_time_ms = coalesce(?1, hub_time_ms), last_at_ms = ?2,
                  last_ok = ?3, last_detail = ?4, last_ok_at_ms = coalesce(?5, last_ok_at_ms),
-                 acked_seq = coalesce(?6, acked_seq) WHERE only = 1",
+                 acked_seq = coalesce(?6, acked_seq),
+                 hub_offset_ms = coalesce(?7, hub_offset_ms) WHERE only = 1",
             params![
                 ms(status.hub_time_ms),
                 ms(status.last_at_ms),
                 status.last_ok,
                 status.last_detail,
                 ms(status.last_ok_at_ms),
-                ms(status.acked_seq)
+                ms(status.acked_seq),
+                status.hub_offset_ms
             ],
         )?;
         Ok(())
+    }
+
+    // --- conflicts a supervisor decides ----------------------------------------------------
+
+    /// Keeps conflicts found (at `at_ms`, Unix ms) for a supervisor; one kept already stays as
+    /// it was. Answers how many were new.
+    pub fn keep_conflicts(
+        &self,
+        found: &[conflicts::Conflict],
+        at_ms: u64,
+    ) -> Result<usize, SyncError> {
+        let at = i64::try_from(at_ms).unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO conflicts (kind, first, second, found_at_ms) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (kind, first, second) DO NOTHING",
+        )?;
+        let mut new = 0;
+        for c in found {
+            new += stmt.execute(params![
+                c.kind.as_str(),
+                c.first.to_string(),
+                c.second.to_string(),
+                at
+            ])?;
+        }
+        Ok(new)
+    }
+
+    /// The conflicts kept that still stand, oldest found first, each checked against the store
+    /// again: one put right since (a number corrected) is dropped from the list here.
+    pub fn conflicts(&self, store: &Store) -> Result<Vec<conflicts::Conflict>, SyncError> {
+        let mut standing = Vec::new();
+        for (kind, first, second) in db::conflicts(&self.conn)? {
+            let parse = |text: &str| {
+                text.parse()
+                    .map_err(|_| SyncError::Corrupt(format!("a conflict's record {text:?}")))
+            };
+            let kind = conflicts::ConflictKind::parse(&kind)
+                .ok_or_else(|| SyncError::Corrupt(format!("a conflict of kind {kind:?}")))?;
+            let conflict = conflicts::Conflict::new(kind, parse(&first)?, parse(&second)?);
+            if conflicts::holds(store, &conflict)? {
+                standing.push(conflict);
+            } else {
+                self.conn.execute(
+                    "DELETE FROM conflicts WHERE kind = ?1 AND first = ?2 AND second = ?3",
+                    params![kind.as_str(), first, second],
+                )?;
+            }
+        }
+        Ok(standing)
+    }
+
+    /// The full check (`conflicts::all`, from the store's indexes): every conflict in the store
+    /// kept, and the list as [`LocalReplica::conflicts`] gives it.
+    pub fn check_all_conflicts(
+        &self,
+        store: &Store,
+    ) -> Result<Vec<conflicts::Conflict>, SyncError> {
+        self.keep_conflicts(&conflicts::all(store)?, net::now_ms())?;
+        self.conflicts(store)
     }
 
     // --- documents ------------------------------------------------------------------------
@@ -536,11 +619,15 @@ impl LocalReplica {
                 Err(_) => applied.unreadable += 1,
             }
         }
+        let mut touched = Vec::new();
         let outcome = store.write(None, |w| {
             let mut counted = Applied::default();
             for event in &events {
                 match w.apply_event(event) {
-                    Ok(true) => counted.applied += 1,
+                    Ok(true) => {
+                        counted.applied += 1;
+                        touched.push((event.record_kind, event.record_id));
+                    }
                     Ok(false) => counted.known += 1,
                     // Refused before anything of it was written: the rest go on.
                     Err(StoreError::BadEvent(_) | StoreError::ClockAhead { .. }) => {
@@ -554,6 +641,18 @@ impl LocalReplica {
         applied.applied = outcome.applied;
         applied.known = outcome.known;
         applied.refused = outcome.refused;
+        // Only what these events touched is looked at, each through an index.
+        touched.sort_unstable();
+        touched.dedup();
+        let found = conflicts::among(store, &touched)?;
+        applied.conflicts = self.keep_conflicts(&found, net::now_ms())?;
+        if applied.conflicts > 0 {
+            tracing::warn!(
+                doc = name.as_str(),
+                conflicts = applied.conflicts,
+                "records that conflict, for a supervisor"
+            );
+        }
         if !applied.refused.is_empty() || applied.unreadable > 0 {
             tracing::warn!(
                 doc = name.as_str(),

@@ -26,6 +26,10 @@ pub enum SyncFailure {
     /// The hub could not be reached, or the connection failed (`why` for the log).
     #[error("the hub cannot be reached: {why}")]
     Unreachable { why: String },
+    /// The TLS handshake failed over a certificate: the hub's is not of the CA in this kiosk's
+    /// credentials, or the hub did not accept this kiosk's. Waiting does not mend it.
+    #[error("the hub and this kiosk do not trust each other's certificates: {why}")]
+    Untrusted { why: String },
     /// The hub refused: `code` names the reason (a stable id the kiosk has a message for).
     #[error("the hub refused: {code}: {detail}")]
     Refused { code: String, detail: String },
@@ -44,6 +48,7 @@ impl SyncFailure {
         match self {
             SyncFailure::NotJoined => "not-joined".into(),
             SyncFailure::Unreachable { .. } => "unreachable".into(),
+            SyncFailure::Untrusted { .. } => "certificate".into(),
             SyncFailure::Refused { code, .. } => code.clone(),
             SyncFailure::RefusedHub { .. } => "refused-hub".into(),
             SyncFailure::Credentials { .. } => "credentials".into(),
@@ -59,7 +64,10 @@ impl SyncFailure {
                 Ok(e) => SyncFailure::Local(*e),
                 Err(e) => SyncFailure::Unreachable { why: e.to_string() },
             },
-            other => SyncFailure::Unreachable { why: other.to_string() },
+            other => match other.certificate_refused() {
+                Some(why) => SyncFailure::Untrusted { why },
+                None => SyncFailure::Unreachable { why: other.to_string() },
+            },
         }
     }
 }
@@ -74,10 +82,20 @@ pub struct Outcome {
     pub applied: Applied,
     /// This kiosk's chain head when the session began: the hub holds it all now.
     pub chain_seq: u64,
+    /// How far the hub's clock was ahead of this kiosk's (ms): its `Hello` time less this
+    /// kiosk's clock when the connection was made (the hub sends its `Hello` with the
+    /// handshake's answer, so the error is about one round trip).
+    pub hub_offset_ms: i64,
 }
 
 pub(crate) fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+/// `hub_ms - local_ms`, signed (the hub's clock behind this kiosk's gives a negative offset).
+pub fn clock_offset(hub_ms: u64, local_ms: u64) -> i64 {
+    let signed = |ms: u64| i64::try_from(ms).unwrap_or(i64::MAX);
+    signed(hub_ms).saturating_sub(signed(local_ms))
 }
 
 /// This kiosk's documents as the session sees them, and the store the hub's entries go to.
@@ -172,12 +190,16 @@ impl Replica for KioskReplica<'_> {
         doc: &DocName,
         before: &[ChangeHash],
     ) -> Result<(), Refused> {
+        // The store first, then sync.sqlite: a kiosk killed between the two has the events in
+        // its store and not the changes in its journal, so the hub sends them again and they are
+        // known. The other way round, the journal held entries the store never took, and no
+        // later sync brought them again (the documents were equal): records lost at this counter.
         let result = (|| {
-            self.local.persist(doc)?;
             if doc.journal_period().is_some() {
                 let applied = self.local.apply_incoming(self.store, doc, before)?;
                 self.applied.add(&applied);
             }
+            self.local.persist(doc)?;
             Ok::<_, SyncError>(())
         })();
         result.map_err(|e| {
@@ -208,6 +230,7 @@ pub async fn sync_once(
             last_detail: None,
             last_ok_at_ms: Some(now_ms()),
             acked_seq: Some(outcome.chain_seq),
+            hub_offset_ms: Some(outcome.hub_offset_ms),
         },
         Err(SyncFailure::NotJoined) => return result,
         Err(failure) => HubStatus {
@@ -217,6 +240,7 @@ pub async fn sync_once(
             last_detail: Some(failure.code()),
             last_ok_at_ms: None,
             acked_seq: None,
+            hub_offset_ms: None,
         },
     };
     local.record_sync(&status)?;
@@ -239,11 +263,13 @@ async fn attempt(
     let ws = session::connect_with_timeout(&identity.hub_url, credentials.client_config(), timeout)
         .await
         .map_err(SyncFailure::of_session)?;
+    let connected_at = now_ms();
     let mut replica = KioskReplica { local, store, identity, applied: Applied::default() };
     let options = session::Options { timeout, ..session::Options::default() };
     let report =
         session::client_with(ws, &mut replica, options).await.map_err(SyncFailure::of_session)?;
-    Ok(Outcome { pumped, report, applied: replica.applied, chain_seq })
+    let hub_offset_ms = clock_offset(report.peer.time_ms, connected_at);
+    Ok(Outcome { pumped, report, applied: replica.applied, chain_seq, hub_offset_ms })
 }
 
 /// The credentials file a kiosk keeps after `kiosk join`, in its data directory.
@@ -322,5 +348,6 @@ impl Applied {
         self.unknown += other.unknown;
         self.unreadable += other.unreadable;
         self.refused.extend(other.refused.iter().cloned());
+        self.conflicts += other.conflicts;
     }
 }

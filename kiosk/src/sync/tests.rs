@@ -112,12 +112,7 @@ fn take_in(from: &mut LocalReplica, to: &mut LocalReplica, store: &mut Store) ->
         to.persist(&name).expect("persist");
         if name.journal_period().is_some() {
             let applied = to.apply_incoming(store, &name, &before).expect("apply");
-            total.applied += applied.applied;
-            total.known += applied.known;
-            total.own += applied.own;
-            total.unknown += applied.unknown;
-            total.unreadable += applied.unreadable;
-            total.refused.extend(applied.refused);
+            total.add(&applied);
         }
     }
     total
@@ -298,6 +293,54 @@ fn a_crash_between_saving_the_journal_and_committing_copies_nothing_twice_and_lo
     assert_eq!(checked_chain(&mut restarted, "KA", &key).len(), 5);
 }
 
+/// A sync message whose entries the store could not take (here: another process holds the
+/// store's write lock past its wait; a kiosk killed at that point is the same) leaves nothing of
+/// them in `sync.sqlite` either: the next sync brings them again and the store takes them. When
+/// the journal was kept first, its entries were never applied again: records lost at a counter.
+#[test]
+fn entries_the_store_did_not_take_are_not_kept_in_the_journal_so_the_next_sync_brings_them() {
+    use ::sync::session::Replica;
+    let (dir_a, dir_b) = (tempfile::tempdir().expect("a"), tempfile::tempdir().expect("b"));
+    let key_b = device_key("KB");
+    let mut store_b = store_at("KB");
+    let mut b = joined(dir_b.path(), "KB");
+    store_b.put(None, &person(1)).expect("put");
+    b.pump(&store_b, &key_b).expect("pump");
+    let store_path = dir_a.path().join("kiosk.db");
+    let options = || StoreOptions { kiosk_id: Some("KA".into()), now: Box::new(|| NOW) };
+    let mut store_a = Store::open(&store_path, options()).expect("store");
+    let mut a = joined(dir_a.path(), "KA");
+    let name = journal_name();
+
+    // What the session does with a message: the document changed in memory, then `changed`.
+    let before = a.doc_mut(&name).expect("doc").get_heads();
+    let theirs = b.doc_mut(&name).expect("theirs");
+    a.doc_mut(&name).expect("doc").merge(theirs).expect("merge");
+    let locker = rusqlite::Connection::open(&store_path).expect("open the store");
+    locker.execute_batch("BEGIN IMMEDIATE").expect("hold the write lock");
+    let identity = a.identity().expect("identity").expect("joined");
+    let mut replica = net::KioskReplica {
+        local: &mut a,
+        store: &mut store_a,
+        identity,
+        applied: Applied::default(),
+    };
+    let hub = replica.hello();
+    let refused = replica.changed(&hub, &name, &before).expect_err("the store is locked");
+    assert_eq!(refused.code, ::sync::session::UNAVAILABLE);
+    locker.execute_batch("ROLLBACK").expect("release");
+    drop(a);
+
+    let mut a = LocalReplica::open_in(dir_a.path(), MACAU).expect("reopen");
+    assert!(
+        !a.stored_docs().expect("docs").contains(&name) || a.journal(&name).expect("j").is_empty(),
+        "the journal kept entries the store never took"
+    );
+    let again = take_in(&mut b, &mut a, &mut store_a);
+    assert_eq!(again.applied, 1, "the next sync brings them again");
+    assert_eq!(export(&store_a), export(&store_b));
+}
+
 #[test]
 fn a_second_process_sees_the_first_ones_chunks_and_continues_its_chain() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -398,6 +441,7 @@ fn identity_sync_states_and_the_hubs_last_word_are_kept() {
         last_detail: Some("unreachable".into()),
         last_ok_at_ms: Some(1_790_000_000_100),
         acked_seq: Some(7),
+        hub_offset_ms: Some(-420_000),
     };
     replica.record_sync(&status).expect("record");
     let failed = HubStatus { hub_time_ms: None, last_ok: Some(true), ..status.clone() };
@@ -455,4 +499,218 @@ fn a_closed_journal_is_left_out_only_while_everything_in_it_was_shared_with_the_
     let offered = offered(&mut replica, &mut store);
     assert!(!offered.contains(&name), "{offered:?}");
     assert!(offered.contains(&manifest));
+
+#[test]
+fn the_clock_skew_is_this_kiosks_clock_less_the_hubs_as_measured_at_the_sync() {
+    assert_eq!(net::clock_offset(1_000_000, 1_420_000), -420_000, "the hub behind");
+    assert_eq!(net::clock_offset(1_420_000, 1_000_000), 420_000, "the hub ahead");
+    assert_eq!(net::clock_offset(u64::MAX, 0), i64::MAX, "no overflow");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut replica = joined(dir.path(), "KA");
+    assert_eq!(replica.hub_status().expect("status").clock_skew(), None, "never measured");
+    // The hub's clock 7 minutes behind this kiosk's when its Hello came: the kiosk is 7 ahead,
+    // however long ago that sync was (the hub's time alone would say nothing by now).
+    let offset = net::clock_offset(1_790_000_000_000, 1_790_000_420_000);
+    let good = HubStatus {
+        hub_time_ms: Some(1_790_000_000_000),
+        last_at_ms: Some(1_790_000_421_000),
+        last_ok: Some(true),
+        last_ok_at_ms: Some(1_790_000_421_000),
+        hub_offset_ms: Some(offset),
+        ..HubStatus::default()
+    };
+    replica.record_sync(&good).expect("record");
+    let skew = replica.hub_status().expect("status").clock_skew();
+    assert_eq!(skew, Some(time::Duration::minutes(7)));
+    // A sync that did not reach the hub keeps the last measure.
+    let unreached = HubStatus {
+        last_at_ms: Some(1_790_000_900_000),
+        last_ok: Some(false),
+        last_detail: Some("unreachable".into()),
+        ..HubStatus::default()
+    };
+    replica.record_sync(&unreached).expect("record");
+    assert_eq!(replica.hub_status().expect("status").clock_skew(), skew);
+}
+
+/// A person with Macau resident card `number`.
+fn holder_of(number: &str) -> Person {
+    let mut p = person(0);
+    p.id_document.number = Sensitive::new(number);
+    p
+}
+
+fn token(serial: &str, holder: Option<registry::model::RecordId>) -> registry::model::Token {
+    registry::model::Token {
+        id: ulid::Ulid::new(),
+        serial: serial.into(),
+        model: Some("ePass2003".into()),
+        status: registry::model::TokenStatus::Blank,
+        holder_person: holder,
+        holder_organisation: None,
+        pin_failures: 0,
+    }
+}
+
+/// Two kiosks of one office, each with its store and replica, joined.
+struct Pair {
+    _dirs: [tempfile::TempDir; 2],
+    keys: [DeviceKey; 2],
+    stores: [Store; 2],
+    replicas: [LocalReplica; 2],
+}
+
+fn pair() -> Pair {
+    let dirs = [tempfile::tempdir().expect("a"), tempfile::tempdir().expect("b")];
+    let replicas = [joined(dirs[0].path(), "KA"), joined(dirs[1].path(), "KB")];
+    Pair {
+        keys: [device_key("KA"), device_key("KB")],
+        stores: [store_at("KA"), store_at("KB")],
+        replicas,
+        _dirs: dirs,
+    }
+}
+
+impl Pair {
+    /// Each pumps, then each takes in the other's journals: what a sync through the hub does.
+    fn exchange(&mut self) -> [Applied; 2] {
+        let [a, b] = &mut self.replicas;
+        let [store_a, store_b] = &mut self.stores;
+        a.pump(store_a, &self.keys[0]).expect("pump a");
+        b.pump(store_b, &self.keys[1]).expect("pump b");
+        let to_b = take_in(a, b, store_b);
+        let to_a = take_in(b, a, store_a);
+        [to_a, to_b]
+    }
+
+    fn conflicts(&self, n: usize) -> Vec<conflicts::Conflict> {
+        self.replicas[n].conflicts(&self.stores[n]).expect("conflicts")
+    }
+}
+
+#[test]
+fn two_persons_registered_at_two_counters_with_one_id_number_are_a_conflict_on_both() {
+    let mut kiosks = pair();
+    // One card, written two ways: the same number to registration's comparison.
+    let a = holder_of("1234567(3)");
+    let b = holder_of("12345673");
+    kiosks.stores[0].put(None, &a).expect("put a");
+    kiosks.stores[1].put(None, &b).expect("put b");
+    // Someone else, elsewhere: no conflict of theirs.
+    kiosks.stores[1].put(None, &holder_of("5215299(8)")).expect("put");
+    let [to_a, to_b] = kiosks.exchange();
+    assert_eq!((to_a.applied, to_a.conflicts), (2, 1));
+    assert_eq!((to_b.applied, to_b.conflicts), (1, 1));
+    let expected = vec![conflicts::Conflict::new(conflicts::ConflictKind::IdNumber, a.id, b.id)];
+    assert_eq!(kiosks.conflicts(0), expected, "listed on A");
+    assert_eq!(kiosks.conflicts(1), expected, "listed on B");
+    // Both records stay as they were: nothing is resolved by the merge.
+    for store in &kiosks.stores {
+        assert!(store.get::<Person>(a.id).expect("get").is_some());
+        assert!(store.get::<Person>(b.id).expect("get").is_some());
+    }
+    // What the supervisor sees: the number masked but its last four, both records.
+    let rows = crate::counter::conflict_rows(&kiosks.stores[0], &expected).expect("rows");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].shared, "******7(3)");
+    assert_eq!(
+        rows[0].sides.each_ref().map(|s| s.opens),
+        [
+            Some((registry::model::RecordKind::Person, expected[0].first)),
+            Some((registry::model::RecordKind::Person, expected[0].second)),
+        ]
+    );
+    assert!(!format!("{:?}", rows[0]).contains("7(3)"), "Debug hides the number");
+
+    // Syncing again finds nothing new, and keeps the one listed.
+    let [again_a, again_b] = kiosks.exchange();
+    assert_eq!((again_a.conflicts, again_b.conflicts), (0, 0));
+    assert_eq!(kiosks.conflicts(0).len(), 1);
+
+    // A supervisor corrects B's number at A: the conflict leaves both lists once synced.
+    let mut corrected = b.clone();
+    corrected.id_document.number = Sensitive::new("5123456(7)");
+    kiosks.stores[0].put(None, &corrected).expect("correct");
+    kiosks.exchange();
+    assert_eq!(kiosks.conflicts(0), Vec::new());
+    assert_eq!(kiosks.conflicts(1), Vec::new(), "B's copy was corrected by the sync");
+}
+
+#[test]
+fn one_person_edited_at_two_counters_is_no_conflict() {
+    let mut kiosks = pair();
+    let ho = holder_of("1234567(3)");
+    kiosks.stores[0].put(None, &ho).expect("put");
+    kiosks.exchange();
+    let mut renamed = ho.clone();
+    renamed.name_latin = Some("HO KA HOU JOSE".into());
+    kiosks.stores[1].put(None, &renamed).expect("edit at B");
+    let [to_a, _] = kiosks.exchange();
+    assert_eq!((to_a.applied, to_a.conflicts), (1, 0));
+    assert!(kiosks.conflicts(0).is_empty());
+    assert!(kiosks.conflicts(1).is_empty());
+}
+
+#[test]
+fn two_token_records_with_one_serial_from_two_counters_are_a_conflict_on_both() {
+    let mut kiosks = pair();
+    let a = token("5A0012345678", None);
+    let b = token("5A0012345678", None);
+    kiosks.stores[0].put(None, &a).expect("put a");
+    kiosks.stores[1].put(None, &b).expect("put b");
+    kiosks.stores[1].put(None, &token("5A0099999999", None)).expect("another serial");
+    let [to_a, to_b] = kiosks.exchange();
+    assert_eq!((to_a.conflicts, to_b.conflicts), (1, 1));
+    let expected = vec![conflicts::Conflict::new(conflicts::ConflictKind::TokenSerial, a.id, b.id)];
+    assert_eq!(kiosks.conflicts(0), expected);
+    assert_eq!(kiosks.conflicts(1), expected);
+    assert_eq!(kiosks.stores[0].tokens_by_serial("5A0012345678").expect("both").len(), 2);
+    let rows = crate::counter::conflict_rows(&kiosks.stores[1], &expected).expect("rows");
+    assert_eq!(rows[0].shared, "5A0012345678");
+    assert_eq!(
+        rows[0].sides.each_ref().map(|s| s.opens),
+        [None, None],
+        "no holder, no file to open"
+    );
+}
+
+#[test]
+fn the_full_check_finds_conflicts_no_sync_saw_and_keeps_them_for_the_queue() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = store_at("KA");
+    let replica = joined(dir.path(), "KA");
+    // Written here directly (an import, or a store older than this check): no sync looked.
+    let holder = holder_of("5215299(8)");
+    store.put(None, &holder).expect("put");
+    let (a, b) = (holder_of("1234567(3)"), holder_of("1234567(3)"));
+    store.put(None, &a).expect("put");
+    store.put(None, &b).expect("put");
+    let (t1, t2) = (token("5A01", Some(holder.id)), token("5A01", None));
+    store.put(None, &t1).expect("put");
+    store.put(None, &t2).expect("put");
+    // Another document kind with the same digits is another document.
+    let mut passport = holder_of("12345673");
+    passport.id_document.kind = IdDocumentKind::Passport;
+    passport.id_document.issuing_state = Some("PRT".into());
+    store.put(None, &passport).expect("put");
+    assert!(replica.conflicts(&store).expect("kept").is_empty(), "nothing kept yet");
+    let found = replica.check_all_conflicts(&store).expect("full check");
+    let mut expected = vec![
+        conflicts::Conflict::new(conflicts::ConflictKind::IdNumber, a.id, b.id),
+        conflicts::Conflict::new(conflicts::ConflictKind::TokenSerial, t1.id, t2.id),
+    ];
+    let mut sorted = found.clone();
+    sorted.sort();
+    expected.sort();
+    assert_eq!(sorted, expected);
+    assert_eq!(replica.conflicts(&store).expect("kept").len(), 2, "kept for the queue");
+    let status = crate::sync_cmd::read_status(&replica, &store).expect("status");
+    assert_eq!(status.conflicts, 2);
+    let json = serde_json::to_value(&status).expect("json");
+    assert_eq!(json["conflicts"], 2);
+    // The token's holder's file is what Enter opens for it.
+    let rows = crate::counter::conflict_rows(&store, &found).expect("rows");
+    let token_row = rows.iter().find(|r| r.kind == conflicts::ConflictKind::TokenSerial);
+    let opens = token_row.expect("the token row").sides.iter().filter_map(|s| s.opens).next();
+    assert_eq!(opens, Some((registry::model::RecordKind::Person, holder.id)));
 }

@@ -212,6 +212,8 @@ pub struct App {
     pub notice: Option<Notice>,
     pub devices: Devices,
     pub sync: SyncState,
+    /// When the background sync runs next (off unless the counter app turns it on).
+    pub sync_schedule: super::background_sync::Schedule,
     pub search: SearchState,
     pub queue: QueueState,
     /// Who is signed in.
@@ -263,6 +265,7 @@ impl App {
             notice: None,
             devices: Devices::default(),
             sync: SyncState::NotConfigured,
+            sync_schedule: super::background_sync::Schedule::default(),
             search: SearchState::default(),
             queue: QueueState::default(),
             session: None,
@@ -399,6 +402,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             {
                 effects.extend(load_queue(app));
             }
+            if app.sync_schedule.start(now) {
+                // "Not configured" stays until a sync finds the kiosk joined.
+                if app.sync != SyncState::NotConfigured {
+                    app.sync = SyncState::Syncing;
+                }
+                effects.push(Effect::Sync);
+            }
             effects
         }
         Action::Resize { width, height } => {
@@ -411,7 +421,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Terminate => vec![Effect::Quit],
-        Action::Job(done) => job_done(app, done),
+        Action::Job(done) => {
+            if done.wrote() {
+                app.sync_schedule.wrote(app.now);
+            }
+            job_done(app, done)
+        }
         Action::Paste(text) => {
             app.last_activity = app.now;
             paste(app, &text)
@@ -1315,8 +1330,46 @@ fn waiting_form(app: &mut App) -> Option<&mut SignInForm> {
     }
 }
 
+/// A background sync ended: the status bar says how, the clock-skew warning takes the hub's
+/// time, the next sync is scheduled, and what other counters' records it brought shows (the
+/// queue and a search on screen are read again).
+fn synced(app: &mut App, report: super::background_sync::SyncReport) -> Vec<Effect> {
+    use super::background_sync::SyncOutcome;
+    app.sync_schedule.ended(app.now, &report.outcome);
+    if report.clock_skew.is_some() {
+        app.clock_skew = report.clock_skew;
+    }
+    let waiting = report.waiting;
+    app.sync = match &report.outcome {
+        SyncOutcome::NotJoined => SyncState::NotConfigured,
+        SyncOutcome::Synced { .. } => SyncState::Online { waiting },
+        SyncOutcome::Failed { .. } => {
+            let since = match (report.last_ok_at, app.sync) {
+                (Some(at), _) => at,
+                // Never through: offline since the first failure seen.
+                (None, SyncState::Offline { since, .. }) => since,
+                (None, _) => app.now,
+            };
+            SyncState::Offline { since, waiting }
+        }
+    };
+    let SyncOutcome::Synced { brought, .. } = report.outcome else { return Vec::new() };
+    if brought == 0 || !app.signed_in() {
+        return Vec::new();
+    }
+    let mut effects = Vec::new();
+    if app.screen_has_queue() && !app.queue.loading {
+        effects.extend(load_queue(app));
+    }
+    if app.screen == Screen::Search || app.back.contains(&Screen::Search) {
+        effects.extend(app.search.refresh());
+    }
+    effects
+}
+
 fn job_done(app: &mut App, done: Done) -> Vec<Effect> {
     match done {
+        Done::Synced(report) => synced(app, *report),
         Done::Visit { screen, result } => visit_done(app, screen, result),
         Done::PhotosLoaded(state) => {
             // Only over the visit that asked: the clerk may have left it meanwhile.
@@ -1670,7 +1723,7 @@ fn device_lines(app: &App, width: u16) -> Vec<String> {
         (t(app, "status-token"), token),
         (t(app, "status-printer"), printer),
         (t(app, "status-camera"), t(app, d.camera.message_id())),
-        (t(app, "status-sync"), t(app, app.sync.message_id())),
+        (t(app, "status-sync"), app.sync.text(app.lang)),
     ];
     let width = usize::from(width);
     let mut lines: Vec<String> = vec![String::new()];

@@ -114,6 +114,8 @@ pub enum Effect {
         op: Option<crate::members::MembersOp>,
         clerk: Option<RecordId>,
     },
+    /// Sync with the hub in the background (`background_sync`).
+    Sync,
 }
 
 /// A finished job.
@@ -163,6 +165,25 @@ pub enum Done {
         result: Result<Option<Box<crate::members::MembersView>>, Msg>,
         done: Option<Msg>,
     },
+    /// A background sync ended.
+    Synced(Box<super::background_sync::SyncReport>),
+}
+
+impl Done {
+    /// Whether the job wrote to the store (what the next sync sends up): a write's answer
+    /// brings the next background sync forward. A visit's step counts, even one that only read.
+    pub fn wrote(&self) -> bool {
+        match self {
+            Done::PersonRegistered(result) => result.is_ok(),
+            Done::Visit { result, .. } => result.is_ok(),
+            Done::CheckedIn(result) | Done::CameraCheckedIn(result) => result.is_ok(),
+            Done::WalkInIssued(result) => result.is_ok(),
+            Done::DayEndClosed(result) => result.is_ok(),
+            Done::DemoCreated(result) => result.is_ok(),
+            Done::Members { done, .. } => done.is_some(),
+            _ => false,
+        }
+    }
 }
 
 /// A person put on file, or made an organisation's employee: who, and what to tell the clerk.
@@ -379,7 +400,11 @@ impl Runner {
             Effect::LoadQueue => self.blocking(|ctx| {
                 let result = ctx
                     .open_store()
-                    .and_then(|store| crate::counter::load_day(&store, ctx.now(), ctx.offset()))
+                    .and_then(|store| {
+                        let mut day = crate::counter::load_day(&store, ctx.now(), ctx.offset())?;
+                        day.conflicts = crate::counter::conflicts_in(&store, &ctx.data_dir);
+                        Ok(day)
+                    })
                     .map_err(|e| Msg::store(&e));
                 Done::QueueLoaded(result)
             }),
@@ -445,6 +470,9 @@ impl Runner {
             }
             Effect::Members { organisation, op, clerk } => {
                 self.blocking(move |ctx| super::screens::members::run(ctx, organisation, op, clerk))
+            }
+            Effect::Sync => {
+                self.blocking(|ctx| Done::Synced(Box::new(super::background_sync::run(ctx))))
             }
         }
     }

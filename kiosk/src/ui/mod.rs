@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod background_sync;
 #[cfg(test)]
 mod day_end_tests;
 pub mod jobs;
@@ -15,6 +16,8 @@ pub mod msg;
 mod new_person_tests;
 pub mod screens;
 pub mod status;
+#[cfg(test)]
+mod sync_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -68,6 +71,9 @@ pub fn start_counter(ctx: &Context) -> Result<ExitCode, KioskError> {
     drop(store);
     app.idle_lock = time::Duration::minutes(i64::from(ctx.config.idle_lock_minutes));
     app.cn_reader = ctx.config.cn_reader.as_ref().map(std::path::PathBuf::from);
+    // Replication runs in the background from the first tick (a kiosk that has not joined a
+    // hub only looks, once a minute, whether it has).
+    app.sync_schedule = background_sync::Schedule::starting(now);
     run(ctx, app, Picker::halfblocks())
 }
 

@@ -45,11 +45,20 @@ pub enum CameraState {
     Present,
 }
 
-/// Replication to the central registry. Until sync exists, always `NotConfigured`.
+/// Replication to the central registry, as the background sync last found it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SyncState {
+    /// This data directory has not joined a hub (`kiosk join`).
     #[default]
     NotConfigured,
+    /// A sync is under way.
+    Syncing,
+    /// The last sync went through; `waiting`: this kiosk's events the hub does not hold yet
+    /// (written since).
+    Online { waiting: u64 },
+    /// The last sync did not go through. `since`: the last good sync (or the first failed one
+    /// when none ever went through), in the office's zone.
+    Offline { since: time::OffsetDateTime, waiting: u64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -109,6 +118,28 @@ impl SyncState {
     pub fn message_id(self) -> &'static str {
         match self {
             SyncState::NotConfigured => "status-not-configured",
+            SyncState::Syncing => "status-sync-syncing",
+            SyncState::Online { waiting: 0 } => "status-sync-online",
+            SyncState::Online { .. } => "status-sync-online-waiting",
+            SyncState::Offline { .. } => "status-sync-offline",
+        }
+    }
+
+    /// The status bar's sync field in `lang`.
+    pub fn text(self, lang: i18n::Language) -> String {
+        match self {
+            SyncState::Online { waiting } => {
+                i18n::text_with(lang, self.message_id(), &[("count", waiting.into())])
+            }
+            SyncState::Offline { since, waiting } => i18n::text_with(
+                lang,
+                self.message_id(),
+                &[
+                    ("since", format!("{:02}:{:02}", since.hour(), since.minute()).into()),
+                    ("count", waiting.into()),
+                ],
+            ),
+            _ => i18n::text(lang, self.message_id()),
         }
     }
 }

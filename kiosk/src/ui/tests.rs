@@ -113,6 +113,7 @@ fn day() -> DayQueue {
             submitted_by_name: Some("陳大文".into()),
             created_at: NOW - Duration::hours(1),
         }],
+        conflicts: Vec::new(),
     }
 }
 

@@ -283,6 +283,96 @@ pub fn refuses_and_keeps_nothing(open: Open<'_>) {
     assert_eq!(refused(deleter.send(&mut hub)), "removes-event");
     unchanged(&mut hub, &k1);
 
+    // The entries map replaced by an empty one: every entry would vanish for everyone.
+    let mut wiper = Kiosk {
+        journal: Journal::load(&k1.journal.doc().clone().save(), b"K1h").expect("load"),
+        ..Kiosk::new("MO01", "K1")
+    };
+    {
+        use automerge::transaction::Transactable;
+        let doc = wiper.journal.doc_mut();
+        doc.put_object(automerge::ROOT, "events", automerge::ObjType::Map).expect("put");
+        doc.commit();
+    }
+    assert_eq!(refused(wiper.send(&mut hub)), "bad-document");
+    unchanged(&mut hub, &k1);
+
+    // The journal's period changed.
+    let mut mover = Kiosk {
+        journal: Journal::load(&k1.journal.doc().clone().save(), b"K1i").expect("load"),
+        ..Kiosk::new("MO01", "K1")
+    };
+    {
+        use automerge::transaction::Transactable;
+        let doc = mover.journal.doc_mut();
+        doc.put(automerge::ROOT, "period", "2026-12-01").expect("put");
+        doc.commit();
+    }
+    assert_eq!(refused(mover.send(&mut hub)), "bad-document");
+    unchanged(&mut hub, &k1);
+
+    // A journal that does not begin with the common first change.
+    let mut stray = AutoCommit::new();
+    {
+        use automerge::transaction::Transactable;
+        stray.put(automerge::ROOT, "format", 1_u64).expect("put");
+        stray.put(automerge::ROOT, "office", "MO01").expect("put");
+        stray.put(automerge::ROOT, "period", "2026-12-02").expect("put");
+        stray.put_object(automerge::ROOT, "events", automerge::ObjType::Map).expect("put");
+        stray.commit();
+    }
+    let stray_name = DocName::journal("MO01", "2026-12-02").expect("name");
+    assert_eq!(refused(k1.send_doc(&mut hub, &stray_name, Some(&mut stray))), "bad-document");
+
+    // A period taken off the office's list of journals.
+    let manifest_name = DocName::manifest("MO01").expect("name");
+    let mut manifest = crate::manifest::Manifest::new("MO01", b"K1").expect("manifest");
+    manifest.open("2026-11-30").expect("open");
+    assert_eq!(k1.send_doc(&mut hub, &manifest_name, Some(manifest.doc_mut())), Ok(0));
+    {
+        use automerge::transaction::Transactable;
+        let doc = manifest.doc_mut();
+        let (_, journals) = doc.get(automerge::ROOT, "journals").expect("get").expect("journals");
+        doc.delete(&journals, "2026-11-30").expect("delete");
+        doc.commit();
+    }
+    assert_eq!(
+        refused(k1.send_doc(&mut hub, &manifest_name, Some(manifest.doc_mut()))),
+        "bad-document"
+    );
+
+    // Entries every kiosk would refuse, signed as they should be: a field named kind, another
+    // record's id, a clock days ahead.
+    for (changes, code) in [
+        (serde_json::json!({"kind": "person", "name_zh": "陳"}), "bad-event"),
+        (serde_json::json!({"id": ulid::Ulid::new().to_string()}), "bad-event"),
+    ] {
+        let mut odd = Kiosk {
+            journal: Journal::load(&k1.journal.doc().clone().save(), b"K1j").expect("load"),
+            ..Kiosk::new("MO01", "K1")
+        };
+        odd.key = k1.key.clone();
+        odd.head = k1.head.clone();
+        odd.write_record(registry::model::RecordKind::Person, ulid::Ulid::new(), changes);
+        assert_eq!(refused(odd.send(&mut hub)), code);
+        unchanged(&mut hub, &k1);
+    }
+    let mut ahead = Kiosk {
+        journal: Journal::load(&k1.journal.doc().clone().save(), b"K1k").expect("load"),
+        ..Kiosk::new("MO01", "K1")
+    };
+    ahead.key = k1.key.clone();
+    ahead.head = k1.head.clone();
+    let mut event = tests_support::event("K1", 0);
+    event.hlc.wall_ms =
+        u64::try_from(time::OffsetDateTime::now_utc().unix_timestamp()).expect("now") * 1000
+            + 3 * 86_400_000;
+    let mut entry = Entry::of_event(&event).expect("entry");
+    ahead.head = ahead.key.sign("MO01", &mut entry, &ahead.head).expect("sign");
+    ahead.journal.append(&[entry]).expect("append");
+    assert_eq!(refused(ahead.send(&mut hub)), "clock-ahead");
+    unchanged(&mut hub, &k1);
+
     // The central registry's journal.
     let central = DocName::journal(CENTRAL, "2026-11-30").expect("name");
     let mut doc = Journal::new(CENTRAL, "2026-11-30", b"K1").expect("journal").doc().clone();

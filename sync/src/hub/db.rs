@@ -99,6 +99,10 @@ pub trait Database: Send {
     fn note_device(&mut self, device: &Device) -> Result<(), DbError>;
 
     fn chain_head(&mut self, kiosk: &str) -> Result<ChainHead, DbError>;
+    /// A record's state (JSON) as the hub folded it from every office's events, if it has one.
+    fn record_state(&mut self, kind: &str, id: &str) -> Result<Option<String>, DbError>;
+    /// The clock of the last entry of `kiosk`'s chain, if any.
+    fn latest_hlc(&mut self, kiosk: &str) -> Result<Option<String>, DbError>;
     /// The link recorded for an event, if the hub has it.
     fn event_link(&mut self, event_id: &str) -> Result<Option<String>, DbError>;
     /// Writes `commit` in one transaction (see [`Commit`]); returns the chunk's id.
@@ -137,6 +141,43 @@ pub(crate) fn conflict_key(
     let Some(kind) = registry::model::RecordKind::parse(kind) else { return Ok(None) };
     let state: Map<String, Value> = serde_json::from_str(state_json)?;
     Ok(registry::conflicts::key_of(kind, &state).map(|(k, key)| (k.as_str().to_owned(), key)))
+}
+
+/// Writes records in `kiosk export`'s form, folded from `entries` sorted by record kind then id
+/// (each record's entries together); entries of kinds this build does not know are left out,
+/// as kiosks leave them unfolded. Answers how many lines.
+pub(crate) fn export_entries(
+    entries: impl Iterator<Item = Result<Entry, DbError>>,
+    out: &mut dyn Write,
+) -> Result<u64, DbError> {
+    let mut count = 0;
+    let mut current: Option<(String, String, RecordState)> = None;
+    let mut flush =
+        |done: Option<(String, String, RecordState)>, out: &mut dyn Write| -> Result<(), DbError> {
+            if let Some((kind, id, state)) = done {
+                out.write_all(registry::events::export_line(&kind, &id, &state.state)?.as_bytes())?;
+                out.write_all(b"\n")?;
+                count += 1;
+            }
+            Ok(())
+        };
+    for entry in entries {
+        let entry = entry?;
+        let Ok(event) = entry.event() else { continue };
+        let same = current
+            .as_ref()
+            .is_some_and(|(k, i, _)| *k == entry.record_kind && *i == entry.record_id);
+        if !same {
+            flush(current.take(), out)?;
+            current =
+                Some((entry.record_kind.clone(), entry.record_id.clone(), RecordState::default()));
+        }
+        if let Some((_, _, state)) = current.as_mut() {
+            state.apply(&event);
+        }
+    }
+    flush(current.take(), out)?;
+    Ok(count)
 }
 
 /// Conflicts from rows of `(key kind, key, office, record kind, record id)` sorted by key.

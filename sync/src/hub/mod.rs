@@ -3,6 +3,7 @@
 //! signature and its place in that kiosk's chain) before it keeps anything of the message, and
 //! projects the entries with the kiosks' own fold into records for the registry's queries.
 
+pub mod central;
 #[cfg(any(test, feature = "test-support"))]
 pub mod contract;
 pub mod db;
@@ -153,9 +154,10 @@ pub fn ingest(
     if doc.get_heads() == before {
         return Ok(Ingested::default());
     }
+    let bad = |e: &dyn std::fmt::Display| Refused::new("bad-document", format!("{name}: {e}"));
+    check_structure(doc, name, before).map_err(|e| bad(&e))?;
     let chunk = doc.save_after(before);
     let mut commit = Commit { doc: name.to_string(), chunk, ..Commit::default() };
-    let bad = |e: &dyn std::fmt::Display| Refused::new("bad-document", format!("{name}: {e}"));
     match name.journal_period() {
         None => {
             let manifest = Manifest::from_doc(doc.clone()).map_err(|e| bad(&e))?;
@@ -279,6 +281,121 @@ pub fn close_old_journals(
 const DAY: &[time::format_description::BorrowedFormatItem<'static>] =
     time::macros::format_description!("[year]-[month]-[day]");
 
+/// An entry every kiosk would refuse (`registry::events::replicated_event_problem`, and ids and
+/// clocks in their one written form, so that every replica groups and orders them alike), or one
+/// dated further ahead of the hub's clock than any replica takes: refused here too, so the
+/// hub never keeps what its kiosks do not.
+fn entry_problem(entry: &Entry, now_ms: u64) -> Result<(), Refused> {
+    let bad = |why: String| Err(Refused::new("bad-event", why));
+    let id = &entry.event_id;
+    match id.parse::<ulid::Ulid>() {
+        Ok(parsed) if parsed.to_string() == *id => {}
+        _ => return bad(format!("event {id}: its id is not a ULID as written")),
+    }
+    let hlc = match entry.hlc.parse::<registry::hlc::Hlc>() {
+        Ok(hlc) if hlc.to_string() == entry.hlc => hlc,
+        _ => return bad(format!("event {id}: its clock is not one as written")),
+    };
+    if hlc.node != entry.kiosk {
+        return bad(format!("event {id} names kiosk {} but its clock {}", entry.kiosk, hlc.node));
+    }
+    if hlc.wall_ms > now_ms.saturating_add(registry::events::MAX_CLOCK_AHEAD_MS) {
+        return Err(Refused::new(
+            "clock-ahead",
+            format!("event {id} is dated {} ms ahead of the hub's clock", hlc.wall_ms - now_ms),
+        ));
+    }
+    match entry.event() {
+        Ok(event) => {
+            if event.record_id.to_string() != entry.record_id {
+                return bad(format!("event {id}: its record id is not a ULID as written"));
+            }
+            if let Some(why) = registry::events::replicated_event_problem(&event) {
+                return bad(why);
+            }
+            Ok(())
+        }
+        // A kind or format this build does not know: kept and passed on, not read.
+        Err(e) if e.unknown_to_this_build() => Ok(()),
+        Err(e) => bad(format!("event {id}: {e}")),
+    }
+}
+
+/// A document a peer changed must still be the one every replica began: the common first change
+/// (the same actor and time everywhere), the root's keys as it made them with one value each (the
+/// entries map the very one it made), and changes since `before` only inside the entries map: a
+/// peer that replaced or emptied the map, or changed the office or period, would otherwise hide
+/// entries from everyone, which `entries_since` (looking inside the map) cannot see.
+fn check_structure(
+    doc: &mut AutoCommit,
+    name: &DocName,
+    before: &[ChangeHash],
+) -> Result<(), String> {
+    use automerge::{ROOT, ReadDoc};
+    let (mut canonical, map) = match name.journal_period() {
+        Some(period) => (
+            Journal::new(name.office(), period, b"hub").map_err(|e| e.to_string())?.doc().clone(),
+            "events",
+        ),
+        None => (
+            Manifest::new(name.office(), b"hub").map_err(|e| e.to_string())?.doc().clone(),
+            "journals",
+        ),
+    };
+    for head in canonical.get_heads() {
+        if doc.get_change_by_hash(&head).is_none() {
+            return Err("it does not begin with the common first change".into());
+        }
+    }
+    let keys: Vec<String> = doc.keys(ROOT).collect();
+    let expected: Vec<String> = canonical.keys(ROOT).collect();
+    if keys != expected {
+        return Err(format!("its root holds {keys:?}, not {expected:?}"));
+    }
+    for key in &expected {
+        let values = doc.get_all(ROOT, key.as_str()).map_err(|e| e.to_string())?;
+        let want = canonical.get_all(ROOT, key.as_str()).map_err(|e| e.to_string())?;
+        let shown = |v: &[(automerge::Value<'_>, automerge::ObjId)]| {
+            v.iter().map(|(value, id)| format!("{value:?}@{id}")).collect::<Vec<_>>()
+        };
+        if shown(&values) != shown(&want) {
+            return Err(format!("its {key} was changed"));
+        }
+    }
+    let Some((_, entries)) = doc.get(ROOT, map).map_err(|e| e.to_string())? else {
+        return Err(format!("it has no {map}"));
+    };
+    if before.is_empty() {
+        // The first message: the root's changes are the common first change, checked above.
+        return Ok(());
+    }
+    let after = doc.get_heads();
+    for patch in doc.diff(before, &after) {
+        let inside = patch.obj == entries || patch.path.iter().any(|(obj, _)| *obj == entries);
+        if !inside {
+            return Err(format!("a change outside its {map}"));
+        }
+        if map == "journals" {
+            // Listing or closing a period puts a string; two counters listing one at once
+            // make a conflict on its key, which is read as a whole (`Manifest::closed`).
+            let listed = match &patch.action {
+                automerge::PatchAction::PutMap {
+                    value: (automerge::Value::Scalar(v), _), ..
+                } => v.as_str().is_some(),
+                automerge::PatchAction::Conflict { .. } => true,
+                _ => false,
+            };
+            if !listed || patch.obj != entries {
+                return Err(format!(
+                    "a change to its list of journals other than listing or closing one: {:?}",
+                    patch.action
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn check_entries(
     db: &mut dyn Database,
     peer: &Peer,
@@ -320,9 +437,13 @@ fn check_entries(
     own.sort_by_key(|(e, _)| e.seq);
     let from = db.chain_head(&peer.kiosk)?;
     let mut head = from.clone();
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
     for (entry, link) in own {
         signing::verify(office, &entry, &peer.public_key)
             .map_err(|e| Refused::new("bad-signature", e.to_string()))?;
+        entry_problem(&entry, now_ms)?;
         head = signing::check_next(&head, office, &entry)
             .map_err(|e| Refused::new("out-of-chain", e.to_string()))?;
         commit.accepted.push(Accepted {

@@ -9,12 +9,11 @@
 use std::io::Write;
 
 use postgres::{Client, NoTls};
-use registry::events::export_line;
-use serde_json::{Map, Value};
 
 use super::CENTRAL;
 use super::db::{
-    Commit, Conflict, Database, DbError, Device, StoredEntry, conflict_key, folded, group_conflicts,
+    Commit, Conflict, Database, DbError, Device, StoredEntry, conflict_key, export_entries, folded,
+    group_conflicts,
 };
 use crate::journal::Entry;
 use crate::signing::ChainHead;
@@ -104,7 +103,19 @@ fn blocking<T>(f: impl FnOnce() -> T) -> T {
 }
 
 pub struct PgDb {
-    client: Client,
+    /// Always `Some` until dropped: [`Drop`] takes it to close it where blocking is allowed.
+    client: Option<Client>,
+}
+
+/// Closing the synchronous client blocks on its runtime too: a hub's connection task that ends
+/// drops its database on a tokio worker, where that would panic ("Cannot start a runtime from
+/// within a runtime") at the end of every PostgreSQL session.
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            blocking(move || drop(client));
+        }
+    }
 }
 
 impl std::fmt::Debug for PgDb {
@@ -114,6 +125,10 @@ impl std::fmt::Debug for PgDb {
 }
 
 impl PgDb {
+    fn client(&mut self) -> Result<&mut Client, DbError> {
+        self.client.as_mut().ok_or_else(|| DbError::Postgres("the connection is closed".into()))
+    }
+
     pub fn connect(url: &str) -> Result<PgDb, DbError> {
         blocking(|| {
             let mut client = Client::connect(url, NoTls).map_err(pg)?;
@@ -134,8 +149,26 @@ impl PgDb {
                 }
             }
             tx.commit().map_err(pg)?;
-            Ok(PgDb { client })
+            Ok(PgDb { client: Some(client) })
         })
+    }
+}
+
+/// An entry from the columns `v, event_id, hlc, kiosk, clerk, record_kind, record_id, changes,
+/// seq, prev, sig`, the first at `at`.
+fn entry_of(r: &postgres::Row, at: usize) -> Entry {
+    Entry {
+        v: r.get::<_, i64>(at) as u64,
+        event_id: r.get(at + 1),
+        hlc: r.get(at + 2),
+        kiosk: r.get(at + 3),
+        clerk: r.get(at + 4),
+        record_kind: r.get(at + 5),
+        record_id: r.get(at + 6),
+        changes: r.get(at + 7),
+        seq: r.get::<_, i64>(at + 8) as u64,
+        prev: r.get(at + 9),
+        sig: r.get(at + 10),
     }
 }
 
@@ -149,7 +182,7 @@ impl Database for PgDb {
     fn chunks(&mut self, doc: &str, after: i64) -> Result<Vec<(i64, Vec<u8>)>, DbError> {
         blocking(|| {
             let rows = self
-                .client
+                .client()?
                 .query(
                     "SELECT id, bytes FROM chunks WHERE doc = $1 AND id > $2 ORDER BY id",
                     &[&doc, &after],
@@ -162,7 +195,7 @@ impl Database for PgDb {
     fn docs(&mut self, prefix: &str) -> Result<Vec<String>, DbError> {
         blocking(|| {
             let rows = self
-                .client
+                .client()?
                 .query(
                     "SELECT DISTINCT doc FROM chunks WHERE left(doc, length($1)) = $1 ORDER BY doc",
                     &[&prefix],
@@ -174,7 +207,7 @@ impl Database for PgDb {
 
     fn compact(&mut self, doc: &str, upto: i64, whole: &[u8]) -> Result<(), DbError> {
         blocking(|| {
-            let mut tx = self.client.transaction().map_err(pg)?;
+            let mut tx = self.client()?.transaction().map_err(pg)?;
             lock_office(&mut tx, doc)?;
             tx.execute("DELETE FROM chunks WHERE doc = $1 AND id <= $2", &[&doc, &upto])
                 .map_err(pg)?;
@@ -190,7 +223,7 @@ impl Database for PgDb {
     fn sync_state(&mut self, peer: &str, doc: &str) -> Result<Option<Vec<u8>>, DbError> {
         blocking(|| {
             Ok(self
-                .client
+                .client()?
                 .query_opt(
                     "SELECT state FROM sync_states WHERE peer = $1 AND doc = $2",
                     &[&peer, &doc],
@@ -202,7 +235,7 @@ impl Database for PgDb {
 
     fn save_sync_state(&mut self, peer: &str, doc: &str, state: &[u8]) -> Result<(), DbError> {
         blocking(|| {
-            self.client
+            self.client()?
                 .execute(
                     "INSERT INTO sync_states (peer, doc, state) VALUES ($1, $2, $3)
                      ON CONFLICT (peer, doc) DO UPDATE SET state = excluded.state",
@@ -216,7 +249,7 @@ impl Database for PgDb {
     fn device(&mut self, kiosk: &str) -> Result<Option<Device>, DbError> {
         blocking(|| {
             Ok(self
-                .client
+                .client()?
                 .query_opt(
                     "SELECT kiosk, office, public_key, certificate FROM devices WHERE kiosk = $1",
                     &[&kiosk],
@@ -234,7 +267,7 @@ impl Database for PgDb {
     fn devices(&mut self) -> Result<Vec<Device>, DbError> {
         blocking(|| {
             let rows = self
-                .client
+                .client()?
                 .query("SELECT kiosk, office, public_key, certificate FROM devices", &[])
                 .map_err(pg)?;
             Ok(rows
@@ -251,7 +284,7 @@ impl Database for PgDb {
 
     fn note_device(&mut self, d: &Device) -> Result<(), DbError> {
         blocking(|| {
-            self.client
+            self.client()?
                 .execute(
                     "INSERT INTO devices (kiosk, office, public_key, certificate) VALUES ($1, $2, $3, $4)
                      ON CONFLICT (kiosk) DO UPDATE SET office = excluded.office,
@@ -266,7 +299,7 @@ impl Database for PgDb {
     fn chain_head(&mut self, kiosk: &str) -> Result<ChainHead, DbError> {
         blocking(|| {
             Ok(self
-                .client
+                .client()?
                 .query_opt("SELECT seq, link FROM chain_heads WHERE kiosk = $1", &[&kiosk])
                 .map_err(pg)?
                 .map(|r| ChainHead { seq: r.get::<_, i64>(0) as u64, link: r.get(1) })
@@ -274,10 +307,33 @@ impl Database for PgDb {
         })
     }
 
+    fn record_state(&mut self, kind: &str, id: &str) -> Result<Option<String>, DbError> {
+        blocking(|| {
+            Ok(self
+                .client()?
+                .query_opt("SELECT state FROM records WHERE kind = $1 AND id = $2", &[&kind, &id])
+                .map_err(pg)?
+                .map(|r| r.get(0)))
+        })
+    }
+
+    fn latest_hlc(&mut self, kiosk: &str) -> Result<Option<String>, DbError> {
+        blocking(|| {
+            Ok(self
+                .client()?
+                .query_opt(
+                    "SELECT hlc FROM events WHERE kiosk = $1 ORDER BY seq DESC LIMIT 1",
+                    &[&kiosk],
+                )
+                .map_err(pg)?
+                .map(|r| r.get(0)))
+        })
+    }
+
     fn event_link(&mut self, event_id: &str) -> Result<Option<String>, DbError> {
         blocking(|| {
             Ok(self
-                .client
+                .client()?
                 .query_opt("SELECT link FROM events WHERE event_id = $1", &[&event_id])
                 .map_err(pg)?
                 .map(|r| r.get(0)))
@@ -286,7 +342,7 @@ impl Database for PgDb {
 
     fn commit(&mut self, commit: &Commit) -> Result<i64, DbError> {
         blocking(|| {
-            let mut tx = self.client.transaction().map_err(pg)?;
+            let mut tx = self.client()?.transaction().map_err(pg)?;
             lock_office(&mut tx, &commit.doc)?;
             for head in &commit.heads {
                 let now = tx
@@ -359,27 +415,19 @@ impl Database for PgDb {
     }
 
     fn export(&mut self, office: &str, out: &mut dyn Write) -> Result<u64, DbError> {
-        blocking(|| {
-            // Byte order, as SQLite sorts, so both hubs' exports compare with a kiosk's.
-            let rows = self
-                .client
+        // As on SQLite: folded from the events the office's kiosks hold; byte order, as SQLite
+        // sorts, so the hubs' exports compare with a kiosk's.
+        let rows = blocking(|| {
+            self.client()?
                 .query(
-                    "SELECT kind, id, state FROM records WHERE office IN ($1, $2)
-                     ORDER BY kind COLLATE \"C\", id COLLATE \"C\"",
+                    "SELECT v, event_id, hlc, kiosk, clerk, record_kind, record_id, changes, seq, prev, sig
+                     FROM events WHERE office IN ($1, $2)
+                     ORDER BY record_kind COLLATE \"C\", record_id COLLATE \"C\"",
                     &[&office, &CENTRAL],
                 )
-                .map_err(pg)?;
-            let mut count = 0;
-            for row in rows {
-                let kind: String = row.get(0);
-                let id: String = row.get(1);
-                let state: Map<String, Value> = serde_json::from_str(row.get::<_, &str>(2))?;
-                out.write_all(export_line(&kind, &id, &state)?.as_bytes())?;
-                out.write_all(b"\n")?;
-                count += 1;
-            }
-            Ok(count)
-        })
+                .map_err(pg)
+        })?;
+        export_entries(rows.iter().map(|r| Ok(entry_of(r, 0))), out)
     }
 
     fn chains(
@@ -387,7 +435,7 @@ impl Database for PgDb {
         each: &mut dyn FnMut(StoredEntry) -> Result<(), DbError>,
     ) -> Result<(), DbError> {
         let rows = blocking(|| {
-            self.client
+            self.client()?
                 .query(
                     "SELECT office, v, event_id, hlc, kiosk, clerk, record_kind, record_id, changes, seq, prev,
                             sig, link
@@ -397,20 +445,7 @@ impl Database for PgDb {
                 .map_err(pg)
         })?;
         for r in rows {
-            let entry = Entry {
-                v: r.get::<_, i64>(1) as u64,
-                event_id: r.get(2),
-                hlc: r.get(3),
-                kiosk: r.get(4),
-                clerk: r.get(5),
-                record_kind: r.get(6),
-                record_id: r.get(7),
-                changes: r.get(8),
-                seq: r.get::<_, i64>(9) as u64,
-                prev: r.get(10),
-                sig: r.get(11),
-            };
-            each(StoredEntry { office: r.get(0), entry, link: r.get(12) })?;
+            each(StoredEntry { office: r.get(0), entry: entry_of(&r, 1), link: r.get(12) })?;
         }
         Ok(())
     }
@@ -418,7 +453,7 @@ impl Database for PgDb {
     fn conflicts(&mut self) -> Result<Vec<Conflict>, DbError> {
         blocking(|| {
             let rows = self
-                .client
+                .client()?
                 .query(
                     "SELECT k.key_kind, k.key, k.office, k.kind, k.id FROM record_keys k
                      JOIN (SELECT key_kind, key FROM record_keys GROUP BY key_kind, key HAVING count(*) > 1) d
@@ -438,7 +473,7 @@ impl Database for PgDb {
     fn event_count(&mut self) -> Result<u64, DbError> {
         blocking(|| {
             Ok(self
-                .client
+                .client()?
                 .query_one("SELECT count(*) FROM events", &[])
                 .map_err(pg)?
                 .get::<_, i64>(0) as u64)

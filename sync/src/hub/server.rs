@@ -66,14 +66,24 @@ async fn connection(
         certificate.ok_or_else(|| SessionError::storage("the kiosk presented no certificate"))?;
     let peer = pki::peer_identity(&certificate).map_err(SessionError::storage)?;
     let mut db = open_database(database).map_err(SessionError::storage)?;
-    db.note_device(&Device {
-        kiosk: peer.kiosk.clone(),
-        office: peer.office.clone(),
-        public_key: peer.public_key.clone(),
-        certificate: certificate.to_vec(),
-    })
-    .map_err(SessionError::storage)?;
+    // One kiosk id is one device of one office: a second enrolment of the id for another office
+    // would share its chain and its key on record.
+    let clash = db
+        .device(&peer.kiosk)
+        .map_err(SessionError::storage)?
+        .map(|known| known.office)
+        .filter(|office| *office != peer.office);
+    if clash.is_none() {
+        db.note_device(&Device {
+            kiosk: peer.kiosk.clone(),
+            office: peer.office.clone(),
+            public_key: peer.public_key.clone(),
+            certificate: certificate.to_vec(),
+        })
+        .map_err(SessionError::storage)?;
+    }
     let mut replica = HubReplica::new(db, peer);
+    replica.clash = clash;
     session::serve(ws, &mut replica).await
 }
 
@@ -86,6 +96,8 @@ pub struct HubReplica {
     db: Box<dyn Database>,
     docs: Docs,
     peer: Peer,
+    /// The office another device with this kiosk id was seen in: everything is refused.
+    pub clash: Option<String>,
 }
 
 impl std::fmt::Debug for HubReplica {
@@ -96,7 +108,7 @@ impl std::fmt::Debug for HubReplica {
 
 impl HubReplica {
     pub fn new(db: Box<dyn Database>, peer: Peer) -> HubReplica {
-        HubReplica { db, docs: Docs::default(), peer }
+        HubReplica { db, docs: Docs::default(), peer, clash: None }
     }
 
     /// Journals of `office` the peer is known to hold as closed: listed closed in the manifest,
@@ -171,6 +183,15 @@ impl Replica for HubReplica {
     }
 
     fn allowed(&self, hello: &Hello, doc: &DocName) -> Result<(), Refused> {
+        if let Some(office) = &self.clash {
+            return Err(Refused::new(
+                "wrong-identity",
+                format!(
+                    "kiosk {} is a device of office {office}, not {}",
+                    self.peer.kiosk, self.peer.office
+                ),
+            ));
+        }
         if hello.kiosk != self.peer.kiosk || hello.office != self.peer.office {
             return Err(Refused::new(
                 "wrong-identity",

@@ -4,13 +4,12 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
-use registry::events::export_line;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use serde_json::{Map, Value};
 
 use super::CENTRAL;
 use super::db::{
-    Commit, Conflict, Database, DbError, Device, StoredEntry, conflict_key, folded, group_conflicts,
+    Commit, Conflict, Database, DbError, Device, StoredEntry, conflict_key, export_entries, folded,
+    group_conflicts,
 };
 use crate::journal::Entry;
 use crate::signing::ChainHead;
@@ -101,6 +100,16 @@ pub struct SqliteDb {
 
 impl SqliteDb {
     pub fn open(path: &Path) -> Result<SqliteDb, DbError> {
+        // The records hold ID numbers and phones: a new database file is the owner's only (its
+        // -wal and -shm files take the same mode from SQLite).
+        if !path.exists() {
+            use std::os::unix::fs::OpenOptionsExt;
+            match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         let conn = Connection::open(path)?;
         conn.busy_timeout(Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -245,6 +254,22 @@ impl Database for SqliteDb {
             .unwrap_or_default())
     }
 
+    fn record_state(&mut self, kind: &str, id: &str) -> Result<Option<String>, DbError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT state FROM records WHERE kind = ?1 AND id = ?2")?
+            .query_row([kind, id], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn latest_hlc(&mut self, kiosk: &str) -> Result<Option<String>, DbError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT hlc FROM events WHERE kiosk = ?1 ORDER BY seq DESC LIMIT 1")?
+            .query_row([kiosk], |r| r.get(0))
+            .optional()?)
+    }
+
     fn event_link(&mut self, event_id: &str) -> Result<Option<String>, DbError> {
         Ok(self
             .conn
@@ -323,20 +348,13 @@ impl Database for SqliteDb {
     }
 
     fn export(&mut self, office: &str, out: &mut dyn Write) -> Result<u64, DbError> {
+        // Folded from the events the office's kiosks hold (its own and the central registry's),
+        // so a central record an office changed is, for another office, as that office sees it.
         let mut stmt = self.conn.prepare(
-            "SELECT kind, id, state FROM records WHERE office IN (?1, ?2) ORDER BY kind, id",
+            "SELECT * FROM events WHERE office IN (?1, ?2) ORDER BY record_kind, record_id",
         )?;
-        let mut rows = stmt.query(params![office, CENTRAL])?;
-        let mut count = 0;
-        while let Some(row) = rows.next()? {
-            let kind: String = row.get(0)?;
-            let id: String = row.get(1)?;
-            let state: Map<String, Value> = serde_json::from_str(&row.get::<_, String>(2)?)?;
-            out.write_all(export_line(&kind, &id, &state)?.as_bytes())?;
-            out.write_all(b"\n")?;
-            count += 1;
-        }
-        Ok(count)
+        let rows = stmt.query_map(params![office, CENTRAL], entry_of)?;
+        export_entries(rows.map(|r| r.map(|(_, entry, _)| entry).map_err(DbError::from)), out)
     }
 
     fn chains(

@@ -1,5 +1,7 @@
 //! The day's queue, the screen after sign-in: today's appointments, walk-in tickets, the
-//! certificates due for renewal, and (for supervisors) what waits for their approval.
+//! certificates due for renewal, and (for supervisors) what waits for their approval and, when
+//! replication found any, the conflicts they must decide (two rows each: Enter on a row opens
+//! that record's file, or its token holder's; deciding is theirs, outside the app for now).
 
 use i18n::Language;
 use ratatui::Frame;
@@ -21,15 +23,19 @@ pub enum Tab {
     WalkIns,
     Renewals,
     Approvals,
+    Conflicts,
 }
 
 impl Tab {
-    /// The tabs a clerk of this role sees, in order.
-    pub fn all(supervisor: bool) -> &'static [Tab] {
-        if supervisor {
-            &[Tab::Appointments, Tab::WalkIns, Tab::Renewals, Tab::Approvals]
-        } else {
-            &[Tab::Appointments, Tab::WalkIns, Tab::Renewals]
+    /// The tabs a clerk of this role sees, in order; the conflicts tab only while there are
+    /// conflicts.
+    pub fn all(supervisor: bool, conflicts: bool) -> &'static [Tab] {
+        match (supervisor, conflicts) {
+            (true, true) => {
+                &[Tab::Appointments, Tab::WalkIns, Tab::Renewals, Tab::Approvals, Tab::Conflicts]
+            }
+            (true, false) => &[Tab::Appointments, Tab::WalkIns, Tab::Renewals, Tab::Approvals],
+            (false, _) => &[Tab::Appointments, Tab::WalkIns, Tab::Renewals],
         }
     }
 
@@ -43,6 +49,7 @@ impl Tab {
             Tab::WalkIns => "queue-tab-walk-ins",
             Tab::Renewals => "queue-tab-renewals",
             Tab::Approvals => "queue-tab-approvals",
+            Tab::Conflicts => "queue-tab-conflicts",
         }
     }
 }
@@ -50,7 +57,7 @@ impl Tab {
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueueState {
     pub tab: Tab,
-    pub selected: [usize; 4],
+    pub selected: [usize; 5],
     pub day: Option<DayQueue>,
     pub loading: bool,
     pub error: Option<Msg>,
@@ -60,7 +67,7 @@ impl Default for QueueState {
     fn default() -> Self {
         QueueState {
             tab: Tab::Appointments,
-            selected: [0; 4],
+            selected: [0; 5],
             day: None,
             loading: false,
             error: None,
@@ -76,7 +83,14 @@ impl QueueState {
             Tab::WalkIns => day.walk_ins.len(),
             Tab::Renewals => day.renewals.len(),
             Tab::Approvals => day.awaiting_approval.len(),
+            // Two rows a conflict: one for each record.
+            Tab::Conflicts => day.conflicts.len() * 2,
         }
+    }
+
+    /// The tabs shown to a clerk of this role now.
+    pub fn tabs(&self, supervisor: bool) -> &'static [Tab] {
+        Tab::all(supervisor, self.rows(Tab::Conflicts) > 0)
     }
 
     pub fn loaded(&mut self, result: Result<DayQueue, Msg>) {
@@ -85,10 +99,14 @@ impl QueueState {
             Ok(day) => {
                 self.day = Some(day);
                 self.error = None;
-                for tab in Tab::all(true) {
+                for tab in Tab::all(true, true) {
                     let n = self.rows(*tab);
                     let s = &mut self.selected[tab.index()];
                     *s = (*s).min(n.saturating_sub(1));
+                }
+                // The conflicts were all put right: their tab goes.
+                if self.tab == Tab::Conflicts && self.rows(Tab::Conflicts) == 0 {
+                    self.tab = Tab::Approvals;
                 }
             }
             Err(msg) => self.error = Some(msg),
@@ -101,7 +119,7 @@ impl QueueState {
         command: Command,
         supervisor: bool,
     ) -> Option<(RecordKind, RecordId)> {
-        let tabs = Tab::all(supervisor);
+        let tabs = self.tabs(supervisor);
         let at = tabs.iter().position(|t| *t == self.tab).unwrap_or(0);
         let rows = self.rows(self.tab);
         let selected = &mut self.selected[self.tab.index()];
@@ -147,8 +165,42 @@ impl QueueState {
                 let a = day.awaiting_approval.get(i)?;
                 holder(Some(a.applicant), a.organisation)
             }
+            Tab::Conflicts => day.conflicts.get(i / 2)?.sides.get(i % 2)?.opens,
         }
     }
+}
+
+/// The message that says what a conflict's two records share.
+pub fn conflict_id(kind: crate::sync::conflicts::ConflictKind) -> &'static str {
+    use crate::sync::conflicts::ConflictKind;
+    match kind {
+        ConflictKind::IdNumber => "queue-conflict-id-number",
+        ConflictKind::TokenSerial => "queue-conflict-token-serial",
+    }
+}
+
+/// The conflicts tab's rows, two for each conflict: what the records share, then the number
+/// (masked) or serial, beside each record's name, kind and id.
+fn conflict_cells(day: &DayQueue, lang: Language) -> Vec<[String; 4]> {
+    use crate::sync::conflicts::ConflictKind;
+    let mut rows = Vec::with_capacity(day.conflicts.len() * 2);
+    for conflict in &day.conflicts {
+        let what =
+            [i18n::text(lang, conflict_id(conflict.kind)), safe(&conflict.shared).into_owned()];
+        for (what, side) in what.into_iter().zip(&conflict.sides) {
+            let kind = match conflict.kind {
+                ConflictKind::IdNumber => "queue-conflict-person",
+                ConflictKind::TokenSerial => "queue-conflict-token",
+            };
+            rows.push([
+                what,
+                side.name.as_deref().map(|name| safe(name).into_owned()).unwrap_or_default(),
+                i18n::text(lang, kind),
+                side.record.to_string(),
+            ]);
+        }
+    }
+    rows
 }
 
 pub fn appointment_status_id(status: AppointmentStatus) -> &'static str {
@@ -199,21 +251,35 @@ pub fn view(
     let t = |id: &str| i18n::text(lang, id);
     let [tabs_row, body] =
         Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
-    let mut spans = Vec::new();
-    for tab in Tab::all(supervisor) {
-        let count = state.rows(*tab);
+    // The tabs on their line, and on the line below what does not fit (a supervisor's five
+    // tabs at 80 columns), so that no tab is ever cut off; the date after the last.
+    let mut lines: Vec<Vec<Span<'_>>> = vec![Vec::new()];
+    let mut used = 0usize;
+    for tab in state.tabs(supervisor) {
+        let count = if *tab == Tab::Conflicts { state.rows(*tab) / 2 } else { state.rows(*tab) };
         let label = format!(" {} ({count}) ", t(tab.message_id()));
+        let width = unicode_width::UnicodeWidthStr::width(label.as_str()) + 1;
+        if used > 0 && used + width > usize::from(tabs_row.width) && lines.len() < 2 {
+            lines.push(Vec::new());
+            used = 0;
+        }
+        used += width;
         let style = if *tab == state.tab {
             Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
         } else {
             Style::new()
         };
-        spans.push(Span::styled(label, style));
-        spans.push(Span::raw(" "));
+        if let Some(line) = lines.last_mut() {
+            line.push(Span::styled(label, style));
+            line.push(Span::raw(" "));
+        }
     }
     let date = state.day.as_ref().map(|d| d.date.to_string()).unwrap_or_default();
-    spans.push(Span::styled(date, Style::new().add_modifier(Modifier::DIM)));
-    frame.render_widget(Paragraph::new(Line::from(spans)), tabs_row);
+    if let Some(line) = lines.last_mut() {
+        line.push(Span::styled(date, Style::new().add_modifier(Modifier::DIM)));
+    }
+    let lines: Vec<Line<'_>> = lines.into_iter().map(Line::from).collect();
+    frame.render_widget(Paragraph::new(lines), tabs_row);
 
     if let Some(error) = &state.error {
         let text = safe(&error.text(lang)).into_owned();
@@ -230,6 +296,7 @@ pub fn view(
             Tab::WalkIns => "queue-no-walk-ins",
             Tab::Renewals => "queue-no-renewals",
             Tab::Approvals => "queue-no-approvals",
+            Tab::Conflicts => "queue-no-conflicts",
         };
         frame.render_widget(
             Paragraph::new(t(empty)).style(Style::new().add_modifier(Modifier::DIM)),
@@ -322,6 +389,16 @@ pub fn view(
                     ]
                 })
                 .collect(),
+        ),
+        Tab::Conflicts => (
+            ["queue-col-conflict", "queue-col-name", "queue-col-record-kind", "queue-col-record"],
+            [
+                Constraint::Fill(2),
+                Constraint::Fill(2),
+                Constraint::Length(12),
+                Constraint::Length(26),
+            ],
+            conflict_cells(day, lang),
         ),
     };
     let widths_cells: Vec<u16> = Layout::horizontal(widths)

@@ -99,6 +99,16 @@ impl SearchState {
         None
     }
 
+    /// The same search again (a sync brought records from other counters): the rows on screen
+    /// stay until the new answer replaces them, the selection too.
+    pub fn refresh(&mut self) -> Vec<Effect> {
+        if self.text.trim().is_empty() {
+            return Vec::new();
+        }
+        self.generation += 1;
+        vec![Effect::Search { generation: self.generation, text: self.text.clone() }]
+    }
+
     pub fn done(&mut self, generation: u64, result: Result<Vec<SearchRow>, Msg>) {
         if generation != self.generation {
             return;
