@@ -499,6 +499,7 @@ fn a_closed_journal_is_left_out_only_while_everything_in_it_was_shared_with_the_
     let offered = offered(&mut replica, &mut store);
     assert!(!offered.contains(&name), "{offered:?}");
     assert!(offered.contains(&manifest));
+}
 
 #[test]
 fn the_clock_skew_is_this_kiosks_clock_less_the_hubs_as_measured_at_the_sync() {
