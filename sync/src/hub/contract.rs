@@ -227,6 +227,27 @@ pub fn refuses_and_keeps_nothing(open: Open<'_>) {
     assert_eq!(refused(forger.send(&mut hub)), "bad-signature");
     unchanged(&mut hub, &k1);
 
+    // A forged entry before an honest one in one message: the chain breaks at the honest one,
+    // and the forged one is named.
+    let mut middle = Kiosk {
+        journal: Journal::load(&k1.journal.doc().clone().save(), b"K1l").expect("load"),
+        ..Kiosk::new("MO01", "K1")
+    };
+    middle.key = k1.key.clone();
+    middle.head = k1.head.clone();
+    let mut first = middle.sign(6);
+    first.changes = first.changes.replace('陳', "李");
+    let second = middle.sign(7);
+    middle.journal.append(&[first.clone(), second]).expect("append");
+    match middle.send(&mut hub) {
+        Err(r) => {
+            assert_eq!(r.code, "bad-signature");
+            assert!(r.detail.contains(&first.event_id), "{}", r.detail);
+        }
+        Ok(n) => panic!("accepted {n}"),
+    }
+    unchanged(&mut hub, &k1);
+
     // Signed by another device key than the certificate's.
     let mut impostor = Kiosk {
         journal: Journal::load(&k1.journal.doc().clone().save(), b"K1d").expect("load"),

@@ -440,12 +440,32 @@ fn check_entries(
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    // Each entry names the link of the one before it, and a link is the hash of an entry's
+    // signed bytes and its signature: once every link holds from the head the hub has, the last
+    // entry's signature vouches for all of them (forging an earlier one changes its link, which
+    // the next one names). So one signature is checked a message, not one an entry; when
+    // anything fails, every entry is checked in order to name the first bad one and why.
+    let chained = own.iter().try_fold(head.clone(), |head, (entry, _)| {
+        entry_problem(entry, now_ms)?;
+        signing::check_next(&head, office, entry)
+            .map_err(|e| Refused::new("out-of-chain", e.to_string()))
+    });
+    let last_signed = own
+        .last()
+        .is_some_and(|(entry, _)| signing::verify(office, entry, &peer.public_key).is_ok());
+    match chained {
+        Ok(next) if last_signed => head = next,
+        _ => {
+            for (entry, _) in &own {
+                signing::verify(office, entry, &peer.public_key)
+                    .map_err(|e| Refused::new("bad-signature", e.to_string()))?;
+                entry_problem(entry, now_ms)?;
+                head = signing::check_next(&head, office, entry)
+                    .map_err(|e| Refused::new("out-of-chain", e.to_string()))?;
+            }
+        }
+    }
     for (entry, link) in own {
-        signing::verify(office, &entry, &peer.public_key)
-            .map_err(|e| Refused::new("bad-signature", e.to_string()))?;
-        entry_problem(&entry, now_ms)?;
-        head = signing::check_next(&head, office, &entry)
-            .map_err(|e| Refused::new("out-of-chain", e.to_string()))?;
         commit.accepted.push(Accepted {
             office: office.to_owned(),
             doc: name.to_owned(),
