@@ -80,6 +80,29 @@ fn central_records_reach_every_office_and_a_bad_line_imports_nothing() {
     assert_eq!(e_mo, hub.export("MO01"));
     assert_eq!(e_gd, hub.export("GD01"));
     assert!(!e_gd.contains("walk_in_ticket"), "no office sees another's records");
+    // Each office's documents as plain automerge save files, which load as journals holding
+    // the office's events (the central record among the central registry's, not the office's).
+    let saved = root.path().join("saved");
+    let out =
+        hub.run(&["journal", "save", "--office", "MO01", "--out", saved.to_str().expect("path")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut files: Vec<String> = std::fs::read_dir(&saved)
+        .expect("saved")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert!(files.iter().any(|f| f == "manifest.automerge"), "{files:?}");
+    let journal = files.iter().find(|f| f.starts_with("journal-")).expect("a journal");
+    let bytes = std::fs::read(saved.join(journal)).expect("read");
+    let loaded = sync::journal::Journal::load(&bytes, b"reader").expect("an automerge journal");
+    assert_eq!(loaded.office().as_deref(), Some("MO01"));
+    let entries = loaded.entries().expect("entries").entries;
+    assert!(
+        entries.iter().any(|e| e.record_kind == "walk_in_ticket"),
+        "the office's walk-in ticket"
+    );
+    assert!(entries.iter().all(|e| e.kiosk == "K1"), "only the office's own events");
+
     let audit = hub.run(&["audit", "verify"]);
     assert!(stdout(&audit).contains("Every chain is whole"), "{}", stdout(&audit));
     assert!(ok(&gd, &["audit", "verify"]).contains("is whole"));

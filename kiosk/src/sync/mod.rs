@@ -498,6 +498,28 @@ impl LocalReplica {
 
     /// Replaces the chunks of `name` by one save of the whole document: loading it is then
     /// one read. What other processes saved first is kept (read and saved with it).
+    /// Compacts every document saved in more than `max` chunks (the pump saves one chunk a
+    /// pump, so a busy day's journal gathers thousands, and opening it means loading each):
+    /// answers how many were compacted.
+    pub fn compact_fragmented(&mut self, max: usize) -> Result<usize, SyncError> {
+        let names: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT doc FROM chunks GROUP BY doc HAVING count(*) > ?1 ORDER BY doc")?;
+            let rows = stmt.query_map([i64::try_from(max).unwrap_or(i64::MAX)], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut compacted = 0;
+        for name in names {
+            // A name sync.sqlite holds was checked when it was first saved.
+            if let Ok(name) = DocName::parse(&name) {
+                self.compact(&name)?;
+                compacted += 1;
+            }
+        }
+        Ok(compacted)
+    }
+
     pub fn compact(&mut self, name: &DocName) -> Result<(), SyncError> {
         let result = self.in_transaction(|tx, docs, actor| {
             let loaded = loaded(tx, docs, name, actor)?;

@@ -15,6 +15,9 @@ use store::Store;
 
 use super::{Applied, HubStatus, Identity, LocalReplica, SyncError};
 
+/// Chunks a document may gather in `sync.sqlite` before a sync saves it whole in their place.
+pub const COMPACT_AFTER: usize = 64;
+
 /// The hub's id in its `Hello`: the peer this kiosk keeps its sync states for.
 pub const HUB: &str = "hub";
 
@@ -222,6 +225,11 @@ pub async fn sync_once(
     timeout: Duration,
 ) -> Result<Outcome, SyncFailure> {
     let result = attempt(local, store, timeout).await;
+    // After the session, off its path: a journal the pump saved in many chunks is saved whole,
+    // so opening it stays one load. A failure here loses nothing (the chunks stay).
+    if let Err(e) = local.compact_fragmented(COMPACT_AFTER) {
+        tracing::warn!(category = e.category(), "compacting the journals failed");
+    }
     let status = match &result {
         Ok(outcome) => HubStatus {
             hub_time_ms: Some(outcome.report.peer.time_ms),

@@ -715,3 +715,39 @@ fn the_full_check_finds_conflicts_no_sync_saw_and_keeps_them_for_the_queue() {
     let opens = token_row.expect("the token row").sides.iter().filter_map(|s| s.opens).next();
     assert_eq!(opens, Some((registry::model::RecordKind::Person, holder.id)));
 }
+
+#[test]
+fn a_journal_pumped_in_many_chunks_is_saved_whole_and_reads_the_same() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = store_at("K1");
+    let key = device_key("K1");
+    let mut replica = joined(dir.path(), "K1");
+    for n in 0..12 {
+        store.put(None, &person(n)).expect("put");
+        replica.pump(&store, &key).expect("pump");
+    }
+    let chunks = |replica: &LocalReplica| -> i64 {
+        replica
+            .conn
+            .query_row(
+                "SELECT count(*) FROM chunks WHERE doc = ?1",
+                [journal_name().as_str()],
+                |r| r.get(0),
+            )
+            .expect("count")
+    };
+    assert!(chunks(&replica) > 10, "a chunk a pump at least");
+    let before = checked_chain(&mut replica, "K1", &key);
+    assert_eq!(
+        replica.compact_fragmented(10).expect("compact"),
+        1,
+        "only the journal had more than 10"
+    );
+    assert_eq!(chunks(&replica), 1);
+    // Another process opening it reads the same entries, and the pump goes on after them.
+    let mut other = joined(dir.path(), "K1");
+    assert_eq!(checked_chain(&mut other, "K1", &key), before);
+    store.put(None, &person(12)).expect("put");
+    assert_eq!(other.pump(&store, &key).expect("pump"), 1);
+    assert_eq!(checked_chain(&mut other, "K1", &key).len(), 13);
+}
