@@ -298,6 +298,12 @@ impl Journal {
     }
 
     /// The document, for automerge's sync protocol (which changes it).
+    /// The document, given back (the hub reads a message's entries from its cached copy
+    /// without cloning it, then puts it back).
+    pub fn into_doc(self) -> AutoCommit {
+        self.doc
+    }
+
     pub fn doc_mut(&mut self) -> &mut AutoCommit {
         &mut self.doc
     }

@@ -96,6 +96,14 @@ impl Docs {
         Ok(&mut cached.doc)
     }
 
+    /// Puts a document taken out of the cache ([`std::mem::take`] on [`Docs::get`]'s answer)
+    /// back in its place.
+    fn put_back(&mut self, name: &str, doc: AutoCommit) {
+        if let Some(cached) = self.cached.get_mut(name) {
+            cached.doc = doc;
+        }
+    }
+
     /// Drops what this process holds of `name` (after a refused message changed it in memory):
     /// the next use reads it again from the database.
     pub fn forget(&mut self, name: &str) {
@@ -166,7 +174,10 @@ pub fn ingest(
             }
         }
         Some(period) => {
-            let mut journal = Journal::from_doc(doc.clone()).map_err(|e| bad(&e))?;
+            // The cached document itself, moved out and back, not a clone of it: a journal of
+            // thousands of entries costs more to copy than a message to check. A refusal leaves
+            // the cache without it, which the caller forgets anyway.
+            let mut journal = Journal::from_doc(std::mem::take(doc)).map_err(|e| bad(&e))?;
             if journal.office().as_deref() != Some(office.as_str())
                 || journal.period().as_deref() != Some(period)
             {
@@ -187,6 +198,7 @@ pub fn ingest(
                 ));
             }
             check_entries(db, peer, &office, name.as_str(), read.entries, &mut commit)?;
+            docs.put_back(name.as_str(), journal.into_doc());
         }
     }
     let entries = commit.accepted.len();
