@@ -13,7 +13,7 @@ use std::io::BufRead;
 
 use registry::events::{Event, RecordState, changes_to};
 use registry::hlc::HlcClock;
-use registry::import::{LineError, check, parse_line};
+use registry::import::{Checked, check, check_lines};
 use registry::model::{RecordId, RecordKind};
 use registry::with_record_type;
 use serde_json::{Map, Value};
@@ -28,15 +28,7 @@ use crate::wire::DocName;
 /// Entries a central journal takes before the day goes on in `DAY.N`, as kiosks' journals do.
 pub const JOURNAL_LIMIT: usize = 4000;
 
-/// A checked line: the record's kind, id, and the object its type makes of the line.
-type Line = (RecordKind, RecordId, Map<String, Value>);
-
-/// A line that failed, by its number in the file (from 1).
-#[derive(Debug, Clone, PartialEq)]
-pub struct BadLine {
-    pub line: usize,
-    pub reason: LineError,
-}
+pub use registry::import::BadLine;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CentralError {
@@ -78,7 +70,7 @@ pub fn import(
     let mut states: HashMap<(RecordKind, RecordId), RecordState> = HashMap::new();
     let mut done = Imported::default();
     let mut events = Vec::new();
-    for (kind, id, record) in lines {
+    for Checked { kind, id, record, .. } in lines {
         let current = match states.remove(&(kind, id)) {
             Some(state) => state,
             None => match db.record_state(kind.as_str(), &id.to_string())? {
@@ -118,42 +110,17 @@ pub fn import(
     Ok(done)
 }
 
-fn check_all(db: &mut dyn Database, input: impl BufRead) -> Result<Vec<Line>, CentralError> {
-    let mut parsed: Vec<Line> = Vec::new();
-    let mut latest: HashMap<(RecordKind, RecordId), usize> = HashMap::new();
-    let mut bad = Vec::new();
-    for (index, line) in input.split(b'\n').enumerate() {
-        let number = index + 1;
-        let bytes = line?;
-        let Ok(text) = std::str::from_utf8(&bytes) else {
-            bad.push(BadLine { line: number, reason: LineError::NotText });
-            continue;
-        };
-        if text.trim().is_empty() {
-            continue;
-        }
-        let (kind, id, object) = match parse_line(text) {
-            Ok(line) => line,
-            Err(reason) => {
-                bad.push(BadLine { line: number, reason });
-                continue;
-            }
-        };
-        let stored: Option<Map<String, Value>> = match latest.get(&(kind, id)) {
-            Some(&i) => Some(parsed[i].2.clone()),
+fn check_all(db: &mut dyn Database, input: impl BufRead) -> Result<Vec<Checked>, CentralError> {
+    check_lines(input, |kind, id, object, earlier| {
+        let stored: Option<Map<String, Value>> = match earlier {
+            Some(earlier) => Some(earlier.clone()),
             None => db
                 .record_state(kind.as_str(), &id.to_string())?
                 .and_then(|json| serde_json::from_str(&json).ok()),
         };
-        match check(kind, object, stored.as_ref()) {
-            Ok(record) => {
-                latest.insert((kind, id), parsed.len());
-                parsed.push((kind, id, record));
-            }
-            Err(reason) => bad.push(BadLine { line: number, reason }),
-        }
-    }
-    if bad.is_empty() { Ok(parsed) } else { Err(CentralError::BadLines(bad)) }
+        Ok::<_, CentralError>(check(kind, object, stored.as_ref()))
+    })?
+    .map_err(CentralError::BadLines)
 }
 
 /// Signs `events` as the next links of the central writer's chain and keeps them in the
