@@ -133,16 +133,6 @@ pub struct Conflict {
     pub records: Vec<(String, String, String)>,
 }
 
-/// The conflict key row of a record's new state: `None` when it has none.
-pub(crate) fn conflict_key(
-    kind: &str,
-    state_json: &str,
-) -> Result<Option<(String, String)>, DbError> {
-    let Some(kind) = registry::model::RecordKind::parse(kind) else { return Ok(None) };
-    let state: Map<String, Value> = serde_json::from_str(state_json)?;
-    Ok(registry::conflicts::key_of(kind, &state).map(|(k, key)| (k.as_str().to_owned(), key)))
-}
-
 /// Writes records in `kiosk export`'s form, folded from `entries` sorted by record kind then id
 /// (each record's entries together); entries of kinds this build does not know are left out,
 /// as kiosks leave them unfolded. Answers how many lines.
@@ -200,12 +190,20 @@ pub(crate) fn group_conflicts(
     out
 }
 
-/// A record's stored state and clocks (`None`: no row yet) with `event` folded in, as the texts
-/// to store; `None` when the event changed nothing. One fold for every database.
+/// A record folded anew: its state and clocks as the texts to store, and the key it may
+/// conflict on (`registry::conflicts`; `(kind, key)`), read from the state already in hand.
+pub(crate) struct Folded {
+    pub state: String,
+    pub clocks: String,
+    pub key: Option<(String, String)>,
+}
+
+/// A record's stored state and clocks (`None`: no row yet) with `event` folded in; `None` when
+/// the event changed nothing. One fold for every database.
 pub(crate) fn folded(
     row: Option<(String, String)>,
     event: &Event,
-) -> Result<Option<(String, String)>, DbError> {
+) -> Result<Option<Folded>, DbError> {
     let mut state = match row {
         Some((state, clocks)) => RecordState {
             state: serde_json::from_str::<Map<String, Value>>(&state)?,
@@ -216,7 +214,13 @@ pub(crate) fn folded(
     if !state.apply(event) {
         return Ok(None);
     }
-    Ok(Some((serde_json::to_string(&state.state)?, encode_clocks(&state.clocks)?)))
+    let key = registry::conflicts::key_of(event.record_kind, &state.state)
+        .map(|(kind, key)| (kind.as_str().to_owned(), key));
+    Ok(Some(Folded {
+        state: serde_json::to_string(&state.state)?,
+        clocks: encode_clocks(&state.clocks)?,
+        key,
+    }))
 }
 
 /// Field clocks as `{"field": "<hlc>@<event id>"}`.

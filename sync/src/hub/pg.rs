@@ -12,7 +12,7 @@ use postgres::{Client, NoTls};
 
 use super::CENTRAL;
 use super::db::{
-    Commit, Conflict, Database, DbError, Device, StoredEntry, conflict_key, export_entries, folded,
+    Commit, Conflict, Database, DbError, Device, Folded, StoredEntry, export_entries, folded,
     group_conflicts,
 };
 use crate::journal::Entry;
@@ -387,7 +387,7 @@ impl Database for PgDb {
                     )
                     .map_err(pg)?
                     .map(|r| (r.get(0), r.get(1)));
-                if let Some((state, clocks)) = folded(row, &event)? {
+                if let Some(Folded { state, clocks, key }) = folded(row, &event)? {
                     tx.execute(
                         "INSERT INTO records (kind, id, office, state, clocks) VALUES ($1, $2, $3, $4, $5)
                          ON CONFLICT (kind, id) DO UPDATE SET state = excluded.state, clocks = excluded.clocks",
@@ -399,7 +399,7 @@ impl Database for PgDb {
                         &[&e.record_kind, &e.record_id],
                     )
                     .map_err(pg)?;
-                    if let Some((key_kind, key)) = conflict_key(&e.record_kind, &state)? {
+                    if let Some((key_kind, key)) = key {
                         tx.execute(
                             "INSERT INTO record_keys (kind, id, office, key_kind, key)
                              SELECT kind, id, office, $3, $4 FROM records WHERE kind = $1 AND id = $2",

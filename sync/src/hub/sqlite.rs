@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::CENTRAL;
 use super::db::{
-    Commit, Conflict, Database, DbError, Device, StoredEntry, conflict_key, export_entries, folded,
+    Commit, Conflict, Database, DbError, Device, Folded, StoredEntry, export_entries, folded,
     group_conflicts,
 };
 use crate::journal::Entry;
@@ -321,7 +321,7 @@ impl Database for SqliteDb {
                 .prepare_cached("SELECT state, clocks FROM records WHERE kind = ?1 AND id = ?2")?
                 .query_row(params![e.record_kind, e.record_id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
-            if let Some((state, clocks)) = folded(row, &event)? {
+            if let Some(Folded { state, clocks, key }) = folded(row, &event)? {
                 tx.prepare_cached(
                     "INSERT INTO records (kind, id, office, state, clocks) VALUES (?1, ?2, ?3, ?4, ?5)
                      ON CONFLICT (kind, id) DO UPDATE SET state = excluded.state, clocks = excluded.clocks",
@@ -329,7 +329,7 @@ impl Database for SqliteDb {
                 .execute(params![e.record_kind, e.record_id, a.office, state, clocks])?;
                 tx.prepare_cached("DELETE FROM record_keys WHERE kind = ?1 AND id = ?2")?
                     .execute(params![e.record_kind, e.record_id])?;
-                if let Some((key_kind, key)) = conflict_key(&e.record_kind, &state)? {
+                if let Some((key_kind, key)) = key {
                     tx.prepare_cached(
                         "INSERT INTO record_keys (kind, id, office, key_kind, key)
                          SELECT kind, id, office, ?3, ?4 FROM records WHERE kind = ?1 AND id = ?2",
