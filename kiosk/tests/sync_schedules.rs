@@ -443,9 +443,18 @@ fn run(steps: &[Step]) -> Result<(), TestCaseError> {
         let mut moved = false;
         for k in &mut kiosks {
             let (client, served, _) = runtime.block_on(sync(k, &mut hub, None));
-            let client = client.map_err(|e| TestCaseError::fail(format!("heal, kiosk: {e}")))?;
-            let served = served.map_err(|e| TestCaseError::fail(format!("heal, hub: {e}")))?;
-            moved |= !client.changed.is_empty() || !served.changed.is_empty();
+            // A session that did not settle within its round limit ends, and the next sync
+            // takes it up from where it got (a kiosk syncs again within seconds): it counts as
+            // moving, and the pass goes on. Any other failure fails the schedule.
+            let settled = |e: &sync::session::SessionError| e.to_string().contains("rounds");
+            match (client, served) {
+                (Ok(client), Ok(served)) => {
+                    moved |= !client.changed.is_empty() || !served.changed.is_empty();
+                }
+                (Err(e), _) | (_, Err(e)) if settled(&e) => moved = true,
+                (Err(e), _) => return Err(TestCaseError::fail(format!("heal, kiosk: {e}"))),
+                (_, Err(e)) => return Err(TestCaseError::fail(format!("heal, hub: {e}"))),
+            }
         }
         if !moved {
             quiet = true;
