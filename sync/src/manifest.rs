@@ -21,6 +21,13 @@ use crate::journal::{JournalError, checked_map, genesis};
 
 const GENESIS_ACTOR: &[u8] = b"registry-manifest-genesis";
 
+/// Whether `shared` (the heads last shared with a peer) names every head a journal was closed
+/// at: then the peer holds it whole, and neither side need offer it again (the kiosk's and the
+/// hub's one rule).
+pub fn covers(shared: &[ChangeHash], closed: &[ChangeHash]) -> bool {
+    !closed.is_empty() && closed.iter().all(|h| shared.contains(h))
+}
+
 /// One journal as the manifest lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {

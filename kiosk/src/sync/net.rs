@@ -115,12 +115,6 @@ impl std::fmt::Debug for KioskReplica<'_> {
     }
 }
 
-/// Whether `shared` (the heads last shared with the hub) names every head a journal was closed
-/// at: then the hub holds it whole, and it need not be offered again.
-fn covers(shared: &[ChangeHash], closed: &[ChangeHash]) -> bool {
-    !closed.is_empty() && closed.iter().all(|h| shared.contains(h))
-}
-
 impl KioskReplica<'_> {
     /// Journals the manifests list as closed at heads this kiosk last shared with the hub, and
     /// to which nothing was written since (entries pumped before the close was heard, whose
@@ -134,8 +128,10 @@ impl KioskReplica<'_> {
         for listed in self.local.manifest(&manifest)?.journals()? {
             let Some(closed) = listed.closed else { continue };
             let journal = DocName::journal(office, &listed.period)?;
-            if covers(&self.local.sync_state(HUB, &journal)?.shared_heads, &closed)
-                && self.local.settled(HUB, &journal)?
+            if ::sync::manifest::covers(
+                &self.local.sync_state(HUB, &journal)?.shared_heads,
+                &closed,
+            ) && self.local.settled(HUB, &journal)?
             {
                 held.push(journal);
             }

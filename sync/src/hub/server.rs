@@ -132,17 +132,12 @@ impl HubReplica {
                 .and_then(|bytes| State::decode(&bytes).ok())
                 .map(|state| state.shared_heads)
                 .unwrap_or_default();
-            if covers(&shared, &closed) {
+            if crate::manifest::covers(&shared, &closed) {
                 held.push(journal.to_string());
             }
         }
         Ok(held)
     }
-}
-
-/// Whether the heads `shared` name every one of `closed`.
-pub fn covers(shared: &[ChangeHash], closed: &[ChangeHash]) -> bool {
-    !closed.is_empty() && closed.iter().all(|h| shared.contains(h))
 }
 
 impl Replica for HubReplica {
