@@ -83,7 +83,7 @@ pub fn link(office: &str, entry: &Entry) -> String {
     ctx.update(&signed_bytes(office, entry));
     ctx.update(b"\n");
     ctx.update(entry.sig.as_bytes());
-    ctx.finish().as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(ctx.finish().as_ref())
 }
 
 /// Fields of [`signed_bytes`] end at a newline, so one holding a newline could be read as
@@ -130,7 +130,7 @@ pub struct DeviceKey {
 
 impl fmt::Debug for DeviceKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let public: String = self.public_key().iter().map(|b| format!("{b:02x}")).collect();
+        let public = hex::encode(self.public_key());
         f.debug_struct("DeviceKey")
             .field("public_key", &public)
             .field("private_key", &"<redacted>")
@@ -195,6 +195,15 @@ pub fn check_next(
     office: &str,
     entry: &Entry,
 ) -> Result<ChainHead, SigningError> {
+    check_next_linked(head, entry, link(office, entry))
+}
+
+/// [`check_next`] for an entry whose link the caller has already made (`link(office, entry)`).
+pub fn check_next_linked(
+    head: &ChainHead,
+    entry: &Entry,
+    link: String,
+) -> Result<ChainHead, SigningError> {
     let expected = head.seq.checked_add(1).ok_or_else(|| malformed(entry, "seq overflows"))?;
     if entry.seq != expected {
         return Err(SigningError::OutOfChain {
@@ -211,7 +220,7 @@ pub fn check_next(
             seq: entry.seq,
         });
     }
-    Ok(ChainHead { seq: entry.seq, link: link(office, entry) })
+    Ok(ChainHead { seq: entry.seq, link })
 }
 
 #[cfg(any(test, feature = "test-support"))]

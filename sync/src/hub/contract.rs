@@ -443,6 +443,7 @@ pub fn two_hub_processes_keep_a_message_once(open: Open<'_>) {
         accepted: vec![super::db::Accepted {
             office: "MO01".into(),
             doc: name.to_string(),
+            event: next.event().ok(),
             entry: next,
             link: String::new(),
         }],

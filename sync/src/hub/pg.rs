@@ -12,8 +12,8 @@ use postgres::{Client, NoTls};
 
 use super::CENTRAL;
 use super::db::{
-    Commit, Conflict, Database, DbError, Device, Folded, StoredEntry, export_entries, folded,
-    group_conflicts,
+    Commit, Conflict, Database, DbError, Device, Folded, StoredEntry, by_record, export_entries,
+    folded, group_conflicts,
 };
 use crate::journal::Entry;
 use crate::signing::ChainHead;
@@ -81,7 +81,8 @@ const SCHEMA: &str = r#"
 "#;
 
 /// This build's schema version; a database at a later one was written by a newer hub.
-const VERSION: i32 = 1;
+/// 2: records.clocks grouped by stamp (`db::encode_clocks`); the earlier form still reads.
+const VERSION: i32 = 2;
 
 /// The server's own message when it sent one (`db error` alone says nothing).
 fn pg(e: postgres::Error) -> DbError {
@@ -141,6 +142,9 @@ impl PgDb {
             match found {
                 Some(v) if v > VERSION => {
                     return Err(DbError::Newer { found: v.into(), known: VERSION.into() });
+                }
+                Some(v) if v < VERSION => {
+                    tx.execute("UPDATE hub_schema SET version = $1", &[&VERSION]).map_err(pg)?;
                 }
                 Some(_) => {}
                 None => {
@@ -379,31 +383,32 @@ impl Database for PgDb {
                     ],
                 )
                 .map_err(pg)?;
-                let Ok(event) = e.event() else { continue };
+            }
+            for record in by_record(&commit.accepted) {
                 let row = tx
                     .query_opt(
                         "SELECT state, clocks FROM records WHERE kind = $1 AND id = $2",
-                        &[&e.record_kind, &e.record_id],
+                        &[&record.kind, &record.id],
                     )
                     .map_err(pg)?
                     .map(|r| (r.get(0), r.get(1)));
-                if let Some(Folded { state, clocks, key }) = folded(row, &event)? {
+                if let Some(Folded { state, clocks, key }) = folded(row, &record.events)? {
                     tx.execute(
                         "INSERT INTO records (kind, id, office, state, clocks) VALUES ($1, $2, $3, $4, $5)
                          ON CONFLICT (kind, id) DO UPDATE SET state = excluded.state, clocks = excluded.clocks",
-                        &[&e.record_kind, &e.record_id, &a.office, &state, &clocks],
+                        &[&record.kind, &record.id, &record.office, &state, &clocks],
                     )
                     .map_err(pg)?;
                     tx.execute(
                         "DELETE FROM record_keys WHERE kind = $1 AND id = $2",
-                        &[&e.record_kind, &e.record_id],
+                        &[&record.kind, &record.id],
                     )
                     .map_err(pg)?;
                     if let Some((key_kind, key)) = key {
                         tx.execute(
                             "INSERT INTO record_keys (kind, id, office, key_kind, key)
                              SELECT kind, id, office, $3, $4 FROM records WHERE kind = $1 AND id = $2",
-                            &[&e.record_kind, &e.record_id, &key_kind, &key],
+                            &[&record.kind, &record.id, &key_kind, &key],
                         )
                         .map_err(pg)?;
                     }
