@@ -172,7 +172,6 @@ fn write(
                 doc: name.to_string(),
                 link: head.link.clone(),
                 entry,
-                event: Some(event.clone()),
             });
         }
         let entries: Vec<Entry> = accepted.iter().map(|a| a.entry.clone()).collect();

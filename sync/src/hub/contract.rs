@@ -151,7 +151,7 @@ pub fn keeps_projects_and_shares(open: Open<'_>) {
     let mut hub = Hub::new(open);
     let mut k1 = Kiosk::new("MO01", "K1");
     let mut k2 = Kiosk::new("GD01", "K2");
-    k1.write(3);
+    let written = k1.write(3);
     k2.write(2);
     assert_eq!(k1.send(&mut hub), Ok(3));
     assert_eq!(k2.send(&mut hub), Ok(2));
@@ -162,8 +162,15 @@ pub fn keeps_projects_and_shares(open: Open<'_>) {
     assert!(mo.lines().all(|l| l.starts_with("{\"kind\":\"person\",\"id\":")), "{mo}");
     assert_eq!(hub.export("GD01").lines().count(), 2);
     assert_eq!(hub.export("XX01"), "");
-    // Another process on the same database: the same documents, and it continues the chain.
+    // Records are folded behind ingest, by whichever process sharing the database projects
+    // first, and once; a query of records projects first.
     let mut other = Hub::new(open);
+    assert_eq!(other.db.project().expect("project"), 5);
+    assert_eq!(hub.db.project().expect("project"), 0);
+    let person = &written[0];
+    let state = hub.db.record_state("person", &person.record_id).expect("state");
+    assert!(state.is_some_and(|s| s.starts_with('{')), "{person:?}");
+    // Another process on the same database: the same documents, and it continues the chain.
     assert_eq!(other.doc(&k1.name).get_heads(), k1.journal.doc_mut().get_heads());
     k1.write(1);
     assert_eq!(k1.send(&mut other), Ok(1));
@@ -443,7 +450,6 @@ pub fn two_hub_processes_keep_a_message_once(open: Open<'_>) {
         accepted: vec![super::db::Accepted {
             office: "MO01".into(),
             doc: name.to_string(),
-            event: next.event().ok(),
             entry: next,
             link: String::new(),
         }],

@@ -52,13 +52,10 @@ pub struct Accepted {
     pub doc: String,
     pub entry: Entry,
     pub link: String,
-    /// The entry's event as read when it was checked (`None`: a kind or format this build does
-    /// not know, kept as signed and not folded).
-    pub event: Option<Event>,
 }
 
 /// Everything one checked message changes, written in one transaction: the document's new
-/// changes, the entries they brought (projected into records), and the chain heads they moved
+/// changes, the entries they brought (kept to be projected into records), and the chain heads they moved
 /// (`from` is what the head was when the entries were checked; a different value means another
 /// hub process got there first: [`DbError::Raced`], nothing written).
 #[derive(Debug, Clone, Default)]
@@ -108,8 +105,14 @@ pub trait Database: Send {
     fn latest_hlc(&mut self, kiosk: &str) -> Result<Option<String>, DbError>;
     /// The link recorded for an event, if the hub has it.
     fn event_link(&mut self, event_id: &str) -> Result<Option<String>, DbError>;
-    /// Writes `commit` in one transaction (see [`Commit`]); returns the chunk's id.
+    /// Writes `commit` in one transaction (see [`Commit`]); returns the chunk's id. Its entries
+    /// are kept, not yet folded into records: [`Database::project`] does that.
     fn commit(&mut self, commit: &Commit) -> Result<i64, DbError>;
+    /// Folds every event kept since the last projection into the records and their conflict
+    /// keys, in batches of [`PROJECT_BATCH`], each one transaction; answers how many events.
+    /// The hub runs it after each session, so a kiosk's sync never waits on the fold; every
+    /// query of records ([`Database::record_state`], [`Database::conflicts`]) runs it first.
+    fn project(&mut self) -> Result<u64, DbError>;
 
     /// The office's records (and the central registry's) in `kiosk export`'s form, sorted by
     /// kind and id; returns how many lines.
@@ -201,45 +204,44 @@ pub(crate) struct Folded {
     pub key: Option<(String, String)>,
 }
 
-/// The events of one record among a commit's accepted entries, in the order accepted, with the
-/// office whose journal brought the first of them (what a new record row names).
+/// The events of one record among those a projection folds, with the office whose journal
+/// brought the first of them (what a new record row names).
 pub(crate) struct RecordEvents<'a> {
     pub kind: &'a str,
     pub id: &'a str,
     pub office: &'a str,
-    pub events: Vec<&'a Event>,
+    pub events: Vec<Event>,
 }
 
-/// A commit's entries this build can fold, record by record: each record is read, folded and
-/// written once a message, not once an entry (a week offline brings many events of a record).
-/// Entries of a kind or format this build does not know are kept as signed, not folded.
-pub(crate) fn by_record(accepted: &[Accepted]) -> Vec<RecordEvents<'_>> {
+/// Events kept but not yet folded (`(office, entry)`), record by record: each record is read,
+/// folded and written once a batch, not once an event (a week offline brings many events of a
+/// record). Entries of a kind or format this build does not know stay as signed, unfolded.
+pub(crate) fn by_record(pending: &[(String, Entry)]) -> Vec<RecordEvents<'_>> {
     let mut out: Vec<RecordEvents<'_>> = Vec::new();
     let mut index: std::collections::HashMap<(&str, &str), usize> = Default::default();
-    for a in accepted {
-        let Some(event) = &a.event else { continue };
-        let key = (a.entry.record_kind.as_str(), a.entry.record_id.as_str());
+    for (office, entry) in pending {
+        let Ok(event) = entry.event() else { continue };
+        let key = (entry.record_kind.as_str(), entry.record_id.as_str());
         match index.get(&key) {
             Some(&i) => out[i].events.push(event),
             None => {
                 index.insert(key, out.len());
-                out.push(RecordEvents {
-                    kind: key.0,
-                    id: key.1,
-                    office: &a.office,
-                    events: vec![event],
-                });
+                out.push(RecordEvents { kind: key.0, id: key.1, office, events: vec![event] });
             }
         }
     }
     out
 }
 
+/// How many pending events one projection transaction folds: a hub sharing its database
+/// with others holds the projection's lock no longer than that.
+pub(crate) const PROJECT_BATCH: i64 = 2_000;
+
 /// A record's stored state and clocks (`None`: no row yet) with `events` folded in; `None` when
 /// they changed nothing. One fold for every database.
 pub(crate) fn folded(
     row: Option<(String, String)>,
-    events: &[&Event],
+    events: &[Event],
 ) -> Result<Option<Folded>, DbError> {
     let Some(first) = events.first() else { return Ok(None) };
     let mut state = match row {

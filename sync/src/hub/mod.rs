@@ -15,8 +15,6 @@ use std::collections::HashMap;
 
 use automerge::{AutoCommit, ChangeHash};
 
-use registry::events::Event;
-
 use crate::journal::{Entry, Journal};
 use crate::manifest::Manifest;
 use crate::signing::{self, ChainHead};
@@ -299,9 +297,7 @@ const DAY: &[time::format_description::BorrowedFormatItem<'static>] =
 /// clocks in their one written form, so that every replica groups and orders them alike), or one
 /// dated further ahead of the hub's clock than any replica takes: refused here too, so the
 /// hub never keeps what its kiosks do not.
-///
-/// Answers the event as read, for the fold (`None`: a kind or format this build does not know).
-fn entry_problem(entry: &Entry, now_ms: u64) -> Result<Option<Event>, Refused> {
+fn entry_problem(entry: &Entry, now_ms: u64) -> Result<(), Refused> {
     let bad = |why: String| Err(Refused::new("bad-event", why));
     let id = &entry.event_id;
     match id.parse::<ulid::Ulid>() {
@@ -329,10 +325,10 @@ fn entry_problem(entry: &Entry, now_ms: u64) -> Result<Option<Event>, Refused> {
             if let Some(why) = registry::events::replicated_event_problem(&event) {
                 return bad(why);
             }
-            Ok(Some(event))
+            Ok(())
         }
         // A kind or format this build does not know: kept and passed on, not read.
-        Err(e) if e.unknown_to_this_build() => Ok(None),
+        Err(e) if e.unknown_to_this_build() => Ok(()),
         Err(e) => bad(format!("event {id}: {e}")),
     }
 }
@@ -464,9 +460,8 @@ fn check_entries(
     // entry's signature vouches for all of them (forging an earlier one changes its link, which
     // the next one names). So one signature is checked a message, not one an entry; when
     // anything fails, every entry is checked in order to name the first bad one and why.
-    let mut events = Vec::with_capacity(own.len());
     let chained = own.iter().try_fold(head.clone(), |head, (entry, link)| {
-        events.push(entry_problem(entry, now_ms)?);
+        entry_problem(entry, now_ms)?;
         signing::check_next_linked(&head, entry, link.clone())
             .map_err(|e| Refused::new("out-of-chain", e.to_string()))
     });
@@ -476,23 +471,21 @@ fn check_entries(
     match chained {
         Ok(next) if last_signed => head = next,
         _ => {
-            events.clear();
             for (entry, link) in &own {
                 signing::verify(office, entry, &peer.public_key)
                     .map_err(|e| Refused::new("bad-signature", e.to_string()))?;
-                events.push(entry_problem(entry, now_ms)?);
+                entry_problem(entry, now_ms)?;
                 head = signing::check_next_linked(&head, entry, link.clone())
                     .map_err(|e| Refused::new("out-of-chain", e.to_string()))?;
             }
         }
     }
-    for ((entry, link), event) in own.into_iter().zip(events) {
+    for (entry, link) in own {
         commit.accepted.push(Accepted {
             office: office.to_owned(),
             doc: name.to_owned(),
             entry,
             link,
-            event,
         });
     }
     commit.heads.push(HeadMove { kiosk: peer.kiosk.clone(), from, to: head });

@@ -12,8 +12,8 @@ use postgres::{Client, NoTls};
 
 use super::CENTRAL;
 use super::db::{
-    Commit, Conflict, Database, DbError, Device, Folded, StoredEntry, by_record, export_entries,
-    folded, group_conflicts,
+    Commit, Conflict, Database, DbError, Device, Folded, PROJECT_BATCH, StoredEntry, by_record,
+    export_entries, folded, group_conflicts,
 };
 use crate::journal::Entry;
 use crate::signing::ChainHead;
@@ -78,10 +78,15 @@ const SCHEMA: &str = r#"
         PRIMARY KEY (kind, id)
     );
     CREATE INDEX IF NOT EXISTS record_keys_by_key ON record_keys (key_kind, key);
+    -- Since 2: events kept but not yet folded into records (`Database::project`).
+    CREATE TABLE IF NOT EXISTS unprojected (
+        event_id TEXT PRIMARY KEY
+    );
 "#;
 
 /// This build's schema version; a database at a later one was written by a newer hub.
-/// 2: records.clocks grouped by stamp (`db::encode_clocks`); the earlier form still reads.
+/// 2: events folded behind ingest (`unprojected`), records.clocks grouped by stamp
+/// (`db::encode_clocks`; the earlier form still reads).
 const VERSION: i32 = 2;
 
 /// The server's own message when it sent one (`db error` alone says nothing).
@@ -312,6 +317,7 @@ impl Database for PgDb {
     }
 
     fn record_state(&mut self, kind: &str, id: &str) -> Result<Option<String>, DbError> {
+        self.project()?;
         blocking(|| {
             Ok(self
                 .client()?
@@ -383,39 +389,72 @@ impl Database for PgDb {
                     ],
                 )
                 .map_err(pg)?;
-            }
-            for record in by_record(&commit.accepted) {
-                let row = tx
-                    .query_opt(
-                        "SELECT state, clocks FROM records WHERE kind = $1 AND id = $2",
-                        &[&record.kind, &record.id],
-                    )
-                    .map_err(pg)?
-                    .map(|r| (r.get(0), r.get(1)));
-                if let Some(Folded { state, clocks, key }) = folded(row, &record.events)? {
-                    tx.execute(
-                        "INSERT INTO records (kind, id, office, state, clocks) VALUES ($1, $2, $3, $4, $5)
-                         ON CONFLICT (kind, id) DO UPDATE SET state = excluded.state, clocks = excluded.clocks",
-                        &[&record.kind, &record.id, &record.office, &state, &clocks],
-                    )
+                tx.execute("INSERT INTO unprojected (event_id) VALUES ($1)", &[&e.event_id])
                     .map_err(pg)?;
-                    tx.execute(
-                        "DELETE FROM record_keys WHERE kind = $1 AND id = $2",
-                        &[&record.kind, &record.id],
-                    )
-                    .map_err(pg)?;
-                    if let Some((key_kind, key)) = key {
-                        tx.execute(
-                            "INSERT INTO record_keys (kind, id, office, key_kind, key)
-                             SELECT kind, id, office, $3, $4 FROM records WHERE kind = $1 AND id = $2",
-                            &[&record.kind, &record.id, &key_kind, &key],
-                        )
-                        .map_err(pg)?;
-                    }
-                }
             }
             tx.commit().map_err(pg)?;
             Ok(chunk)
+        })
+    }
+
+    fn project(&mut self) -> Result<u64, DbError> {
+        blocking(|| {
+            let mut total = 0;
+            loop {
+                let mut tx = self.client()?.transaction().map_err(pg)?;
+                // One projection at a time among the hub processes sharing the database: two
+                // folding one record at once would each write the fold of half its events.
+                tx.execute("SELECT pg_advisory_xact_lock(7461627)", &[]).map_err(pg)?;
+                let rows = tx
+                    .query(
+                        "SELECT e.office, e.v, e.event_id, e.hlc, e.kiosk, e.clerk, e.record_kind,
+                                e.record_id, e.changes, e.seq, e.prev, e.sig
+                         FROM unprojected u JOIN events e ON e.event_id = u.event_id
+                         ORDER BY e.record_kind, e.record_id LIMIT $1",
+                        &[&PROJECT_BATCH],
+                    )
+                    .map_err(pg)?;
+                let pending: Vec<(String, Entry)> =
+                    rows.iter().map(|r| (r.get(0), entry_of(r, 1))).collect();
+                if pending.is_empty() {
+                    return Ok(total);
+                }
+                for record in by_record(&pending) {
+                    let row = tx
+                        .query_opt(
+                            "SELECT state, clocks FROM records WHERE kind = $1 AND id = $2",
+                            &[&record.kind, &record.id],
+                        )
+                        .map_err(pg)?
+                        .map(|r| (r.get(0), r.get(1)));
+                    if let Some(Folded { state, clocks, key }) = folded(row, &record.events)? {
+                        tx.execute(
+                            "INSERT INTO records (kind, id, office, state, clocks) VALUES ($1, $2, $3, $4, $5)
+                             ON CONFLICT (kind, id) DO UPDATE SET state = excluded.state, clocks = excluded.clocks",
+                            &[&record.kind, &record.id, &record.office, &state, &clocks],
+                        )
+                        .map_err(pg)?;
+                        tx.execute(
+                            "DELETE FROM record_keys WHERE kind = $1 AND id = $2",
+                            &[&record.kind, &record.id],
+                        )
+                        .map_err(pg)?;
+                        if let Some((key_kind, key)) = key {
+                            tx.execute(
+                                "INSERT INTO record_keys (kind, id, office, key_kind, key)
+                                 SELECT kind, id, office, $3, $4 FROM records WHERE kind = $1 AND id = $2",
+                                &[&record.kind, &record.id, &key_kind, &key],
+                            )
+                            .map_err(pg)?;
+                        }
+                    }
+                }
+                let ids: Vec<&str> = pending.iter().map(|(_, e)| e.event_id.as_str()).collect();
+                tx.execute("DELETE FROM unprojected WHERE event_id = ANY($1)", &[&ids])
+                    .map_err(pg)?;
+                tx.commit().map_err(pg)?;
+                total += pending.len() as u64;
+            }
         })
     }
 
@@ -456,6 +495,7 @@ impl Database for PgDb {
     }
 
     fn conflicts(&mut self) -> Result<Vec<Conflict>, DbError> {
+        self.project()?;
         blocking(|| {
             let rows = self
                 .client()?

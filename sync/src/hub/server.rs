@@ -84,7 +84,13 @@ async fn connection(
     }
     let mut replica = HubReplica::new(db, peer);
     replica.clash = clash;
-    session::serve(ws, &mut replica).await
+    let report = session::serve(ws, &mut replica).await;
+    // The session's events are folded into records after it, not while the kiosk waits; what
+    // fails here stays pending, and the next session (or query of records) folds it.
+    if let Err(e) = replica.project() {
+        tracing::warn!("folding the session's events into records failed: {e}");
+    }
+    report
 }
 
 fn now_ms() -> u64 {
@@ -109,6 +115,11 @@ impl std::fmt::Debug for HubReplica {
 impl HubReplica {
     pub fn new(db: Box<dyn Database>, peer: Peer) -> HubReplica {
         HubReplica { db, docs: Docs::default(), peer, clash: None }
+    }
+
+    /// Folds the events kept so far into records ([`Database::project`]).
+    pub fn project(&mut self) -> Result<u64, crate::hub::DbError> {
+        self.db.project()
     }
 
     /// Journals of `office` the peer is known to hold as closed: listed closed in the manifest,

@@ -8,8 +8,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::CENTRAL;
 use super::db::{
-    Commit, Conflict, Database, DbError, Device, Folded, StoredEntry, by_record, export_entries,
-    folded, group_conflicts,
+    Commit, Conflict, Database, DbError, Device, Folded, PROJECT_BATCH, StoredEntry, by_record,
+    export_entries, folded, group_conflicts,
 };
 use crate::journal::Entry;
 use crate::signing::ChainHead;
@@ -91,9 +91,14 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX record_keys_by_key ON record_keys (key_kind, key);
 "#,
-    // 3: records.clocks grouped by stamp (`db::encode_clocks`); nothing to move, as the earlier
-    // form still reads, but a hub before it would not read the new one.
-    "SELECT 1;",
+    // 3: events kept but not yet folded into records (`Database::project`); and records.clocks
+    // grouped by stamp (`db::encode_clocks`: the earlier form still reads, but a hub before this
+    // schema would not read the new one).
+    r#"
+    CREATE TABLE unprojected (
+        event_id TEXT PRIMARY KEY
+    ) WITHOUT ROWID;
+"#,
 ];
 
 #[derive(Debug)]
@@ -258,6 +263,7 @@ impl Database for SqliteDb {
     }
 
     fn record_state(&mut self, kind: &str, id: &str) -> Result<Option<String>, DbError> {
+        self.project()?;
         Ok(self
             .conn
             .prepare_cached("SELECT state FROM records WHERE kind = ?1 AND id = ?2")?
@@ -316,36 +322,64 @@ impl Database for SqliteDb {
                 e.event_id, a.office, a.doc, e.v as i64, e.hlc, e.kiosk, e.clerk, e.record_kind,
                 e.record_id, e.changes, e.seq as i64, e.prev, e.sig, a.link
             ])?;
-        }
-        for record in by_record(&commit.accepted) {
-            let row: Option<(String, String)> = tx
-                .prepare_cached("SELECT state, clocks FROM records WHERE kind = ?1 AND id = ?2")?
-                .query_row(params![record.kind, record.id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
-            if let Some(Folded { state, clocks, key }) = folded(row, &record.events)? {
-                tx.prepare_cached(
-                    "INSERT INTO records (kind, id, office, state, clocks) VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT (kind, id) DO UPDATE SET state = excluded.state, clocks = excluded.clocks",
-                )?
-                .execute(params![record.kind, record.id, record.office, state, clocks])?;
-                tx.prepare_cached("DELETE FROM record_keys WHERE kind = ?1 AND id = ?2")?
-                    .execute(params![record.kind, record.id])?;
-                if let Some((key_kind, key)) = key {
-                    tx.prepare_cached(
-                        "INSERT INTO record_keys (kind, id, office, key_kind, key)
-                         SELECT kind, id, office, ?3, ?4 FROM records WHERE kind = ?1 AND id = ?2",
-                    )?
-                    .execute(params![
-                        record.kind,
-                        record.id,
-                        key_kind,
-                        key
-                    ])?;
-                }
-            }
+            tx.prepare_cached("INSERT INTO unprojected (event_id) VALUES (?1)")?
+                .execute([&e.event_id])?;
         }
         tx.commit()?;
         Ok(chunk)
+    }
+
+    fn project(&mut self) -> Result<u64, DbError> {
+        let mut total = 0;
+        loop {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let pending: Vec<(String, Entry)> = tx
+                .prepare_cached(
+                    "SELECT e.* FROM unprojected u JOIN events e ON e.event_id = u.event_id
+                     ORDER BY e.record_kind, e.record_id LIMIT ?1",
+                )?
+                .query_map([PROJECT_BATCH], entry_of)?
+                .map(|r| r.map(|(office, entry, _)| (office, entry)))
+                .collect::<Result<_, _>>()?;
+            if pending.is_empty() {
+                return Ok(total);
+            }
+            for record in by_record(&pending) {
+                let row: Option<(String, String)> = tx
+                    .prepare_cached(
+                        "SELECT state, clocks FROM records WHERE kind = ?1 AND id = ?2",
+                    )?
+                    .query_row(params![record.kind, record.id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                if let Some(Folded { state, clocks, key }) = folded(row, &record.events)? {
+                    tx.prepare_cached(
+                        "INSERT INTO records (kind, id, office, state, clocks) VALUES (?1, ?2, ?3, ?4, ?5)
+                         ON CONFLICT (kind, id) DO UPDATE SET state = excluded.state, clocks = excluded.clocks",
+                    )?
+                    .execute(params![record.kind, record.id, record.office, state, clocks])?;
+                    tx.prepare_cached("DELETE FROM record_keys WHERE kind = ?1 AND id = ?2")?
+                        .execute(params![record.kind, record.id])?;
+                    if let Some((key_kind, key)) = key {
+                        tx.prepare_cached(
+                            "INSERT INTO record_keys (kind, id, office, key_kind, key)
+                             SELECT kind, id, office, ?3, ?4 FROM records WHERE kind = ?1 AND id = ?2",
+                        )?
+                        .execute(params![
+                            record.kind,
+                            record.id,
+                            key_kind,
+                            key
+                        ])?;
+                    }
+                }
+            }
+            for (_, entry) in &pending {
+                tx.prepare_cached("DELETE FROM unprojected WHERE event_id = ?1")?
+                    .execute([&entry.event_id])?;
+            }
+            tx.commit()?;
+            total += pending.len() as u64;
+        }
     }
 
     fn export(&mut self, office: &str, out: &mut dyn Write) -> Result<u64, DbError> {
@@ -372,6 +406,7 @@ impl Database for SqliteDb {
     }
 
     fn conflicts(&mut self) -> Result<Vec<Conflict>, DbError> {
+        self.project()?;
         let mut stmt = self.conn.prepare(
             "SELECT k.key_kind, k.key, k.office, k.kind, k.id FROM record_keys k
              JOIN (SELECT key_kind, key FROM record_keys GROUP BY key_kind, key HAVING count(*) > 1) d
