@@ -510,11 +510,17 @@ fn ingest(kiosk: &mut Kiosk) {
                 let message = or_exit("decode", Message::decode(bytes));
                 let doc = or_exit("hub doc", replica.doc(name));
                 let before: Vec<ChangeHash> = doc.get_heads();
+                // As the session does: the message's changes, kept as sent when they are all
+                // the document took in.
+                let sent: Vec<u8> = message.changes.iter().flatten().copied().collect();
                 or_exit("receive", doc.sync().receive_sync_message(&mut state, message));
+                let whole = doc.get_missing_deps(&[]).is_empty();
                 if doc.get_heads() != before {
-                    replica.changed(&hello, name, &before).unwrap_or_else(|r| {
-                        fail("the hub refused", format!("{}: {}", r.code, r.detail))
-                    });
+                    replica
+                        .changed(&hello, name, &before, whole.then_some(&sent[..]))
+                        .unwrap_or_else(|r| {
+                            fail("the hub refused", format!("{}: {}", r.code, r.detail))
+                        });
                 }
             }
         }

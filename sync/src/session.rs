@@ -169,12 +169,36 @@ pub trait Replica {
     /// changes; return `Err` to refuse them. On `Err` the replica must itself put the document
     /// back to what its storage holds (the in-memory `AutoCommit` has the refused changes
     /// applied); the session sends the refusal to the peer and ends.
+    ///
+    /// `sent` is the message's changes as the peer sent them, when they are all the document
+    /// took in (nothing waited on a missing change before the message, and nothing of it waits
+    /// after): a replica may keep those bytes, which `load_incremental` reads back into the same
+    /// changes, rather than save the changes again. `None` otherwise.
     fn changed(
         &mut self,
         peer: &Hello,
         doc: &DocName,
         before: &[ChangeHash],
+        sent: Option<&[u8]>,
     ) -> Result<(), Refused>;
+}
+
+/// Applies a received sync message to `doc`. Answers automerge's result and, when the
+/// message's changes are all the document took in (nothing waited on a missing change before
+/// it, and nothing of it waits after), those changes as sent: what [`Replica::changed`] may keep.
+/// A change waiting on one the document lacks is applied only when that one arrives; the bytes
+/// of the message that brought it would then not hold it.
+pub fn receive(
+    doc: &mut AutoCommit,
+    state: &mut State,
+    message: Message,
+) -> (Result<(), automerge::AutomergeError>, Option<Vec<u8>>) {
+    let waited = !doc.get_missing_deps(&[]).is_empty();
+    let sent: Vec<u8> =
+        if waited { Vec::new() } else { message.changes.iter().flatten().copied().collect() };
+    let received = doc.sync().receive_sync_message(state, message);
+    let whole = received.is_ok() && !waited && doc.get_missing_deps(&[]).is_empty();
+    (received, whole.then_some(sent))
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -432,12 +456,12 @@ where
         };
         let document = self.replica.doc(&doc)?;
         let before = document.get_heads();
-        let received = document.sync().receive_sync_message(&mut tracked.state, message);
+        let (received, sent) = receive(document, &mut tracked.state, message);
         let moved = document.get_heads() != before;
         // Even a message that failed halfway may have applied some changes: they are checked
         // and persisted (or undone) like any others.
         if moved {
-            self.replica.changed(peer, &doc, &before).map_err(Stop::Refuse)?;
+            self.replica.changed(peer, &doc, &before, sent.as_deref()).map_err(Stop::Refuse)?;
             self.changed.insert(doc.clone());
         }
         received.map_err(|e| malformed(format!("sync message for {doc}: {e}")))?;
@@ -826,6 +850,7 @@ mod tests {
             _peer: &Hello,
             doc: &DocName,
             _before: &[ChangeHash],
+            _sent: Option<&[u8]>,
         ) -> Result<(), Refused> {
             let document = self.docs.get_mut(doc).unwrap();
             if document.get(ROOT, "forged").unwrap().is_some() {

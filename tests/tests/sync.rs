@@ -681,6 +681,7 @@ impl sync::session::Replica for Empty {
         _peer: &sync::wire::Hello,
         _doc: &sync::wire::DocName,
         _before: &[sync::automerge::ChangeHash],
+        _sent: Option<&[u8]>,
     ) -> Result<(), sync::wire::Refused> {
         Ok(())
     }

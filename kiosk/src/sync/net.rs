@@ -188,6 +188,7 @@ impl Replica for KioskReplica<'_> {
         _peer: &Hello,
         doc: &DocName,
         before: &[ChangeHash],
+        _sent: Option<&[u8]>,
     ) -> Result<(), Refused> {
         // The store first, then sync.sqlite: a kiosk killed between the two has the events in
         // its store and not the changes in its journal, so the hub sends them again and they are

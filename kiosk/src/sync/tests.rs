@@ -326,7 +326,7 @@ fn entries_the_store_did_not_take_are_not_kept_in_the_journal_so_the_next_sync_b
         applied: Applied::default(),
     };
     let hub = replica.hello();
-    let refused = replica.changed(&hub, &name, &before).expect_err("the store is locked");
+    let refused = replica.changed(&hub, &name, &before, None).expect_err("the store is locked");
     assert_eq!(refused.code, ::sync::session::UNAVAILABLE);
     locker.execute_batch("ROLLBACK").expect("release");
     drop(a);

@@ -135,7 +135,7 @@ impl Kiosk {
             None => self.journal.doc_mut(),
         };
         theirs.merge(ours).expect("merge");
-        match ingest(hub.db.as_mut(), &mut hub.docs, &peer, name, &before) {
+        match ingest(hub.db.as_mut(), &mut hub.docs, &peer, name, &before, None) {
             Ok(done) => Ok(done.entries),
             Err(refused) => {
                 hub.docs.forget(name.as_str());
@@ -430,7 +430,7 @@ pub fn two_hub_processes_keep_a_message_once(open: Open<'_>) {
     let peer = k1.peer();
     // b's check reads the head a moved: the entry is known and unchanged, nothing more to keep.
     assert_eq!(
-        ingest(b.db.as_mut(), &mut b.docs, &peer, &name, &before_b).map(|i| i.entries),
+        ingest(b.db.as_mut(), &mut b.docs, &peer, &name, &before_b, None).map(|i| i.entries),
         Ok(0)
     );
     assert_eq!(a.events(), 1);

@@ -138,12 +138,17 @@ pub struct Ingested {
 /// and keeps it: entries only of the peer's own kiosk and office, each signed by the peer's
 /// device key and the next link of its chain; nothing else of the document touched. Refused
 /// whole otherwise: the caller forgets the document so the refused changes go with it.
+///
+/// `sent`: the message's changes as sent, when they are all the document took in
+/// ([`crate::session::Replica::changed`]): kept as the chunk instead of saving the changes
+/// again (re-encoding them was a sixth of ingest).
 pub fn ingest(
     db: &mut dyn Database,
     docs: &mut Docs,
     peer: &Peer,
     name: &DocName,
     before: &[ChangeHash],
+    sent: Option<&[u8]>,
 ) -> Result<Ingested, Refused> {
     let office = name.office().to_owned();
     if name.is_central() {
@@ -164,7 +169,10 @@ pub fn ingest(
     }
     let bad = |e: &dyn std::fmt::Display| Refused::new("bad-document", format!("{name}: {e}"));
     check_structure(doc, name, before).map_err(|e| bad(&e))?;
-    let chunk = doc.save_after(before);
+    let chunk = match sent {
+        Some(bytes) => bytes.to_vec(),
+        None => doc.save_after(before),
+    };
     let mut commit = Commit { doc: name.to_string(), chunk, ..Commit::default() };
     match name.journal_period() {
         None => {
@@ -619,6 +627,81 @@ mod tests {
             .expect("remove");
         let broken = super::audit_verify(hub.db.as_mut()).expect("verify").expect_err("broken");
         assert_eq!(broken.seq, 3, "the link after the missing one: {}", broken.why);
+    }
+
+    /// A change that waited on one the hub lacked is applied when that one arrives, by the
+    /// second message; the hub then keeps what it took in, not that message's bytes (which lack
+    /// the waiting change), and a hub reopening the database has every entry.
+    #[test]
+    fn a_change_that_waited_on_a_missing_one_is_kept_when_it_arrives() {
+        use automerge::sync::{ChunkList, Message, MessageVersion, State};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("hub.sqlite");
+        let open =
+            || Box::new(super::sqlite::SqliteDb::open(&path).expect("open")) as Box<dyn Database>;
+        let mut hub = contract::Hub::new(&open);
+        let mut k1 = contract::Kiosk::new("MO01", "K1");
+        k1.write(1);
+        let early: Vec<u8> = k1
+            .journal
+            .doc_mut()
+            .get_changes(&[])
+            .iter()
+            .flat_map(|c| c.raw_bytes().to_vec())
+            .collect();
+        let heads = k1.journal.doc_mut().get_heads();
+        k1.write(1);
+        let late = k1.journal.doc_mut().get_changes(&heads);
+        assert_eq!(late.len(), 1);
+        let message = |bytes: Vec<u8>, heads: Vec<automerge::ChangeHash>| Message {
+            heads,
+            need: Vec::new(),
+            have: Vec::new(),
+            changes: ChunkList::from(bytes),
+            flags: None,
+            version: MessageVersion::V1,
+        };
+        let all_heads = k1.journal.doc_mut().get_heads();
+        let peer = k1.peer();
+        hub.db
+            .note_device(&super::db::Device {
+                kiosk: peer.kiosk.clone(),
+                office: peer.office.clone(),
+                public_key: peer.public_key.clone(),
+                certificate: Vec::new(),
+            })
+            .expect("device");
+        let mut state = State::new();
+        let mut send = |hub: &mut contract::Hub, bytes: Vec<u8>| {
+            let doc = hub.docs.get(hub.db.as_mut(), k1.name.as_str()).expect("doc");
+            let before = doc.get_heads();
+            let (received, sent) =
+                crate::session::receive(doc, &mut state, message(bytes, all_heads.clone()));
+            received.expect("received");
+            let moved = doc.get_heads() != before;
+            let kept = if moved {
+                super::ingest(
+                    hub.db.as_mut(),
+                    &mut hub.docs,
+                    &peer,
+                    &k1.name,
+                    &before,
+                    sent.as_deref(),
+                )
+                .expect("ingest")
+                .entries
+            } else {
+                0
+            };
+            (moved, sent.is_some(), kept)
+        };
+        // The later change first: it waits, nothing moves.
+        assert_eq!(send(&mut hub, late[0].raw_bytes().to_vec()), (false, false, 0));
+        // The earlier ones: both are applied, and the message's bytes are not all of it.
+        assert_eq!(send(&mut hub, early), (true, false, 2));
+        let mut reopened = contract::Hub::new(&open);
+        assert_eq!(reopened.doc(&k1.name).get_heads(), all_heads);
+        assert_eq!(reopened.events(), 2);
     }
 
     #[test]

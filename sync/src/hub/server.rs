@@ -246,8 +246,9 @@ impl Replica for HubReplica {
         _peer: &Hello,
         doc: &DocName,
         before: &[ChangeHash],
+        sent: Option<&[u8]>,
     ) -> Result<(), Refused> {
-        match ingest(self.db.as_mut(), &mut self.docs, &self.peer, doc, before) {
+        match ingest(self.db.as_mut(), &mut self.docs, &self.peer, doc, before, sent) {
             Ok(ingested) => {
                 tracing::debug!(kiosk = %self.peer.kiosk, %doc, entries = ingested.entries, "kept");
                 Ok(())
