@@ -112,14 +112,9 @@ impl Kiosk {
         self.send_doc(hub, &self.name.clone(), None)
     }
 
-    pub fn send_doc(
-        &mut self,
-        hub: &mut Hub,
-        name: &DocName,
-        doc: Option<&mut AutoCommit>,
-    ) -> Result<usize, Refused> {
+    /// What the hub's server does when the kiosk connects: its device noted. Answers its identity.
+    pub fn enrol(&self, hub: &mut Hub) -> Peer {
         let peer = self.peer();
-        // What the hub's server does when the kiosk connects.
         hub.db
             .note_device(&super::db::Device {
                 kiosk: peer.kiosk.clone(),
@@ -128,6 +123,16 @@ impl Kiosk {
                 certificate: Vec::new(),
             })
             .expect("note device");
+        peer
+    }
+
+    pub fn send_doc(
+        &mut self,
+        hub: &mut Hub,
+        name: &DocName,
+        doc: Option<&mut AutoCommit>,
+    ) -> Result<usize, Refused> {
+        let peer = self.enrol(hub);
         let theirs = hub.docs.get(hub.db.as_mut(), name.as_str()).expect("hub doc");
         let before = theirs.get_heads();
         let ours = match doc {

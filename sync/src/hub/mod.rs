@@ -572,6 +572,17 @@ mod tests {
         })
     }
 
+    /// A database file in a new folder (kept while the first is), its path, and an opener.
+    fn on_disk() -> (tempfile::TempDir, std::path::PathBuf, impl Fn() -> Box<dyn Database>) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("hub.sqlite");
+        let at = path.clone();
+        let open = move || {
+            Box::new(super::sqlite::SqliteDb::open(&at).expect("open")) as Box<dyn Database>
+        };
+        (dir, path, open)
+    }
+
     #[test]
     fn keeps_projects_and_shares() {
         contract::keeps_projects_and_shares(&*sqlite());
@@ -600,10 +611,7 @@ mod tests {
     /// An event altered in the database, or one taken out of a chain, is named by the audit.
     #[test]
     fn audit_verify_names_the_first_broken_link() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("hub.sqlite");
-        let open =
-            || Box::new(super::sqlite::SqliteDb::open(&path).expect("open")) as Box<dyn Database>;
+        let (_dir, path, open) = on_disk();
         let mut hub = contract::Hub::new(&open);
         let mut k1 = contract::Kiosk::new("MO01", "K1");
         let entries = k1.write(4);
@@ -635,10 +643,7 @@ mod tests {
     #[test]
     fn a_change_that_waited_on_a_missing_one_is_kept_when_it_arrives() {
         use automerge::sync::{ChunkList, Message, MessageVersion, State};
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("hub.sqlite");
-        let open =
-            || Box::new(super::sqlite::SqliteDb::open(&path).expect("open")) as Box<dyn Database>;
+        let (_dir, path, open) = on_disk();
         let mut hub = contract::Hub::new(&open);
         let mut k1 = contract::Kiosk::new("MO01", "K1");
         k1.write(1);
@@ -662,15 +667,7 @@ mod tests {
             version: MessageVersion::V1,
         };
         let all_heads = k1.journal.doc_mut().get_heads();
-        let peer = k1.peer();
-        hub.db
-            .note_device(&super::db::Device {
-                kiosk: peer.kiosk.clone(),
-                office: peer.office.clone(),
-                public_key: peer.public_key.clone(),
-                certificate: Vec::new(),
-            })
-            .expect("device");
+        let peer = k1.enrol(&mut hub);
         let mut state = State::new();
         let mut send = |hub: &mut contract::Hub, bytes: Vec<u8>| {
             let doc = hub.docs.get(hub.db.as_mut(), k1.name.as_str()).expect("doc");
