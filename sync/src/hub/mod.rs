@@ -643,7 +643,7 @@ mod tests {
     #[test]
     fn a_change_that_waited_on_a_missing_one_is_kept_when_it_arrives() {
         use automerge::sync::{ChunkList, Message, MessageVersion, State};
-        let (_dir, path, open) = on_disk();
+        let (_dir, _, open) = on_disk();
         let mut hub = contract::Hub::new(&open);
         let mut k1 = contract::Kiosk::new("MO01", "K1");
         k1.write(1);
