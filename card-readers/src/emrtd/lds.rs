@@ -18,6 +18,11 @@ pub fn dg1_mrz(dg1: &[u8]) -> Result<String, TlvError> {
     }
     let mrz = outer.child(0x5f1f)?;
     let text = std::str::from_utf8(mrz.value).map_err(|_| TlvError("the MRZ is not text"))?;
+    // The MRZ's alphabet is A–Z, 0–9 and `<`: anything beyond ASCII is a damaged or forged chip
+    // (and would split inside a character below).
+    if !text.is_ascii() {
+        return Err(TlvError("the MRZ holds characters outside its alphabet"));
+    }
     // TD1 is 3×30, TD2 2×36, TD3 2×44 characters with no separators: put the lines back.
     let width = match text.len() {
         90 => 30,
@@ -147,6 +152,16 @@ pub fn build_dg2(image: &[u8], format: ImageFormat, width: u16, height: u16) -> 
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Found by fuzzing (`scripts/fuzz.sh lds`): a DG1 of TD3 length with a two-byte UTF-8
+    /// character split the text inside it, a panic at the counter; it is refused instead.
+    #[test]
+    fn a_dg1_with_characters_outside_the_mrz_alphabet_is_refused() {
+        let mrz = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<\u{133}898902C36UTO7408122F1204159ZE184226B<<<<<10";
+        assert_eq!(mrz.len(), 88);
+        let err = dg1_mrz(&build_dg1(mrz)).expect_err("refused");
+        assert!(err.0.contains("alphabet"), "{err:?}");
+    }
 
     #[test]
     fn built_files_read_back() {
