@@ -64,6 +64,17 @@ impl Kiosk {
         }
     }
 
+    /// This kiosk as another process holding its key, chain head and a copy of its journal
+    /// (written from now on as automerge actor `actor`): what a forger with the device's key has.
+    pub fn twin(&self, actor: &[u8]) -> Kiosk {
+        Kiosk {
+            key: self.key.clone(),
+            head: self.head.clone(),
+            journal: Journal::load(&self.journal.doc().clone().save(), actor).expect("load"),
+            ..Kiosk::new(&self.office, &self.kiosk)
+        }
+    }
+
     pub fn peer(&self) -> Peer {
         Peer {
             office: self.office.clone(),
@@ -227,12 +238,7 @@ pub fn refuses_and_keeps_nothing(open: Open<'_>) {
     unchanged(&mut hub, &k1);
 
     // A forged signature: the changes altered after signing.
-    let mut forger = Kiosk {
-        journal: Journal::load(&k1.journal.doc().clone().save(), b"K1c").expect("load"),
-        ..Kiosk::new("MO01", "K1")
-    };
-    forger.key = k1.key.clone();
-    forger.head = k1.head.clone();
+    let mut forger = k1.twin(b"K1c");
     let mut altered = forger.sign(5);
     altered.changes = altered.changes.replace('陳', "李");
     forger.journal.append(&[altered]).expect("append");
@@ -241,12 +247,7 @@ pub fn refuses_and_keeps_nothing(open: Open<'_>) {
 
     // A forged entry before an honest one in one message: the chain breaks at the honest one,
     // and the forged one is named.
-    let mut middle = Kiosk {
-        journal: Journal::load(&k1.journal.doc().clone().save(), b"K1l").expect("load"),
-        ..Kiosk::new("MO01", "K1")
-    };
-    middle.key = k1.key.clone();
-    middle.head = k1.head.clone();
+    let mut middle = k1.twin(b"K1l");
     let mut first = middle.sign(6);
     first.changes = first.changes.replace('陳', "李");
     let second = middle.sign(7);
